@@ -1,0 +1,41 @@
+// The Debian packages the test suites need, and how to tell whether each is present.
+// Used by test/setup/run-all.mjs (npm test), which installs them when it runs as root.
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+function onPath(cmd) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function k5tlsPresent() {
+  try {
+    const out = execFileSync('sh', ['-c', 'ls /usr/lib/*/krb5/plugins/tls/k5tls.so 2>/dev/null || true'], {
+      encoding: 'utf8',
+    });
+    return out.trim().length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** package name -> { what it is for, a check that it is installed } */
+export const SYSTEM_PACKAGES = [
+  { pkg: 'chromium', forWhat: 'end-to-end tests in a real browser', present: () => existsSync('/usr/bin/chromium') },
+  {
+    pkg: 'krb5-kdc',
+    forWhat: 'MIT krb5kdc, the reference KDC our client and decoder are checked against',
+    present: () => existsSync('/usr/sbin/krb5kdc') || onPath('krb5kdc'),
+  },
+  { pkg: 'krb5-user', forWhat: 'MIT kinit, kvno, klist, ktutil', present: () => onPath('kinit') && onPath('klist') },
+  { pkg: 'krb5-k5tls', forWhat: "MIT's TLS plugin, for kinit through a KDC proxy (MS-KKDCP)", present: k5tlsPresent },
+  { pkg: 'tshark', forWhat: "Wireshark's dissector, the judge of our wire format", present: () => onPath('tshark') },
+];
+
+export function missingPackages() {
+  return SYSTEM_PACKAGES.filter((p) => !p.present());
+}

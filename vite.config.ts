@@ -1,0 +1,59 @@
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// Two builds share this file:
+//  - the playground (default mode): a static site from src/index.html into dist/;
+//  - the `krbplay` command (`--mode cli`): src/cli/main.ts bundled for Node into dist-cli/,
+//    dependencies left as imports (bin/krbplay.js runs it).
+export default defineConfig(({ mode }) => {
+  if (mode === 'cli') {
+    return {
+      publicDir: false,
+      build: {
+        ssr: here('src/cli/main.ts'),
+        outDir: here('dist-cli'),
+        emptyOutDir: true,
+        target: 'node20',
+        sourcemap: true,
+        rollupOptions: { output: { entryFileNames: 'krbplay.js' } },
+      },
+    };
+  }
+  return {
+    root: here('src'),
+    publicDir: here('public'),
+    base: './',
+    plugins: [svelte()],
+    worker: { format: 'es' },
+    build: { outDir: here('dist'), emptyOutDir: true, target: 'es2022' },
+    test: {
+      root: here('.'),
+      projects: [
+        {
+          extends: true,
+          test: {
+            name: 'unit',
+            root: here('.'),
+            include: ['test/unit/**/*.test.ts'],
+            environment: 'node',
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'e2e',
+            root: here('.'),
+            include: ['test/e2e/**/*.test.ts'],
+            environment: 'node',
+            testTimeout: 120_000,
+            hookTimeout: 180_000,
+            fileParallelism: false,
+          },
+        },
+      ],
+    },
+  };
+});
