@@ -53,6 +53,19 @@ export default defineConfig(({ mode }) => {
             fileParallelism: false,
           },
         },
+        {
+          // Benchmarks (npm run bench): they measure and print, and check that what they time is right;
+          // speed targets never fail a test. Not part of npm test.
+          extends: true,
+          test: {
+            name: 'bench',
+            root: here('.'),
+            include: ['test/bench/**/*.bench.ts'],
+            environment: 'node',
+            testTimeout: 600_000,
+            fileParallelism: false,
+          },
+        },
       ],
     },
   };
