@@ -10,7 +10,14 @@ import globals from 'globals';
 const coreRules = {
   'no-restricted-imports': [
     'error',
-    { patterns: [{ group: ['node:*', 'fs', 'path', 'crypto', 'os', 'net', 'dgram'], message: 'The core is I/O-free: Node modules belong in src/node or src/cli.' }] },
+    {
+      patterns: [
+        {
+          group: ['node:*', 'fs', 'path', 'crypto', 'os', 'net', 'dgram'],
+          message: 'The core is I/O-free: Node modules belong in src/node or src/cli.',
+        },
+      ],
+    },
   ],
   'no-restricted-globals': [
     'error',
@@ -21,7 +28,11 @@ const coreRules = {
   ],
   'no-restricted-properties': [
     'error',
-    { object: 'Math', property: 'random', message: 'Randomness is injected (a RandomSource), never Math.random.' },
+    {
+      object: 'Math',
+      property: 'random',
+      message: 'Randomness is injected (a RandomSource), never Math.random.',
+    },
     { object: 'Date', property: 'now', message: 'Time is injected: the core never reads the wall clock.' },
   ],
 };

@@ -19,7 +19,8 @@ export function toHex(bytes: Uint8Array): string {
 /** Parses hex (either case, whitespace and colons ignored). Throws KrbPlayInputError on anything else. */
 export function fromHex(text: string): Uint8Array {
   const clean = text.replace(/[\s:]/g, '');
-  if (clean.length % 2 !== 0) throw new KrbPlayInputError(`hex has an odd number of digits (${clean.length})`);
+  if (clean.length % 2 !== 0)
+    throw new KrbPlayInputError(`hex has an odd number of digits (${clean.length})`);
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) {
     const hi = parseInt(clean[2 * i]!, 16);

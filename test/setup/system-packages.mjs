@@ -25,15 +25,31 @@ function k5tlsPresent() {
 
 /** package name -> { what it is for, a check that it is installed } */
 export const SYSTEM_PACKAGES = [
-  { pkg: 'chromium', forWhat: 'end-to-end tests in a real browser', present: () => existsSync('/usr/bin/chromium') },
+  {
+    pkg: 'chromium',
+    forWhat: 'end-to-end tests in a real browser',
+    present: () => existsSync('/usr/bin/chromium'),
+  },
   {
     pkg: 'krb5-kdc',
     forWhat: 'MIT krb5kdc, the reference KDC our client and decoder are checked against',
     present: () => existsSync('/usr/sbin/krb5kdc') || onPath('krb5kdc'),
   },
-  { pkg: 'krb5-user', forWhat: 'MIT kinit, kvno, klist, ktutil', present: () => onPath('kinit') && onPath('klist') },
-  { pkg: 'krb5-k5tls', forWhat: "MIT's TLS plugin, for kinit through a KDC proxy (MS-KKDCP)", present: k5tlsPresent },
-  { pkg: 'tshark', forWhat: "Wireshark's dissector, the judge of our wire format", present: () => onPath('tshark') },
+  {
+    pkg: 'krb5-user',
+    forWhat: 'MIT kinit, kvno, klist, ktutil',
+    present: () => onPath('kinit') && onPath('klist'),
+  },
+  {
+    pkg: 'krb5-k5tls',
+    forWhat: "MIT's TLS plugin, for kinit through a KDC proxy (MS-KKDCP)",
+    present: k5tlsPresent,
+  },
+  {
+    pkg: 'tshark',
+    forWhat: "Wireshark's dissector, the judge of our wire format",
+    present: () => onPath('tshark'),
+  },
 ];
 
 export function missingPackages() {
