@@ -42,6 +42,19 @@ export default defineConfig(({ mode }) => {
           },
         },
         {
+          // Against programs nobody here wrote: MIT krb5 (krb5kdc, kinit, kvno, klist) and tshark, on loopback.
+          extends: true,
+          test: {
+            name: 'interop',
+            root: here('.'),
+            include: ['test/interop/**/*.test.ts'],
+            environment: 'node',
+            testTimeout: 120_000,
+            hookTimeout: 180_000,
+            fileParallelism: false,
+          },
+        },
+        {
           extends: true,
           test: {
             name: 'e2e',

@@ -44,7 +44,7 @@ if (missing.length > 0) {
 
 run('npm', ['run', 'check']);
 run('npm', ['run', 'build']);
-const projects = ['unit', 'e2e'].flatMap((p) => ['--project', p]);
+const projects = ['unit', 'interop', 'e2e'].flatMap((p) => ['--project', p]);
 run('npx', ['vitest', 'run', ...projects, ...process.argv.slice(2)], { env });
 if (missing.length > 0) {
   console.warn(`\n!!! npm test passed, but suites needing ${env.KRBPLAY_MISSING_PACKAGES} were SKIPPED.`);
