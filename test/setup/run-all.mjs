@@ -10,6 +10,11 @@ import { missingPackages } from './system-packages.mjs';
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const inCI = Boolean(process.env.CI);
 
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {import('node:child_process').SpawnSyncOptions} [opts]
+ */
 function run(cmd, args, opts = {}) {
   console.log(`\n$ ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
+/** @param {string} cmd */
 function onPath(cmd) {
   try {
     execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
