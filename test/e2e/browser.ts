@@ -1,0 +1,165 @@
+// Shared helpers for the end-to-end tests: build the static site, serve it on a loopback port, and drive
+// Debian's Chromium with playwright-core, recording every request the page makes.
+import { createServer, type Server } from 'node:http';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { hasPackages } from '../setup/needs';
+
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const distDir = join(projectRoot, 'dist');
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** True when the browser suites can run; otherwise says loudly why they are skipped. */
+export function chromiumAvailable(): boolean {
+  if (!hasPackages('chromium')) return false;
+  if (!existsSync(CHROMIUM_PATH)) {
+    console.warn(`!!! SKIPPED: this suite needs Chromium at ${CHROMIUM_PATH} (Debian package chromium)`);
+    return false;
+  }
+  return true;
+}
+
+function newestMtime(dir: string, skip: (path: string) => boolean): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (skip(path)) continue;
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path, skip) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds the playground into dist/ with vite's build() when dist/ is missing or older than the sources
+ * the page is made from (npm test builds first, so there this is a no-op).
+ */
+export async function buildSiteIfStale(): Promise<void> {
+  const index = join(distDir, 'index.html');
+  const skip = (p: string) =>
+    p.startsWith(join(projectRoot, 'src', 'cli')) || p.startsWith(join(projectRoot, 'src', 'node'));
+  const sources = Math.max(
+    newestMtime(join(projectRoot, 'src'), skip),
+    existsSync(join(projectRoot, 'public')) ? newestMtime(join(projectRoot, 'public'), () => false) : 0,
+  );
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  const { build } = await import('vite');
+  await build({ configFile: join(projectRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json',
+};
+
+export interface StaticServer {
+  /** `http://127.0.0.1:PORT` */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves a folder read-only on a random loopback port (GET and HEAD; nothing outside the folder). */
+export async function serveStatic(root: string): Promise<StaticServer> {
+  const base = normalize(root + sep);
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405).end();
+        return;
+      }
+      const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      const file = normalize(join(base, pathname.endsWith('/') ? `${pathname}index.html` : pathname));
+      if (!file.startsWith(base)) {
+        res.writeHead(403).end();
+        return;
+      }
+      try {
+        const body = await readFile(file);
+        res.writeHead(200, {
+          'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+          'cache-control': 'no-store',
+        });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      } catch {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the static server has no port');
+  return {
+    origin: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** What a page did while a test watched it. */
+export interface PageRecord {
+  page: Page;
+  context: BrowserContext;
+  /** Every request URL the page made, in order. */
+  requests: string[];
+  /** Requests to anywhere but the served origin (they are aborted, and the test should fail). */
+  foreignRequests(): string[];
+  /** Uncaught exceptions and console errors in the page. */
+  errors: string[];
+}
+
+/** Schemes that never leave the browser. */
+const LOCAL_SCHEMES = new Set(['data:', 'blob:', 'about:']);
+
+/**
+ * Opens a page in a fresh context that records every request, aborts any to another origin (so a test
+ * cannot pass by quietly reaching the internet), and collects page errors.
+ */
+export async function openPage(browser: Browser, origin: string, path = '/'): Promise<PageRecord> {
+  const context = await browser.newContext();
+  const requests: string[] = [];
+  const errors: string[] = [];
+  const isForeign = (url: string) => {
+    const u = new URL(url);
+    return !LOCAL_SCHEMES.has(u.protocol) && u.origin !== origin;
+  };
+  await context.route('**/*', (route) =>
+    isForeign(route.request().url()) ? route.abort() : route.continue(),
+  );
+  const page = await context.newPage();
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
+  });
+  await page.goto(origin + path, { waitUntil: 'load' });
+  return { page, context, requests, foreignRequests: () => requests.filter(isForeign), errors };
+}
