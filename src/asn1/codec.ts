@@ -1,0 +1,683 @@
+/**
+ * Schemas as data: each ASN.1 type of RFC 4120 §5 (and its extensions) is a `Codec` that both decodes a
+ * `Tlv` into a typed value plus a `KrbNode` (the inspector's tree) and encodes the value back to DER.
+ * One description serves both directions, so what we read and what we write cannot drift apart.
+ *
+ * RFC 4120 §5 is written with EXPLICIT TAGS: a field `[4] KDC-REQ-BODY` is a context element [4] holding
+ * one complete KDC-REQ-BODY. In the tree the two are folded into one node named after the field,
+ * tagged "[4]", covering the bytes from the [4] identifier to the end of its content.
+ */
+import * as asn1js from 'asn1js';
+import { toHex } from '../util/bytes';
+import { KrbPlayInputError } from '../util/errors';
+import { parseDer, tagName, tlvTagName, toDer, newContext } from './der';
+import type { DecodeContext, DecodeLimits, TagClass, Tlv } from './der';
+import { DecodeError } from './errors';
+
+/** One field of a decoded message, as `krbplay decode --json` prints it (CLI.md, NODE). */
+export interface KrbNode {
+  /** The RFC field name ("req-body", "padata[0]") or, at the top, the type ("AS-REQ"). */
+  name: string;
+  /** "[4]", "[APPLICATION 10]", "SEQUENCE", "INTEGER", … */
+  tag: string;
+  /** Absolute offset of the first byte (the identifier), from the start of the outermost input. */
+  offset: number;
+  /** Bytes from the identifier to the end of the content. */
+  length: number;
+  /** Leaves: numbers, strings, booleans; bytes as lowercase hex; times as ISO-8601 UTC. */
+  value?: string | number | boolean;
+  children?: KrbNode[];
+}
+
+export interface Decoded<T> {
+  value: T;
+  node: KrbNode;
+}
+
+export interface Codec<T> {
+  /** The ASN.1 type name a learner finds in the RFC ("KDC-REQ-BODY", "PrincipalName", "Int32"). */
+  readonly typeName: string;
+  /** The outer tag(s) this codec accepts; the first is the one it writes. */
+  readonly cls: TagClass;
+  readonly nums: readonly number[];
+  decode(t: Tlv, ctx: DecodeContext, name: string): Decoded<T>;
+  encode(v: T): asn1js.BaseBlock;
+}
+
+// ---- helpers ----------------------------------------------------------------------------------------
+
+export function nodeOf(t: Tlv, name: string, tag: string = tlvTagName(t)): KrbNode {
+  return { name, tag, offset: t.offset, length: t.headerLength + t.length };
+}
+
+function describe(cls: TagClass, num: number, typeName: string): string {
+  const tag = tagName(cls, num);
+  return tag === typeName ? tag : `${tag} ${typeName}`;
+}
+
+/** Checks the identifier of `t` against a codec: "expected [APPLICATION 1] Ticket, found [APPLICATION 3]". */
+export function expectTag(
+  t: Tlv,
+  codec: Pick<Codec<unknown>, 'cls' | 'nums' | 'typeName'>,
+  constructed: boolean,
+): void {
+  if (t.cls === codec.cls && codec.nums.includes(t.num) && t.constructed === constructed) return;
+  const want = describe(codec.cls, codec.nums[0]!, codec.typeName);
+  const found = tlvTagName(t);
+  const form =
+    t.cls === codec.cls && codec.nums.includes(t.num)
+      ? ` in the ${t.constructed ? 'constructed' : 'primitive'} form`
+      : '';
+  throw new DecodeError(t.offset, `expected ${want}, found ${found}${form}`);
+}
+
+function universal(num: number, content: Uint8Array): asn1js.BaseBlock {
+  return new asn1js.Primitive({ idBlock: { tagClass: 1, tagNumber: num }, valueHex: content });
+}
+
+export function explicit(num: number, inner: asn1js.BaseBlock, tagClass = 3): asn1js.BaseBlock {
+  return new asn1js.Constructed({ idBlock: { tagClass, tagNumber: num }, value: [inner] });
+}
+
+/** lowerCamelCase of an RFC field name: "req-body" → "reqBody", "s-address" → "sAddress". */
+export function camel(rfcName: string): string {
+  return rfcName.replace(/-([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function badValue(what: string, v: unknown): never {
+  throw new KrbPlayInputError(
+    `cannot encode ${what}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+  );
+}
+
+// ---- primitives ---------------------------------------------------------------------------------------
+
+function _readInteger(t: Tlv): number {
+  // Kerberos integers fit in 32 bits (RFC 4120 §5.2.4); 5 bytes covers UInt32 with its sign byte.
+  if (t.length > 5)
+    throw new DecodeError(
+      t.offset,
+      `INTEGER of ${t.length} bytes is too large for Kerberos (at most 32 bits)`,
+    );
+  const c = t.content;
+  let n = c[0]! >= 0x80 ? -1 : 0;
+  for (let i = 0; i < c.length; i++) n = n * 256 + c[i]!;
+  return n;
+}
+
+function integerCodec(typeName: string, min: number, max: number, num = 2): Codec<number> {
+  const self: Codec<number> = {
+    typeName,
+    cls: 'universal',
+    nums: [num],
+    decode(t, _ctx, name) {
+      expectTag(t, self, false);
+      const v = _readInteger(t);
+      if (v < min || v > max)
+        throw new DecodeError(t.offset, `${name}: ${v} is outside the range of ${typeName} (${min}..${max})`);
+      return { value: v, node: { ...nodeOf(t, name), value: v } };
+    },
+    encode(v) {
+      if (!Number.isInteger(v) || v < min || v > max) badValue(typeName, v);
+      return num === 2 ? new asn1js.Integer({ value: v }) : new asn1js.Enumerated({ value: v });
+    },
+  };
+  return self;
+}
+
+/** RFC 4120 §5.2.4. */
+export const Int32 = integerCodec('Int32', -0x80000000, 0x7fffffff);
+export const UInt32 = integerCodec('UInt32', 0, 0xffffffff);
+/**
+ * nonce and seq-number are UInt32, but older MIT and Heimdal releases wrote them as signed 32-bit values.
+ * Accept both readings and keep the sign as received, so re-encoding gives the same bytes.
+ */
+export const UInt32Lenient = integerCodec('UInt32', -0x80000000, 0xffffffff);
+export const Microseconds = integerCodec('Microseconds', 0, 999999);
+/** A plain INTEGER (MS-KKDCP dclocator-hint). */
+export const Integer = integerCodec('INTEGER', -0x80000000, 0xffffffff);
+export const Enumerated = integerCodec('ENUMERATED', 0, 0x7fffffff, 10);
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+/**
+ * KerberosString ::= GeneralString (IA5String) (RFC 4120 §5.2.1). Windows writes UTF-8 in it (RFC 6806
+ * §7 allows it), so we read UTF-8; bytes that are not UTF-8 are refused so a round trip is exact.
+ */
+function stringCodec(typeName: string, num = 27): Codec<string> {
+  const self: Codec<string> = {
+    typeName,
+    cls: 'universal',
+    nums: [num],
+    decode(t, _ctx, name) {
+      expectTag(t, self, false);
+      let v: string;
+      try {
+        v = strictUtf8.decode(t.content);
+      } catch {
+        throw new DecodeError(t.offset, `${name}: ${typeName} is not valid UTF-8`);
+      }
+      return { value: v, node: { ...nodeOf(t, name), value: v } };
+    },
+    encode(v) {
+      if (typeof v !== 'string') badValue(typeName, v);
+      return universal(num, utf8Encoder.encode(v));
+    },
+  };
+  return self;
+}
+
+export const KerberosString = stringCodec('KerberosString');
+export const Realm = stringCodec('Realm');
+
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
+
+/** RFC 4120 §5.2.3: KerberosTime ::= GeneralizedTime, "YYYYMMDDHHMMSSZ", UTC, no fractions. */
+export function formatKerberosTime(d: Date): string {
+  const y = d.getUTCFullYear();
+  if (!(y >= 0 && y <= 9999) || Number.isNaN(d.getTime())) badValue('KerberosTime', d);
+  return (
+    pad(y, 4) +
+    pad(d.getUTCMonth() + 1, 2) +
+    pad(d.getUTCDate(), 2) +
+    pad(d.getUTCHours(), 2) +
+    pad(d.getUTCMinutes(), 2) +
+    pad(d.getUTCSeconds(), 2) +
+    'Z'
+  );
+}
+
+export function isoTime(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export const KerberosTime: Codec<Date> = {
+  typeName: 'KerberosTime',
+  cls: 'universal',
+  nums: [24],
+  decode(t, _ctx, name) {
+    expectTag(t, KerberosTime, false);
+    let text = '';
+    for (const b of t.content) text += String.fromCharCode(b);
+    const f = (i: number, w: number) => Number(text.slice(i, i + w));
+    const d = new Date(Date.UTC(f(0, 4), f(4, 2) - 1, f(6, 2), f(8, 2), f(10, 2), f(12, 2)));
+    if (f(0, 4) < 100) d.setUTCFullYear(f(0, 4));
+    // Date.UTC rolls "month 13" or "31 February" over; a real time reads back unchanged.
+    if (Number.isNaN(d.getTime()) || formatKerberosTime(d) !== text) {
+      throw new DecodeError(t.offset, `${name}: KerberosTime ${text} is not a real date and time`);
+    }
+    return { value: d, node: { ...nodeOf(t, name), value: isoTime(d) } };
+  },
+  encode(v) {
+    if (!(v instanceof Date) || v.getUTCMilliseconds() !== 0) badValue('KerberosTime (whole seconds)', v);
+    return universal(24, utf8Encoder.encode(formatKerberosTime(v)));
+  },
+};
+
+/**
+ * KerberosFlags ::= BIT STRING (SIZE (32..MAX)) (RFC 4120 §5.2.8). Every implementation sends exactly
+ * 32 bits, and RFC 4120 asks for at least 32 even when DER would trim trailing zero bits. Bit 0 is the
+ * most significant bit of the number here, as in the RFC's numbering (bit 1 = forwardable = 0x40000000).
+ */
+export const KerberosFlags: Codec<number> = {
+  typeName: 'KerberosFlags',
+  cls: 'universal',
+  nums: [3],
+  decode(t, _ctx, name) {
+    expectTag(t, KerberosFlags, false);
+    const c = t.content;
+    if (c.length !== 5 || c[0] !== 0) {
+      throw new DecodeError(
+        t.offset,
+        `${name}: KerberosFlags must be 32 bits (5 bytes with the unused-bits byte 00), found ${c.length} bytes`,
+      );
+    }
+    const v = ((c[1]! << 24) | (c[2]! << 16) | (c[3]! << 8) | c[4]!) >>> 0;
+    return { value: v, node: { ...nodeOf(t, name), value: toHex(c.subarray(1)) } };
+  },
+  encode(v) {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) badValue('KerberosFlags', v);
+    return new asn1js.BitString({
+      valueHex: new Uint8Array([v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]),
+      unusedBits: 0,
+    });
+  },
+};
+
+/** True when RFC bit `bit` (0 = most significant) is set in a KerberosFlags value. */
+export function hasFlag(flags: number, bit: number): boolean {
+  return ((flags >>> (31 - bit)) & 1) === 1;
+}
+
+/** KerberosFlags with the given RFC bits set (bit 0 = most significant). */
+export function flagsOf(...bits: number[]): number {
+  let v = 0;
+  for (const b of bits) {
+    if (!Number.isInteger(b) || b < 0 || b > 31) badValue('flag bit', b);
+    v |= 1 << (31 - b);
+  }
+  return v >>> 0;
+}
+
+/** The RFC bit numbers set in a KerberosFlags value, lowest first. */
+export function flagBits(flags: number): number[] {
+  const out: number[] = [];
+  for (let b = 0; b < 32; b++) if (hasFlag(flags, b)) out.push(b);
+  return out;
+}
+
+/** A whole BIT STRING kept as its content bytes, unused-bits count first (SPNEGO ContextFlags). */
+export const RawBitString: Codec<Uint8Array> = {
+  typeName: 'BIT STRING',
+  cls: 'universal',
+  nums: [3],
+  decode(t, _ctx, name) {
+    expectTag(t, RawBitString, false);
+    const v = t.content.slice();
+    return { value: v, node: { ...nodeOf(t, name), value: toHex(v) } };
+  },
+  encode(v) {
+    if (!(v instanceof Uint8Array) || v.length === 0 || v[0]! > 7) badValue('BIT STRING', v);
+    return universal(3, v);
+  },
+};
+
+export const OctetString: Codec<Uint8Array> = {
+  typeName: 'OCTET STRING',
+  cls: 'universal',
+  nums: [4],
+  decode(t, _ctx, name) {
+    expectTag(t, OctetString, false);
+    const v = t.content.slice();
+    return { value: v, node: { ...nodeOf(t, name), value: toHex(v) } };
+  },
+  encode(v) {
+    if (!(v instanceof Uint8Array)) badValue('OCTET STRING', v);
+    return new asn1js.OctetString({ valueHex: v });
+  },
+};
+
+export const Boolean: Codec<boolean> = {
+  typeName: 'BOOLEAN',
+  cls: 'universal',
+  nums: [1],
+  decode(t, _ctx, name) {
+    expectTag(t, Boolean, false);
+    const v = t.content[0] === 0xff;
+    return { value: v, node: { ...nodeOf(t, name), value: v } };
+  },
+  encode(v) {
+    if (typeof v !== 'boolean') badValue('BOOLEAN', v);
+    return new asn1js.Boolean({ value: v });
+  },
+};
+
+/** OBJECT IDENTIFIER as dotted text ("1.2.840.113554.1.2.2"). */
+export const ObjectIdentifier: Codec<string> = {
+  typeName: 'OBJECT IDENTIFIER',
+  cls: 'universal',
+  nums: [6],
+  decode(t, _ctx, name) {
+    expectTag(t, ObjectIdentifier, false);
+    const v = oidToString(t.content, t.offset);
+    return { value: v, node: { ...nodeOf(t, name), value: v } };
+  },
+  encode(v) {
+    if (typeof v !== 'string' || !/^[0-2]\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/.test(v))
+      badValue('OBJECT IDENTIFIER', v);
+    return universal(6, oidToBytes(v));
+  },
+};
+
+export function oidToString(c: Uint8Array, at = 0): string {
+  const arcs: number[] = [];
+  let n = 0;
+  for (const b of c) {
+    n = n * 128 + (b & 0x7f);
+    if (n > Number.MAX_SAFE_INTEGER / 256) throw new DecodeError(at, 'OBJECT IDENTIFIER arc too large');
+    if ((b & 0x80) === 0) {
+      if (arcs.length === 0) arcs.push(n < 40 ? 0 : n < 80 ? 1 : 2, n < 80 ? n % 40 : n - 80);
+      else arcs.push(n);
+      n = 0;
+    }
+  }
+  return arcs.join('.');
+}
+
+export function oidToBytes(oid: string): Uint8Array {
+  const arcs = oid.split('.').map(Number);
+  const subs = [arcs[0]! * 40 + arcs[1]!, ...arcs.slice(2)];
+  const out: number[] = [];
+  for (const s of subs) {
+    const chunk = [s & 0x7f];
+    for (let r = Math.floor(s / 128); r > 0; r = Math.floor(r / 128)) chunk.unshift((r & 0x7f) | 0x80);
+    out.push(...chunk);
+  }
+  return new Uint8Array(out);
+}
+
+// ---- constructed ----------------------------------------------------------------------------------------
+
+/**
+ * Picks the codecs that may read the DER inside an OCTET STRING field, from the fields already decoded
+ * (padata-value by padata-type, ad-data by ad-type). Candidates are tried in order; if none fits, the
+ * field stays an opaque leaf: the inspector shows what it can, and the typed value keeps the bytes.
+ */
+export type Embed = (
+  siblings: Record<string, unknown>,
+  ctx: DecodeContext,
+) => readonly Codec<unknown>[] | RawDecoder | undefined;
+
+/**
+ * Reads content that is not one DER element (a GSS-API token, a TCP-framed message) from [start, end)
+ * of the root buffer, and returns its tree. Throws DecodeError when it does not fit.
+ */
+export type RawDecoder = (ctx: DecodeContext, start: number, end: number, depth: number) => KrbNode;
+
+export interface Field {
+  name: string;
+  prop: string;
+  tag: number;
+  codec: Codec<unknown>;
+  optional: boolean;
+  embed?: Embed;
+}
+
+export function req<T>(tag: number, name: string, codec: Codec<T>, embed?: Embed): Field {
+  return { name, prop: camel(name), tag, codec: codec as Codec<unknown>, optional: false, embed };
+}
+
+export function opt<T>(tag: number, name: string, codec: Codec<T>, embed?: Embed): Field {
+  return { name, prop: camel(name), tag, codec: codec as Codec<unknown>, optional: true, embed };
+}
+
+/**
+ * Decodes DER held inside an OCTET STRING; offsets stay absolute because the content is a view into
+ * the same root buffer. Returns undefined when no candidate fits.
+ */
+export function decodeEmbedded(
+  t: Tlv,
+  ctx: DecodeContext,
+  candidates: readonly Codec<unknown>[] | RawDecoder,
+): KrbNode | undefined {
+  if (t.length === 0) return undefined;
+  const start = t.offset + t.headerLength;
+  if (typeof candidates === 'function') {
+    const savedDirection = ctx.direction;
+    try {
+      return candidates(ctx, start, start + t.length, t.depth + 1);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      return undefined;
+    } finally {
+      ctx.direction = savedDirection;
+    }
+  }
+  for (const codec of candidates) {
+    const savedDirection = ctx.direction;
+    try {
+      const inner = parseDer(ctx, start, start + t.length, codec.typeName, t.depth + 1);
+      return codec.decode(inner, ctx, codec.typeName).node;
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+    } finally {
+      ctx.direction = savedDirection;
+    }
+  }
+  return undefined;
+}
+
+/** SEQUENCE { … } with EXPLICIT context tags, fields in order (RFC 4120 §5: "EXPLICIT TAGS"). */
+export function seq<T>(typeName: string, fields: readonly Field[]): Codec<T> {
+  const byTag = new Map(fields.map((f, i) => [f.tag, i]));
+  const self: Codec<T> = {
+    typeName,
+    cls: 'universal',
+    nums: [16],
+    decode(t, ctx, name) {
+      expectTag(t, self, true);
+      const value: Record<string, unknown> = {};
+      const children: KrbNode[] = [];
+      let next = 0;
+      for (const c of t.children) {
+        const i = c.cls === 'context' ? byTag.get(c.num) : undefined;
+        if (i === undefined) {
+          throw new DecodeError(
+            c.offset,
+            `unexpected ${tlvTagName(c)} in ${typeName} (its fields are ${fields.map((f) => `${f.name} [${f.tag}]`).join(', ')})`,
+          );
+        }
+        if (i < next)
+          throw new DecodeError(
+            c.offset,
+            `field ${fields[i]!.name} [${c.num}] of ${typeName} is out of order or repeated`,
+          );
+        for (let j = next; j < i; j++) {
+          if (!fields[j]!.optional)
+            throw new DecodeError(
+              c.offset,
+              `${typeName} is missing its field ${fields[j]!.name} [${fields[j]!.tag}] before ${tlvTagName(c)}`,
+            );
+        }
+        const f = fields[i]!;
+        if (!c.constructed || c.children.length !== 1) {
+          throw new DecodeError(
+            c.offset,
+            `${f.name} [${f.tag}] must hold exactly one ${f.codec.typeName} (EXPLICIT tag)`,
+          );
+        }
+        const inner = c.children[0]!;
+        const d = f.codec.decode(inner, ctx, f.name);
+        value[f.prop] = d.value;
+        const node: KrbNode = { ...nodeOf(c, f.name), value: d.node.value, children: d.node.children };
+        if (d.node.value === undefined) delete node.value;
+        if (d.node.children === undefined) delete node.children;
+        if (f.embed) {
+          const candidates = f.embed(value, ctx);
+          const sub = candidates && decodeEmbedded(inner, ctx, candidates);
+          if (sub) node.children = [sub];
+        }
+        children.push(node);
+        next = i + 1;
+      }
+      for (let j = next; j < fields.length; j++) {
+        if (!fields[j]!.optional) {
+          throw new DecodeError(
+            t.offset,
+            `${typeName} is missing its required field ${fields[j]!.name} [${fields[j]!.tag}]`,
+          );
+        }
+      }
+      return { value: value as T, node: { ...nodeOf(t, name), children } };
+    },
+    encode(v) {
+      const rec = v as Record<string, unknown>;
+      if (typeof rec !== 'object' || rec === null) badValue(typeName, v);
+      const value: asn1js.BaseBlock[] = [];
+      for (const f of fields) {
+        const fv = rec[f.prop];
+        if (fv === undefined) {
+          if (!f.optional)
+            throw new KrbPlayInputError(
+              `cannot encode ${typeName}: its field ${f.prop} (${f.name}) is required`,
+            );
+          continue;
+        }
+        value.push(explicit(f.tag, f.codec.encode(fv)));
+      }
+      return new asn1js.Sequence({ value });
+    },
+  };
+  return self;
+}
+
+/** SEQUENCE OF item; items are named "field[0]", "field[1]", … as in CLI.md paths. */
+export function seqOf<T>(item: Codec<T>, typeName = `SEQUENCE OF ${item.typeName}`): Codec<T[]> {
+  const self: Codec<T[]> = {
+    typeName,
+    cls: 'universal',
+    nums: [16],
+    decode(t, ctx, name) {
+      expectTag(t, self, true);
+      const value: T[] = [];
+      const children: KrbNode[] = [];
+      t.children.forEach((c, i) => {
+        const d = item.decode(c, ctx, `${name}[${i}]`);
+        value.push(d.value);
+        children.push(d.node);
+      });
+      return { value, node: { ...nodeOf(t, name), children } };
+    },
+    encode(v) {
+      if (!Array.isArray(v)) badValue(typeName, v);
+      return new asn1js.Sequence({ value: v.map((x) => item.encode(x)) });
+    },
+  };
+  return self;
+}
+
+export interface AppOptions<T> {
+  /** Other [APPLICATION n] numbers read as this type (MIT's EncASRepPart tagged 26: RFC 4120 §5.4.2). */
+  alsoAccept?: readonly number[];
+  /** Where to remember an accepted alternative tag, so re-encoding gives the same bytes. */
+  tagProp?: string;
+  /** Extra checks on the decoded value, with the node for offsets. */
+  check?: (v: T, node: KrbNode) => void;
+  /** PA-FX-FAST travels inside: which way this message goes. */
+  direction?: 'request' | 'reply';
+}
+
+/** [APPLICATION n] wrapped around a SEQUENCE (RFC 4120 §5: every message and the encrypted parts). */
+export function app<T>(num: number, typeName: string, inner: Codec<T>, opts: AppOptions<T> = {}): Codec<T> {
+  const nums = [num, ...(opts.alsoAccept ?? [])];
+  const self: Codec<T> = {
+    typeName,
+    cls: 'application',
+    nums,
+    decode(t, ctx, name) {
+      expectTag(t, self, true);
+      if (t.children.length !== 1)
+        throw new DecodeError(t.offset, `${tlvTagName(t)} ${typeName} must hold exactly one SEQUENCE`);
+      const saved = ctx.direction;
+      if (opts.direction) ctx.direction = opts.direction;
+      let d: Decoded<T>;
+      try {
+        d = inner.decode(t.children[0]!, ctx, name);
+      } finally {
+        ctx.direction = saved;
+      }
+      const node: KrbNode = { ...nodeOf(t, name), children: d.node.children ?? [] };
+      if (t.num !== num && opts.tagProp) (d.value as Record<string, unknown>)[opts.tagProp] = t.num;
+      opts.check?.(d.value, node);
+      return { value: d.value, node };
+    },
+    encode(v) {
+      let tag = num;
+      if (opts.tagProp) {
+        const alt = (v as Record<string, unknown>)[opts.tagProp];
+        if (alt !== undefined) {
+          if (typeof alt !== 'number' || !nums.includes(alt)) badValue(`${typeName} application tag`, alt);
+          tag = alt;
+        }
+      }
+      const body = inner.encode(v);
+      return explicit(tag, body, 2);
+    },
+  };
+  return self;
+}
+
+/** CHOICE of EXPLICIT context-tagged alternatives; the value names the alternative it holds. */
+export function choice<T>(typeName: string, alternatives: readonly Field[]): Codec<T> {
+  const self: Codec<T> = {
+    typeName,
+    cls: 'context',
+    nums: alternatives.map((a) => a.tag),
+    decode(t, ctx, name) {
+      const alt = alternatives.find((a) => t.cls === 'context' && a.tag === t.num);
+      if (!alt) {
+        throw new DecodeError(
+          t.offset,
+          `expected ${typeName} (${alternatives.map((a) => `${a.name} [${a.tag}]`).join(' or ')}), found ${tlvTagName(t)}`,
+        );
+      }
+      if (!t.constructed || t.children.length !== 1)
+        throw new DecodeError(
+          t.offset,
+          `${alt.name} [${alt.tag}] must hold exactly one ${alt.codec.typeName}`,
+        );
+      const d = alt.codec.decode(t.children[0]!, ctx, alt.name);
+      return { value: { [alt.prop]: d.value } as T, node: { ...nodeOf(t, name), children: [d.node] } };
+    },
+    encode(v) {
+      const rec = v as Record<string, unknown>;
+      const present = alternatives.filter((a) => rec?.[a.prop] !== undefined);
+      if (present.length !== 1) badValue(`${typeName} (exactly one alternative)`, v);
+      const a = present[0]!;
+      return explicit(a.tag, a.codec.encode(rec[a.prop]));
+    },
+  };
+  return self;
+}
+
+/** The same codec under another type name (RFC aliases such as PA-ENC-TIMESTAMP ::= EncryptedData). */
+export function alias<T>(typeName: string, codec: Codec<T>): Codec<T> {
+  return { ...codec, typeName };
+}
+
+// ---- running a codec on bytes --------------------------------------------------------------------------
+
+export interface DecodeOptions {
+  limits?: Partial<DecodeLimits>;
+}
+
+export function toBytes(input: Uint8Array): Uint8Array {
+  if (!(input instanceof Uint8Array)) throw new KrbPlayInputError('expected a Uint8Array');
+  return input;
+}
+
+/** Decodes exactly one `codec` filling `bytes`, with its tree. */
+export function decodeWith<T>(codec: Codec<T>, bytes: Uint8Array, options: DecodeOptions = {}): Decoded<T> {
+  const ctx = newContext(toBytes(bytes), options.limits);
+  const t = parseDer(ctx, 0, bytes.length, `${codec.typeName}`);
+  return codec.decode(t, ctx, codec.typeName);
+}
+
+export function encodeWith<T>(codec: Codec<T>, value: T): Uint8Array {
+  return toDer(codec.encode(value));
+}
+
+/** Runs `codec` with the message direction set (FAST bodies, RFC 6113 §5.4.2-5.4.3). */
+export function directed<T>(codec: Codec<T>, direction: 'request' | 'reply'): Codec<T> {
+  return {
+    ...codec,
+    decode(t, ctx, name) {
+      const saved = ctx.direction;
+      ctx.direction = direction;
+      try {
+        return codec.decode(t, ctx, name);
+      } finally {
+        ctx.direction = saved;
+      }
+    },
+  };
+}
+
+/** The checks every RFC 4120 message gets: pvno is 5 and msg-type agrees with the application tag. */
+export function messageCheck(
+  typeName: string,
+  msgType: number,
+): (v: { pvno: number; msgType: number }, node: KrbNode) => void {
+  return (v, node) => {
+    const at = (field: string) => node.children?.find((c) => c.name === field)?.offset ?? node.offset;
+    if (v.pvno !== 5)
+      throw new DecodeError(at('pvno'), `${typeName} has pvno ${v.pvno}; Kerberos 5 messages carry 5`);
+    if (v.msgType !== msgType) {
+      throw new DecodeError(
+        at('msg-type'),
+        `${typeName} ([APPLICATION ${msgType}]) has msg-type ${v.msgType}; it must be ${msgType}`,
+      );
+    }
+  };
+}
