@@ -147,6 +147,7 @@ export interface ProofResult {
   keyHex: string;
   saltHex: string | null;
   iterations: number | null;
+  usage: number;
   ciphertextHex: string;
   decrypted: string;
   roundTripOk: boolean;
@@ -253,6 +254,7 @@ export class CryptoProof {
         keyHex: toHex(key.bytes),
         saltHex: usesSalt(info.etype) ? toHex(checked.salt) : null,
         iterations: checked.iterations,
+        usage: checked.usage,
         stringToKeyMs,
         ...this.#roundTrip(key, checked),
       };
