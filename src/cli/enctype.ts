@@ -4,8 +4,7 @@ import { KrbPlayInputError } from '../util';
 
 /** Resolves `--etype` text; an unknown one is an input error that lists what is known. */
 export function resolveEnctype(text: string): EnctypeInfo {
-  const trimmed = text.trim();
-  const info = /^-?\d+$/.test(trimmed) ? findEnctype(Number(trimmed)) : findEnctype(trimmed.toLowerCase());
+  const info = findEnctype(text);
   if (!info) {
     const known = ENCTYPES.filter((e) => e.implemented)
       .map((e) => `${e.etype} ${e.name}`)

@@ -10,6 +10,7 @@ import {
   encrypt,
   ENCTYPES,
   findEnctype,
+  MAX_ITERATIONS,
   stringToKeyAsync,
   type EnctypeInfo,
   type Key,
@@ -82,10 +83,9 @@ export const PICKABLE_ENCTYPES: readonly EnctypeInfo[] = ENCTYPES.filter(
   (e) => e.implemented && !e.decryptOnly,
 );
 
+/** A number or an MIT name or alias, as typed (findEnctype trims and ignores case). */
 export function lookUpEnctype(text: string): EnctypeInfo | undefined {
-  const t = text.trim();
-  if (t === '') return undefined;
-  return /^\d+$/.test(t) ? findEnctype(Number(t)) : findEnctype(t.toLowerCase());
+  return findEnctype(text);
 }
 
 /** Checks every input; returns either what to compute with, or one plain message per bad field. */
@@ -122,9 +122,8 @@ export function checkInputs(
   if (info && usesSalt(info.etype)) {
     const t = inputs.iterations.trim();
     if (t === '') iterations = info.defaultIterations;
-    else if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 0xffffffff) {
-      problems.iterations =
-        'The iteration count is a whole number from 1 to 4294967295 (or empty for the default).';
+    else if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > MAX_ITERATIONS) {
+      problems.iterations = `The iteration count is a whole number from 1 to ${MAX_ITERATIONS} (or empty for the default).`;
     } else iterations = Number(t);
   }
 

@@ -13,13 +13,10 @@ function isSaltless(etype: number): boolean {
   return etype === 23 || etype === 24;
 }
 
-/** PBKDF2 counts (RFC 3962 §4: s2kparams is a 32-bit big-endian iteration count). */
+/** The count as typed; its range (1 to MAX_ITERATIONS) is the engine's to check (RFC 3962 §4). */
 function parseIterations(text: string): number {
   if (!/^\d+$/.test(text)) throw new KrbPlayInputError(`--iterations must be a whole number, not '${text}'`);
-  const n = Number(text);
-  if (n < 1 || n > 0xffffffff)
-    throw new KrbPlayInputError(`--iterations must be between 1 and 4294967295, not ${text}`);
-  return n;
+  return Number(text);
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

@@ -280,7 +280,11 @@ describe('errors: one line on stderr and the documented exit status', () => {
     ],
     [
       ['--etype', '18', '--password', 'x', '--salt', 's', '--iterations', '0'],
-      /--iterations must be between 1 and/,
+      /iteration count 0 is out of range \(1 to 16777216\)/,
+    ],
+    [
+      ['--etype', '18', '--password', 'x', '--salt', 's', '--iterations', '16777217'],
+      /iteration count 16777217 is out of range/,
     ],
   ])('input error (1): %j', (args, message) => {
     const r = krbplay('string2key', ...args);
