@@ -104,8 +104,11 @@ export function tlvTagName(t: Pick<Tlv, 'cls' | 'num'>): string {
   return tagName(t.cls, t.num);
 }
 
-/** Universal types DER requires to be primitive (X.690 §10.2: strings are never constructed in DER). */
-const MUST_BE_PRIMITIVE = new Set([1, 2, 3, 4, 5, 6, 10, 12, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 30]);
+/**
+ * Universal types that occur in Kerberos, GSS-API and SPNEGO; asn1js never sees the others. Of these only
+ * SEQUENCE and SET are constructed: DER writes every string primitive (X.690 §10.2).
+ */
+const KNOWN_UNIVERSAL = new Set([1, 2, 3, 4, 5, 6, 10, 12, 16, 17, 19, 22, 24, 26, 27]);
 
 /**
  * Walks the headers of the DER elements in [start, end) and returns the end of the first one.
@@ -168,7 +171,9 @@ function _scan(ctx: DecodeContext, start: number, end: number, depth: number): n
   }
   if (cls === 'universal') {
     if (num === 0) throw new DecodeError(start, 'end-of-contents marker (00 00) found: that is BER, not DER');
-    if (constructed && MUST_BE_PRIMITIVE.has(num)) {
+    if (!KNOWN_UNIVERSAL.has(num))
+      throw new DecodeError(start, `${name} (universal tag ${num}) does not occur in Kerberos messages`);
+    if (constructed && num !== 16 && num !== 17) {
       throw new DecodeError(start, `${name} uses the constructed form: BER allows it, DER does not`);
     }
     if (!constructed && (num === 16 || num === 17))
@@ -188,16 +193,12 @@ function _scan(ctx: DecodeContext, start: number, end: number, depth: number): n
   return contentEnd;
 }
 
-/** Universal types that occur in Kerberos, GSS-API and SPNEGO; asn1js must never see the others. */
-const KNOWN_UNIVERSAL = new Set([1, 2, 3, 4, 5, 6, 10, 12, 16, 17, 19, 22, 24, 26, 27]);
 const TIME_SHAPE = /^[0-9]{14}Z$/;
 
 /** DER rules for the contents of the primitive universal types (X.690 §10, §11). */
 function _checkPrimitive(ctx: DecodeContext, at: number, num: number, p: number, len: number): void {
   const c = ctx.root.subarray(p, p + len);
   const name = tagName('universal', num);
-  if (!KNOWN_UNIVERSAL.has(num))
-    throw new DecodeError(at, `${name} (universal tag ${num}) does not occur in Kerberos messages`);
   switch (num) {
     case 1:
       // X.690 §11.1: DER writes TRUE as 0xFF.
@@ -260,8 +261,10 @@ function _convert(ctx: DecodeContext, block: Block, depth: number): Tlv {
   const content = ctx.root.subarray(offset + headerLength, offset + headerLength + length);
   const children: Tlv[] = [];
   if (id.isConstructed) {
-    const value = (block.valueBlock as unknown as { value?: Block[] }).value ?? [];
-    for (const child of value) children.push(_convert(ctx, child, depth + 1));
+    const value = (block.valueBlock as unknown as { value?: unknown }).value;
+    if (!Array.isArray(value))
+      throw new DecodeError(offset, `${tagName(CLASSES[id.tagClass - 1]!, id.tagNumber)}: not valid DER`);
+    for (const child of value as Block[]) children.push(_convert(ctx, child, depth + 1));
   }
   return {
     cls: CLASSES[id.tagClass - 1]!,
