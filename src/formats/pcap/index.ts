@@ -1,0 +1,16 @@
+/**
+ * pcap and pcapng: reading the Kerberos messages out of a capture (UDP, TCP reassembled, MS-KKDCP over
+ * plain HTTP), and writing messages as a capture that Wireshark dissects as Kerberos.
+ */
+export { CaptureError } from './errors';
+export { readCapture } from './read';
+export type { CapturedMessage, ReadCaptureOptions } from './read';
+export { readCaptureFrames } from './container';
+export type { CaptureFrame } from './container';
+export { decodeFrame, LINKTYPE } from './layers';
+export type { TransportPacket } from './layers';
+export { DEFAULT_STREAM_LIMITS } from './tcp';
+export type { StreamLimits } from './tcp';
+export { looksLikeKerberos, kerberosMessageType } from './kerberos';
+export { writePcapng, writePcap, synthesiseFrames } from './write';
+export type { MessageToWrite, WriteCaptureOptions, SynthesisedFrame } from './write';
