@@ -11,12 +11,12 @@ const coreRules = {
   'no-restricted-imports': [
     'error',
     {
-      patterns: [
-        {
-          group: ['node:*', 'fs', 'path', 'crypto', 'os', 'net', 'dgram'],
-          message: 'The core is I/O-free: Node modules belong in src/node or src/cli.',
-        },
-      ],
+      // exact module names (a pattern like 'crypto' would also match our own '../crypto')
+      paths: ['fs', 'path', 'crypto', 'os', 'net', 'dgram', 'http', 'https', 'child_process'].map((name) => ({
+        name,
+        message: 'The core is I/O-free: Node modules belong in src/node or src/cli.',
+      })),
+      patterns: [{ group: ['node:*'], message: 'The core is I/O-free: Node modules belong in src/node or src/cli.' }],
     },
   ],
   'no-restricted-globals': [
