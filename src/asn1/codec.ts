@@ -681,3 +681,17 @@ export function messageCheck(
     }
   };
 }
+
+/**
+ * The chain of nodes covering byte `offset`, outermost first: "the field of any byte" for the hex view.
+ * Empty when the byte lies outside the tree.
+ */
+export function nodePathAt(tree: KrbNode, offset: number): KrbNode[] {
+  const path: KrbNode[] = [];
+  let n: KrbNode | undefined = tree;
+  while (n && offset >= n.offset && offset < n.offset + n.length) {
+    path.push(n);
+    n = n.children?.find((c) => offset >= c.offset && offset < c.offset + c.length);
+  }
+  return path;
+}

@@ -14,6 +14,7 @@ export {
   formatKerberosTime,
   hasFlag,
   isoTime,
+  nodePathAt,
   oidToBytes,
   oidToString,
 } from './codec';
