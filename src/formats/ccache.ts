@@ -12,7 +12,6 @@
  * (server `krb5_ccache_conf_data/<key>[/<principal>]@X-CACHECONF:`, value in the ticket field) are
  * stored as credentials but are not tickets: they are returned apart, in `config`.
  */
-// eslint-disable-next-line no-restricted-imports -- the rule's 'crypto' pattern means Node's module; this is src/crypto
 import type { Key } from '../crypto';
 import { fromUtf8, toHex, utf8 } from '../util/bytes';
 import { ByteReader, ByteWriter, type Span } from './bytes-io';

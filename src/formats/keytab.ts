@@ -10,7 +10,6 @@
  * components and had no name type. A negative record length is a hole left by a deleted entry; a zero
  * length ends the file. A record may be longer than its entry (an entry written into a larger hole).
  */
-// eslint-disable-next-line no-restricted-imports -- the rule's 'crypto' pattern means Node's module; this is src/crypto
 import { describeEnctype, ENCTYPE_NAMES, type Key } from '../crypto';
 import { fromUtf8, toHex, utf8 } from '../util/bytes';
 import { ByteReader, ByteWriter, type Span } from './bytes-io';

@@ -10,7 +10,6 @@
  * 6 server checksum, 7 KDC checksum, 10 CLIENT_INFO, 12 UPN_DNS_INFO, 13 client claims, 14 device
  * info, 15 device claims, 16 ticket checksum, 17 attributes, 18 requestor, 19 full checksum.
  */
-// eslint-disable-next-line no-restricted-imports -- the rule's 'crypto' pattern means Node's module; this is src/crypto
 import { checksum, checksumTypeForEnctype, findChecksumType, verifyChecksum, type Key } from '../crypto';
 import { KrbPlayError, KrbPlayInputError } from '../util/errors';
 import { ByteReader, ByteWriter } from './bytes-io';
@@ -423,9 +422,25 @@ function checksumLength(cksumtype: number): number {
   return info.length;
 }
 
+/** The signature field of a PAC_SIGNATURE_DATA at `b`: after the 4-byte type, as long as the type says. */
+function signatureField(bytes: Uint8Array, b: InfoBuffer): { start: number; end: number } {
+  const room = Math.max(0, b.size - 4);
+  const type = b.size >= 4 ? new DataView(bytes.buffer, bytes.byteOffset + b.offset, 4).getInt32(0, true) : 0;
+  const len = Math.min(findChecksumType(type)?.length ?? room, room);
+  return { start: b.offset + 4, end: b.offset + 4 + len };
+}
+
+/**
+ * Zeroes one signature in a copy of the PAC. MS-PAC §2.8.1 zeroes the Signature fields only, so an
+ * RODCIdentifier after the KDC signature stays as it is. (MIT zeroes the whole rest of the buffer,
+ * which is the same thing whenever there is no RODCIdentifier, as in every PAC MIT itself makes.)
+ */
 function zeroSignature(bytes: Uint8Array, type: number): Uint8Array {
-  const b = [...readPacHeader(bytes).infos].find((i) => i.type === type);
-  if (b) bytes.fill(0, b.offset + 4, b.offset + b.size);
+  const b = readPacHeader(bytes).infos.find((i) => i.type === type);
+  if (b) {
+    const f = signatureField(bytes, b);
+    bytes.fill(0, f.start, f.end);
+  }
   return bytes;
 }
 
@@ -453,8 +468,9 @@ export function signPac(pacBytes: Uint8Array, keys: PacSigningKeys): Uint8Array 
         `the ${PAC_BUFFER_NAMES[type]} buffer holds ${b.size} bytes; checksum type ${cksumtype} needs ${need}`,
       );
     }
-    out.fill(0, b.offset, b.offset + b.size);
+    // Zero the signature field only: a trailing RODCIdentifier is part of what is signed.
     view.setInt32(b.offset, cksumtype, true);
+    out.fill(0, b.offset + 4, b.offset + need);
     return b;
   };
   const put = (b: InfoBuffer, sig: Uint8Array) => out.set(sig, b.offset + 4);
@@ -478,7 +494,8 @@ export function signPac(pacBytes: Uint8Array, keys: PacSigningKeys): Uint8Array 
     put(b, checksum(kdcType, keys.kdcKey, PAC_CHECKSUM_KEY_USAGE, out));
   }
   put(server, checksum(serverType, keys.serverKey, PAC_CHECKSUM_KEY_USAGE, out));
-  const serverSig = out.slice(server.offset + 4, server.offset + server.size);
+  const sf = signatureField(out, server);
+  const serverSig = out.slice(sf.start, sf.end);
   put(kdc, checksum(kdcType, keys.kdcKey, PAC_CHECKSUM_KEY_USAGE, serverSig));
   return out;
 }
@@ -549,6 +566,10 @@ export function verifyPac(pacBytes: Uint8Array, keys: PacVerifyKeys): PacVerific
     type: number,
     key: Key | undefined,
     data: (() => Uint8Array) | undefined,
+    noData: { status: 'no-key' | 'error'; reason: string } = {
+      status: 'no-key',
+      reason: 'the re-encoded ticket was not given',
+    },
   ): PacSignatureCheck => {
     const b = find(type);
     if (!b) return { status: 'absent' };
@@ -563,7 +584,7 @@ export function verifyPac(pacBytes: Uint8Array, keys: PacVerifyKeys): PacVerific
     }
     const checksumType = sig.signatureType;
     if (!key) return { status: 'no-key', checksumType };
-    if (!data) return { status: 'no-key', checksumType, reason: 'the re-encoded ticket was not given' };
+    if (!data) return { ...noData, checksumType };
     try {
       const ok = verifyChecksum(checksumType, key, PAC_CHECKSUM_KEY_USAGE, data(), sig.signature);
       return ok
@@ -580,11 +601,13 @@ export function verifyPac(pacBytes: Uint8Array, keys: PacVerifyKeys): PacVerific
 
   const serverBuf = find(6);
   const server = check(6, keys.serverKey, () => base);
-  const kdc = check(
-    7,
-    keys.kdcKey,
-    serverBuf ? () => pacBytes.slice(serverBuf.offset + 4, serverBuf.offset + serverBuf.size) : undefined,
-  );
+  const serverSig = serverBuf ? signatureField(pacBytes, serverBuf) : undefined;
+  const kdc = serverSig
+    ? check(7, keys.kdcKey, () => pacBytes.slice(serverSig.start, serverSig.end))
+    : check(7, keys.kdcKey, undefined, {
+        status: 'error',
+        reason: 'there is no server signature to check it over',
+      });
   const full = check(19, keys.kdcKey, () => zeroSignature(base.slice(), 19));
   const ticket = check(16, keys.kdcKey, keys.ticket ? () => keys.ticket! : undefined);
   const all = [server, kdc, full, ticket];
