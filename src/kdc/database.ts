@@ -1,0 +1,93 @@
+/**
+ * The KDC's state: a principal database per realm, the trusts between realms, and the replay cache.
+ * Everything here is plain data (no classes, no closures) so the world can snapshot it with
+ * structuredClone and restore it exactly — stepping back in the UI is a restore, never an undo.
+ */
+import type { PrincipalName } from '../asn1';
+
+/** One long-term key of a principal, as MIT's database keeps it (one per enctype and kvno). */
+export interface KeyEntry {
+  etype: number;
+  kvno: number;
+  key: Uint8Array;
+  /** The salt the key was made with, sent to clients in ETYPE-INFO2 (undefined: no salt, e.g. rc4). */
+  salt?: string;
+  /** The string-to-key parameters sent in ETYPE-INFO2 (the AES iteration count), when not the default. */
+  s2kparams?: Uint8Array;
+}
+
+export interface PrincipalEntry {
+  /** The principal's realm (for cross-realm krbtgt entries, the realm that issues tickets with the key). */
+  realm: string;
+  name: PrincipalName;
+  keys: KeyEntry[];
+  /** The client must prove it knows the key before the KDC answers (RFC 4120 §5.2.7; MIT +requires_preauth). */
+  requiresPreauth: boolean;
+  /** A disabled account gets KDC_ERR_CLIENT_REVOKED (18). */
+  disabled: boolean;
+  /** Tickets for this client are never forwardable (MIT -allow_forwardable). */
+  noForwardable: boolean;
+  /** Longest ticket life for this principal in ms (undefined: the realm's). */
+  maxLife?: number;
+  /** Longest renewable life in ms (undefined: the realm's). */
+  maxRenew?: number;
+  /** Windows identity for the PAC. */
+  sid?: string;
+  groups?: string[];
+  /** The user principal name (alice@corp.contoso.com), for NT-ENTERPRISE lookups and UPN_DNS_INFO. */
+  upn?: string;
+  /** The account name shown in the PAC (sAMAccountName); defaults to the first name component. */
+  accountName?: string;
+  /** A display name for LOGON_INFO (full name). */
+  fullName?: string;
+}
+
+export interface RealmPolicy {
+  /** Longest ticket life (RFC 4120 §3.1.3), ms. */
+  maxLife: number;
+  /** Longest renewable life, ms. */
+  maxRenew: number;
+  /** Largest clock difference tolerated (RFC 4120 §1.6: "typically 5 minutes"), ms. */
+  maxSkew: number;
+  /** Enctypes the realm permits, in the KDC's order of preference. */
+  etypes: number[];
+  /** Issue a PAC (MS-PAC) in tickets, as Active Directory does. */
+  pac: boolean;
+}
+
+export interface RealmState {
+  name: string;
+  policy: RealmPolicy;
+  principals: PrincipalEntry[];
+  /** host-to-realm mapping (".example.test" = suffix, "host.example.test" = exact), as [domain_realm]. */
+  hostRealm: Record<string, string>;
+  /** The domain SID for PACs ("S-1-5-21-…"); group RIDs are relative to it. */
+  domainSid: string;
+  /** The NetBIOS-style domain name for the PAC (LOGON_INFO LogonDomainName). */
+  netbiosName: string;
+}
+
+/** A direct trust: principals of `from` may use services of `to` (both realms hold krbtgt/to@from). */
+export interface TrustEdge {
+  from: string;
+  to: string;
+}
+
+/** A replay-cache entry (RFC 4120 §3.2.3): an authenticator seen recently, kept until it is too old to matter. */
+export interface ReplayEntry {
+  /** client principal, server principal, ctime and cusec: what identifies an authenticator. */
+  id: string;
+  /** When it can be forgotten (ctime + skew), ms. */
+  expires: number;
+}
+
+export interface KdcState {
+  realms: RealmState[];
+  trusts: TrustEdge[];
+  replayCache: ReplayEntry[];
+}
+
+/** A principal's lookup key: components joined by "/", "@", realm. Case matters, as in MIT. */
+export function principalKey(name: PrincipalName, realm: string): string {
+  return `${name.nameString.join('/')}@${realm}`;
+}

@@ -1,0 +1,196 @@
+/**
+ * The KDC as a pure function: `handle(requestBytes, { now, random }) -> { reply, events }`.
+ *
+ * No clock, no randomness, no sockets of its own: the browser's virtual world and Node's UDP/TCP/KKDCP
+ * adapters hand those in, so the same code serves both, and a run replays byte for byte. The state it
+ * keeps (principal databases, trusts, replay cache) is plain data: `snapshot()` and `Kdc.restore()`.
+ *
+ * A request goes through visible stages, each narrated: decode → look up → pre-authenticate (AS) or
+ * check the ticket-granting ticket and authenticator (TGS) → choose enctypes → compute times → issue.
+ * Every refusal becomes a KRB-ERROR with the right code, the KDC's time and an e-text (RFC 4120 §5.9.1).
+ */
+import {
+  decodeWith,
+  encodeKrbError,
+  AsReqCodec,
+  TgsReqCodec,
+  type KdcReq,
+  type KrbNode,
+  type PrincipalName,
+} from '../asn1';
+import { ErrorCode, MessageType } from '../asn1/registry';
+import type { RandomSource } from '../crypto';
+import { krbtgtName } from '../protocol/principal';
+import { kerberosTimestamp } from '../protocol/time';
+import { KrbPlayError } from '../util/errors';
+import { handleAsReq } from './as';
+import type { KdcState } from './database';
+import { Narrator, type NarratedEvent } from './events';
+import { KdcRefusal } from './refusal';
+import { handleTgsReq } from './tgs';
+
+export interface KdcContext {
+  /** The KDC's clock, milliseconds since the epoch (its host's clock in the simulation). */
+  now: number;
+  random: RandomSource;
+}
+
+export interface KdcResult {
+  /** The reply to send back (AS-REP, TGS-REP or KRB-ERROR). */
+  reply: Uint8Array;
+  events: NarratedEvent[];
+  /** What kind of reply it is, for the trace and the log line. */
+  replyType: 'AS-REP' | 'TGS-REP' | 'KRB-ERROR';
+  errorCode?: number;
+  /** Who asked for what, when the request could be read (krb5kdc's log line). */
+  client?: string;
+  server?: string;
+}
+
+/** What one request handler gives back; `handle` wraps it. */
+export interface Issued {
+  reply: Uint8Array;
+  replyType: 'AS-REP' | 'TGS-REP';
+}
+
+/** What AS and TGS handlers share: the state, the time and randomness, the narration. */
+export interface RequestScope {
+  state: KdcState;
+  ctx: KdcContext;
+  say: Narrator;
+  /** The decoded request, and its tree (byte offsets: the TGS checksum covers the req-body bytes). */
+  req: KdcReq;
+  tree: KrbNode;
+  bytes: Uint8Array;
+  /** Filled in as soon as known, for error replies and the log line. */
+  client?: { realm: string; name: PrincipalName };
+}
+
+export class Kdc {
+  private state: KdcState;
+
+  constructor(state: KdcState) {
+    this.state = state;
+  }
+
+  /** A deep copy of the state: databases, trusts, replay cache. */
+  snapshot(): KdcState {
+    return structuredClone(this.state);
+  }
+
+  static restore(state: KdcState): Kdc {
+    return new Kdc(structuredClone(state));
+  }
+
+  /** The realms this KDC serves. */
+  get realms(): string[] {
+    return this.state.realms.map((r) => r.name);
+  }
+
+  /** Direct access for the world and tests (e.g. to rotate a key); prefer snapshot() for copies. */
+  get database(): KdcState {
+    return this.state;
+  }
+
+  handle(bytes: Uint8Array, ctx: KdcContext): KdcResult {
+    const say = new Narrator(`KDC ${this.state.realms[0]?.name ?? ''}`);
+    this.expireReplayCache(ctx.now);
+    let scope: RequestScope | undefined;
+    try {
+      const tag = bytes[0];
+      // [APPLICATION 10] AS-REQ = 0x6a, [APPLICATION 12] TGS-REQ = 0x6c (RFC 4120 §5.4.1)
+      if (tag !== 0x6a && tag !== 0x6c) {
+        throw new KdcRefusal(
+          ErrorCode.KRB_AP_ERR_MSG_TYPE,
+          `a KDC answers AS-REQ and TGS-REQ; this message starts with byte 0x${(tag ?? 0).toString(16).padStart(2, '0')}, which is neither`,
+        );
+      }
+      const isAs = tag === 0x6a;
+      let decoded;
+      try {
+        decoded = decodeWith(isAs ? AsReqCodec : TgsReqCodec, bytes);
+      } catch (e) {
+        throw new KdcRefusal(
+          ErrorCode.KRB_ERR_GENERIC,
+          `the ${isAs ? 'AS-REQ' : 'TGS-REQ'} could not be decoded: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+      const req = decoded.value;
+      const realmDb = this.state.realms.find((r) => r.name === req.reqBody.realm);
+      if (realmDb) say.setActor(`KDC ${realmDb.name}`);
+      say.say(
+        'decode',
+        `decoded a ${isAs ? 'AS-REQ' : 'TGS-REQ'} for realm ${req.reqBody.realm} (${bytes.length} bytes)`,
+      );
+      scope = { state: this.state, ctx, say, req, tree: decoded.node, bytes };
+      if (!realmDb) {
+        throw new KdcRefusal(
+          ErrorCode.KDC_ERR_WRONG_REALM,
+          `this KDC serves ${this.realms.join(', ')}, not ${req.reqBody.realm}`,
+        );
+      }
+      const issued = isAs ? handleAsReq(scope, realmDb) : handleTgsReq(scope, realmDb);
+      return {
+        ...issued,
+        events: say.events,
+        ...this.logNames(scope),
+      };
+    } catch (e) {
+      if (e instanceof KdcRefusal) return this.refuse(e, scope, say, ctx);
+      // A bug, or a typed error from a lower layer that a check missed: still answer, never crash.
+      const text =
+        e instanceof KrbPlayError
+          ? e.message
+          : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+      return this.refuse(new KdcRefusal(ErrorCode.KRB_ERR_GENERIC, text), scope, say, ctx);
+    }
+  }
+
+  private logNames(scope: RequestScope | undefined): { client?: string; server?: string } {
+    if (!scope) return {};
+    const b = scope.req.reqBody;
+    const out: { client?: string; server?: string } = {};
+    if (scope.client) out.client = `${scope.client.name.nameString.join('/')}@${scope.client.realm}`;
+    else if (b.cname) out.client = `${b.cname.nameString.join('/')}@${b.realm}`;
+    if (b.sname) out.server = `${b.sname.nameString.join('/')}@${b.realm}`;
+    return out;
+  }
+
+  /** RFC 4120 §5.9.1: the error names the server and, when known, the client; stime is the KDC's time. */
+  private refuse(r: KdcRefusal, scope: RequestScope | undefined, say: Narrator, ctx: KdcContext): KdcResult {
+    say.say('refuse', r.message, false);
+    const { time, usec } = kerberosTimestamp(ctx.now);
+    const body = scope?.req.reqBody;
+    const realm = body?.realm ?? this.state.realms[0]?.name ?? 'UNKNOWN';
+    const err = {
+      pvno: 5,
+      msgType: MessageType.KRB_ERROR,
+      stime: time,
+      susec: usec,
+      errorCode: r.code,
+      realm,
+      sname: r.sname ?? body?.sname ?? krbtgtName(realm),
+      eText: r.eText,
+      ...(scope?.client
+        ? { crealm: scope.client.realm, cname: scope.client.name }
+        : body?.cname
+          ? { crealm: body.realm, cname: body.cname }
+          : {}),
+      ...(r.eData ? { eData: r.eData } : {}),
+    };
+    return {
+      reply: encodeKrbError(err),
+      replyType: 'KRB-ERROR',
+      errorCode: r.code,
+      events: say.events,
+      ...this.logNames(scope),
+    };
+  }
+
+  /** RFC 4120 §3.2.3: entries older than the skew window can no longer be replayed, so they go. */
+  private expireReplayCache(now: number): void {
+    if (this.state.replayCache.length > 0) {
+      this.state.replayCache = this.state.replayCache.filter((e) => e.expires > now);
+    }
+  }
+}

@@ -1,0 +1,538 @@
+/**
+ * The Ticket-Granting Service exchange (RFC 4120 §3.3): the client shows a ticket-granting ticket and a
+ * fresh authenticator (in PA-TGS-REQ) and gets a ticket for a service — or a cross-realm TGT toward the
+ * realm that holds it (a referral, RFC 6806 §8), or a renewed or validated ticket.
+ */
+import {
+  decodeApReq,
+  decodeAuthenticator,
+  decodeEncTicketPart,
+  encodeEncTgsRepPart,
+  encodeTgsRep,
+  type ApReq,
+  type Authenticator,
+  type EncKdcRepPart,
+  type EncTicketPart,
+  type KrbNode,
+  type PrincipalName,
+  type Ticket,
+} from '../asn1';
+import { ErrorCode, KdcOption, MessageType, PaType, TicketFlag } from '../asn1/registry';
+import {
+  decrypt,
+  encrypt,
+  randomKey,
+  findChecksumType,
+  IntegrityError,
+  KeyUsage,
+  UnsupportedEnctypeError,
+  verifyChecksum,
+  type Key,
+} from '../crypto';
+import { formatName, formatPrincipal, hostOf, krbtgtName, sameName, tgsRealmOf } from '../protocol/principal';
+import { formatDuration, isoSeconds, kerberosTimestamp, millisOf } from '../protocol/time';
+import { fromUtf8, utf8 } from '../util/bytes';
+import type { PrincipalEntry, RealmState } from './database';
+import { asKey, chooseSessionEtype, etypeName, sealTicket, ticketKeyOf } from './issue';
+import type { Issued, RequestScope } from './kdc';
+import { findPrincipal, keyFor, nextHop, realmOfHost } from './lookup';
+import { carryPac } from './pac';
+import { KdcRefusal } from './refusal';
+import { computeTicketTimes } from './times';
+
+interface CheckedTgt {
+  apReq: ApReq;
+  tgt: EncTicketPart;
+  authenticator: Authenticator;
+  /** The realm that issued the TGT (the ticket's realm): this realm, or the one a trust leads from. */
+  issuer: string;
+  sessionKey: Key;
+}
+
+export function handleTgsReq(scope: RequestScope, db: RealmState): Issued {
+  const { req, ctx, say } = scope;
+  const body = req.reqBody;
+  const checked = checkTgt(scope, db);
+  const { tgt, issuer } = checked;
+  scope.client = { realm: tgt.crealm, name: tgt.cname };
+  const clientText = formatPrincipal({ realm: tgt.crealm, name: tgt.cname });
+
+  if (req.padata?.some((p) => p.padataType === PaType.PA_FX_FAST)) {
+    // RFC 6113 §5.4: a KDC that does not use FAST answers from the outer request; MIT clients armor every
+    // TGS-REQ and accept such a reply (PROTOCOL-NOTES.md).
+    say.say(
+      'fast',
+      'the request is FAST-armored (PA-FX-FAST, RFC 6113); this KDC answers from the outer request, which a FAST client accepts',
+    );
+  }
+  if (body.kdcOptions & (KdcOption.ENC_TKT_IN_SKEY | KdcOption.CNAME_IN_ADDL_TKT)) {
+    throw new KdcRefusal(
+      ErrorCode.KDC_ERR_BADOPTION,
+      'user-to-user (enc-tkt-in-skey) and constrained delegation (cname-in-addl-tkt) are not offered by this KDC',
+    );
+  }
+
+  if (body.kdcOptions & (KdcOption.RENEW | KdcOption.VALIDATE)) return renewOrValidate(scope, db, checked);
+
+  if (!body.sname)
+    throw new KdcRefusal(ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN, 'the TGS-REQ names no server (sname)');
+  const canonicalize = (body.kdcOptions & KdcOption.CANONICALIZE) !== 0;
+  const target = resolveServer(scope, db, body.sname, canonicalize);
+  const { server, replySname } = target;
+
+  if (tgt.endtime.getTime() <= ctx.now) {
+    // Accepted within the clock-skew allowance, yet no ticket may outlive the TGT it was asked with.
+    throw new KdcRefusal(
+      ErrorCode.KRB_AP_ERR_TKT_EXPIRED,
+      `the ticket-granting ticket ended at ${isoSeconds(tgt.endtime)}, ${formatDuration(ctx.now - tgt.endtime.getTime())} ago; ` +
+        `within the ${formatDuration(db.policy.maxSkew)} clock-skew allowance it is still read, but no new ticket can outlive it`,
+    );
+  }
+  const sessionEtype = chooseSessionEtype(body.etype, db, server, say);
+  const ticketKey = ticketKeyOf(server, db);
+  const maxLife = Math.min(db.policy.maxLife, server.maxLife ?? Infinity);
+  const maxRenew = Math.min(db.policy.maxRenew, server.maxRenew ?? Infinity);
+  const times = computeTicketTimes(body, {
+    now: ctx.now,
+    maxLife,
+    maxRenew,
+    maxSkew: db.policy.maxSkew,
+    ticketEnd: tgt.endtime,
+    ...(tgt.renewTill ? { ticketRenewTill: tgt.renewTill } : {}),
+    renewableAllowed: (tgt.flags & TicketFlag.RENEWABLE) !== 0,
+  });
+  say.say(
+    'policy',
+    `the ticket is valid from ${isoSeconds(times.starttime)} until ${isoSeconds(times.endtime)} ` +
+      `(${formatDuration(times.endtime.getTime() - times.starttime.getTime())}, capped by ${times.why})` +
+      (times.renewTill ? `, renewable until ${isoSeconds(times.renewTill)}` : ''),
+  );
+
+  // RFC 4120 §2.6-2.7: forwardable only if asked and the TGT is; pre-authent and hw-authent carry over.
+  let flags = times.flags | (tgt.flags & (TicketFlag.PRE_AUTHENT | TicketFlag.HW_AUTHENT));
+  if (body.kdcOptions & KdcOption.FORWARDABLE && tgt.flags & TicketFlag.FORWARDABLE)
+    flags |= TicketFlag.FORWARDABLE;
+  if (body.kdcOptions & KdcOption.PROXIABLE && tgt.flags & TicketFlag.PROXIABLE)
+    flags |= TicketFlag.PROXIABLE;
+  if (body.kdcOptions & KdcOption.FORWARDED && tgt.flags & TicketFlag.FORWARDABLE)
+    flags |= TicketFlag.FORWARDED;
+  if (tgt.flags & TicketFlag.FORWARDED) flags |= TicketFlag.FORWARDED;
+
+  const transited = transitedAfter(tgt, issuer);
+  if (tgt.crealm !== db.name) {
+    // This KDC accepts every path its trusts allow, and says so in the ticket (RFC 4120 §2.7).
+    flags |= TicketFlag.TRANSITED_POLICY_CHECKED;
+    say.say(
+      'policy',
+      `the client is from ${tgt.crealm}; realms transited so far: ${fromUtf8(transited) || 'none'} — accepted`,
+    );
+  }
+
+  const sessionKey = randomKey(sessionEtype, ctx.random);
+  const authorizationData = carryPac(scope, db, { tgt, issuer, serverKey: ticketKey, server });
+  const ticket = sealTicket(
+    {
+      flags,
+      key: { keytype: sessionKey.etype, keyvalue: sessionKey.bytes },
+      crealm: tgt.crealm,
+      cname: tgt.cname,
+      transited: { trType: 1, contents: transited },
+      authtime: tgt.authtime,
+      starttime: times.starttime,
+      endtime: times.endtime,
+      ...(times.renewTill ? { renewTill: times.renewTill } : {}),
+      ...(tgt.caddr ? { caddr: tgt.caddr } : {}),
+      ...(authorizationData ? { authorizationData } : {}),
+    },
+    db.name,
+    replySname,
+    ticketKey,
+    ctx.random,
+  );
+  say.say(
+    'ticket',
+    `issued ${clientText} a ticket for ${formatName(replySname)}@${db.name}, encrypted in ${formatPrincipal(server)}'s ${etypeName(ticketKey.etype)} key (kvno ${ticketKey.kvno})`,
+  );
+  return reply(scope, checked, ticket, sessionKey, replySname, times, flags);
+}
+
+/** The TGS-REP (RFC 4120 §5.4.2), its part encrypted in the authenticator's subkey or the TGT session key. */
+function reply(
+  scope: RequestScope,
+  checked: CheckedTgt,
+  ticket: Ticket,
+  sessionKey: Key,
+  sname: PrincipalName,
+  times: { starttime: Date; endtime: Date; renewTill?: Date },
+  flags: number,
+): Issued {
+  const { req, ctx, say } = scope;
+  const { tgt, authenticator } = checked;
+  const part: EncKdcRepPart = {
+    key: { keytype: sessionKey.etype, keyvalue: sessionKey.bytes },
+    lastReq: [{ lrType: 0, lrValue: tgt.authtime }],
+    nonce: req.reqBody.nonce,
+    flags,
+    authtime: tgt.authtime,
+    starttime: times.starttime,
+    endtime: times.endtime,
+    ...(times.renewTill ? { renewTill: times.renewTill } : {}),
+    srealm: req.reqBody.realm,
+    sname,
+    ...(tgt.caddr ? { caddr: tgt.caddr } : {}),
+  };
+  const subkey = authenticator.subkey;
+  const replyKey: Key = subkey ? { etype: subkey.keytype, bytes: subkey.keyvalue } : checked.sessionKey;
+  const usage = subkey ? KeyUsage.TGS_REP_ENCPART_SUBKEY : KeyUsage.TGS_REP_ENCPART_SESSKEY;
+  const cipher = encrypt(replyKey, usage, encodeEncTgsRepPart(part), ctx.random);
+  const bytes = encodeTgsRep({
+    pvno: 5,
+    msgType: MessageType.TGS_REP,
+    crealm: tgt.crealm,
+    cname: tgt.cname,
+    ticket,
+    encPart: { etype: replyKey.etype, cipher },
+  });
+  say.say(
+    'issue',
+    `answered with a TGS-REP, encrypted in the ${subkey ? "authenticator's subkey (key usage 9)" : 'TGT session key (key usage 8)'}`,
+  );
+  return { reply: bytes, replyType: 'TGS-REP' };
+}
+
+/** The bytes the authenticator's checksum covers: the KDC-REQ-BODY inside req-body's [4] wrapper. */
+function reqBodyBytes(scope: RequestScope): Uint8Array {
+  const node = findChild(scope.tree, 'req-body');
+  if (!node) throw new KdcRefusal(ErrorCode.KRB_ERR_GENERIC, 'the TGS-REQ has no req-body');
+  const start = node.offset;
+  const lengthByte = scope.bytes[start + 1]!;
+  const header = 2 + (lengthByte & 0x80 ? lengthByte & 0x7f : 0);
+  return scope.bytes.subarray(start + header, start + node.length);
+}
+
+function findChild(node: KrbNode, name: string): KrbNode | undefined {
+  for (const c of node.children ?? []) {
+    if (c.name === name) return c;
+    const deeper = findChild(c, name);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
+/**
+ * PA-TGS-REQ (RFC 4120 §3.3.2, §5.5.1): decrypt the TGT with this realm's krbtgt key (or the cross-realm
+ * key it shares with the issuing realm), then the authenticator with the TGT's session key; check times,
+ * skew, replay, and that the authenticator's checksum covers this very request body.
+ */
+function checkTgt(scope: RequestScope, db: RealmState): CheckedTgt {
+  const { req, ctx, say, state } = scope;
+  const pa = req.padata?.find((p) => p.padataType === PaType.PA_TGS_REQ);
+  if (!pa) {
+    throw new KdcRefusal(
+      ErrorCode.KDC_ERR_PADATA_TYPE_NOSUPP,
+      'a TGS-REQ must carry PA-TGS-REQ: the ticket-granting ticket and an authenticator',
+    );
+  }
+  let apReq: ApReq;
+  try {
+    apReq = decodeApReq(pa.padataValue);
+  } catch (e) {
+    throw new KdcRefusal(
+      ErrorCode.KRB_AP_ERR_MSG_TYPE,
+      `PA-TGS-REQ does not hold an AP-REQ: ${(e as Error).message}`,
+    );
+  }
+  const ticket = apReq.ticket;
+  const forRealm = tgsRealmOf(ticket.sname);
+  const tgtName = `${formatName(ticket.sname)}@${ticket.realm}`;
+  if (forRealm !== db.name) {
+    throw new KdcRefusal(
+      ErrorCode.KRB_AP_ERR_NOT_US,
+      `the ticket in PA-TGS-REQ is for ${tgtName}, not for this KDC (krbtgt/${db.name})`,
+    );
+  }
+  const tgsEntry = findPrincipal(db, ticket.sname, ticket.realm);
+  if (!tgsEntry) {
+    throw new KdcRefusal(
+      ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN,
+      `${db.name} holds no key for ${tgtName}: there is no trust from ${ticket.realm} to ${db.name}`,
+    );
+  }
+  const tgsKey = keyFor(tgsEntry, ticket.encPart.etype, ticket.encPart.kvno, 'the ticket-granting ticket');
+  let tgt: EncTicketPart;
+  try {
+    tgt = decodeEncTicketPart(decrypt(asKey(tgsKey), KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher));
+  } catch (e) {
+    if (e instanceof IntegrityError) {
+      say.say(
+        'ticket',
+        `the TGT does not decrypt with ${tgtName}'s ${etypeName(tgsKey.etype)} key (kvno ${tgsKey.kvno})`,
+        false,
+      );
+      throw new KdcRefusal(
+        ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
+        `the ticket-granting ticket does not decrypt with ${tgtName}'s key: it was changed, or made with another key`,
+      );
+    }
+    throw new KdcRefusal(
+      ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
+      `the decrypted ticket-granting ticket is not an EncTicketPart: ${(e as Error).message}`,
+    );
+  }
+  const client = formatPrincipal({ realm: tgt.crealm, name: tgt.cname });
+  say.say(
+    'ticket',
+    `decrypted the TGT of ${client} with ${tgtName}'s ${etypeName(tgsKey.etype)} key (kvno ${tgsKey.kvno}); issued by ${ticket.realm}`,
+  );
+  const sessionKey: Key = { etype: tgt.key.keytype, bytes: tgt.key.keyvalue };
+
+  let authenticator: Authenticator;
+  try {
+    authenticator = decodeAuthenticator(
+      decrypt(sessionKey, KeyUsage.TGS_REQ_AUTH, apReq.authenticator.cipher),
+    );
+  } catch (e) {
+    if (e instanceof IntegrityError || e instanceof UnsupportedEnctypeError) {
+      throw new KdcRefusal(
+        ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
+        'the authenticator does not decrypt with the TGT session key',
+      );
+    }
+    throw new KdcRefusal(
+      ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
+      `the decrypted authenticator is not an Authenticator: ${(e as Error).message}`,
+    );
+  }
+  if (authenticator.crealm !== tgt.crealm || !sameName(authenticator.cname, tgt.cname)) {
+    throw new KdcRefusal(
+      ErrorCode.KRB_AP_ERR_BADMATCH,
+      `the authenticator names ${formatPrincipal({ realm: authenticator.crealm, name: authenticator.cname })}, the ticket ${client}`,
+    );
+  }
+
+  const skew = db.policy.maxSkew;
+  const ctime = millisOf(authenticator.ctime, authenticator.cusec);
+  const offset = ctime - ctx.now;
+  if (Math.abs(offset) > skew) {
+    say.say(
+      'authenticator',
+      `the authenticator's time is ${formatDuration(Math.abs(offset))} ${offset > 0 ? 'ahead of' : 'behind'} the KDC's clock; at most ${formatDuration(skew)} is allowed`,
+      false,
+    );
+    throw new KdcRefusal(
+      ErrorCode.KRB_AP_ERR_SKEW,
+      `clock skew too great: the authenticator says ${isoSeconds(authenticator.ctime)}, the KDC's clock ${isoSeconds(ctx.now)} (${formatDuration(Math.abs(offset))} apart, at most ${formatDuration(skew)})`,
+    );
+  }
+  say.say(
+    'authenticator',
+    `decrypted the authenticator with the TGT session key; its time is ${formatDuration(Math.abs(offset))} from the KDC's, within ${formatDuration(skew)}`,
+  );
+
+  // RFC 4120 §3.3.3: expired tickets are refused; MIT allows the clock skew past the end, and so do we.
+  const renewing = (req.reqBody.kdcOptions & KdcOption.RENEW) !== 0;
+  const validating = (req.reqBody.kdcOptions & KdcOption.VALIDATE) !== 0;
+  if (tgt.endtime.getTime() + skew < ctx.now) {
+    say.say(
+      'ticket',
+      `the TGT expired at ${isoSeconds(tgt.endtime)}, ${formatDuration(ctx.now - tgt.endtime.getTime())} ago`,
+      false,
+    );
+    throw new KdcRefusal(
+      ErrorCode.KRB_AP_ERR_TKT_EXPIRED,
+      `ticket expired ${formatDuration(ctx.now - tgt.endtime.getTime())} ago, at ${isoSeconds(tgt.endtime)}${renewing ? ': an expired ticket cannot be renewed, only replaced by signing in again' : ''}`,
+    );
+  }
+  const start = (tgt.starttime ?? tgt.authtime).getTime();
+  if (!validating && (start - skew > ctx.now || tgt.flags & TicketFlag.INVALID)) {
+    throw new KdcRefusal(
+      ErrorCode.KRB_AP_ERR_TKT_NYV,
+      tgt.flags & TicketFlag.INVALID
+        ? 'the ticket is marked invalid (postdated): validate it first'
+        : `the ticket is not valid until ${isoSeconds(start)}`,
+    );
+  }
+
+  const replayId = `${client}|${formatName(req.reqBody.sname ?? ticket.sname)}|${authenticator.ctime.getTime()}|${authenticator.cusec}`;
+  if (state.replayCache.some((r) => r.id === replayId)) {
+    say.say('replay', 'this exact authenticator (same client, time and microseconds) was seen before', false);
+    throw new KdcRefusal(
+      ErrorCode.KRB_AP_ERR_REPEAT,
+      `replay: ${client} already sent an authenticator with time ${isoSeconds(authenticator.ctime)}.${String(authenticator.cusec).padStart(6, '0')}`,
+    );
+  }
+  state.replayCache.push({ id: replayId, expires: ctime + skew });
+
+  if (!authenticator.cksum) {
+    throw new KdcRefusal(
+      ErrorCode.KRB_AP_ERR_INAPP_CKSUM,
+      'the authenticator carries no checksum over the request body (RFC 4120 §5.5.1)',
+    );
+  }
+  const cksum = authenticator.cksum;
+  const info = findChecksumType(cksum.cksumtype);
+  if (!info?.implemented || !info.keyed) {
+    throw new KdcRefusal(
+      ErrorCode.KDC_ERR_SUMTYPE_NOSUPP,
+      `the request-body checksum is of type ${info?.name ?? cksum.cksumtype}, which is not a keyed checksum this KDC accepts`,
+    );
+  }
+  let good: boolean;
+  try {
+    good = verifyChecksum(
+      cksum.cksumtype,
+      sessionKey,
+      KeyUsage.TGS_REQ_AUTH_CKSUM,
+      reqBodyBytes(scope),
+      cksum.checksum,
+    );
+  } catch {
+    good = false;
+  }
+  if (!good) {
+    say.say(
+      'checksum',
+      'the checksum over req-body does not match: the request was changed after the client made it',
+      false,
+    );
+    throw new KdcRefusal(
+      ErrorCode.KRB_AP_ERR_MODIFIED,
+      'the request body was modified: its checksum (key usage 6) does not match',
+    );
+  }
+  say.say(
+    'checksum',
+    `verified the ${info.name} checksum over req-body with the TGT session key (key usage 6)`,
+  );
+  return { apReq, tgt, authenticator, issuer: ticket.realm, sessionKey };
+}
+
+/**
+ * Who the new ticket is for. The server itself when this realm holds it; a cross-realm TGT for the next
+ * hop toward another realm (by the trusts); or, with canonicalize, a referral toward the realm the
+ * host-to-realm table names for a host-based name (RFC 6806 §8). Otherwise KDC_ERR_S_PRINCIPAL_UNKNOWN.
+ */
+function resolveServer(
+  scope: RequestScope,
+  db: RealmState,
+  sname: PrincipalName,
+  canonicalize: boolean,
+): { server: PrincipalEntry; replySname: PrincipalName } {
+  const { state, say } = scope;
+  const wanted = `${formatName(sname)}@${db.name}`;
+  const found = findPrincipal(db, sname, db.name, canonicalize);
+  if (found) {
+    say.say('lookup', `looked up the server ${wanted}: found`);
+    return { server: found, replySname: canonicalize ? found.name : sname };
+  }
+  const towardRealm = tgsRealmOf(sname);
+  let goal: string | undefined;
+  let why = '';
+  if (towardRealm) {
+    goal = towardRealm;
+    why = `the client asks for a TGT to ${towardRealm}, which ${db.name} does not trust directly`;
+  } else if (canonicalize) {
+    const host = hostOf(sname);
+    const mapped = host ? realmOfHost(db, host) : undefined;
+    if (host && mapped && mapped !== db.name) {
+      goal = mapped;
+      why = `${db.name} does not hold ${formatName(sname)}; its host-to-realm table maps ${host} to ${mapped}`;
+    }
+  }
+  if (goal) {
+    const hop = nextHop(state, db.name, goal);
+    const tgsEntry = hop ? findPrincipal(db, krbtgtName(hop), db.name) : undefined;
+    if (hop && tgsEntry) {
+      say.say(
+        'referral',
+        `${why}, so it refers the client with a cross-realm TGT krbtgt/${hop}@${db.name}${hop === goal ? '' : ` (the next hop toward ${goal})`} (RFC 6806 §8)`,
+      );
+      return { server: tgsEntry, replySname: krbtgtName(hop) };
+    }
+    say.say('referral', `${why}, but there is no trust path from ${db.name} to ${goal}`, false);
+  }
+  const hint =
+    !canonicalize &&
+    hostOf(sname) &&
+    realmOfHost(db, hostOf(sname)!) &&
+    realmOfHost(db, hostOf(sname)!) !== db.name
+      ? ` (the host maps to ${realmOfHost(db, hostOf(sname)!)}, but the request did not set canonicalize, so no referral)`
+      : '';
+  throw new KdcRefusal(
+    ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN,
+    `server ${wanted} is not in the ${db.name} database${hint}`,
+  );
+}
+
+/**
+ * RENEW (RFC 4120 §3.3.3.1): the presented renewable ticket comes back with a new end, up to renew-till.
+ * VALIDATE: a postdated ticket whose start has come loses INVALID. Both keep the session key, as MIT does.
+ */
+function renewOrValidate(scope: RequestScope, db: RealmState, checked: CheckedTgt): Issued {
+  const { req, ctx, say } = scope;
+  const { tgt, apReq } = checked;
+  const renew = (req.reqBody.kdcOptions & KdcOption.RENEW) !== 0;
+  const now = kerberosTimestamp(ctx.now).time;
+  const tgsEntry = findPrincipal(db, apReq.ticket.sname, apReq.ticket.realm)!;
+  const ticketKey = keyFor(tgsEntry, apReq.ticket.encPart.etype, undefined, 'the renewed ticket');
+  let times: { starttime: Date; endtime: Date; renewTill?: Date };
+  let flags = tgt.flags;
+  if (renew) {
+    if (!(tgt.flags & TicketFlag.RENEWABLE) || !tgt.renewTill) {
+      throw new KdcRefusal(
+        ErrorCode.KDC_ERR_BADOPTION,
+        'the ticket is not renewable: it was issued without the renewable flag',
+      );
+    }
+    if (tgt.renewTill.getTime() < ctx.now) {
+      throw new KdcRefusal(
+        ErrorCode.KRB_AP_ERR_TKT_EXPIRED,
+        `the ticket could be renewed only until ${isoSeconds(tgt.renewTill)}; sign in again for a new one`,
+      );
+    }
+    const life = tgt.endtime.getTime() - (tgt.starttime ?? tgt.authtime).getTime();
+    const end = new Date(Math.min(now.getTime() + life, tgt.renewTill.getTime()));
+    times = { starttime: now, endtime: end, renewTill: tgt.renewTill };
+    say.say(
+      'policy',
+      `renewed: the ticket now runs from ${isoSeconds(now)} until ${isoSeconds(end)} (renewable until ${isoSeconds(tgt.renewTill)})`,
+    );
+  } else {
+    if (!(tgt.flags & TicketFlag.INVALID))
+      throw new KdcRefusal(
+        ErrorCode.KDC_ERR_BADOPTION,
+        'only an invalid (postdated) ticket can be validated',
+      );
+    const start = (tgt.starttime ?? tgt.authtime).getTime();
+    if (start > ctx.now + db.policy.maxSkew) {
+      throw new KdcRefusal(
+        ErrorCode.KRB_AP_ERR_TKT_NYV,
+        `the postdated ticket starts at ${isoSeconds(start)}: too early to validate`,
+      );
+    }
+    flags &= ~TicketFlag.INVALID;
+    times = {
+      starttime: tgt.starttime ?? tgt.authtime,
+      endtime: tgt.endtime,
+      ...(tgt.renewTill ? { renewTill: tgt.renewTill } : {}),
+    };
+    say.say('policy', 'validated the postdated ticket: its start time has come');
+  }
+  const part: EncTicketPart = { ...tgt, flags, starttime: times.starttime, endtime: times.endtime };
+  if (times.renewTill) part.renewTill = times.renewTill;
+  const ticket = sealTicket(part, db.name, apReq.ticket.sname, ticketKey, ctx.random);
+  const sessionKey: Key = { etype: tgt.key.keytype, bytes: tgt.key.keyvalue };
+  return reply(scope, checked, ticket, sessionKey, apReq.ticket.sname, times, flags);
+}
+
+/**
+ * TransitedEncoding (RFC 4120 §3.3.3.2, DOMAIN-X500-COMPRESS): a TGT issued by a realm other than the
+ * client's own adds that realm to the list of realms the authentication went through.
+ */
+function transitedAfter(tgt: EncTicketPart, issuer: string): Uint8Array {
+  const before = fromUtf8(tgt.transited.contents);
+  if (issuer === tgt.crealm) return tgt.transited.contents;
+  const list = before ? before.split(',') : [];
+  if (!list.includes(issuer)) list.push(issuer);
+  return utf8(list.join(','));
+}
