@@ -167,7 +167,7 @@ describe('fuzzing the readers with mutated real files', () => {
       try {
         if (verifyPac(b, { serverKey: key, kdcKey: key }).ok) valid++;
       } catch (e) {
-        if (!(e instanceof FormatError)) throw new Error(`verify run ${i} threw ${String(e)}`);
+        if (!(e instanceof FormatError)) throw new Error(`verify run ${i} threw ${String(e)}`, { cause: e });
       }
     }
     // Mutations that only touch padding leave a valid PAC; almost all others must not verify.
