@@ -102,6 +102,7 @@ function fuzz(name: string, samples: Uint8Array[], seed: number, read: (b: Uint8
       if (!(e instanceof FormatError)) {
         throw new Error(
           `${name} run ${i} (seed ${seed}) threw ${String(e)} on ${Buffer.from(input).toString('hex')}`,
+          { cause: e },
         );
       }
       expect(e.message.startsWith(`${e.format}: `)).toBe(true);
