@@ -7,7 +7,14 @@ export const ETH_IPV6 = 0x86dd;
 
 /** A Kerberos-looking message: the application tag, a DER length, and `n` filler bytes. */
 export function krbMessage(msgType: number, n: number, fill = 0x30): Uint8Array {
-  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+  const len =
+    n < 0x80
+      ? [n]
+      : n < 0x100
+        ? [0x81, n]
+        : n < 0x10000
+          ? [0x82, n >> 8, n & 0xff]
+          : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
   const out = new Uint8Array(1 + len.length + n).fill(fill);
   out[0] = 0x60 | msgType;
   out.set(len, 1);
