@@ -5,6 +5,7 @@
 import { utf8 } from '../util/bytes';
 import { enctypeProfile, findEnctype } from './enctypes';
 import { CryptoInputError, UnsupportedEnctypeError } from './errors';
+import type { Yielder } from './pbkdf2';
 import type { EnctypeProfile } from './profile';
 import type { Key, RandomSource, StringToKeyParams } from './types';
 
@@ -39,16 +40,21 @@ export function stringToKey(
 }
 
 /**
- * The same as stringToKey, but yields to the event loop every few milliseconds, so the 32768 PBKDF2
- * iterations of enctypes 19 and 20 never freeze a browser's main thread.
+ * The same as stringToKey, but computed in slices of PBKDF2_SLICE iterations with the event loop given a
+ * turn between them (or `yieldNow`, when given), so the 32768 iterations of enctypes 19 and 20 never
+ * freeze a browser's main thread.
  */
 export async function stringToKeyAsync(
   etype: number,
   password: string,
   salt: string | Uint8Array,
   params: StringToKeyParams = {},
+  yieldNow?: Yielder,
 ): Promise<Key> {
-  return { etype, bytes: await profileOf(etype).stringToKeyAsync(password, saltBytes(salt), params) };
+  return {
+    etype,
+    bytes: await profileOf(etype).stringToKeyAsync(password, saltBytes(salt), params, yieldNow),
+  };
 }
 
 /** The default salt of a principal (RFC 4120 §4): the realm, then each name component, no separators. */

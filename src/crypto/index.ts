@@ -34,6 +34,8 @@ export { IntegrityError, UnsupportedEnctypeError, CryptoInputError } from './err
 export { derivedKeyCacheStats, clearDerivedKeyCache } from './cache';
 export { MAX_ITERATIONS, s2kparamsOf } from './s2kparams';
 export { nfold } from './nfold';
+export { PBKDF2_SLICE, yieldToEventLoop } from './pbkdf2';
+export type { Yielder } from './pbkdf2';
 export { md4 } from './md4';
 export { rc4 } from './rc4';
 export { ntHash } from './rfc4757';

@@ -4,13 +4,14 @@
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
-import { pbkdf2, pbkdf2Async } from '@noble/hashes/pbkdf2.js';
+import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { concatBytes, equalBytes, utf8, wipe } from '../util/bytes';
 import { aesCtsDecrypt, aesCtsEncrypt, aesEncryptBlocks } from './aes-cts';
 import { cachedDerive } from './cache';
 import { CryptoInputError, IntegrityError } from './errors';
 import { nfold } from './nfold';
 import { KC, KE, KI, usageConstant, type EnctypeProfile } from './profile';
+import { pbkdf2Sliced } from './pbkdf2';
 import { iterationCount } from './s2kparams';
 
 const BLOCK = 16;
@@ -64,9 +65,9 @@ function aesSha1Profile(etype: 17 | 18, keyLength: 16 | 32, checksumType: 15 | 1
       const c = iterationCount(params, 4096);
       return fromTkey(pbkdf2(sha1, utf8(password), salt, { c, dkLen: keyLength }));
     },
-    async stringToKeyAsync(password, salt, params) {
+    async stringToKeyAsync(password, salt, params, yieldNow) {
       const c = iterationCount(params, 4096);
-      return fromTkey(await pbkdf2Async(sha1, utf8(password), salt, { c, dkLen: keyLength, asyncTick: 10 }));
+      return fromTkey(await pbkdf2Sliced(sha1, utf8(password), salt, c, keyLength, yieldNow));
     },
     randomToKey(seed) {
       if (seed.length !== keyLength)

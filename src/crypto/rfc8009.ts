@@ -4,13 +4,14 @@
  * unlike RFC 3962 which MACs the plaintext.
  */
 import { hmac } from '@noble/hashes/hmac.js';
-import { pbkdf2, pbkdf2Async } from '@noble/hashes/pbkdf2.js';
+import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes, u32be, utf8, wipe } from '../util/bytes';
 import { aesCtsDecrypt, aesCtsEncrypt } from './aes-cts';
 import { cachedDerive } from './cache';
 import { CryptoInputError, IntegrityError } from './errors';
 import { KC, KE, KI, usageConstant, type EnctypeProfile } from './profile';
+import { pbkdf2Sliced } from './pbkdf2';
 import { iterationCount } from './s2kparams';
 
 const BLOCK = 16;
@@ -80,11 +81,9 @@ function aesSha2Profile(p: Sha2Params): EnctypeProfile {
       const c = iterationCount(params, 32768);
       return fromTkey(pbkdf2(hash, utf8(password), saltp(salt), { c, dkLen: keyLength }));
     },
-    async stringToKeyAsync(password, salt, params) {
+    async stringToKeyAsync(password, salt, params, yieldNow) {
       const c = iterationCount(params, 32768);
-      return fromTkey(
-        await pbkdf2Async(hash, utf8(password), saltp(salt), { c, dkLen: keyLength, asyncTick: 10 }),
-      );
+      return fromTkey(await pbkdf2Sliced(hash, utf8(password), saltp(salt), c, keyLength, yieldNow));
     },
     randomToKey(seed) {
       if (seed.length !== keyLength)
