@@ -146,12 +146,14 @@ export function handleAsReq(scope: RequestScope, db: RealmState): Issued {
   const session = newSessionKey(sessionEtype, ctx.random);
   const cname = canonicalize ? client.name : body.cname;
   const sname = canonicalize ? server.name : body.sname;
+  const pacAsk = pacRequest(req.padata);
   const authorizationData = attachPac(scope, db, {
     client,
-    pacRequested: pacRequested(req.padata),
+    pacRequested: pacAsk ?? true,
+    pacRequestedExplicitly: pacAsk === true,
     authtime,
     serverKey: ticketKey,
-    krbtgtKey: ticketKey,
+    forTgt: server.name.nameString[0] === 'krbtgt',
   });
   const ticket = sealTicket(
     {
@@ -246,14 +248,14 @@ function methodData(client: PrincipalEntry, usable: number[]): PaData[] {
   ];
 }
 
-/** PA-PAC-REQUEST (MS-KILE §2.2.3): the client may ask for no PAC; absent means yes. */
-function pacRequested(padata: PaData[] | undefined): boolean {
+/** PA-PAC-REQUEST (MS-KILE §2.2.3): what the client asked for; undefined when it did not say (a PAC by default). */
+function pacRequest(padata: PaData[] | undefined): boolean | undefined {
   const p = padata?.find((x) => x.padataType === PaType.PA_PAC_REQUEST);
-  if (!p) return true;
+  if (!p) return undefined;
   try {
     return decodePaPacRequest(p.padataValue).includePac;
   } catch {
-    return true;
+    return undefined;
   }
 }
 

@@ -1,43 +1,259 @@
 /**
- * The PAC (MS-PAC) in tickets: made at AS time from the account's SIDs and groups, signed with the
- * server and KDC keys, and carried (re-signed) into service tickets at TGS time.
+ * The PAC (MS-PAC) in tickets, as an Active Directory KDC handles it:
+ *  - AS: build it from the account (user SID, groups, names: LOGON_INFO, CLIENT_INFO, UPN_DNS_INFO, and
+ *    for TGTs PAC_ATTRIBUTES_INFO and PAC_REQUESTOR), sign it with the ticket's server key and the realm's
+ *    krbtgt key, and wrap it as AD-IF-RELEVANT { AD-WIN2K-PAC } (MS-PAC §2.1, RFC 4120 §5.2.6.1);
+ *  - TGS: find it in the TGT, check the signatures it can (MS-PAC §2.8), and re-sign it for the new ticket
+ *    (server signature with the new ticket's key, KDC signature with this realm's krbtgt key).
  */
-import type { AuthorizationData } from '../asn1';
-import type { EncTicketPart } from '../asn1';
+import {
+  decodeAuthorizationData,
+  encodeAuthorizationData,
+  type AuthorizationData,
+  type EncTicketPart,
+} from '../asn1';
+import { AdType, ErrorCode } from '../asn1/registry';
+import {
+  buildPac,
+  decodePac,
+  FILETIME_NEVER,
+  PacAttributeFlags,
+  parseSid,
+  SE_GROUP_DEFAULT,
+  unixSecondsToFileTime,
+  verifyPac,
+  type KerbValidationInfo,
+  type PacBufferContent,
+} from '../formats';
+import { formatName, krbtgtName } from '../protocol/principal';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
+import { asKey, etypeName, ticketKeyOf } from './issue';
 import type { RequestScope } from './kdc';
+import { findPrincipal } from './lookup';
+import { KdcRefusal } from './refusal';
+
+const DOMAIN_USERS_RID = 513;
+/** UF_NORMAL_ACCOUNT | UF_DONT_EXPIRE_PASSWD, the usual userAccountControl of a user. */
+const USER_ACCOUNT_CONTROL = 0x10 | 0x200;
+/** LOGON_EXTRA_SIDS (MS-PAC §2.5 UserFlags): ExtraSids holds SIDs from other domains. */
+const LOGON_EXTRA_SIDS = 0x20;
+
+/** This realm's own krbtgt key: it makes the KDC signature (MS-PAC §2.8.2). */
+export function krbtgtKeyOf(db: RealmState): KeyEntry {
+  const entry = findPrincipal(db, krbtgtName(db.name), db.name);
+  if (!entry) throw new KdcRefusal(ErrorCode.KRB_ERR_GENERIC, `${db.name} has no krbtgt/${db.name} key`);
+  return ticketKeyOf(entry, db);
+}
 
 export interface NewPacInput {
   client: PrincipalEntry;
   pacRequested: boolean;
+  /** Whether the client said so explicitly (PA-PAC-REQUEST) or got it by default. */
+  pacRequestedExplicitly: boolean;
   authtime: Date;
+  /** The key the ticket is encrypted in (for a TGT: the krbtgt key). */
   serverKey: KeyEntry;
-  krbtgtKey: KeyEntry;
+  /** True when the ticket is a TGT: it then also carries PAC_ATTRIBUTES_INFO and PAC_REQUESTOR. */
+  forTgt: boolean;
 }
 
+/** The RID of an account: from its SID when it has one, else a stable number from its place in the database. */
+function ridOf(db: RealmState, client: PrincipalEntry): { domainSid: string; rid: number; userSid: string } {
+  if (client.sid) {
+    const parts = client.sid.split('-');
+    const rid = Number(parts.pop());
+    return { domainSid: parts.join('-'), rid, userSid: client.sid };
+  }
+  const rid = 1100 + db.principals.indexOf(client);
+  return { domainSid: db.domainSid, rid, userSid: `${db.domainSid}-${rid}` };
+}
+
+function logonInfo(db: RealmState, client: PrincipalEntry, authtime: Date): KerbValidationInfo {
+  const { domainSid, rid } = ridOf(db, client);
+  const groups = client.groups ?? [`${domainSid}-${DOMAIN_USERS_RID}`];
+  const inDomain = groups.filter(
+    (g) => g.startsWith(`${domainSid}-`) && g.split('-').length === domainSid.split('-').length + 1,
+  );
+  const extra = groups.filter((g) => !inDomain.includes(g));
+  const account = client.accountName ?? client.name.nameString[0]!;
+  const now = unixSecondsToFileTime(authtime.getTime() / 1000);
+  return {
+    logonTime: now,
+    logoffTime: FILETIME_NEVER,
+    kickOffTime: FILETIME_NEVER,
+    passwordLastSet: now,
+    passwordCanChange: now,
+    passwordMustChange: FILETIME_NEVER,
+    effectiveName: account,
+    fullName: client.fullName ?? account,
+    logonScript: '',
+    profilePath: '',
+    homeDirectory: '',
+    homeDirectoryDrive: '',
+    logonCount: 1,
+    badPasswordCount: 0,
+    userId: rid,
+    primaryGroupId: DOMAIN_USERS_RID,
+    groupIds: inDomain.map((g) => ({ relativeId: Number(g.split('-').pop()), attributes: SE_GROUP_DEFAULT })),
+    userFlags: extra.length ? LOGON_EXTRA_SIDS : 0,
+    userSessionKey: new Uint8Array(16),
+    logonServer: 'KDC',
+    logonDomainName: db.netbiosName,
+    logonDomainId: domainSid,
+    userAccountControl: USER_ACCOUNT_CONTROL,
+    subAuthStatus: 0,
+    lastSuccessfulILogon: 0n,
+    lastFailedILogon: 0n,
+    failedILogonCount: 0,
+    extraSids: extra.map((sid) => ({ sid, attributes: SE_GROUP_DEFAULT })),
+    resourceGroupDomainSid: null,
+    resourceGroupIds: [],
+  };
+}
+
+function wrap(pac: Uint8Array): AuthorizationData {
+  return [
+    {
+      adType: AdType.AD_IF_RELEVANT,
+      adData: encodeAuthorizationData([{ adType: AdType.AD_WIN2K_PAC, adData: pac }]),
+    },
+  ];
+}
+
+/** AS: the PAC for a new ticket, or undefined when the realm issues none or the client asked for none. */
 export function attachPac(
   scope: RequestScope,
   db: RealmState,
   input: NewPacInput,
 ): AuthorizationData | undefined {
-  if (!db.policy.pac || !input.pacRequested) return undefined;
-  void scope;
+  const { say } = scope;
+  if (!db.policy.pac) return undefined;
+  if (!input.pacRequested) {
+    say.say('pac', 'the client asked for no PAC (PA-PAC-REQUEST false): the ticket carries none');
+    return undefined;
+  }
+  const { client } = input;
+  const { userSid } = ridOf(db, client);
+  parseSid(userSid); // a malformed SID in the database is a bug to surface here, not in a service
+  const account = client.accountName ?? client.name.nameString[0]!;
+  const buffers: PacBufferContent[] = [
+    { kind: 'logonInfo', type: 1, logonInfo: logonInfo(db, client, input.authtime) },
+    {
+      kind: 'clientInfo',
+      type: 10,
+      clientInfo: {
+        clientId: unixSecondsToFileTime(input.authtime.getTime() / 1000),
+        name: formatName(client.name),
+      },
+    },
+    {
+      kind: 'upnDnsInfo',
+      type: 12,
+      upnDnsInfo: {
+        upn: client.upn ?? `${account}@${db.name.toLowerCase()}`,
+        dnsDomainName: db.name,
+        flags: (client.upn ? 0 : 1) | 2,
+        samName: account,
+        sid: userSid,
+      },
+    },
+  ];
+  if (input.forTgt) {
+    // Since the 2021 hardening (KB5008380) DCs put these in TGTs: was the PAC asked for, and by whom.
+    buffers.push({
+      kind: 'attributes',
+      type: 17,
+      attributes: {
+        flagsLength: 2,
+        flags: [
+          input.pacRequestedExplicitly
+            ? PacAttributeFlags.PAC_WAS_REQUESTED
+            : PacAttributeFlags.PAC_WAS_GIVEN_IMPLICITLY,
+        ],
+      },
+    });
+    buffers.push({ kind: 'requestor', type: 18, requestor: { sid: userSid } });
+  }
+  const krbtgt = krbtgtKeyOf(db);
+  const pac = buildPac(buffers, { serverKey: asKey(input.serverKey), kdcKey: asKey(krbtgt) });
+  const groups = client.groups?.length ?? 1;
+  say.say(
+    'pac',
+    `built the PAC: user SID ${userSid}, ${groups} group SID${groups === 1 ? '' : 's'}; signed with the ticket's ${etypeName(input.serverKey.etype)} key and the krbtgt key`,
+  );
+  return wrap(pac);
+}
+
+/** The PAC bytes inside AD-IF-RELEVANT { AD-WIN2K-PAC }, if the ticket has one. */
+export function findPacIn(ad: AuthorizationData | undefined): Uint8Array | undefined {
+  for (const entry of ad ?? []) {
+    if (entry.adType !== AdType.AD_IF_RELEVANT) continue;
+    try {
+      const inner = decodeAuthorizationData(entry.adData);
+      const pac = inner.find((e) => e.adType === AdType.AD_WIN2K_PAC);
+      if (pac) return pac.adData;
+    } catch {
+      continue;
+    }
+  }
   return undefined;
 }
 
 export interface CarryPacInput {
   tgt: EncTicketPart;
+  /** The realm that issued the TGT. */
   issuer: string;
+  /** The key the TGT was encrypted in (this realm's krbtgt key, or the cross-realm key). */
+  tgtKey: KeyEntry;
+  /** The key the new ticket is encrypted in. */
   serverKey: KeyEntry;
   server: PrincipalEntry;
 }
 
+/**
+ * TGS: verify the TGT's PAC and re-sign it for the new ticket. The server signature of a TGT's PAC is made
+ * with the TGT's own key, so it can always be checked; the KDC signature only when this realm made it.
+ */
 export function carryPac(
   scope: RequestScope,
   db: RealmState,
   input: CarryPacInput,
 ): AuthorizationData | undefined {
-  void scope;
-  void db;
-  return input.tgt.authorizationData;
+  const { say } = scope;
+  const pacBytes = findPacIn(input.tgt.authorizationData);
+  if (!pacBytes) {
+    if (db.policy.pac) say.say('pac', 'the TGT carries no PAC, so the new ticket carries none either');
+    return undefined;
+  }
+  const local = input.issuer === db.name;
+  const check = verifyPac(pacBytes, {
+    serverKey: asKey(input.tgtKey),
+    ...(local ? { kdcKey: asKey(input.tgtKey) } : {}),
+  });
+  if (check.server.status !== 'valid' || (local && check.kdc.status !== 'valid')) {
+    const what = check.server.status !== 'valid' ? 'server' : 'KDC';
+    const reason =
+      (check.server.status !== 'valid' ? check.server.reason : check.kdc.reason) ?? check.server.status;
+    say.say('pac', `the PAC's ${what} signature does not verify: ${reason}`, false);
+    throw new KdcRefusal(
+      ErrorCode.KRB_AP_ERR_MODIFIED,
+      `the PAC in the ticket-granting ticket fails its ${what} signature check: ${reason}`,
+    );
+  }
+  const pac = decodePac(pacBytes);
+  const forTgt = input.server.name.nameString[0] === 'krbtgt';
+  const content: PacBufferContent[] = pac.buffers
+    .filter((b) => ![6, 7, 16, 19].includes(b.type) && (forTgt || (b.type !== 17 && b.type !== 18)))
+    .map((b) => {
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      const { offset, size, bytes, infoOffset, error, ...rest } = b;
+      return rest as PacBufferContent;
+    });
+  const krbtgt = krbtgtKeyOf(db);
+  const resigned = buildPac(content, { serverKey: asKey(input.serverKey), kdcKey: asKey(krbtgt) });
+  say.say(
+    'pac',
+    `verified the PAC's signatures (${local ? 'server and KDC' : `server; the KDC signature was made by ${input.issuer}`}) and re-signed it for ${formatName(input.server.name)}`,
+  );
+  return wrap(resigned);
 }

@@ -32,7 +32,7 @@ import {
 import { formatName, formatPrincipal, hostOf, krbtgtName, sameName, tgsRealmOf } from '../protocol/principal';
 import { formatDuration, isoSeconds, kerberosTimestamp, millisOf } from '../protocol/time';
 import { fromUtf8, utf8 } from '../util/bytes';
-import type { PrincipalEntry, RealmState } from './database';
+import type { KeyEntry, PrincipalEntry, RealmState } from './database';
 import { asKey, chooseSessionEtype, etypeName, sealTicket, ticketKeyOf } from './issue';
 import type { Issued, RequestScope } from './kdc';
 import { findPrincipal, keyFor, nextHop, realmOfHost } from './lookup';
@@ -46,6 +46,8 @@ interface CheckedTgt {
   authenticator: Authenticator;
   /** The realm that issued the TGT (the ticket's realm): this realm, or the one a trust leads from. */
   issuer: string;
+  /** The key the TGT was encrypted in. */
+  tgtKey: KeyEntry;
   sessionKey: Key;
 }
 
@@ -129,7 +131,13 @@ export function handleTgsReq(scope: RequestScope, db: RealmState): Issued {
   }
 
   const sessionKey = randomKey(sessionEtype, ctx.random);
-  const authorizationData = carryPac(scope, db, { tgt, issuer, serverKey: ticketKey, server });
+  const authorizationData = carryPac(scope, db, {
+    tgt,
+    issuer,
+    tgtKey: checked.tgtKey,
+    serverKey: ticketKey,
+    server,
+  });
   const ticket = sealTicket(
     {
       flags,
@@ -404,7 +412,7 @@ function checkTgt(scope: RequestScope, db: RealmState): CheckedTgt {
     'checksum',
     `verified the ${info.name} checksum over req-body with the TGT session key (key usage 6)`,
   );
-  return { apReq, tgt, authenticator, issuer: ticket.realm, sessionKey };
+  return { apReq, tgt, authenticator, issuer: ticket.realm, tgtKey: tgsKey, sessionKey };
 }
 
 /**

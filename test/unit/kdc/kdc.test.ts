@@ -1,9 +1,17 @@
 // The KDC, specified by behaviour: each test drives it with requests built as real clients build them
 // (test/unit/kdc/helper.ts) and checks the reply bytes, decoded with the wire layer.
 import { describe, expect, test } from 'vitest';
-import { decodeKerberos, type KdcReqBody } from '../../../src/asn1';
+import {
+  decodeKerberos,
+  encodeAuthorizationData,
+  encodeEncTicketPart,
+  encodePaPacRequest,
+  type KdcReqBody,
+} from '../../../src/asn1';
 import { ErrorCode, KdcOption, TicketFlag } from '../../../src/asn1/registry';
-import { KeyUsage, stringToKey } from '../../../src/crypto';
+import { encrypt, KeyUsage, stringToKey } from '../../../src/crypto';
+import { decodePac, findPacBuffer, verifyPac } from '../../../src/formats';
+import { findPacIn } from '../../../src/kdc/pac';
 import { buildKdcState, Kdc, KdcConfigError, type KdcConfig } from '../../../src/kdc';
 import { krbtgtName } from '../../../src/protocol/principal';
 import { fromUtf8 } from '../../../src/util/bytes';
@@ -532,5 +540,131 @@ describe('configuration', () => {
     expect(
       bad({ realms: [{ name: 'A.TEST' }], trusts: [{ from: 'A.TEST', to: 'A.TEST', password: 'x' }] }),
     ).toThrow('trusts[0]: a realm cannot trust itself');
+  });
+});
+
+describe('the PAC (MS-PAC), carried and verified end to end', () => {
+  const krbtgt = stringToKey(18, 'krbtgt-secret', `${REALM}krbtgt${REALM}`);
+
+  test('the TGT carries alice’s SIDs, signed with the krbtgt key; the service ticket carries it re-signed for the service', () => {
+    const { kdc, random } = fresh();
+    const creds = signIn(kdc, REALM, 'alice', 'alice-pw', T0, random);
+    const tgtPart = openTicket(creds.ticket, krbtgt);
+    const tgtPac = findPacIn(tgtPart.authorizationData)!;
+    expect(verifyPac(tgtPac, { serverKey: krbtgt, kdcKey: krbtgt }).ok).toBe(true);
+    const logon = findPacBuffer(decodePac(tgtPac), 'logonInfo')!;
+    expect(logon.sids!.userSid).toBe('S-1-5-21-1-2-3-1104');
+    expect(logon.sids!.groupSids).toEqual(['S-1-5-21-1-2-3-513']);
+    expect(findPacBuffer(decodePac(tgtPac), 'requestor')!.requestor.sid).toBe('S-1-5-21-1-2-3-1104');
+
+    const r = kdc.handle(
+      tgsReq({
+        realm: REALM,
+        sname: hostName('cifs', 'fs1.example.test'),
+        tgt: creds.ticket,
+        sessionKey: creds.sessionKey,
+        crealm: REALM,
+        cname: name('alice'),
+        now: T0,
+        random,
+      }),
+      { now: T0, random },
+    );
+    const svc = openTgsRep(r.reply, creds.sessionKey);
+    const svcPac = findPacIn(openTicket(svc.ticket, fs1Key).authorizationData)!;
+    const check = verifyPac(svcPac, { serverKey: fs1Key, kdcKey: krbtgt });
+    expect(check.server.status).toBe('valid');
+    expect(check.kdc.status).toBe('valid');
+    // a service ticket does not carry the TGT-only buffers
+    expect(findPacBuffer(decodePac(svcPac), 'requestor')).toBeUndefined();
+    expect(findPacBuffer(decodePac(svcPac), 'logonInfo')!.sids!.userSid).toBe('S-1-5-21-1-2-3-1104');
+    expect(
+      r.events.some(
+        (e) => e.stage === 'pac' && /verified the PAC's signatures \(server and KDC\)/.test(e.text),
+      ),
+    ).toBe(true);
+  });
+
+  test('a PAC changed inside a TGT (re-encrypted by someone holding the krbtgt key) fails its signature: KRB_AP_ERR_MODIFIED', () => {
+    const { kdc, random } = fresh();
+    const creds = signIn(kdc, REALM, 'alice', 'alice-pw', T0, random);
+    const part = openTicket(creds.ticket, krbtgt);
+    const pac = findPacIn(part.authorizationData)!.slice();
+    pac[pac.length - 40]! ^= 0x01; // inside the signed content, not the signatures
+    const forged = {
+      ...part,
+      authorizationData: [{ adType: 1, adData: encodeAuthorizationData([{ adType: 128, adData: pac }]) }],
+    };
+    const ticket = {
+      ...creds.ticket,
+      encPart: {
+        ...creds.ticket.encPart,
+        cipher: encrypt(krbtgt, KeyUsage.KDC_REP_TICKET, encodeEncTicketPart(forged), random),
+      },
+    };
+    const err = expectError(
+      kdc.handle(
+        tgsReq({
+          realm: REALM,
+          sname: hostName('cifs', 'fs1.example.test'),
+          tgt: ticket,
+          sessionKey: creds.sessionKey,
+          crealm: REALM,
+          cname: name('alice'),
+          now: T0,
+          random,
+        }),
+        { now: T0, random },
+      ).reply,
+    );
+    expect(err.errorCode).toBe(ErrorCode.KRB_AP_ERR_MODIFIED);
+    expect(err.eText).toMatch(/PAC/);
+  });
+
+  test('PA-PAC-REQUEST false gets a ticket without a PAC', () => {
+    const { kdc, random } = fresh();
+    const noPac = { padataType: 128, padataValue: encodePaPacRequest({ includePac: false }) };
+    const creds = signIn(kdc, REALM, 'alice', 'alice-pw', T0, random, { padata: [noPac] });
+    expect(openTicket(creds.ticket, krbtgt).authorizationData).toBeUndefined();
+  });
+
+  test('across a trust, the server signature is checked with the cross-realm key and the PAC re-signed by the target realm', () => {
+    const { kdc, random } = fresh();
+    const creds = signIn(kdc, REALM, 'alice', 'alice-pw', T0, random);
+    const ref = openTgsRep(
+      kdc.handle(
+        tgsReq({
+          realm: REALM,
+          sname: hostName('cifs', 'fs2.other.test'),
+          tgt: creds.ticket,
+          sessionKey: creds.sessionKey,
+          crealm: REALM,
+          cname: name('alice'),
+          now: T0,
+          random,
+        }),
+        { now: T0, random },
+      ).reply,
+      creds.sessionKey,
+    );
+    const r = kdc.handle(
+      tgsReq({
+        realm: 'OTHER.TEST',
+        sname: hostName('cifs', 'fs2.other.test'),
+        tgt: ref.ticket,
+        sessionKey: ref.sessionKey,
+        crealm: REALM,
+        cname: name('alice'),
+        now: T0 + 1000,
+        random,
+      }),
+      { now: T0 + 1000, random },
+    );
+    const svc = openTgsRep(r.reply, ref.sessionKey);
+    const fs2 = stringToKey(18, 'fs2-pw', 'OTHER.TESTcifsfs2.other.test');
+    const pac = findPacIn(openTicket(svc.ticket, fs2).authorizationData)!;
+    expect(verifyPac(pac, { serverKey: fs2 }).server.status).toBe('valid');
+    expect(findPacBuffer(decodePac(pac), 'logonInfo')!.sids!.userSid).toBe('S-1-5-21-1-2-3-1104');
+    expect(r.events.some((e) => /the KDC signature was made by EXAMPLE.TEST/.test(e.text))).toBe(true);
   });
 });
