@@ -2,7 +2,8 @@
 //  - the reader finds exactly the Kerberos messages tshark lists (frames, endpoints, transport, type);
 //  - a pcapng we write from those messages is the same Kerberos to tshark, with no malformed packet,
 //    and tshark decrypts it with MIT's keytab as it decrypts the original.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -127,3 +128,93 @@ describe.runIf(hasPackages('krb5-kdc', 'krb5-user', 'krb5-admin-server', 'tshark
     });
   },
 );
+
+/** A KDC-PROXY-MESSAGE (MS-KKDCP §2.2.2): the Kerberos message with its length prefix, and the realm. */
+function kdcProxyMessage(message: Uint8Array, realm: string): Uint8Array {
+  const der = (tag: number, body: Uint8Array) => {
+    const n = body.length;
+    const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+    return Uint8Array.from([tag, ...len, ...body]);
+  };
+  const prefixed = new Uint8Array(4 + message.length);
+  new DataView(prefixed.buffer).setUint32(0, message.length);
+  prefixed.set(message, 4);
+  return der(
+    0x30,
+    Uint8Array.from([
+      ...der(0xa0, der(0x04, prefixed)),
+      ...der(0xa1, der(0x1b, new TextEncoder().encode(realm))),
+    ]),
+  );
+}
+
+describe.runIf(hasPackages('tshark'))('synthesised traffic tshark has nothing to warn about', () => {
+  const real = readCapture(new Uint8Array(readFileSync('test/fixtures/captures/mit-kinit-kvno.pcapng')));
+  const [asReq, preauthRequired, asReq2, asRep] = real;
+  const at = (i: number) => new Date(real[0]!.time.getTime() + i);
+
+  test('IPv6, one client port reused for several TCP connections, and KKDCP over plain HTTP', async () => {
+    const v6 = (
+      m: CapturedMessage,
+      i: number,
+      fromClient: boolean,
+      transport: 'udp' | 'tcp',
+    ): MessageToWrite => ({
+      time: at(i),
+      src: fromClient ? '[2001:db8::10]:50000' : '[2001:db8::88]:88',
+      dst: fromClient ? '[2001:db8::88]:88' : '[2001:db8::10]:50000',
+      transport,
+      bytes: m.bytes,
+    });
+    const reused = (m: CapturedMessage, i: number, fromClient: boolean): MessageToWrite => ({
+      time: at(i),
+      src: fromClient ? '192.0.2.10:40000' : '192.0.2.88:88',
+      dst: fromClient ? '192.0.2.88:88' : '192.0.2.10:40000',
+      transport: 'tcp',
+      bytes: m.bytes,
+    });
+    const proxied = (m: CapturedMessage, i: number, fromClient: boolean): MessageToWrite => ({
+      time: at(i),
+      src: fromClient ? '192.0.2.10:40001' : '192.0.2.80:80',
+      dst: fromClient ? '192.0.2.80:80' : '192.0.2.10:40001',
+      transport: 'kkdcp',
+      bytes: kdcProxyMessage(m.bytes, 'MIT.TEST'),
+    });
+    const messages = [
+      v6(asReq!, 0, true, 'udp'),
+      v6(preauthRequired!, 1, false, 'udp'),
+      v6(asReq2!, 2, true, 'tcp'),
+      v6(asRep!, 3, false, 'tcp'),
+      reused(asReq!, 4, true),
+      reused(preauthRequired!, 5, false),
+      reused(asReq2!, 6, true),
+      reused(asRep!, 7, false),
+      proxied(asReq2!, 8, true),
+      proxied(asRep!, 9, false),
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'krbplay-pcap-'));
+    try {
+      const file = join(dir, 'synthetic.pcapng');
+      writeFileSync(file, writePcapng(messages));
+      const seen = await tsharkKerberos(file);
+      expect(seen.map((f) => [f.transport, f.msgTypes[0]])).toEqual([
+        ['udp', 10],
+        ['udp', 30],
+        ['tcp', 10],
+        ['tcp', 11],
+        ['tcp', 10],
+        ['tcp', 30],
+        ['tcp', 10],
+        ['tcp', 11],
+      ]);
+      expect(seen[0]!.src).toBe('[2001:db8::10]:50000');
+      expect(await tsharkMalformedFrames(file)).toEqual([]);
+      expect(await tsharkExpertWarnings(file)).toEqual([]);
+      const back = readCapture(new Uint8Array(readFileSync(file)));
+      expect(back.map((m) => m.transport)).toEqual(messages.map((m) => m.transport));
+      expect(back.slice(-2).map((m) => m.bytes)).toEqual(messages.slice(-2).map((m) => m.bytes));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

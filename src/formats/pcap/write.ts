@@ -50,6 +50,9 @@ export function synthesiseFrames(
   }
   const wire = new Wire();
   const connections = new Map<string, Connection>();
+  // How many connections each address pair has had: a reused pair gets new initial sequence numbers,
+  // as a real stack would, so that Wireshark sees a new connection rather than retransmissions.
+  const generations = new Map<string, number>();
   messages.forEach((m, i) => {
     const src = parseEndpoint(m.src, `message ${i + 1} src`);
     const dst = parseEndpoint(m.dst, `message ${i + 1} dst`);
@@ -74,7 +77,9 @@ export function synthesiseFrames(
     const key = connectionKey(m.src, m.dst);
     let c = connections.get(key);
     if (!c) {
-      c = openConnection(wire, m.time, src, dst, mss);
+      const generation = generations.get(key) ?? 0;
+      generations.set(key, generation + 1);
+      c = openConnection(wire, m.time, src, dst, mss, generation);
       connections.set(key, c);
     }
     const fromClient = sameEndpoint(src, c.client.ep);
@@ -349,12 +354,15 @@ interface Connection {
   close(time: Date): void;
 }
 
-/** A deterministic initial sequence number (no randomness in the core): FNV-1a of the endpoints. */
-function initialSequence(a: Endpoint, b: Endpoint): number {
+/**
+ * A deterministic initial sequence number (no randomness in the core): FNV-1a of the endpoints and
+ * of how many connections the pair has had before.
+ */
+function initialSequence(a: Endpoint, b: Endpoint, generation: number): number {
   let h = 0x811c9dc5;
-  for (const byte of [...a.ip, a.port >> 8, a.port & 0xff, ...b.ip, b.port >> 8, b.port & 0xff]) {
-    h = Math.imul(h ^ byte, 0x01000193) >>> 0;
-  }
+  const bytes = [...a.ip, a.port >> 8, a.port & 0xff, ...b.ip, b.port >> 8, b.port & 0xff];
+  bytes.push(generation >>> 24, (generation >>> 16) & 0xff, (generation >>> 8) & 0xff, generation & 0xff);
+  for (const byte of bytes) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
   return h;
 }
 
@@ -364,9 +372,10 @@ function openConnection(
   clientEp: Endpoint,
   serverEp: Endpoint,
   mss: number,
+  generation: number,
 ): Connection {
-  const client: Side = { ep: clientEp, next: initialSequence(clientEp, serverEp), unacked: 0 };
-  const server: Side = { ep: serverEp, next: initialSequence(serverEp, clientEp), unacked: 0 };
+  const client: Side = { ep: clientEp, next: initialSequence(clientEp, serverEp, generation), unacked: 0 };
+  const server: Side = { ep: serverEp, next: initialSequence(serverEp, clientEp, generation), unacked: 0 };
   const emit = (
     from: Side,
     to: Side,
