@@ -1,26 +1,2 @@
-/**
- * A refusal inside the KDC pipeline: thrown where a check fails, caught once by `handle`, and turned into
- * a KRB-ERROR (RFC 4120 §5.9.1) with the code, the KDC's time and an e-text a learner can read.
- */
-import { errorCodes } from '../asn1/registry';
-import type { PrincipalName } from '../asn1';
-import { KrbPlayError } from '../util/errors';
-
-export class KdcRefusal extends KrbPlayError {
-  readonly code: number;
-  readonly eData: Uint8Array | undefined;
-  /** Where the error is about, when it is not the request's own server (e.g. an unknown realm). */
-  readonly sname: PrincipalName | undefined;
-
-  constructor(code: number, text: string, eData?: Uint8Array, sname?: PrincipalName) {
-    super('kdc', `${text} (${errorCodes.nameOf(code)}, ${code})`, code);
-    this.code = code;
-    this.eData = eData;
-    this.sname = sname;
-  }
-
-  /** The e-text: the explanation without the code, which the KRB-ERROR carries itself. */
-  get eText(): string {
-    return this.message.replace(/ \([A-Z_0-9]+, \d+\)$/, '');
-  }
-}
+// Refusals are shared by the KDC and services: the class lives in src/protocol.
+export { KerberosRefusal as KdcRefusal } from '../protocol/refusal';
