@@ -156,6 +156,8 @@ export class TcpDirection {
       const text = String.fromCharCode(...b.subarray(0, 8));
       if (/^(POST|GET|PUT|HEAD|OPTIONS|DELETE|PATCH|CONNECT|TRACE) |^HTTP\/1\./.test(text)) return 'http';
     }
+    // A Kerberos record starts with a small length (high byte 0); a letter may begin an HTTP start line.
+    if (avail < 8 && b[0]! >= 0x41 && b[0]! <= 0x5a) return 'unknown';
     if (avail < 4) return 'unknown';
     const len = readU32(b, 0);
     if (len === 0 || len > this.limits.maxRecord) return 'ignore';

@@ -62,6 +62,11 @@ export function synthesiseFrames(
     if (!(m.time instanceof Date) || Number.isNaN(m.time.getTime())) {
       throw new CaptureError(`writer: message ${i + 1} has no valid time`);
     }
+    if (m.comment !== undefined && utf8(m.comment).length > 65_535) {
+      throw new CaptureError(
+        `writer: message ${i + 1} has a comment longer than a pcapng option (65535 bytes)`,
+      );
+    }
     if (m.transport === 'udp') {
       if (m.bytes.length > 65_507) {
         throw new CaptureError(

@@ -520,6 +520,12 @@ describe('MS-KKDCP over plain HTTP', () => {
     expect(got[1]!.bytes).toEqual(reply);
   });
 
+  test('a start line split after a few bytes is still recognised', () => {
+    const p = post(proxyMessage);
+    const got = readCapture(capture([httpSeg('c', 1, p.subarray(0, 3)), httpSeg('c', 4, p.subarray(3))]));
+    expect(got.map((m) => [m.frame, m.bytes])).toEqual([[2, proxyMessage]]);
+  });
+
   test('a chunked reply body is joined', () => {
     const head = utf8(
       'HTTP/1.1 200 OK\r\nContent-Type: application/kerberos\r\nTransfer-Encoding: chunked\r\n\r\n',

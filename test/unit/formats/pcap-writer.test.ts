@@ -204,6 +204,13 @@ describe('the TCP conversation', () => {
     }
   });
 
+  test('a port pair used again gets a new connection with new initial sequence numbers', () => {
+    const again = synthesiseFrames([...MESSAGES.slice(2, 4), ...MESSAGES.slice(2, 4)]).map(tcpOf);
+    const syns = again.filter((s) => s.flags === 0x02);
+    expect(syns).toHaveLength(2);
+    expect(syns[0]!.seq).not.toBe(syns[1]!.seq);
+  });
+
   test('never more than 32 KiB in flight without an acknowledgement', () => {
     const big = synthesiseFrames([{ ...MESSAGES[2]!, bytes: krbMessage(12, 200_000) }]).map(tcpOf);
     let inFlight = 0;
@@ -241,6 +248,8 @@ describe('what cannot be written gives CaptureError', () => {
     ['IPv4 to IPv6', { src: '10.0.0.1:1', dst: '[::1]:88' }, /mixing IPv4 and IPv6/],
     ['an invalid time', { time: new Date(NaN) }, /no valid time/],
     ['a UDP datagram over 65507 bytes', { bytes: new Uint8Array(70_000) }, /too many for one UDP datagram/],
+    ['a comment too long for pcapng', { comment: 'x'.repeat(70_000) }, /comment longer than a pcapng option/],
+    ['an unknown transport', { transport: 'sctp' }, /transport "sctp"/],
   ])('%s', (_name, change, message) => {
     const m = { ...MESSAGES[0]!, ...change } as MessageToWrite;
     expect(() => writePcapng([m])).toThrowError(CaptureError);
