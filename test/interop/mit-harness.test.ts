@@ -165,6 +165,12 @@ describe.runIf(hasPackages('krb5-kdc', 'krb5-user', 'krb5-admin-server', 'tshark
       }
     });
 
+    test('a failing kadmin.local command is an error, not a silent success', async () => {
+      await expect(c.lab.kadmin(REALM, [`addprinc -pw x ${nameOf(userOf(17))}`])).rejects.toThrow(
+        /already exists while creating/,
+      );
+    });
+
     test('stop() ends every KDC it started and removes the lab directory', async () => {
       const lab = await MitLab.start({
         realms: [{ name: 'STOP.TEST', principals: [{ name: 'a', password: 'pw' }] }],

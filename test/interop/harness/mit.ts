@@ -142,7 +142,7 @@ export class MitLab {
       input: commands.join('\n') + '\n',
     });
     // kadmin.local exits 0 even when a command fails; MIT's error lines read "<command>: <reason> while …".
-    const failed = r.stderr.split('\n').filter((l) => /^\w+: .* while /.test(l));
+    const failed = r.stderr.split('\n').filter((l) => /^[\w.]+: .* while /.test(l));
     if (r.code !== 0 || failed.length > 0) {
       throw new Error(`kadmin.local -r ${realm} failed:\n${failed.join('\n') || r.stderr}`);
     }
