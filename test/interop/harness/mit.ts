@@ -244,7 +244,6 @@ export class MitLab {
       '  ignore_acceptor_hostname = true',
       `  kdc_timesync = ${this.options.kdcTimesync === false ? 0 : 1}`,
       '  allow_weak_crypto = true',
-      '  allow_rc4 = true',
       `  permitted_enctypes = ${names}`,
       `  default_tkt_enctypes = ${names}`,
       `  default_tgs_enctypes = ${names}`,
