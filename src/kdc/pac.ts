@@ -6,13 +6,9 @@
  *  - TGS: find it in the TGT, check the signatures it can (MS-PAC §2.8), and re-sign it for the new ticket
  *    (server signature with the new ticket's key, KDC signature with this realm's krbtgt key).
  */
-import {
-  decodeAuthorizationData,
-  encodeAuthorizationData,
-  type AuthorizationData,
-  type EncTicketPart,
-} from '../asn1';
-import { AdType, ErrorCode } from '../asn1/registry';
+import type { AuthorizationData, EncTicketPart } from '../asn1';
+import { findPacIn, wrapPac } from '../protocol/authdata';
+import { ErrorCode } from '../asn1/registry';
 import {
   buildPac,
   decodePac,
@@ -111,15 +107,6 @@ function logonInfo(db: RealmState, client: PrincipalEntry, authtime: Date): Kerb
   };
 }
 
-function wrap(pac: Uint8Array): AuthorizationData {
-  return [
-    {
-      adType: AdType.AD_IF_RELEVANT,
-      adData: encodeAuthorizationData([{ adType: AdType.AD_WIN2K_PAC, adData: pac }]),
-    },
-  ];
-}
-
 /** AS: the PAC for a new ticket, or undefined when the realm issues none or the client asked for none. */
 export function attachPac(
   scope: RequestScope,
@@ -181,22 +168,7 @@ export function attachPac(
     'pac',
     `built the PAC: user SID ${userSid}, ${groups} group SID${groups === 1 ? '' : 's'}; signed with the ticket's ${etypeName(input.serverKey.etype)} key and the krbtgt key`,
   );
-  return wrap(pac);
-}
-
-/** The PAC bytes inside AD-IF-RELEVANT { AD-WIN2K-PAC }, if the ticket has one. */
-export function findPacIn(ad: AuthorizationData | undefined): Uint8Array | undefined {
-  for (const entry of ad ?? []) {
-    if (entry.adType !== AdType.AD_IF_RELEVANT) continue;
-    try {
-      const inner = decodeAuthorizationData(entry.adData);
-      const pac = inner.find((e) => e.adType === AdType.AD_WIN2K_PAC);
-      if (pac) return pac.adData;
-    } catch {
-      continue;
-    }
-  }
-  return undefined;
+  return wrapPac(pac);
 }
 
 export interface CarryPacInput {
@@ -255,5 +227,5 @@ export function carryPac(
     'pac',
     `verified the PAC's signatures (${local ? 'server and KDC' : `server; the KDC signature was made by ${input.issuer}`}) and re-signed it for ${formatName(input.server.name)}`,
   );
-  return wrap(resigned);
+  return wrapPac(resigned);
 }

@@ -274,3 +274,38 @@ export function tgsReq(o: TgsOptions): Uint8Array {
 }
 
 export { randomKey, stringToKey };
+
+export interface ApOptions {
+  ticket: Ticket;
+  sessionKey: Key;
+  crealm: string;
+  cname: PrincipalName;
+  now: number;
+  random: RandomSource;
+  mutual?: boolean;
+  subkey?: Key;
+  seqNumber?: number;
+}
+
+/** An AP-REQ (RFC 4120 §5.5.1) for a service ticket, as a client sends it to the service. */
+export function apReq(o: ApOptions): Uint8Array {
+  const authenticator = encodeAuthenticator({
+    authenticatorVno: 5,
+    crealm: o.crealm,
+    cname: o.cname,
+    cusec: (o.now % 1000) * 1000,
+    ctime: wholeSeconds(o.now),
+    ...(o.subkey ? { subkey: { keytype: o.subkey.etype, keyvalue: o.subkey.bytes } } : {}),
+    ...(o.seqNumber !== undefined ? { seqNumber: o.seqNumber } : {}),
+  });
+  return encodeApReq({
+    pvno: 5,
+    msgType: 14,
+    apOptions: o.mutual ? 0x20000000 : 0,
+    ticket: o.ticket,
+    authenticator: {
+      etype: o.sessionKey.etype,
+      cipher: encrypt(o.sessionKey, KeyUsage.AP_REQ_AUTH, authenticator, o.random),
+    },
+  });
+}

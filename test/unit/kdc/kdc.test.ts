@@ -11,7 +11,7 @@ import {
 import { ErrorCode, KdcOption, TicketFlag } from '../../../src/asn1/registry';
 import { encrypt, KeyUsage, stringToKey } from '../../../src/crypto';
 import { decodePac, findPacBuffer, verifyPac } from '../../../src/formats';
-import { findPacIn } from '../../../src/kdc/pac';
+import { findPacIn } from '../../../src/protocol/authdata';
 import { buildKdcState, Kdc, KdcConfigError, type KdcConfig } from '../../../src/kdc';
 import { krbtgtName } from '../../../src/protocol/principal';
 import { fromUtf8 } from '../../../src/util/bytes';

@@ -1,0 +1,364 @@
+/**
+ * A generic Kerberized service (RFC 4120 §3.2): it receives an AP-REQ (bare, or inside a GSS-API or
+ * SPNEGO token, as SMB and HTTP carry it), checks it against its own keys — ticket decryption, times,
+ * clock skew, replay, the authenticator, the PAC's server signature — answers with an AP-REP when the
+ * client asks for mutual authentication, and hands the authenticated identity and the PAC's SIDs to
+ * whatever authorizes (share permissions, NTFS ACLs).
+ *
+ * Pure like the KDC: `accept(bytes, { now, random })`; its state (keys, replay cache) is plain data.
+ */
+import {
+  decodeAuthenticator,
+  decodeEncTicketPart,
+  decodeKerberos,
+  encodeApRep,
+  encodeEncApRepPart,
+  encodeKrbError,
+  type ApReq,
+  type Authenticator,
+  type EncTicketPart,
+  type PrincipalName,
+} from '../asn1';
+import { ApOption, ErrorCode, MessageType, TicketFlag } from '../asn1/registry';
+import {
+  decrypt,
+  describeEnctype,
+  encrypt,
+  IntegrityError,
+  KeyUsage,
+  randomKey,
+  UnsupportedEnctypeError,
+  type Key,
+  type RandomSource,
+} from '../crypto';
+import { decodePac, findPacBuffer, verifyPac } from '../formats';
+import { findPacIn } from '../protocol/authdata';
+import { Narrator, type NarratedEvent } from '../protocol/events';
+import { formatName, formatPrincipal, sameName } from '../protocol/principal';
+import { KerberosRefusal } from '../protocol/refusal';
+import { formatDuration, isoSeconds, kerberosTimestamp, millisOf } from '../protocol/time';
+
+/** One long-term key of the service (what its keytab holds). */
+export interface ServiceKey {
+  etype: number;
+  kvno: number;
+  key: Uint8Array;
+}
+
+export interface ServiceState {
+  realm: string;
+  name: PrincipalName;
+  keys: ServiceKey[];
+  maxSkew: number;
+  /** Authenticators seen within the skew window (RFC 4120 §3.2.3). */
+  replayCache: { id: string; expires: number }[];
+}
+
+/** Who the client is, as an authorization layer needs it. */
+export interface AuthenticatedIdentity {
+  client: { realm: string; name: PrincipalName };
+  /** "alice@CORP.CONTOSO.COM". */
+  principal: string;
+  /** From the PAC when there is one: the user's SID, and every group SID (primary, groups, extra, resource). */
+  userSid?: string;
+  groupSids: string[];
+  /** The PAC's account name and UPN, when present. */
+  accountName?: string;
+  upn?: string;
+  ticketFlags: number;
+  authtime: Date;
+  endtime: Date;
+}
+
+export type AcceptResult =
+  | {
+      ok: true;
+      identity: AuthenticatedIdentity;
+      /** The AP-REP to send when the client asked for mutual authentication (RFC 4120 §3.2.4). */
+      apRep?: Uint8Array;
+      sessionKey: Key;
+      /** The key the two sides now share for the session: the service's subkey, else the client's, else the session key. */
+      sessionSubkey: Key;
+      clientSeqNumber?: number;
+      events: NarratedEvent[];
+    }
+  | { ok: false; errorCode: number; error: Uint8Array; message: string; events: NarratedEvent[] };
+
+export interface AcceptContext {
+  now: number;
+  random: RandomSource;
+  /** Issue our own subkey in the AP-REP, as SMB servers do (default true). */
+  serviceSubkey?: boolean;
+}
+
+export class KerberizedService {
+  private state: ServiceState;
+
+  constructor(state: ServiceState) {
+    this.state = state;
+  }
+
+  snapshot(): ServiceState {
+    return structuredClone(this.state);
+  }
+
+  static restore(state: ServiceState): KerberizedService {
+    return new KerberizedService(structuredClone(state));
+  }
+
+  get principal(): string {
+    return formatPrincipal({ realm: this.state.realm, name: this.state.name });
+  }
+
+  /** Replaces the keys (a password change or key rotation), keeping the replay cache. */
+  setKeys(keys: ServiceKey[]): void {
+    this.state.keys = keys.map((k) => ({ ...k, key: k.key.slice() }));
+  }
+
+  accept(bytes: Uint8Array, ctx: AcceptContext): AcceptResult {
+    const say = new Narrator(`service ${this.principal}`);
+    this.state.replayCache = this.state.replayCache.filter((e) => e.expires > ctx.now);
+    try {
+      return this.check(bytes, ctx, say);
+    } catch (e) {
+      const r =
+        e instanceof KerberosRefusal
+          ? e
+          : new KerberosRefusal(ErrorCode.KRB_ERR_GENERIC, e instanceof Error ? e.message : String(e));
+      say.say('refuse', r.message, false);
+      const { time, usec } = kerberosTimestamp(ctx.now);
+      const error = encodeKrbError({
+        pvno: 5,
+        msgType: MessageType.KRB_ERROR,
+        stime: time,
+        susec: usec,
+        errorCode: r.code,
+        realm: this.state.realm,
+        sname: this.state.name,
+        eText: r.eText,
+      });
+      return { ok: false, errorCode: r.code, error, message: r.message, events: say.events };
+    }
+  }
+
+  private check(bytes: Uint8Array, ctx: AcceptContext, say: Narrator): AcceptResult {
+    let apReq: ApReq;
+    try {
+      const decoded = decodeKerberos(bytes);
+      if (decoded.type !== 'AP-REQ') {
+        throw new KerberosRefusal(ErrorCode.KRB_AP_ERR_MSG_TYPE, `expected an AP-REQ, got ${decoded.type}`);
+      }
+      apReq = decoded.value;
+      const framing = decoded.framing.length ? ` (inside ${decoded.framing.join(' / ')})` : '';
+      say.say('decode', `decoded an AP-REQ${framing}`);
+    } catch (e) {
+      if (e instanceof KerberosRefusal) throw e;
+      throw new KerberosRefusal(
+        ErrorCode.KRB_AP_ERR_MSG_TYPE,
+        `the token is not an AP-REQ: ${(e as Error).message}`,
+      );
+    }
+    const { ticket } = apReq;
+    const me = this.principal;
+    const ticketFor = `${formatName(ticket.sname)}@${ticket.realm}`;
+    if (ticket.realm !== this.state.realm || !sameName(ticket.sname, this.state.name, true)) {
+      throw new KerberosRefusal(ErrorCode.KRB_AP_ERR_NOT_US, `the ticket is for ${ticketFor}, not for ${me}`);
+    }
+
+    const key = this.keyFor(ticket.encPart.etype, ticket.encPart.kvno);
+    let part: EncTicketPart;
+    try {
+      part = decodeEncTicketPart(decrypt(key, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher));
+    } catch (e) {
+      if (e instanceof IntegrityError) {
+        throw new KerberosRefusal(
+          ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
+          `the ticket does not decrypt with ${me}'s ${describeEnctype(key.etype)} key: the KDC and the service do not share the same key (or the ticket was changed)`,
+        );
+      }
+      throw new KerberosRefusal(
+        ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
+        `the decrypted ticket is not an EncTicketPart: ${(e as Error).message}`,
+      );
+    }
+    const client = formatPrincipal({ realm: part.crealm, name: part.cname });
+    say.say(
+      'ticket',
+      `decrypted the ticket with ${me}'s ${describeEnctype(key.etype)} key: it is ${client}'s`,
+    );
+    const sessionKey: Key = { etype: part.key.keytype, bytes: part.key.keyvalue };
+
+    let auth: Authenticator;
+    try {
+      auth = decodeAuthenticator(decrypt(sessionKey, KeyUsage.AP_REQ_AUTH, apReq.authenticator.cipher));
+    } catch (e) {
+      if (e instanceof IntegrityError || e instanceof UnsupportedEnctypeError) {
+        throw new KerberosRefusal(
+          ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
+          'the authenticator does not decrypt with the ticket’s session key',
+        );
+      }
+      throw new KerberosRefusal(
+        ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
+        `the decrypted authenticator is not an Authenticator: ${(e as Error).message}`,
+      );
+    }
+    if (auth.crealm !== part.crealm || !sameName(auth.cname, part.cname)) {
+      throw new KerberosRefusal(
+        ErrorCode.KRB_AP_ERR_BADMATCH,
+        `the authenticator names ${formatPrincipal({ realm: auth.crealm, name: auth.cname })}, the ticket ${client}`,
+      );
+    }
+    const skew = this.state.maxSkew;
+    const ctime = millisOf(auth.ctime, auth.cusec);
+    const offset = ctime - ctx.now;
+    if (Math.abs(offset) > skew) {
+      throw new KerberosRefusal(
+        ErrorCode.KRB_AP_ERR_SKEW,
+        `clock skew too great: the client's authenticator says ${isoSeconds(auth.ctime)}, the service's clock ${isoSeconds(ctx.now)} (${formatDuration(Math.abs(offset))} apart, at most ${formatDuration(skew)})`,
+      );
+    }
+    say.say(
+      'authenticator',
+      `decrypted the authenticator (key usage 11); its time is ${formatDuration(Math.abs(offset))} from the service's clock, within ${formatDuration(skew)}`,
+    );
+
+    if (part.endtime.getTime() + skew < ctx.now) {
+      throw new KerberosRefusal(
+        ErrorCode.KRB_AP_ERR_TKT_EXPIRED,
+        `ticket expired ${formatDuration(ctx.now - part.endtime.getTime())} ago, at ${isoSeconds(part.endtime)}: get a new one from the KDC`,
+      );
+    }
+    const start = (part.starttime ?? part.authtime).getTime();
+    if (start - skew > ctx.now || part.flags & TicketFlag.INVALID) {
+      throw new KerberosRefusal(
+        ErrorCode.KRB_AP_ERR_TKT_NYV,
+        `the ticket is not valid yet (from ${isoSeconds(start)})`,
+      );
+    }
+
+    const replayId = `${client}|${auth.ctime.getTime()}|${auth.cusec}`;
+    if (this.state.replayCache.some((r) => r.id === replayId)) {
+      say.say(
+        'replay',
+        'this exact authenticator was seen before: someone is replaying a captured AP-REQ',
+        false,
+      );
+      throw new KerberosRefusal(
+        ErrorCode.KRB_AP_ERR_REPEAT,
+        `replay: ${client} already sent an authenticator with time ${isoSeconds(auth.ctime)}.${String(auth.cusec).padStart(6, '0')}`,
+      );
+    }
+    this.state.replayCache.push({ id: replayId, expires: ctime + skew });
+
+    const identity = this.identityOf(part, key, client, say);
+
+    const clientSubkey: Key | undefined = auth.subkey
+      ? { etype: auth.subkey.keytype, bytes: auth.subkey.keyvalue }
+      : undefined;
+    let sessionSubkey = clientSubkey ?? sessionKey;
+    let apRep: Uint8Array | undefined;
+    if (apReq.apOptions & ApOption.MUTUAL_REQUIRED) {
+      const ours = ctx.serviceSubkey === false ? undefined : randomKey(sessionKey.etype, ctx.random);
+      if (ours) sessionSubkey = ours;
+      const seq = new DataView(ctx.random(4).buffer).getUint32(0) & 0x3fffffff;
+      const encPart = encodeEncApRepPart({
+        ctime: auth.ctime,
+        cusec: auth.cusec,
+        ...(ours ? { subkey: { keytype: ours.etype, keyvalue: ours.bytes } } : {}),
+        seqNumber: seq,
+      });
+      apRep = encodeApRep({
+        pvno: 5,
+        msgType: MessageType.AP_REP,
+        encPart: {
+          etype: sessionKey.etype,
+          cipher: encrypt(sessionKey, KeyUsage.AP_REP_ENCPART, encPart, ctx.random),
+        },
+      });
+      say.say(
+        'issue',
+        `the client asked for mutual authentication: answering with an AP-REP that echoes its time, encrypted in the session key (key usage 12)${ours ? ', with a subkey of our own' : ''}`,
+      );
+    }
+    say.say(
+      'issue',
+      `authenticated ${client}${identity.userSid ? ` (SID ${identity.userSid}, ${identity.groupSids.length} group SIDs)` : ''}`,
+    );
+    return {
+      ok: true,
+      identity,
+      ...(apRep ? { apRep } : {}),
+      sessionKey,
+      sessionSubkey,
+      ...(auth.seqNumber !== undefined ? { clientSeqNumber: auth.seqNumber } : {}),
+      events: say.events,
+    };
+  }
+
+  private keyFor(etype: number, kvno: number | undefined): Key {
+    const sameType = this.state.keys.filter((k) => k.etype === etype);
+    if (sameType.length === 0) {
+      throw new KerberosRefusal(
+        ErrorCode.KRB_AP_ERR_NOKEY,
+        `the ticket is encrypted with ${describeEnctype(etype)}, and ${this.principal} has no key of that type in its keytab`,
+      );
+    }
+    const k =
+      kvno === undefined
+        ? sameType.reduce((a, b) => (b.kvno > a.kvno ? b : a))
+        : sameType.find((x) => x.kvno === kvno);
+    if (!k) {
+      throw new KerberosRefusal(
+        ErrorCode.KRB_AP_ERR_BADKEYVER,
+        `the ticket was made with key version ${kvno} of ${this.principal}, but the service holds version ${sameType.map((x) => x.kvno).join(', ')}: the two sides' keys are out of step`,
+      );
+    }
+    return { etype: k.etype, bytes: k.key };
+  }
+
+  /** The identity for authorization, with the PAC's SIDs after checking its server signature (MS-PAC §2.8.1). */
+  private identityOf(part: EncTicketPart, key: Key, principal: string, say: Narrator): AuthenticatedIdentity {
+    const identity: AuthenticatedIdentity = {
+      client: { realm: part.crealm, name: part.cname },
+      principal,
+      groupSids: [],
+      ticketFlags: part.flags,
+      authtime: part.authtime,
+      endtime: part.endtime,
+    };
+    const pacBytes = findPacIn(part.authorizationData);
+    if (!pacBytes) {
+      say.say('pac', 'the ticket carries no PAC: the service knows the name only, no SIDs');
+      return identity;
+    }
+    const check = verifyPac(pacBytes, { serverKey: key });
+    if (check.server.status !== 'valid') {
+      throw new KerberosRefusal(
+        ErrorCode.KRB_AP_ERR_MODIFIED,
+        `the PAC's server signature does not verify: ${check.server.reason ?? check.server.status}`,
+      );
+    }
+    const pac = decodePac(pacBytes);
+    const sids = findPacBuffer(pac, 'logonInfo')?.sids;
+    if (sids) {
+      if (sids.userSid) identity.userSid = sids.userSid;
+      identity.groupSids = [
+        ...(sids.primaryGroupSid ? [sids.primaryGroupSid] : []),
+        ...sids.groupSids,
+        ...sids.extraSids,
+        ...sids.resourceGroupSids,
+      ].filter((s, i, all) => all.indexOf(s) === i);
+    }
+    const upn = findPacBuffer(pac, 'upnDnsInfo')?.upnDnsInfo;
+    if (upn) {
+      identity.upn = upn.upn;
+      if (upn.samName) identity.accountName = upn.samName;
+    }
+    say.say(
+      'pac',
+      `verified the PAC's server signature with ${this.principal}'s key; user SID ${identity.userSid ?? 'none'}`,
+    );
+    return identity;
+  }
+}
