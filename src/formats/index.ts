@@ -90,3 +90,5 @@ export type {
 } from './pac-ndr';
 export { sidToString, parseSid, sidWithRid, encodeBinarySid } from './ndr';
 export type { SidParts } from './ndr';
+export { decodeKirbi, encodeKirbi, ccacheCredentialToKirbi, kirbiCredentialToCcache } from './kirbi';
+export type { Kirbi, KirbiCredential } from './kirbi';
