@@ -16,7 +16,9 @@ const coreRules = {
         name,
         message: 'The core is I/O-free: Node modules belong in src/node or src/cli.',
       })),
-      patterns: [{ group: ['node:*'], message: 'The core is I/O-free: Node modules belong in src/node or src/cli.' }],
+      patterns: [
+        { group: ['node:*'], message: 'The core is I/O-free: Node modules belong in src/node or src/cli.' },
+      ],
     },
   ],
   'no-restricted-globals': [
