@@ -1,0 +1,255 @@
+// Helpers for the suites that point MIT krb5's clients at `krbplay kdc` (test/interop/kdc-*.test.ts):
+// start the built command as a child process and wait until it says it is ready, write a krb5.conf for
+// it, run kinit/kvno/klist against it, make a test CA with openssl, read a process's memory.
+// The harness beside it (./harness) is another suite's: its process helpers are reused, not edited.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KdcConfig } from '../../src/kdc';
+import { Daemon, run, runOk, waitFor, type RunResult } from './harness/process';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin/krbplay.js');
+const BUNDLE = join(ROOT, 'dist-cli/krbplay.js');
+
+/** MIT's names for the enctypes (RFC 3962, RFC 8009, RFC 4757). */
+export const MIT_NAMES: Record<number, string> = {
+  17: 'aes128-cts-hmac-sha1-96',
+  18: 'aes256-cts-hmac-sha1-96',
+  19: 'aes128-cts-hmac-sha256-128',
+  20: 'aes256-cts-hmac-sha384-192',
+  23: 'arcfour-hmac',
+};
+
+/** Throws a clear line when `npm run build:cli` has not been run (npm test builds first). */
+export function assertBuilt(): void {
+  if (!existsSync(BUNDLE)) throw new Error('dist-cli/krbplay.js is missing: run `npm run build:cli` first');
+  const built = statSync(BUNDLE).mtimeMs;
+  const stale = ['src/node', 'src/kdc', 'src/cli/commands'].some((d) => newestMtime(join(ROOT, d)) > built);
+  if (stale)
+    console.warn(
+      '!!! dist-cli/krbplay.js is older than src/: run `npm run build:cli` to test the current code',
+    );
+}
+
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .reduce((newest, f) => Math.max(newest, statSync(join(dir, f)).mtimeMs), 0);
+}
+
+export interface StartOptions {
+  /** The configuration, written to DIR/kdc.json. */
+  config: KdcConfig | string;
+  dir: string;
+  /** Serve the KDC proxy too: over HTTPS with a self-signed certificate, plain HTTP, or the given files. */
+  kkdcp?: 'self-signed' | 'plain' | { cert: string; key: string };
+  /** Extra words for the command line (e.g. ['--time-offset', '+10m']). */
+  args?: string[];
+}
+
+/** A running `krbplay kdc` child process, with what it printed at start-up. */
+export class KrbplayKdc {
+  private constructor(
+    readonly daemon: Daemon,
+    readonly port: number,
+    readonly proxyUrl: string | undefined,
+    readonly certFile: string | undefined,
+  ) {}
+
+  static async start(o: StartOptions): Promise<KrbplayKdc> {
+    assertBuilt();
+    mkdirSync(o.dir, { recursive: true });
+    const configFile = join(o.dir, 'kdc.json');
+    writeFileSync(configFile, typeof o.config === 'string' ? o.config : JSON.stringify(o.config, null, 2));
+    const args = [BIN, 'kdc', '--config', configFile, '--listen', '127.0.0.1:0', ...(o.args ?? [])];
+    if (o.kkdcp) {
+      args.push('--kkdcp', '127.0.0.1:0');
+      if (o.kkdcp === 'plain') args.push('--kkdcp-plain');
+      else if (typeof o.kkdcp === 'object') args.push('--tls-cert', o.kkdcp.cert, '--tls-key', o.kkdcp.key);
+    }
+    const daemon = new Daemon('krbplay kdc', process.execPath, args, { ...process.env, KRBPLAY_DEBUG: '1' });
+    try {
+      await waitFor(
+        'krbplay kdc to say it is ready',
+        () => {
+          if (!daemon.running) throw new Error(`krbplay kdc exited:\n${daemon.output}`);
+          return daemon.output.includes('krbplay kdc: ready');
+        },
+        { timeoutMs: 60_000, explain: () => daemon.output },
+      );
+    } catch (e) {
+      await daemon.stop('SIGKILL');
+      throw e;
+    }
+    const port = Number(/listening on udp\+tcp 127\.0\.0\.1:(\d+)/.exec(daemon.output)?.[1]);
+    const proxy = /KDC proxy \(MS-KKDCP\) on (\S+)/.exec(daemon.output)?.[1];
+    const cert = /certificate: ([^)]+)\)/.exec(daemon.output)?.[1];
+    return new KrbplayKdc(daemon, port, proxy, cert);
+  }
+
+  get pid(): number {
+    return this.daemon.child.pid!;
+  }
+
+  get output(): string {
+    return this.daemon.output;
+  }
+
+  /** The log lines (one per request) printed so far. */
+  get logLines(): string[] {
+    return this.output.split('\n').filter((l) => /^\d{4}-\d\d-\d\dT/.test(l));
+  }
+
+  /** Resident memory of the KDC process, in bytes (Linux /proc). */
+  rss(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+  }
+
+  /** SIGTERM (or `signal`), then the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    await this.daemon.stop(signal);
+    return this.daemon.child.exitCode;
+  }
+}
+
+export interface Krb5ConfOptions {
+  defaultRealm: string;
+  /** realm -> its kdc lines (e.g. '127.0.0.1:8888' or 'https://127.0.0.1:8443/KdcProxy'). */
+  realms: Record<string, string[]>;
+  /** [capaths] direct trusts: from -> to. */
+  capaths?: [string, string][];
+  /** Extra [libdefaults] lines (key -> value), overriding the defaults below. */
+  libdefaults?: Record<string, string>;
+  /** More relations of a realm (e.g. http_anchors, which MIT reads per realm), realm -> key -> value. */
+  realmRelations?: Record<string, Record<string, string>>;
+  /** [domain_realm] lines. */
+  domainRealm?: Record<string, string>;
+}
+
+/** A krb5.conf for MIT's clients, all enctypes permitted (rc4 too), no DNS, answers fast. */
+export function writeKrb5Conf(path: string, o: Krb5ConfOptions): string {
+  const names = [18, 17, 20, 19, 23].map((e) => MIT_NAMES[e]).join(' ');
+  const lib: Record<string, string> = {
+    default_realm: o.defaultRealm,
+    dns_lookup_kdc: 'false',
+    dns_lookup_realm: 'false',
+    dns_canonicalize_hostname: 'false',
+    rdns: 'false',
+    allow_weak_crypto: 'true',
+    allow_rc4: 'true',
+    permitted_enctypes: names,
+    default_tkt_enctypes: names,
+    default_tgs_enctypes: names,
+    max_retries: '2',
+    ...o.libdefaults,
+  };
+  const lines = ['[libdefaults]', ...Object.entries(lib).map(([k, v]) => `  ${k} = ${v}`), '', '[realms]'];
+  for (const [realm, kdcs] of Object.entries(o.realms)) {
+    const more = Object.entries(o.realmRelations?.[realm] ?? {}).map(([k, v]) => `    ${k} = ${v}`);
+    lines.push(`  ${realm} = {`, ...kdcs.map((k) => `    kdc = ${k}`), ...more, '  }');
+  }
+  if (o.capaths?.length) {
+    lines.push('', '[capaths]');
+    for (const [from, to] of o.capaths) lines.push(`  ${from} = {`, `    ${to} = .`, '  }');
+  }
+  if (o.domainRealm) {
+    lines.push('', '[domain_realm]', ...Object.entries(o.domainRealm).map(([k, v]) => `  ${k} = ${v}`));
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+export interface ClientRun extends RunResult {
+  ok: boolean;
+}
+
+/** MIT's client programs with one krb5.conf; KRB5_TRACE goes to stderr when `trace` is set. */
+export class MitClient {
+  constructor(
+    readonly krb5Conf: string,
+    private readonly trace = Boolean(process.env.KRBPLAY_TRACE),
+  ) {}
+
+  env(ccache: string): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      KRB5_CONFIG: this.krb5Conf,
+      KRB5CCNAME: `FILE:${ccache}`,
+      KRB5_TRACE: this.trace ? '/dev/stderr' : undefined,
+    };
+  }
+
+  async kinit(principal: string, password: string, ccache: string, args: string[] = []): Promise<ClientRun> {
+    const r = await run('kinit', [...args, principal], { env: this.env(ccache), input: password + '\n' });
+    return { ...r, ok: r.code === 0 };
+  }
+
+  async kvno(service: string[], ccache: string): Promise<ClientRun> {
+    const r = await run('kvno', service, { env: this.env(ccache) });
+    return { ...r, ok: r.code === 0 };
+  }
+
+  async klist(ccache: string): Promise<ClientRun> {
+    const r = await run('klist', ['-e', '-f', '-c', `FILE:${ccache}`], { env: this.env(ccache) });
+    return { ...r, ok: r.code === 0 };
+  }
+}
+
+/** A test CA and a server certificate it signed for 127.0.0.1 (subjectAltName IP and DNS). */
+export async function makeTestCa(dir: string): Promise<{ caCert: string; cert: string; key: string }> {
+  mkdirSync(dir, { recursive: true });
+  const p = (f: string) => join(dir, f);
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  await runOk('openssl', [
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    p('ca-key.pem'),
+    '-out',
+    p('ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=krbplay interop test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  await runOk('openssl', [
+    'req',
+    ...ec,
+    '-keyout',
+    p('server-key.pem'),
+    '-out',
+    p('server.csr'),
+    '-subj',
+    '/CN=127.0.0.1',
+  ]);
+  writeFileSync(
+    p('server.ext'),
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n',
+  );
+  await runOk('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    p('server.csr'),
+    '-CA',
+    p('ca.pem'),
+    '-CAkey',
+    p('ca-key.pem'),
+    '-CAcreateserial',
+    '-out',
+    p('server.pem'),
+    '-days',
+    '2',
+    '-extfile',
+    p('server.ext'),
+  ]);
+  return { caCert: p('ca.pem'), cert: p('server.pem'), key: p('server-key.pem') };
+}
