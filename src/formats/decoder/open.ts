@@ -90,6 +90,8 @@ export interface OpenOptions {
 interface Attempt {
   cand: Candidate;
   usage: number;
+  /** False for keys tried only in case (other principals' keys, keys given): their failure says little. */
+  own?: boolean;
 }
 
 interface Opened<T> {
@@ -189,10 +191,13 @@ class MessageOpener {
       part.keyUsage = a.usage;
       return this.#finish(part, reader, plain, a.cand);
     }
-    if (tried.length === 0) {
-      part.reason = noKey();
+    const ownTried = tried.filter((a) => a.own !== false);
+    if (ownTried.length > 0) {
+      const others = tried.length - ownTried.length;
+      part.reason = `integrity check failed with ${listLabels(ownTried)}${others > 0 ? ` (and ${others} other key(s) of this enctype)` : ''}`;
     } else {
-      part.reason = `integrity check failed with ${listLabels(tried)}`;
+      part.reason =
+        noKey() + (tried.length > 0 ? `; ${tried.length} other key(s) of this enctype did not fit` : '');
     }
     return { part };
   }
@@ -223,10 +228,13 @@ class MessageOpener {
     const { etype, kvno } = t.encPart;
     const own = this.ring.longTermKeys(service, etype, kvno);
     const attempts: Attempt[] = [
-      ...own,
-      ...this.ring.otherKeys(service, etype, kvno),
-      ...this.ring.givenKeys(etype),
-    ].map((cand) => ({ cand, usage: 2 }));
+      ...own.map((cand) => ({ cand, usage: 2 })),
+      ...[...this.ring.otherKeys(service, etype, kvno), ...this.ring.givenKeys(etype)].map((cand) => ({
+        cand,
+        usage: 2,
+        own: false,
+      })),
+    ];
     const o = this.open<EncTicketPart>(
       join(path, 'enc-part'),
       t.encPart,
