@@ -1,0 +1,541 @@
+/**
+ * The simulated world: a virtual clock that moves only when told, hosts with their own clock offsets,
+ * a network with latency, links that go down, ports that get blocked and packets that get lost, KDCs and
+ * services on hosts, and a KDC locator per realm. Every message that crosses the network is recorded in
+ * the trace (trace.ts).
+ *
+ * Everything the world holds is plain data (`WorldState`), so `snapshot()` is a structuredClone and
+ * stepping back in the UI is `World.restore(snapshot)`: nothing is ever undone by hand. Same seed, same
+ * actions: byte-identical trace.
+ */
+import {
+  decodeKerberos,
+  decodeKdcProxyMessage,
+  encodeKdcProxyMessage,
+  encodeKrbError,
+  addTcpPrefix,
+  stripTcpPrefix,
+} from '../asn1';
+import { ErrorCode, errorCodes, MessageType } from '../asn1/registry';
+import type { RandomSource } from '../crypto';
+import { Kdc, type KdcState } from '../kdc';
+import { kerberosTimestamp, formatDuration } from '../protocol/time';
+import { krbtgtName } from '../protocol/principal';
+import { KerberizedService, type AcceptResult, type ServiceState } from '../services';
+import { KrbPlayError } from '../util/errors';
+import { randomSourceOf, seedRandomState, nextUnit, type RandomState } from './random';
+import type { Narration, TraceEvent, Transport } from './trace';
+
+export interface HostState {
+  id: string;
+  /** DNS name ("ws1.corp.contoso.com"). */
+  name: string;
+  /** How far this host's clock is from the world's, ms (a skewed workstation: +6 min). */
+  clockOffset: number;
+  up: boolean;
+}
+
+export interface LinkState {
+  a: string;
+  b: string;
+  up: boolean;
+  /** One-way latency in ms (default: the network's). */
+  latency?: number;
+  /** Probability a packet is lost, 0–1. */
+  loss?: number;
+}
+
+export interface NetworkState {
+  /** Default one-way latency, ms. */
+  latency: number;
+  links: LinkState[];
+  /** Ports a firewall drops on their way to a host ("an ISP blocks TCP 445"). */
+  blocked: { host: string; port: number }[];
+}
+
+/** Where a realm's KDC is, and how clients reach it (MIT's [realms] kdc = …, or Windows' DC locator). */
+export interface KdcLocation {
+  host: string;
+  transport: 'udp' | 'tcp' | 'kkdcp';
+  /** For kkdcp: the proxy URL path (Entra: /<tenant>/kerberos). */
+  proxyPath?: string;
+}
+
+export interface KdcActorState {
+  id: string;
+  host: string;
+  state: KdcState;
+}
+
+export interface ServiceActorState {
+  id: string;
+  host: string;
+  port: number;
+  transport: Transport;
+  state: ServiceState;
+}
+
+export interface WorldState {
+  /** The world's virtual time, ms since the epoch. */
+  now: number;
+  random: RandomState;
+  hosts: HostState[];
+  network: NetworkState;
+  locator: Record<string, KdcLocation>;
+  kdcs: KdcActorState[];
+  services: ServiceActorState[];
+  /** Per-host state of clients (credential caches…), owned by the client layer. */
+  clients: Record<string, unknown>;
+  trace: TraceEvent[];
+}
+
+/** Why a message got no answer. */
+export interface TransportFailure {
+  reason: 'no-kdc' | 'host-down' | 'link-down' | 'port-blocked' | 'lost' | 'timeout';
+  text: string;
+}
+
+export class WorldError extends KrbPlayError {
+  constructor(message: string) {
+    super('world', message);
+  }
+}
+
+/**
+ * The most a KDC sends over UDP before answering KRB_ERR_RESPONSE_TOO_BIG (Windows' MaxDatagramReplySize
+ * default, 1465 bytes), so that the client retries over TCP (RFC 4120 §7.2.1).
+ */
+export const UDP_REPLY_LIMIT = 1465;
+/** How long a client waits for each UDP try (MIT: 1 s, then longer), and for a TCP connection. */
+export const UDP_TIMEOUTS = [1000, 2000, 4000];
+export const TCP_CONNECT_TIMEOUT = 10_000;
+
+export interface KdcExchange {
+  reply?: Uint8Array;
+  failure?: TransportFailure;
+}
+
+export class World {
+  private state: WorldState;
+  private rng: RandomSource;
+
+  constructor(state: WorldState) {
+    this.state = state;
+    this.rng = randomSourceOf(this.state.random);
+  }
+
+  static create(init: Omit<WorldState, 'random' | 'trace' | 'clients'> & { seed: number }): World {
+    const { seed, ...rest } = init;
+    return new World({ ...rest, random: seedRandomState(seed), trace: [], clients: {} });
+  }
+
+  snapshot(): WorldState {
+    return structuredClone(this.state);
+  }
+
+  static restore(state: WorldState): World {
+    return new World(structuredClone(state));
+  }
+
+  get now(): number {
+    return this.state.now;
+  }
+
+  get trace(): readonly TraceEvent[] {
+    return this.state.trace;
+  }
+
+  get random(): RandomSource {
+    return this.rng;
+  }
+
+  /** Direct state access for the layers that own parts of it (clients, the azure actors). */
+  get raw(): WorldState {
+    return this.state;
+  }
+
+  host(id: string): HostState {
+    const h = this.state.hosts.find((x) => x.id === id);
+    if (!h) throw new WorldError(`there is no host "${id}" in this world`);
+    return h;
+  }
+
+  /** A host's own clock reading: the world's time plus its offset (clock skew is per host). */
+  hostNow(id: string): number {
+    return this.state.now + this.host(id).clockOffset;
+  }
+
+  // ---- the person at the controls ----
+
+  /** Moves the virtual clock forward (it never moves by itself). */
+  advance(ms: number, note?: string): void {
+    if (!(ms >= 0)) throw new WorldError(`time only moves forward here; ${ms} ms is not a step`);
+    this.state.now += ms;
+    this.action('local', 'advance', note ?? `the clock moves forward ${formatDuration(ms)}`);
+  }
+
+  setClockOffset(hostId: string, offset: number): void {
+    this.host(hostId).clockOffset = offset;
+    this.action(
+      hostId,
+      'set-skew',
+      `${hostId}'s clock is now ${offset >= 0 ? '+' : '-'}${formatDuration(Math.abs(offset))} from true time`,
+    );
+  }
+
+  setHostUp(hostId: string, up: boolean): void {
+    this.host(hostId).up = up;
+    this.action(hostId, up ? 'host-up' : 'host-down', `${hostId} is ${up ? 'up' : 'down'}`);
+  }
+
+  setLink(a: string, b: string, patch: Partial<Omit<LinkState, 'a' | 'b'>>): void {
+    let link = this.state.network.links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
+    if (!link) {
+      link = { a, b, up: true };
+      this.state.network.links.push(link);
+    }
+    Object.assign(link, patch);
+    this.action(
+      a,
+      'link',
+      `the link ${a} ↔ ${b} is ${link.up ? 'up' : 'down'}${link.loss ? `, losing ${Math.round(link.loss * 100)}% of packets` : ''}`,
+    );
+  }
+
+  blockPort(hostId: string, port: number, blocked = true): void {
+    const list = this.state.network.blocked;
+    const i = list.findIndex((b) => b.host === hostId && b.port === port);
+    if (blocked && i < 0) list.push({ host: hostId, port });
+    if (!blocked && i >= 0) list.splice(i, 1);
+    this.action(hostId, 'firewall', `port ${port} to ${hostId} is ${blocked ? 'blocked' : 'open again'}`);
+  }
+
+  /** Records something a person did, so the trace tells the whole story. */
+  action(hostId: string, type: string, result: string, narration: Narration[] = []): TraceEvent {
+    return this.record({
+      kind: 'action',
+      from: hostId,
+      to: hostId,
+      transport: 'local',
+      type,
+      result,
+      narration,
+    });
+  }
+
+  // ---- the network ----
+
+  private record(e: Omit<TraceEvent, 'seq' | 't'> & { t?: number }): TraceEvent {
+    const event: TraceEvent = {
+      seq: this.state.trace.length + 1,
+      t: e.t ?? this.state.now,
+      ...e,
+    } as TraceEvent;
+    this.state.trace.push(event);
+    return event;
+  }
+
+  private linkBetween(a: string, b: string): LinkState | undefined {
+    return this.state.network.links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
+  }
+
+  private latency(a: string, b: string): number {
+    return this.linkBetween(a, b)?.latency ?? this.state.network.latency;
+  }
+
+  /** Why a packet from a to b:port would not arrive, or undefined when it does. */
+  private blockedReason(a: string, b: string, port: number): TransportFailure | undefined {
+    const to = this.host(b);
+    if (!this.host(a).up) return { reason: 'host-down', text: `${a} is down` };
+    if (!to.up) return { reason: 'host-down', text: `${b} is down: nothing answers` };
+    const link = this.linkBetween(a, b);
+    if (link && !link.up)
+      return { reason: 'link-down', text: `no route from ${a} to ${b}: the link is down` };
+    if (this.state.network.blocked.some((x) => x.host === b && x.port === port)) {
+      return { reason: 'port-blocked', text: `a firewall drops traffic to ${b} port ${port}` };
+    }
+    const loss = link?.loss ?? 0;
+    if (loss > 0 && nextUnit(this.state.random) < loss)
+      return { reason: 'lost', text: `the packet to ${b} was lost` };
+    return undefined;
+  }
+
+  private kdcOn(hostId: string): KdcActorState | undefined {
+    return this.state.kdcs.find((k) => k.host === hostId);
+  }
+
+  /** The type of a Kerberos message, for the trace ("AS-REQ", "KRB-ERROR"…), and its error code. */
+  private describe(bytes: Uint8Array): { type: string; errorCode?: number } {
+    try {
+      const d = decodeKerberos(bytes);
+      if (d.type === 'KRB-ERROR') return { type: d.type, errorCode: d.value.errorCode };
+      return { type: d.type };
+    } catch {
+      return { type: 'bytes' };
+    }
+  }
+
+  /**
+   * Sends a KDC request from a client host to the KDC of `realm`, as a client's transport layer does
+   * (MIT's sendto_kdc): over the realm's transport, retrying UDP after timeouts, switching to TCP when
+   * the KDC says the reply is too big for UDP, or through the KDC proxy (MS-KKDCP). Every message is
+   * traced; the virtual clock moves by the latencies and the waits.
+   */
+  sendToKdc(fromHost: string, realm: string, request: Uint8Array, narration: Narration[] = []): KdcExchange {
+    const loc = this.state.locator[realm];
+    if (!loc) {
+      const text = `no KDC is known for realm ${realm} (no locator entry): "Cannot find KDC for realm"`;
+      this.record({
+        kind: 'timeout',
+        from: fromHost,
+        to: fromHost,
+        transport: 'local',
+        type: 'locate',
+        result: text,
+        narration,
+      });
+      return { failure: { reason: 'no-kdc', text } };
+    }
+    if (loc.transport === 'kkdcp') return this.viaKdcProxy(fromHost, realm, loc, request, narration);
+    let transport: 'udp' | 'tcp' = loc.transport;
+    for (;;) {
+      const out = this.exchange(fromHost, loc.host, transport, request, narration);
+      narration = [];
+      if (out.failure || !out.reply) return out;
+      if (transport === 'udp' && out.tooBig) {
+        transport = 'tcp'; // RFC 4120 §7.2.1: KRB_ERR_RESPONSE_TOO_BIG means "ask again over TCP"
+        continue;
+      }
+      return { reply: out.reply };
+    }
+  }
+
+  private exchange(
+    fromHost: string,
+    kdcHost: string,
+    transport: 'udp' | 'tcp',
+    request: Uint8Array,
+    narration: Narration[],
+  ): KdcExchange & { tooBig?: boolean } {
+    const tries = transport === 'udp' ? UDP_TIMEOUTS : [TCP_CONNECT_TIMEOUT];
+    const { type } = this.describe(request);
+    for (let attempt = 0; attempt < tries.length; attempt++) {
+      const sent = this.record({
+        kind: 'message',
+        from: fromHost,
+        to: kdcHost,
+        transport,
+        port: 88,
+        type,
+        bytes: request,
+        result: attempt === 0 ? 'sent' : `sent again (try ${attempt + 1})`,
+        narration: attempt === 0 ? narration : [],
+      });
+      const blocked = this.blockedReason(fromHost, kdcHost, 88);
+      if (blocked) {
+        this.state.now += tries[attempt]!;
+        sent.result = `no answer: ${blocked.text}`;
+        this.record({
+          kind: 'timeout',
+          from: fromHost,
+          to: kdcHost,
+          transport,
+          port: 88,
+          type: 'timeout',
+          result: `${fromHost} waited ${formatDuration(tries[attempt]!)} for ${kdcHost}`,
+          narration: [],
+          replyTo: sent.seq,
+        });
+        if (attempt === tries.length - 1) {
+          return {
+            failure: {
+              reason: blocked.reason === 'lost' ? 'timeout' : blocked.reason,
+              text: `${blocked.text} (gave up after ${tries.length} ${tries.length > 1 ? 'tries' : 'try'})`,
+            },
+          };
+        }
+        continue;
+      }
+      const kdcActor = this.kdcOn(kdcHost);
+      if (!kdcActor) {
+        return { failure: { reason: 'host-down', text: `${kdcHost} runs no KDC` } };
+      }
+      this.state.now += this.latency(fromHost, kdcHost);
+      const kdc = new Kdc(kdcActor.state);
+      const result = kdc.handle(request, { now: this.hostNow(kdcHost), random: this.rng });
+      sent.narration = [...sent.narration, ...result.events];
+      sent.result =
+        result.errorCode !== undefined
+          ? `answered ${errorCodes.describe(result.errorCode)}`
+          : `answered ${result.replyType}`;
+      let reply = result.reply;
+      let tooBig = false;
+      if (transport === 'udp' && reply.length > UDP_REPLY_LIMIT) {
+        tooBig = true;
+        reply = this.tooBigError(kdcHost, result.reply.length, kdcActor.state.realms[0]?.name ?? '');
+      }
+      const described = this.describe(reply);
+      this.record({
+        kind: 'message',
+        from: kdcHost,
+        to: fromHost,
+        transport,
+        port: 88,
+        type: described.type,
+        bytes: reply,
+        ...(described.errorCode !== undefined ? { errorCode: described.errorCode } : {}),
+        result: tooBig
+          ? `the ${result.replyType} is ${result.reply.length} bytes, too big for UDP: KRB_ERR_RESPONSE_TOO_BIG, retry over TCP`
+          : described.errorCode !== undefined
+            ? errorCodes.describe(described.errorCode)
+            : described.type,
+        narration: [],
+        replyTo: sent.seq,
+      });
+      this.state.now += this.latency(kdcHost, fromHost);
+      return { reply, tooBig };
+    }
+    return { failure: { reason: 'timeout', text: 'no answer' } };
+  }
+
+  private tooBigError(kdcHost: string, size: number, realm: string): Uint8Array {
+    const { time, usec } = kerberosTimestamp(this.hostNow(kdcHost));
+    return encodeKrbError({
+      pvno: 5,
+      msgType: MessageType.KRB_ERROR,
+      stime: time,
+      susec: usec,
+      errorCode: ErrorCode.KRB_ERR_RESPONSE_TOO_BIG,
+      realm,
+      sname: krbtgtName(realm),
+      eText: `the reply is ${size} bytes, more than a UDP datagram should carry; ask again over TCP`,
+    });
+  }
+
+  /** MS-KKDCP: the request goes to the proxy over HTTPS inside a KDC-PROXY-MESSAGE; the reply comes back the same way. */
+  private viaKdcProxy(
+    fromHost: string,
+    realm: string,
+    loc: KdcLocation,
+    request: Uint8Array,
+    narration: Narration[],
+  ): KdcExchange {
+    const body = encodeKdcProxyMessage({ kerbMessage: addTcpPrefix(request), targetDomain: realm });
+    const { type } = this.describe(request);
+    const sent = this.record({
+      kind: 'message',
+      from: fromHost,
+      to: loc.host,
+      transport: 'kkdcp',
+      port: 443,
+      type,
+      bytes: body,
+      inner: request,
+      result: `POST https://${this.host(loc.host).name}${loc.proxyPath ?? '/KdcProxy'}`,
+      narration,
+    });
+    const blocked = this.blockedReason(fromHost, loc.host, 443);
+    if (blocked) {
+      this.state.now += TCP_CONNECT_TIMEOUT;
+      sent.result = `no answer: ${blocked.text}`;
+      return {
+        failure: { reason: blocked.reason === 'lost' ? 'timeout' : blocked.reason, text: blocked.text },
+      };
+    }
+    const kdcActor = this.kdcOn(loc.host);
+    if (!kdcActor)
+      return { failure: { reason: 'host-down', text: `${loc.host} runs no KDC behind its proxy` } };
+    this.state.now += this.latency(fromHost, loc.host);
+    const inner = stripTcpPrefix(decodeKdcProxyMessage(body).kerbMessage);
+    const result = new Kdc(kdcActor.state).handle(inner, { now: this.hostNow(loc.host), random: this.rng });
+    sent.narration = [...sent.narration, ...result.events];
+    sent.result =
+      result.errorCode !== undefined
+        ? `answered ${errorCodes.describe(result.errorCode)}`
+        : `answered ${result.replyType}`;
+    const replyBody = encodeKdcProxyMessage({ kerbMessage: addTcpPrefix(result.reply) });
+    const described = this.describe(result.reply);
+    this.record({
+      kind: 'message',
+      from: loc.host,
+      to: fromHost,
+      transport: 'kkdcp',
+      port: 443,
+      type: described.type,
+      bytes: replyBody,
+      inner: result.reply,
+      ...(described.errorCode !== undefined ? { errorCode: described.errorCode } : {}),
+      result: described.errorCode !== undefined ? errorCodes.describe(described.errorCode) : described.type,
+      narration: [],
+      replyTo: sent.seq,
+    });
+    this.state.now += this.latency(loc.host, fromHost);
+    return { reply: result.reply };
+  }
+
+  /**
+   * Presents an AP-REQ (bare or in a GSS-API/SPNEGO token) to a service, over the service's transport
+   * (SMB 445 for a file server). Returns the service's verdict, or the transport failure.
+   */
+  sendToService(
+    fromHost: string,
+    serviceId: string,
+    token: Uint8Array,
+    label = 'AP-REQ',
+    narration: Narration[] = [],
+  ): { result?: AcceptResult; failure?: TransportFailure } {
+    const svc = this.state.services.find((s) => s.id === serviceId);
+    if (!svc) throw new WorldError(`there is no service "${serviceId}" in this world`);
+    const sent = this.record({
+      kind: 'message',
+      from: fromHost,
+      to: svc.host,
+      transport: svc.transport,
+      port: svc.port,
+      type: label,
+      bytes: token,
+      result: 'sent',
+      narration,
+    });
+    const blocked = this.blockedReason(fromHost, svc.host, svc.port);
+    if (blocked) {
+      this.state.now += TCP_CONNECT_TIMEOUT;
+      sent.result = `no answer: ${blocked.text}`;
+      this.record({
+        kind: 'timeout',
+        from: fromHost,
+        to: svc.host,
+        transport: svc.transport,
+        port: svc.port,
+        type: 'timeout',
+        result: `${fromHost} could not connect to ${svc.host}:${svc.port}`,
+        narration: [],
+        replyTo: sent.seq,
+      });
+      return { failure: blocked };
+    }
+    this.state.now += this.latency(fromHost, svc.host);
+    const service = new KerberizedService(svc.state);
+    const result = service.accept(token, { now: this.hostNow(svc.host), random: this.rng });
+    sent.narration = [...sent.narration, ...result.events];
+    sent.result = result.ok
+      ? `accepted: ${result.identity.principal}`
+      : `refused: ${errorCodes.describe(result.errorCode)}`;
+    const reply = result.ok ? result.apRep : result.error;
+    this.record({
+      kind: 'message',
+      from: svc.host,
+      to: fromHost,
+      transport: svc.transport,
+      port: svc.port,
+      type: result.ok ? (reply ? 'AP-REP' : 'accepted') : 'KRB-ERROR',
+      ...(reply ? { bytes: reply } : {}),
+      ...(!result.ok ? { errorCode: result.errorCode } : {}),
+      result: result.ok ? `authenticated ${result.identity.principal}` : result.message,
+      narration: [],
+      replyTo: sent.seq,
+    });
+    this.state.now += this.latency(svc.host, fromHost);
+    return { result };
+  }
+}
