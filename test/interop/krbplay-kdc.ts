@@ -3,8 +3,10 @@
 // it, run kinit/kvno/klist against it, make a test CA with openssl, read a process's memory.
 // The harness beside it (./harness) is another suite's: its process helpers are reused, not edited.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { encodeAsReq } from '../../src/asn1';
 import type { KdcConfig } from '../../src/kdc';
 import { Daemon, run, runOk, waitFor, type RunResult } from './harness/process';
 
@@ -252,4 +254,78 @@ export async function makeTestCa(dir: string): Promise<{ caCert: string; cert: s
     p('server.ext'),
   ]);
   return { caCert: p('ca.pem'), cert: p('server.pem'), key: p('server-key.pem') };
+}
+
+/** A bare AS-REQ without pre-authentication (RFC 4120 §5.4.1), as a first kinit sends. */
+export function bareAsReq(user: string, realm: string, nonce = 42): Uint8Array {
+  return encodeAsReq({
+    pvno: 5,
+    msgType: 10,
+    reqBody: {
+      kdcOptions: 0x40810010,
+      cname: { nameType: 1, nameString: [user] },
+      realm,
+      sname: { nameType: 2, nameString: ['krbtgt', realm] },
+      till: new Date(Date.UTC(2037, 8, 13, 2, 48, 5)),
+      nonce,
+      etype: [18, 17],
+    },
+  });
+}
+
+/** The 4-byte big-endian record mark of RFC 4120 §7.2.2, for any 32-bit value. */
+export function recordMark(length: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, length >>> 0);
+  return b;
+}
+
+/** A TCP client that keeps what it receives and when the server closed. */
+export class TcpProbe {
+  received = Buffer.alloc(0);
+  closedAt: number | undefined;
+  readonly openedAt = performance.now();
+  readonly socket: Socket;
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    socket.on('data', (d: Buffer) => (this.received = Buffer.concat([this.received, d])));
+    socket.on('error', () => {});
+    socket.on('close', () => (this.closedAt ??= performance.now()));
+  }
+
+  static connect(port: number): Promise<TcpProbe> {
+    return new Promise((resolve, reject) => {
+      const s = connect({ host: '127.0.0.1', port }, () => {
+        s.off('error', reject);
+        resolve(probe);
+      });
+      const probe = new TcpProbe(s);
+      s.once('error', reject);
+    });
+  }
+
+  get closed(): boolean {
+    return this.closedAt !== undefined;
+  }
+
+  write(bytes: Uint8Array): void {
+    if (!this.socket.destroyed) this.socket.write(bytes);
+  }
+
+  /** The whole records (without their marks) received so far. */
+  records(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let at = 0;
+    while (this.received.length - at >= 4) {
+      const n = this.received.readUInt32BE(at);
+      if (this.received.length - at - 4 < n) break;
+      out.push(new Uint8Array(this.received.subarray(at + 4, at + 4 + n)));
+      at += 4 + n;
+    }
+    return out;
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
 }
