@@ -16,3 +16,5 @@ export type {
 export type { TraceEvent, Transport, Narration } from './trace';
 export { seedRandomState, randomSourceOf, nextWord } from './random';
 export type { RandomState } from './random';
+export { addClient, clientOf, runOperation, accessService, errorOf, serviceStateFromKdc } from './flows';
+export type { ServiceAccess } from './flows';

@@ -281,7 +281,13 @@ export class World {
    * the KDC says the reply is too big for UDP, or through the KDC proxy (MS-KKDCP). Every message is
    * traced; the virtual clock moves by the latencies and the waits.
    */
-  sendToKdc(fromHost: string, realm: string, request: Uint8Array, narration: Narration[] = []): KdcExchange {
+  sendToKdc(
+    fromHost: string,
+    realm: string,
+    request: Uint8Array,
+    narration: Narration[] = [],
+    preferTcp = false,
+  ): KdcExchange {
     const loc = this.state.locator[realm];
     if (!loc) {
       const text = `no KDC is known for realm ${realm} (no locator entry): "Cannot find KDC for realm"`;
@@ -297,7 +303,7 @@ export class World {
       return { failure: { reason: 'no-kdc', text } };
     }
     if (loc.transport === 'kkdcp') return this.viaKdcProxy(fromHost, realm, loc, request, narration);
-    let transport: 'udp' | 'tcp' = loc.transport;
+    let transport: 'udp' | 'tcp' = preferTcp ? 'tcp' : loc.transport;
     for (;;) {
       const out = this.exchange(fromHost, loc.host, transport, request, narration);
       narration = [];

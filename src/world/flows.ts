@@ -1,0 +1,199 @@
+/**
+ * Clients living in the world: each client host keeps a Kerberos client (src/client) whose state is
+ * plain data in the world's state, and the operations a person starts — sign in, get a ticket, open a
+ * service, renew — run that client's state machine over the world's network, on the host's own clock.
+ *
+ * The narration of each client step is attached to the message it sends, so the trace reads as the
+ * story: "the client asks… / the KDC checks… / the client verifies…".
+ */
+import {
+  acceptApRep,
+  buildApReq,
+  KerberosClient,
+  sessionWithoutApRep,
+  type ApReqOptions,
+  type ApSession,
+  type ClientConfig,
+  type ClientRequest,
+  type ClientResult,
+  type ClientSnapshot,
+  type StepInput,
+} from '../client';
+import { ClientError } from '../client';
+import { formatPrincipal } from '../protocol/principal';
+import { errorCodes } from '../asn1/registry';
+import type { AuthenticatedIdentity } from '../services';
+import type { Narration } from './trace';
+import { WorldError, type World } from './world';
+
+/** Puts a Kerberos client on a host (a workstation and its user). */
+export function addClient(world: World, hostId: string, config: ClientConfig): void {
+  world.host(hostId);
+  const client = new KerberosClient({ actor: `${hostId} (${config.principal})`, ...config });
+  world.raw.clients[hostId] = client.snapshot();
+}
+
+export function clientOf(world: World, hostId: string): KerberosClient {
+  const snap = world.raw.clients[hostId] as ClientSnapshot | undefined;
+  if (!snap) throw new WorldError(`${hostId} has no Kerberos client`);
+  return KerberosClient.restore(snap);
+}
+
+function save(world: World, hostId: string, client: KerberosClient): void {
+  world.raw.clients[hostId] = client.snapshot();
+}
+
+const MAX_EXCHANGES = 64;
+
+function describeRequest(r: ClientRequest): string {
+  switch (r.kind) {
+    case 'sign-in':
+      return 'sign in';
+    case 'service-ticket':
+      return `get a ticket for ${r.service}`;
+    case 'renew':
+      return `renew ${r.server ?? 'the TGT'}`;
+  }
+}
+
+/**
+ * Runs one client operation to its end over the world's network. Returns the client's result; the trace
+ * holds every message, with the client's narration on the requests it sent.
+ */
+export function runOperation(world: World, hostId: string, request: ClientRequest): ClientResult {
+  const client = clientOf(world, hostId);
+  const start = world.action(hostId, request.kind, `${hostId}: ${describeRequest(request)}`);
+  const ctx = () => ({ now: world.hostNow(hostId), random: world.random });
+  let out = client.step({ type: 'start', request }, ctx());
+  let pending: Narration[] = out.events;
+  let exchanges = 0;
+  while (!out.done) {
+    if (!out.send)
+      throw new WorldError(`the client on ${hostId} neither sent nor finished (state ${out.state})`);
+    if (++exchanges > MAX_EXCHANGES)
+      throw new WorldError(`the client on ${hostId} sent ${MAX_EXCHANGES} requests without finishing`);
+    const answer = world.sendToKdc(
+      hostId,
+      out.send.realm,
+      out.send.bytes,
+      pending,
+      out.send.preferTcp === true,
+    );
+    const kdcHost = world.raw.locator[out.send.realm]?.host;
+    const input: StepInput = answer.reply
+      ? { type: 'reply', bytes: answer.reply, ...(kdcHost ? { from: kdcHost } : {}) }
+      : {
+          type: 'transport-error',
+          failure:
+            answer.failure?.reason === 'timeout' || answer.failure?.reason === 'lost'
+              ? 'timeout'
+              : 'unreachable',
+          message: answer.failure?.text ?? 'no answer',
+        };
+    out = client.step(input, ctx());
+    pending = out.events;
+  }
+  save(world, hostId, client);
+  const result = out.done;
+  const summary = result.ok
+    ? `${hostId}: ${result.outcome === 'signed-in' ? 'signed in' : result.outcome === 'renewed' ? 'renewed' : 'got'} ${formatPrincipal(result.credential.server)}${result.fromCache ? ' (from the cache)' : ''}`
+    : `${hostId}: ${describeRequest(request)} failed: ${result.error.message}`;
+  world.action(hostId, 'result', summary, pending);
+  start.result = summary;
+  return result;
+}
+
+export interface ServiceAccess {
+  ok: boolean;
+  /** What went wrong, in one line, when not ok. */
+  error?: string;
+  errorCode?: number;
+  identity?: AuthenticatedIdentity;
+  session?: ApSession;
+  ticket?: ClientResult;
+}
+
+/**
+ * Opens a service the way SMB or HTTP does: get (or reuse) the service ticket, send the AP-REQ in a
+ * GSS-API token, check the AP-REP. `spn` is the service's principal name ("cifs/fs1.corp.contoso.com").
+ */
+export function accessService(
+  world: World,
+  hostId: string,
+  serviceId: string,
+  spn: string,
+  options: ApReqOptions = {},
+): ServiceAccess {
+  const ticket = runOperation(world, hostId, { kind: 'service-ticket', service: spn });
+  if (!ticket.ok) {
+    return {
+      ok: false,
+      error: ticket.error.message,
+      ...(ticket.error.code !== undefined ? { errorCode: ticket.error.code } : {}),
+      ticket,
+    };
+  }
+  const client = clientOf(world, hostId);
+  const built = buildApReq(
+    ticket.credential,
+    {
+      actor: `${hostId} (${formatPrincipal(client.principal)})`,
+      clockOffset: client.clockOffset,
+      ...options,
+    },
+    { now: world.hostNow(hostId), random: world.random },
+  );
+  const sent = world.sendToService(hostId, serviceId, built.token, 'AP-REQ', built.events);
+  if (sent.failure) return { ok: false, error: sent.failure.text, ticket };
+  const verdict = sent.result!;
+  if (!verdict.ok) {
+    return { ok: false, error: verdict.message, errorCode: verdict.errorCode, ticket };
+  }
+  try {
+    const session = verdict.apRep
+      ? acceptApRep(built.context, verdict.apRep, `${hostId} (${formatPrincipal(client.principal)})`)
+      : { session: sessionWithoutApRep(built.context), events: [] };
+    if (session.events.length)
+      world.action(hostId, 'mutual-auth', `${hostId}: the service proved itself`, session.events);
+    return { ok: true, identity: verdict.identity, session: session.session, ticket };
+  } catch (e) {
+    if (e instanceof ClientError) {
+      return { ok: false, error: e.message, ...(e.code !== undefined ? { errorCode: e.code } : {}), ticket };
+    }
+    throw e;
+  }
+}
+
+/** "KDC_ERR_PREAUTH_FAILED (24)" for a failed operation, for summaries. */
+export function errorOf(result: ClientResult): string | undefined {
+  if (result.ok) return undefined;
+  return result.error.code !== undefined ? errorCodes.describe(result.error.code) : result.error.message;
+}
+
+/**
+ * A service's state taken from the KDC's database: the keys the KDC holds for `spn` are the keys in the
+ * service's keytab (what `ktpass` or `ktadd` would export).
+ */
+export function serviceStateFromKdc(
+  kdc: import('../kdc').KdcState,
+  realm: string,
+  spn: string,
+  maxSkew = 5 * 60_000,
+): import('../services').ServiceState {
+  const db = kdc.realms.find((r) => r.name === realm);
+  const components = spn.split('/');
+  const entry = db?.principals.find(
+    (p) =>
+      p.realm === realm &&
+      p.name.nameString.length === components.length &&
+      p.name.nameString.every((c, i) => c === components[i]),
+  );
+  if (!entry) throw new WorldError(`the KDC holds no ${spn}@${realm} to make a keytab from`);
+  return {
+    realm,
+    name: { ...entry.name, nameString: [...entry.name.nameString] },
+    keys: entry.keys.map((k) => ({ etype: k.etype, kvno: k.kvno, key: k.key.slice() })),
+    maxSkew,
+    replayCache: [],
+  };
+}
