@@ -113,11 +113,11 @@ export function findTgt(
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
-/** MIT klist in the C locale: "03/02/2026 08:00:00" (UTC here: the playground's hosts keep UTC). */
+/** MIT klist in the C locale (strftime %x %X): "03/02/26 08:00:00" (UTC: the playground's hosts keep UTC). */
 function mitTime(ms: number): string {
   const d = new Date(ms);
   return (
-    `${pad2(d.getUTCMonth() + 1)}/${pad2(d.getUTCDate())}/${d.getUTCFullYear()} ` +
+    `${pad2(d.getUTCMonth() + 1)}/${pad2(d.getUTCDate())}/${pad2(d.getUTCFullYear() % 100)} ` +
     `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
   );
 }
@@ -163,7 +163,7 @@ export function listMit(cache: CredentialCache, opts: ListOptions): string {
     return `klist: No credentials cache found (ticket cache ${opts.cacheName ?? 'MEMORY:playground'})\n`;
   }
   lines.push(`Default principal: ${formatPrincipal(cache.defaultPrincipal)}`, '');
-  lines.push('Valid starting       Expires              Service principal');
+  lines.push('Valid starting     Expires            Service principal');
   for (const c of cache.credentials) {
     const expired = isExpired(c, opts.now) ? '  (expired)' : '';
     lines.push(`${mitTime(c.starttime)}  ${mitTime(c.endtime)}  ${formatPrincipal(c.server)}${expired}`);
