@@ -62,7 +62,7 @@ function describeRequest(r: ClientRequest): string {
  */
 export function runOperation(world: World, hostId: string, request: ClientRequest): ClientResult {
   const client = clientOf(world, hostId);
-  const start = world.action(hostId, request.kind, `${hostId}: ${describeRequest(request)}`);
+  world.action(hostId, request.kind, `${hostId}: ${describeRequest(request)}`);
   const ctx = () => ({ now: world.hostNow(hostId), random: world.random });
   let out = client.step({ type: 'start', request }, ctx());
   let pending: Narration[] = out.events;
@@ -99,7 +99,6 @@ export function runOperation(world: World, hostId: string, request: ClientReques
     ? `${hostId}: ${result.outcome === 'signed-in' ? 'signed in' : result.outcome === 'renewed' ? 'renewed' : 'got'} ${formatPrincipal(result.credential.server)}${result.fromCache ? ' (from the cache)' : ''}`
     : `${hostId}: ${describeRequest(request)} failed: ${result.error.message}`;
   world.action(hostId, 'result', summary, pending);
-  start.result = summary;
   return result;
 }
 

@@ -18,3 +18,5 @@ export { seedRandomState, randomSourceOf, nextWord } from './random';
 export type { RandomState } from './random';
 export { addClient, clientOf, runOperation, accessService, errorOf, serviceStateFromKdc } from './flows';
 export type { ServiceAccess } from './flows';
+export { formatTrace, formatTraceEvent } from './format';
+export type { FormatOptions } from './format';

@@ -264,6 +264,43 @@ export class World {
     return this.state.kdcs.find((k) => k.host === hostId);
   }
 
+  /** One line about a KDC request: who asks for what. */
+  private summarizeRequest(bytes: Uint8Array): string {
+    try {
+      const d = decodeKerberos(bytes);
+      if (d.type !== 'AS-REQ' && d.type !== 'TGS-REQ') return d.type;
+      const b = d.value.reqBody;
+      const sname = b.sname ? `${b.sname.nameString.join('/')}@${b.realm}` : '?';
+      if (d.type === 'AS-REQ') {
+        const who = b.cname ? `${b.cname.nameString.join('/')}@${b.realm}` : '?';
+        const preauth = d.value.padata?.some((p) => p.padataType === 2) ? ', with PA-ENC-TIMESTAMP' : '';
+        return `${who} asks for ${sname}${preauth}`;
+      }
+      return `asks for ${sname}`;
+    } catch {
+      return 'sent';
+    }
+  }
+
+  /** One line about a KDC reply: the ticket it carries (and whether it is a referral), or the error. */
+  private summarizeReply(reply: Uint8Array, request: Uint8Array): string {
+    try {
+      const d = decodeKerberos(reply);
+      if (d.type === 'KRB-ERROR') return errorCodes.describe(d.value.errorCode);
+      if (d.type !== 'AS-REP' && d.type !== 'TGS-REP') return d.type;
+      const t = d.value.ticket;
+      const got = `${t.sname.nameString.join('/')}@${t.realm}`;
+      const req = decodeKerberos(request);
+      const asked = req.type === 'TGS-REQ' ? req.value.reqBody.sname : undefined;
+      if (asked && t.sname.nameString[0] === 'krbtgt' && asked.nameString[0] !== 'krbtgt') {
+        return `referral: ${got} (the service is in ${t.sname.nameString[1]})`;
+      }
+      return `ticket for ${got}`;
+    } catch {
+      return 'reply';
+    }
+  }
+
   /** The type of a Kerberos message, for the trace ("AS-REQ", "KRB-ERROR"…), and its error code. */
   private describe(bytes: Uint8Array): { type: string; errorCode?: number } {
     try {
@@ -334,7 +371,7 @@ export class World {
         port: 88,
         type,
         bytes: request,
-        result: attempt === 0 ? 'sent' : `sent again (try ${attempt + 1})`,
+        result: attempt === 0 ? this.summarizeRequest(request) : `sent again (try ${attempt + 1})`,
         narration: attempt === 0 ? narration : [],
       });
       const blocked = this.blockedReason(fromHost, kdcHost, 88);
@@ -370,10 +407,6 @@ export class World {
       const kdc = new Kdc(kdcActor.state);
       const result = kdc.handle(request, { now: this.hostNow(kdcHost), random: this.rng });
       sent.narration = [...sent.narration, ...result.events];
-      sent.result =
-        result.errorCode !== undefined
-          ? `answered ${errorCodes.describe(result.errorCode)}`
-          : `answered ${result.replyType}`;
       let reply = result.reply;
       let tooBig = false;
       if (transport === 'udp' && reply.length > UDP_REPLY_LIMIT) {
@@ -392,9 +425,7 @@ export class World {
         ...(described.errorCode !== undefined ? { errorCode: described.errorCode } : {}),
         result: tooBig
           ? `the ${result.replyType} is ${result.reply.length} bytes, too big for UDP: KRB_ERR_RESPONSE_TOO_BIG, retry over TCP`
-          : described.errorCode !== undefined
-            ? errorCodes.describe(described.errorCode)
-            : described.type,
+          : this.summarizeReply(reply, request),
         narration: [],
         replyTo: sent.seq,
       });
@@ -437,7 +468,7 @@ export class World {
       type,
       bytes: body,
       inner: request,
-      result: `POST https://${this.host(loc.host).name}${loc.proxyPath ?? '/KdcProxy'}`,
+      result: `POST https://${this.host(loc.host).name}${loc.proxyPath ?? '/KdcProxy'}: ${this.summarizeRequest(request)}`,
       narration,
     });
     const blocked = this.blockedReason(fromHost, loc.host, 443);
@@ -455,10 +486,6 @@ export class World {
     const inner = stripTcpPrefix(decodeKdcProxyMessage(body).kerbMessage);
     const result = new Kdc(kdcActor.state).handle(inner, { now: this.hostNow(loc.host), random: this.rng });
     sent.narration = [...sent.narration, ...result.events];
-    sent.result =
-      result.errorCode !== undefined
-        ? `answered ${errorCodes.describe(result.errorCode)}`
-        : `answered ${result.replyType}`;
     const replyBody = encodeKdcProxyMessage({ kerbMessage: addTcpPrefix(result.reply) });
     const described = this.describe(result.reply);
     this.record({
@@ -471,7 +498,7 @@ export class World {
       bytes: replyBody,
       inner: result.reply,
       ...(described.errorCode !== undefined ? { errorCode: described.errorCode } : {}),
-      result: described.errorCode !== undefined ? errorCodes.describe(described.errorCode) : described.type,
+      result: this.summarizeReply(result.reply, request),
       narration: [],
       replyTo: sent.seq,
     });
@@ -524,9 +551,7 @@ export class World {
     const service = new KerberizedService(svc.state);
     const result = service.accept(token, { now: this.hostNow(svc.host), random: this.rng });
     sent.narration = [...sent.narration, ...result.events];
-    sent.result = result.ok
-      ? `accepted: ${result.identity.principal}`
-      : `refused: ${errorCodes.describe(result.errorCode)}`;
+    sent.result = `presents a ticket for ${svc.state.name.nameString.join('/')}@${svc.state.realm}`;
     const reply = result.ok ? result.apRep : result.error;
     this.record({
       kind: 'message',
@@ -537,7 +562,9 @@ export class World {
       type: result.ok ? (reply ? 'AP-REP' : 'accepted') : 'KRB-ERROR',
       ...(reply ? { bytes: reply } : {}),
       ...(!result.ok ? { errorCode: result.errorCode } : {}),
-      result: result.ok ? `authenticated ${result.identity.principal}` : result.message,
+      result: result.ok
+        ? `accepted ${result.identity.principal}`
+        : `refused: ${errorCodes.describe(result.errorCode)}`,
       narration: [],
       replyTo: sent.seq,
     });

@@ -8,6 +8,7 @@ import {
   accessService,
   addClient,
   clientOf,
+  formatTrace,
   runOperation,
   serviceStateFromKdc,
   World,
@@ -279,5 +280,34 @@ describe('time travel and determinism', () => {
     const a = run();
     const b = run();
     expect(a.map((e) => [e.t, e.type, e.bytes])).toEqual(b.map((e) => [e.t, e.type, e.bytes]));
+  });
+});
+
+describe('the trace as text', () => {
+  test('one line per event: time, from -> to, transport, type, result; narration underneath on request', () => {
+    const w = makeWorld();
+    runOperation(w, 'ws1', { kind: 'sign-in', password: 'alice-pw' });
+    accessService(w, 'ws1', 'fs2', 'cifs/fs2.other.test');
+    const text = formatTrace(w.trace);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('# 2026-03-02T08:00:00Z (times below are UTC)');
+    expect(lines.slice(1, 7)).toEqual([
+      '08:00:00.000  ws1                 sign-in            ws1: sign in',
+      '08:00:00.000  ws1 -> dc1    tcp   AS-REQ             alice@CORP.TEST asks for krbtgt/CORP.TEST@CORP.TEST',
+      '08:00:00.001  dc1 -> ws1    tcp   KRB-ERROR          KDC_ERR_PREAUTH_REQUIRED (25)',
+      '08:00:00.002  ws1 -> dc1    tcp   AS-REQ             alice@CORP.TEST asks for krbtgt/CORP.TEST@CORP.TEST, with PA-ENC-TIMESTAMP',
+      '08:00:00.003  dc1 -> ws1    tcp   AS-REP             ticket for krbtgt/CORP.TEST@CORP.TEST',
+      '08:00:00.004  ws1                 result             ws1: signed in krbtgt/CORP.TEST@CORP.TEST',
+    ]);
+    expect(lines).toContain(
+      '08:00:00.005  dc1 -> ws1    tcp   TGS-REP            referral: krbtgt/OTHER.TEST@CORP.TEST (the service is in OTHER.TEST)',
+    );
+    expect(
+      lines.some((l) => / fs2 -> ws1    smb   AP-REP             accepted alice@CORP.TEST$/.test(l)),
+    ).toBe(true);
+    const narrated = formatTrace(w.trace, { narration: true });
+    expect(narrated).toMatch(
+      /· KDC CORP.TEST: .*refers the client with a cross-realm TGT krbtgt\/OTHER.TEST@CORP.TEST/,
+    );
   });
 });
