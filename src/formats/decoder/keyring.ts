@@ -210,17 +210,22 @@ export class KeyRing {
     return this.#tickets.get(ticketId(cipher));
   }
 
-  /** Makes a learnt key of another role (subkey, armor key, strengthened reply key). */
+  /** Makes a learnt key of another role (subkey, armor key, strengthened reply key) and remembers it. */
   learn(role: Exclude<SessionRole, 'ticket'>, key: Key, frame: number): LearntKey {
+    const learnt = this.candidate(role, key, frame);
+    this.#learnt.push(learnt);
+    return learnt;
+  }
+
+  /** The same as learn, without remembering: for a key that is only a guess until it opens something. */
+  candidate(role: Exclude<SessionRole, 'ticket'>, key: Key, frame: number): LearntKey {
     const label =
       role === 'subkey'
         ? `authenticator subkey learnt in frame ${frame}`
         : role === 'armor'
           ? `FAST armor key (KRB-FX-CF2) from frame ${frame}`
           : `FAST strengthened reply key (KRB-FX-CF2) from frame ${frame}`;
-    const learnt: LearntKey = { key, frame, role, label };
-    this.#learnt.push(learnt);
-    return learnt;
+    return { key, frame, role, label };
   }
 
   /** Records what a request's authenticator revealed, for its reply. */

@@ -115,17 +115,17 @@ function listLabels(attempts: readonly Attempt[]): string {
   return labels.length > 3 ? `${shown} and ${labels.length - 3} more` : shown;
 }
 
-function dedupe(attempts: Attempt[]): Attempt[] {
+/** The attempts of one enctype, each key and usage once, lazily: a key made by KRB-FX-CF2 costs PRF rounds. */
+function* distinct(attempts: Iterable<Attempt>, etype: number): Generator<Attempt> {
   const seen = new Set<string>();
-  const out: Attempt[] = [];
   for (const a of attempts) {
-    let id = `${a.usage}|${a.cand.key.etype}|`;
+    if (a.cand.key.etype !== etype) continue;
+    let id = `${a.usage}|`;
     for (const b of a.cand.key.bytes) id += b.toString(16).padStart(2, '0');
     if (seen.has(id)) continue;
     seen.add(id);
-    out.push(a);
+    yield a;
   }
-  return out;
 }
 
 /** What a plaintext should decode as: a codec, or the [APPLICATION n] types the recogniser may find. */
@@ -152,7 +152,7 @@ class MessageOpener {
   open<T>(
     path: string,
     enc: EncryptedData,
-    attempts: Attempt[],
+    attempts: Iterable<Attempt>,
     reader: PlainReader<T>,
     noKey: () => string,
     defaultUsage: number,
@@ -161,7 +161,7 @@ class MessageOpener {
       path,
       etype: enc.etype,
       ...(enc.kvno !== undefined ? { kvno: enc.kvno } : {}),
-      keyUsage: attempts[0]?.usage ?? defaultUsage,
+      keyUsage: defaultUsage,
       decrypted: false,
     };
     this.parts.push(part);
@@ -179,7 +179,8 @@ class MessageOpener {
       return { part };
     }
     const tried: Attempt[] = [];
-    for (const a of dedupe(attempts.filter((x) => x.cand.key.etype === enc.etype)).slice(0, MAX_ATTEMPTS)) {
+    for (const a of distinct(attempts, enc.etype)) {
+      if (tried.length >= MAX_ATTEMPTS) break;
       tried.push(a);
       let plain: Uint8Array;
       try {
@@ -530,35 +531,49 @@ class MessageOpener {
     });
     if (fast) this.learnSalts(fast.padata, client);
     const strengthen = fast?.strengthenKey ? keyOf(fast.strengthenKey) : undefined;
-    const strengthened = (reply: Candidate, usage: number): Attempt[] => {
-      if (!strengthen) return [];
+    const ring = this.ring;
+    const frame = this.frame;
+    function* strengthened(reply: Candidate, usage: number): Generator<Attempt> {
+      if (!strengthen) return;
+      let key: Key;
       try {
-        const key = cf2(strengthen, reply.key, 'strengthenkey', 'replykey');
-        return [{ cand: this.ring.learn('strengthened', key, this.frame), usage }];
+        key = cf2(strengthen, reply.key, 'strengthenkey', 'replykey');
       } catch {
-        return [];
+        return;
       }
-    };
+      yield { cand: ring.candidate('strengthened', key, frame), usage };
+    }
     const etype = rep.encPart.etype;
-    let attempts: Attempt[] = [];
+    let attempts: Iterable<Attempt>;
     let noKey: () => string;
     if (kind === 'as') {
-      const own = this.ring.longTermKeys(client, etype);
-      attempts = [
-        ...own.flatMap((c) => strengthened(c, 3)),
-        ...own.map((cand) => ({ cand, usage: 3 })),
-        ...this.ring.givenKeys(etype).map((cand) => ({ cand, usage: 3 })),
-      ];
+      attempts = (function* () {
+        const own = ring.longTermKeys(client, etype);
+        for (const c of own) yield* strengthened(c, 3);
+        for (const cand of own) yield { cand, usage: 3 };
+        for (const cand of ring.givenKeys(etype)) yield { cand, usage: 3 };
+      })();
       noKey = () =>
         `no key for ${principalText(client)} (${describeEnctype(etype)}): give its password or a keytab`;
     } else {
-      for (const r of this.ring.requests('tgs')) {
-        if (r.subkey) attempts.push(...strengthened(r.subkey, 9), { cand: r.subkey, usage: 9 });
-        if (r.sessionKey) attempts.push(...strengthened(r.sessionKey, 8), { cand: r.sessionKey, usage: 8 });
-      }
-      for (const k of this.ring.learnt('ticket', etype)) attempts.push({ cand: k, usage: 8 });
-      for (const k of this.ring.learnt('subkey', etype)) attempts.push({ cand: k, usage: 9 });
-      for (const cand of this.ring.givenKeys(etype)) attempts.push({ cand, usage: 8 }, { cand, usage: 9 });
+      attempts = (function* () {
+        for (const r of ring.requests('tgs')) {
+          if (r.subkey) {
+            yield* strengthened(r.subkey, 9);
+            yield { cand: r.subkey, usage: 9 };
+          }
+          if (r.sessionKey) {
+            yield* strengthened(r.sessionKey, 8);
+            yield { cand: r.sessionKey, usage: 8 };
+          }
+        }
+        for (const k of ring.learnt('ticket', etype)) yield { cand: k, usage: 8 };
+        for (const k of ring.learnt('subkey', etype)) yield { cand: k, usage: 9 };
+        for (const cand of ring.givenKeys(etype)) {
+          yield { cand, usage: 8 };
+          yield { cand, usage: 9 };
+        }
+      })();
       noKey = () => 'no TGT session key or authenticator subkey learnt from an earlier TGS-REQ';
     }
     const o = this.open<EncKdcRepPart>(
