@@ -606,6 +606,7 @@ export class KerberosClient {
     padata.push(paPacRequest(cfg.requestPac));
     if (cfg.requestEncPaRep) padata.push(paReqEncPaRep());
     op.nonce = newNonce(ctx.random);
+    delete op.preferTcp; // a new request starts over UDP again, as MIT's sendto_kdc does
     op.bytes = encodeAsRequest({
       realm: op.realm,
       cname: op.cname,
@@ -1068,7 +1069,7 @@ export class KerberosClient {
       }
       say.say(
         'referral',
-        `the DC referred us to ${gotRealm} (a TGT ${formatPrincipal(cred.server)} instead of ${formatName(op.asked)}); following the referral (hop ${op.hops} of ${this.cfg.maxHops})`,
+        `the DC of ${part.srealm} referred us to ${gotRealm} (a TGT ${formatPrincipal(cred.server)} instead of ${formatName(op.asked)}); following the referral (hop ${op.hops} of ${this.cfg.maxHops})`,
       );
       this.buildTgsReq(op, ctx);
       return this.send('referral', op, 'TGS-REQ');
