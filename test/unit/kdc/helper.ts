@@ -16,6 +16,8 @@ import {
   encodePaEncTimestamp,
   encodePaEncTsEnc,
   encodeTgsReq,
+  encodeKrbFastReq,
+  encodePaFxFastRequest,
   type EncKdcRepPart,
   type EncTicketPart,
   type KdcRep,
@@ -27,6 +29,7 @@ import {
 } from '../../../src/asn1';
 import { KdcOption, PaType } from '../../../src/asn1/registry';
 import {
+  cf2,
   checksum,
   checksumTypeForEnctype,
   decrypt,
@@ -231,6 +234,11 @@ export interface TgsOptions {
   cksumtype?: number;
   ctime?: number;
   extraPadata?: PaData[];
+  /**
+   * Armor the request with FAST as MIT does for every TGS-REQ (RFC 6113 §5.4.1.1, implicit TGS armor):
+   * armor key = KRB-FX-CF2(subkey, TGT session key, "subkeyarmor", "ticketarmor"); needs `subkey`.
+   */
+  fast?: boolean;
 }
 
 /** A TGS-REQ with PA-TGS-REQ: AP-REQ(TGT, authenticator with a checksum over req-body, RFC 4120 §7.2). */
@@ -265,10 +273,34 @@ export function tgsReq(o: TgsOptions): Uint8Array {
       cipher: encrypt(o.sessionKey, KeyUsage.TGS_REQ_AUTH, authenticator, o.random),
     },
   });
+  const fast: PaData[] = [];
+  if (o.fast) {
+    if (!o.subkey) throw new Error('FAST armor for a TGS-REQ needs the authenticator subkey');
+    const armorKey = cf2(o.subkey, o.sessionKey, 'subkeyarmor', 'ticketarmor');
+    const reqCksumType = checksumTypeForEnctype(armorKey.etype);
+    const armored = encodePaFxFastRequest({
+      armoredData: {
+        reqChecksum: {
+          cksumtype: reqCksumType,
+          checksum: checksum(reqCksumType, armorKey, KeyUsage.FAST_REQ_CHKSUM, encodeKdcReqBody(body)),
+        },
+        encFastReq: {
+          etype: armorKey.etype,
+          cipher: encrypt(
+            armorKey,
+            KeyUsage.FAST_ENC,
+            encodeKrbFastReq({ fastOptions: 0, padata: [], reqBody: body }),
+            o.random,
+          ),
+        },
+      },
+    });
+    fast.push({ padataType: PaType.PA_FX_FAST, padataValue: armored });
+  }
   return encodeTgsReq({
     pvno: 5,
     msgType: 12,
-    padata: [{ padataType: PaType.PA_TGS_REQ, padataValue: apReq }, ...(o.extraPadata ?? [])],
+    padata: [{ padataType: PaType.PA_TGS_REQ, padataValue: apReq }, ...fast, ...(o.extraPadata ?? [])],
     reqBody: o.tamperBody ? o.tamperBody(body) : body,
   });
 }

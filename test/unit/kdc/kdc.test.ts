@@ -465,12 +465,17 @@ describe('TGS exchange (RFC 4120 §3.3)', () => {
     expect(part.flags & TicketFlag.TRANSITED_POLICY_CHECKED).toBeTruthy();
   });
 
-  test('a FAST-armored TGS-REQ is answered (from the outer request), never refused for the armor', () => {
+  test('a FAST-armored TGS-REQ built as MIT builds it is answered (from the outer request), never refused for the armor', () => {
     const { kdc, random } = fresh();
     const creds = tgt(kdc, random);
-    const fast = { padataType: 136, padataValue: new Uint8Array([0x30, 0x00]) };
-    const r = kdc.handle(tgsReq({ ...base(creds, random, T0), extraPadata: [fast] }), { now: T0, random });
-    expectRep(r.reply);
+    const subkey = randomKey(18, random);
+    const bytes = tgsReq({ ...base(creds, random, T0), subkey, fast: true });
+    // it really is armored: PA-TGS-REQ, then PA-FX-FAST whose enc-fast-req opens with the CF2 armor key
+    const decoded = decodeKerberos(bytes);
+    expect(decoded.type === 'TGS-REQ' && decoded.value.padata?.map((p) => p.padataType)).toEqual([1, 136]);
+    const r = kdc.handle(bytes, { now: T0, random });
+    const svc = openTgsRep(r.reply, subkey, KeyUsage.TGS_REP_ENCPART_SUBKEY);
+    expect(svc.part.sname.nameString).toEqual(['cifs', 'fs1.example.test']);
     expect(r.events.some((e) => e.stage === 'fast')).toBe(true);
   });
 });
