@@ -5,6 +5,7 @@
  * counts in front, and the SID (MS-DTYP §2.4.2) both as an NDR conformant structure and in its
  * packed binary form.
  */
+import { utf16le } from '../util/bytes';
 import { KrbPlayInputError } from '../util/errors';
 import { ByteReader, ByteWriter } from './bytes-io';
 import { FormatError } from './errors';
@@ -17,15 +18,7 @@ export function fromUtf16le(bytes: Uint8Array): string {
 }
 
 /** A string to UTF-16LE, one code unit at a time (surrogate pairs pass through as they are). */
-export function toUtf16le(text: string): Uint8Array {
-  const out = new Uint8Array(text.length * 2);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    out[2 * i] = c & 0xff;
-    out[2 * i + 1] = c >> 8;
-  }
-  return out;
-}
+export const toUtf16le = utf16le;
 
 // ---- SIDs (MS-DTYP §2.4.2) ----
 

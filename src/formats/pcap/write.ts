@@ -6,7 +6,7 @@
  * reply, carrying the RFC 4120 §7.2.2 length prefix; kkdcp messages travel as MS-KKDCP HTTP bodies.
  * The result is classic pcap or pcapng (one Ethernet interface, microsecond timestamps).
  */
-import { utf8 } from '../../util';
+import { concatBytes, utf8 } from '../../util';
 import { CaptureError } from './errors';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN } from './layers';
 
@@ -133,7 +133,7 @@ export function writePcapng(messages: MessageToWrite[], options: WriteCaptureOpt
       ),
     );
   }
-  return concat(blocks);
+  return concatBytes(...blocks);
 }
 
 /** A classic little-endian pcap file (v2.4, microseconds, Ethernet) carrying `messages`. */
@@ -147,7 +147,7 @@ export function writePcap(messages: MessageToWrite[], options: WriteCaptureOptio
       throw new CaptureError(`writer: ${f.time.toISOString()} does not fit pcap's clock`);
     parts.push(u32(sec), u32((ms - sec * 1000) * 1000), u32(f.data.length), u32(f.data.length), f.data);
   }
-  return concat(parts);
+  return concatBytes(...parts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,7 +456,7 @@ function httpFraming(body: Uint8Array, request: boolean, dst: string, path: stri
       `User-Agent: kerberos-playground\r\nContent-type: application/kerberos\r\nContent-Length: ${body.length}\r\n\r\n`
     : `HTTP/1.1 200 OK\r\nCache-Control: no-cache\r\nPragma: no-cache\r\nContent-Type: application/kerberos\r\n` +
       `Content-Length: ${body.length}\r\n\r\n`;
-  return concat([utf8(head), body]);
+  return concatBytes(utf8(head), body);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -484,19 +484,7 @@ function block(type: number, body: Uint8Array[], options: [number, Uint8Array][]
     for (const [code, value] of options) opts.push(u16(code), u16(value.length), pad4(value));
     opts.push(u32(0));
   }
-  const inner = concat([...body, ...opts]);
+  const inner = concatBytes(...body, ...opts);
   const total = inner.length + 12;
-  return concat([u32(type), u32(total), inner, u32(total)]);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(u32(type), u32(total), inner, u32(total));
 }
