@@ -27,6 +27,7 @@ import { handleAsReq } from './as';
 import type { KdcState } from './database';
 import { Narrator, type NarratedEvent } from './events';
 import { KdcRefusal } from './refusal';
+import { expireReplays } from './replay';
 import { handleTgsReq } from './tgs';
 
 export interface KdcContext {
@@ -189,8 +190,6 @@ export class Kdc {
 
   /** RFC 4120 §3.2.3: entries older than the skew window can no longer be replayed, so they go. */
   private expireReplayCache(now: number): void {
-    if (this.state.replayCache.length > 0) {
-      this.state.replayCache = this.state.replayCache.filter((e) => e.expires > now);
-    }
+    expireReplays(this.state, now);
   }
 }

@@ -38,6 +38,8 @@ import type { Issued, RequestScope } from './kdc';
 import { findPrincipal, keyFor, nextHop, realmOfHost } from './lookup';
 import { carryPac } from './pac';
 import { KdcRefusal } from './refusal';
+import { rememberAuthenticator, seenAuthenticator } from './replay';
+import { openTicketMemo } from './ticket-memo';
 import { computeTicketTimes } from './times';
 
 interface CheckedTgt {
@@ -269,7 +271,9 @@ function checkTgt(scope: RequestScope, db: RealmState): CheckedTgt {
   const tgsKey = keyFor(tgsEntry, ticket.encPart.etype, ticket.encPart.kvno, 'the ticket-granting ticket');
   let tgt: EncTicketPart;
   try {
-    tgt = decodeEncTicketPart(decrypt(asKey(tgsKey), KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher));
+    tgt = openTicketMemo(tgsKey.etype, tgsKey.key, ticket.encPart.cipher, () =>
+      decodeEncTicketPart(decrypt(asKey(tgsKey), KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher)),
+    );
   } catch (e) {
     if (e instanceof IntegrityError) {
       say.say(
@@ -362,14 +366,14 @@ function checkTgt(scope: RequestScope, db: RealmState): CheckedTgt {
   }
 
   const replayId = `${client}|${formatName(req.reqBody.sname ?? ticket.sname)}|${authenticator.ctime.getTime()}|${authenticator.cusec}`;
-  if (state.replayCache.some((r) => r.id === replayId)) {
+  if (seenAuthenticator(state, replayId)) {
     say.say('replay', 'this exact authenticator (same client, time and microseconds) was seen before', false);
     throw new KdcRefusal(
       ErrorCode.KRB_AP_ERR_REPEAT,
       `replay: ${client} already sent an authenticator with time ${isoSeconds(authenticator.ctime)}.${String(authenticator.cusec).padStart(6, '0')}`,
     );
   }
-  state.replayCache.push({ id: replayId, expires: ctime + skew });
+  rememberAuthenticator(state, { id: replayId, expires: ctime + skew });
 
   if (!authenticator.cksum) {
     throw new KdcRefusal(
