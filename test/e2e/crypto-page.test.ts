@@ -38,7 +38,7 @@ describe.skipIf(!chromiumAvailable())('the crypto proof page in Chromium', () =>
     await buildSiteIfStale();
     server = await serveStatic(distDir);
     browser = await launchChromium();
-    view = await openPage(browser, server.origin);
+    view = await openPage(browser, server.origin, '/#/crypto');
   });
 
   afterAll(async () => {
