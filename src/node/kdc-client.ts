@@ -96,6 +96,8 @@ export interface KdcAttempt {
   detail?: string;
   /** Datagrams sent (UDP: the retries). */
   sends: number;
+  /** The request's size (without framing), bytes. */
+  bytes: number;
   ms: number;
 }
 
@@ -200,7 +202,10 @@ export class KdcTransport {
       let timer: NodeJS.Timeout | undefined;
       let sends = 0;
       let settled = false;
-      const finish = (a: Omit<KdcAttempt, 'realm' | 'via' | 'to' | 'sends' | 'ms'>, out: Outcome) => {
+      const finish = (
+        a: Omit<KdcAttempt, 'realm' | 'via' | 'to' | 'sends' | 'ms' | 'bytes'>,
+        out: Outcome,
+      ) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -211,7 +216,15 @@ export class KdcTransport {
         } catch {
           // already closed
         }
-        this.note({ realm: req.realm, via: 'udp', to, sends, ms: performance.now() - started, ...a });
+        this.note({
+          realm: req.realm,
+          bytes: req.bytes.length,
+          via: 'udp',
+          to,
+          sends,
+          ms: performance.now() - started,
+          ...a,
+        });
         resolve(out);
       };
       const sendOnce = () => {
@@ -256,12 +269,23 @@ export class KdcTransport {
       const chunks: Buffer[] = [];
       let have = 0;
       let settled = false;
-      const finish = (a: Omit<KdcAttempt, 'realm' | 'via' | 'to' | 'sends' | 'ms'>, out: Outcome) => {
+      const finish = (
+        a: Omit<KdcAttempt, 'realm' | 'via' | 'to' | 'sends' | 'ms' | 'bytes'>,
+        out: Outcome,
+      ) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         socket.destroy();
-        this.note({ realm: req.realm, via: 'tcp', to, sends: 1, ms: performance.now() - started, ...a });
+        this.note({
+          realm: req.realm,
+          bytes: req.bytes.length,
+          via: 'tcp',
+          to,
+          sends: 1,
+          ms: performance.now() - started,
+          ...a,
+        });
         resolve(out);
       };
       const timer = setTimeout(() => {
@@ -309,12 +333,23 @@ export class KdcTransport {
     return new Promise((resolve) => {
       let settled = false;
       let http: HttpClientRequest | undefined;
-      const finish = (a: Omit<KdcAttempt, 'realm' | 'via' | 'to' | 'sends' | 'ms'>, out: Outcome) => {
+      const finish = (
+        a: Omit<KdcAttempt, 'realm' | 'via' | 'to' | 'sends' | 'ms' | 'bytes'>,
+        out: Outcome,
+      ) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         http?.destroy();
-        this.note({ realm: req.realm, via: 'kkdcp', to, sends: 1, ms: performance.now() - started, ...a });
+        this.note({
+          realm: req.realm,
+          bytes: req.bytes.length,
+          via: 'kkdcp',
+          to,
+          sends: 1,
+          ms: performance.now() - started,
+          ...a,
+        });
         resolve(out);
       };
       const failWith = (outcome: 'error' | 'unreachable', message: string) =>
