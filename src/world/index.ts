@@ -20,3 +20,24 @@ export { addClient, clientOf, runOperation, accessService, errorOf, serviceState
 export type { ServiceAccess } from './flows';
 export { formatTrace, formatTraceEvent } from './format';
 export type { FormatOptions } from './format';
+export {
+  exportPcapng,
+  exportPcap,
+  planPcapExport,
+  hostAddresses,
+  keytabEntries,
+  exportKeytab,
+  exportCcache,
+  exportTraceJson,
+  traceToJson,
+  traceEventToJson,
+} from './export';
+export type {
+  ExportHost,
+  PcapExportOptions,
+  PcapPlan,
+  SkippedEvent,
+  TraceJson,
+  TraceEventJson,
+  TraceJsonOptions,
+} from './export';

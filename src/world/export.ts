@@ -1,0 +1,437 @@
+/**
+ * Exports: the world's trace and state in the files the tools engineers already use read.
+ *
+ *  - pcapng (Wireshark, tshark): every Kerberos message of the trace as the frames that carried it, on
+ *    the virtual times. KDC traffic goes to port 88 over UDP or TCP as it travelled (TCP as whole
+ *    connections: handshake, the length-prefixed record, the reply, FIN), MS-KKDCP as plain HTTP on
+ *    port 80 (the real thing was HTTPS on 443; a frame comment says so). Messages to services (AP-REQ
+ *    in SMB or HTTP) are not drawn: their SMB2/HTTP framing is not modelled, and a Kerberos token on a
+ *    made-up transport would mislead. A comment on the next frame says what was left out.
+ *    Every frame that completes a message carries a comment: the trace's seq, route and result.
+ *  - keytab: every long-term key the world's KDCs hold (or those of the named principals), so that
+ *    Wireshark decrypts tickets and, through the session keys it learns, the replies.
+ *  - ccache: a client host's credential cache as MIT's `klist` reads it.
+ *  - JSON: the trace as the events of `krbplay scenario run --json`, with the bytes in hex.
+ *
+ * Pure: no I/O; the caller writes the bytes where it wants.
+ */
+import { exportMitCcache } from '../client';
+import type { Principal } from '../formats';
+import { encodeKeytab, principalToString, type KeytabEntry } from '../formats';
+import { writePcap, writePcapng, type MessageToWrite } from '../formats/pcap';
+import { toHex, utf8 } from '../util';
+import { clientOf } from './flows';
+import type { Narration, TraceEvent } from './trace';
+import { WorldError, type HostState, type World } from './world';
+
+/** A host as the exports need it: its id (the trace's from/to) and, when known, its DNS name. */
+export interface ExportHost {
+  id: string;
+  name?: string;
+}
+
+export interface PcapExportOptions {
+  /** IPv6 addresses (a ULA under fd6b:7262:706c:6179::/64) instead of IPv4 (10.0.0.0/8). */
+  ipv6?: boolean;
+  /** Fixed addresses for some hosts (host id → "192.0.2.10" or "2001:db8::10"); others are derived. */
+  addresses?: Record<string, string>;
+  /**
+   * How KDC proxy (MS-KKDCP) exchanges are drawn: 'http' (default) as the POST and its 200 on port 80,
+   * the KDC-PROXY-MESSAGE as the body; 'unwrap' as the Kerberos message inside, over TCP port 88
+   * between the client and the proxy host, which stock Wireshark decrypts (the comment says so).
+   */
+  kkdcp?: 'http' | 'unwrap';
+  /** Port of the plain-HTTP KDC proxy (default 80). */
+  kdcProxyPort?: number;
+  /** Request path of the KDC proxy POSTs (default: the world's locator's, else "/KdcProxy"). */
+  kdcProxyPath?: string;
+  /** First ephemeral port a client uses (default 49152, IANA's dynamic range); one per request. */
+  firstClientPort?: number;
+}
+
+/** A trace event the capture leaves out, and why. */
+export interface SkippedEvent {
+  seq: number;
+  reason: string;
+}
+
+/** What an export would write: the messages for the pcap writer, the hosts' addresses, what is left out. */
+export interface PcapPlan {
+  messages: MessageToWrite[];
+  /** For each message, the seq of the trace event it is. */
+  seqs: number[];
+  /** host id → IP address (without port). */
+  addresses: Record<string, string>;
+  skipped: SkippedEvent[];
+  kdcProxyPath: string;
+}
+
+type Source = World | readonly TraceEvent[];
+
+function isWorld(source: Source): source is World {
+  return !Array.isArray(source);
+}
+
+function traceOf(source: Source): readonly TraceEvent[] {
+  return isWorld(source) ? source.trace : source;
+}
+
+function hostsOf(source: Source, hosts: readonly ExportHost[] | undefined): ExportHost[] {
+  const list: ExportHost[] = [...(hosts ?? (isWorld(source) ? source.raw.hosts : []))];
+  // Hosts the trace names but the list lacks still need addresses.
+  const known = new Set(list.map((h) => h.id));
+  for (const e of traceOf(source)) {
+    for (const id of [e.from, e.to]) {
+      if (!known.has(id)) {
+        known.add(id);
+        list.push({ id });
+      }
+    }
+  }
+  return list;
+}
+
+// ---------------------------------------------------------------------------------------------
+// addresses
+
+/** FNV-1a, 32 bits: a stable hash of a host id (no randomness in the core). */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (const b of utf8(text)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * A stable address for every host: the same id gets the same address in every export (10.a.b.c with
+ * c in 1..254, or fd6b:7262:706c:6179::x:y), unless two ids collide, when the later one in id order
+ * takes the next free address.
+ */
+export function hostAddresses(
+  hosts: readonly ExportHost[],
+  options: Pick<PcapExportOptions, 'ipv6' | 'addresses'> = {},
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const taken = new Set<string>();
+  for (const [id, addr] of Object.entries(options.addresses ?? {})) {
+    if (hosts.some((h) => h.id === id)) {
+      out[id] = addr;
+      taken.add(addr);
+    }
+  }
+  const ids = [...new Set(hosts.map((h) => h.id))].filter((id) => out[id] === undefined).sort();
+  for (const id of ids) {
+    let n = fnv1a(id);
+    for (;;) {
+      const addr = options.ipv6 ? ipv6Of(n) : ipv4Of(n);
+      if (!taken.has(addr)) {
+        out[id] = addr;
+        taken.add(addr);
+        break;
+      }
+      n = (n + 1) >>> 0;
+    }
+  }
+  return out;
+}
+
+function ipv4Of(n: number): string {
+  return `10.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${1 + ((n & 0xff) % 254)}`;
+}
+
+function ipv6Of(n: number): string {
+  const hi = ((n >>> 16) & 0xffff) | 0x100; // never zero: no "::" ambiguity, never the subnet anycast
+  return `fd6b:7262:706c:6179::${hi.toString(16)}:${(n & 0xffff).toString(16)}`;
+}
+
+function endpoint(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// pcapng
+
+const KERBEROS_PORT = 88;
+
+/** The path the world's locator gives its KDC proxies, when they all agree. */
+function locatorProxyPath(source: Source): string | undefined {
+  if (!isWorld(source)) return undefined;
+  const paths = new Set(
+    Object.values(source.raw.locator)
+      .filter((l) => l.transport === 'kkdcp')
+      .map((l) => l.proxyPath ?? '/KdcProxy'),
+  );
+  return paths.size === 1 ? [...paths][0] : undefined;
+}
+
+function describeEvent(e: TraceEvent): string {
+  const route = `${e.from} -> ${e.to} ${e.transport}${e.port !== undefined ? `/${e.port}` : ''}`;
+  const reply = e.replyTo !== undefined ? ` (reply to seq ${e.replyTo})` : '';
+  return `seq ${e.seq} ${route} ${e.type}${reply}: ${e.result}${e.modelled ? ' [modelled]' : ''}`;
+}
+
+/**
+ * Which trace events become which messages: the plan behind exportPcapng, for tests and for a UI that
+ * shows what an export holds.
+ */
+export function planPcapExport(
+  source: Source,
+  hosts?: readonly ExportHost[],
+  options: PcapExportOptions = {},
+): PcapPlan {
+  const trace = traceOf(source);
+  const all = hostsOf(source, hosts);
+  const names = new Map(all.map((h) => [h.id, h.name ?? h.id]));
+  const addresses = hostAddresses(all, options);
+  const proxyPort = options.kdcProxyPort ?? 80;
+  const kdcProxyPath = options.kdcProxyPath ?? locatorProxyPath(source) ?? '/KdcProxy';
+  const unwrap = options.kkdcp === 'unwrap';
+  const answered = new Set(trace.filter((e) => e.kind === 'message').map((e) => e.replyTo));
+  const nextPort = new Map<string, number>();
+  const clientPort = new Map<number, number>();
+  const firstPort = options.firstClientPort ?? 49152;
+
+  const messages: MessageToWrite[] = [];
+  const seqs: number[] = [];
+  const skipped: SkippedEvent[] = [];
+  let pendingNotes: string[] = [];
+  const skip = (e: TraceEvent, reason: string) => {
+    skipped.push({ seq: e.seq, reason });
+    pendingNotes.push(`not in this capture: seq ${e.seq} ${e.from} -> ${e.to} ${e.type}: ${reason}`);
+  };
+
+  for (const e of trace) {
+    if (e.kind !== 'message') continue;
+    if (e.transport !== 'udp' && e.transport !== 'tcp' && e.transport !== 'kkdcp') {
+      skip(
+        e,
+        `a ${e.transport.toUpperCase()} message to port ${e.port ?? '?'}; only KDC traffic is drawn (the service protocol's framing is not modelled)`,
+      );
+      continue;
+    }
+    if (!e.bytes) {
+      skip(e, 'no bytes were sent');
+      continue;
+    }
+    const request = e.replyTo === undefined;
+    const client = request ? e.from : e.to;
+    const server = request ? e.to : e.from;
+    if (request && e.transport !== 'udp' && !answered.has(e.seq)) {
+      // A TCP connection that never opened is no frames at all; a UDP datagram did leave the host.
+      skip(
+        e,
+        `no answer (${e.result}); the ${e.transport === 'kkdcp' ? 'HTTPS' : 'TCP'} connection never opened`,
+      );
+      continue;
+    }
+    let port: number;
+    if (request) {
+      port = nextPort.get(client) ?? firstPort;
+      nextPort.set(client, port >= 65535 ? firstPort : port + 1);
+      clientPort.set(e.seq, port);
+    } else {
+      const p = clientPort.get(e.replyTo!);
+      if (p === undefined) {
+        skip(e, `its request (seq ${e.replyTo}) is not in this capture`);
+        continue;
+      }
+      port = p;
+    }
+    const kkdcp = e.transport === 'kkdcp';
+    const serverPort = kkdcp && !unwrap ? proxyPort : KERBEROS_PORT;
+    const clientEp = endpoint(addresses[client]!, port);
+    const serverEp = endpoint(addresses[server]!, serverPort);
+    const notes = [describeEvent(e)];
+    if (kkdcp) {
+      const real = `MS-KKDCP: sent as HTTPS to ${names.get(server)}:${e.port ?? 443}`;
+      notes.push(
+        unwrap
+          ? `${real}; drawn here as the Kerberos message inside, over TCP ${KERBEROS_PORT}`
+          : `${real}; drawn here as plain HTTP on port ${proxyPort} so that it can be read`,
+      );
+    }
+    if (e.transport === 'udp' && request && !answered.has(e.seq)) notes.push('no reply came back');
+    notes.push(...pendingNotes);
+    pendingNotes = [];
+    const bytes = kkdcp && unwrap ? e.inner : e.bytes;
+    if (!bytes) {
+      skip(e, 'the Kerberos message inside the KDC proxy message is not in the trace');
+      continue;
+    }
+    messages.push({
+      time: new Date(e.t),
+      src: request ? clientEp : serverEp,
+      dst: request ? serverEp : clientEp,
+      transport: kkdcp && unwrap ? 'tcp' : e.transport,
+      bytes,
+      comment: notes.join('\n'),
+    });
+    seqs.push(e.seq);
+  }
+  // Notes about events after the last frame go on the last frame.
+  const last = messages[messages.length - 1];
+  if (last && pendingNotes.length > 0) last.comment = [last.comment, ...pendingNotes].join('\n');
+  return { messages, seqs, addresses, skipped, kdcProxyPath };
+}
+
+/**
+ * The trace's Kerberos messages as a pcapng file (frames with comments). `hosts` defaults to the
+ * world's hosts; for a bare trace, host ids stand in for names.
+ */
+export function exportPcapng(
+  source: Source,
+  hosts?: readonly ExportHost[],
+  options: PcapExportOptions = {},
+): Uint8Array {
+  const plan = planPcapExport(source, hosts, options);
+  return writePcapng(plan.messages, {
+    kdcProxyPath: plan.kdcProxyPath,
+    application: 'Kerberos Playground (virtual network export)',
+  });
+}
+
+/** The same as classic pcap (no frame comments: pcap has no place for them). */
+export function exportPcap(
+  source: Source,
+  hosts?: readonly ExportHost[],
+  options: PcapExportOptions = {},
+): Uint8Array {
+  const plan = planPcapExport(source, hosts, options);
+  return writePcap(plan.messages, { kdcProxyPath: plan.kdcProxyPath });
+}
+
+// ---------------------------------------------------------------------------------------------
+// keytab and ccache
+
+/**
+ * The long-term keys of the world's KDCs as keytab entries: every key of every principal of every
+ * realm (cross-realm krbtgt keys included), or only those of `principals` ("name/inst@REALM").
+ * An entry the KDCs hold twice (two realms of one KDC sharing a trust key) is written once.
+ */
+export function keytabEntries(world: World, principals?: readonly string[]): KeytabEntry[] {
+  const wanted = principals ? new Set(principals) : undefined;
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const entries: KeytabEntry[] = [];
+  const timestamp = Math.floor(world.now / 1000);
+  for (const kdc of world.raw.kdcs) {
+    for (const realm of kdc.state.realms) {
+      for (const p of realm.principals) {
+        const principal: Principal = {
+          nameType: p.name.nameType,
+          components: [...p.name.nameString],
+          realm: p.realm,
+        };
+        const text = principalToString(principal);
+        if (wanted && !wanted.has(text)) continue;
+        found.add(text);
+        for (const k of p.keys) {
+          const id = `${text}|${k.kvno}|${k.etype}|${toHex(k.key)}`;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          entries.push({ principal, timestamp, kvno: k.kvno, key: { etype: k.etype, bytes: k.key.slice() } });
+        }
+      }
+    }
+  }
+  const missing = [...(wanted ?? [])].filter((p) => !found.has(p));
+  if (missing.length > 0) {
+    throw new WorldError(`no KDC in this world holds ${missing.join(', ')}: there is no key to export`);
+  }
+  return entries;
+}
+
+/** An MIT keytab (0x0502) with the keys of keytabEntries(): what Wireshark's kerberos.file wants. */
+export function exportKeytab(world: World, principals?: readonly string[]): Uint8Array {
+  return encodeKeytab({ entries: keytabEntries(world, principals) });
+}
+
+/** The credential cache of the client on `hostId` as an MIT ccache file (`klist -c FILE`). */
+export function exportCcache(world: World, hostId: string): Uint8Array {
+  return exportMitCcache(clientOf(world, hostId).cache);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+/** One event as `krbplay scenario run --json` prints it, with the bytes. */
+export interface TraceEventJson {
+  seq: number;
+  /** ISO-8601 UTC with milliseconds ("2026-03-02T08:00:00.001Z"). */
+  t: string;
+  kind: TraceEvent['kind'];
+  from: string;
+  to: string;
+  transport: TraceEvent['transport'];
+  port?: number;
+  /** The message type ("AS-REQ", "KRB-ERROR"…), "ACTION" for an action, "TIMEOUT" for a wait that ended. */
+  type: string;
+  /** For an action, its name ("sign-in", "advance"). */
+  action?: string;
+  errorCode?: number;
+  result: string;
+  modelled?: true;
+  replyTo?: number;
+  /** The bytes on the wire, lowercase hex (for KKDCP, the KDC-PROXY-MESSAGE). */
+  bytes?: string;
+  /** For KKDCP, the Kerberos message inside, lowercase hex. */
+  inner?: string;
+  narration?: Narration[];
+}
+
+export interface TraceJson {
+  /** The time of the first event, ISO-8601 UTC. */
+  start: string | null;
+  hosts: { id: string; name: string }[];
+  events: TraceEventJson[];
+}
+
+export interface TraceJsonOptions {
+  /** Include what each actor said (default true). */
+  narration?: boolean;
+  /** Include the bytes as hex (default true). */
+  bytes?: boolean;
+}
+
+function isoMillis(t: number): string {
+  return new Date(t).toISOString();
+}
+
+export function traceEventToJson(e: TraceEvent, options: TraceJsonOptions = {}): TraceEventJson {
+  const out: TraceEventJson = {
+    seq: e.seq,
+    t: isoMillis(e.t),
+    kind: e.kind,
+    from: e.from,
+    to: e.to,
+    transport: e.transport,
+    type: e.kind === 'action' ? 'ACTION' : e.kind === 'timeout' ? 'TIMEOUT' : e.type,
+    result: e.result,
+  };
+  if (e.port !== undefined) out.port = e.port;
+  if (e.kind === 'action') out.action = e.type;
+  if (e.errorCode !== undefined) out.errorCode = e.errorCode;
+  if (e.modelled) out.modelled = true;
+  if (e.replyTo !== undefined) out.replyTo = e.replyTo;
+  if (options.bytes !== false) {
+    if (e.bytes) out.bytes = toHex(e.bytes);
+    if (e.inner) out.inner = toHex(e.inner);
+  }
+  if (options.narration !== false) out.narration = e.narration.map((n) => ({ ...n }));
+  return out;
+}
+
+/** The trace as a JSON-ready object. */
+export function traceToJson(source: Source, options: TraceJsonOptions = {}): TraceJson {
+  const trace = traceOf(source);
+  const hosts: HostState[] | ExportHost[] = isWorld(source) ? source.raw.hosts : [];
+  return {
+    start: trace.length > 0 ? isoMillis(trace[0]!.t) : null,
+    hosts: hosts.map((h) => ({ id: h.id, name: h.name ?? h.id })),
+    events: trace.map((e) => traceEventToJson(e, options)),
+  };
+}
+
+/** The trace as a JSON document (two-space indented, ending in a newline). */
+export function exportTraceJson(source: Source, options: TraceJsonOptions = {}): string {
+  return JSON.stringify(traceToJson(source, options), null, 2) + '\n';
+}
