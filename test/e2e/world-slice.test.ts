@@ -162,9 +162,8 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
     expect(await hex.getAttribute('data-length')).toBe('1038');
     expect(await hex.locator('.b.hl').count()).toBe(36);
     // As a reader would first see it: each pane at its top, the referral's opened ticket in the hex dump.
-    await page
-      .locator('section.inspector, section.sequence')
-      .evaluateAll((els) => els.forEach((e) => (e.scrollTop = 0)));
+    await page.locator('section.inspector').evaluateAll((els) => els.forEach((e) => (e.scrollTop = 0)));
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
     console.log(`screenshot: ${SCREENSHOT}`);
   });
