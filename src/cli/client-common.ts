@@ -278,7 +278,6 @@ export function promptPassword(prompt: string, io: Io): Promise<string> {
       ),
     );
   }
-  io.stderr(prompt);
   return new Promise((resolve, reject) => {
     let password = '';
     const end = () => {
@@ -304,10 +303,12 @@ export function promptPassword(prompt: string, io: Io): Promise<string> {
         else if (ch >= ' ') password += ch;
       }
     };
+    // No echo from here on; the prompt only once the terminal is in that state.
     stdin.setEncoding('utf8');
     stdin.setRawMode(true);
     stdin.resume();
     stdin.on('data', onData);
+    io.stderr(prompt);
   });
 }
 

@@ -3,6 +3,7 @@
 // `klist -e -f`, and two small relays in front of an MIT KDC that show which way our client went:
 // one that answers every UDP datagram with KRB_ERR_RESPONSE_TOO_BIG and carries TCP records on, and an
 // MS-KKDCP proxy over HTTPS that unwraps KDC-PROXY-MESSAGE and asks the KDC over TCP.
+import { spawn } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -35,6 +36,45 @@ export function krbplay(
     env: { ...process.env, KRBPLAY_DEBUG: '', KRBPLAY_VERBOSE: '', ...opts.env },
     input: opts.input ?? '',
     timeoutMs: 90_000,
+  });
+}
+
+/**
+ * `krbplay ARGS` on a terminal (util-linux `script` gives it a pty): waits for the prompt, types the
+ * password and Enter, and returns everything the terminal showed.
+ */
+export function krbplayOnTerminal(args: string[], password: string): Promise<RunResult> {
+  const command = [process.execPath, BIN, ...args].map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+      env: { ...process.env, KRBPLAY_DEBUG: '', KRBPLAY_VERBOSE: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let typed = false;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`krbplay on a terminal: no end after 60 s; it showed:\n${stdout}`));
+    }, 60_000);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (!typed && stdout.includes('Password for ')) {
+        typed = true;
+        child.stdin.write(password + '\r');
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.on('error', () => {});
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      child.stdin.destroy();
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

@@ -16,6 +16,7 @@ import {
   KkdcpRelay,
   klistTickets,
   krbplay,
+  krbplayOnTerminal,
   mitKlist,
   reconfigureKdc,
   TooBigRelay,
@@ -58,6 +59,10 @@ describe.runIf(hasPackages('krb5-kdc', 'krb5-user', 'krb5-admin-server'))(
         ],
         trusts: [{ from: HOME, to: OTHER, password: 'trust-Secret-1' }],
       });
+      // A principal whose salt is not the default (MIT's "special": random): only ETYPE-INFO2 tells it.
+      await lab.kadmin(HOME, [
+        `addprinc -pw ${PW('salty')} -e aes256-cts-hmac-sha1-96:special,aes128-cts-hmac-sha256-128:special +requires_preauth salty`,
+      ]);
       // MIT.TEST's KDC refers *.other.test to OTHER.TEST (only the KDC knows it), and makes rc4 session
       // keys when asked for them (MIT 1.20's KDC skips rc4 as a session key without allow_rc4).
       await reconfigureKdc(lab, HOME, {
@@ -133,6 +138,53 @@ describe.runIf(hasPackages('krb5-kdc', 'krb5-user', 'krb5-admin-server'))(
       expect(cred.renewTill - cred.starttime).toBeGreaterThan(2 * 86400 - 120);
       expect(cred.renewTill - cred.starttime).toBeLessThanOrEqual(2 * 86400);
     });
+
+    test('a salt that is not the default: the client takes it from ETYPE-INFO2', async () => {
+      for (const etype of ['18', '19']) {
+        const file = cc(`salty-${etype}`);
+        const r = await kinit(`salty@${HOME}`, PW('salty'), [
+          '--kdc',
+          home,
+          '--ccache',
+          file,
+          '--etypes',
+          etype,
+        ]);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        expect(klistTickets((await mitKlist(lab, file)).stdout)[0]!.skey).toBe(
+          MIT_ENCTYPE_NAMES[Number(etype)],
+        );
+      }
+    });
+
+    test('a principal without +requires_preauth: the AS-REP comes at once and must decrypt', async () => {
+      const file = cc('no-preauth');
+      const ok = await kinit(`host/svc.mit.test@${HOME}`, PW('svc'), ['--kdc', home, '--ccache', file]);
+      expect(ok.stderr).toBe('');
+      expect(ok.code).toBe(0);
+      const t = klistTickets((await mitKlist(lab, file)).stdout);
+      expect(t[0]!.flags).toBe('I'); // initial, not pre-authenticated
+      const wrong = await kinit(`host/svc.mit.test@${HOME}`, 'wrong', ['--kdc', home, '--ccache', cc('np2')]);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toBe('krbplay kinit: Password incorrect while getting initial credentials\n');
+    });
+
+    test.runIf(existsSync('/usr/bin/script'))(
+      'on a terminal: kinit prompts, the password is not echoed, MIT klist reads the cache',
+      async () => {
+        const file = cc('tty');
+        const r = await krbplayOnTerminal(
+          ['kinit', `alice@${HOME}`, '--kdc', home, '--ccache', file],
+          PW('alice'),
+        );
+        expect(r.stdout).toContain(`Password for alice@${HOME}: `);
+        expect(r.stdout).not.toContain(PW('alice'));
+        expect(r.stdout).toContain(`in FILE:${file}`);
+        expect(r.code).toBe(0);
+        expect((await mitKlist(lab, file)).stdout).toContain(`Default principal: alice@${HOME}`);
+      },
+    );
 
     test('MIT kvno uses the TGT we wrote: in the realm and across the trust', async () => {
       const file = cc('for-mit-kvno');
