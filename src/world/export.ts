@@ -201,7 +201,13 @@ export function planPcapExport(
 
   for (const e of trace) {
     if (e.kind !== 'message') continue;
-    if (e.transport !== 'udp' && e.transport !== 'tcp' && e.transport !== 'kkdcp') {
+    // KDC traffic: UDP or TCP to port 88 (the world always records the port), or through a KDC proxy.
+    // A service's UDP or TCP on another port carries its own framing, which is not modelled.
+    const kdcTraffic =
+      e.transport === 'kkdcp' ||
+      ((e.transport === 'udp' || e.transport === 'tcp') &&
+        (e.port === undefined || e.port === KERBEROS_PORT));
+    if (!kdcTraffic) {
       skip(
         e,
         `a ${e.transport.toUpperCase()} message to port ${e.port ?? '?'}; only KDC traffic is drawn (the service protocol's framing is not modelled)`,

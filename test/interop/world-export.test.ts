@@ -358,6 +358,20 @@ describe.runIf(hasPackages('tshark', 'krb5-user'))('world exports vs tshark and 
     expect(keytypes).toBeGreaterThan(0);
   });
 
+  test('IPv6: the same Kerberos, nothing malformed, the same parts decrypted', async () => {
+    const file = join(dir, 'run-v6.pcapng');
+    writeFileSync(file, exportPcapng(w, undefined, { ipv6: true }));
+    expect(await tsharkMalformedFrames(file, opts)).toEqual([]);
+    const v4 = await tsharkKerberos(files.pcap, opts);
+    const v6 = await tsharkKerberos(file, opts);
+    expect(v6.map((f) => [f.msgTypes, f.decryptedKeytypes])).toEqual(
+      v4.map((f) => [f.msgTypes, f.decryptedKeytypes]),
+    );
+    expect(v6[0]!.src).toMatch(/^\[fd6b:7262:706c:6179::/);
+    const seen = await tsharkDecryptions(file, files.keytab, files.lua);
+    expect(seen.reduce((n, d) => n + d.decrypted.length, 0)).toBe(15);
+  });
+
   test('MIT klist lists the exported ccache (and the keytab)', async () => {
     const env = { ...process.env, TZ: 'UTC' };
     const { stdout } = await runOk('klist', ['-c', '-e', '-f', files.ccache], { env });

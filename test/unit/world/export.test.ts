@@ -212,6 +212,21 @@ describe('pcapng', () => {
   });
 });
 
+describe('services', () => {
+  test('a service on TCP 8080 is not drawn as Kerberos on 88: its AP exchange is left out with a note', () => {
+    const w = makeWorld();
+    w.raw.services.push({ ...w.raw.services[0]!, id: 'web', host: 'fs1', port: 8080, transport: 'tcp' });
+    runOperation(w, 'ws1', { kind: 'sign-in', password: 'alice-pw' });
+    expect(accessService(w, 'ws1', 'web', 'cifs/fs1.corp.test').ok).toBe(true);
+    const plan = planPcapExport(w);
+    const ap = w.trace.filter((e) => e.kind === 'message' && e.port === 8080);
+    expect(ap.map((e) => e.type)).toEqual(['AP-REQ', 'AP-REP']);
+    expect(plan.skipped.map((s) => s.seq)).toEqual(ap.map((e) => e.seq));
+    expect(plan.skipped[0]!.reason).toMatch(/a TCP message to port 8080/);
+    expect(plan.messages.every((m) => m.dst.endsWith(':88') || m.src.endsWith(':88'))).toBe(true);
+  });
+});
+
 describe('addresses', () => {
   test('stable per host id, distinct, and the same whatever other hosts are present', () => {
     const a = hostAddresses([{ id: 'ws1' }, { id: 'dc1' }]);
