@@ -18,6 +18,7 @@ import {
   type CachedCredential,
   type ClientEvent,
   type CredentialCache,
+  type StepContext,
 } from '../client';
 import { findEnctype } from '../crypto';
 import { type Ccache, type CcacheCredential, type Principal as FilePrincipal } from '../formats';
@@ -28,7 +29,9 @@ import {
   type KdcAddress,
   type KdcAttempt,
 } from '../node/kdc-client';
+import { cryptoRandom } from '../node/random';
 import type { Principal } from '../protocol/principal';
+import { parseDuration } from '../protocol/time';
 import { KrbPlayError, KrbPlayInputError } from '../util';
 import { UsageError } from './args';
 import type { Io } from './command';
@@ -82,6 +85,20 @@ export function describeAttempt(a: KdcAttempt): string {
 export function narrate(io: Io, events: readonly ClientEvent[]): void {
   if (!process.env.KRBPLAY_VERBOSE) return;
   for (const e of events) io.stderr(`  ${e.ok ? '' : '!! '}${e.stage}: ${e.text}\n`);
+}
+
+/** `--time-offset` ("+10m", "-1h", "0"): this client's clock runs that far from the wall clock (tests). */
+export function parseTimeOffset(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const m = /^([+-]?)(.*)$/.exec(text.trim())!;
+  const ms = m[2] === '0' ? 0 : parseDuration(m[2]!);
+  if (ms === undefined) throw new UsageError(`--time-offset: '${text}' is not a duration like +10m or -1h`);
+  return m[1] === '-' ? -ms : ms;
+}
+
+/** The wall clock shifted by `offsetMs`, with the operating system's randomness. */
+export function clockWithOffset(offsetMs: number): () => StepContext {
+  return () => ({ now: Date.now() + offsetMs, random: cryptoRandom });
 }
 
 export function parseEtypes(text: string): number[] {

@@ -186,6 +186,56 @@ describe.runIf(hasPackages('krb5-kdc', 'krb5-user', 'krb5-admin-server'))(
       },
     );
 
+    test('a clock 20 minutes fast: KRB_AP_ERR_SKEW, then the KDC time (kdc_timesync) kept in the ccache', async () => {
+      const file = cc('skew');
+      const r = await krbplay(
+        [
+          'kinit',
+          `alice@${HOME}`,
+          '--password-stdin',
+          '--kdc',
+          home,
+          '--ccache',
+          file,
+          '--time-offset',
+          '+20m',
+        ],
+        { input: PW('alice') + '\n', env: { KRBPLAY_VERBOSE: '1' } },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/skew: KRB_AP_ERR_SKEW: .*adopt the KDC's time/);
+      const log = readFileSync(lab.realm(HOME).log, 'utf8');
+      expect(log).toMatch(
+        new RegExp(`AS_REQ .*alice@${HOME} for krbtgt/${HOME}@${HOME}, Clock skew too great`),
+      );
+      // The ccache header's KDC time offset (tag 1) is what MIT's libraries add to their clock.
+      const offset = readCcache(new Uint8Array(readFileSync(file))).kdcOffset!;
+      expect(Math.abs(offset.seconds + 20 * 60)).toBeLessThan(30);
+      // The same fast clock asks for a service ticket with that offset, without a second skew error.
+      const k = await krbplay(
+        ['kvno', `host/svc.mit.test@${HOME}`, '--ccache', file, '--kdc', home, '--time-offset', '+20m'],
+        { env: { KRBPLAY_VERBOSE: '1' } },
+      );
+      expect(k.code, k.stderr).toBe(0);
+      expect(k.stderr).not.toMatch(/KRB_AP_ERR_SKEW/);
+      expect(k.stdout).toBe(`host/svc.mit.test@${HOME}: kvno = 1\n`);
+    });
+
+    test('a clock 20 minutes slow at kvno only: the TGS exchange retries with the KDC time', async () => {
+      const file = cc('skew-tgs');
+      expect((await kinit(`alice@${HOME}`, PW('alice'), ['--kdc', home, '--ccache', file])).code).toBe(0);
+      expect(readCcache(new Uint8Array(readFileSync(file))).kdcOffset).toBeUndefined();
+      const k = await krbplay(
+        ['kvno', `host/svc.mit.test@${HOME}`, '--ccache', file, '--kdc', home, '--time-offset=-20m'],
+        { env: { KRBPLAY_VERBOSE: '1' } },
+      );
+      expect(k.code, k.stderr).toBe(0);
+      expect(k.stderr).toMatch(/skew: KRB_AP_ERR_SKEW: .*adopt the KDC's time/);
+      expect(k.stdout).toBe(`host/svc.mit.test@${HOME}: kvno = 1\n`);
+      const offset = readCcache(new Uint8Array(readFileSync(file))).kdcOffset!;
+      expect(Math.abs(offset.seconds - 20 * 60)).toBeLessThan(30);
+    });
+
     test('MIT kvno uses the TGT we wrote: in the realm and across the trust', async () => {
       const file = cc('for-mit-kvno');
       expect((await kinit(`alice@${HOME}`, PW('alice'), ['--kdc', home, '--ccache', file])).code).toBe(0);

@@ -12,6 +12,7 @@ import { KrbPlayError } from '../../util';
 import { UsageError } from '../args';
 import {
   ccachePathOf,
+  clockWithOffset,
   defaultCcachePath,
   failure,
   kdcAddress,
@@ -19,6 +20,7 @@ import {
   mitEtypeName,
   mitMessage,
   narrate,
+  parseTimeOffset,
   parseEtypes,
   passwordFromStdin,
   promptPassword,
@@ -65,6 +67,11 @@ while getting initial credentials". KRBPLAY_VERBOSE=1 narrates every step and ev
     },
     lifetime: { type: 'string', valueName: 'D', help: 'ticket lifetime to ask for (10h, 30m, 1d)' },
     renewable: { type: 'string', valueName: 'D', help: 'ask for a renewable ticket, renewable for D (7d)' },
+    'time-offset': {
+      type: 'string',
+      valueName: 'D',
+      help: "for tests only: this client's clock runs D ahead (+10m) or behind (-10m)",
+    },
     ca: { type: 'string', valueName: 'FILE', help: 'PEM CA certificate(s) to trust for an https:// KDC' },
   },
   examples: [
@@ -83,6 +90,7 @@ while getting initial credentials". KRBPLAY_VERBOSE=1 narrates every step and ev
     }
     const principal = formatPrincipal(me);
     const kdc = kdcAddress('--kdc', options.kdc);
+    const timeOffset = parseTimeOffset(options['time-offset']);
     const etypes = options.etypes !== undefined ? parseEtypes(options.etypes) : DEFAULT_ETYPES;
     const lifetime = duration('--lifetime', options.lifetime);
     const renewable = duration('--renewable', options.renewable);
@@ -105,7 +113,12 @@ while getting initial credentials". KRBPLAY_VERBOSE=1 narrates every step and ev
       ...(renewable !== undefined ? { renewLifetime: renewable } : {}),
       kdcTimesync: true,
     });
-    const run = await runClientOverNetwork(client, { kind: 'sign-in', password }, transport.send);
+    const run = await runClientOverNetwork(
+      client,
+      { kind: 'sign-in', password },
+      transport.send,
+      clockWithOffset(timeOffset),
+    );
     narrate(io, run.events);
     const result = run.result;
     if (!result.ok) throw failure(mitMessage(result.error, { kind: 'kinit', principal }));

@@ -12,12 +12,14 @@ import { KrbPlayInputError } from '../../util';
 import {
   cacheFromFile,
   ccachePathOf,
+  clockWithOffset,
   failure,
   kdcAddress,
   makeTransport,
   mergeIntoFile,
   mitMessage,
   narrate,
+  parseTimeOffset,
   realmKdcs,
   writeCcacheFile,
 } from '../client-common';
@@ -61,6 +63,11 @@ Errors use MIT's words ("Server not found in Kerberos database while getting cre
       multiple: true,
       help: 'the KDC of one realm (OTHER.TEST=127.0.0.1:8889)',
     },
+    'time-offset': {
+      type: 'string',
+      valueName: 'D',
+      help: "for tests only: this client's clock runs D ahead (+10m) or behind (-10m)",
+    },
     ca: { type: 'string', valueName: 'FILE', help: 'PEM CA certificate(s) to trust for https:// KDCs' },
   },
   examples: [
@@ -70,6 +77,7 @@ Errors use MIT's words ("Server not found in Kerberos database while getting cre
   async run({ options, positionals }, io) {
     const service = positionals[0]!;
     const kdc = kdcAddress('--kdc', options.kdc);
+    const timeOffset = parseTimeOffset(options['time-offset']);
     const perRealm = realmKdcs(options['realm-kdc']);
     const path = ccachePathOf(options.ccache);
     const file = decodeCcache(readFileBytes(path, 'credential cache'));
@@ -91,7 +99,12 @@ Errors use MIT's words ("Server not found in Kerberos database while getting cre
       },
       cache,
     );
-    const run = await runClientOverNetwork(client, { kind: 'service-ticket', service }, transport.send);
+    const run = await runClientOverNetwork(
+      client,
+      { kind: 'service-ticket', service },
+      transport.send,
+      clockWithOffset(timeOffset),
+    );
     narrate(io, run.events);
     const result = run.result;
     if (!result.ok) throw failure(mitMessage(result.error, { kind: 'kvno', service }));

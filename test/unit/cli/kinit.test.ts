@@ -59,6 +59,10 @@ describe('krbplay kinit: the command line', () => {
       '--etypes: an empty enctype',
     ],
     [['kinit', 'alice@EXAMPLE.TEST', '--kdc', '127.0.0.1:88', '--password'], "unknown option '--password'"],
+    [
+      ['kinit', 'alice@EXAMPLE.TEST', '--kdc', '127.0.0.1:88', '--time-offset', 'soon'],
+      "--time-offset: 'soon'",
+    ],
   ])('%j: usage error, exit 2', (args, says) => {
     const r = krbplay(...args);
     expect(r.status).toBe(2);
