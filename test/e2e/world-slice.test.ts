@@ -104,8 +104,8 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
     // The first TGS-REP is dc1's referral to FABRIKAM.COM, the second dc2's service ticket.
     const tgsReps = rows.filter({ hasText: 'TGS-REP' });
     await expect.poll(() => tgsReps.first().textContent()).toMatch(/referral/);
-    expect(await tgsReps.first().textContent()).toMatch(/from dc1 to ws1/);
-    expect(await tgsReps.nth(1).textContent()).toMatch(/from dc2 to ws1/);
+    expect(await tgsReps.first().textContent()).toMatch(/dc1 → ws1/);
+    expect(await tgsReps.nth(1).textContent()).toMatch(/dc2 → ws1/);
     expect(await rows.last().textContent()).toMatch(/KRB_AP_ERR_SKEW \(37\)/);
     // The failed sign-in is drawn as a failure.
     await expect.poll(() => page.locator('li.row.failure').count()).toBeGreaterThan(0);
@@ -212,6 +212,20 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
     await page.screenshot({ path: PHONE_SCREENSHOT, fullPage: false });
     console.log(`phone screenshot: ${PHONE_SCREENSHOT}`);
     await page.setViewportSize({ width: 1440, height: 960 });
+  });
+
+  test('an engine that cannot load is explained on the page, never a blank page', async () => {
+    const context = await browser.newContext();
+    await context.route('**/assets/worker-*.js', (route) => route.abort());
+    const broken = await context.newPage();
+    await broken.goto(server.origin + '/', { waitUntil: 'load' });
+    await broken.getByTestId('engine-error').waitFor({ timeout: 30_000 });
+    expect(await broken.getByTestId('engine-error').textContent()).toMatch(/could not run its engine/);
+    expect(await broken.locator('h1').textContent()).toBe('Kerberos Playground');
+    // The crypto proof needs no worker and still works.
+    await broken.getByTestId('nav-crypto').click();
+    await expect.poll(() => broken.getByTestId('status').textContent(), { timeout: 30_000 }).toMatch(/Done/);
+    await context.close();
   });
 
   test('the page talked to no origin but its own, and logged no error', () => {
