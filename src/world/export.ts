@@ -203,11 +203,9 @@ export function planPcapExport(
     if (e.kind !== 'message') continue;
     // KDC traffic: UDP or TCP to port 88 (the world always records the port), or through a KDC proxy.
     // A service's UDP or TCP on another port carries its own framing, which is not modelled.
-    const kdcTraffic =
-      e.transport === 'kkdcp' ||
-      ((e.transport === 'udp' || e.transport === 'tcp') &&
-        (e.port === undefined || e.port === KERBEROS_PORT));
-    if (!kdcTraffic) {
+    const transport = e.transport;
+    const kdcPort = e.port === undefined || e.port === KERBEROS_PORT;
+    if (!(transport === 'kkdcp' || ((transport === 'udp' || transport === 'tcp') && kdcPort))) {
       skip(
         e,
         `a ${e.transport.toUpperCase()} message to port ${e.port ?? '?'}; only KDC traffic is drawn (the service protocol's framing is not modelled)`,
@@ -267,7 +265,7 @@ export function planPcapExport(
       time: new Date(e.t),
       src: request ? clientEp : serverEp,
       dst: request ? serverEp : clientEp,
-      transport: kkdcp && unwrap ? 'tcp' : e.transport,
+      transport: kkdcp && unwrap ? 'tcp' : transport,
       bytes,
       comment: notes.join('\n'),
     });
