@@ -1,0 +1,87 @@
+/**
+ * `krbplay scenario run`: builds a scenario's world, plays its timeline on the virtual clock, checks its
+ * expected outcomes. Contract: docs/cli.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { formatRun, parseUntil, runScenario } from '../../scenarios';
+import { exportKeytab, exportPcapng } from '../../world';
+import { KrbPlayInputError } from '../../util';
+import { UsageError } from '../args';
+import { defineCommand } from '../command';
+import { loadScenario } from '../scenario-load';
+
+function writeOut(path: string, bytes: Uint8Array, what: string): void {
+  try {
+    writeFileSync(path, bytes);
+  } catch (e) {
+    throw new KrbPlayInputError(`cannot write the ${what} '${path}': ${(e as Error).message}`);
+  }
+}
+
+export const scenarioRun = defineCommand({
+  name: 'scenario run',
+  summary: 'Run a scenario and check its outcomes.',
+  description: `
+Builds the world of a built-in scenario (ID, see krbplay scenario list) or of a scenario file, plays
+its timeline on the virtual clock and checks its expected outcomes. Same scenario, same events.
+
+Text: one line per event (virtual time, from -> to, transport, type, result; "[modelled]" where the
+step models what is not public or not made byte for byte), then the final klist of each Windows client
+and its dsregcmd /status (not shown without an Entra join), then the outcomes.
+JSON: {"id":"…","start":"…","events":[EVENT…],"outcomes":[{"id":"…","description":"…","ok":true}]}.
+
+--until TIME|+DURATION stops the timeline: actions that would start later are not played, an advance
+is cut short, and outcomes about what did not happen are "not reached" (they do not fail the run).
+--pcap and --keytab write the run's Kerberos messages (pcapng) and the KDCs' keys (keytab), for
+Wireshark or tshark.
+
+Exit status 0 when every outcome holds, 1 when one does not (named on stderr) or the scenario is bad
+(the field and the reason), 2 for a usage error.`,
+  positionals: [{ name: 'ID|FILE.json', required: true, help: 'a catalogue id or a scenario file' }],
+  options: {
+    json: { type: 'boolean', help: 'print one JSON document' },
+    until: { type: 'string', valueName: 'TIME|+DURATION', help: 'stop the timeline at this virtual time' },
+    pcap: { type: 'string', valueName: 'F', help: 'write the run as a pcapng capture' },
+    keytab: { type: 'string', valueName: 'F', help: "write the KDCs' keys as a keytab" },
+  },
+  examples: [
+    'krbplay scenario run trust-referral',
+    'krbplay scenario run clock-skew --json',
+    'krbplay scenario run kerberos-101 --until +1s',
+    'krbplay scenario run my-scenario.json --pcap run.pcapng --keytab run.keytab',
+  ],
+  run({ options, positionals }, io) {
+    const scenario = loadScenario(positionals[0]!);
+    if (!scenario.available) {
+      throw new KrbPlayInputError(`scenario '${scenario.id}' is not available yet: ${scenario.reason}`);
+    }
+    let until: number | undefined;
+    if (options.until !== undefined) {
+      until = parseUntil(options.until, scenario);
+      if (until === undefined) {
+        throw new UsageError(
+          `--until: '${options.until}' is neither an ISO-8601 UTC time (2026-03-02T09:00:00Z) nor +DURATION (+4h, +10h5m)`,
+        );
+      }
+    }
+    const run = runScenario(scenario, until !== undefined ? { until } : {});
+    if (options.pcap) writeOut(options.pcap, exportPcapng(run.world), 'capture');
+    if (options.keytab) writeOut(options.keytab, exportKeytab(run.world), 'keytab');
+    if (options.json) io.stdout(JSON.stringify(run.json) + '\n');
+    else {
+      io.stdout(formatRun(run));
+      if (options.pcap) io.stdout(`Wrote the capture to ${options.pcap}.\n`);
+      if (options.keytab) io.stdout(`Wrote the keytab to ${options.keytab}.\n`);
+    }
+    const failed = run.outcomes.filter((o) => o.reached && !o.ok);
+    if (failed.length > 0) {
+      io.stderr(
+        `krbplay scenario run: ${failed.length} of ${run.outcomes.length} outcomes do not hold: ${failed
+          .map((o) => `${o.id} (${o.detail ?? 'does not hold'})`)
+          .join('; ')}\n`,
+      );
+      return 1;
+    }
+    return 0;
+  },
+});

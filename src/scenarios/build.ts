@@ -1,0 +1,123 @@
+/**
+ * From a validated scenario to a World at its start time: one KDC actor per `kdcs[]` entry, each built
+ * from the scenario's KDC configuration for the realms it serves (trust keys come from the trust
+ * passwords, so both sides of a trust hold the same key), hosts with their clock offsets, the network,
+ * file servers whose keytabs are the keys their realm's KDC holds, and a Kerberos client per client host.
+ */
+import { buildKdcState, KdcConfigError, type KdcState } from '../kdc';
+import { addClient, randomSourceOf, seedRandomState, serviceStateFromKdc, World } from '../world';
+import { KrbPlayError } from '../util/errors';
+import {
+  parseIsoTime,
+  parseSignedDuration,
+  ScenarioError,
+  type Scenario,
+  type ScenarioClient,
+} from './schema';
+
+/** The KDC actor's id in the world: "kdc-dc1". */
+export const kdcActorId = (host: string) => `kdc-${host}`;
+
+/**
+ * The client's host-to-realm table: the cloud realm's top-level names (cloud ticket retrieval), then the
+ * explicit GPO mappings, which win on the same key (and, being longer, usually win as suffixes too).
+ */
+export function hostRealmTable(
+  client: Pick<ScenarioClient, 'cloudKerberosTicketRetrieval'>,
+  mapping: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  const table: Record<string, string> = {};
+  const cloud = client.cloudKerberosTicketRetrieval;
+  if (cloud) for (const name of cloud.topLevelNames) table[name.toLowerCase()] = cloud.realm;
+  for (const [k, v] of Object.entries(mapping ?? {})) table[k.toLowerCase()] = v;
+  return Object.keys(table).length ? table : undefined;
+}
+
+export function offsetMs(v: string | number | undefined): number {
+  if (v === undefined) return 0;
+  return typeof v === 'number' ? v : parseSignedDuration(v)!;
+}
+
+export function startOf(s: Scenario): number {
+  return parseIsoTime(s.start)!;
+}
+
+export function buildWorld(s: Scenario, seed = s.seed): World {
+  const start = startOf(s);
+  // krbtgt keys without a password come from the seeded source: same seed, same keys.
+  const keyRandom = randomSourceOf(seedRandomState((seed ^ 0x6b646373) >>> 0));
+  const kdcs = s.kdcs.map((k) => {
+    const indices = s.kdc.realms.map((r, i) => (k.realms.includes(r.name) ? i : -1)).filter((i) => i >= 0);
+    let state: KdcState;
+    try {
+      state = buildKdcState(
+        { realms: indices.map((i) => s.kdc.realms[i]!), trusts: s.kdc.trusts ?? [] },
+        keyRandom,
+      );
+    } catch (e) {
+      if (e instanceof KdcConfigError) {
+        // the field names the realm by its place in the subset: name it by its place in the file
+        const field = e.field.replace(/^realms\[(\d+)\]/, (_m, i: string) => `realms[${indices[Number(i)]}]`);
+        throw new ScenarioError(`kdc.${field}`, e.message.slice(e.field.length + 2));
+      }
+      throw e;
+    }
+    return { id: kdcActorId(k.host), host: k.host, state };
+  });
+  const kdcFor = (realm: string) => kdcs.find((k) => k.state.realms.some((r) => r.name === realm))!;
+
+  const services = s.services.map((svc, i) => {
+    let state;
+    try {
+      state = serviceStateFromKdc(kdcFor(svc.realm).state, svc.realm, svc.spn);
+    } catch (e) {
+      if (e instanceof KrbPlayError)
+        throw new ScenarioError(
+          `services[${i}].spn`,
+          `${svc.realm} holds no principal ${svc.spn} (add it to kdc.realms[].principals: its keys are the server's keytab)`,
+        );
+      throw e;
+    }
+    return { id: svc.id, host: svc.host, port: svc.port ?? 445, transport: 'smb' as const, state };
+  });
+
+  const world = World.create({
+    seed,
+    now: start,
+    hosts: s.hosts.map((h) => ({
+      id: h.id,
+      name: h.name,
+      clockOffset: offsetMs(h.clockOffset),
+      up: h.up ?? true,
+    })),
+    network: {
+      latency: s.network.latency ?? 1,
+      links: (s.network.links ?? []).map((l) => ({ ...l, up: l.up ?? true })),
+      blocked: (s.network.blocked ?? []).map((b) => ({ ...b })),
+    },
+    locator: Object.fromEntries(
+      Object.entries(s.locator).map(([realm, loc]) => [
+        realm,
+        { host: loc.host, transport: loc.transport, ...(loc.proxyPath ? { proxyPath: loc.proxyPath } : {}) },
+      ]),
+    ),
+    kdcs,
+    services,
+  });
+
+  s.clients.forEach((c, i) => {
+    const hostRealm = hostRealmTable(c, c.hostRealm);
+    try {
+      addClient(world, c.host, {
+        principal: c.user,
+        ...(c.etypes ? { etypes: c.etypes } : {}),
+        ...(hostRealm ? { hostRealm } : {}),
+        ...(c.kdcTimesync !== undefined ? { kdcTimesync: c.kdcTimesync } : {}),
+      });
+    } catch (e) {
+      if (e instanceof KrbPlayError) throw new ScenarioError(`clients[${i}].user`, e.message);
+      throw e;
+    }
+  });
+  return world;
+}

@@ -1,0 +1,35 @@
+/**
+ * Scenarios as data: the schema and its validator (schema.ts), the catalogue of built-in scenarios
+ * (catalogue/*.json), the runner that builds a world from a scenario, plays its timeline on the virtual
+ * clock and checks its expected outcomes (runner.ts), and the run as text (text.ts).
+ */
+export {
+  validateScenario,
+  parseScenarioJson,
+  parseWhen,
+  parseIsoTime,
+  ScenarioError,
+  DEFAULT_START,
+  DEFAULT_SEED,
+  ACTION_KINDS,
+} from './schema';
+export type {
+  Scenario,
+  UnavailableScenario,
+  AnyScenario,
+  ScenarioAction,
+  ActionKind,
+  ScenarioOutcome,
+  Predicate,
+  ScenarioHost,
+  ScenarioService,
+  ScenarioClient,
+} from './schema';
+export { catalogue, findScenario } from './catalogue';
+export { buildWorld } from './build';
+export { runScenario, parseUntil, eventTime, clientCache } from './runner';
+export type { RunOptions, ScenarioRun, ScenarioRunJson, ScenarioEvent } from './runner';
+export type { ActionRecord } from './actions';
+export { WINDOWS_ERRORS } from './actions';
+export type { OutcomeResult } from './outcomes';
+export { formatRun, formatRunEvents } from './text';

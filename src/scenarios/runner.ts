@@ -1,0 +1,186 @@
+/**
+ * The runner: builds the world a scenario describes, plays its timeline on the virtual clock (up to an
+ * optional stop time), checks the expected outcomes, and gives back the run as docs/cli.md's scenario
+ * JSON: `{ id, start, events: [EVENT…], outcomes: [{id, description, ok}] }`. Same scenario, same seed:
+ * the same events, byte for byte.
+ */
+import type { ClientSnapshot } from '../client';
+import { formatDuration, isoSeconds, parseDuration } from '../protocol/time';
+import type { TraceEvent, World } from '../world';
+import { runAction, type ActionRecord, type EventNote, type RunContext } from './actions';
+import { buildWorld, startOf } from './build';
+import { evaluateOutcomes, type OutcomeResult } from './outcomes';
+import { parseWhen, ScenarioError, type Scenario } from './schema';
+
+export interface RunOptions {
+  /** Stop the timeline at this virtual time (ms since the epoch): actions that would start later are not played. */
+  until?: number;
+  /** Another seed than the scenario's. */
+  seed?: number;
+}
+
+/** One event as docs/cli.md's scenario JSON has it. */
+export interface ScenarioEvent {
+  t: string;
+  from: string;
+  to: string;
+  transport: TraceEvent['transport'];
+  type: string;
+  /** For an ACTION: what was done ("net use", "advance", "result"). */
+  action?: string;
+  errorCode?: number;
+  windowsError?: number;
+  result: string;
+  modelled?: true;
+}
+
+export interface ScenarioRunJson {
+  id: string;
+  start: string;
+  /** Present when --until stopped the run early: the virtual time it stopped at. */
+  stoppedAt?: string;
+  events: ScenarioEvent[];
+  outcomes: { id: string; description: string; ok: boolean; reached?: false; detail?: string }[];
+}
+
+export interface ScenarioRun {
+  scenario: Scenario;
+  world: World;
+  actions: ActionRecord[];
+  notes: Map<number, EventNote>;
+  outcomes: OutcomeResult[];
+  /** The whole timeline was played. */
+  complete: boolean;
+  /** The trace events shown (the flows' own "start" lines are left out: the console line says it). */
+  trace: TraceEvent[];
+  json: ScenarioRunJson;
+}
+
+/** ISO-8601 UTC with milliseconds ("2026-03-02T08:00:00.001Z"), as the world's JSON export writes them. */
+export function eventTime(t: number): string {
+  return new Date(t).toISOString();
+}
+
+/** The client operations' own start lines: the console line before them already says what was asked. */
+const FLOW_STARTS = new Set(['sign-in', 'service-ticket', 'renew']);
+
+/** Parses --until: "2026-03-02T09:00:00Z" or "+1h" (after the scenario's start). */
+export function parseUntil(text: string, scenario: Scenario): number | undefined {
+  return parseWhen(text, startOf(scenario));
+}
+
+export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioRun {
+  const world = buildWorld(scenario, options.seed ?? scenario.seed);
+  const start = startOf(scenario);
+  const ctx: RunContext = {
+    world,
+    scenario,
+    notes: new Map(),
+    passwords: new Map(scenario.clients.map((c) => [c.host, c.password])),
+    signedIn: new Set(),
+    mappings: new Map(scenario.clients.map((c) => [c.host, c.hostRealm])),
+    drives: new Map(),
+  };
+  const until = options.until;
+  const actions: ActionRecord[] = [];
+  let complete = true;
+
+  const stopAt = (t: number) => {
+    complete = false;
+    if (t > world.now) world.advance(t - world.now, `the run stops at ${isoSeconds(t)} (--until)`);
+  };
+
+  for (const [index, action] of scenario.timeline.entries()) {
+    if (action.at !== undefined) {
+      const target = parseWhen(action.at, start)!;
+      if (target < world.now) {
+        throw new ScenarioError(
+          `timeline[${index}].at`,
+          `${action.at} is earlier than the clock (${eventTime(world.now)}) when this action comes`,
+        );
+      }
+      if (until !== undefined && target > until) {
+        stopAt(until);
+        break;
+      }
+      if (target > world.now) world.advance(target - world.now, `the clock moves to ${isoSeconds(target)}`);
+    }
+    if (until !== undefined && world.now > until) {
+      complete = false;
+      break;
+    }
+    const t = world.now;
+    const fromSeq = world.trace.length + 1;
+    let partial = false;
+    if (action.do === 'advance') {
+      const ms = parseDuration(action.by)!;
+      if (until !== undefined && world.now + ms > until) {
+        partial = true;
+        world.advance(
+          until - world.now,
+          `the clock moves forward ${formatDuration(until - world.now)} of ${action.by}, and the run stops at ${isoSeconds(until)} (--until)`,
+        );
+      } else {
+        world.advance(ms, action.note);
+      }
+    }
+    const out = runAction(ctx, action, index);
+    actions.push({
+      index,
+      ...(action.id !== undefined ? { id: action.id } : {}),
+      do: action.do,
+      ...('host' in action ? { host: action.host } : {}),
+      t,
+      fromSeq,
+      toSeq: world.trace.length,
+      ...out,
+    });
+    if (partial) {
+      complete = false;
+      break;
+    }
+  }
+  if (!complete && until !== undefined && world.now < until) stopAt(until);
+
+  const outcomes = evaluateOutcomes(scenario.outcomes, { world, actions, notes: ctx.notes, complete });
+  const modelledHosts = new Set(scenario.hosts.filter((h) => h.modelled).map((h) => h.id));
+  const trace = world.trace.filter((e) => !(e.kind === 'action' && FLOW_STARTS.has(e.type)));
+  const events = trace.map((e): ScenarioEvent => {
+    const note = ctx.notes.get(e.seq);
+    const modelled =
+      e.modelled ||
+      note?.modelled ||
+      (e.kind === 'message' && (modelledHosts.has(e.from) || modelledHosts.has(e.to)));
+    return {
+      t: eventTime(e.t),
+      from: e.from,
+      to: e.to,
+      transport: e.transport,
+      type: e.kind === 'action' ? 'ACTION' : e.kind === 'timeout' ? 'TIMEOUT' : e.type,
+      ...(e.kind === 'action' ? { action: e.type } : {}),
+      ...(e.errorCode !== undefined ? { errorCode: e.errorCode } : {}),
+      ...(note?.windowsError !== undefined ? { windowsError: note.windowsError } : {}),
+      result: e.result,
+      ...(modelled ? { modelled: true as const } : {}),
+    };
+  });
+  const json: ScenarioRunJson = {
+    id: scenario.id,
+    start: isoSeconds(start),
+    ...(complete ? {} : { stoppedAt: eventTime(world.now) }),
+    events,
+    outcomes: outcomes.map((o) => ({
+      id: o.id,
+      description: o.description,
+      ok: o.ok,
+      ...(o.reached ? {} : { reached: false as const }),
+      ...(o.detail !== undefined ? { detail: o.detail } : {}),
+    })),
+  };
+  return { scenario, world, actions, notes: ctx.notes, outcomes, complete, trace, json };
+}
+
+/** The credential cache of a client host at the end of the run. */
+export function clientCache(run: ScenarioRun, host: string): ClientSnapshot['cache'] {
+  return (run.world.raw.clients[host] as ClientSnapshot).cache;
+}

@@ -1,0 +1,54 @@
+/**
+ * A run as text (`krbplay scenario run` without --json): one line per event (virtual time, from -> to,
+ * transport, type, result), then the final klist of each Windows client and what dsregcmd /status would
+ * say, then the outcomes.
+ */
+import { listWindows } from '../client';
+import { isoSeconds } from '../protocol/time';
+import { formatTraceEvent } from '../world';
+import type { ScenarioRun } from './runner';
+import { clientCache } from './runner';
+
+export function formatRunEvents(run: ScenarioRun): string[] {
+  const lines: string[] = [];
+  let day = '';
+  run.trace.forEach((e, i) => {
+    const d = isoSeconds(e.t).slice(0, 10);
+    if (d !== day) {
+      lines.push(`# ${d} (times are UTC)`);
+      day = d;
+    }
+    // run.json.events is run.trace, one for one
+    lines.push(`${formatTraceEvent(e)}${run.json.events[i]?.modelled ? '  [modelled]' : ''}`);
+  });
+  return lines;
+}
+
+export function formatRun(run: ScenarioRun): string {
+  const s = run.scenario;
+  const lines = [`Scenario ${s.id}: ${s.title}`, `Start ${run.json.start}; seed ${s.seed}`, ''];
+  lines.push(...formatRunEvents(run));
+  if (!run.complete) lines.push(`# the run stopped at ${run.json.stoppedAt} (--until)`);
+  for (const c of s.clients) {
+    const now = run.world.hostNow(c.host);
+    lines.push('', `${c.host}> klist   (at ${isoSeconds(now)}, ${c.host}'s clock)`);
+    lines.push(...listWindows(clientCache(run, c.host), { now }).replace(/\n+$/, '').split('\n').slice(1));
+    lines.push(
+      '',
+      `${c.host}> dsregcmd /status   not shown: ${c.host} is joined to Active Directory only (no Entra join), so it has no PRT and no cloud TGT (the PRT is not modelled yet)`,
+    );
+  }
+  lines.push('', 'Outcomes:');
+  for (const o of run.outcomes) {
+    const mark = o.ok ? 'ok  ' : o.reached ? 'FAIL' : 'n/a ';
+    lines.push(`  ${mark}  ${o.id}: ${o.description}`);
+    if (o.detail) lines.push(`        ${o.detail}`);
+  }
+  const held = run.outcomes.filter((o) => o.ok).length;
+  const notReached = run.outcomes.filter((o) => !o.reached).length;
+  lines.push(
+    '',
+    `${held} of ${run.outcomes.length} outcomes hold${notReached ? ` (${notReached} not reached before --until)` : ''}.`,
+  );
+  return lines.join('\n') + '\n';
+}
