@@ -5,7 +5,6 @@
  */
 import {
   decodeApReq,
-  decodeAuthenticator,
   decodeEncTicketPart,
   encodeEncTgsRepPart,
   encodeTgsRep,
@@ -25,18 +24,24 @@ import {
   findChecksumType,
   IntegrityError,
   KeyUsage,
-  UnsupportedEnctypeError,
   verifyChecksum,
   type Key,
 } from '../crypto';
-import { formatName, formatPrincipal, hostOf, krbtgtName, sameName, tgsRealmOf } from '../protocol/principal';
-import { formatDuration, isoSeconds, kerberosTimestamp, millisOf } from '../protocol/time';
+import { formatName, formatPrincipal, hostOf, krbtgtName, tgsRealmOf } from '../protocol/principal';
+import { formatDuration, isoSeconds, kerberosTimestamp } from '../protocol/time';
 import { fromUtf8, utf8 } from '../util/bytes';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
 import { asKey, chooseSessionEtype, etypeName, sealTicket, ticketKeyOf } from './issue';
 import type { Issued, RequestScope } from './kdc';
 import { findPrincipal, keyFor, nextHop, realmOfHost } from './lookup';
 import { carryPac } from './pac';
+import {
+  checkAuthenticatorClient,
+  checkClockSkew,
+  checkTicketTimes,
+  openAuthenticator,
+  replayRefusal,
+} from '../protocol/ap-checks';
 import { KdcRefusal } from './refusal';
 import { rememberAuthenticator, seenAuthenticator } from './replay';
 import { openTicketMemo } from './ticket-memo';
@@ -298,80 +303,28 @@ function checkTgt(scope: RequestScope, db: RealmState): CheckedTgt {
   );
   const sessionKey: Key = { etype: tgt.key.keytype, bytes: tgt.key.keyvalue };
 
-  let authenticator: Authenticator;
-  try {
-    authenticator = decodeAuthenticator(
-      decrypt(sessionKey, KeyUsage.TGS_REQ_AUTH, apReq.authenticator.cipher),
-    );
-  } catch (e) {
-    if (e instanceof IntegrityError || e instanceof UnsupportedEnctypeError) {
-      throw new KdcRefusal(
-        ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
-        'the authenticator does not decrypt with the TGT session key',
-      );
-    }
-    throw new KdcRefusal(
-      ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
-      `the decrypted authenticator is not an Authenticator: ${(e as Error).message}`,
-    );
-  }
-  if (authenticator.crealm !== tgt.crealm || !sameName(authenticator.cname, tgt.cname)) {
-    throw new KdcRefusal(
-      ErrorCode.KRB_AP_ERR_BADMATCH,
-      `the authenticator names ${formatPrincipal({ realm: authenticator.crealm, name: authenticator.cname })}, the ticket ${client}`,
-    );
-  }
-
-  const skew = db.policy.maxSkew;
-  const ctime = millisOf(authenticator.ctime, authenticator.cusec);
-  const offset = ctime - ctx.now;
-  if (Math.abs(offset) > skew) {
-    say.say(
-      'authenticator',
-      `the authenticator's time is ${formatDuration(Math.abs(offset))} ${offset > 0 ? 'ahead of' : 'behind'} the KDC's clock; at most ${formatDuration(skew)} is allowed`,
-      false,
-    );
-    throw new KdcRefusal(
-      ErrorCode.KRB_AP_ERR_SKEW,
-      `clock skew too great: the authenticator says ${isoSeconds(authenticator.ctime)}, the KDC's clock ${isoSeconds(ctx.now)} (${formatDuration(Math.abs(offset))} apart, at most ${formatDuration(skew)})`,
-    );
-  }
-  say.say(
-    'authenticator',
-    `decrypted the authenticator with the TGT session key; its time is ${formatDuration(Math.abs(offset))} from the KDC's, within ${formatDuration(skew)}`,
+  const authenticator = openAuthenticator(
+    sessionKey,
+    KeyUsage.TGS_REQ_AUTH,
+    apReq.authenticator.cipher,
+    'the TGT session key',
   );
-
-  // RFC 4120 §3.3.3: expired tickets are refused; MIT allows the clock skew past the end, and so do we.
+  checkAuthenticatorClient(authenticator, tgt);
+  const skew = db.policy.maxSkew;
+  const ctime = checkClockSkew(authenticator, ctx.now, skew, "the KDC's", say);
   const renewing = (req.reqBody.kdcOptions & KdcOption.RENEW) !== 0;
-  const validating = (req.reqBody.kdcOptions & KdcOption.VALIDATE) !== 0;
-  if (tgt.endtime.getTime() + skew < ctx.now) {
-    say.say(
-      'ticket',
-      `the TGT expired at ${isoSeconds(tgt.endtime)}, ${formatDuration(ctx.now - tgt.endtime.getTime())} ago`,
-      false,
-    );
-    throw new KdcRefusal(
-      ErrorCode.KRB_AP_ERR_TKT_EXPIRED,
-      `ticket expired ${formatDuration(ctx.now - tgt.endtime.getTime())} ago, at ${isoSeconds(tgt.endtime)}${renewing ? ': an expired ticket cannot be renewed, only replaced by signing in again' : ''}`,
-    );
-  }
-  const start = (tgt.starttime ?? tgt.authtime).getTime();
-  if (!validating && (start - skew > ctx.now || tgt.flags & TicketFlag.INVALID)) {
-    throw new KdcRefusal(
-      ErrorCode.KRB_AP_ERR_TKT_NYV,
-      tgt.flags & TicketFlag.INVALID
-        ? 'the ticket is marked invalid (postdated): validate it first'
-        : `the ticket is not valid until ${isoSeconds(start)}`,
-    );
-  }
+  checkTicketTimes(tgt, ctx.now, skew, say, {
+    what: 'TGT',
+    validating: (req.reqBody.kdcOptions & KdcOption.VALIDATE) !== 0,
+    ...(renewing
+      ? { afterExpiry: 'an expired ticket cannot be renewed, only replaced by signing in again' }
+      : {}),
+  });
 
   const replayId = `${client}|${formatName(req.reqBody.sname ?? ticket.sname)}|${authenticator.ctime.getTime()}|${authenticator.cusec}`;
   if (seenAuthenticator(state, replayId)) {
     say.say('replay', 'this exact authenticator (same client, time and microseconds) was seen before', false);
-    throw new KdcRefusal(
-      ErrorCode.KRB_AP_ERR_REPEAT,
-      `replay: ${client} already sent an authenticator with time ${isoSeconds(authenticator.ctime)}.${String(authenticator.cusec).padStart(6, '0')}`,
-    );
+    throw replayRefusal(client, authenticator);
   }
   rememberAuthenticator(state, { id: replayId, expires: ctime + skew });
 

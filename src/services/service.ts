@@ -8,18 +8,16 @@
  * Pure like the KDC: `accept(bytes, { now, random })`; its state (keys, replay cache) is plain data.
  */
 import {
-  decodeAuthenticator,
   decodeEncTicketPart,
   decodeKerberos,
   encodeApRep,
   encodeEncApRepPart,
   encodeKrbError,
   type ApReq,
-  type Authenticator,
   type EncTicketPart,
   type PrincipalName,
 } from '../asn1';
-import { ApOption, ErrorCode, MessageType, TicketFlag } from '../asn1/registry';
+import { ApOption, ErrorCode, MessageType } from '../asn1/registry';
 import {
   decrypt,
   describeEnctype,
@@ -27,16 +25,22 @@ import {
   IntegrityError,
   KeyUsage,
   randomKey,
-  UnsupportedEnctypeError,
   type Key,
   type RandomSource,
 } from '../crypto';
 import { decodePac, findPacBuffer, verifyPac } from '../formats';
+import {
+  checkAuthenticatorClient,
+  checkClockSkew,
+  checkTicketTimes,
+  openAuthenticator,
+  replayRefusal,
+} from '../protocol/ap-checks';
 import { findPacIn } from '../protocol/authdata';
 import { Narrator, type NarratedEvent } from '../protocol/events';
 import { formatName, formatPrincipal, sameName } from '../protocol/principal';
 import { KerberosRefusal } from '../protocol/refusal';
-import { formatDuration, isoSeconds, kerberosTimestamp, millisOf } from '../protocol/time';
+import { kerberosTimestamp } from '../protocol/time';
 
 /** One long-term key of the service (what its keytab holds). */
 export interface ServiceKey {
@@ -188,54 +192,16 @@ export class KerberizedService {
     );
     const sessionKey: Key = { etype: part.key.keytype, bytes: part.key.keyvalue };
 
-    let auth: Authenticator;
-    try {
-      auth = decodeAuthenticator(decrypt(sessionKey, KeyUsage.AP_REQ_AUTH, apReq.authenticator.cipher));
-    } catch (e) {
-      if (e instanceof IntegrityError || e instanceof UnsupportedEnctypeError) {
-        throw new KerberosRefusal(
-          ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
-          'the authenticator does not decrypt with the ticket’s session key',
-        );
-      }
-      throw new KerberosRefusal(
-        ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
-        `the decrypted authenticator is not an Authenticator: ${(e as Error).message}`,
-      );
-    }
-    if (auth.crealm !== part.crealm || !sameName(auth.cname, part.cname)) {
-      throw new KerberosRefusal(
-        ErrorCode.KRB_AP_ERR_BADMATCH,
-        `the authenticator names ${formatPrincipal({ realm: auth.crealm, name: auth.cname })}, the ticket ${client}`,
-      );
-    }
-    const skew = this.state.maxSkew;
-    const ctime = millisOf(auth.ctime, auth.cusec);
-    const offset = ctime - ctx.now;
-    if (Math.abs(offset) > skew) {
-      throw new KerberosRefusal(
-        ErrorCode.KRB_AP_ERR_SKEW,
-        `clock skew too great: the client's authenticator says ${isoSeconds(auth.ctime)}, the service's clock ${isoSeconds(ctx.now)} (${formatDuration(Math.abs(offset))} apart, at most ${formatDuration(skew)})`,
-      );
-    }
-    say.say(
-      'authenticator',
-      `decrypted the authenticator (key usage 11); its time is ${formatDuration(Math.abs(offset))} from the service's clock, within ${formatDuration(skew)}`,
+    const auth = openAuthenticator(
+      sessionKey,
+      KeyUsage.AP_REQ_AUTH,
+      apReq.authenticator.cipher,
+      "the ticket's session key",
     );
-
-    if (part.endtime.getTime() + skew < ctx.now) {
-      throw new KerberosRefusal(
-        ErrorCode.KRB_AP_ERR_TKT_EXPIRED,
-        `ticket expired ${formatDuration(ctx.now - part.endtime.getTime())} ago, at ${isoSeconds(part.endtime)}: get a new one from the KDC`,
-      );
-    }
-    const start = (part.starttime ?? part.authtime).getTime();
-    if (start - skew > ctx.now || part.flags & TicketFlag.INVALID) {
-      throw new KerberosRefusal(
-        ErrorCode.KRB_AP_ERR_TKT_NYV,
-        `the ticket is not valid yet (from ${isoSeconds(start)})`,
-      );
-    }
+    checkAuthenticatorClient(auth, part);
+    const skew = this.state.maxSkew;
+    const ctime = checkClockSkew(auth, ctx.now, skew, "the service's", say);
+    checkTicketTimes(part, ctx.now, skew, say, { afterExpiry: 'get a new one from the KDC' });
 
     const replayId = `${client}|${auth.ctime.getTime()}|${auth.cusec}`;
     if (this.state.replayCache.some((r) => r.id === replayId)) {
@@ -244,10 +210,7 @@ export class KerberizedService {
         'this exact authenticator was seen before: someone is replaying a captured AP-REQ',
         false,
       );
-      throw new KerberosRefusal(
-        ErrorCode.KRB_AP_ERR_REPEAT,
-        `replay: ${client} already sent an authenticator with time ${isoSeconds(auth.ctime)}.${String(auth.cusec).padStart(6, '0')}`,
-      );
+      throw replayRefusal(client, auth);
     }
     this.state.replayCache.push({ id: replayId, expires: ctime + skew });
 
