@@ -121,7 +121,7 @@ export class Kdc {
       if (realmDb) say.setActor(`KDC ${realmDb.name}`);
       say.say(
         'decode',
-        `decoded a ${isAs ? 'AS-REQ' : 'TGS-REQ'} for realm ${req.reqBody.realm} (${bytes.length} bytes)`,
+        `decoded ${isAs ? 'an AS-REQ' : 'a TGS-REQ'} for realm ${req.reqBody.realm} (${bytes.length} bytes)`,
       );
       scope = { state: this.state, ctx, say, req, tree: decoded.node, bytes };
       if (!realmDb) {
