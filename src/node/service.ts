@@ -17,8 +17,12 @@ export type Transport = 'udp' | 'tcp' | 'kkdcp';
 export interface KdcServiceOptions {
   /** Milliseconds added to Date.now() (tests that need a KDC whose clock is off); default 0. */
   timeOffsetMs?: number;
-  /** Where log lines go (one per request, without the newline); default: nowhere. */
-  log?: (line: string) => void;
+  /**
+   * Where log lines go (one per request): called once per turn of the event loop with the lines of
+   * that turn joined by newlines, without the last newline (one write, not one per request); default:
+   * nowhere.
+   */
+  log?: (lines: string) => void;
   /** Defaults to node:crypto randomBytes. Only benchmarks and tests pass another. */
   random?: RandomSource;
 }
@@ -27,7 +31,8 @@ export class KdcService {
   readonly kdc: Kdc;
   private readonly timeOffsetMs: number;
   private readonly random: RandomSource;
-  private readonly log: ((line: string) => void) | undefined;
+  private readonly sink: ((lines: string) => void) | undefined;
+  private pending: string[] = [];
   /** Requests answered, by transport (for tests and the stop line). */
   readonly counts: Record<Transport, number> = { udp: 0, tcp: 0, kkdcp: 0 };
 
@@ -35,7 +40,22 @@ export class KdcService {
     this.kdc = kdc;
     this.timeOffsetMs = options.timeOffsetMs ?? 0;
     this.random = options.random ?? cryptoRandom;
-    this.log = options.log;
+    this.sink = options.log;
+  }
+
+  /** Queues a log line; the lines of one event-loop turn are written together. */
+  private log(line: string): void {
+    if (!this.sink) return;
+    this.pending.push(line);
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  /** Writes the queued log lines now (also called at stop). */
+  flush(): void {
+    if (this.pending.length === 0 || !this.sink) return;
+    const lines = this.pending.join('\n');
+    this.pending = [];
+    this.sink(lines);
   }
 
   now(): number {
@@ -47,7 +67,7 @@ export class KdcService {
     const now = this.now();
     const result = this.kdc.handle(request, { now, random: this.random });
     this.counts[transport]++;
-    if (this.log) this.log(logLine(now, transport, peer, request, result));
+    if (this.sink) this.log(logLine(now, transport, peer, request, result));
     return result;
   }
 
@@ -69,7 +89,7 @@ export class KdcService {
 
   /** Logs what a transport refused before the KDC saw it (a too-long record, a reply too big for UDP). */
   logTransport(transport: Transport, peer: string, what: string): void {
-    if (this.log) this.log(`${isoSeconds(this.now())} ${transport} ${peer} ${what}`);
+    if (this.sink) this.log(`${isoSeconds(this.now())} ${transport} ${peer} ${what}`);
   }
 }
 

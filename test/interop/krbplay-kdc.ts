@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeAsReq } from '../../src/asn1';
 import type { KdcConfig } from '../../src/kdc';
-import { Daemon, run, runOk, waitFor, type RunResult } from './harness/process';
+import { Daemon, run, runOk, sendUdp, waitFor, type RunResult } from './harness/process';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/krbplay.js');
@@ -49,6 +49,8 @@ export interface StartOptions {
   kkdcp?: 'self-signed' | 'plain' | { cert: string; key: string };
   /** Extra words for the command line (e.g. ['--time-offset', '+10m']). */
   args?: string[];
+  /** Options for node itself (e.g. ['--cpu-prof', '--cpu-prof-dir=DIR'] for a profile). */
+  nodeArgs?: string[];
 }
 
 /** A running `krbplay kdc` child process, with what it printed at start-up. */
@@ -65,7 +67,16 @@ export class KrbplayKdc {
     mkdirSync(o.dir, { recursive: true });
     const configFile = join(o.dir, 'kdc.json');
     writeFileSync(configFile, typeof o.config === 'string' ? o.config : JSON.stringify(o.config, null, 2));
-    const args = [BIN, 'kdc', '--config', configFile, '--listen', '127.0.0.1:0', ...(o.args ?? [])];
+    const args = [
+      ...(o.nodeArgs ?? []),
+      BIN,
+      'kdc',
+      '--config',
+      configFile,
+      '--listen',
+      '127.0.0.1:0',
+      ...(o.args ?? []),
+    ];
     if (o.kkdcp) {
       args.push('--kkdcp', '127.0.0.1:0');
       if (o.kkdcp === 'plain') args.push('--kkdcp-plain');
@@ -99,9 +110,26 @@ export class KrbplayKdc {
     return this.daemon.output;
   }
 
-  /** The log lines (one per request) printed so far. */
+  /** The log lines (one per request) received so far; see log() for all lines up to now. */
   get logLines(): string[] {
-    return this.output.split('\n').filter((l) => /^\d{4}-\d\d-\d\dT/.test(l));
+    return this.output
+      .split('\n')
+      .filter((l) => /^\d{4}-\d\d-\d\dT/.test(l) && !l.includes('krbplay-log-marker'));
+  }
+
+  private markers = 0;
+  /**
+   * Every log line of the requests answered so far. The KDC writes its log a little after it answers
+   * (batched, through a pipe), so this sends a marker request over UDP and waits for the marker's line:
+   * the lines are written in order, so everything before it has arrived too.
+   */
+  async log(): Promise<string[]> {
+    const marker = `krbplay-log-marker${this.markers++}`;
+    await sendUdp(this.port, bareAsReq(marker, 'MARKER.INVALID'));
+    await waitFor(`the log line of ${marker}`, () => this.output.includes(`${marker}@`), {
+      explain: () => this.output,
+    });
+    return this.logLines;
   }
 
   /** Resident memory of the KDC process, in bytes (Linux /proc). */

@@ -122,6 +122,7 @@ The configuration (JSON; lines may carry // comments) is described in README.md 
 
     const signal = await waitForSignal();
     await Promise.all([server.stop(), proxy?.stop()]);
+    service.flush();
     selfSigned?.remove();
     const c = service.counts;
     io.stdout(
