@@ -409,7 +409,8 @@ describe.runIf(hasPackages('krb5-kdc', 'krb5-user', 'krb5-admin-server'))(
         expect(r.stderr).toBe('');
         expect(r.code).toBe(0);
         // Each AS-REQ (without, then with pre-authentication) went out over UDP first, then over TCP.
-        expect(relay.udpDatagrams).toBe(2);
+        // (More than one datagram per request only if a loaded machine let a wait of 1 s pass.)
+        expect(relay.udpDatagrams).toBeGreaterThanOrEqual(2);
         expect(relay.tcpRecords).toBe(2);
         expect(klistTickets((await mitKlist(lab, file)).stdout)[0]!.server).toBe(`krbtgt/${HOME}@${HOME}`);
       } finally {

@@ -6,7 +6,7 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   addTcpPrefix,
   decodeKdcProxyMessage,
@@ -97,7 +97,7 @@ async function closedPort(): Promise<number> {
 const transport = (kdc: string, o: Partial<KdcTransportOptions> = {}) =>
   new KdcTransport({
     defaultKdc: parseKdcAddress(kdc),
-    udpWaitsMs: [150, 300, 600],
+    udpWaitsMs: [200, 1000, 2000],
     tcpTimeoutMs: 3000,
     ...o,
   });
@@ -138,9 +138,11 @@ describe('UDP', () => {
     const t = transport(`127.0.0.1:${port}`);
     const a = await t.send(request());
     expect('reply' in a && text(a.reply)).toContain('second');
-    expect(seen).toHaveLength(2);
-    expect(seen[0]).toBe(seen[1]);
-    expect(t.attempts).toMatchObject([{ via: 'udp', outcome: 'reply', sends: 2 }]);
+    // Two sends, or more when a loaded machine lets a wait pass before the answer to the second arrives.
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(seen).size).toBe(1);
+    expect(t.attempts).toMatchObject([{ via: 'udp', outcome: 'reply' }]);
+    expect(t.attempts[0]!.sends).toBeGreaterThanOrEqual(2);
   });
 
   test('a datagram that is not a Kerberos reply is ignored; the real one is taken', async () => {
@@ -322,18 +324,23 @@ describe('MS-KKDCP', () => {
 });
 
 describe("the client over real sockets, against the playground's KDC", () => {
-  async function serve() {
+  // One KDC for the block: building its keys (PBKDF2) is the slow part on a loaded machine.
+  let addresses: { udp: string; proxy: string };
+  let stopServers: () => Promise<void>;
+  beforeAll(async () => {
     const service = new KdcService(new Kdc(buildKdcState(config, cryptoRandom)));
     const server = new KdcServer(service, { host: '127.0.0.1', port: 0 });
     const kkdcp = new KkdcpServer(service, { host: '127.0.0.1', port: 0 });
     await server.start();
     await kkdcp.start();
-    closers.push(async () => {
+    stopServers = async () => {
       await server.stop();
       await kkdcp.stop();
-    });
-    return { udp: server.address, proxy: `${kkdcp.url}/KdcProxy` };
-  }
+    };
+    addresses = { udp: server.address, proxy: `${kkdcp.url}/KdcProxy` };
+  }, 120_000);
+  afterAll(() => stopServers?.());
+  const serve = async () => addresses;
 
   test.each(['udp', 'tcp', 'kkdcp'] as const)(
     'sign-in and a service two trusts away, over %s',
@@ -358,6 +365,7 @@ describe("the client over real sockets, against the playground's KDC", () => {
       expect(t.attempts.map((a) => a.outcome).every((o) => o === 'reply')).toBe(true);
       if (via === 'udp') expect(expected).toContain('udp');
     },
+    60_000,
   );
 
   test('a wrong password ends in a KdcError with KDC_ERR_PREAUTH_FAILED', async () => {
@@ -367,7 +375,7 @@ describe("the client over real sockets, against the playground's KDC", () => {
     const r = await runClientOverNetwork(client, { kind: 'sign-in', password: 'wrong' }, t.send);
     expect(r.result.ok).toBe(false);
     expect(!r.result.ok && r.result.error.code).toBe(24);
-  });
+  }, 60_000);
 
   test('isResponseTooBig reads the error code, nothing else', () => {
     expect(isResponseTooBig(krbError(52))).toBe(true);
