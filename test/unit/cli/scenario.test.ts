@@ -1,0 +1,211 @@
+// krbplay scenario list|run, spawned as a user runs it (docs/cli.md): text and JSON, exit statuses.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ensureCliBuilt, krbplay, projectRoot } from './krbplay';
+
+beforeAll(() => ensureCliBuilt(), 180_000);
+
+const dir = mkdtempSync(join(tmpdir(), 'krbplay-scenario-'));
+const catalogueFile = (id: string) =>
+  JSON.parse(readFileSync(join(projectRoot, 'src/scenarios/catalogue', `${id}.json`), 'utf8'));
+function writeScenario(name: string, value: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
+  return path;
+}
+
+describe('scenario list', () => {
+  test('text: the runnable ones, then those not available yet with the reason', () => {
+    const r = krbplay('scenario', 'list');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('Scenarios (7 of 18 run today; krbplay scenario run ID):');
+    expect(lines[1]).toMatch(/^ {2}kerberos-101 +Kerberos 101: AS, TGS and AP in one realm$/);
+    expect(r.stdout).toMatch(/^ {2}trust-referral +Trust and referral/m);
+    expect(r.stdout).toMatch(
+      /Not available yet:\n {2}happy-path +Happy path: .*\(needs the Entra join and the PRT/,
+    );
+  });
+
+  test('JSON: {"scenarios":[{id, title, summary, available, reason?}]}', () => {
+    const r = krbplay('scenario', 'list', '--json');
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j)).toEqual(['scenarios']);
+    expect(j.scenarios).toHaveLength(18);
+    expect(j.scenarios[0]).toEqual({
+      id: 'kerberos-101',
+      title: 'Kerberos 101: AS, TGS and AP in one realm',
+      summary: expect.any(String),
+      available: true,
+    });
+    const happy = j.scenarios.find((s: { id: string }) => s.id === 'happy-path');
+    expect(happy).toMatchObject({ available: false, reason: expect.stringMatching(/PRT/) });
+  });
+});
+
+describe('scenario run', () => {
+  test('text: events, klist, dsregcmd, outcomes; exit 0 when every outcome holds', () => {
+    const r = krbplay('scenario', 'run', 'trust-referral');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^Scenario trust-referral: /);
+    expect(r.stdout).toContain(
+      '08:00:00.029  dc1 -> ws1    tcp   TGS-REP            referral: krbtgt/KERBEROS.MICROSOFTONLINE.COM@CORP.CONTOSO.COM (the service is in KERBEROS.MICROSOFTONLINE.COM)',
+    );
+    expect(r.stdout).toMatch(
+      /ws1 -> entra {2}kkdcp TGS-REQ +POST https:\/\/login\.microsoftonline\.com\/[0-9a-f-]+\/kerberos: asks for cifs\/contosofiles\.file\.core\.windows\.net@KERBEROS\.MICROSOFTONLINE\.COM {2}\[modelled\]/,
+    );
+    expect(r.stdout).toContain('\tServer: krbtgt/KERBEROS.MICROSOFTONLINE.COM @ CORP.CONTOSO.COM');
+    expect(r.stdout).toContain('ws1> dsregcmd /status   not shown:');
+    expect(r.stdout).toMatch(/\n6 of 6 outcomes hold\.\n$/);
+  });
+
+  test('JSON: one document, {id, start, events, outcomes}', () => {
+    const r = krbplay('scenario', 'run', 'clock-skew', '--json');
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j)).toEqual(['id', 'start', 'events', 'outcomes']);
+    expect(j.start).toBe('2026-03-02T08:00:00Z');
+    expect(j.events[0]).toEqual({
+      t: '2026-03-02T08:00:00.000Z',
+      from: 'ws1',
+      to: 'ws1',
+      transport: 'local',
+      type: 'ACTION',
+      action: 'set-skew',
+      result: "ws1's clock is now +6m from true time",
+    });
+    expect(j.events).toContainEqual({
+      t: '2026-03-02T08:00:00.003Z',
+      from: 'dc1',
+      to: 'ws1',
+      transport: 'tcp',
+      type: 'KRB-ERROR',
+      errorCode: 37,
+      result: 'KRB_AP_ERR_SKEW (37)',
+    });
+    expect(j.outcomes.map((o: { id: string; ok: boolean }) => [o.id, o.ok])).toEqual([
+      ['skew-refused', true],
+      ['kdc-time-in-error', true],
+      ['no-share-while-skewed', true],
+      ['fixed-clock-fixes-it', true],
+    ]);
+  });
+
+  test('a scenario file whose outcome fails: exit 1, naming it on stderr (the run still printed)', () => {
+    const s = catalogueFile('port-445-blocked');
+    s.id = 'port-445-wrong';
+    s.outcomes[0].expect = [{ action: 'mount', ok: true }];
+    const r = krbplay('scenario', 'run', writeScenario('fails.json', s));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}FAIL {2}mount-fails-53: /m);
+    expect(r.stdout).toMatch(/\n4 of 5 outcomes hold\.\n$/);
+    expect(r.stderr).toBe(
+      'krbplay scenario run: 1 of 5 outcomes do not hold: mount-fails-53 (action mount: it failed (System error 53 has occurred. The network path was not found.))\n',
+    );
+    const j = krbplay('scenario', 'run', writeScenario('fails.json', s), '--json');
+    expect(j.status).toBe(1);
+    expect(JSON.parse(j.stdout).outcomes[0]).toEqual({
+      id: 'mount-fails-53',
+      description: expect.any(String),
+      ok: false,
+      detail: 'action mount: it failed (System error 53 has occurred. The network path was not found.)',
+    });
+  });
+
+  test('--until: actions that would start later are not played; one in flight ends; not reached is not a failure', () => {
+    // the mount starts at 08:00:00.004, before the stop time, and waits 10 s for TCP 445
+    const r = krbplay('scenario', 'run', 'port-445-blocked', '--until', '+5s', '--json');
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.stoppedAt).toBe('2026-03-02T08:00:10.004Z');
+    expect(j.events.at(-1)).toMatchObject({ action: 'result', windowsError: 53 });
+    expect(
+      j.outcomes.map((o: { id: string; ok: boolean; reached?: boolean }) => [o.id, o.ok, o.reached ?? true]),
+    ).toEqual([
+      ['mount-fails-53', true, true],
+      ['no-kerberos-before-smb', true, true],
+      ['tcp-test-false', false, false],
+      ['tickets-fine', false, false],
+      ['open-port-mounts', false, false],
+    ]);
+    const text = krbplay('scenario', 'run', 'kerberos-101', '--until', '2026-03-02T08:00:00.002Z');
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('# the run stopped at 2026-03-02T08:00:00.004Z (--until)');
+    expect(text.stdout).not.toContain('SMB2 NEGOTIATE');
+    expect(text.stdout).toMatch(
+      /\n {2}n\/a {3}mount-succeeds: .*\n {8}not reached: the run stopped before mount\n/,
+    );
+    expect(text.stdout).toMatch(/1 of 5 outcomes hold \(4 not reached before --until\)\.\n$/);
+  });
+
+  test('--pcap and --keytab write the run for Wireshark', () => {
+    const pcap = join(dir, 'run.pcapng');
+    const keytab = join(dir, 'run.keytab');
+    const r = krbplay('scenario', 'run', 'kerberos-101', '--pcap', pcap, '--keytab', keytab);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`Wrote the capture to ${pcap}.`);
+    expect(Array.from(readFileSync(pcap).subarray(0, 4))).toEqual([0x0a, 0x0d, 0x0d, 0x0a]);
+    expect(Array.from(readFileSync(keytab).subarray(0, 2))).toEqual([0x05, 0x02]);
+  });
+});
+
+describe('errors', () => {
+  test.each([
+    [
+      'a bad field',
+      () => {
+        const s = catalogueFile('kerberos-101');
+        s.timeline[1].host = 'ws9';
+        return writeScenario('bad-host.json', s);
+      },
+      /^krbplay scenario run: .*bad-host\.json: timeline\[1\]\.host: there is no host "ws9" \(hosts: ws1, dc1, fs1\)\n$/,
+    ],
+    [
+      'not JSON',
+      () => writeScenario('broken.json', '{"id": "x",'),
+      /^krbplay scenario run: .*broken\.json: \(file\): not valid JSON: /,
+    ],
+    [
+      'a missing file',
+      () => join(dir, 'nothere.json'),
+      /^krbplay scenario run: cannot read scenario file '.*nothere\.json': no such file\n$/,
+    ],
+    [
+      'an unknown id',
+      () => 'no-such-scenario',
+      /^krbplay scenario run: no scenario 'no-such-scenario' in the catalogue \(one of: kerberos-101, happy-path, /,
+    ],
+    [
+      'a scenario not available yet',
+      () => 'happy-path',
+      /^krbplay scenario run: scenario 'happy-path' is not available yet: needs the Entra join/,
+    ],
+  ])('%s: one line, exit 1', (_what, arg, line) => {
+    const r = krbplay('scenario', 'run', arg());
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(line);
+    expect(r.stderr.split('\n')).toHaveLength(2);
+  });
+
+  test.each([
+    [['scenario', 'run'], 'krbplay scenario run: missing'],
+    [
+      ['scenario', 'run', 'kerberos-101', '--until', 'noon'],
+      "krbplay scenario run: --until: 'noon' is neither an ISO-8601 UTC time",
+    ],
+    [['scenario', 'run', 'kerberos-101', '--frob'], "krbplay scenario run: unknown option '--frob'"],
+    [['scenario', 'list', 'extra'], 'krbplay scenario list: '],
+  ])('usage error %j: exit 2 with a hint', (args, start) => {
+    const r = krbplay(...args);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.startsWith(start)).toBe(true);
+    expect(r.stderr).toMatch(/\nTry 'krbplay scenario (run|list) --help'\.\n$/);
+  });
+});
