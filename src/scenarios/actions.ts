@@ -89,10 +89,7 @@ export function recordStep(
   },
   note: EventNote = {},
 ): TraceEvent {
-  const trace = ctx.world.raw.trace;
-  const event: TraceEvent = {
-    seq: trace.length + 1,
-    t: ctx.world.now,
+  const event = ctx.world.recordEvent({
     kind: e.kind ?? 'message',
     from: e.from,
     to: e.to,
@@ -104,8 +101,7 @@ export function recordStep(
     narration: [],
     ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}),
     modelled: true,
-  };
-  trace.push(event);
+  });
   ctx.notes.set(event.seq, { ...note, modelled: true });
   return event;
 }
@@ -116,23 +112,14 @@ function say(ctx: RunContext, host: string, type: string, text: string, windowsE
   if (windowsError !== undefined) ctx.notes.set(e.seq, { windowsError });
 }
 
+/** One-way latency between two hosts (the world's). */
 export function latency(world: World, a: string, b: string): number {
-  const n = world.raw.network;
-  const link = n.links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
-  return link?.latency ?? n.latency;
+  return world.latency(a, b);
 }
 
 /** Why a TCP connection from a to b:port would not be answered (the world's rules), or undefined. */
 export function unreachable(world: World, a: string, b: string, port: number): string | undefined {
-  const from = world.host(a);
-  const to = world.host(b);
-  if (!from.up) return `${a} is down`;
-  if (!to.up) return `${b} is down: nothing answers`;
-  const link = world.raw.network.links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
-  if (link && !link.up) return `no route from ${a} to ${b}: the link is down`;
-  if (world.raw.network.blocked.some((x) => x.host === b && x.port === port))
-    return `a firewall drops traffic to ${b} port ${port}`;
-  return undefined;
+  return world.unreachable(a, b, port)?.text;
 }
 
 type Outcome = Omit<ActionRecord, 'index' | 'id' | 'do' | 'host' | 't' | 'fromSeq' | 'toSeq'>;

@@ -17,6 +17,7 @@
  *     bytes      the exact bytes on the wire (for 'message'); a KKDCP message is the HTTP body
  *     inner      for a KKDCP message, the Kerberos message inside it
  *     errorCode  a KRB-ERROR's error-code
+ *     windowsError  a Windows system error a modelled step ended with (5, 53, 1326…)
  *     result     one line: "KDC_ERR_PREAUTH_REQUIRED (25)", "TGT for alice@…", "lost", "port 88 blocked"
  *     narration  what each actor said about it (the KDC's pipeline stages, the client's checks)
  *     replyTo    for a reply, the seq of its request
@@ -49,6 +50,7 @@ export interface TraceEvent {
   bytes?: Uint8Array;
   inner?: Uint8Array;
   errorCode?: number;
+  windowsError?: number;
   result: string;
   narration: Narration[];
   replyTo?: number;

@@ -225,6 +225,14 @@ export class World {
 
   // ---- the network ----
 
+  /**
+   * Appends an event to the trace (numbered, timed now unless `t` is given). The layers above the world
+   * (scenarios, the Azure actors) record their own modelled steps through it.
+   */
+  recordEvent(e: Omit<TraceEvent, 'seq' | 't'> & { t?: number }): TraceEvent {
+    return this.record(e);
+  }
+
   private record(e: Omit<TraceEvent, 'seq' | 't'> & { t?: number }): TraceEvent {
     const event: TraceEvent = {
       seq: this.state.trace.length + 1,
@@ -239,22 +247,32 @@ export class World {
     return this.state.network.links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
   }
 
-  private latency(a: string, b: string): number {
+  /** One-way latency between two hosts, ms. */
+  latency(a: string, b: string): number {
     return this.linkBetween(a, b)?.latency ?? this.state.network.latency;
   }
 
-  /** Why a packet from a to b:port would not arrive, or undefined when it does. */
-  private blockedReason(a: string, b: string, port: number): TransportFailure | undefined {
-    const to = this.host(b);
+  /**
+   * Why nothing from a would reach b:port (a host down, a link down, a firewall), or undefined when the
+   * way is open. Packet loss is drawn separately, per packet.
+   */
+  unreachable(a: string, b: string, port: number): TransportFailure | undefined {
     if (!this.host(a).up) return { reason: 'host-down', text: `${a} is down` };
-    if (!to.up) return { reason: 'host-down', text: `${b} is down: nothing answers` };
+    if (!this.host(b).up) return { reason: 'host-down', text: `${b} is down: nothing answers` };
     const link = this.linkBetween(a, b);
     if (link && !link.up)
       return { reason: 'link-down', text: `no route from ${a} to ${b}: the link is down` };
     if (this.state.network.blocked.some((x) => x.host === b && x.port === port)) {
       return { reason: 'port-blocked', text: `a firewall drops traffic to ${b} port ${port}` };
     }
-    const loss = link?.loss ?? 0;
+    return undefined;
+  }
+
+  /** Why a packet from a to b:port would not arrive (unreachable, or lost this time), or undefined. */
+  private blockedReason(a: string, b: string, port: number): TransportFailure | undefined {
+    const why = this.unreachable(a, b, port);
+    if (why) return why;
+    const loss = this.linkBetween(a, b)?.loss ?? 0;
     if (loss > 0 && nextUnit(this.state.random) < loss)
       return { reason: 'lost', text: `the packet to ${b} was lost` };
     return undefined;
