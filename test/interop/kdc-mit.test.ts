@@ -2,12 +2,15 @@
 // service ticket for each enctype, MIT's own error wording for a wrong password and an unknown client,
 // a service across a trust, a referral MIT chases, a reply too big for UDP, clock skew, and kinit
 // through our KDC proxy over HTTPS (a CA the test makes, and the certificate the KDC makes itself).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { KdcConfig } from '../../src/kdc';
 import { hasPackages } from '../setup/needs';
+import { stringToKey } from '../../src/crypto';
+import { encodeKeytab } from '../../src/formats';
+import { LoopbackCapture, tsharkKerberos, tsharkMalformedFrames } from './harness/capture';
 import { KrbplayKdc, makeTestCa, MitClient, MIT_NAMES, writeKrb5Conf } from './krbplay-kdc';
 
 const REALM = 'EXAMPLE.TEST';
@@ -20,6 +23,8 @@ const config: KdcConfig = {
   realms: [
     {
       name: REALM,
+      // A known krbtgt key, so that the capture test can give tshark a keytab that opens the TGT.
+      krbtgtPassword: 'krbtgt-password',
       principals: [
         ...ENCTYPES.flatMap((e) => [
           { name: `user${e}`, password: pw(`user${e}`), etypes: [e] },
@@ -114,6 +119,54 @@ describe.runIf(hasPackages('krb5-user', 'krb5-k5tls'))('MIT krb5 clients against
       expect(ticketBlock(klist.stdout, `krbtgt/${REALM}@${REALM}`)).toMatch(/Flags: \S*A/); // pre-authenticated
     });
   });
+
+  test.runIf(hasPackages('tshark'))(
+    "tshark reads MIT's exchange with our KDC (UDP and TCP) as well-formed and decrypts it with a keytab",
+    async () => {
+      const pcap = join(dir, 'krbplay-kdc.pcapng');
+      const capture = await LoopbackCapture.start(pcap, [kdc.port]);
+      const ccache = cc('alice-capture');
+      try {
+        await kinitOk('alice', ccache);
+        const r = await mit.kvno([`host/svc18.example.test@${REALM}`], ccache); // over TCP: the TGS-REQ is big
+        expect(r.ok).toBe(true);
+      } finally {
+        await capture.stop();
+      }
+      const key = (name: string[], password: string) => ({
+        principal: { nameType: 1, components: name, realm: REALM },
+        timestamp: 0,
+        kvno: 1,
+        key: stringToKey(18, password, `${REALM}${name.join('')}`),
+      });
+      const keytab = join(dir, 'capture.keytab');
+      writeFileSync(
+        keytab,
+        encodeKeytab({
+          entries: [
+            key(['alice'], pw('alice')),
+            key(['krbtgt', REALM], 'krbtgt-password'),
+            key(['host', 'svc18.example.test'], pw('host/svc18.example.test')),
+          ],
+        }),
+      );
+      const opts = { keytab, kerberosPorts: [kdc.port] };
+      expect(await tsharkMalformedFrames(pcap, opts)).toEqual([]);
+      const frames = (await tsharkKerberos(pcap, opts)).filter((f) => f.cnames.includes('alice'));
+      // AS-REQ, PREAUTH_REQUIRED, AS-REQ, AS-REP over UDP; TGS-REQ, TGS-REP over TCP.
+      expect(frames.map((f) => [f.transport, f.msgTypes[0]])).toEqual([
+        ['udp', 10],
+        ['udp', 30],
+        ['udp', 10],
+        ['udp', 11],
+        ['tcp', 12],
+        ['tcp', 13],
+      ]);
+      // tshark opened the encrypted parts with the keytab (it shows their keytypes only when it did).
+      expect(frames[3]!.decryptedKeytypes).toContain(18);
+      expect(frames[5]!.decryptedKeytypes).toContain(18);
+    },
+  );
 
   test('a wrong password: MIT says "Password incorrect"', async () => {
     const r = await mit.kinit(`alice@${REALM}`, 'not-the-password', cc('wrong'));
