@@ -22,13 +22,7 @@ import {
 } from '../client';
 import { findEnctype } from '../crypto';
 import { type Ccache, type CcacheCredential, type Principal as FilePrincipal } from '../formats';
-import {
-  KdcAddressError,
-  KdcTransport,
-  parseKdcAddress,
-  type KdcAddress,
-  type KdcAttempt,
-} from '../node/kdc-client';
+import { KdcAddressError, KdcTransport, parseKdcAddress, type KdcAddress, type KdcAttempt } from '../node';
 import { cryptoRandom } from '../node/random';
 import type { Principal } from '../protocol/principal';
 import { parseDuration } from '../protocol/time';

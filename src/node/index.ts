@@ -13,3 +13,12 @@ export type { ServerLimits } from './limits';
 export { makeSelfSignedCertificate } from './tls-cert';
 export type { SelfSignedCertificate } from './tls-cert';
 export { cryptoRandom } from './random';
+export {
+  KdcTransport,
+  KdcAddressError,
+  parseKdcAddress,
+  runClientOverNetwork,
+  wallClock,
+  isResponseTooBig,
+} from './kdc-client';
+export type { KdcAddress, KdcAttempt, KdcTransportOptions, AsyncTransport } from './kdc-client';

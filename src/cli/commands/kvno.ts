@@ -6,7 +6,7 @@
 import { KdcOption } from '../../asn1/registry';
 import { findTgt, KerberosClient } from '../../client';
 import { decodeCcache, encodeCcache } from '../../formats';
-import { runClientOverNetwork } from '../../node/kdc-client';
+import { runClientOverNetwork } from '../../node';
 import { formatPrincipal } from '../../protocol/principal';
 import { KrbPlayInputError } from '../../util';
 import {
