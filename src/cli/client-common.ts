@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { decodeTicket } from '../asn1';
 import {
+  ccacheCredentialOf,
   ClientError,
   CredentialError,
+  filePrincipal,
   KdcError,
   ReplyCheckError,
   TransportError,
@@ -133,11 +135,7 @@ const toClientPrincipal = (p: FilePrincipal): Principal => ({
   realm: p.realm,
   name: { nameType: p.nameType, nameString: [...p.components] },
 });
-const toFilePrincipal = (p: Principal): FilePrincipal => ({
-  nameType: p.name.nameType,
-  components: [...p.name.nameString],
-  realm: p.realm,
-});
+const toFilePrincipal = filePrincipal;
 
 /** A credential of a ccache file as the client keeps it; undefined when its ticket does not decode. */
 export function cachedFromFile(c: CcacheCredential): CachedCredential | undefined {
@@ -167,24 +165,8 @@ export function cachedFromFile(c: CcacheCredential): CachedCredential | undefine
   };
 }
 
-export function fileFromCached(c: CachedCredential): CcacheCredential {
-  const s = (ms: number) => Math.floor(ms / 1000);
-  return {
-    client: toFilePrincipal(c.client),
-    server: toFilePrincipal(c.server),
-    key: { etype: c.sessionKey.etype, bytes: c.sessionKey.bytes },
-    authtime: s(c.authtime),
-    starttime: s(c.starttime),
-    endtime: s(c.endtime),
-    renewTill: c.renewTill !== undefined ? s(c.renewTill) : 0,
-    isSkey: false,
-    ticketFlags: c.flags >>> 0,
-    addresses: [],
-    authData: [],
-    ticket: c.ticket,
-    secondTicket: new Uint8Array(0),
-  };
-}
+/** A cached credential as a ccache record (the client's own conversion). */
+export const fileFromCached = ccacheCredentialOf;
 
 /** The client's view of a ccache file: its default principal, its tickets, the KDC time offset. */
 export function cacheFromFile(cc: Ccache): CredentialCache {

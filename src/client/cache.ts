@@ -206,19 +206,17 @@ export function listWindows(cache: CredentialCache, opts: ListOptions): string {
 
 // ---- export --------------------------------------------------------------------------------------------
 
-const filePrincipal = (p: Principal): FilePrincipal => ({
+/** A principal as the ccache file format spells it (name type, components, realm). */
+export const filePrincipal = (p: Principal): FilePrincipal => ({
   nameType: p.name.nameType,
   components: [...p.name.nameString],
   realm: p.realm,
 });
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-/** An MIT ccache file (version 4) with every credential, as `kinit` would have written it. */
-export function exportMitCcache(cache: CredentialCache): Uint8Array {
-  if (!cache.defaultPrincipal) {
-    throw new CredentialError('no-credential', 'the cache is empty: sign in first, then export it');
-  }
-  const credentials: CcacheCredential[] = cache.credentials.map((c) => ({
+/** One cached credential as an MIT ccache record (times in whole seconds, no addresses or authdata). */
+export function ccacheCredentialOf(c: CachedCredential): CcacheCredential {
+  return {
     client: filePrincipal(c.client),
     server: filePrincipal(c.server),
     key: { etype: c.sessionKey.etype, bytes: c.sessionKey.bytes },
@@ -232,7 +230,15 @@ export function exportMitCcache(cache: CredentialCache): Uint8Array {
     authData: [],
     ticket: c.ticket,
     secondTicket: new Uint8Array(0),
-  }));
+  };
+}
+
+/** An MIT ccache file (version 4) with every credential, as `kinit` would have written it. */
+export function exportMitCcache(cache: CredentialCache): Uint8Array {
+  if (!cache.defaultPrincipal) {
+    throw new CredentialError('no-credential', 'the cache is empty: sign in first, then export it');
+  }
+  const credentials = cache.credentials.map(ccacheCredentialOf);
   const offset = cache.kdcOffset;
   return encodeCcache({
     defaultPrincipal: filePrincipal(cache.defaultPrincipal),

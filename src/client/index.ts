@@ -33,6 +33,8 @@ export {
   listMit,
   listWindows,
   exportMitCcache,
+  ccacheCredentialOf,
+  filePrincipal,
 } from './cache';
 export type { CachedCredential, CredentialCache, KeyData, ListOptions } from './cache';
 export {
