@@ -9,6 +9,7 @@ import type {
   KerberosClient,
   SendRequest,
   StepContext,
+  StepInput,
   StepOutput,
 } from './machine';
 
@@ -27,6 +28,17 @@ export interface Run {
   events: ClientEvent[];
   exchanges: Exchange[];
   steps: StepOutput[];
+}
+
+/** What the machine is fed after a transport answered: the reply, or the transport's failure. */
+export function stepInputOf(answer: TransportAnswer): StepInput {
+  return 'reply' in answer
+    ? { type: 'reply', bytes: answer.reply, ...(answer.from ? { from: answer.from } : {}) }
+    : {
+        type: 'transport-error',
+        failure: answer.failure,
+        ...(answer.message ? { message: answer.message } : {}),
+      };
 }
 
 /** Starts `request` and steps until the client is done (at most `maxSteps` exchanges). */
@@ -48,16 +60,7 @@ export function runClient(
       throw new Error(`the client sent ${maxSteps} requests without finishing`);
     const answer = transport(out.send);
     exchanges.push({ send: out.send, answer });
-    out = client.step(
-      'reply' in answer
-        ? { type: 'reply', bytes: answer.reply, ...(answer.from ? { from: answer.from } : {}) }
-        : {
-            type: 'transport-error',
-            failure: answer.failure,
-            ...(answer.message ? { message: answer.message } : {}),
-          },
-      ctx(),
-    );
+    out = client.step(stepInputOf(answer), ctx());
     steps.push(out);
   }
   return { result: out.done, events: steps.flatMap((s) => s.events), exchanges, steps };

@@ -48,7 +48,7 @@ export {
 export type { ApReqOptions, ApRequestContext, ApSession, AuthenticatorChecksum, BuiltApReq } from './ap';
 export { realmForHost } from './realm';
 export type { RealmChoice } from './realm';
-export { runClient } from './drive';
+export { runClient, stepInputOf } from './drive';
 export type { Transport, TransportAnswer, Exchange, Run } from './drive';
 export {
   ClientError,

@@ -30,15 +30,16 @@ import {
   encodeKdcProxyMessage,
   readTcpLength,
 } from '../asn1';
-import type {
-  ClientRequest,
-  Exchange,
-  KerberosClient,
-  Run,
-  SendRequest,
-  StepContext,
-  StepOutput,
-  TransportAnswer,
+import {
+  stepInputOf,
+  type ClientRequest,
+  type Exchange,
+  type KerberosClient,
+  type Run,
+  type SendRequest,
+  type StepContext,
+  type StepOutput,
+  type TransportAnswer,
 } from '../client';
 import { cryptoRandom } from './random';
 
@@ -449,16 +450,7 @@ export async function runClientOverNetwork(
       throw new Error(`the client sent ${maxSteps} requests without finishing`);
     const answer = await transport(out.send);
     exchanges.push({ send: out.send, answer });
-    out = client.step(
-      'reply' in answer
-        ? { type: 'reply', bytes: answer.reply, ...(answer.from ? { from: answer.from } : {}) }
-        : {
-            type: 'transport-error',
-            failure: answer.failure,
-            ...(answer.message ? { message: answer.message } : {}),
-          },
-      clock(),
-    );
+    out = client.step(stepInputOf(answer), clock());
     steps.push(out);
   }
   return { result: out.done, events: steps.flatMap((s) => s.events), exchanges, steps };
