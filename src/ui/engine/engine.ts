@@ -1,65 +1,94 @@
 /**
- * The engine behind the page: it runs the story (scenario.ts) once, keeps a snapshot of the world after
- * every step, and answers the page's requests (protocol.ts) from the snapshot of the current step.
- * Going to a step is `World.restore(snapshot)`; nothing is ever undone by hand.
+ * The engine behind the page: it plays one scenario at a time (player.ts) — a catalogue scenario, the
+ * user's own JSON, or the built-in story — keeping a snapshot of the world after every step, and answers
+ * the page's requests (protocol.ts) from the snapshot of the current step. Going to a step is
+ * `World.restore(snapshot)`; nothing is ever undone by hand. Faults go into the timeline as new actions.
+ * Exports (pcapng, keytab, ccache, trace JSON) are made here, from the current step's world.
  *
  * Pure apart from being told where it runs: worker.ts wraps it in a Worker, the unit tests call it.
  */
 import { listMit, listWindows, type ClientSnapshot } from '../../client';
 import { errorCodes } from '../../asn1/registry';
-import { clientOf, World, type TraceEvent, type WorldState } from '../../world';
+import { encodeKeytab, type KeytabEntry } from '../../formats';
+import {
+  catalogue,
+  findScenario,
+  parseScenarioJson,
+  ScenarioError,
+  type AnyScenario,
+  type Scenario,
+} from '../../scenarios';
+import { CATALOGUE_FILES } from '../../scenarios/catalogue/index';
+import {
+  clientOf,
+  exportCcache,
+  exportPcapng,
+  keytabEntries,
+  planPcapExport,
+  traceToJson,
+  World,
+  type TraceEvent,
+} from '../../world';
 import { headline, narrationOf, spokenBy, toneOf } from './describe';
-import { TraceInspector } from './inspect';
+import { TraceInspector, worldKeytab } from './inspect';
+import { Player, PlayError, STORY_ID } from './player';
 import type {
+  CatalogueEntry,
   EngineOrigin,
   EngineRequest,
   EngineResults,
   EventDetail,
+  ExportFile,
+  ExportKind,
+  FaultAction,
   HostView,
   KlistStyle,
   KlistView,
+  LoadResult,
   RealmView,
+  ScenarioSource,
   Summary,
   TraceRow,
   WorldView,
 } from './protocol';
-import { buildWorld, STEPS, type ScenarioStep } from './scenario';
+import { STEPS, buildWorld, type ScenarioStep } from './scenario';
+import { consoleOf, ticketSpans } from './views';
+import { windowsErrorText } from './windows-errors';
 
 export class EngineError extends Error {}
 
+/** The scenario the page opens when the link names none. */
+export const FIRST_SCENARIO = 'kerberos-101';
+
 export class Engine {
   readonly #origin: EngineOrigin;
-  readonly #steps: readonly ScenarioStep[];
-  /** snapshots[k]: the world after k steps. */
-  readonly #snapshots: WorldState[] = [];
-  /** stepOf[seq - 1]: the step whose run recorded trace event `seq`. */
-  readonly #stepOf: number[] = [];
-  readonly #inspector: TraceInspector;
-  #world: World;
-  #step: number;
+  readonly #makeStory: () => Player;
+  #player: Player | undefined;
+  #inspector: TraceInspector | undefined;
+  /** What the inspector was built for: the player, its faults, and the keys it knows. */
+  #inspectorFor: { player: Player; faults: number; keys: Set<string> } | undefined;
 
   constructor(origin: EngineOrigin, steps: readonly ScenarioStep[] = STEPS, make: () => World = buildWorld) {
     this.#origin = origin;
-    this.#steps = steps;
-    const world = make();
-    this.#snapshots.push(world.snapshot());
-    steps.forEach((s, i) => {
-      s.run(world);
-      while (this.#stepOf.length < world.trace.length) this.#stepOf.push(i + 1);
-      this.#snapshots.push(world.snapshot());
-    });
-    this.#inspector = new TraceInspector(this.#snapshots[0]!);
-    // The page opens on the whole story; |< goes back to its start.
-    this.#step = steps.length;
-    this.#world = World.restore(this.#snapshots[this.#step]!);
+    this.#makeStory = () => {
+      const p = Player.forStory(steps, make);
+      p.goto(p.stepCount);
+      return p;
+    };
+  }
+
+  /** The player: the built-in story until the page loads a scenario. */
+  get #p(): Player {
+    this.#player ??= this.#makeStory();
+    return this.#player;
   }
 
   get step(): number {
-    return this.#step;
+    return this.#p.step;
   }
 
   get world(): World {
-    return this.#world;
+    return this.#p.world;
   }
 
   handle(req: EngineRequest): EngineResults[EngineRequest['kind']] {
@@ -72,47 +101,127 @@ export class Engine {
         return this.detail(req.seq);
       case 'klist':
         return this.klist(req.host, req.style);
+      case 'catalogue':
+        return this.catalogue();
+      case 'load':
+        return this.load(req.source);
+      case 'source':
+        return this.source(req.scenario);
+      case 'fault':
+        return this.fault(req.fault);
+      case 'export':
+        return this.export(req.what, req.host);
     }
   }
 
-  goto(step: number): Summary {
-    if (!Number.isInteger(step) || step < 0 || step > this.#steps.length) {
-      throw new EngineError(`there is no step ${step}: the story has steps 0 to ${this.#steps.length}`);
+  catalogue(): CatalogueEntry[] {
+    const entries: CatalogueEntry[] = catalogue().map((s) => ({
+      id: s.id,
+      title: s.title,
+      summary: s.summary,
+      teaches: s.teaches,
+      available: s.available,
+      ...(s.available ? {} : { reason: s.reason }),
+      source: 'catalogue' as const,
+    }));
+    const story = Player.forStoryInfo();
+    entries.push({ ...story, available: true, source: 'story' });
+    return entries;
+  }
+
+  /** Plays another scenario. A scenario the user wrote that does not validate is a problem, not an error. */
+  load(source: ScenarioSource): LoadResult {
+    let player: Player;
+    try {
+      if (source.kind === 'story') {
+        player = this.#makeStory();
+      } else {
+        let s: AnyScenario | undefined;
+        if (source.kind === 'catalogue') {
+          if (source.id === STORY_ID) return this.load({ kind: 'story' });
+          s = findScenario(source.id);
+          if (!s) throw new EngineError(`there is no scenario "${source.id}" in the catalogue`);
+        } else {
+          s = parseScenarioJson(source.text);
+        }
+        if (!s.available) {
+          if (source.kind === 'catalogue') throw new EngineError(`${s.id} is not available yet: ${s.reason}`);
+          return { ok: false, problem: { field: 'available', reason: `is false: ${s.reason}` } };
+        }
+        player = Player.forScenario(s as Scenario, source.kind === 'json' ? 'user' : 'catalogue');
+      }
+    } catch (e) {
+      if (e instanceof ScenarioError) return { ok: false, problem: { field: e.field, reason: e.reason } };
+      if (e instanceof PlayError && e.field)
+        return { ok: false, problem: { field: e.field, reason: e.message } };
+      throw e;
     }
-    this.#step = step;
-    this.#world = World.restore(this.#snapshots[step]!);
+    this.#player = player;
+    return { ok: true, summary: this.summary() };
+  }
+
+  /** A catalogue scenario's file, as the user would start editing it. */
+  source(id: string): string {
+    const file = CATALOGUE_FILES.find((f) => (f as { id?: unknown }).id === id);
+    if (!file) throw new EngineError(`there is no scenario "${id}" in the catalogue`);
+    return JSON.stringify(file, null, 2) + '\n';
+  }
+
+  goto(step: number): Summary {
+    try {
+      this.#p.goto(step);
+    } catch (e) {
+      if (e instanceof PlayError) {
+        throw new EngineError(e.field ? `${e.field}: ${e.message}` : e.message);
+      }
+      throw e;
+    }
+    return this.summary();
+  }
+
+  fault(fault: FaultAction): Summary {
+    try {
+      this.#p.inject(fault);
+    } catch (e) {
+      if (e instanceof PlayError) throw new EngineError(e.message);
+      throw e;
+    }
     return this.summary();
   }
 
   summary(): Summary {
-    const w = this.#world;
+    const p = this.#p;
+    const w = p.world;
+    const users = p.users();
+    const outcomes = p.outcomes();
     return {
       engine: this.#origin,
-      step: this.#step,
-      steps: this.#steps.map((s, i) => ({
-        index: i + 1,
-        title: s.title,
-        about: s.about,
-        fails: s.fails === true,
-      })),
+      scenario: p.info,
+      step: p.step,
+      steps: p.steps(),
       now: w.now,
       world: this.#worldView(),
-      trace: w.trace.map((e) => this.#row(e, w.trace)),
+      trace: w.trace.filter((e) => p.shown(e)).map((e) => this.#row(e, w.trace)),
+      ...(outcomes ? { outcomes } : {}),
+      tickets: ticketSpans(p.history()),
+      consoles: p
+        .clientHosts()
+        .map((h) => consoleOf(h, users.get(h) ?? h, p.played(), w.trace, (seq) => p.noteOf(seq))),
+      faults: p.faults,
     };
   }
 
   detail(seq: number): EventDetail {
-    const trace = this.#world.trace;
+    const p = this.#p;
+    const trace = p.world.trace;
     const event = trace.find((e) => e.seq === seq);
     if (!event) {
-      throw new EngineError(
-        `there is no event #${seq} at step ${this.#step} (the trace has ${trace.length})`,
-      );
+      throw new EngineError(`there is no event #${seq} at step ${p.step} (the trace has ${trace.length})`);
     }
     const narration = narrationOf(event, trace).map((n) => ({ ...n }));
     const row = this.#row(event, trace);
     if (event.kind !== 'message' || !event.bytes) return { row, parts: [], narration };
-    const inspected = this.#inspector.inspect(trace, seq);
+    const inspected = this.#inspectorNow().inspect(trace, seq);
     return {
       row,
       bytes: event.bytes.slice(),
@@ -123,19 +232,118 @@ export class Engine {
     };
   }
 
+  /**
+   * The inspector decodes the trace in order once, learning session keys as it goes. It starts again
+   * for another scenario, after a fault (the trace after it is another story), and when the KDCs hold
+   * a key it does not know (a password change, a key rotation).
+   */
+  #inspectorNow(): TraceInspector {
+    const p = this.#p;
+    const ids = (kdcs: Parameters<typeof worldKeytab>[0]) =>
+      worldKeytab(kdcs).map(
+        (e) => `${e.principal.components.join('/')}@${e.principal.realm}|${e.key.etype}|${e.kvno}`,
+      );
+    const now = ids(p.world.raw);
+    const f = this.#inspectorFor;
+    if (
+      !this.#inspector ||
+      !f ||
+      f.player !== p ||
+      f.faults !== p.faults ||
+      now.some((id) => !f.keys.has(id))
+    ) {
+      const kdcs = { kdcs: [...p.initial.kdcs, ...p.world.raw.kdcs] };
+      this.#inspector = new TraceInspector(kdcs);
+      this.#inspectorFor = { player: p, faults: p.faults, keys: new Set(ids(kdcs)) };
+    }
+    return this.#inspector;
+  }
+
   klist(host: string, style: KlistStyle): KlistView {
     let client;
     try {
-      client = clientOf(this.#world, host);
+      client = clientOf(this.#p.world, host);
     } catch {
       throw new EngineError(`${host} has no Kerberos client, so no credential cache`);
     }
-    const now = this.#world.hostNow(host);
+    const now = this.#p.world.hostNow(host);
     const text = style === 'mit' ? listMit(client.cache, { now }) : listWindows(client.cache, { now });
     return { host, style, text };
   }
 
+  export(what: ExportKind, host?: string): ExportFile {
+    const p = this.#p;
+    const w = p.world;
+    const base = p.info.id;
+    const at = `step ${p.step}`;
+    switch (what) {
+      case 'pcapng': {
+        const plan = planPcapExport(w);
+        const frames = plan.messages.length;
+        return {
+          name: `${base}.pcapng`,
+          mime: 'application/vnd.tcpdump.pcap',
+          bytes: exportPcapng(w),
+          about: `${frames} Kerberos message${frames === 1 ? '' : 's'} up to ${at}${plan.skipped.length ? `; ${plan.skipped.length} trace events left out (SMB and modelled steps have no Kerberos bytes to draw)` : ''}. Open it with the keytab beside it to see the encrypted parts.`,
+        };
+      }
+      case 'keytab': {
+        const entries = this.#keytab();
+        return {
+          name: `${base}.keytab`,
+          mime: 'application/octet-stream',
+          bytes: encodeKeytab({ entries }),
+          about: `${entries.length} long-term keys of the world’s KDCs: in Wireshark, Preferences → Protocols → KRB5 → Kerberos keytab file, and tick “Try to decrypt Kerberos blobs”.`,
+        };
+      }
+      case 'ccache': {
+        const h = host ?? p.clientHosts()[0];
+        if (!h) throw new EngineError('this world has no Kerberos client, so no credential cache');
+        let bytes: Uint8Array;
+        try {
+          bytes = exportCcache(w, h);
+        } catch {
+          throw new EngineError(`${h} has no Kerberos client, so no credential cache`);
+        }
+        const n = (w.raw.clients[h] as ClientSnapshot).cache.credentials.length;
+        return {
+          name: `${base}-${h}.ccache`,
+          mime: 'application/octet-stream',
+          bytes,
+          about: `${h}'s credential cache at ${at} (${n} ticket${n === 1 ? '' : 's'}): klist -c FILE lists it.`,
+        };
+      }
+      case 'trace-json': {
+        const json = { scenario: p.info.id, step: p.step, ...traceToJson(w) };
+        const text = JSON.stringify(json, null, 2) + '\n';
+        return {
+          name: `${base}-trace.json`,
+          mime: 'application/json',
+          bytes: new TextEncoder().encode(text),
+          about: `${w.trace.length} trace events up to ${at}, with the bytes in hex.`,
+        };
+      }
+    }
+  }
+
+  /** The keys of the KDCs at the start and now (a rotated key and its predecessor both decrypt). */
+  #keytab(): KeytabEntry[] {
+    const p = this.#p;
+    const seen = new Set<string>();
+    const out: KeytabEntry[] = [];
+    for (const world of [World.restore(p.initial), p.world]) {
+      for (const e of keytabEntries(world)) {
+        const id = `${e.principal.components.join('/')}@${e.principal.realm}|${e.kvno}|${e.key.etype}|${Array.from(e.key.bytes).join(',')}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        out.push(e);
+      }
+    }
+    return out;
+  }
+
   #row(e: TraceEvent, trace: readonly TraceEvent[]): TraceRow {
+    const p = this.#p;
     const line = headline(e, trace);
     const referral =
       e.kind === 'message' &&
@@ -143,6 +351,7 @@ export class Engine {
       (trace.find((x) => x.seq === e.replyTo)?.narration ?? []).some(
         (n) => n.stage === 'referral' && !spokenBy(n, e.to),
       );
+    const windowsError = e.windowsError ?? p.noteOf(e.seq)?.windowsError;
     return {
       seq: e.seq,
       t: e.t,
@@ -157,8 +366,11 @@ export class Engine {
         : {}),
       result: e.result,
       ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}),
-      modelled: e.modelled === true,
-      step: this.#stepOf[e.seq - 1] ?? this.#step,
+      modelled: p.modelled(e),
+      ...(windowsError !== undefined
+        ? { windowsError, windowsErrorText: windowsErrorText(windowsError) }
+        : {}),
+      step: this.#stepOf(e.seq),
       tone: toneOf(e),
       inspectable: e.kind === 'message' && e.bytes !== undefined,
       ...(line ? { headline: line } : {}),
@@ -166,8 +378,16 @@ export class Engine {
     };
   }
 
+  /** The step whose run recorded trace event `seq`. */
+  #stepOf(seq: number): number {
+    const records = this.#p.records;
+    const i = records.findIndex((r) => seq >= r.fromSeq && seq <= r.toSeq);
+    return i >= 0 ? i + 1 : this.#p.step;
+  }
+
   #worldView(): WorldView {
-    const raw = this.#world.raw;
+    const w = this.#p.world;
+    const raw = w.raw;
     const roles = new Map<string, string[]>();
     const add = (host: string, role: string) => roles.set(host, [...(roles.get(host) ?? []), role]);
     for (const [host, snap] of Object.entries(raw.clients)) {
@@ -181,7 +401,7 @@ export class Engine {
       id: h.id,
       name: h.name,
       roles: roles.get(h.id) ?? [],
-      clock: this.#world.hostNow(h.id),
+      clock: w.hostNow(h.id),
       clockOffset: h.clockOffset,
       up: h.up,
     }));
@@ -192,6 +412,21 @@ export class Engine {
       transport: loc.transport,
       trustedBy: [...new Set(trusts.filter((t) => t.to === name).map((t) => t.from))],
     }));
-    return { hosts, realms };
+    const policies = Object.entries(raw.clients).map(([host, snap]) => ({
+      host,
+      hostRealm: { ...((snap as ClientSnapshot).config.hostRealm ?? {}) },
+    }));
+    return {
+      hosts,
+      realms,
+      links: raw.network.links.map((l) => ({
+        a: l.a,
+        b: l.b,
+        up: l.up,
+        ...(l.latency !== undefined ? { latency: l.latency } : {}),
+      })),
+      blocked: raw.network.blocked.map((b) => ({ ...b })),
+      policies,
+    };
   }
 }

@@ -9,6 +9,16 @@
 export type EngineRequest =
   /** The story's steps and where the engine stands (the first request; it builds the world). */
   | { id: number; kind: 'summary' }
+  /** The scenarios the picker offers, available or not. */
+  | { id: number; kind: 'catalogue' }
+  /** Play another scenario: a catalogue id, the built-in story, or JSON the user wrote (validated). */
+  | { id: number; kind: 'load'; source: ScenarioSource }
+  /** A catalogue scenario's JSON, as a starting point for the user's own. */
+  | { id: number; kind: 'source'; scenario: string }
+  /** Put a fault into the timeline at the current step and play it. */
+  | { id: number; kind: 'fault'; fault: FaultAction }
+  /** A file made from the current step's world: pcapng, keytab, ccache, trace JSON. */
+  | { id: number; kind: 'export'; what: ExportKind; host?: string }
   /** Move to step `step` (0 = before anything happened): a snapshot restored, or the step run once. */
   | { id: number; kind: 'goto'; step: number }
   /** Everything the inspector shows for one trace event of the current step. */
@@ -23,6 +33,11 @@ export type EngineRequestKind = EngineRequest['kind'];
 /** What each request is answered with. */
 export interface EngineResults {
   summary: Summary;
+  catalogue: CatalogueEntry[];
+  load: LoadResult;
+  source: string;
+  fault: Summary;
+  export: ExportFile;
   goto: Summary;
   detail: EventDetail;
   klist: KlistView;
@@ -47,11 +62,116 @@ export interface StepInfo {
   title: string;
   about: string;
   fails: boolean;
+  /** The timeline action's id (outcomes name actions by it). */
+  actionId?: string;
+  /** The timeline action's kind ("logon", "net-use"). */
+  do?: string;
+  /** Put in from the faults panel. */
+  injected?: true;
+  /** Once played: what it came to, and the console's one line about it. */
+  result?: 'ok' | 'failed';
+  output?: string;
+}
+
+export type ScenarioSource =
+  { kind: 'catalogue'; id: string } | { kind: 'json'; text: string } | { kind: 'story' };
+
+/** One entry of the picker. */
+export interface CatalogueEntry {
+  id: string;
+  title: string;
+  summary: string;
+  teaches: string;
+  available: boolean;
+  /** Why it cannot run yet. */
+  reason?: string;
+  source: 'catalogue' | 'story';
+}
+
+/** The scenario being played. */
+export interface ScenarioInfo {
+  id: string;
+  title: string;
+  summary: string;
+  teaches: string;
+  source: 'catalogue' | 'user' | 'story';
+  /** The virtual time it starts at. */
+  start: number;
+}
+
+/** A scenario the user wrote that does not validate: the field at fault and why. */
+export interface ScenarioProblem {
+  field: string;
+  reason: string;
+}
+
+export type LoadResult = { ok: true; summary: Summary } | { ok: false; problem: ScenarioProblem };
+
+/** An expected outcome of the scenario, as far as the run has come. */
+export interface OutcomeView {
+  id: string;
+  description: string;
+  /** 'pending': the run has not reached what it speaks of. */
+  state: 'ok' | 'failed' | 'pending';
+  /** Why it does not hold. */
+  detail?: string;
+}
+
+/** What the faults panel can change, at the current virtual time. */
+export type FaultAction =
+  | { do: 'set-skew'; host: string; offsetMs: number }
+  | { do: 'host-down' | 'host-up'; host: string }
+  | { do: 'block-port' | 'unblock-port'; host: string; port: number }
+  | { do: 'link-down' | 'link-up'; a: string; b: string }
+  | { do: 'advance'; by: string };
+
+export type ExportKind = 'pcapng' | 'keytab' | 'ccache' | 'trace-json';
+
+export interface ExportFile {
+  name: string;
+  mime: string;
+  bytes: Uint8Array;
+  /** What the file holds, in a sentence ("14 frames; 6 events left out: …"). */
+  about: string;
+}
+
+/** One credential a client held at some step: the timeline draws its lifetime. */
+export interface TicketSpan {
+  host: string;
+  /** "krbtgt/CORP.CONTOSO.COM@CORP.CONTOSO.COM". */
+  server: string;
+  client: string;
+  /** "TGT", "referral TGT", "service ticket". */
+  kind: 'tgt' | 'referral' | 'service';
+  authtime: number;
+  start: number;
+  end: number;
+  renewTill?: number;
+  /** Still in the cache at the current step (else replaced, purged or gone with a restore). */
+  held: boolean;
+}
+
+/** One line of a client host's console. */
+export interface ConsoleLine {
+  /** 'command': what was typed (after the prompt); 'out': what it printed; 'note': the client's own account. */
+  kind: 'command' | 'out' | 'error' | 'note';
+  text: string;
+  t: number;
+  /** A Windows system error the line shows, and what it means here. */
+  windowsError?: number;
+  explain?: string;
+}
+
+export interface ConsoleView {
+  host: string;
+  user: string;
+  lines: ConsoleLine[];
 }
 
 /** The whole picture at one step: the clock, the world and the trace so far. */
 export interface Summary {
   engine: EngineOrigin;
+  scenario: ScenarioInfo;
   /** 0 = the world before the first step; steps.length = the story's end. */
   step: number;
   steps: StepInfo[];
@@ -59,6 +179,14 @@ export interface Summary {
   now: number;
   world: WorldView;
   trace: TraceRow[];
+  /** The scenario's expected outcomes so far (the built-in story has none). */
+  outcomes?: OutcomeView[];
+  /** Every credential each client held up to this step. */
+  tickets: TicketSpan[];
+  /** One console per client host: commands, what they printed, the errors explained. */
+  consoles: ConsoleView[];
+  /** Faults put in from the panel so far. */
+  faults: number;
 }
 
 export interface HostView {
@@ -80,9 +208,21 @@ export interface RealmView {
   trustedBy: string[];
 }
 
+export interface LinkView {
+  a: string;
+  b: string;
+  up: boolean;
+  latency?: number;
+}
+
 export interface WorldView {
   hosts: HostView[];
   realms: RealmView[];
+  links: LinkView[];
+  /** Ports a firewall drops on the way to a host. */
+  blocked: { host: string; port: number }[];
+  /** Each client's host-to-realm mapping (the GPO "Define host name-to-Kerberos realm mappings"). */
+  policies: { host: string; hostRealm: Record<string, string> }[];
 }
 
 /** How a row is drawn. */
@@ -104,6 +244,9 @@ export interface TraceRow {
   result: string;
   replyTo?: number;
   modelled: boolean;
+  /** A Windows system error the step ended with (53, 1326…), and its text. */
+  windowsError?: number;
+  windowsErrorText?: string;
   /** The step that made it (1-based). */
   step: number;
   tone: RowTone;

@@ -1,0 +1,467 @@
+/**
+ * Playing a run one step at a time, each step a snapshot: a catalogue (or pasted) scenario, one step per
+ * timeline action, or the first slice's built-in story. After every step the world and what the scenario
+ * layer knows beside it (who is signed in, notes on the trace, mapped drives) are cloned; going to a step
+ * is a restore of that clone, and a step not yet played is played once from the last one before it.
+ *
+ * A fault from the faults panel is a new action put into the timeline at the current step, so the trace
+ * says who changed what and when; the steps after it are played again, from the fault on.
+ *
+ * The loop mirrors src/scenarios/runner.ts (which plays a whole timeline in one go for the CLI): `at`
+ * moves the clock first, `advance` moves it before its action runs, and the outcomes are checked over the
+ * actions played so far (an outcome about an action not played yet is "not reached").
+ */
+import { ScenarioError, buildWorld, type Scenario, type ScenarioAction } from '../../scenarios';
+import { runAction, type ActionRecord, type EventNote, type RunContext } from '../../scenarios/actions';
+import { startOf } from '../../scenarios/build';
+import { evaluateOutcomes } from '../../scenarios/outcomes';
+import { parseWhen } from '../../scenarios/schema';
+import { formatDuration, isoSeconds, parseDuration } from '../../protocol/time';
+import { World, type TraceEvent, type WorldState } from '../../world';
+import type { FaultAction, OutcomeView, ScenarioInfo, StepInfo } from './protocol';
+import { buildWorld as buildStoryWorld, STEPS, type ScenarioStep } from './scenario';
+import type { PlayedStep } from './views';
+
+/** The client operations' own start lines: the console line before them already says what was asked. */
+const FLOW_STARTS = new Set(['sign-in', 'service-ticket', 'renew']);
+
+/** What a run holds beside the world: the scenario layer's RunContext without its world and scenario. */
+type Beside = Omit<RunContext, 'world' | 'scenario'>;
+
+interface State {
+  world: WorldState;
+  beside: Beside;
+  /** What each step played so far came to, in order. */
+  records: ActionRecord[];
+}
+
+/** One step of the plan: a timeline action, or (the built-in story) a step function. */
+interface Planned {
+  action?: ScenarioAction;
+  story?: ScenarioStep;
+  /** Put in from the faults panel. */
+  injected: boolean;
+}
+
+export class PlayError extends Error {
+  /** The scenario field at fault, when the scenario's own data is ("timeline[3].at"). */
+  readonly field: string | undefined;
+  constructor(message: string, field?: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** Words for one action: what a person did, as the step list says it. */
+export function actionTitle(a: ScenarioAction, users: ReadonlyMap<string, string> = new Map()): string {
+  switch (a.do) {
+    case 'logon': {
+      const user = users.get(a.host);
+      return `${user ? user.split('@')[0] : 'the user'} signs in on ${a.host}`;
+    }
+    case 'net-use':
+      return `${a.host}> net use ${a.drive ? `${a.drive} ` : ''}${a.unc}`;
+    case 'klist-get':
+      return `${a.host}> klist get ${a.spn}`;
+    case 'klist-purge':
+      return `${a.host}> klist purge`;
+    case 'advance':
+      return `the clock moves forward ${a.by}`;
+    case 'set-skew': {
+      const v = typeof a.offset === 'number' ? offsetWords(a.offset) : a.offset;
+      return v === '0' || v === '±0' ? `${a.host}'s clock is set right` : `${a.host}'s clock is set to ${v}`;
+    }
+    case 'block-port':
+      return `TCP ${a.port} to ${a.host} is blocked`;
+    case 'unblock-port':
+      return `TCP ${a.port} to ${a.host} is open again`;
+    case 'link-down':
+      return `the link ${a.a} ↔ ${a.b} goes down`;
+    case 'link-up':
+      return `the link ${a.a} ↔ ${a.b} comes back`;
+    case 'host-down':
+      return `${a.host} goes down`;
+    case 'host-up':
+      return `${a.host} comes back up`;
+    case 'change-password':
+      return `the password of ${a.principal} is changed`;
+    case 'rotate-key':
+      return `${a.kdc} rotates the key of ${a.principal}`;
+    case 'sync-key':
+      return `the key of ${a.principal} is copied from ${a.from} to ${a.to}`;
+    case 'set-host-realm':
+      return `${a.host}: a GPO maps host names to realms`;
+    case 'test-netconnection':
+      return `${a.host}> Test-NetConnection ${a.target} -Port ${a.port}`;
+  }
+}
+
+function offsetWords(ms: number): string {
+  return ms === 0 ? '±0' : `${ms > 0 ? '+' : '-'}${formatDuration(Math.abs(ms))}`;
+}
+
+const cloneBeside = (b: Beside): Beside => structuredClone(b);
+
+/**
+ * A run stepped one action at a time. `Player.forScenario` plays a validated scenario;
+ * `Player.forStory` the built-in two-forest story (scenario.ts).
+ */
+export class Player {
+  readonly info: ScenarioInfo;
+  /** The scenario played (undefined for the built-in story). */
+  readonly scenario: Scenario | undefined;
+  /** The page opens the built-in story at its end, a scenario at its start. */
+  readonly opensAtEnd: boolean;
+  readonly #plan: Planned[];
+  /** states[k]: after k steps. */
+  readonly #states: State[] = [];
+  #step = 0;
+  #world: World;
+  #faults = 0;
+
+  private constructor(info: ScenarioInfo, scenario: Scenario | undefined, plan: Planned[], start: State) {
+    this.info = info;
+    this.scenario = scenario;
+    this.opensAtEnd = scenario === undefined;
+    this.#plan = plan;
+    this.#states.push(start);
+    this.#world = World.restore(start.world);
+  }
+
+  static forScenario(scenario: Scenario, source: ScenarioInfo['source']): Player {
+    let world: World;
+    try {
+      world = buildWorld(scenario);
+    } catch (e) {
+      if (e instanceof ScenarioError) throw new PlayError(e.message, e.field);
+      throw e;
+    }
+    const beside: Beside = {
+      notes: new Map(),
+      passwords: new Map(scenario.clients.map((c) => [c.host, c.password])),
+      signedIn: new Set(),
+      mappings: new Map(scenario.clients.map((c) => [c.host, c.hostRealm])),
+      drives: new Map(),
+    };
+    const info: ScenarioInfo = {
+      id: scenario.id,
+      title: scenario.title,
+      summary: scenario.summary,
+      teaches: scenario.teaches,
+      source,
+      start: startOf(scenario),
+    };
+    const plan = scenario.timeline.map((action) => ({ action, injected: false }));
+    return new Player(info, scenario, plan, { world: world.snapshot(), beside, records: [] });
+  }
+
+  static forStory(steps: readonly ScenarioStep[] = STEPS, make: () => World = buildStoryWorld): Player {
+    const world = make();
+    const info: ScenarioInfo = { ...Player.forStoryInfo(), source: 'story', start: world.now };
+    const beside: Beside = {
+      notes: new Map(),
+      passwords: new Map(),
+      signedIn: new Set(),
+      mappings: new Map(),
+      drives: new Map(),
+    };
+    const plan = steps.map((story) => ({ story, injected: false }));
+    return new Player(info, undefined, plan, { world: world.snapshot(), beside, records: [] });
+  }
+
+  /** The built-in story as the picker lists it. */
+  static forStoryInfo(): { id: string; title: string; summary: string; teaches: string } {
+    return {
+      id: STORY_ID,
+      title: 'Two forests: a referral, then a skewed clock',
+      summary:
+        'alice signs in on ws1 in CORP.CONTOSO.COM, gets a ticket for a file server in FABRIKAM.COM through a referral, opens its share, and is refused once ws1’s clock runs 6 minutes fast.',
+      teaches:
+        'Cross-realm referrals (RFC 6806 §8) across a forest trust, and the 5-minute clock rule (KRB_AP_ERR_SKEW). The first slice’s built-in story.',
+    };
+  }
+
+  get step(): number {
+    return this.#step;
+  }
+
+  get stepCount(): number {
+    return this.#plan.length;
+  }
+
+  get world(): World {
+    return this.#world;
+  }
+
+  /** The steps played so far, with what each came to. */
+  get records(): readonly ActionRecord[] {
+    return this.#states[this.#step]!.records;
+  }
+
+  /** The world at steps 0..current (the timeline of tickets reads the credentials each held). */
+  history(): readonly WorldState[] {
+    return this.#states.slice(0, this.#step + 1).map((s) => s.world);
+  }
+
+  /** The world before anything happened (its KDCs' first keys). */
+  get initial(): WorldState {
+    return this.#states[0]!.world;
+  }
+
+  /** The client hosts (the console has one tab each). */
+  clientHosts(): string[] {
+    return Object.keys(this.#world.raw.clients);
+  }
+
+  /** The user of each client host ("alice@CORP.CONTOSO.COM"). */
+  users(): Map<string, string> {
+    if (this.scenario) return new Map(this.scenario.clients.map((c) => [c.host, c.user]));
+    const out = new Map<string, string>();
+    for (const [host, snap] of Object.entries(this.#world.raw.clients)) {
+      out.set(host, String((snap as { config: { principal: string } }).config.principal));
+    }
+    return out;
+  }
+
+  /** The steps played up to the current one: the action each ran and what it came to. */
+  played(): PlayedStep[] {
+    const users = this.users();
+    return this.records.map((record, i) => {
+      const p = this.#plan[i]!;
+      return {
+        ...(p.action ? { action: p.action } : {}),
+        title: p.story?.title ?? actionTitle(p.action!, users),
+        record,
+      };
+    });
+  }
+
+  noteOf(seq: number): EventNote | undefined {
+    return this.#states[this.#step]!.beside.notes.get(seq);
+  }
+
+  /** Whether the trace list shows the event (the client flows' own start lines are left out). */
+  shown(e: TraceEvent): boolean {
+    // the built-in story shows every event, as the first slice did
+    if (!this.scenario) return true;
+    return !(e.kind === 'action' && FLOW_STARTS.has(e.type));
+  }
+
+  /** Modelled: said so by the step, by the scenario layer's note, or to or from a modelled host. */
+  modelled(e: TraceEvent): boolean {
+    if (e.modelled || this.noteOf(e.seq)?.modelled) return true;
+    if (e.kind !== 'message' || !this.scenario) return false;
+    const hosts = new Set(this.scenario.hosts.filter((h) => h.modelled).map((h) => h.id));
+    return hosts.has(e.from) || hosts.has(e.to);
+  }
+
+  steps(): StepInfo[] {
+    const users = this.users();
+    const records = this.#states.at(-1)!.records;
+    return this.#plan.map((p, i) => {
+      const played = i < this.#states.length - 1 ? records[i] : undefined;
+      const base: StepInfo = p.story
+        ? { index: i + 1, title: p.story.title, about: p.story.about, fails: p.story.fails === true }
+        : {
+            index: i + 1,
+            title: actionTitle(p.action!, users),
+            about: p.action!.note ?? '',
+            fails: false,
+          };
+      if (p.action?.id) base.actionId = p.action.id;
+      if (p.action) base.do = p.action.do;
+      if (p.injected) base.injected = true;
+      if (played && p.action) {
+        base.result = played.ok ? 'ok' : 'failed';
+        base.output = played.output;
+        if (!played.ok) base.fails = true;
+      }
+      return base;
+    });
+  }
+
+  /** The scenario's expected outcomes, as far as the run has come (none for the built-in story). */
+  outcomes(): OutcomeView[] | undefined {
+    if (!this.scenario) return undefined;
+    const state = this.#states[this.#step]!;
+    const results = evaluateOutcomes(this.scenario.outcomes, {
+      world: this.#world,
+      actions: [...state.records],
+      notes: state.beside.notes,
+      complete: this.#step === this.#plan.length,
+    });
+    return results.map((o) => ({
+      id: o.id,
+      description: o.description,
+      state: !o.reached ? 'pending' : o.ok ? 'ok' : 'failed',
+      ...(o.detail !== undefined && o.reached ? { detail: o.detail } : {}),
+    }));
+  }
+
+  goto(step: number): void {
+    if (!Number.isInteger(step) || step < 0 || step > this.#plan.length) {
+      throw new PlayError(`there is no step ${step}: the story has steps 0 to ${this.#plan.length}`);
+    }
+    while (this.#states.length <= step) this.#playNext();
+    this.#step = step;
+    this.#world = World.restore(this.#states[step]!.world);
+  }
+
+  /**
+   * Puts a fault into the timeline right after the current step, at the current virtual time, and plays
+   * it: the steps after it will be played again on the changed world.
+   */
+  inject(fault: FaultAction): void {
+    const action = this.#faultAction(fault);
+    this.#plan.splice(this.#step, 0, { action, injected: true });
+    this.#states.length = this.#step + 1;
+    this.#faults++;
+    this.goto(this.#step + 1);
+  }
+
+  /** How many faults were put in (the inspector's decoding starts again after one). */
+  get faults(): number {
+    return this.#faults;
+  }
+
+  #faultAction(f: FaultAction): ScenarioAction {
+    const hosts = new Set(this.#world.raw.hosts.map((h) => h.id));
+    const need = (h: string) => {
+      if (!hosts.has(h)) throw new PlayError(`there is no host "${h}" in this world`);
+      return h;
+    };
+    const note = 'applied from the faults panel';
+    switch (f.do) {
+      case 'set-skew': {
+        if (!Number.isFinite(f.offsetMs)) throw new PlayError('a clock offset must be a number of minutes');
+        return { do: 'set-skew', host: need(f.host), offset: f.offsetMs, note };
+      }
+      case 'host-down':
+      case 'host-up':
+        return { do: f.do, host: need(f.host), note };
+      case 'block-port':
+      case 'unblock-port':
+        if (!Number.isInteger(f.port) || f.port < 1 || f.port > 65535)
+          throw new PlayError(`${f.port} is not a TCP port (1 to 65535)`);
+        return { do: f.do, host: need(f.host), port: f.port, note };
+      case 'link-down':
+      case 'link-up':
+        if (f.a === f.b) throw new PlayError('a link joins two different hosts');
+        return { do: f.do, a: need(f.a), b: need(f.b), note };
+      case 'advance':
+        if (parseDuration(f.by) === undefined || parseDuration(f.by) === 0)
+          throw new PlayError(`"${f.by}" is not a duration like 30m, 4h or 1d`);
+        return { do: 'advance', by: f.by, note };
+    }
+  }
+
+  #playNext(): void {
+    const i = this.#states.length - 1;
+    const base = this.#states[i]!;
+    const planned = this.#plan[i]!;
+    const world = World.restore(base.world);
+    const beside = cloneBeside(base.beside);
+    let record: ActionRecord;
+    if (planned.story) {
+      const fromSeq = world.trace.length + 1;
+      const t = world.now;
+      planned.story.run(world);
+      record = {
+        index: i,
+        do: 'logon',
+        t,
+        fromSeq,
+        toSeq: world.trace.length,
+        ok: planned.story.fails !== true,
+        output: planned.story.title,
+      };
+    } else if (this.scenario) {
+      record = this.#playAction(world, beside, planned, i);
+    } else {
+      record = this.#applyToStory(world, planned.action!, i);
+    }
+    this.#states.push({ world: world.snapshot(), beside, records: [...base.records, record] });
+  }
+
+  #playAction(world: World, beside: Beside, planned: Planned, i: number): ActionRecord {
+    const scenario = this.scenario!;
+    const action = planned.action!;
+    // field names speak of the user's file: its own index, not counting faults put in
+    const fileIndex = this.#plan.slice(0, i).filter((p) => !p.injected).length;
+    const faultsBefore = this.#plan.slice(0, i).some((p) => p.injected);
+    const ctx: RunContext = { world, scenario, ...beside };
+    if (planned.injected) {
+      world.action(
+        action.do === 'link-down' || action.do === 'link-up'
+          ? action.a
+          : 'host' in action
+            ? action.host
+            : 'local',
+        'fault',
+        `you changed the world from the faults panel: ${actionTitle(action)} (at ${isoSeconds(world.now)})`,
+      );
+    }
+    try {
+      if (action.at !== undefined) {
+        const target = parseWhen(action.at, startOf(scenario))!;
+        if (target < world.now && !faultsBefore) {
+          throw new ScenarioError(
+            `timeline[${fileIndex}].at`,
+            `${action.at} is earlier than the clock (${new Date(world.now).toISOString()}) when this action comes`,
+          );
+        }
+        if (target > world.now) world.advance(target - world.now, `the clock moves to ${isoSeconds(target)}`);
+      }
+      const t = world.now;
+      const fromSeq = world.trace.length + 1;
+      if (action.do === 'advance') world.advance(parseDuration(action.by)!, action.note);
+      const out = runAction(ctx, action, fileIndex);
+      return {
+        index: i,
+        ...(action.id !== undefined ? { id: action.id } : {}),
+        do: action.do,
+        ...('host' in action ? { host: action.host } : {}),
+        t,
+        fromSeq,
+        toSeq: world.trace.length,
+        ...out,
+      };
+    } catch (e) {
+      if (e instanceof ScenarioError) throw new PlayError(e.message, e.field);
+      throw e;
+    }
+  }
+
+  /** A fault in the built-in story: the world's own controls, as runAction would call them. */
+  #applyToStory(world: World, a: ScenarioAction, i: number): ActionRecord {
+    const t = world.now;
+    const fromSeq = world.trace.length + 1;
+    world.action('local', 'fault', `you changed the world from the faults panel: ${actionTitle(a)}`);
+    switch (a.do) {
+      case 'set-skew':
+        world.setClockOffset(a.host, typeof a.offset === 'number' ? a.offset : 0);
+        break;
+      case 'host-down':
+      case 'host-up':
+        world.setHostUp(a.host, a.do === 'host-up');
+        break;
+      case 'block-port':
+      case 'unblock-port':
+        world.blockPort(a.host, a.port, a.do === 'block-port');
+        break;
+      case 'link-down':
+      case 'link-up':
+        world.setLink(a.a, a.b, { up: a.do === 'link-up' });
+        break;
+      case 'advance':
+        world.advance(parseDuration(a.by)!, a.note);
+        break;
+      default:
+        throw new PlayError(`the built-in story cannot play ${a.do}`);
+    }
+    return { index: i, do: a.do, t, fromSeq, toSeq: world.trace.length, ok: true, output: actionTitle(a) };
+  }
+}
+
+/** The built-in story's id in the picker and in share links. */
+export const STORY_ID = 'two-forests';

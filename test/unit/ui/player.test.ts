@@ -1,0 +1,188 @@
+// The scenario player behind the picker: one step per timeline action, each a snapshot; outcomes as the
+// run reaches them; a fault from the panel goes into the timeline at the current step and is played.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { Engine, EngineError } from '../../../src/ui/engine/engine';
+import type { Summary } from '../../../src/ui/engine/protocol';
+
+const label = (r: { type: string; errorCode?: number }) =>
+  r.errorCode !== undefined ? `${r.type} ${r.errorCode}` : r.type;
+const kerberos = (s: Summary) => s.trace.filter((r) => r.kind === 'message' && !r.modelled).map(label);
+const states = (s: Summary) => Object.fromEntries((s.outcomes ?? []).map((o) => [o.id, o.state]));
+
+let engine: Engine;
+beforeAll(() => {
+  engine = new Engine({ scope: 'test', script: 'player.test.ts' });
+});
+
+describe('kerberos-101, step by step', () => {
+  let start: Summary;
+  beforeAll(() => {
+    const r = engine.load({ kind: 'catalogue', id: 'kerberos-101' });
+    if (!r.ok) throw new Error(r.problem.reason);
+    start = r.summary;
+  });
+
+  test('it opens before anything happened: two steps, every outcome pending', () => {
+    expect(start.scenario).toMatchObject({ id: 'kerberos-101', source: 'catalogue' });
+    expect(start.step).toBe(0);
+    expect(start.steps.map((s) => [s.actionId, s.title])).toEqual([
+      ['logon', 'alice signs in on ws1'],
+      ['mount', 'ws1> net use S: \\\\fs1.corp.contoso.com\\share'],
+    ]);
+    expect(start.trace).toEqual([]);
+    expect(new Set(Object.values(states(start)))).toEqual(new Set(['pending']));
+  });
+
+  test('the sign-in: the AS exchange with pre-authentication; its outcome holds, the rest wait', () => {
+    const s = engine.goto(1);
+    expect(kerberos(s)).toEqual(['AS-REQ', 'KRB-ERROR 25', 'AS-REQ', 'AS-REP']);
+    expect(s.steps[0]).toMatchObject({ result: 'ok' });
+    expect(states(s)).toMatchObject({
+      'as-with-preauth': 'ok',
+      'tgs-then-ap': 'pending',
+      'eight-messages': 'pending',
+    });
+    expect(s.tickets.map((t) => [t.kind, t.server, t.held])).toEqual([
+      ['tgt', 'krbtgt/CORP.CONTOSO.COM@CORP.CONTOSO.COM', true],
+    ]);
+    const t = s.tickets[0]!;
+    expect(t.end - t.start).toBe(10 * 3600_000);
+  });
+
+  test('the mount: TGS and AP over SMB, the modelled SMB steps labelled; every outcome holds', () => {
+    const s = engine.goto(2);
+    expect(kerberos(s)).toEqual([
+      'AS-REQ',
+      'KRB-ERROR 25',
+      'AS-REQ',
+      'AS-REP',
+      'TGS-REQ',
+      'TGS-REP',
+      'AP-REQ',
+      'AP-REP',
+    ]);
+    const smb = s.trace.filter((r) => r.type.startsWith('SMB2'));
+    expect(smb.length).toBeGreaterThan(0);
+    expect(smb.every((r) => r.modelled)).toBe(true);
+    expect(new Set(Object.values(states(s)))).toEqual(new Set(['ok']));
+    const ws1 = s.consoles.find((c) => c.host === 'ws1')!;
+    expect(ws1.lines.filter((l) => l.kind === 'command').map((l) => l.text)).toEqual([
+      'net use S: \\\\fs1.corp.contoso.com\\share',
+    ]);
+    expect(ws1.lines.at(-1)!.text).toMatch(/The command completed successfully/);
+  });
+
+  test('stepping back is a restore: the same summary as before', () => {
+    const one = engine.goto(1);
+    engine.goto(2);
+    expect(engine.goto(1)).toEqual(one);
+  });
+
+  test('a 6-minute skew put in before the sign-in: KRB_AP_ERR_SKEW, the mount fails with 1326, outcomes fail', () => {
+    engine.goto(0);
+    const s = engine.fault({ do: 'set-skew', host: 'ws1', offsetMs: 6 * 60_000 });
+    expect(s.step).toBe(1);
+    expect(s.faults).toBe(1);
+    expect(s.steps).toHaveLength(3);
+    expect(s.steps[0]).toMatchObject({ injected: true, title: "ws1's clock is set to +6m" });
+    expect(s.world.hosts.find((h) => h.id === 'ws1')!.clockOffset).toBe(6 * 60_000);
+    expect(s.trace[0]).toMatchObject({ kind: 'action', type: 'fault' });
+    const end = engine.goto(3);
+    expect(kerberos(end)).toContain('KRB-ERROR 37');
+    expect(end.steps.map((x) => x.result)).toEqual(['ok', 'failed', 'failed']);
+    expect(states(end)).toMatchObject({ 'as-with-preauth': 'failed', 'mount-succeeds': 'failed' });
+    const ws1 = end.consoles[0]!;
+    const err = ws1.lines.find((l) => l.windowsError === 1326)!;
+    expect(err.explain).toMatch(/fell back to NTLM/);
+    expect(end.trace.some((r) => r.windowsError === 1326)).toBe(true);
+  });
+
+  test('faults the world cannot take are refused with a sentence', () => {
+    expect(() => engine.fault({ do: 'host-down', host: 'nowhere' })).toThrow(EngineError);
+    expect(() => engine.fault({ do: 'block-port', host: 'fs1', port: 70000 })).toThrow(/not a TCP port/);
+    expect(() => engine.fault({ do: 'advance', by: 'soon' })).toThrow(/not a duration/);
+  });
+});
+
+describe('clock-skew', () => {
+  test('refused at the skewed sign-in, fixed by the clock; every outcome holds at the end', () => {
+    const r = engine.load({ kind: 'catalogue', id: 'clock-skew' });
+    expect(r.ok).toBe(true);
+    const s2 = engine.goto(2);
+    expect(kerberos(s2)).toEqual(['AS-REQ', 'KRB-ERROR 25', 'AS-REQ', 'KRB-ERROR 37']);
+    expect(states(s2)).toMatchObject({ 'skew-refused': 'ok', 'fixed-clock-fixes-it': 'pending' });
+    const end = engine.goto(6);
+    expect(new Set(end.outcomes!.map((o) => o.state))).toEqual(new Set(['ok']));
+  });
+});
+
+describe('exports and sources', () => {
+  test('pcapng starts with the section header block; keytab 0x0502; ccache 0x0504; JSON parses', () => {
+    engine.load({ kind: 'catalogue', id: 'kerberos-101' });
+    engine.goto(2);
+    const pcap = engine.export('pcapng');
+    expect(Array.from(pcap.bytes.slice(0, 4))).toEqual([0x0a, 0x0d, 0x0d, 0x0a]);
+    expect(pcap.name).toBe('kerberos-101.pcapng');
+    expect(Array.from(engine.export('keytab').bytes.slice(0, 2))).toEqual([5, 2]);
+    expect(Array.from(engine.export('ccache', 'ws1').bytes.slice(0, 2))).toEqual([5, 4]);
+    const json = JSON.parse(new TextDecoder().decode(engine.export('trace-json').bytes)) as {
+      scenario: string;
+      events: unknown[];
+    };
+    expect(json.scenario).toBe('kerberos-101');
+    expect(json.events.length).toBeGreaterThan(8);
+  });
+
+  test('a scenario the user wrote: validated, the field named; a good one plays', () => {
+    const bad = JSON.parse(engine.source('kerberos-101')) as { timeline: { do: string }[] };
+    bad.timeline[1]!.do = 'mount-everything';
+    const r = engine.load({ kind: 'json', text: JSON.stringify(bad) });
+    expect(r).toMatchObject({ ok: false, problem: { field: 'timeline[1].do' } });
+    expect(engine.load({ kind: 'json', text: '{ "id": ' })).toMatchObject({
+      ok: false,
+      problem: { field: '(file)' },
+    });
+    const good = engine.load({ kind: 'json', text: engine.source('kerberos-101') });
+    expect(good.ok && good.summary.scenario.source).toBe('user');
+  });
+
+  test('the catalogue lists every scenario, unavailable ones with their reason, and the built-in story', () => {
+    const list = engine.catalogue();
+    expect(list.filter((e) => e.available && e.source === 'catalogue').map((e) => e.id)).toEqual([
+      'kerberos-101',
+      'trust-referral',
+      'coexistence-realm-mapping',
+      'clock-skew',
+      'port-445-blocked',
+      'rc4-disabled',
+      'kvno-mismatch',
+    ]);
+    expect(list.find((e) => e.id === 'policy-off')).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/PRT/),
+    });
+    expect(list.at(-1)).toMatchObject({ id: 'two-forests', source: 'story' });
+    expect(() => engine.load({ kind: 'catalogue', id: 'policy-off' })).toThrow(/not available/);
+  });
+
+  test('every available scenario plays to its end with every outcome holding, and every part opens', () => {
+    for (const e of engine.catalogue().filter((x) => x.available && x.source === 'catalogue')) {
+      const r = engine.load({ kind: 'catalogue', id: e.id });
+      expect(r.ok, e.id).toBe(true);
+      const end = engine.goto(r.ok ? r.summary.steps.length : 0);
+      expect(
+        end.outcomes!.filter((o) => o.state !== 'ok'),
+        e.id,
+      ).toEqual([]);
+      const closed = end.trace
+        .filter((row) => row.inspectable)
+        .flatMap((row) =>
+          engine
+            .detail(row.seq)
+            .parts.filter((p) => !p.decrypted)
+            .map((p) => `${e.id} #${row.seq} ${p.path}: ${p.reason}`),
+        );
+      expect(closed, e.id).toEqual([]);
+    }
+  });
+});
