@@ -625,28 +625,45 @@ export class KerberosClient {
     const now = this.now(ctx);
     const parsed = parseService(serviceText);
     const service = parsed.name;
-    const tgt = home ? findTgt(cache, home, { issuer: home }) : undefined;
-    if (!home || !tgt) {
-      return this.fail(
-        'cannot-start',
-        new CredentialError(
-          'no-tgt',
-          `no ticket-granting ticket in the cache: sign in first, then ask for ${serviceText}`,
-        ),
-        say,
-      );
-    }
-    if (this.cfg.checkTgtExpiry && isExpired(tgt, now)) {
-      return this.fail(
-        'cannot-start',
-        new CredentialError(
-          'expired',
-          `the TGT ${formatPrincipal(tgt.server)} expired ${formatDuration(now - tgt.endtime)} ago, at ${isoSeconds(tgt.endtime)} (checked on our clock before asking the KDC): sign in again`,
-          ErrorCode.KRB_AP_ERR_TKT_EXPIRED,
-        ),
-        say,
-      );
-    }
+    const homeTgt = home ? findTgt(cache, home, { issuer: home }) : undefined;
+    /** Refuses, as before any request, when the home TGT is missing or expired on our clock. */
+    const needHomeTgt = (): CachedCredential => {
+      if (!home || !homeTgt) {
+        return this.fail(
+          'cannot-start',
+          new CredentialError(
+            'no-tgt',
+            `no ticket-granting ticket in the cache: sign in first, then ask for ${serviceText}`,
+          ),
+          say,
+        );
+      }
+      if (this.cfg.checkTgtExpiry && isExpired(homeTgt, now)) {
+        return this.fail(
+          'cannot-start',
+          new CredentialError(
+            'expired',
+            `the TGT ${formatPrincipal(homeTgt.server)} expired ${formatDuration(now - homeTgt.endtime)} ago, at ${isoSeconds(homeTgt.endtime)} (checked on our clock before asking the KDC): sign in again`,
+            ErrorCode.KRB_AP_ERR_TKT_EXPIRED,
+          ),
+          say,
+        );
+      }
+      return homeTgt;
+    };
+    // A logon session may hold a valid TGT of another realm handed in without a home TGT (Windows: the
+    // cloud TGT of a cached logon, with no DC in sight). Then the home TGT is needed only if that realm's
+    // TGT does not serve the request; otherwise the refusal comes first, before anything else is said.
+    const handedIn =
+      home !== undefined &&
+      cache.credentials.some((c) => {
+        const forRealm = tgsRealmOf(c.server.name);
+        return (
+          forRealm !== undefined && forRealm !== home && c.server.realm === forRealm && !isExpired(c, now)
+        );
+      });
+    const tgt = handedIn ? homeTgt : needHomeTgt();
+    if (!home) return needHomeTgt() as never;
     const towardRealm = tgsRealmOf(service);
     let target: string;
     let how: TgsOperation['how'];
@@ -695,7 +712,8 @@ export class KerberosClient {
       target,
       how,
       asked: service,
-      tgt,
+      // undefined only with a handed-in TGT: each path below takes that one or checks the home TGT first
+      tgt: tgt as CachedCredential,
       options: this.cfg.tgsOptions,
       till: this.s.config.lifetime !== undefined ? now + this.s.config.lifetime : UNLIMITED.getTime(),
       path: [home],
@@ -716,6 +734,7 @@ export class KerberosClient {
           `a TGT for ${target} is cached (${formatPrincipal(forTarget.server)}): asking ${target} directly`,
         );
       } else {
+        op.tgt = needHomeTgt();
         op.asked = krbtgtName(target);
         this.buildTgsReq(op, ctx);
         say.say(
@@ -724,6 +743,8 @@ export class KerberosClient {
         );
         return this.send('get-cross-realm-tgt', op, 'TGS-REQ');
       }
+    } else {
+      op.tgt = needHomeTgt();
     }
     this.buildTgsReq(op, ctx);
     say.say(

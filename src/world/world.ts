@@ -86,6 +86,11 @@ export interface WorldState {
   services: ServiceActorState[];
   /** Per-host state of clients (credential caches…), owned by the client layer. */
   clients: Record<string, unknown>;
+  /**
+   * State of the actors above the world (src/azure: Entra ID, the Windows devices' CloudAP and LSA), owned
+   * by that layer, by actor name; plain data, so snapshots and restores carry it like the rest.
+   */
+  actors?: Record<string, unknown>;
   trace: TraceEvent[];
 }
 

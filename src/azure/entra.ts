@@ -1,0 +1,323 @@
+/**
+ * Entra ID (Azure AD), modelled: the tenant's Kerberos realm KERBEROS.MICROSOFTONLINE.COM behind the KDC
+ * proxy at login.microsoftonline.com, and the Primary Refresh Token (PRT) request that brings Windows a
+ * cloud TGT (PROTOCOL-NOTES.md, "The Primary Refresh Token (PRT) and the cloud TGT").
+ *
+ * What is standard and what is modelled:
+ * - The PRT exchange itself (CloudAP's signed request over HTTPS to login.microsoftonline.com, claim
+ *   tgt=true, and the encrypted response) is Entra's own protocol: its two steps are recorded in the trace
+ *   as `modelled` events (type PRT-REQUEST / PRT-RESPONSE) with no bytes, and say so in their narration.
+ * - The cloud TGT inside the response is real Kerberos. Entra's side makes it with an AS exchange that it
+ *   runs with its own KDC (the world's KDC actor serving the cloud realm), inside the modelled step and
+ *   never on the wire: an AS-REQ for krbtgt/KERBEROS.MICROSOFTONLINE.COM naming the user by UPN
+ *   (NT-ENTERPRISE, canonicalize), answered without pre-authentication and encrypted in a per-user key that
+ *   Entra keeps for this purpose (modelled: how Entra really keys this is not public). Entra opens that
+ *   AS-REP and hands the Ticket and its session key to the device. So the ticket bytes are the cloud KDC's:
+ *   encrypted in its krbtgt key, with its PAC, and it accepts them back in TGS-REQs through the KDC proxy.
+ * - The user in the cloud realm's database is a synced copy of the on-prem account (Entra Connect sync,
+ *   modelled): same name, SID, groups and UPN, and the on-prem realm as its realm. The cloud TGT therefore
+ *   names the client alice@CORP.CONTOSO.COM, the name Windows signed in with (the client name Entra really
+ *   puts there is not public: modelled).
+ */
+import {
+  decodeAsRep,
+  decodeEncAsRepPart,
+  decodeKerberos,
+  encodeAsReq,
+  encodePaPacRequest,
+  encodeTicket,
+} from '../asn1';
+import { MessageType, PaType } from '../asn1/registry';
+import type { CachedCredential } from '../client';
+import { decrypt, KeyUsage, randomKey } from '../crypto';
+import { Kdc, type PrincipalEntry, type RealmState } from '../kdc';
+import { formatPrincipal, NT, parsePrincipal } from '../protocol/principal';
+import { formatDuration, isoSeconds } from '../protocol/time';
+import { TCP_CONNECT_TIMEOUT, type Narration, type World } from '../world';
+
+export const CLOUD_REALM = 'KERBEROS.MICROSOFTONLINE.COM';
+const HOUR = 3_600_000;
+/** A PRT is valid 14 days (entra-docs: concept-primary-refresh-token). */
+export const PRT_LIFETIME = 14 * 24 * HOUR;
+/** CloudAP renews the PRT at most every 4 hours, and only during a sign-in (logon or unlock). */
+export const PRT_REFRESH_INTERVAL = 4 * HOUR;
+/** Windows' AS-REQ options: forwardable, renewable, canonicalize, renewable-ok (PROTOCOL-NOTES.md). */
+const AS_OPTIONS = 0x40810010;
+/** The "never" end time Windows asks for. */
+const FAR_FUTURE = new Date(Date.UTC(2037, 8, 13, 2, 48, 5));
+
+export interface EntraConfig {
+  /** The world host that stands for login.microsoftonline.com (it runs the cloud realm's KDC). */
+  host: string;
+  tenantId: string;
+  realm: string;
+  /** KerbTopLevelNames handed to Kerberos with the cloud TGT (".windows.net"). */
+  topLevelNames: string[];
+}
+
+/** Entra's state in the world (world.raw.actors.entra). */
+export interface EntraState extends EntraConfig {
+  /** The KDC proxy as Windows is told it: "login.microsoftonline.com:443:/<tenant>/kerberos". */
+  kdcProxy: string;
+  prtsIssued: number;
+}
+
+export interface IssuedPrt {
+  id: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+export type PrtResult =
+  | {
+      ok: true;
+      prt: IssuedPrt;
+      /** The cloud TGT (only when asked for, tgt=true, and the cloud KDC issued one). */
+      cloudTgt?: CachedCredential;
+      /** Why no cloud TGT came although one was asked for. */
+      noTgt?: string;
+      topLevelNames: string[];
+      kdcProxy: string;
+    }
+  | { ok: false; why: string };
+
+const ENTRA = 'entra';
+
+export function entraOf(world: World): EntraState | undefined {
+  return world.raw.actors?.[ENTRA] as EntraState | undefined;
+}
+
+function cloudDb(world: World, entra: EntraState): RealmState {
+  const actor = world.raw.kdcs.find((k) => k.host === entra.host);
+  const db = actor?.state.realms.find((r) => r.name === entra.realm);
+  if (!db) throw new Error(`no KDC on ${entra.host} serves ${entra.realm}`);
+  return db;
+}
+
+const upnOf = (entry: PrincipalEntry) =>
+  (entry.upn ?? `${entry.name.nameString[0]!}@${entry.realm.toLowerCase()}`).toLowerCase();
+
+/**
+ * Puts Entra in the world: its state, and for each user a synced copy of the on-prem account in the cloud
+ * realm's database with a per-user key Entra keeps (modelled; drawn from the world's seeded random source,
+ * so the same seed gives the same keys).
+ */
+export function setUpEntra(world: World, config: EntraConfig, users: string[]): EntraState {
+  const proxyPath = world.raw.locator[config.realm]?.proxyPath ?? `/${config.tenantId}/kerberos`;
+  const state: EntraState = {
+    ...structuredClone(config),
+    kdcProxy: `${world.host(config.host).name}:443:${proxyPath}`,
+    prtsIssued: 0,
+  };
+  world.raw.actors = { ...(world.raw.actors ?? {}), [ENTRA]: state };
+  const db = cloudDb(world, state);
+  for (const user of users) {
+    const p = parsePrincipal(user);
+    const home = world.raw.kdcs
+      .flatMap((k) => k.state.realms)
+      .find((r) => r.name === p.realm)
+      ?.principals.find(
+        (e) => e.realm === p.realm && e.name.nameString.join('/') === p.name.nameString.join('/'),
+      );
+    if (!home) throw new Error(`${user} is not in its realm's database: nothing to sync to Entra`);
+    if (db.principals.some((e) => upnOf(e) === upnOf(home))) continue;
+    const key = randomKey(18, world.random);
+    db.principals.push({
+      realm: home.realm,
+      name: structuredClone(home.name),
+      keys: [{ etype: key.etype, kvno: 1, key: key.bytes }],
+      requiresPreauth: false,
+      disabled: false,
+      noForwardable: false,
+      ...(home.sid ? { sid: home.sid } : {}),
+      ...(home.groups ? { groups: [...home.groups] } : {}),
+      upn: upnOf(home),
+      ...(home.fullName ? { fullName: home.fullName } : {}),
+    });
+  }
+  return state;
+}
+
+const entraNarration = (text: string, ok = true): Narration => ({
+  actor: 'Entra ID (modelled)',
+  stage: 'prt',
+  text,
+  ok,
+});
+
+/**
+ * The PRT request from a device's CloudAP plugin, and Entra's answer, as two modelled HTTPS steps. With
+ * `wantTgt` (the GPO "Allow retrieving the cloud kerberos ticket during the logon" is on) the request
+ * carries tgt=true and the answer a cloud TGT. Moves the virtual clock by the round trip (or the wait for a
+ * connection that never comes).
+ */
+export function requestPrt(
+  world: World,
+  device: string,
+  opts: { user: string; wantTgt: boolean; reason: string },
+): PrtResult {
+  const entra = entraOf(world);
+  if (!entra) return { ok: false, why: 'this world has no Entra ID' };
+  const name = world.host(entra.host).name;
+  const url = `https://${name}/${entra.tenantId}/oauth2/token`;
+  const request = world.recordEvent({
+    kind: 'message',
+    from: device,
+    to: entra.host,
+    transport: 'https',
+    port: 443,
+    type: 'PRT-REQUEST',
+    result: `POST ${url} (modelled): CloudAP asks for a PRT for ${opts.user}${opts.wantTgt ? ', claim tgt=true' : ''} (${opts.reason})`,
+    narration: [
+      {
+        actor: `${device} CloudAP (modelled)`,
+        stage: 'prt',
+        text:
+          `modelled: CloudAP's signed PRT request over HTTPS (device key and transport key, not Kerberos; no bytes are made). ` +
+          (opts.wantTgt
+            ? 'The GPO "Allow retrieving the cloud kerberos ticket during the logon" is on, so it asks for a cloud TGT (tgt=true).'
+            : 'The GPO "Allow retrieving the cloud kerberos ticket during the logon" is off: no cloud TGT is asked for.'),
+        ok: true,
+      },
+    ],
+    modelled: true,
+  });
+  const blocked = world.unreachable(device, entra.host, 443);
+  if (blocked) {
+    world.raw.now += TCP_CONNECT_TIMEOUT;
+    request.result = `no answer (modelled): ${blocked.text}`;
+    world.recordEvent({
+      kind: 'timeout',
+      from: device,
+      to: entra.host,
+      transport: 'https',
+      port: 443,
+      type: 'timeout',
+      result: `${device} could not reach ${name}:443 (waited ${formatDuration(TCP_CONNECT_TIMEOUT)}): no PRT`,
+      narration: [],
+      replyTo: request.seq,
+      modelled: true,
+    });
+    return { ok: false, why: `${name} cannot be reached: ${blocked.text}` };
+  }
+  world.raw.now += world.latency(device, entra.host);
+  const now = world.hostNow(entra.host);
+  entra.prtsIssued += 1;
+  const prt: IssuedPrt = { id: `prt-${entra.prtsIssued}`, issuedAt: now, expiresAt: now + PRT_LIFETIME };
+  const narration: Narration[] = [
+    entraNarration(
+      `modelled: issued a PRT for ${opts.user}, valid ${formatDuration(PRT_LIFETIME)} until ${isoSeconds(prt.expiresAt)}`,
+    ),
+  ];
+  let cloudTgt: CachedCredential | undefined;
+  let noTgt: string | undefined;
+  if (opts.wantTgt) {
+    const got = cloudTgtFor(world, entra, opts.user, narration);
+    if ('credential' in got) cloudTgt = got.credential;
+    else noTgt = got.why;
+  }
+  world.recordEvent({
+    kind: 'message',
+    from: entra.host,
+    to: device,
+    transport: 'https',
+    port: 443,
+    type: 'PRT-RESPONSE',
+    result:
+      `200 OK (modelled): a PRT valid until ${isoSeconds(prt.expiresAt)}` +
+      (cloudTgt
+        ? `, a cloud TGT ${formatPrincipal(cloudTgt.server)} for ${formatPrincipal(cloudTgt.client)} valid until ${isoSeconds(cloudTgt.endtime)}, KerbTopLevelNames ${entra.topLevelNames.join(',')}, KDC proxy ${entra.kdcProxy}`
+        : noTgt
+          ? `; no cloud TGT: ${noTgt}`
+          : '; no cloud TGT (none asked for)'),
+    narration,
+    replyTo: request.seq,
+    modelled: true,
+  });
+  world.raw.now += world.latency(entra.host, device);
+  return {
+    ok: true,
+    prt,
+    ...(cloudTgt ? { cloudTgt } : {}),
+    ...(noTgt ? { noTgt } : {}),
+    topLevelNames: [...entra.topLevelNames],
+    kdcProxy: entra.kdcProxy,
+  };
+}
+
+/**
+ * The cloud TGT: an AS exchange Entra runs with its own KDC, inside the modelled PRT step (see the top of
+ * this file). The KDC's narration joins the PRT response's, so the inspector shows how the ticket was made.
+ */
+function cloudTgtFor(
+  world: World,
+  entra: EntraState,
+  user: string,
+  narration: Narration[],
+): { credential: CachedCredential } | { why: string } {
+  const db = cloudDb(world, entra);
+  const p = parsePrincipal(user);
+  const synced = db.principals.find(
+    (e) => e.realm === p.realm && e.name.nameString.join('/') === p.name.nameString.join('/'),
+  );
+  if (!synced) return { why: `${user} is not synced to Entra` };
+  const upn = upnOf(synced);
+  const nonceBytes = world.random(4);
+  const nonce =
+    (((nonceBytes[0]! << 24) | (nonceBytes[1]! << 16) | (nonceBytes[2]! << 8) | nonceBytes[3]!) >>> 1) >>> 0;
+  const asReq = encodeAsReq({
+    pvno: 5,
+    msgType: MessageType.AS_REQ,
+    padata: [{ padataType: PaType.PA_PAC_REQUEST, padataValue: encodePaPacRequest({ includePac: true }) }],
+    reqBody: {
+      kdcOptions: AS_OPTIONS,
+      cname: { nameType: NT.ENTERPRISE, nameString: [upn] },
+      realm: entra.realm,
+      sname: { nameType: NT.SRV_INST, nameString: ['krbtgt', entra.realm] },
+      till: FAR_FUTURE,
+      rtime: FAR_FUTURE,
+      nonce,
+      etype: [18],
+    },
+  });
+  const actor = world.raw.kdcs.find((k) => k.host === entra.host)!;
+  const result = new Kdc(actor.state).handle(asReq, { now: world.hostNow(entra.host), random: world.random });
+  narration.push(
+    entraNarration(
+      `modelled: Entra asks its own KDC for the cloud TGT (an AS exchange inside Entra, not on the wire): ${upn} by UPN (NT-ENTERPRISE, canonicalize), in Entra's per-user key`,
+    ),
+    ...result.events,
+  );
+  const reply = decodeKerberos(result.reply);
+  if (reply.type === 'KRB-ERROR') {
+    narration.push(entraNarration(`the cloud KDC refused: error ${reply.value.errorCode}`, false));
+    return { why: `the cloud KDC refused (error ${reply.value.errorCode})` };
+  }
+  const rep = decodeAsRep(result.reply);
+  const key = synced.keys.find((k) => k.etype === rep.encPart.etype)!;
+  const part = decodeEncAsRepPart(
+    decrypt({ etype: key.etype, bytes: key.key }, KeyUsage.AS_REP_ENCPART, rep.encPart.cipher),
+  );
+  if (part.nonce !== nonce) return { why: 'the cloud KDC answered another request (nonce)' };
+  const authtime = part.authtime.getTime();
+  const credential: CachedCredential = {
+    client: { realm: rep.crealm, name: rep.cname },
+    server: { realm: part.srealm, name: part.sname },
+    sessionKey: { etype: part.key.keytype, bytes: part.key.keyvalue },
+    authtime,
+    starttime: part.starttime?.getTime() ?? authtime,
+    endtime: part.endtime.getTime(),
+    ...(part.renewTill ? { renewTill: part.renewTill.getTime() } : {}),
+    flags: part.flags >>> 0,
+    ticket: encodeTicket(rep.ticket),
+    ticketEtype: rep.ticket.encPart.etype,
+    ...(rep.ticket.encPart.kvno !== undefined ? { ticketKvno: rep.ticket.encPart.kvno } : {}),
+    kdcCalled: 'TicketSuppliedAtLogon',
+  };
+  narration.push(
+    entraNarration(
+      `modelled: Entra opened the AS-REP with the per-user key and puts the Ticket (encrypted in krbtgt/${entra.realm}'s key, kvno ${credential.ticketKvno ?? '?'}) and its session key in the PRT response, with KerbTopLevelNames ${entra.topLevelNames.join(',')} and the KDC proxy ${entra.kdcProxy}`,
+    ),
+  );
+  return { credential };
+}
