@@ -19,6 +19,7 @@
  * `runClientOverNetwork` is the asynchronous twin of src/client's runClient: the machine steps on the
  * wall clock (Date.now) with node:crypto's randomness, and the event loop stays free while sockets wait.
  */
+import { KrbPlayError } from '../util/errors';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { request as httpRequest, type ClientRequest as HttpClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -51,10 +52,9 @@ export type KdcAddress =
   | { kind: 'kkdcp'; url: URL; text: string };
 
 /** A KDC address that cannot be used; the CLI reports it as a usage error. */
-export class KdcAddressError extends Error {
+export class KdcAddressError extends KrbPlayError {
   constructor(message: string) {
-    super(message);
-    this.name = 'KdcAddressError';
+    super('input', message);
   }
 }
 
