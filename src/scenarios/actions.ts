@@ -8,6 +8,7 @@
  * AP-REQ (no SMB bytes are made) and the NTLM fallback Windows tries when Kerberos gives no ticket
  * (ntlm.ts).
  */
+import * as windows from '../azure';
 import { KdcError, type ClientSnapshot } from '../client';
 import type { PrincipalEntry } from '../kdc';
 import { principalSalt, stringToKey } from '../crypto';
@@ -26,6 +27,7 @@ export const WINDOWS_ERRORS: Record<number, string> = {
   53: 'The network path was not found.',
   67: 'The network name cannot be found.',
   1311: 'There are currently no logon servers available to service the logon request.',
+  1327: 'Account restrictions are preventing this user from signing in.',
   1326: 'The user name or password is incorrect.',
   1398: 'There is a time and/or date difference between the client and server.',
 };
@@ -130,6 +132,7 @@ export function runAction(ctx: RunContext, action: ScenarioAction, index: number
   const field = (name: string) => `timeline[${index}].${name}`;
   switch (action.do) {
     case 'logon':
+      if (windows.windowsDevice(w, action.host)) return windowsLogon(ctx, action.host, action.password);
       return logon(ctx, action.host, action.password);
     case 'net-use':
       return netUse(ctx, action.host, action.unc, action.drive, field('unc'));
@@ -179,9 +182,12 @@ export function runAction(ctx: RunContext, action: ScenarioAction, index: number
       const snap = w.raw.clients[action.host] as ClientSnapshot;
       const client = ctx.scenario.clients.find((c) => c.host === action.host)!;
       ctx.mappings.set(action.host, { ...action.mapping });
-      const table = hostRealmTable(client, action.mapping);
-      if (table) snap.config.hostRealm = table;
-      else delete snap.config.hostRealm;
+      if (windows.windowsDevice(w, action.host)) windows.setMapping(w, action.host, action.mapping);
+      else {
+        const table = hostRealmTable(client, action.mapping);
+        if (table) snap.config.hostRealm = table;
+        else delete snap.config.hostRealm;
+      }
       const text = Object.entries(action.mapping)
         .map(([k, v]) => `${v} => ${k}`)
         .join('; ');
@@ -190,7 +196,71 @@ export function runAction(ctx: RunContext, action: ScenarioAction, index: number
     }
     case 'test-netconnection':
       return testNetConnection(ctx, action.host, action.target, action.port);
+    case 'lock':
+      return windowsResult(ctx, action.host, 'lock', windows.lock(w, action.host));
+    case 'unlock': {
+      const pw = action.password ?? ctx.passwords.get(action.host)!;
+      return windowsResult(ctx, action.host, 'unlock', windows.unlock(w, action.host, pw));
+    }
+    case 'reboot':
+      ctx.signedIn.delete(action.host);
+      return windowsResult(ctx, action.host, 'reboot', windows.reboot(w, action.host));
+    case 'dsregcmd-refresh-prt':
+      return windowsResult(ctx, action.host, 'dsregcmd /RefreshPrt', windows.refreshPrt(w, action.host));
+    case 'dsregcmd-status': {
+      const output = windows.ssoStateLine(w, action.host);
+      say(ctx, action.host, 'dsregcmd /status', `SSO State: ${output}`);
+      return { ok: true, output };
+    }
+    case 'set-policy':
+      return windowsResult(
+        ctx,
+        action.host,
+        'gpupdate',
+        windows.setPolicy(w, action.host, action.policy, action.enabled),
+      );
+    case 'network-change':
+      return windowsResult(ctx, action.host, 'network-change', windows.networkChange(w, action.host));
+    case 'klist':
+      return klistList(ctx, action.host);
   }
+}
+
+/** A Windows operation's outcome as an action record (its own trace lines are already written). */
+function windowsResult(ctx: RunContext, host: string, what: string, r: windows.WindowsOutcome): Outcome {
+  if (!r.ok) say(ctx, host, `${what} failed`, r.output, r.windowsError);
+  return {
+    ok: r.ok,
+    output: r.output,
+    ...(r.windowsError !== undefined ? { windowsError: r.windowsError } : {}),
+    ...(r.errorCode !== undefined ? { errorCode: r.errorCode } : {}),
+    ...(r.realm !== undefined ? { realm: r.realm } : {}),
+  };
+}
+
+/** `klist`: the logon session's tickets as Windows lists them, in one line per ticket for the console. */
+function klistList(ctx: RunContext, host: string): Outcome {
+  const snap = ctx.world.raw.clients[host] as ClientSnapshot;
+  const now = ctx.world.hostNow(host);
+  const tickets = snap.cache.credentials.map(
+    (c) => `${formatPrincipal(c.server)} (Kdc Called: ${c.kdcCalled}${c.endtime <= now ? ', expired' : ''})`,
+  );
+  const output = `Cached Tickets: (${tickets.length})${tickets.length ? `: ${tickets.join(', ')}` : ''}`;
+  say(ctx, host, 'klist', output);
+  return { ok: true, output };
+}
+
+/** Logon on an Entra-joined or hybrid-joined device (src/azure: on-prem or cached, then CloudAP). */
+function windowsLogon(ctx: RunContext, host: string, password?: string): Outcome {
+  const client = clientOf(ctx.world, host);
+  const pw = password ?? ctx.passwords.get(host)!;
+  say(ctx, host, 'logon', `${formatPrincipal(client.principal)} signs in on ${host}`);
+  const r = windows.logon(ctx.world, host, pw);
+  if (r.ok) {
+    ctx.signedIn.add(host);
+    if (password !== undefined) ctx.passwords.set(host, password);
+  }
+  return windowsResult(ctx, host, 'logon', r);
 }
 
 // ---- sign-in -------------------------------------------------------------------------------------------
@@ -233,6 +303,10 @@ function logon(ctx: RunContext, host: string, password?: string): Outcome {
  */
 function ensureTgt(ctx: RunContext, host: string): void {
   if (!ctx.signedIn.has(host)) return;
+  if (windows.windowsDevice(ctx.world, host)) {
+    windows.ensureOnPremTgt(ctx.world, host, ctx.passwords.get(host)!);
+    return;
+  }
   const client = clientOf(ctx.world, host);
   const home = client.principal.realm;
   const now = ctx.world.hostNow(host) + client.clockOffset;
@@ -321,7 +395,7 @@ function netUse(
 
   ensureTgt(ctx, host);
   const spn = `cifs/${server.toLowerCase()}`;
-  const access = accessService(w, host, svc.id, spn);
+  const access = windows.withDeviceLocator(w, host, () => accessService(w, host, svc.id, spn));
   if (!access.ok) {
     const errorCode = access.errorCode;
     const code = errorCode !== undefined ? { errorCode } : {};
@@ -394,7 +468,9 @@ function klistGet(ctx: RunContext, host: string, spnText: string): Outcome {
   const spn = /^krbtgt\//i.test(spnText) ? `krbtgt/${spnText.slice(7).toUpperCase()}` : spnText;
   say(ctx, host, 'klist get', `klist get ${spnText}`);
   ensureTgt(ctx, host);
-  const r = runOperation(ctx.world, host, { kind: 'service-ticket', service: spn });
+  const r = windows.withDeviceLocator(ctx.world, host, () =>
+    runOperation(ctx.world, host, { kind: 'service-ticket', service: spn }),
+  );
   if (r.ok) {
     const output = `A ticket to ${spnText} has been retrieved successfully.`;
     say(

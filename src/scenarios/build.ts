@@ -4,6 +4,7 @@
  * passwords, so both sides of a trust hold the same key), hosts with their clock offsets, the network,
  * file servers whose keytabs are the keys their realm's KDC holds, and a Kerberos client per client host.
  */
+import { addWindowsDevice, hostRealmTableFor, setUpEntra } from '../azure';
 import { buildKdcState, KdcConfigError, type KdcState } from '../kdc';
 import { addClient, randomSourceOf, seedRandomState, serviceStateFromKdc, World } from '../world';
 import { KrbPlayError } from '../util/errors';
@@ -19,19 +20,17 @@ import {
 export const kdcActorId = (host: string) => `kdc-${host}`;
 
 /**
- * The client's host-to-realm table: the cloud realm's top-level names (cloud ticket retrieval), then the
- * explicit GPO mappings, which win on the same key (and, being longer, usually win as suffixes too).
+ * The client's host-to-realm table in Windows' precedence (src/azure/realm.ts): the explicit GPO mappings
+ * win, then the cloud realm's top-level names (cloud ticket retrieval), then the home realm.
  */
 export function hostRealmTable(
   client: Pick<ScenarioClient, 'cloudKerberosTicketRetrieval'>,
   mapping: Record<string, string> | undefined,
 ): Record<string, string> | undefined {
-  const table: Record<string, string> = {};
-  const cloud = client.cloudKerberosTicketRetrieval;
-  if (cloud) for (const name of cloud.topLevelNames) table[name.toLowerCase()] = cloud.realm;
-  for (const [k, v] of Object.entries(mapping ?? {})) table[k.toLowerCase()] = v;
-  return Object.keys(table).length ? table : undefined;
+  return hostRealmTableFor(mapping, client.cloudKerberosTicketRetrieval);
 }
+
+const isWindowsDevice = (c: ScenarioClient) => c.join === 'entra' || c.join === 'hybrid';
 
 export function offsetMs(v: string | number | undefined): number {
   if (v === undefined) return 0;
@@ -119,5 +118,25 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
       throw e;
     }
   });
+
+  // Entra ID and the Entra/hybrid-joined Windows devices (src/azure)
+  if (s.entra) {
+    const devices = s.clients.filter(isWindowsDevice);
+    try {
+      setUpEntra(world, s.entra, [...new Set(devices.map((c) => c.user))]);
+    } catch (e) {
+      throw new ScenarioError('entra', (e as Error).message);
+    }
+    for (const c of devices) {
+      addWindowsDevice(world, {
+        host: c.host,
+        join: c.join as 'entra' | 'hybrid',
+        user: c.user,
+        cloudKerberosTicketRetrieval: c.policies?.cloudKerberosTicketRetrieval ?? false,
+        ...(c.hostRealm ? { mapping: c.hostRealm } : {}),
+        ...(c.policies?.kdcProxyServers ? { kdcProxyPolicy: true } : {}),
+      });
+    }
+  }
   return world;
 }

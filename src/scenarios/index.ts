@@ -24,6 +24,8 @@ export type {
   ScenarioHost,
   ScenarioService,
   ScenarioClient,
+  ScenarioEntra,
+  WindowsPolicyName,
 } from './schema';
 export { catalogue, findScenario } from './catalogue';
 export { buildWorld } from './build';

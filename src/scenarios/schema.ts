@@ -94,8 +94,19 @@ export interface ScenarioClient {
   /** "alice@CORP.CONTOSO.COM". */
   user: string;
   password: string;
-  /** How the device is joined: only "ad" (domain-joined) runs today; Entra/hybrid join needs the PRT model. */
-  join?: 'ad';
+  /**
+   * How the device is joined: "ad" (domain-joined only: no PRT), "entra" (Entra-joined) or "hybrid"
+   * (Entra hybrid-joined). Entra and hybrid devices run the Windows model of src/azure (PRT, cloud TGT,
+   * cached logon) and need the scenario's `entra` block.
+   */
+  join?: 'ad' | 'entra' | 'hybrid';
+  /** Entra/hybrid devices: their GPOs (default: both off). */
+  policies?: {
+    /** "Allow retrieving the cloud kerberos ticket during the logon". */
+    cloudKerberosTicketRetrieval?: boolean;
+    /** "Specify KDC proxy servers for Kerberos clients", naming the cloud realm's proxy. */
+    kdcProxyServers?: boolean;
+  };
   /** Enctypes the client offers (default 18, 17, 23, as Windows). */
   etypes?: number[];
   /** GPO "Define host name-to-Kerberos realm mappings": "host" or ".suffix" → realm. */
@@ -136,7 +147,32 @@ export type ScenarioAction = ActionBase &
     | { do: 'sync-key'; principal: string; from: string; to: string }
     | { do: 'set-host-realm'; host: string; mapping: Record<string, string> }
     | { do: 'test-netconnection'; host: string; target: string; port: number }
+    | { do: 'lock'; host: string }
+    | { do: 'unlock'; host: string; password?: string }
+    | { do: 'reboot'; host: string }
+    | { do: 'dsregcmd-refresh-prt'; host: string }
+    | { do: 'dsregcmd-status'; host: string }
+    | { do: 'set-policy'; host: string; policy: WindowsPolicyName; enabled: boolean }
+    | { do: 'network-change'; host: string }
+    | { do: 'klist'; host: string }
   );
+
+/** The Windows GPOs a `set-policy` action can turn on or off. */
+export type WindowsPolicyName = 'cloud-kerberos-ticket-retrieval' | 'kdc-proxy-servers';
+const WINDOWS_POLICIES: readonly WindowsPolicyName[] = [
+  'cloud-kerberos-ticket-retrieval',
+  'kdc-proxy-servers',
+];
+
+/** Entra ID in the world: the host standing for login.microsoftonline.com, which runs the cloud realm's KDC. */
+export interface ScenarioEntra {
+  host: string;
+  tenantId: string;
+  /** The cloud realm (KERBEROS.MICROSOFTONLINE.COM), one of kdc.realms, served by the KDC on `host`. */
+  realm: string;
+  /** KerbTopLevelNames handed to Windows with the cloud TGT (default [".windows.net"]). */
+  topLevelNames: string[];
+}
 
 export type ActionKind = ScenarioAction['do'];
 
@@ -206,6 +242,8 @@ export interface Scenario extends ScenarioHeader {
   network: ScenarioNetwork;
   services: ScenarioService[];
   clients: ScenarioClient[];
+  /** Present when a client is Entra-joined or hybrid-joined. */
+  entra?: ScenarioEntra;
   timeline: ScenarioAction[];
   outcomes: ScenarioOutcome[];
 }
@@ -395,6 +433,14 @@ const ACTIONS: readonly ActionKind[] = [
   'sync-key',
   'set-host-realm',
   'test-netconnection',
+  'lock',
+  'unlock',
+  'reboot',
+  'dsregcmd-refresh-prt',
+  'dsregcmd-status',
+  'set-policy',
+  'network-change',
+  'klist',
 ];
 
 export const ACTION_KINDS = ACTIONS;
@@ -620,23 +666,34 @@ function readScenario(value: Json): AnyScenario {
     if (clientHosts.has(c.host)) throw new ScenarioError(o.field('host'), `${c.host} already has a client`);
     clientHosts.add(c.host);
     realmRef(o.field('user'), c.user.split('@')[1]!);
-    if (o.has('join')) {
-      const join = o.raw('join');
-      if (join !== 'ad') {
+    if (o.has('join')) c.join = o.enumOf('join', ['ad', 'entra', 'hybrid'] as const);
+    else o.raw('join');
+    const windows = c.join === 'entra' || c.join === 'hybrid';
+    if (o.has('policies')) {
+      if (!windows)
         throw new ScenarioError(
-          o.field('join'),
-          join === 'entra' || join === 'hybrid'
-            ? `"${join}" join needs the Entra ID model (PRT, cloud TGT), which is not written yet; only "ad" runs`
-            : `must be "ad", not ${describe(join)}`,
+          o.field('policies'),
+          'only an Entra-joined or hybrid-joined device ("join": "entra" or "hybrid") has these GPOs',
         );
-      }
-      c.join = 'ad';
-    }
+      const g = o.obj('policies');
+      const ck = g.optBool('cloudKerberosTicketRetrieval');
+      const kp = g.optBool('kdcProxyServers');
+      g.done();
+      c.policies = {
+        ...(ck !== undefined ? { cloudKerberosTicketRetrieval: ck } : {}),
+        ...(kp !== undefined ? { kdcProxyServers: kp } : {}),
+      };
+    } else o.raw('policies');
     if (o.has('etypes')) c.etypes = etypeList(o, 'etypes');
     else o.raw('etypes');
     const hr = o.stringMap('hostRealm');
     if (hr) c.hostRealm = hr;
     if (o.has('cloudKerberosTicketRetrieval')) {
+      if (windows)
+        throw new ScenarioError(
+          o.field('cloudKerberosTicketRetrieval'),
+          'on an Entra or hybrid device the cloud realm and its top-level names come from Entra with the PRT: turn the GPO on with "policies": {"cloudKerberosTicketRetrieval": true}',
+        );
       const g = o.obj('cloudKerberosTicketRetrieval');
       c.cloudKerberosTicketRetrieval = {
         realm: realmRef(g.field('realm'), g.str('realm')),
@@ -658,6 +715,49 @@ function readScenario(value: Json): AnyScenario {
     if (!clientHosts.has(h)) throw new ScenarioError(o.field(name), `${h} has no client (clients[].host)`);
     return h;
   };
+  const windowsHosts = new Set(
+    clients.filter((c) => c.join === 'entra' || c.join === 'hybrid').map((c) => c.host),
+  );
+  const windowsRef = (o: Obj, name: string) => {
+    const h = clientRef(o, name);
+    if (!windowsHosts.has(h))
+      throw new ScenarioError(
+        o.field(name),
+        `${h} is not Entra-joined or hybrid-joined (clients[].join): it has no PRT, CloudAP or these GPOs`,
+      );
+    return h;
+  };
+
+  // Entra ID
+  let entra: ScenarioEntra | undefined;
+  if (top.has('entra')) {
+    const e = top.obj('entra');
+    entra = {
+      host: hostField(e, 'host'),
+      tenantId: e.str('tenantId', { pattern: /^[A-Za-z0-9-]+$/, hint: 'must be a tenant id (a GUID)' }),
+      realm: realmRef(e.field('realm'), e.str('realm')),
+      topLevelNames: e.has('topLevelNames')
+        ? e.list('topLevelNames', { nonEmpty: true }).map((x) => {
+            if (typeof x.value !== 'string' || !x.value.startsWith('.'))
+              throw new ScenarioError(x.path, 'must be a ".suffix" like ".windows.net"');
+            return x.value;
+          })
+        : (e.raw('topLevelNames'), ['.windows.net']),
+    };
+    if (served.get(entra.realm) !== entra.host)
+      throw new ScenarioError(
+        e.field('host'),
+        `${entra.realm} is served by the KDC on ${served.get(entra.realm)}, not ${entra.host}: Entra runs the cloud realm's KDC`,
+      );
+    e.done();
+  } else top.raw('entra');
+  if (windowsHosts.size > 0 && !entra) {
+    const i = clients.findIndex((c) => windowsHosts.has(c.host));
+    throw new ScenarioError(
+      `clients[${i}].join`,
+      `an Entra-joined or hybrid-joined device needs Entra ID: add an "entra" block (host, tenantId, realm)`,
+    );
+  }
   const kdcHosts = new Set(kdcs.map((k) => k.host));
   const kdcRef = (o: Obj, name: string) => {
     const h = hostField(o, name);
@@ -685,7 +785,7 @@ function readScenario(value: Json): AnyScenario {
     }
     const note = o.optStr('note');
     if (note !== undefined) base.note = note;
-    const action = readAction(o, kind, base, { hostField, clientRef, kdcRef, realmRef });
+    const action = readAction(o, kind, base, { hostField, clientRef, kdcRef, realmRef, windowsRef });
     o.done();
     return action;
   });
@@ -722,6 +822,7 @@ function readScenario(value: Json): AnyScenario {
     network,
     services,
     clients,
+    ...(entra ? { entra } : {}),
     timeline,
     outcomes,
   };
@@ -750,6 +851,7 @@ interface Refs {
   clientRef: (o: Obj, name: string) => string;
   kdcRef: (o: Obj, name: string) => string;
   realmRef: (field: string, realm: string) => string;
+  windowsRef: (o: Obj, name: string) => string;
 }
 
 const PRINCIPAL = { pattern: /^[^@]+@[A-Za-z0-9._-]+$/, hint: 'must be name@REALM' };
@@ -853,6 +955,26 @@ function readAction(o: Obj, kind: ActionKind, base: ActionBase, r: Refs): Scenar
         target: r.hostField(o, 'target'),
         port: o.num('port', { min: 1, max: 65535 }),
       };
+    case 'unlock': {
+      const host = r.windowsRef(o, 'host');
+      const password = o.optStr('password');
+      return { ...base, do: kind, host, ...(password !== undefined ? { password } : {}) };
+    }
+    case 'lock':
+    case 'reboot':
+    case 'dsregcmd-refresh-prt':
+    case 'dsregcmd-status':
+    case 'network-change':
+      return { ...base, do: kind, host: r.windowsRef(o, 'host') };
+    case 'set-policy': {
+      const host = r.windowsRef(o, 'host');
+      const policy = o.enumOf('policy', WINDOWS_POLICIES);
+      const enabled = o.optBool('enabled');
+      if (enabled === undefined) throw new ScenarioError(o.field('enabled'), 'is missing (true or false)');
+      return { ...base, do: kind, host, policy, enabled };
+    }
+    case 'klist':
+      return { ...base, do: kind, host: r.clientRef(o, 'host') };
   }
 }
 

@@ -3,6 +3,7 @@
  * transport, type, result), then the final klist of each Windows client and what dsregcmd /status would
  * say, then the outcomes.
  */
+import { dsregcmdStatus, windowsDevice } from '../azure';
 import { listWindows } from '../client';
 import { isoSeconds } from '../protocol/time';
 import { formatTraceEvent } from '../world';
@@ -33,10 +34,15 @@ export function formatRun(run: ScenarioRun): string {
     const now = run.world.hostNow(c.host);
     lines.push('', `${c.host}> klist   (at ${isoSeconds(now)}, ${c.host}'s clock)`);
     lines.push(...listWindows(clientCache(run, c.host), { now }).replace(/\n+$/, '').split('\n').slice(1));
-    lines.push(
-      '',
-      `${c.host}> dsregcmd /status   not shown: ${c.host} is joined to Active Directory only (no Entra join), so it has no PRT and no cloud TGT (the PRT is not modelled yet)`,
-    );
+    if (windowsDevice(run.world, c.host)) {
+      lines.push('', `${c.host}> dsregcmd /status   (at ${isoSeconds(now)})`);
+      lines.push(...dsregcmdStatus(run.world, c.host).replace(/\n+$/, '').split('\n'));
+    } else {
+      lines.push(
+        '',
+        `${c.host}> dsregcmd /status   not shown: ${c.host} is joined to Active Directory only (no Entra join), so it has no PRT and no cloud TGT`,
+      );
+    }
   }
   lines.push('', 'Outcomes:');
   for (const o of run.outcomes) {

@@ -39,12 +39,19 @@ const IDS = [
 ];
 const AVAILABLE = [
   'kerberos-101',
+  'happy-path',
+  'policy-off',
+  'cached-logon-4h-gap',
+  'tgt-expiry-10h',
   'trust-referral',
   'coexistence-realm-mapping',
   'clock-skew',
   'port-445-blocked',
+  'offline-cached-logon',
+  'reboot-persistent-mount',
   'rc4-disabled',
   'kvno-mismatch',
+  'network-change-drops-proxy',
 ];
 
 describe('the catalogue', () => {

@@ -124,7 +124,7 @@ describe('each bad field is named, with the reason', () => {
     [
       'a typo in a top-level field',
       (s) => (s.timelines = []),
-      'timelines: unknown field (known here: id, title, summary, teaches, available, reason, start, seed, hosts, kdc, kdcs, locator, network, services, clients, timeline, outcomes)',
+      'timelines: unknown field (known here: id, title, summary, teaches, available, reason, start, seed, hosts, kdc, kdcs, locator, network, services, clients, entra, timeline, outcomes)',
     ],
     [
       'a field in the wrong case',
@@ -183,9 +183,24 @@ describe('each bad field is named, with the reason', () => {
       'clients[0].user: "alice" must be user@REALM',
     ],
     [
-      'an Entra-joined client',
+      'an Entra-joined client without Entra ID in the world',
       (s) => ((s.clients as Json[])[0]!.join = 'entra'),
-      'clients[0].join: "entra" join needs the Entra ID model (PRT, cloud TGT), which is not written yet; only "ad" runs',
+      'clients[0].join: an Entra-joined or hybrid-joined device needs Entra ID: add an "entra" block (host, tenantId, realm)',
+    ],
+    [
+      'a join type that does not exist',
+      (s) => ((s.clients as Json[])[0]!.join = 'workgroup'),
+      'clients[0].join: must be one of ad, entra, hybrid, not the string "workgroup"',
+    ],
+    [
+      'GPOs on an AD-only device',
+      (s) => ((s.clients as Json[])[0]!.policies = { cloudKerberosTicketRetrieval: true }),
+      'clients[0].policies: only an Entra-joined or hybrid-joined device ("join": "entra" or "hybrid") has these GPOs',
+    ],
+    [
+      'a Windows-only action on an AD-only device',
+      (s) => ((s.timeline as Json[])[0] = { do: 'unlock', host: 'ws1' }),
+      'timeline[0].host: ws1 is not Entra-joined or hybrid-joined (clients[].join): it has no PRT, CloudAP or these GPOs',
     ],
     [
       'a client on a host without one',
@@ -194,8 +209,8 @@ describe('each bad field is named, with the reason', () => {
     ],
     [
       'an unknown action',
-      (s) => ((s.timeline as Json[])[0]!.do = 'lock'),
-      'timeline[0].do: must be one of logon, net-use, klist-get, klist-purge, advance, set-skew, block-port, unblock-port, link-down, link-up, host-down, host-up, change-password, rotate-key, sync-key, set-host-realm, test-netconnection, not the string "lock"',
+      (s) => ((s.timeline as Json[])[0]!.do = 'shutdown'),
+      'timeline[0].do: must be one of logon, net-use, klist-get, klist-purge, advance, set-skew, block-port, unblock-port, link-down, link-up, host-down, host-up, change-password, rotate-key, sync-key, set-host-realm, test-netconnection, lock, unlock, reboot, dsregcmd-refresh-prt, dsregcmd-status, set-policy, network-change, klist, not the string "shutdown"',
     ],
     [
       'a bad UNC path',
