@@ -1,12 +1,13 @@
 /**
- * Strict DER (X.690 §10) over asn1js, with every element's absolute byte position.
+ * Strict DER (X.690 §10), with every element's absolute byte position.
  *
- * asn1js parses BER: it accepts indefinite lengths, long-form lengths for small values, constructed
- * strings and trailing bytes. Kerberos is DER (RFC 4120 §5.1: "DER ... MUST be used"), and a decoder
- * that teaches has to say *where* a message goes wrong. So every range is first walked by `_scan`, a
- * header-only pass that checks the DER rules and the resource bounds and throws a DecodeError naming
- * the byte; only then does asn1js build the element tree, which `_convert` turns into `Tlv`s carrying
- * offsets relative to the outermost buffer.
+ * Kerberos is DER (RFC 4120 §5.1: "DER ... MUST be used"), and a decoder that teaches has to say *where*
+ * a message goes wrong. So decoding is one pass of our own, `_parse`, that checks the DER rules and the
+ * resource bounds element by element, throws a DecodeError naming the first byte that breaks one, and
+ * builds the `Tlv` tree the codecs read, with offsets relative to the outermost buffer. A general BER
+ * parser (asn1js) would accept indefinite lengths, long-form lengths for small values, constructed
+ * strings and trailing bytes, and would only parse again what this pass has already read; asn1js is
+ * used to write DER (see `toDer`), not to read it.
  */
 import * as asn1js from 'asn1js';
 import { DecodeError } from './errors';
@@ -105,16 +106,44 @@ export function tlvTagName(t: Pick<Tlv, 'cls' | 'num'>): string {
 }
 
 /**
- * Universal types that occur in Kerberos, GSS-API and SPNEGO; asn1js never sees the others. Of these only
+ * Universal types that occur in Kerberos, GSS-API and SPNEGO; any other is refused. Of these only
  * SEQUENCE and SET are constructed: DER writes every string primitive (X.690 §10.2).
  */
-const KNOWN_UNIVERSAL = new Set([1, 2, 3, 4, 5, 6, 10, 12, 16, 17, 19, 22, 24, 26, 27]);
+const KNOWN_UNIVERSAL: readonly boolean[] = (() => {
+  const known: boolean[] = [];
+  for (const n of [1, 2, 3, 4, 5, 6, 10, 12, 16, 17, 19, 22, 24, 26, 27]) known[n] = true;
+  return known;
+})();
+
+/** Children of a primitive element: one shared, frozen empty list. */
+const NO_CHILDREN: Tlv[] = Object.freeze([]) as unknown as Tlv[];
+
+/** A parsed element; its content view is made only when a codec asks for it. */
+class ParsedTlv implements Tlv {
+  constructor(
+    private readonly root: Uint8Array,
+    readonly cls: TagClass,
+    readonly num: number,
+    readonly constructed: boolean,
+    readonly offset: number,
+    readonly headerLength: number,
+    readonly length: number,
+    readonly children: Tlv[],
+    readonly depth: number,
+  ) {}
+
+  get content(): Uint8Array {
+    const start = this.offset + this.headerLength;
+    return this.root.subarray(start, start + this.length);
+  }
+}
 
 /**
- * Walks the headers of the DER elements in [start, end) and returns the end of the first one.
- * Throws a DecodeError at the first byte that breaks DER or a bound.
+ * Reads the DER element that starts at `start` and ends at or before `end`, with everything inside it,
+ * checking the DER rules and the resource bounds as it goes: the first byte that breaks one throws a
+ * DecodeError naming it. Headers are checked before contents, and an element before what it holds.
  */
-function _scan(ctx: DecodeContext, start: number, end: number, depth: number): number {
+function _parse(ctx: DecodeContext, start: number, end: number, depth: number): Tlv {
   const buf = ctx.root;
   let p = start;
   if (p >= end) throw new DecodeError(p, 'expected a DER element, found the end of the data');
@@ -137,49 +166,46 @@ function _scan(ctx: DecodeContext, start: number, end: number, depth: number): n
     }
     if (num < 31) throw new DecodeError(start, `tag number ${num} written in the multi-byte form (not DER)`);
   }
-  const name = tagName(cls, num);
-  if (p >= end) throw new DecodeError(p, `the data ends after the tag ${name}, before its length`);
+  if (p >= end)
+    throw new DecodeError(p, `the data ends after the tag ${tagName(cls, num)}, before its length`);
   const lenAt = p;
   const lb = buf[p++]!;
   let len: number;
   if (lb < 0x80) {
     len = lb;
-  } else if (lb === 0x80) {
-    throw new DecodeError(lenAt, `${name} has an indefinite length (0x80): BER allows it, DER does not`);
   } else {
-    const n = lb & 0x7f;
-    if (n > 4)
-      throw new DecodeError(lenAt, `${name} has a ${n}-byte length field; no Kerberos message is that large`);
-    if (p + n > end) throw new DecodeError(lenAt, `the data ends inside the length of ${name}`);
-    if (buf[p] === 0)
-      throw new DecodeError(lenAt, `${name} has a non-minimal length: a leading 0x00 length byte (not DER)`);
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[p++]!;
-    if (len < 0x80) {
-      throw new DecodeError(
-        lenAt,
-        `${name} has a non-minimal length: ${len} written in the long form (DER uses one byte below 128)`,
-      );
-    }
+    len = _longLength(buf, lenAt, end, cls, num);
+    p += lb & 0x7f;
   }
   const contentEnd = p + len;
   if (contentEnd > end) {
-    throw new DecodeError(start, `${name} says its content is ${len} bytes, but only ${end - p} remain`);
+    throw new DecodeError(
+      start,
+      `${tagName(cls, num)} says its content is ${len} bytes, but only ${end - p} remain`,
+    );
   }
   if (++ctx.nodes > ctx.limits.maxNodes) {
     throw new DecodeError(start, `more than ${ctx.limits.maxNodes} DER elements; refusing to go on`);
   }
   if (cls === 'universal') {
     if (num === 0) throw new DecodeError(start, 'end-of-contents marker (00 00) found: that is BER, not DER');
-    if (!KNOWN_UNIVERSAL.has(num))
-      throw new DecodeError(start, `${name} (universal tag ${num}) does not occur in Kerberos messages`);
+    if (KNOWN_UNIVERSAL[num] !== true) {
+      throw new DecodeError(
+        start,
+        `${tagName(cls, num)} (universal tag ${num}) does not occur in Kerberos messages`,
+      );
+    }
     if (constructed && num !== 16 && num !== 17) {
-      throw new DecodeError(start, `${name} uses the constructed form: BER allows it, DER does not`);
+      throw new DecodeError(
+        start,
+        `${tagName(cls, num)} uses the constructed form: BER allows it, DER does not`,
+      );
     }
     if (!constructed && (num === 16 || num === 17))
-      throw new DecodeError(start, `${name} must be constructed`);
+      throw new DecodeError(start, `${tagName(cls, num)} must be constructed`);
+    if (!constructed) _checkPrimitive(buf, start, num, p, len);
   }
-  if (cls === 'universal' && !constructed) _checkPrimitive(ctx, start, num, p, len);
+  let children = NO_CHILDREN;
   if (constructed) {
     if (depth + 1 > ctx.limits.maxDepth) {
       throw new DecodeError(
@@ -187,31 +213,62 @@ function _scan(ctx: DecodeContext, start: number, end: number, depth: number): n
         `DER elements nested more than ${ctx.limits.maxDepth} deep; refusing to go on`,
       );
     }
+    children = [];
     let q = p;
-    while (q < contentEnd) q = _scan(ctx, q, contentEnd, depth + 1);
+    while (q < contentEnd) {
+      const child = _parse(ctx, q, contentEnd, depth + 1);
+      children.push(child);
+      q = child.offset + child.headerLength + child.length;
+    }
   }
-  return contentEnd;
+  return new ParsedTlv(buf, cls, num, constructed, start, p - start, len, children, depth);
 }
 
-const TIME_SHAPE = /^[0-9]{14}Z$/;
+/** A long-form length (X.690 §8.1.3.5), which DER allows only when minimal and for 128 bytes or more. */
+function _longLength(buf: Uint8Array, lenAt: number, end: number, cls: TagClass, num: number): number {
+  const lb = buf[lenAt]!;
+  if (lb === 0x80) {
+    throw new DecodeError(
+      lenAt,
+      `${tagName(cls, num)} has an indefinite length (0x80): BER allows it, DER does not`,
+    );
+  }
+  const n = lb & 0x7f;
+  const name = tagName(cls, num);
+  if (n > 4)
+    throw new DecodeError(lenAt, `${name} has a ${n}-byte length field; no Kerberos message is that large`);
+  let p = lenAt + 1;
+  if (p + n > end) throw new DecodeError(lenAt, `the data ends inside the length of ${name}`);
+  if (buf[p] === 0)
+    throw new DecodeError(lenAt, `${name} has a non-minimal length: a leading 0x00 length byte (not DER)`);
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + buf[p++]!;
+  if (len < 0x80) {
+    throw new DecodeError(
+      lenAt,
+      `${name} has a non-minimal length: ${len} written in the long form (DER uses one byte below 128)`,
+    );
+  }
+  return len;
+}
 
-/** DER rules for the contents of the primitive universal types (X.690 §10, §11). */
-function _checkPrimitive(ctx: DecodeContext, at: number, num: number, p: number, len: number): void {
-  const c = ctx.root.subarray(p, p + len);
-  const name = tagName('universal', num);
+const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
+
+/** DER rules for the contents of the primitive universal types (X.690 §10, §11); contents at [p, p+len). */
+function _checkPrimitive(c: Uint8Array, at: number, num: number, p: number, len: number): void {
   switch (num) {
     case 1:
       // X.690 §11.1: DER writes TRUE as 0xFF.
-      if (len !== 1 || (c[0] !== 0 && c[0] !== 0xff))
+      if (len !== 1 || (c[p] !== 0 && c[p] !== 0xff))
         throw new DecodeError(at, 'BOOLEAN must be one byte, 00 or ff, in DER');
       break;
     case 2:
     case 10:
-      if (len === 0) throw new DecodeError(at, `${name} has no content bytes`);
-      if (len > 1 && ((c[0] === 0 && c[1]! < 0x80) || (c[0] === 0xff && c[1]! >= 0x80))) {
+      if (len === 0) throw new DecodeError(at, `${tagName('universal', num)} has no content bytes`);
+      if (len > 1 && ((c[p] === 0 && c[p + 1]! < 0x80) || (c[p] === 0xff && c[p + 1]! >= 0x80))) {
         throw new DecodeError(
           at,
-          `${name} has a needless leading ${c[0] === 0 ? '00' : 'ff'} byte (not DER)`,
+          `${tagName('universal', num)} has a needless leading ${c[p] === 0 ? '00' : 'ff'} byte (not DER)`,
         );
       }
       break;
@@ -219,27 +276,29 @@ function _checkPrimitive(ctx: DecodeContext, at: number, num: number, p: number,
       // X.690 §11.2: the unused bits of the last byte are zero, and there are none in an empty string.
       if (len === 0)
         throw new DecodeError(at, 'BIT STRING has no content bytes (not even the unused-bits count)');
-      if (c[0]! > 7 || (len === 1 && c[0] !== 0))
-        throw new DecodeError(at, `BIT STRING says ${c[0]} unused bits`);
-      if (len > 1 && (c[len - 1]! & ((1 << c[0]!) - 1)) !== 0)
+      if (c[p]! > 7 || (len === 1 && c[p] !== 0))
+        throw new DecodeError(at, `BIT STRING says ${c[p]} unused bits`);
+      if (len > 1 && (c[p + len - 1]! & ((1 << c[p]!) - 1)) !== 0)
         throw new DecodeError(at, 'BIT STRING has unused bits that are not zero (not DER)');
       break;
     case 5:
       if (len !== 0) throw new DecodeError(at, 'NULL must have no content');
       break;
     case 6:
-      if (len === 0 || c[len - 1]! >= 0x80)
+      if (len === 0 || c[p + len - 1]! >= 0x80)
         throw new DecodeError(at, 'OBJECT IDENTIFIER is empty or cut off');
       for (let i = 0; i < len; i++) {
-        if (c[i] === 0x80 && (i === 0 || c[i - 1]! < 0x80))
+        if (c[p + i] === 0x80 && (i === 0 || c[p + i - 1]! < 0x80))
           throw new DecodeError(at + i, 'OBJECT IDENTIFIER has a needless 0x80 byte (not DER)');
       }
       break;
     case 24: {
       // RFC 4120 §5.2.3: KerberosTime is GeneralizedTime with no fraction, always UTC.
-      let text = '';
-      for (let i = 0; i < len && i < 32; i++) text += String.fromCharCode(c[i]!);
-      if (!TIME_SHAPE.test(text) || len !== 15) {
+      let ok = len === 15 && c[p + 14] === 0x5a;
+      for (let i = 0; ok && i < 14; i++) ok = isDigit(c[p + i]!);
+      if (!ok) {
+        let text = '';
+        for (let i = 0; i < len && i < 32; i++) text += String.fromCharCode(c[p + i]!);
         throw new DecodeError(
           at,
           `KerberosTime must be written YYYYMMDDHHMMSSZ (RFC 4120 §5.2.3), found ${JSON.stringify(text)}`,
@@ -250,60 +309,17 @@ function _checkPrimitive(ctx: DecodeContext, at: number, num: number, p: number,
   }
 }
 
-type Block = asn1js.BaseBlock<asn1js.ValueBlock>;
-
-function _convert(ctx: DecodeContext, block: Block, depth: number): Tlv {
-  const id = block.idBlock;
-  const headerLength = id.blockLength + block.lenBlock.blockLength;
-  const whole = block.valueBeforeDecodeView;
-  const offset = absOffset(ctx, whole);
-  const length = block.lenBlock.length;
-  const content = ctx.root.subarray(offset + headerLength, offset + headerLength + length);
-  const children: Tlv[] = [];
-  if (id.isConstructed) {
-    const value = (block.valueBlock as unknown as { value?: unknown }).value;
-    if (!Array.isArray(value))
-      throw new DecodeError(offset, `${tagName(CLASSES[id.tagClass - 1]!, id.tagNumber)}: not valid DER`);
-    for (const child of value as Block[]) children.push(_convert(ctx, child, depth + 1));
-  }
-  return {
-    cls: CLASSES[id.tagClass - 1]!,
-    num: id.tagNumber,
-    constructed: id.isConstructed,
-    offset,
-    headerLength,
-    length,
-    content,
-    children,
-    depth,
-  };
-}
-
 /**
  * Parses exactly one DER element filling [start, end) of the context's root buffer.
  * `what` names the expected thing for the trailing-bytes message.
  */
 export function parseDer(ctx: DecodeContext, start: number, end: number, what: string, depth = 0): Tlv {
-  const nodesBefore = ctx.nodes;
-  const elementEnd = _scan(ctx, start, end, depth);
+  const t = _parse(ctx, start, end, depth);
+  const elementEnd = t.offset + t.headerLength + t.length;
   if (elementEnd !== end) {
     throw new DecodeError(elementEnd, `${end - elementEnd} trailing byte(s) after the end of ${what}`);
   }
-  let result: asn1js.FromBerResult;
-  try {
-    result = asn1js.fromBER(ctx.root.subarray(start, end), {
-      copyInput: false,
-      parseEmbedded: false,
-      maxDepth: ctx.limits.maxDepth + 1,
-      maxNodes: ctx.nodes - nodesBefore + 16,
-    });
-  } catch (e) {
-    throw new DecodeError(start, `not valid DER: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (result.offset === -1 || result.result.error) {
-    throw new DecodeError(start, `not valid DER: ${result.result.error || 'unreadable'}`);
-  }
-  return _convert(ctx, result.result as Block, depth);
+  return t;
 }
 
 /** Reads one DER header without asn1js, for framings whose content is not DER (RFC 2743 §3.1). */
