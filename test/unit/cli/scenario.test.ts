@@ -22,11 +22,11 @@ describe('scenario list', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('Scenarios (7 of 18 run today; krbplay scenario run ID):');
+    expect(lines[0]).toMatch(/^Scenarios \((\d+) of 18 run today; krbplay scenario run ID\):$/);
     expect(lines[1]).toMatch(/^ {2}kerberos-101 +Kerberos 101: AS, TGS and AP in one realm$/);
     expect(r.stdout).toMatch(/^ {2}trust-referral +Trust and referral/m);
     expect(r.stdout).toMatch(
-      /Not available yet:\n {2}happy-path +Happy path: .*\(needs the Entra join and the PRT/,
+      /Not available yet:\n {2}share-reader-cannot-write +Share-level RBAC: .*\(needs Azure Files share-level RBAC/,
     );
   });
 
@@ -42,8 +42,13 @@ describe('scenario list', () => {
       summary: expect.any(String),
       available: true,
     });
-    const happy = j.scenarios.find((s: { id: string }) => s.id === 'happy-path');
-    expect(happy).toMatchObject({ available: false, reason: expect.stringMatching(/PRT/) });
+    const notYet = j.scenarios.find((s: { id: string }) => s.id === 'share-reader-cannot-write');
+    expect(notYet).toMatchObject({ available: false, reason: expect.stringMatching(/share-level RBAC/) });
+    // the count in the text heading is the number of available entries here
+    const available = j.scenarios.filter((s: { available: boolean }) => s.available).length;
+    expect(krbplay('scenario', 'list').stdout.split('\n')[0]).toBe(
+      `Scenarios (${available} of 18 run today; krbplay scenario run ID):`,
+    );
   });
 });
 
@@ -182,8 +187,8 @@ describe('errors', () => {
     ],
     [
       'a scenario not available yet',
-      () => 'happy-path',
-      /^krbplay scenario run: scenario 'happy-path' is not available yet: needs the Entra join/,
+      () => 'share-reader-cannot-write',
+      /^krbplay scenario run: scenario 'share-reader-cannot-write' is not available yet: needs Azure Files share-level RBAC/,
     ],
   ])('%s: one line, exit 1', (_what, arg, line) => {
     const r = krbplay('scenario', 'run', arg());
