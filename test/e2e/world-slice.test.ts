@@ -57,7 +57,7 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
     await buildSiteIfStale();
     server = await serveStatic(distDir);
     browser = await launchChromium();
-    view = await openPage(browser, server.origin);
+    view = await openPage(browser, server.origin, '/#/s/two-forests');
     page = view.page;
     await page.setViewportSize({ width: 1440, height: 960 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });

@@ -284,7 +284,7 @@ export class Engine {
           name: `${base}.pcapng`,
           mime: 'application/vnd.tcpdump.pcap',
           bytes: exportPcapng(w),
-          about: `${frames} Kerberos message${frames === 1 ? '' : 's'} up to ${at}${plan.skipped.length ? `; ${plan.skipped.length} trace events left out (SMB and modelled steps have no Kerberos bytes to draw)` : ''}. Open it with the keytab beside it to see the encrypted parts.`,
+          about: `${frames} KDC message${frames === 1 ? '' : 's'} (AS, TGS) up to ${at}${plan.skipped.length ? `; ${plan.skipped.length} trace events are left out: the AP exchange inside SMB and the modelled steps have no framing to draw` : ''}. Open it with the keytab to see inside the encrypted parts.`,
         };
       }
       case 'keytab': {

@@ -93,6 +93,24 @@ export function actionTitle(a: ScenarioAction, users: ReadonlyMap<string, string
       return `${a.host}: a GPO maps host names to realms`;
     case 'test-netconnection':
       return `${a.host}> Test-NetConnection ${a.target} -Port ${a.port}`;
+    case 'lock':
+      return `${a.host} is locked`;
+    case 'unlock':
+      return `the user unlocks ${a.host}`;
+    case 'reboot':
+      return `${a.host} reboots`;
+    case 'dsregcmd-refresh-prt':
+      return `${a.host}> dsregcmd /RefreshPrt`;
+    case 'dsregcmd-status':
+      return `${a.host}> dsregcmd /status`;
+    case 'set-policy':
+      return `${a.host}: the GPO “${a.policy}” is turned ${a.enabled ? 'on' : 'off'}`;
+    case 'network-change':
+      return `${a.host} moves to another network`;
+    case 'klist':
+      return `${a.host}> klist`;
+    default:
+      return (a as { do: string }).do;
   }
 }
 
@@ -390,6 +408,8 @@ export class Player {
     const fileIndex = this.#plan.slice(0, i).filter((p) => !p.injected).length;
     const faultsBefore = this.#plan.slice(0, i).some((p) => p.injected);
     const ctx: RunContext = { world, scenario, ...beside };
+    // the step's events: from the fault's own line and the clock moving to `at`, to the action's last
+    const fromSeq = world.trace.length + 1;
     if (planned.injected) {
       world.action(
         action.do === 'link-down' || action.do === 'link-up'
@@ -413,7 +433,6 @@ export class Player {
         if (target > world.now) world.advance(target - world.now, `the clock moves to ${isoSeconds(target)}`);
       }
       const t = world.now;
-      const fromSeq = world.trace.length + 1;
       if (action.do === 'advance') world.advance(parseDuration(action.by)!, action.note);
       const out = runAction(ctx, action, fileIndex);
       return {

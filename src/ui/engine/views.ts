@@ -68,6 +68,12 @@ export function commandOf(a: ScenarioAction): string | undefined {
       return 'klist purge';
     case 'test-netconnection':
       return `Test-NetConnection ${a.target} -Port ${a.port}`;
+    case 'dsregcmd-refresh-prt':
+      return 'dsregcmd /RefreshPrt';
+    case 'dsregcmd-status':
+      return 'dsregcmd /status';
+    case 'klist':
+      return 'klist';
     default:
       return undefined;
   }

@@ -1,18 +1,44 @@
 /**
- * The state behind the playground page: where the story stands (from the engine's Worker), the message
- * selected in the trace and its detail, the field selected in the inspector, and the klist view.
- * Components read it and call its methods; all talking to the Worker happens here.
+ * The state behind the playground page: the scenario played and where it stands (from the engine's
+ * Worker), the message selected in the trace and its detail, the field selected in the inspector, the
+ * console's host and its klist, the user's own scenario JSON (kept in localStorage), faults, exports and
+ * share links. Components read it and call its methods; all talking to the Worker happens here.
  */
 import { SvelteSet } from 'svelte/reactivity';
 import type { EngineClient } from '../engine/engine-client';
-import type { EventDetail, KlistStyle, KlistView, Summary, TraceRow, ViewNode } from '../engine/protocol';
+import type {
+  CatalogueEntry,
+  EventDetail,
+  ExportKind,
+  FaultAction,
+  KlistStyle,
+  KlistView,
+  ScenarioProblem,
+  ScenarioSource,
+  Summary,
+  TraceRow,
+  ViewNode,
+} from '../engine/protocol';
 import type { Span } from '../lib/hex';
+import { forgetSavedJson, loadSavedJson, saveJson, type SavedJson } from '../lib/saved-json';
+import { catalogueHash, jsonHash } from '../lib/share';
 import { findNode, initiallyOpen, nodeAtByte, pathTo } from '../lib/tree';
 
 export type PlaygroundStatus = 'starting' | 'ready' | 'busy' | 'error';
 
-/** The host whose credential cache the klist pane shows. */
+/** The host whose credential cache the klist pane shows first. */
 export const KLIST_HOST = 'ws1';
+
+/** The scenario the page opens with when the link names none. */
+export const FIRST_SCENARIO = 'kerberos-101';
+
+/** A file the engine made, offered to the reader. */
+export interface Download {
+  name: string;
+  about: string;
+  url: string;
+  size: number;
+}
 
 /** The message to show after moving to a step: the first the step sent, else the last one before it. */
 export function messageToShow(trace: readonly TraceRow[], step: number): number | undefined {
@@ -39,12 +65,35 @@ export class Playground {
   klist = $state.raw<KlistView | undefined>();
   klistError = $state<string | undefined>();
 
+  /** The picker's scenarios. */
+  catalogue = $state.raw<CatalogueEntry[]>([]);
+  /** A problem that does not stop the page (a step the scenario's data cannot play, a refused fault). */
+  notice = $state<string | undefined>();
+  /** The console's host. */
+  consoleHost = $state(KLIST_HOST);
+
+  /** The JSON editor: open or not, its text, and what is wrong with it. */
+  editorOpen = $state(false);
+  editorText = $state('');
+  problem = $state<ScenarioProblem | undefined>();
+  /** The user's text from an earlier visit, offered back until taken or forgotten. */
+  saved = $state<SavedJson | undefined>();
+
+  /** The last file made (its link stays until the next). */
+  lastDownload = $state<Download | undefined>();
+  /** The share link of what is played. */
+  shareLink = $state<string | undefined>();
+
   readonly #engine: EngineClient;
+  readonly #storage: Storage | undefined;
   #detailToken = 0;
   #klistToken = 0;
+  /** The JSON text of the user's scenario being played (for its share link). */
+  #playingJson: string | undefined;
 
-  constructor(engine: EngineClient) {
+  constructor(engine: EngineClient, storage: Storage | undefined = globalThis.localStorage) {
     this.#engine = engine;
+    this.#storage = storage;
   }
 
   readonly step = $derived(this.summary?.step ?? 0);
@@ -66,8 +115,147 @@ export class Playground {
       : undefined,
   );
 
-  async start(): Promise<void> {
-    await this.#move(() => this.#engine.ask('summary', {}));
+  readonly scenario = $derived(this.summary?.scenario);
+  readonly console = $derived(
+    this.summary?.consoles.find((c) => c.host === this.consoleHost) ?? this.summary?.consoles[0],
+  );
+
+  /**
+   * Opens the page: the picker's list, then the scenario the link asks for (a catalogue id, or JSON in
+   * the link), else the first one. The user's text from an earlier visit is offered back.
+   */
+  async start(shared?: ScenarioSource): Promise<void> {
+    this.saved = loadSavedJson(this.#storage);
+    try {
+      this.catalogue = await this.#engine.ask('catalogue', {});
+    } catch (e) {
+      this.status = 'error';
+      this.error = e instanceof Error ? e.message : String(e);
+      return;
+    }
+    const source = shared ?? { kind: 'catalogue', id: FIRST_SCENARIO };
+    const ok = await this.load(source);
+    if (!ok && !this.summary) {
+      // a link whose scenario does not validate: say why in the editor, and play the first one
+      await this.load({ kind: 'catalogue', id: FIRST_SCENARIO });
+    }
+  }
+
+  /** Plays a scenario; false (and the problem shown in the editor) when the user's JSON does not validate. */
+  async load(source: ScenarioSource): Promise<boolean> {
+    this.status = this.summary ? 'busy' : 'starting';
+    this.notice = undefined;
+    try {
+      const r = await this.#engine.ask('load', { source });
+      if (!r.ok) {
+        this.problem = r.problem;
+        if (source.kind === 'json') {
+          this.editorText = source.text;
+          this.editorOpen = true;
+        }
+        this.status = this.summary ? 'ready' : 'starting';
+        return false;
+      }
+      this.problem = undefined;
+      this.#playingJson = source.kind === 'json' ? source.text : undefined;
+      this.shareLink = undefined;
+      if (source.kind !== 'json' && typeof history !== 'undefined') {
+        history.replaceState(null, '', catalogueHash(r.summary.scenario.id));
+      }
+      if (!r.summary.consoles.some((c) => c.host === this.consoleHost)) {
+        this.consoleHost = r.summary.consoles[0]?.host ?? KLIST_HOST;
+      }
+      await this.#show(r.summary);
+      return true;
+    } catch (e) {
+      if (this.summary) {
+        this.status = 'ready';
+        this.notice = e instanceof Error ? e.message : String(e);
+      } else {
+        this.status = 'error';
+        this.error = e instanceof Error ? e.message : String(e);
+      }
+      return false;
+    }
+  }
+
+  pick = (id: string) => this.load({ kind: 'catalogue', id });
+
+  /** The editor's text changed: keep it (it is never lost), and forget the problem until the next run. */
+  editJson(text: string): void {
+    this.editorText = text;
+    saveJson(text, this.#storage);
+  }
+
+  /** Opens the editor: with the user's saved text, or with a copy of the scenario played. */
+  async openEditor(from: 'saved' | 'current' | 'keep' = 'keep'): Promise<void> {
+    if (from === 'saved' && this.saved) {
+      this.editorText = this.saved.text;
+      this.saved = undefined;
+    } else if (from === 'current' && this.scenario) {
+      if (this.#playingJson !== undefined) this.editorText = this.#playingJson;
+      else if (this.scenario.source === 'catalogue') {
+        this.editorText = await this.#engine.ask('source', { scenario: this.scenario.id });
+      }
+      saveJson(this.editorText, this.#storage);
+    }
+    this.editorOpen = true;
+  }
+
+  closeEditor(): void {
+    this.editorOpen = false;
+  }
+
+  forgetSaved(): void {
+    forgetSavedJson(this.#storage);
+    this.saved = undefined;
+  }
+
+  async runEditor(): Promise<void> {
+    saveJson(this.editorText, this.#storage);
+    if (await this.load({ kind: 'json', text: this.editorText })) this.editorOpen = false;
+  }
+
+  /** Puts a fault into the timeline at the current step and plays it. */
+  async applyFault(fault: FaultAction): Promise<void> {
+    if (!this.summary || this.status !== 'ready') return;
+    this.notice = undefined;
+    await this.#move(() => this.#engine.ask('fault', { fault }));
+  }
+
+  /** Makes a file in the worker and hands it to the browser as a download (a Blob URL: no network). */
+  async download(what: ExportKind, host?: string): Promise<void> {
+    try {
+      const file = await this.#engine.ask('export', { what, ...(host ? { host } : {}) });
+      if (this.lastDownload) URL.revokeObjectURL(this.lastDownload.url);
+      const url = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.mime }));
+      this.lastDownload = { name: file.name, about: file.about, url, size: file.bytes.length };
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = file.name;
+      a.rel = 'noopener';
+      document.body.append(a);
+      // a click that does not bubble: the export menu stays open to say what the file holds
+      a.dispatchEvent(new MouseEvent('click', { bubbles: false, cancelable: true }));
+      a.remove();
+    } catch (e) {
+      this.notice = `The export failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  /** The link that opens this scenario (and, for the user's own, carries its JSON). */
+  async share(): Promise<string | undefined> {
+    if (!this.scenario) return undefined;
+    const hash =
+      this.#playingJson !== undefined ? await jsonHash(this.#playingJson) : catalogueHash(this.scenario.id);
+    const link = `${location.origin}${location.pathname}${hash}`;
+    this.shareLink = link;
+    return link;
+  }
+
+  setConsoleHost(host: string): void {
+    this.consoleHost = host;
+    void this.loadKlist();
   }
 
   goto(step: number): Promise<void> {
@@ -82,18 +270,28 @@ export class Playground {
 
   async #move(ask: () => Promise<Summary>): Promise<void> {
     this.status = this.summary ? 'busy' : 'starting';
+    this.notice = undefined;
     try {
-      const summary = await ask();
-      this.summary = summary;
-      this.status = 'ready';
-      const seq = messageToShow(summary.trace, summary.step);
-      if (seq === undefined) this.#clearSelection();
-      else await this.select(seq);
-      void this.loadKlist();
+      await this.#show(await ask());
     } catch (e) {
-      this.status = 'error';
-      this.error = e instanceof Error ? e.message : String(e);
+      if (this.summary) {
+        // the world is still there: say what went wrong and stay where we were
+        this.status = 'ready';
+        this.notice = e instanceof Error ? e.message : String(e);
+      } else {
+        this.status = 'error';
+        this.error = e instanceof Error ? e.message : String(e);
+      }
     }
+  }
+
+  async #show(summary: Summary): Promise<void> {
+    this.summary = summary;
+    this.status = 'ready';
+    const seq = messageToShow(summary.trace, summary.step);
+    if (seq === undefined) this.#clearSelection();
+    else await this.select(seq);
+    void this.loadKlist();
   }
 
   #clearSelection(): void {
@@ -166,7 +364,8 @@ export class Playground {
   async loadKlist(): Promise<void> {
     const token = ++this.#klistToken;
     try {
-      const view = await this.#engine.ask('klist', { host: KLIST_HOST, style: this.klistStyle });
+      const host = this.console?.host ?? KLIST_HOST;
+      const view = await this.#engine.ask('klist', { host, style: this.klistStyle });
       if (token !== this.#klistToken) return;
       this.klist = view;
       this.klistError = undefined;
