@@ -40,10 +40,21 @@ export interface Download {
   size: number;
 }
 
-/** The message to show after moving to a step: the first the step sent, else the last one before it. */
+/**
+ * The row to show after moving to a step: the first Kerberos message the step sent; else, when it sent
+ * none (a mount refused before Kerberos, a clock change), its first failure or message, or its last line;
+ * else (step 0) the last message before it.
+ */
 export function messageToShow(trace: readonly TraceRow[], step: number): number | undefined {
   const inspectable = trace.filter((r) => r.inspectable);
-  return (inspectable.find((r) => r.step === step) ?? inspectable.at(-1))?.seq;
+  const own = trace.filter((r) => r.step === step);
+  const pick =
+    own.find((r) => r.inspectable) ??
+    own.find((r) => r.tone === 'failure' || r.windowsError !== undefined) ??
+    own.find((r) => r.kind === 'message') ??
+    own.at(-1) ??
+    inspectable.at(-1);
+  return pick?.seq;
 }
 
 export class Playground {

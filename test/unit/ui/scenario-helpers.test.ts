@@ -1,0 +1,179 @@
+// The page's helpers around scenarios: share links (the id, or the JSON deflated into the hash), the
+// user's text kept in storage, the timeline's axis, the row shown after a step, and a host's console.
+import { describe, expect, test } from 'vitest';
+import {
+  catalogueHash,
+  fromBase64Url,
+  jsonHash,
+  readShareHash,
+  toBase64Url,
+} from '../../../src/ui/lib/share';
+import { forgetSavedJson, loadSavedJson, saveJson, SAVED_JSON_KEY } from '../../../src/ui/lib/saved-json';
+import { percentOf, timelineAxis } from '../../../src/ui/lib/timeline';
+import { messageToShow } from '../../../src/ui/state/playground.svelte';
+import { commandOf, consoleOf } from '../../../src/ui/engine/views';
+import type { TraceRow } from '../../../src/ui/engine/protocol';
+import type { TraceEvent } from '../../../src/world';
+
+const H = 3600_000;
+const START = Date.UTC(2026, 2, 2, 8);
+
+describe('share links', () => {
+  test('a catalogue scenario is named by its id', async () => {
+    expect(catalogueHash('clock-skew')).toBe('#/s/clock-skew');
+    await expect(readShareHash('#/s/clock-skew')).resolves.toEqual({ kind: 'catalogue', id: 'clock-skew' });
+    await expect(readShareHash('#/')).resolves.toBeUndefined();
+    await expect(readShareHash('#/crypto')).resolves.toBeUndefined();
+    await expect(readShareHash('#/s/..%2Fetc')).resolves.toBeUndefined();
+  });
+
+  test('the user’s JSON goes into the hash deflated, and comes back the same, unicode and all', async () => {
+    const text = JSON.stringify({
+      id: 'mine',
+      title: 'Ünïcode — ✓',
+      timeline: Array(50).fill({ do: 'logon', host: 'ws1' }),
+    });
+    const hash = await jsonHash(text);
+    expect(hash).toMatch(/^#\/j\/[A-Za-z0-9_-]+$/);
+    expect(hash.length).toBeLessThan(text.length); // it compresses
+    await expect(readShareHash(hash)).resolves.toEqual({ kind: 'json', text });
+  });
+
+  test('a damaged link says so', async () => {
+    await expect(readShareHash('#/j/AAAA')).rejects.toThrow(/damaged/);
+    await expect(readShareHash('#/j/not*base64')).rejects.toThrow(/damaged/);
+  });
+
+  test('base64url round-trips every byte value', () => {
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const text = toBase64Url(bytes);
+    expect(text).not.toMatch(/[+/=]/);
+    expect(fromBase64Url(text)).toEqual(bytes);
+  });
+});
+
+describe('the user’s text is kept', () => {
+  class MemoryStorage {
+    map = new Map<string, string>();
+    getItem(k: string) {
+      return this.map.get(k) ?? null;
+    }
+    setItem(k: string, v: string) {
+      this.map.set(k, v);
+    }
+    removeItem(k: string) {
+      this.map.delete(k);
+    }
+  }
+
+  test('saved, offered back, forgotten', () => {
+    const s = new MemoryStorage() as unknown as Storage;
+    expect(loadSavedJson(s)).toBeUndefined();
+    saveJson('{ "id": "broken', s);
+    expect(loadSavedJson(s)?.text).toBe('{ "id": "broken');
+    forgetSavedJson(s);
+    expect(loadSavedJson(s)).toBeUndefined();
+  });
+
+  test('blank text or a damaged entry is no offer; a full storage is no crash', () => {
+    const s = new MemoryStorage() as unknown as Storage;
+    saveJson('   ', s);
+    expect(loadSavedJson(s)).toBeUndefined();
+    s.setItem(SAVED_JSON_KEY, '{not json');
+    expect(loadSavedJson(s)).toBeUndefined();
+    const full = { setItem: () => { throw new Error('QuotaExceededError'); } } as unknown as Storage; // prettier-ignore
+    expect(() => saveJson('x', full)).not.toThrow();
+  });
+});
+
+describe('the timeline’s axis', () => {
+  test('a ten-hour TGT: from the start to its end, ticks on round hours', () => {
+    const axis = timelineAxis(START, START + 12, [{ start: START, end: START + 10 * H }], 6);
+    expect(axis.from).toBe(START);
+    expect(axis.to).toBe(START + 10 * H);
+    expect(axis.ticks.map((t) => t.label)).toEqual(['08:00', '10:00', '12:00', '14:00', '16:00', '18:00']);
+    expect(percentOf(axis, START + 5 * H)).toBe(50);
+    expect(percentOf(axis, START - H)).toBe(0);
+    expect(percentOf(axis, START + 20 * H)).toBe(100);
+  });
+
+  test('the clock past the tickets widens the axis; another day is named', () => {
+    const axis = timelineAxis(START, START + 26 * H, [{ start: START, end: START + 10 * H }], 4);
+    expect(axis.to).toBe(START + 26 * H);
+    expect(axis.ticks.length).toBeLessThanOrEqual(5);
+    expect(axis.ticks.at(-1)!.label).toMatch(/^Tue /);
+  });
+
+  test('nothing yet: an hour from the start', () => {
+    const axis = timelineAxis(START, START, []);
+    expect(axis.to - axis.from).toBe(H);
+  });
+});
+
+describe('the row shown after a step', () => {
+  const row = (seq: number, step: number, more: Partial<TraceRow> = {}): TraceRow => ({
+    seq, t: START, kind: 'message', from: 'ws1', to: 'dc1', transport: 'tcp', type: 'AS-REQ', result: '',
+    modelled: false, step, tone: 'request', inspectable: true, ...more,
+  }); // prettier-ignore
+
+  test('the step’s first Kerberos message', () => {
+    expect(messageToShow([row(1, 1), row(2, 2), row(3, 2)], 2)).toBe(2);
+  });
+
+  test('a step that sent no Kerberos: its failure, not a message of an earlier step', () => {
+    const trace = [
+      row(1, 1),
+      row(2, 2, { kind: 'action', inspectable: false, tone: 'action' }),
+      row(3, 2, { type: 'SMB2 NEGOTIATE', modelled: true, inspectable: false }),
+      row(4, 2, { kind: 'action', inspectable: false, tone: 'action', windowsError: 53 }),
+    ];
+    expect(messageToShow(trace, 2)).toBe(4);
+  });
+
+  test('step 0: nothing; a clock change: its line', () => {
+    expect(messageToShow([], 0)).toBeUndefined();
+    const trace = [row(1, 1), row(2, 2, { kind: 'action', inspectable: false, tone: 'action' })];
+    expect(messageToShow(trace, 2)).toBe(2);
+  });
+});
+
+describe('a host’s console', () => {
+  const event = (seq: number, type: string, result: string): TraceEvent => ({
+    seq, t: START + seq, kind: 'action', from: 'ws1', to: 'ws1', transport: 'local', type, result, narration: [],
+  }); // prettier-ignore
+
+  test('commands as typed; the client’s own failure and the system error in red; the Windows error explained', () => {
+    const trace = [
+      event(1, 'net use', 'net use Z: \\\\files\\share'),
+      event(2, 'result', 'ws1: get a ticket for cifs/files failed: no TGT'),
+      event(3, 'result', 'System error 1326 has occurred. The user name or password is incorrect.'),
+    ];
+    const view = consoleOf(
+      'ws1',
+      'alice@CORP',
+      [
+        {
+          action: { do: 'net-use', host: 'ws1', unc: '\\\\files\\share', drive: 'Z:' },
+          title: 'net use',
+          record: { index: 0, do: 'net-use', t: START, fromSeq: 1, toSeq: 3, ok: false, output: '' },
+        },
+      ],
+      trace,
+      (seq) => (seq === 3 ? { windowsError: 1326 } : undefined),
+    );
+    expect(view.lines.map((l) => [l.kind, l.text.slice(0, 20)])).toEqual([
+      ['command', 'net use Z: \\\\files\\s'],
+      ['error', 'ws1: get a ticket fo'],
+      ['error', 'System error 1326 ha'],
+    ]);
+    expect(view.lines[2]!.explain).toMatch(/^System error 1326: .*NTLM/);
+  });
+
+  test('what is typed at the prompt', () => {
+    expect(commandOf({ do: 'klist-get', host: 'ws1', spn: 'cifs/x' })).toBe('klist get cifs/x');
+    expect(commandOf({ do: 'test-netconnection', host: 'ws1', target: 'x', port: 445 })).toBe(
+      'Test-NetConnection x -Port 445',
+    );
+    expect(commandOf({ do: 'logon', host: 'ws1' })).toBeUndefined();
+  });
+});
