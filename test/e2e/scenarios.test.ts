@@ -256,6 +256,10 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     await fresh.page.getByTestId('step-forward').click();
     await expect.poll(() => fresh.page.getByTestId('step-count').textContent()).toBe('Step 3 of 7');
     await expect.poll(() => fresh.page.getByTestId('windows-error-53').textContent()).toMatch(/TCP 445/);
+    // the step sent no Kerberos: the page shows its failure, explained, not an earlier message
+    await expect
+      .poll(() => fresh.page.getByTestId('inspector-windows-error').textContent())
+      .toMatch(/System error 53[\s\S]*Kerberos was never asked/);
     await fresh.page.screenshot({ path: shot('scenarios-port-445.png') });
     expect(fresh.foreignRequests()).toEqual([]);
     expect(fresh.errors).toEqual([]);

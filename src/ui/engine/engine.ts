@@ -53,7 +53,7 @@ import type {
 } from './protocol';
 import { STEPS, buildWorld, type ScenarioStep } from './scenario';
 import { consoleOf, ticketSpans } from './views';
-import { windowsErrorText } from './windows-errors';
+import { windowsErrorText, windowsErrorWhy } from './windows-errors';
 
 export class EngineError extends Error {}
 
@@ -368,7 +368,11 @@ export class Engine {
       ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}),
       modelled: p.modelled(e),
       ...(windowsError !== undefined
-        ? { windowsError, windowsErrorText: windowsErrorText(windowsError) }
+        ? {
+            windowsError,
+            windowsErrorText: windowsErrorText(windowsError),
+            ...(windowsErrorWhy(windowsError) ? { windowsErrorWhy: windowsErrorWhy(windowsError) } : {}),
+          }
         : {}),
       step: this.#stepOf(e.seq),
       tone: toneOf(e),

@@ -247,6 +247,8 @@ export interface TraceRow {
   /** A Windows system error the step ended with (53, 1326…), and its text. */
   windowsError?: number;
   windowsErrorText?: string;
+  /** What the Windows error usually means when Kerberos is involved. */
+  windowsErrorWhy?: string;
   /** The step that made it (1-based). */
   step: number;
   tone: RowTone;
