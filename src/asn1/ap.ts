@@ -10,7 +10,7 @@ import {
   Realm,
   UInt32Lenient,
   app,
-  decodeWith,
+  decodeValue,
   encodeWith,
   messageCheck,
   opt,
@@ -127,12 +127,12 @@ export const EncApRepPartCodec = app<EncApRepPart>(
 );
 
 export const encodeApReq = (v: ApReq): Uint8Array => encodeWith(ApReqCodec, v);
-export const decodeApReq = (b: Uint8Array, o?: DecodeOptions): ApReq => decodeWith(ApReqCodec, b, o).value;
+export const decodeApReq = (b: Uint8Array, o?: DecodeOptions): ApReq => decodeValue(ApReqCodec, b, o);
 export const encodeAuthenticator = (v: Authenticator): Uint8Array => encodeWith(AuthenticatorCodec, v);
 export const decodeAuthenticator = (b: Uint8Array, o?: DecodeOptions): Authenticator =>
-  decodeWith(AuthenticatorCodec, b, o).value;
+  decodeValue(AuthenticatorCodec, b, o);
 export const encodeApRep = (v: ApRep): Uint8Array => encodeWith(ApRepCodec, v);
-export const decodeApRep = (b: Uint8Array, o?: DecodeOptions): ApRep => decodeWith(ApRepCodec, b, o).value;
+export const decodeApRep = (b: Uint8Array, o?: DecodeOptions): ApRep => decodeValue(ApRepCodec, b, o);
 export const encodeEncApRepPart = (v: EncApRepPart): Uint8Array => encodeWith(EncApRepPartCodec, v);
 export const decodeEncApRepPart = (b: Uint8Array, o?: DecodeOptions): EncApRepPart =>
-  decodeWith(EncApRepPartCodec, b, o).value;
+  decodeValue(EncApRepPartCodec, b, o);

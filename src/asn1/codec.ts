@@ -50,6 +50,18 @@ export function nodeOf(t: Tlv, name: string, tag: string = tlvTagName(t)): KrbNo
   return { name, tag, offset: t.offset, length: t.headerLength + t.length };
 }
 
+/**
+ * The node every codec gives back when the context builds no tree (`decodeValue`): one shared, frozen
+ * placeholder, so value-only decoding allocates nothing for the tree.
+ */
+const NO_NODE: KrbNode = Object.freeze({ name: '', tag: '', offset: 0, length: 0 });
+
+/** A leaf node holding `value`, or the placeholder when no tree is wanted. */
+function leaf(t: Tlv, ctx: DecodeContext, name: string, value: string | number | boolean): KrbNode {
+  if (!ctx.tree) return NO_NODE;
+  return { name, tag: tlvTagName(t), offset: t.offset, length: t.headerLength + t.length, value };
+}
+
 function describe(cls: TagClass, num: number, typeName: string): string {
   const tag = tagName(cls, num);
   return tag === typeName ? tag : `${tag} ${typeName}`;
@@ -110,12 +122,12 @@ function integerCodec(typeName: string, min: number, max: number, num = 2): Code
     typeName,
     cls: 'universal',
     nums: [num],
-    decode(t, _ctx, name) {
+    decode(t, ctx, name) {
       expectTag(t, self, false);
       const v = _readInteger(t);
       if (v < min || v > max)
         throw new DecodeError(t.offset, `${name}: ${v} is outside the range of ${typeName} (${min}..${max})`);
-      return { value: v, node: { ...nodeOf(t, name), value: v } };
+      return { value: v, node: leaf(t, ctx, name, v) };
     },
     encode(v) {
       if (!Number.isInteger(v) || v < min || v > max) badValue(typeName, v);
@@ -150,7 +162,7 @@ function stringCodec(typeName: string, num = 27): Codec<string> {
     typeName,
     cls: 'universal',
     nums: [num],
-    decode(t, _ctx, name) {
+    decode(t, ctx, name) {
       expectTag(t, self, false);
       let v: string;
       try {
@@ -158,7 +170,7 @@ function stringCodec(typeName: string, num = 27): Codec<string> {
       } catch {
         throw new DecodeError(t.offset, `${name}: ${typeName} is not valid UTF-8`);
       }
-      return { value: v, node: { ...nodeOf(t, name), value: v } };
+      return { value: v, node: leaf(t, ctx, name, v) };
     },
     encode(v) {
       if (typeof v !== 'string') badValue(typeName, v);
@@ -196,7 +208,7 @@ export const KerberosTime: Codec<Date> = {
   typeName: 'KerberosTime',
   cls: 'universal',
   nums: [24],
-  decode(t, _ctx, name) {
+  decode(t, ctx, name) {
     expectTag(t, KerberosTime, false);
     let text = '';
     for (const b of t.content) text += String.fromCharCode(b);
@@ -207,7 +219,7 @@ export const KerberosTime: Codec<Date> = {
     if (Number.isNaN(d.getTime()) || formatKerberosTime(d) !== text) {
       throw new DecodeError(t.offset, `${name}: KerberosTime ${text} is not a real date and time`);
     }
-    return { value: d, node: { ...nodeOf(t, name), value: isoTime(d) } };
+    return { value: d, node: ctx.tree ? leaf(t, ctx, name, isoTime(d)) : NO_NODE };
   },
   encode(v) {
     if (!(v instanceof Date) || v.getUTCMilliseconds() !== 0) badValue('KerberosTime (whole seconds)', v);
@@ -224,7 +236,7 @@ export const KerberosFlags: Codec<number> = {
   typeName: 'KerberosFlags',
   cls: 'universal',
   nums: [3],
-  decode(t, _ctx, name) {
+  decode(t, ctx, name) {
     expectTag(t, KerberosFlags, false);
     const c = t.content;
     if (c.length !== 5 || c[0] !== 0) {
@@ -234,7 +246,7 @@ export const KerberosFlags: Codec<number> = {
       );
     }
     const v = ((c[1]! << 24) | (c[2]! << 16) | (c[3]! << 8) | c[4]!) >>> 0;
-    return { value: v, node: { ...nodeOf(t, name), value: toHex(c.subarray(1)) } };
+    return { value: v, node: ctx.tree ? leaf(t, ctx, name, toHex(c.subarray(1))) : NO_NODE };
   },
   encode(v) {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) badValue('KerberosFlags', v);
@@ -272,10 +284,10 @@ export const RawBitString: Codec<Uint8Array> = {
   typeName: 'BIT STRING',
   cls: 'universal',
   nums: [3],
-  decode(t, _ctx, name) {
+  decode(t, ctx, name) {
     expectTag(t, RawBitString, false);
     const v = t.content.slice();
-    return { value: v, node: { ...nodeOf(t, name), value: toHex(v) } };
+    return { value: v, node: ctx.tree ? leaf(t, ctx, name, toHex(v)) : NO_NODE };
   },
   encode(v) {
     if (!(v instanceof Uint8Array) || v.length === 0 || v[0]! > 7) badValue('BIT STRING', v);
@@ -287,10 +299,10 @@ export const OctetString: Codec<Uint8Array> = {
   typeName: 'OCTET STRING',
   cls: 'universal',
   nums: [4],
-  decode(t, _ctx, name) {
+  decode(t, ctx, name) {
     expectTag(t, OctetString, false);
     const v = t.content.slice();
-    return { value: v, node: { ...nodeOf(t, name), value: toHex(v) } };
+    return { value: v, node: ctx.tree ? leaf(t, ctx, name, toHex(v)) : NO_NODE };
   },
   encode(v) {
     if (!(v instanceof Uint8Array)) badValue('OCTET STRING', v);
@@ -302,10 +314,10 @@ export const Boolean: Codec<boolean> = {
   typeName: 'BOOLEAN',
   cls: 'universal',
   nums: [1],
-  decode(t, _ctx, name) {
+  decode(t, ctx, name) {
     expectTag(t, Boolean, false);
     const v = t.content[0] === 0xff;
-    return { value: v, node: { ...nodeOf(t, name), value: v } };
+    return { value: v, node: leaf(t, ctx, name, v) };
   },
   encode(v) {
     if (typeof v !== 'boolean') badValue('BOOLEAN', v);
@@ -318,10 +330,10 @@ export const ObjectIdentifier: Codec<string> = {
   typeName: 'OBJECT IDENTIFIER',
   cls: 'universal',
   nums: [6],
-  decode(t, _ctx, name) {
+  decode(t, ctx, name) {
     expectTag(t, ObjectIdentifier, false);
     const v = oidToString(t.content, t.offset);
-    return { value: v, node: { ...nodeOf(t, name), value: v } };
+    return { value: v, node: leaf(t, ctx, name, v) };
   },
   encode(v) {
     if (typeof v !== 'string' || !/^[0-2]\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/.test(v))
@@ -437,6 +449,7 @@ export function seq<T>(typeName: string, fields: readonly Field[]): Codec<T> {
     nums: [16],
     decode(t, ctx, name) {
       expectTag(t, self, true);
+      const tree = ctx.tree;
       const value: Record<string, unknown> = {};
       const children: KrbNode[] = [];
       let next = 0;
@@ -470,16 +483,19 @@ export function seq<T>(typeName: string, fields: readonly Field[]): Codec<T> {
         const inner = c.children[0]!;
         const d = f.codec.decode(inner, ctx, f.name);
         value[f.prop] = d.value;
-        const node: KrbNode = { ...nodeOf(c, f.name), value: d.node.value, children: d.node.children };
-        if (d.node.value === undefined) delete node.value;
-        if (d.node.children === undefined) delete node.children;
+        next = i + 1;
+        // The tree folds the [n] wrapper and what it holds into one node; what the DER inside an OCTET
+        // STRING says is shown only there, so without a tree it is not read at all.
+        if (!tree) continue;
+        const node = nodeOf(c, f.name);
+        if (d.node.value !== undefined) node.value = d.node.value;
+        if (d.node.children !== undefined) node.children = d.node.children;
         if (f.embed) {
           const candidates = f.embed(value, ctx);
           const sub = candidates && decodeEmbedded(inner, ctx, candidates);
           if (sub) node.children = [sub];
         }
         children.push(node);
-        next = i + 1;
       }
       for (let j = next; j < fields.length; j++) {
         if (!fields[j]!.optional) {
@@ -489,7 +505,10 @@ export function seq<T>(typeName: string, fields: readonly Field[]): Codec<T> {
           );
         }
       }
-      return { value: value as T, node: { ...nodeOf(t, name), children } };
+      if (!tree) return { value: value as T, node: NO_NODE };
+      const node = nodeOf(t, name);
+      node.children = children;
+      return { value: value as T, node };
     },
     encode(v) {
       const rec = v as Record<string, unknown>;
@@ -520,14 +539,19 @@ export function seqOf<T>(item: Codec<T>, typeName = `SEQUENCE OF ${item.typeName
     nums: [16],
     decode(t, ctx, name) {
       expectTag(t, self, true);
+      const tree = ctx.tree;
+      const kids = t.children;
       const value: T[] = [];
       const children: KrbNode[] = [];
-      t.children.forEach((c, i) => {
-        const d = item.decode(c, ctx, `${name}[${i}]`);
+      for (let i = 0; i < kids.length; i++) {
+        const d = item.decode(kids[i]!, ctx, `${name}[${i}]`);
         value.push(d.value);
-        children.push(d.node);
-      });
-      return { value, node: { ...nodeOf(t, name), children } };
+        if (tree) children.push(d.node);
+      }
+      if (!tree) return { value, node: NO_NODE };
+      const node = nodeOf(t, name);
+      node.children = children;
+      return { value, node };
     },
     encode(v) {
       if (!Array.isArray(v)) badValue(typeName, v);
@@ -559,16 +583,38 @@ export function app<T>(num: number, typeName: string, inner: Codec<T>, opts: App
       expectTag(t, self, true);
       if (t.children.length !== 1)
         throw new DecodeError(t.offset, `${tlvTagName(t)} ${typeName} must hold exactly one SEQUENCE`);
-      const saved = ctx.direction;
-      if (opts.direction) ctx.direction = opts.direction;
-      let d: Decoded<T>;
-      try {
-        d = inner.decode(t.children[0]!, ctx, name);
-      } finally {
-        ctx.direction = saved;
+      const readInner = (): Decoded<T> => {
+        const saved = ctx.direction;
+        if (opts.direction) ctx.direction = opts.direction;
+        try {
+          const d = inner.decode(t.children[0]!, ctx, name);
+          if (t.num !== num && opts.tagProp) (d.value as Record<string, unknown>)[opts.tagProp] = t.num;
+          return d;
+        } finally {
+          ctx.direction = saved;
+        }
+      };
+      const d = readInner();
+      if (!ctx.tree) {
+        // The checks decide on the value; the tree only says where the offending field sits. So a
+        // refusal is worded from a second reading with the tree: the same error as a tree-building decode.
+        try {
+          opts.check?.(d.value, NO_NODE);
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+          ctx.tree = true;
+          try {
+            const full = readInner();
+            opts.check?.(full.value, { ...nodeOf(t, name), children: full.node.children ?? [] });
+          } finally {
+            ctx.tree = false;
+          }
+          throw e;
+        }
+        return { value: d.value, node: NO_NODE };
       }
-      const node: KrbNode = { ...nodeOf(t, name), children: d.node.children ?? [] };
-      if (t.num !== num && opts.tagProp) (d.value as Record<string, unknown>)[opts.tagProp] = t.num;
+      const node = nodeOf(t, name);
+      node.children = d.node.children ?? [];
       opts.check?.(d.value, node);
       return { value: d.value, node };
     },
@@ -608,7 +654,11 @@ export function choice<T>(typeName: string, alternatives: readonly Field[]): Cod
           `${alt.name} [${alt.tag}] must hold exactly one ${alt.codec.typeName}`,
         );
       const d = alt.codec.decode(t.children[0]!, ctx, alt.name);
-      return { value: { [alt.prop]: d.value } as T, node: { ...nodeOf(t, name), children: [d.node] } };
+      const value = { [alt.prop]: d.value } as T;
+      if (!ctx.tree) return { value, node: NO_NODE };
+      const node = nodeOf(t, name);
+      node.children = [d.node];
+      return { value, node };
     },
     encode(v) {
       const rec = v as Record<string, unknown>;
@@ -642,6 +692,17 @@ export function decodeWith<T>(codec: Codec<T>, bytes: Uint8Array, options: Decod
   const ctx = newContext(toBytes(bytes), options.limits);
   const t = parseDer(ctx, 0, bytes.length, `${codec.typeName}`);
   return codec.decode(t, ctx, codec.typeName);
+}
+
+/**
+ * Decodes exactly one `codec` filling `bytes`, without the tree: the same value, the same checks and
+ * the same errors as `decodeWith`, for callers that use only the value (a KDC, a service, a client).
+ */
+export function decodeValue<T>(codec: Codec<T>, bytes: Uint8Array, options: DecodeOptions = {}): T {
+  const ctx = newContext(toBytes(bytes), options.limits);
+  ctx.tree = false;
+  const t = parseDer(ctx, 0, bytes.length, `${codec.typeName}`);
+  return codec.decode(t, ctx, codec.typeName).value;
 }
 
 export function encodeWith<T>(codec: Codec<T>, value: T): Uint8Array {

@@ -11,7 +11,7 @@ import {
   Realm,
   UInt32Lenient,
   app,
-  decodeWith,
+  decodeValue,
   encodeWith,
   messageCheck,
   opt,
@@ -177,17 +177,14 @@ export const EncKrbCredPartCodec = app<EncKrbCredPart>(
 );
 
 export const encodeKrbSafe = (v: KrbSafe): Uint8Array => encodeWith(KrbSafeCodec, v);
-export const decodeKrbSafe = (b: Uint8Array, o?: DecodeOptions): KrbSafe =>
-  decodeWith(KrbSafeCodec, b, o).value;
+export const decodeKrbSafe = (b: Uint8Array, o?: DecodeOptions): KrbSafe => decodeValue(KrbSafeCodec, b, o);
 export const encodeKrbPriv = (v: KrbPriv): Uint8Array => encodeWith(KrbPrivCodec, v);
-export const decodeKrbPriv = (b: Uint8Array, o?: DecodeOptions): KrbPriv =>
-  decodeWith(KrbPrivCodec, b, o).value;
+export const decodeKrbPriv = (b: Uint8Array, o?: DecodeOptions): KrbPriv => decodeValue(KrbPrivCodec, b, o);
 export const encodeEncKrbPrivPart = (v: EncKrbPrivPart): Uint8Array => encodeWith(EncKrbPrivPartCodec, v);
 export const decodeEncKrbPrivPart = (b: Uint8Array, o?: DecodeOptions): EncKrbPrivPart =>
-  decodeWith(EncKrbPrivPartCodec, b, o).value;
+  decodeValue(EncKrbPrivPartCodec, b, o);
 export const encodeKrbCred = (v: KrbCred): Uint8Array => encodeWith(KrbCredCodec, v);
-export const decodeKrbCred = (b: Uint8Array, o?: DecodeOptions): KrbCred =>
-  decodeWith(KrbCredCodec, b, o).value;
+export const decodeKrbCred = (b: Uint8Array, o?: DecodeOptions): KrbCred => decodeValue(KrbCredCodec, b, o);
 export const encodeEncKrbCredPart = (v: EncKrbCredPart): Uint8Array => encodeWith(EncKrbCredPartCodec, v);
 export const decodeEncKrbCredPart = (b: Uint8Array, o?: DecodeOptions): EncKrbCredPart =>
-  decodeWith(EncKrbCredPartCodec, b, o).value;
+  decodeValue(EncKrbCredPartCodec, b, o);

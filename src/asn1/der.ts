@@ -55,6 +55,11 @@ export interface DecodeContext {
   nodes: number;
   /** Which way a PA-FX-FAST travels: its request and reply forms share the tag [0] (RFC 6113 §5.4.2). */
   direction: 'request' | 'reply' | undefined;
+  /**
+   * Whether codecs build the field tree (`KrbNode`s) beside the value. Off for callers that want only
+   * the value (`decodeValue`): the same checks run and the same errors are thrown, without the tree.
+   */
+  tree: boolean;
 }
 
 export function newContext(root: Uint8Array, limits: Partial<DecodeLimits> = {}): DecodeContext {
@@ -62,7 +67,7 @@ export function newContext(root: Uint8Array, limits: Partial<DecodeLimits> = {})
   if (root.length > all.maxBytes) {
     throw new DecodeError(0, `input is ${root.length} bytes; the limit is ${all.maxBytes}`);
   }
-  return { root, limits: all, nodes: 0, direction: undefined };
+  return { root, limits: all, nodes: 0, direction: undefined, tree: true };
 }
 
 export function absOffset(ctx: DecodeContext, view: Uint8Array): number {
@@ -87,15 +92,19 @@ const UNIVERSAL_NAMES: Record<number, string> = {
   27: 'GeneralString',
 };
 
+/** The names of the tag numbers every message uses, made once rather than for every element decoded. */
+const CONTEXT_NAMES: readonly string[] = Array.from({ length: 32 }, (_, n) => `[${n}]`);
+const APPLICATION_NAMES: readonly string[] = Array.from({ length: 32 }, (_, n) => `[APPLICATION ${n}]`);
+
 /** "[4]", "[APPLICATION 10]", "SEQUENCE", as a learner reads them in RFC 4120's ASN.1. */
 export function tagName(cls: TagClass, num: number): string {
   switch (cls) {
     case 'universal':
       return UNIVERSAL_NAMES[num] ?? `[UNIVERSAL ${num}]`;
     case 'application':
-      return `[APPLICATION ${num}]`;
+      return APPLICATION_NAMES[num] ?? `[APPLICATION ${num}]`;
     case 'context':
-      return `[${num}]`;
+      return CONTEXT_NAMES[num] ?? `[${num}]`;
     case 'private':
       return `[PRIVATE ${num}]`;
   }

@@ -11,7 +11,7 @@ import {
   Realm,
   UInt32Lenient,
   choice,
-  decodeWith,
+  decodeValue,
   directed,
   encodeWith,
   opt,
@@ -138,27 +138,27 @@ export const KrbFastResponseCodec = directed(
 
 export const encodePaFxFastRequest = (v: PaFxFastRequest): Uint8Array => encodeWith(PaFxFastRequestCodec, v);
 export const decodePaFxFastRequest = (b: Uint8Array, o?: DecodeOptions): PaFxFastRequest =>
-  decodeWith(PaFxFastRequestCodec, b, o).value;
+  decodeValue(PaFxFastRequestCodec, b, o);
 export const encodePaFxFastReply = (v: PaFxFastReply): Uint8Array => encodeWith(PaFxFastReplyCodec, v);
 export const decodePaFxFastReply = (b: Uint8Array, o?: DecodeOptions): PaFxFastReply =>
-  decodeWith(PaFxFastReplyCodec, b, o).value;
+  decodeValue(PaFxFastReplyCodec, b, o);
 export const encodeKrbFastArmoredReq = (v: KrbFastArmoredReq): Uint8Array =>
   encodeWith(KrbFastArmoredReqCodec, v);
 export const decodeKrbFastArmoredReq = (b: Uint8Array, o?: DecodeOptions): KrbFastArmoredReq =>
-  decodeWith(KrbFastArmoredReqCodec, b, o).value;
+  decodeValue(KrbFastArmoredReqCodec, b, o);
 export const encodeKrbFastArmoredRep = (v: KrbFastArmoredRep): Uint8Array =>
   encodeWith(KrbFastArmoredRepCodec, v);
 export const decodeKrbFastArmoredRep = (b: Uint8Array, o?: DecodeOptions): KrbFastArmoredRep =>
-  decodeWith(KrbFastArmoredRepCodec, b, o).value;
+  decodeValue(KrbFastArmoredRepCodec, b, o);
 export const encodeKrbFastArmor = (v: KrbFastArmor): Uint8Array => encodeWith(KrbFastArmorCodec, v);
 export const decodeKrbFastArmor = (b: Uint8Array, o?: DecodeOptions): KrbFastArmor =>
-  decodeWith(KrbFastArmorCodec, b, o).value;
+  decodeValue(KrbFastArmorCodec, b, o);
 export const encodeKrbFastReq = (v: KrbFastReq): Uint8Array => encodeWith(KrbFastReqCodec, v);
 export const decodeKrbFastReq = (b: Uint8Array, o?: DecodeOptions): KrbFastReq =>
-  decodeWith(KrbFastReqCodec, b, o).value;
+  decodeValue(KrbFastReqCodec, b, o);
 export const encodeKrbFastResponse = (v: KrbFastResponse): Uint8Array => encodeWith(KrbFastResponseCodec, v);
 export const decodeKrbFastResponse = (b: Uint8Array, o?: DecodeOptions): KrbFastResponse =>
-  decodeWith(KrbFastResponseCodec, b, o).value;
+  decodeValue(KrbFastResponseCodec, b, o);
 export const encodeKrbFastFinished = (v: KrbFastFinished): Uint8Array => encodeWith(KrbFastFinishedCodec, v);
 export const decodeKrbFastFinished = (b: Uint8Array, o?: DecodeOptions): KrbFastFinished =>
-  decodeWith(KrbFastFinishedCodec, b, o).value;
+  decodeValue(KrbFastFinishedCodec, b, o);

@@ -7,6 +7,7 @@ export { DecodeError } from './errors';
 export { DEFAULT_LIMITS } from './der';
 export type { DecodeLimits } from './der';
 export {
+  decodeValue,
   decodeWith,
   encodeWith,
   flagBits,

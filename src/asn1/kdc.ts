@@ -9,7 +9,7 @@ import {
   Realm,
   UInt32Lenient,
   app,
-  decodeWith,
+  decodeValue,
   encodeWith,
   messageCheck,
   opt,
@@ -18,6 +18,7 @@ import {
   seqOf,
 } from './codec';
 import type { DecodeOptions } from './codec';
+import { newContext, readHeader } from './der';
 import {
   EncryptedDataCodec,
   EncryptionKeyCodec,
@@ -109,6 +110,26 @@ export const TgsReqCodec = app<KdcReq>(12, 'TGS-REQ', KdcReqSeq, {
   direction: 'request',
 });
 
+/**
+ * The KDC-REQ-BODY of an AS-REQ or TGS-REQ that decodes, as the very bytes it was sent in (the content
+ * of req-body [4]): what the TGS-REQ authenticator's checksum covers (RFC 4120 §5.5.1). Reads only the
+ * DER headers on the way; undefined when there is no req-body.
+ */
+export function kdcReqBodyBytes(request: Uint8Array): Uint8Array | undefined {
+  const ctx = newContext(request);
+  const outer = readHeader(ctx, 0, request.length);
+  const inner = readHeader(ctx, outer.headerLength, request.length);
+  let p = outer.headerLength + inner.headerLength;
+  const end = p + inner.length;
+  while (p < end) {
+    const h = readHeader(ctx, p, end);
+    const content = p + h.headerLength;
+    if (h.cls === 'context' && h.num === 4) return request.subarray(content, content + h.length);
+    p = content + h.length;
+  }
+  return undefined;
+}
+
 /** RFC 4120 §5.4.2: AS-REP ::= [APPLICATION 11] KDC-REP, TGS-REP ::= [APPLICATION 13] KDC-REP. */
 export interface KdcRep {
   pvno: number;
@@ -191,22 +212,22 @@ export const EncTgsRepPartCodec = app<EncKdcRepPart>(26, 'EncTGSRepPart', EncKdc
 });
 
 export const encodeAsReq = (v: AsReq): Uint8Array => encodeWith(AsReqCodec, v);
-export const decodeAsReq = (b: Uint8Array, o?: DecodeOptions): AsReq => decodeWith(AsReqCodec, b, o).value;
+export const decodeAsReq = (b: Uint8Array, o?: DecodeOptions): AsReq => decodeValue(AsReqCodec, b, o);
 export const encodeTgsReq = (v: TgsReq): Uint8Array => encodeWith(TgsReqCodec, v);
-export const decodeTgsReq = (b: Uint8Array, o?: DecodeOptions): TgsReq => decodeWith(TgsReqCodec, b, o).value;
+export const decodeTgsReq = (b: Uint8Array, o?: DecodeOptions): TgsReq => decodeValue(TgsReqCodec, b, o);
 export const encodeKdcReqBody = (v: KdcReqBody): Uint8Array => encodeWith(KdcReqBodyCodec, v);
 export const decodeKdcReqBody = (b: Uint8Array, o?: DecodeOptions): KdcReqBody =>
-  decodeWith(KdcReqBodyCodec, b, o).value;
+  decodeValue(KdcReqBodyCodec, b, o);
 export const encodeAsRep = (v: AsRep): Uint8Array => encodeWith(AsRepCodec, v);
-export const decodeAsRep = (b: Uint8Array, o?: DecodeOptions): AsRep => decodeWith(AsRepCodec, b, o).value;
+export const decodeAsRep = (b: Uint8Array, o?: DecodeOptions): AsRep => decodeValue(AsRepCodec, b, o);
 export const encodeTgsRep = (v: TgsRep): Uint8Array => encodeWith(TgsRepCodec, v);
-export const decodeTgsRep = (b: Uint8Array, o?: DecodeOptions): TgsRep => decodeWith(TgsRepCodec, b, o).value;
+export const decodeTgsRep = (b: Uint8Array, o?: DecodeOptions): TgsRep => decodeValue(TgsRepCodec, b, o);
 /** Writes [APPLICATION 25] unless `applicationTag` says 26. */
 export const encodeEncAsRepPart = (v: EncKdcRepPart): Uint8Array => encodeWith(EncAsRepPartCodec, v);
 /** Reads [APPLICATION 25] or (as MIT sends it) [APPLICATION 26]. */
 export const decodeEncAsRepPart = (b: Uint8Array, o?: DecodeOptions): EncKdcRepPart =>
-  decodeWith(EncAsRepPartCodec, b, o).value;
+  decodeValue(EncAsRepPartCodec, b, o);
 /** Writes [APPLICATION 26] unless `applicationTag` says 25. */
 export const encodeEncTgsRepPart = (v: EncKdcRepPart): Uint8Array => encodeWith(EncTgsRepPartCodec, v);
 export const decodeEncTgsRepPart = (b: Uint8Array, o?: DecodeOptions): EncKdcRepPart =>
-  decodeWith(EncTgsRepPartCodec, b, o).value;
+  decodeValue(EncTgsRepPartCodec, b, o);

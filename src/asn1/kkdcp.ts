@@ -3,7 +3,7 @@
  * Entra ID Kerberos and Windows' KDC proxy server use). kerb-message holds the Kerberos message with
  * its TCP record mark in front (MS-KKDCP §3.2.5.1; MIT's sendto_kdc does the same).
  */
-import { Integer, OctetString, Realm, alias, decodeWith, encodeWith, opt, req, seq } from './codec';
+import { Integer, OctetString, Realm, alias, decodeValue, encodeWith, opt, req, seq } from './codec';
 import type { DecodeOptions, RawDecoder } from './codec';
 import { addTcpPrefix } from './framing';
 
@@ -30,7 +30,7 @@ export const KdcProxyMessageCodec = seq<KdcProxyMessage>('KDC-PROXY-MESSAGE', [
 
 export const encodeKdcProxyMessage = (v: KdcProxyMessage): Uint8Array => encodeWith(KdcProxyMessageCodec, v);
 export const decodeKdcProxyMessage = (b: Uint8Array, o?: DecodeOptions): KdcProxyMessage =>
-  decodeWith(KdcProxyMessageCodec, b, o).value;
+  decodeValue(KdcProxyMessageCodec, b, o);
 
 /** Wraps a Kerberos message for a KDC proxy: record mark, then KDC-PROXY-MESSAGE. */
 export function wrapForKdcProxy(

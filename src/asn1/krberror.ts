@@ -11,7 +11,7 @@ import {
   OctetString,
   Realm,
   app,
-  decodeWith,
+  decodeValue,
   encodeWith,
   messageCheck,
   opt,
@@ -62,13 +62,13 @@ export const KrbErrorCodec = app<KrbError>(
 
 export const encodeKrbError = (v: KrbError): Uint8Array => encodeWith(KrbErrorCodec, v);
 export const decodeKrbError = (b: Uint8Array, o?: DecodeOptions): KrbError =>
-  decodeWith(KrbErrorCodec, b, o).value;
+  decodeValue(KrbErrorCodec, b, o);
 
 /** e-data read as METHOD-DATA (RFC 4120 §5.9.1), as KDC_ERR_PREAUTH_REQUIRED carries it. */
 export const decodeMethodData = (b: Uint8Array, o?: DecodeOptions): PaData[] =>
-  decodeWith(MethodDataCodec, b, o).value;
+  decodeValue(MethodDataCodec, b, o);
 export const encodeMethodData = (v: PaData[]): Uint8Array => encodeWith(MethodDataCodec, v);
 /** e-data read as TYPED-DATA (RFC 4120 §5.9.1). */
 export const decodeTypedData = (b: Uint8Array, o?: DecodeOptions): TypedDataEntry[] =>
-  decodeWith(TypedDataCodec, b, o).value;
+  decodeValue(TypedDataCodec, b, o);
 export const encodeTypedData = (v: TypedDataEntry[]): Uint8Array => encodeWith(TypedDataCodec, v);

@@ -14,7 +14,7 @@ import {
   OctetString,
   Realm,
   alias,
-  decodeWith,
+  decodeValue,
   encodeWith,
   opt,
   req,
@@ -202,42 +202,42 @@ adDataCodecs.set(AD_TYPE.MANDATORY_FOR_KDC, AdMandatoryForKdcCodec as Codec<unkn
 
 export const encodePaEncTimestamp = (v: EncryptedData): Uint8Array => encodeWith(PaEncTimestampCodec, v);
 export const decodePaEncTimestamp = (b: Uint8Array, o?: DecodeOptions): EncryptedData =>
-  decodeWith(PaEncTimestampCodec, b, o).value;
+  decodeValue(PaEncTimestampCodec, b, o);
 export const encodePaEncTsEnc = (v: PaEncTsEnc): Uint8Array => encodeWith(PaEncTsEncCodec, v);
 export const decodePaEncTsEnc = (b: Uint8Array, o?: DecodeOptions): PaEncTsEnc =>
-  decodeWith(PaEncTsEncCodec, b, o).value;
+  decodeValue(PaEncTsEncCodec, b, o);
 export const encodeEtypeInfo = (v: EtypeInfoEntry[]): Uint8Array => encodeWith(EtypeInfoCodec, v);
 export const decodeEtypeInfo = (b: Uint8Array, o?: DecodeOptions): EtypeInfoEntry[] =>
-  decodeWith(EtypeInfoCodec, b, o).value;
+  decodeValue(EtypeInfoCodec, b, o);
 export const encodeEtypeInfo2 = (v: EtypeInfo2Entry[]): Uint8Array => encodeWith(EtypeInfo2Codec, v);
 export const decodeEtypeInfo2 = (b: Uint8Array, o?: DecodeOptions): EtypeInfo2Entry[] =>
-  decodeWith(EtypeInfo2Codec, b, o).value;
+  decodeValue(EtypeInfo2Codec, b, o);
 export const encodePaPacRequest = (v: PaPacRequest): Uint8Array => encodeWith(PaPacRequestCodec, v);
 export const decodePaPacRequest = (b: Uint8Array, o?: DecodeOptions): PaPacRequest =>
-  decodeWith(PaPacRequestCodec, b, o).value;
+  decodeValue(PaPacRequestCodec, b, o);
 export const encodePaPacOptions = (v: PaPacOptions): Uint8Array => encodeWith(PaPacOptionsCodec, v);
 export const decodePaPacOptions = (b: Uint8Array, o?: DecodeOptions): PaPacOptions =>
-  decodeWith(PaPacOptionsCodec, b, o).value;
+  decodeValue(PaPacOptionsCodec, b, o);
 export const encodePaForUser = (v: PaForUser): Uint8Array => encodeWith(PaForUserCodec, v);
 export const decodePaForUser = (b: Uint8Array, o?: DecodeOptions): PaForUser =>
-  decodeWith(PaForUserCodec, b, o).value;
+  decodeValue(PaForUserCodec, b, o);
 export const encodeKerbKeyListReq = (v: number[]): Uint8Array => encodeWith(KerbKeyListReqCodec, v);
 export const decodeKerbKeyListReq = (b: Uint8Array, o?: DecodeOptions): number[] =>
-  decodeWith(KerbKeyListReqCodec, b, o).value;
+  decodeValue(KerbKeyListReqCodec, b, o);
 export const encodeKerbKeyListRep = (v: EncryptionKey[]): Uint8Array => encodeWith(KerbKeyListRepCodec, v);
 export const decodeKerbKeyListRep = (b: Uint8Array, o?: DecodeOptions): EncryptionKey[] =>
-  decodeWith(KerbKeyListRepCodec, b, o).value;
+  decodeValue(KerbKeyListRepCodec, b, o);
 export const encodePaEncryptedChallenge = (v: EncryptedData): Uint8Array =>
   encodeWith(PaEncryptedChallengeCodec, v);
 export const decodePaEncryptedChallenge = (b: Uint8Array, o?: DecodeOptions): EncryptedData =>
-  decodeWith(PaEncryptedChallengeCodec, b, o).value;
+  decodeValue(PaEncryptedChallengeCodec, b, o);
 export const encodeAuthorizationData = (v: AuthorizationData): Uint8Array =>
   encodeWith(AuthorizationDataCodec, v);
 export const decodeAuthorizationData = (b: Uint8Array, o?: DecodeOptions): AuthorizationData =>
-  decodeWith(AuthorizationDataCodec, b, o).value;
+  decodeValue(AuthorizationDataCodec, b, o);
 /** AD-IF-RELEVANT's ad-data; its AD-WIN2K-PAC (128) elements stay opaque bytes (the PAC is NDR, not DER). */
 export const encodeAdIfRelevant = encodeAuthorizationData;
 export const decodeAdIfRelevant = decodeAuthorizationData;
 export const encodeAdKdcIssued = (v: AdKdcIssued): Uint8Array => encodeWith(AdKdcIssuedCodec, v);
 export const decodeAdKdcIssued = (b: Uint8Array, o?: DecodeOptions): AdKdcIssued =>
-  decodeWith(AdKdcIssuedCodec, b, o).value;
+  decodeValue(AdKdcIssuedCodec, b, o);

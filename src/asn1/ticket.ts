@@ -8,7 +8,7 @@ import {
   Int32,
   Realm,
   app,
-  decodeWith,
+  decodeValue,
   encodeWith,
   opt,
   req,
@@ -95,7 +95,7 @@ export const EncTicketPartCodec = app<EncTicketPart>(
 );
 
 export const encodeTicket = (v: Ticket): Uint8Array => encodeWith(TicketCodec, v);
-export const decodeTicket = (b: Uint8Array, o?: DecodeOptions): Ticket => decodeWith(TicketCodec, b, o).value;
+export const decodeTicket = (b: Uint8Array, o?: DecodeOptions): Ticket => decodeValue(TicketCodec, b, o);
 export const encodeEncTicketPart = (v: EncTicketPart): Uint8Array => encodeWith(EncTicketPartCodec, v);
 export const decodeEncTicketPart = (b: Uint8Array, o?: DecodeOptions): EncTicketPart =>
-  decodeWith(EncTicketPartCodec, b, o).value;
+  decodeValue(EncTicketPartCodec, b, o);

@@ -10,12 +10,11 @@
  * Every refusal becomes a KRB-ERROR with the right code, the KDC's time and an e-text (RFC 4120 §5.9.1).
  */
 import {
-  decodeWith,
+  decodeValue,
   encodeKrbError,
   AsReqCodec,
   TgsReqCodec,
   type KdcReq,
-  type KrbNode,
   type PrincipalName,
 } from '../asn1';
 import { ErrorCode, MessageType } from '../asn1/registry';
@@ -59,9 +58,8 @@ export interface RequestScope {
   state: KdcState;
   ctx: KdcContext;
   say: Narrator;
-  /** The decoded request, and its tree (byte offsets: the TGS checksum covers the req-body bytes). */
+  /** The decoded request, and its bytes (the TGS checksum covers the req-body bytes as sent). */
   req: KdcReq;
-  tree: KrbNode;
   bytes: Uint8Array;
   /** Filled in as soon as known, for error replies and the log line. */
   client?: { realm: string; name: PrincipalName };
@@ -107,23 +105,23 @@ export class Kdc {
         );
       }
       const isAs = tag === 0x6a;
-      let decoded;
+      let req: KdcReq;
       try {
-        decoded = decodeWith(isAs ? AsReqCodec : TgsReqCodec, bytes);
+        // The value only: nothing here reads the field tree, which the decoder and the inspector build.
+        req = decodeValue(isAs ? AsReqCodec : TgsReqCodec, bytes);
       } catch (e) {
         throw new KdcRefusal(
           ErrorCode.KRB_ERR_GENERIC,
           `the ${isAs ? 'AS-REQ' : 'TGS-REQ'} could not be decoded: ${e instanceof Error ? e.message : String(e)}`,
         );
       }
-      const req = decoded.value;
       const realmDb = this.state.realms.find((r) => r.name === req.reqBody.realm);
       if (realmDb) say.setActor(`KDC ${realmDb.name}`);
       say.say(
         'decode',
         `decoded ${isAs ? 'an AS-REQ' : 'a TGS-REQ'} for realm ${req.reqBody.realm} (${bytes.length} bytes)`,
       );
-      scope = { state: this.state, ctx, say, req, tree: decoded.node, bytes };
+      scope = { state: this.state, ctx, say, req, bytes };
       if (!realmDb) {
         throw new KdcRefusal(
           ErrorCode.KDC_ERR_WRONG_REALM,

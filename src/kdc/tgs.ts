@@ -8,11 +8,11 @@ import {
   decodeEncTicketPart,
   encodeEncTgsRepPart,
   encodeTgsRep,
+  kdcReqBodyBytes,
   type ApReq,
   type Authenticator,
   type EncKdcRepPart,
   type EncTicketPart,
-  type KrbNode,
   type PrincipalName,
   type Ticket,
 } from '../asn1';
@@ -217,21 +217,9 @@ function reply(
 
 /** The bytes the authenticator's checksum covers: the KDC-REQ-BODY inside req-body's [4] wrapper. */
 function reqBodyBytes(scope: RequestScope): Uint8Array {
-  const node = findChild(scope.tree, 'req-body');
-  if (!node) throw new KdcRefusal(ErrorCode.KRB_ERR_GENERIC, 'the TGS-REQ has no req-body');
-  const start = node.offset;
-  const lengthByte = scope.bytes[start + 1]!;
-  const header = 2 + (lengthByte & 0x80 ? lengthByte & 0x7f : 0);
-  return scope.bytes.subarray(start + header, start + node.length);
-}
-
-function findChild(node: KrbNode, name: string): KrbNode | undefined {
-  for (const c of node.children ?? []) {
-    if (c.name === name) return c;
-    const deeper = findChild(c, name);
-    if (deeper) return deeper;
-  }
-  return undefined;
+  const body = kdcReqBodyBytes(scope.bytes);
+  if (!body) throw new KdcRefusal(ErrorCode.KRB_ERR_GENERIC, 'the TGS-REQ has no req-body');
+  return body;
 }
 
 /**
