@@ -266,6 +266,25 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     await fresh.context.close();
   });
 
+  test('happy-path: the steps with Entra are drawn as modelled and say so', async () => {
+    const fresh = await openPage(browser, server.origin, '/#/s/happy-path');
+    const p = fresh.page;
+    await p.setViewportSize({ width: 1440, height: 960 });
+    await p.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await p.getByTestId('step-last').click();
+    await expect.poll(() => p.getByTestId('outcome-tally').textContent()).toMatch(/not reached yet/);
+    await expect.poll(() => p.locator('[data-state="pending"]').count()).toBe(0);
+    expect(await p.locator('[data-state="failed"]').count()).toBe(0);
+    const modelled = p.locator('li.row.modelled');
+    expect(await modelled.count()).toBeGreaterThan(0);
+    expect(await modelled.first().textContent()).toMatch(/modelled/);
+    expect(await p.locator('li.row.modelled [data-type="TGS-REQ"]').count()).toBeGreaterThan(0);
+    await p.screenshot({ path: shot('scenarios-happy-path.png') });
+    expect(fresh.foreignRequests()).toEqual([]);
+    expect(fresh.errors).toEqual([]);
+    await fresh.context.close();
+  });
+
   test('the page talked to no origin but its own, and logged no error', () => {
     expect(view.requests.length).toBeGreaterThan(0);
     expect(view.foreignRequests()).toEqual([]);
