@@ -219,6 +219,14 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     await page.getByTestId('json-run').click();
     await expect.poll(() => page.getByTestId('json-problem-field').textContent()).toBe('timeline[1].do');
     expect(await page.getByTestId('json-problem-reason').textContent()).toMatch(/must be one of/);
+    // the field at fault is selected in the text
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('json-editor')
+          .evaluate((t: HTMLTextAreaElement) => t.value.slice(t.selectionStart, t.selectionEnd)),
+      )
+      .toBe('"net-use-everything"');
     await page.screenshot({ path: shot('scenarios-json-problem.png') });
 
     await page.reload({ waitUntil: 'load' });

@@ -12,6 +12,7 @@ import { forgetSavedJson, loadSavedJson, saveJson, SAVED_JSON_KEY } from '../../
 import { percentOf, timelineAxis } from '../../../src/ui/lib/timeline';
 import { messageToShow } from '../../../src/ui/state/playground.svelte';
 import { commandOf, consoleOf } from '../../../src/ui/engine/views';
+import { locateField, pathSegments } from '../../../src/ui/lib/json-path';
 import type { TraceRow } from '../../../src/ui/engine/protocol';
 import type { TraceEvent } from '../../../src/world';
 
@@ -175,5 +176,46 @@ describe('a host’s console', () => {
       'Test-NetConnection x -Port 445',
     );
     expect(commandOf({ do: 'logon', host: 'ws1' })).toBeUndefined();
+  });
+});
+
+describe('the field at fault, found in the user’s text', () => {
+  const text = JSON.stringify(
+    {
+      id: 'x',
+      timeline: [
+        { do: 'logon', host: 'ws1' },
+        { do: 'net-use-everything', host: 'ws1' },
+      ],
+      kdc: { realms: [{ name: 'A' }] },
+    },
+    null,
+    2,
+  );
+  const at = (field: string, reason?: string) => {
+    const span = locateField(text, field, reason);
+    return span && text.slice(span.start, span.end);
+  };
+
+  test('a value by its path', () => {
+    expect(pathSegments('timeline[1].do')).toEqual(['timeline', 1, 'do']);
+    expect(at('timeline[1].do')).toBe('"net-use-everything"');
+    expect(at('kdc.realms[0].name')).toBe('"A"');
+    expect(at('id')).toBe('"x"');
+  });
+
+  test('a missing field: its parent', () => {
+    expect(at('timeline[0].unc')).toBe('{\n      "do": "logon",\n      "host": "ws1"\n    }');
+  });
+
+  test('bad JSON: the position the parser gave', () => {
+    expect(
+      locateField('{ "id": }', '(file)', 'not valid JSON: Unexpected token } in JSON at position 8'),
+    ).toEqual({ start: 8, end: 9 });
+    expect(locateField('{\n "id": }', '(file)', "Unexpected token '}', ... (line 2 column 8)")).toEqual({
+      start: 9,
+      end: 10,
+    });
+    expect(locateField(text, '(top)')).toBeUndefined();
   });
 });
