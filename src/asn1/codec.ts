@@ -41,7 +41,13 @@ export interface Codec<T> {
   readonly cls: TagClass;
   readonly nums: readonly number[];
   decode(t: Tlv, ctx: DecodeContext, name: string): Decoded<T>;
+  /** The value as asn1js elements; callers encode them and never change them (they may be shared). */
   encode(v: T): asn1js.BaseBlock;
+  /**
+   * A text that identifies the value's encoding exactly, for the small values messages repeat (numbers,
+   * names, realms, times, flags); undefined for any other value, and for anything `encode` would refuse.
+   */
+  key?(v: unknown): string | undefined;
 }
 
 // ---- helpers ----------------------------------------------------------------------------------------
@@ -91,6 +97,39 @@ export function explicit(num: number, inner: asn1js.BaseBlock, tagClass = 3): as
   return new asn1js.Constructed({ idBlock: { tagClass, tagNumber: num }, value: [inner] });
 }
 
+/**
+ * Remembered encodings of the small fields every message repeats: pvno, msg-type, the realm, the
+ * principal names, enctypes, flags, times. Each is written by asn1js once, as `[tag] inner`; later
+ * messages reuse that element instead of building and encoding the same elements again. The element kept
+ * is the constructed [tag] with the inner DER as its content, exactly the bytes asn1js wrote. Bounded:
+ * a full table starts over.
+ */
+class FieldCache {
+  private static readonly MAX = 512;
+  private readonly blocks = new Map<string, asn1js.BaseBlock>();
+
+  constructor(private readonly tag: number) {}
+
+  get(key: string, make: () => asn1js.BaseBlock): asn1js.BaseBlock {
+    let block = this.blocks.get(key);
+    if (block === undefined) {
+      const inner = toDer(make());
+      block = new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: this.tag }, valueHex: inner });
+      block.idBlock.isConstructed = true;
+      if (this.blocks.size >= FieldCache.MAX) this.blocks.clear();
+      this.blocks.set(key, block);
+    }
+    return block;
+  }
+}
+
+/** A list of keys as one key, each with its length in front, so no two lists give the same text. */
+function joinKeys(keys: readonly (string | undefined)[]): string {
+  let out = '';
+  for (const k of keys) out += k === undefined ? '-;' : `${k.length}:${k};`;
+  return out;
+}
+
 /** lowerCamelCase of an RFC field name: "req-body" → "reqBody", "s-address" → "sAddress". */
 export function camel(rfcName: string): string {
   return rfcName.replace(/-([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -132,6 +171,9 @@ function integerCodec(typeName: string, min: number, max: number, num = 2): Code
     encode(v) {
       if (!Number.isInteger(v) || v < min || v > max) badValue(typeName, v);
       return num === 2 ? new asn1js.Integer({ value: v }) : new asn1js.Enumerated({ value: v });
+    },
+    key(v) {
+      return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? String(v) : undefined;
     },
   };
   return self;
@@ -175,6 +217,9 @@ function stringCodec(typeName: string, num = 27): Codec<string> {
     encode(v) {
       if (typeof v !== 'string') badValue(typeName, v);
       return universal(num, utf8Encoder.encode(v));
+    },
+    key(v) {
+      return typeof v === 'string' ? v : undefined;
     },
   };
   return self;
@@ -225,6 +270,12 @@ export const KerberosTime: Codec<Date> = {
     if (!(v instanceof Date) || v.getUTCMilliseconds() !== 0) badValue('KerberosTime (whole seconds)', v);
     return universal(24, utf8Encoder.encode(formatKerberosTime(v)));
   },
+  key(v) {
+    if (!(v instanceof Date)) return undefined;
+    const ms = v.getTime();
+    // Whole seconds in years 0000-9999, as encode accepts; anything else is left to encode to refuse.
+    return ms % 1000 === 0 && ms >= -62167219200000 && ms <= 253402300799000 ? String(ms) : undefined;
+  },
 };
 
 /**
@@ -254,6 +305,9 @@ export const KerberosFlags: Codec<number> = {
       valueHex: new Uint8Array([v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]),
       unusedBits: 0,
     });
+  },
+  key(v) {
+    return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff ? String(v) : undefined;
   },
 };
 
@@ -308,6 +362,11 @@ export const OctetString: Codec<Uint8Array> = {
     if (!(v instanceof Uint8Array)) badValue('OCTET STRING', v);
     return new asn1js.OctetString({ valueHex: v });
   },
+  key(v) {
+    // Short ones only (an empty transited list, a salt): keys and ciphertexts are different every time.
+    if (!(v instanceof Uint8Array) || v.length > 16) return undefined;
+    return String.fromCharCode(...v);
+  },
 };
 
 export const Boolean: Codec<boolean> = {
@@ -322,6 +381,9 @@ export const Boolean: Codec<boolean> = {
   encode(v) {
     if (typeof v !== 'boolean') badValue('BOOLEAN', v);
     return new asn1js.Boolean({ value: v });
+  },
+  key(v) {
+    return typeof v === 'boolean' ? String(v) : undefined;
   },
 };
 
@@ -443,6 +505,7 @@ export function decodeEmbedded(
 /** SEQUENCE { … } with EXPLICIT context tags, fields in order (RFC 4120 §5: "EXPLICIT TAGS"). */
 export function seq<T>(typeName: string, fields: readonly Field[]): Codec<T> {
   const byTag = new Map(fields.map((f, i) => [f.tag, i]));
+  const caches = fields.map((f) => (f.codec.key ? new FieldCache(f.tag) : undefined));
   const self: Codec<T> = {
     typeName,
     cls: 'universal',
@@ -514,7 +577,8 @@ export function seq<T>(typeName: string, fields: readonly Field[]): Codec<T> {
       const rec = v as Record<string, unknown>;
       if (typeof rec !== 'object' || rec === null) badValue(typeName, v);
       const value: asn1js.BaseBlock[] = [];
-      for (const f of fields) {
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
         const fv = rec[f.prop];
         if (fv === undefined) {
           if (!f.optional)
@@ -523,9 +587,30 @@ export function seq<T>(typeName: string, fields: readonly Field[]): Codec<T> {
             );
           continue;
         }
-        value.push(explicit(f.tag, f.codec.encode(fv)));
+        const cache = caches[i];
+        const key = cache && f.codec.key!(fv);
+        value.push(
+          key === undefined ? explicit(f.tag, f.codec.encode(fv)) : cache!.get(key, () => f.codec.encode(fv)),
+        );
       }
       return new asn1js.Sequence({ value });
+    },
+    key(v) {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+      const rec = v as Record<string, unknown>;
+      const keys: (string | undefined)[] = [];
+      for (const f of fields) {
+        const fv = rec[f.prop];
+        if (fv === undefined) {
+          if (!f.optional) return undefined;
+          keys.push(undefined);
+          continue;
+        }
+        const k = f.codec.key?.(fv);
+        if (k === undefined) return undefined;
+        keys.push(k);
+      }
+      return joinKeys(keys);
     },
   };
   return self;
@@ -556,6 +641,16 @@ export function seqOf<T>(item: Codec<T>, typeName = `SEQUENCE OF ${item.typeName
     encode(v) {
       if (!Array.isArray(v)) badValue(typeName, v);
       return new asn1js.Sequence({ value: v.map((x) => item.encode(x)) });
+    },
+    key(v) {
+      if (!Array.isArray(v) || v.length > 16 || !item.key) return undefined;
+      const keys: string[] = [];
+      for (const x of v as unknown[]) {
+        const k = item.key(x);
+        if (k === undefined) return undefined;
+        keys.push(k);
+      }
+      return joinKeys(keys);
     },
   };
   return self;

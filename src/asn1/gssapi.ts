@@ -153,6 +153,8 @@ const NegTokenInitCodec: Codec<NegTokenInit> = {
   encode(v) {
     return (v.negHints ? NegTokenInit2 : NegTokenInitRfc).encode(v);
   },
+  // Two layouts under one codec: no key, so its encodings are never remembered under one.
+  key: () => undefined,
 };
 
 const NegTokenRespCodec = seq<NegTokenResp>('NegTokenResp', [

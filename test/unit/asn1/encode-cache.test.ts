@@ -1,0 +1,144 @@
+/**
+ * The encoder remembers the asn1js encodings of small fields messages repeat (numbers, names, realms,
+ * times, flags) and reuses them. Reuse must never change a byte: each remembered encoding belongs to
+ * exactly one value, values encode alike whether remembered or not, and what encode refuses it still
+ * refuses after a similar value was remembered.
+ */
+import { describe, expect, test } from 'vitest';
+import {
+  decodeEncTicketPart,
+  decodeKrbError,
+  encodeEncTicketPart,
+  encodeKrbError,
+  type EncTicketPart,
+  type KrbError,
+  type PrincipalName,
+} from '../../../src/asn1';
+import { concatBytes, fromHex, toHex } from '../../../src/util/bytes';
+
+/** A DER element with a minimal definite length (the test's own tiny encoder). */
+function tlv(tag: number, ...parts: (string | Uint8Array)[]): string {
+  const body = concatBytes(...parts.map((p) => (typeof p === 'string' ? fromHex(p) : p)));
+  const n = body.length;
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+  return toHex(new Uint8Array([tag, ...len])) + toHex(body);
+}
+const ascii = (s: string) => toHex(new TextEncoder().encode(s));
+const int = (hex: string) => tlv(0x02, hex);
+
+const error = (over: Partial<KrbError> = {}): KrbError => ({
+  pvno: 5,
+  msgType: 30,
+  stime: new Date('2026-03-02T08:00:00Z'),
+  susec: 0,
+  errorCode: 6,
+  realm: 'EXAMPLE.COM',
+  sname: { nameType: 2, nameString: ['krbtgt', 'EXAMPLE.COM'] },
+  ...over,
+});
+
+describe('remembered field encodings', () => {
+  test('a small message encodes to the DER written by hand, the first time and every time after', () => {
+    const want = tlv(
+      0x7e,
+      tlv(
+        0x30,
+        tlv(0xa0, int('05')),
+        tlv(0xa1, int('1e')),
+        tlv(0xa4, tlv(0x18, ascii('20260302080000Z'))),
+        tlv(0xa5, int('00')),
+        tlv(0xa6, int('06')),
+        tlv(0xa9, tlv(0x1b, ascii('EXAMPLE.COM'))),
+        tlv(
+          0xaa,
+          tlv(
+            0x30,
+            tlv(0xa0, int('02')),
+            tlv(0xa1, tlv(0x30, tlv(0x1b, ascii('krbtgt')), tlv(0x1b, ascii('EXAMPLE.COM')))),
+          ),
+        ),
+      ),
+    );
+    for (let i = 0; i < 3; i++) expect(toHex(encodeKrbError(error()))).toBe(want);
+  });
+
+  test('names that would run together as text stay apart', () => {
+    const names: PrincipalName[] = [
+      { nameType: 1, nameString: ['a', 'b'] },
+      { nameType: 1, nameString: ['ab'] },
+      { nameType: 1, nameString: ['a;', 'b'] },
+      { nameType: 1, nameString: ['a', ';b'] },
+      { nameType: 1, nameString: ['1:a;'] },
+      { nameType: 1, nameString: [] },
+      { nameType: 1, nameString: [''] },
+      { nameType: 11, nameString: ['a', 'b'] },
+    ];
+    for (let round = 0; round < 2; round++) {
+      const seen = new Set<string>();
+      for (const sname of names) {
+        const bytes = encodeKrbError(error({ sname }));
+        expect(decodeKrbError(bytes).sname).toEqual(sname);
+        seen.add(toHex(bytes));
+      }
+      expect(seen.size).toBe(names.length);
+    }
+  });
+
+  test('numbers of equal text but another type, and out-of-range numbers, are still refused', () => {
+    encodeKrbError(error({ errorCode: 5 }));
+    expect(() => encodeKrbError(error({ errorCode: '5' as unknown as number }))).toThrowError(
+      'cannot encode Int32: 5',
+    );
+    expect(() => encodeKrbError(error({ errorCode: 0x80000000 }))).toThrowError(
+      'cannot encode Int32: 2147483648',
+    );
+    expect(() => encodeKrbError(error({ susec: 1_000_000 }))).toThrowError(
+      'cannot encode Microseconds: 1000000',
+    );
+  });
+
+  test('a time with milliseconds is refused even when its second was remembered', () => {
+    const second = new Date('2026-03-02T08:00:00Z');
+    encodeKrbError(error({ stime: second }));
+    expect(() => encodeKrbError(error({ stime: new Date(second.getTime() + 1) }))).toThrowError(
+      /cannot encode KerberosTime \(whole seconds\)/,
+    );
+  });
+
+  test('a required field that is missing is still named', () => {
+    encodeKrbError(error());
+    const { realm: _realm, ...noRealm } = error();
+    expect(() => encodeKrbError(noRealm as KrbError)).toThrowError(
+      'cannot encode KRB-ERROR: its field realm (realm) is required',
+    );
+  });
+
+  test('more distinct values than the table holds still encode right', () => {
+    for (let i = 0; i < 1500; i++) {
+      const realm = `R${i}.EXAMPLE`;
+      const d = decodeKrbError(encodeKrbError(error({ realm, errorCode: i, stime: new Date(i * 1000) })));
+      expect([d.realm, d.errorCode, d.stime.getTime()]).toEqual([realm, i, i * 1000]);
+    }
+  });
+
+  test('short byte strings (transited) are remembered by their bytes, long ones not at all', () => {
+    const part = (contents: Uint8Array, keyvalue: Uint8Array): EncTicketPart => ({
+      flags: 0x40e10000,
+      key: { keytype: 18, keyvalue },
+      crealm: 'EXAMPLE.COM',
+      cname: { nameType: 1, nameString: ['alice'] },
+      transited: { trType: 1, contents },
+      authtime: new Date('2026-03-02T08:00:00Z'),
+      endtime: new Date('2026-03-02T18:00:00Z'),
+    });
+    const cases = [
+      part(new Uint8Array(0), new Uint8Array(32).fill(1)),
+      part(new Uint8Array([0x41]), new Uint8Array(32).fill(1)),
+      part(new Uint8Array([0x41, 0x00]), new Uint8Array(32).fill(2)),
+      part(new Uint8Array(0), new Uint8Array(32).fill(3)),
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const p of cases) expect(decodeEncTicketPart(encodeEncTicketPart(p))).toEqual(p);
+    }
+  });
+});
