@@ -163,6 +163,22 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     await page.mouse.click(700, 900);
   });
 
+  test('a click on the timeline moves the virtual clock forward, as a new step', async () => {
+    await page.getByTestId('step-2').click();
+    await expect.poll(stepCount).toBe('Step 2 of 2');
+    const track = page.getByTestId('ticket-0').locator('.track');
+    const box = (await track.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.9, box.y + box.height / 2);
+    await expect.poll(stepCount).toBe('Step 3 of 3');
+    expect(await page.getByTestId('step-title').textContent()).toMatch(/the clock moves forward \d+m/);
+    const clock = (await page.getByTestId('clock').textContent())!;
+    expect(Number(clock.slice(0, 2))).toBeGreaterThanOrEqual(16);
+    // back to the scenario as written
+    await page.getByTestId('scenario-picker').click();
+    await page.getByTestId('pick-kerberos-101').click();
+    await expect.poll(stepCount).toBe('Step 0 of 2');
+  });
+
   test('clock-skew: refused with KRB_AP_ERR_SKEW while the clock is 6 minutes fast; fixed by the clock', async () => {
     await pick('clock-skew');
     expect(await stepCount()).toBe('Step 0 of 6');
