@@ -12,6 +12,7 @@ import { ErrorCode } from '../asn1/registry';
 import {
   buildPac,
   decodePac,
+  encodePacBufferContent,
   FILETIME_NEVER,
   PacAttributeFlags,
   parseSid,
@@ -27,6 +28,7 @@ import { asKey, etypeName, ticketKeyOf } from './issue';
 import type { RequestScope } from './kdc';
 import { findPrincipal } from './lookup';
 import { KdcRefusal } from './refusal';
+import { bytesKey } from './ticket-memo';
 
 const DOMAIN_USERS_RID = 513;
 /** UF_NORMAL_ACCOUNT | UF_DONT_EXPIRE_PASSWD, the usual userAccountControl of a user. */
@@ -182,6 +184,35 @@ export interface CarryPacInput {
   server: PrincipalEntry;
 }
 
+const CARRIED_MAX = 256;
+const carried = new Map<string, readonly PacBufferContent[]>();
+
+/**
+ * The buffers a TGT's PAC passes on to the new ticket, signatures left out (and, unless the new ticket is
+ * a TGT, PAC_ATTRIBUTES_INFO and PAC_REQUESTOR): each decoded and encoded again, as the new PAC lays
+ * them out. A client shows the same TGT for every ticket it asks for, and these bytes are a pure
+ * function of the PAC's bytes, so they are remembered under exactly those bytes (bounded, least recently
+ * used first out); a PAC that does not decode throws as before and is not remembered.
+ */
+function carriedContent(pacBytes: Uint8Array, forTgt: boolean): readonly PacBufferContent[] {
+  const id = `${forTgt ? 'tgt' : 'service'}\u0000${bytesKey(pacBytes)}`;
+  let content = carried.get(id);
+  if (content) {
+    carried.delete(id);
+  } else {
+    content = decodePac(pacBytes)
+      .buffers.filter((b) => ![6, 7, 16, 19].includes(b.type) && (forTgt || (b.type !== 17 && b.type !== 18)))
+      .map((b): PacBufferContent => {
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars
+        const { offset, size, bytes, infoOffset, error, ...rest } = b;
+        return { kind: 'raw', type: b.type, data: encodePacBufferContent(rest as PacBufferContent) };
+      });
+    if (carried.size >= CARRIED_MAX) carried.delete(carried.keys().next().value as string);
+  }
+  carried.set(id, content);
+  return content;
+}
+
 /**
  * TGS: verify the TGT's PAC and re-sign it for the new ticket. The server signature of a TGT's PAC is made
  * with the TGT's own key, so it can always be checked; the KDC signature only when this realm made it.
@@ -212,15 +243,8 @@ export function carryPac(
       `the PAC in the ticket-granting ticket fails its ${what} signature check: ${reason}`,
     );
   }
-  const pac = decodePac(pacBytes);
   const forTgt = input.server.name.nameString[0] === 'krbtgt';
-  const content: PacBufferContent[] = pac.buffers
-    .filter((b) => ![6, 7, 16, 19].includes(b.type) && (forTgt || (b.type !== 17 && b.type !== 18)))
-    .map((b) => {
-      // eslint-disable-next-line @typescript-eslint/no-unused-vars
-      const { offset, size, bytes, infoOffset, error, ...rest } = b;
-      return rest as PacBufferContent;
-    });
+  const content = carriedContent(pacBytes, forTgt);
   const krbtgt = krbtgtKeyOf(db);
   const resigned = buildPac(content, { serverKey: asKey(input.serverKey), kdcKey: asKey(krbtgt) });
   say.say(

@@ -12,7 +12,7 @@ const MAX_ENTRIES = 512;
 const memo = new Map<string, EncTicketPart>();
 
 /** The bytes as a string (one UTF-16 unit per byte): a cheap, exact Map key. */
-function bytesKey(bytes: Uint8Array): string {
+export function bytesKey(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 4096) {
     out += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);

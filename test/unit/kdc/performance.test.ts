@@ -6,7 +6,21 @@ import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../../src/asn1/registry';
 import { buildKdcState, Kdc, type KdcConfig, type KdcState } from '../../../src/kdc';
 import { expireReplays, rememberAuthenticator, seenAuthenticator } from '../../../src/kdc/replay';
-import { expectError, hostName, name, openTgsRep, seededRandom, signIn, T0, tgsReq } from './helper';
+import { decodePac, findPacBuffer, verifyPac } from '../../../src/formats';
+import { stringToKey } from '../../../src/crypto';
+import { findPacIn } from '../../../src/protocol/authdata';
+import { krbtgtName } from '../../../src/protocol/principal';
+import {
+  expectError,
+  hostName,
+  name,
+  openTgsRep,
+  openTicket,
+  seededRandom,
+  signIn,
+  T0,
+  tgsReq,
+} from './helper';
 
 const REALM = 'EXAMPLE.TEST';
 const MIN = 60_000;
@@ -114,6 +128,45 @@ describe('the KDC with the index and the TGT memo', () => {
     const tampered = { ...creds.ticket, encPart: { ...creds.ticket.encPart, cipher } };
     const err = expectError(ask(T0 + 10, T0 + 10, tampered).reply);
     expect([ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, ErrorCode.KRB_AP_ERR_MODIFIED]).toContain(err.errorCode);
+  });
+
+  test('the PAC buffers a TGT passes on are remembered: every service ticket carries the same PAC, re-signed; a TGT also the TGT-only buffers', () => {
+    const { creds, ask } = setup();
+    const fs1 = stringToKey(18, 'fs1-pw', `${REALM}cifsfs1.example.test`);
+    const krbtgt = stringToKey(18, 'krbtgt-secret', `${REALM}krbtgt${REALM}`);
+    const tgtPac = findPacIn(openTicket(creds.ticket, krbtgt).authorizationData)!;
+    const pacs = [0, 10, 20].map((dt) => {
+      const st = openTgsRep(ask(T0 + dt).reply, creds.sessionKey);
+      return findPacIn(openTicket(st.ticket, fs1).authorizationData)!;
+    });
+    expect(pacs[1]).toEqual(pacs[0]);
+    expect(pacs[2]).toEqual(pacs[0]);
+    expect(verifyPac(pacs[2]!, { serverKey: fs1, kdcKey: krbtgt }).ok).toBe(true);
+    const logon = (pac: Uint8Array) => findPacBuffer(decodePac(pac), 'logonInfo')!.logonInfo;
+    expect(logon(pacs[2]!)).toEqual(logon(tgtPac));
+    expect(findPacBuffer(decodePac(pacs[2]!), 'requestor')).toBeUndefined();
+
+    // The same TGT's PAC for a TGT (renewed into krbtgt/REALM) keeps PAC_REQUESTOR: not the service's entry.
+    const random = seededRandom(11);
+    const r = setup().kdc.handle(
+      tgsReq({
+        realm: REALM,
+        sname: krbtgtName(REALM),
+        tgt: creds.ticket,
+        sessionKey: creds.sessionKey,
+        crealm: REALM,
+        cname: name('alice'),
+        now: T0 + 30,
+        random,
+      }),
+      { now: T0 + 30, random },
+    );
+    expect(r.replyType).toBe('TGS-REP');
+    const tgt2 = openTgsRep(r.reply, creds.sessionKey);
+    const pac2 = findPacIn(openTicket(tgt2.ticket, krbtgt).authorizationData)!;
+    expect(findPacBuffer(decodePac(pac2), 'requestor')!.requestor.sid).toBe(
+      findPacBuffer(decodePac(tgtPac), 'requestor')!.requestor.sid,
+    );
   });
 
   test('the TGT memo never leaks between KDCs with different keys', () => {
