@@ -29,9 +29,12 @@ export type {
 } from './schema';
 export { catalogue, findScenario } from './catalogue';
 export { buildWorld } from './build';
-export { runScenario, parseUntil, eventTime, clientCache } from './runner';
-export type { RunOptions, ScenarioRun, ScenarioRunJson, ScenarioEvent } from './runner';
-export type { ActionRecord } from './actions';
+export { runScenario, parseUntil, eventTime, clientCache, newRunContext, playAction } from './runner';
+export type { RunOptions, ScenarioRun, ScenarioRunJson, ScenarioEvent, PlayOptions } from './runner';
+export type { ActionRecord, EventNote, RunContext } from './actions';
+export { evaluateOutcomes } from './outcomes';
+export { startOf } from './build';
+export { CATALOGUE_FILES } from './catalogue/index';
 export { WINDOWS_ERRORS } from './actions';
 export type { OutcomeResult } from './outcomes';
 export { formatRun, formatRunEvents } from './text';

@@ -10,7 +10,7 @@ import type { TraceEvent, World } from '../world';
 import { runAction, type ActionRecord, type EventNote, type RunContext } from './actions';
 import { buildWorld, startOf } from './build';
 import { evaluateOutcomes, type OutcomeResult } from './outcomes';
-import { parseWhen, ScenarioError, type Scenario } from './schema';
+import { parseWhen, ScenarioError, type Scenario, type ScenarioAction } from './schema';
 
 export interface RunOptions {
   /** Stop the timeline at this virtual time (ms since the epoch): actions that would start later are not played. */
@@ -69,10 +69,9 @@ export function parseUntil(text: string, scenario: Scenario): number | undefined
   return parseWhen(text, startOf(scenario));
 }
 
-export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioRun {
-  const world = buildWorld(scenario, options.seed ?? scenario.seed);
-  const start = startOf(scenario);
-  const ctx: RunContext = {
+/** What a run keeps beside its world: notes on trace events, passwords, who signed in, mappings, drives. */
+export function newRunContext(world: World, scenario: Scenario): RunContext {
+  return {
     world,
     scenario,
     notes: new Map(),
@@ -81,6 +80,73 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     mappings: new Map(scenario.clients.map((c) => [c.host, c.hostRealm])),
     drives: new Map(),
   };
+}
+
+export interface PlayOptions {
+  /** The index the record gets (default: the action's index in the timeline). */
+  recordIndex?: number;
+  /** Stop an `advance` at this virtual time (the runner's --until); the result is then `partial`. */
+  until?: number;
+  /** Accept an `at` earlier than the clock (a fault inserted before it moved the clock on). */
+  allowEarlier?: boolean;
+}
+
+/**
+ * Plays one timeline action: the clock moves to its `at` (an `at` earlier than the clock is the scenario's
+ * error, unless allowed), an `advance` moves it on, then the action runs. The runner and the UI's
+ * step-by-step player both play through here, so they cannot drift apart.
+ */
+export function playAction(
+  ctx: RunContext,
+  action: ScenarioAction,
+  index: number,
+  options: PlayOptions = {},
+): { record: ActionRecord; partial: boolean } {
+  const { world, scenario } = ctx;
+  if (action.at !== undefined) {
+    const target = parseWhen(action.at, startOf(scenario))!;
+    if (target < world.now && !options.allowEarlier) {
+      throw new ScenarioError(
+        `timeline[${index}].at`,
+        `${action.at} is earlier than the clock (${eventTime(world.now)}) when this action comes`,
+      );
+    }
+    if (target > world.now) world.advance(target - world.now, `the clock moves to ${isoSeconds(target)}`);
+  }
+  const t = world.now;
+  const fromSeq = world.trace.length + 1;
+  let partial = false;
+  if (action.do === 'advance') {
+    const ms = parseDuration(action.by)!;
+    const until = options.until;
+    if (until !== undefined && world.now + ms > until) {
+      partial = true;
+      world.advance(
+        until - world.now,
+        `the clock moves forward ${formatDuration(until - world.now)} of ${action.by}, and the run stops at ${isoSeconds(until)} (--until)`,
+      );
+    } else {
+      world.advance(ms, action.note);
+    }
+  }
+  const out = runAction(ctx, action, index);
+  const record: ActionRecord = {
+    index: options.recordIndex ?? index,
+    ...(action.id !== undefined ? { id: action.id } : {}),
+    do: action.do,
+    ...('host' in action ? { host: action.host } : {}),
+    t,
+    fromSeq,
+    toSeq: world.trace.length,
+    ...out,
+  };
+  return { record, partial };
+}
+
+export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioRun {
+  const world = buildWorld(scenario, options.seed ?? scenario.seed);
+  const start = startOf(scenario);
+  const ctx = newRunContext(world, scenario);
   const until = options.until;
   const actions: ActionRecord[] = [];
   let complete = true;
@@ -91,50 +157,20 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   };
 
   for (const [index, action] of scenario.timeline.entries()) {
-    if (action.at !== undefined) {
-      const target = parseWhen(action.at, start)!;
-      if (target < world.now) {
-        throw new ScenarioError(
-          `timeline[${index}].at`,
-          `${action.at} is earlier than the clock (${eventTime(world.now)}) when this action comes`,
-        );
-      }
-      if (until !== undefined && target > until) {
+    if (until !== undefined) {
+      // --until: an action that would start after the stop time is not played
+      const startsAt = action.at !== undefined ? parseWhen(action.at, start)! : world.now;
+      if (startsAt > until && startsAt >= world.now) {
         stopAt(until);
         break;
       }
-      if (target > world.now) world.advance(target - world.now, `the clock moves to ${isoSeconds(target)}`);
-    }
-    if (until !== undefined && world.now > until) {
-      complete = false;
-      break;
-    }
-    const t = world.now;
-    const fromSeq = world.trace.length + 1;
-    let partial = false;
-    if (action.do === 'advance') {
-      const ms = parseDuration(action.by)!;
-      if (until !== undefined && world.now + ms > until) {
-        partial = true;
-        world.advance(
-          until - world.now,
-          `the clock moves forward ${formatDuration(until - world.now)} of ${action.by}, and the run stops at ${isoSeconds(until)} (--until)`,
-        );
-      } else {
-        world.advance(ms, action.note);
+      if (world.now > until) {
+        complete = false;
+        break;
       }
     }
-    const out = runAction(ctx, action, index);
-    actions.push({
-      index,
-      ...(action.id !== undefined ? { id: action.id } : {}),
-      do: action.do,
-      ...('host' in action ? { host: action.host } : {}),
-      t,
-      fromSeq,
-      toSeq: world.trace.length,
-      ...out,
-    });
+    const { record, partial } = playAction(ctx, action, index, until !== undefined ? { until } : {});
+    actions.push(record);
     if (partial) {
       complete = false;
       break;

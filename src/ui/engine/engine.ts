@@ -11,6 +11,7 @@ import { listMit, listWindows, type ClientSnapshot } from '../../client';
 import { errorCodes } from '../../asn1/registry';
 import { encodeKeytab, type KeytabEntry } from '../../formats';
 import {
+  CATALOGUE_FILES,
   catalogue,
   findScenario,
   parseScenarioJson,
@@ -18,7 +19,6 @@ import {
   type AnyScenario,
   type Scenario,
 } from '../../scenarios';
-import { CATALOGUE_FILES } from '../../scenarios/catalogue/index';
 import {
   clientOf,
   exportCcache,

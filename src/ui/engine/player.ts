@@ -11,11 +11,18 @@
  * moves the clock first, `advance` moves it before its action runs, and the outcomes are checked over the
  * actions played so far (an outcome about an action not played yet is "not reached").
  */
-import { ScenarioError, buildWorld, type Scenario, type ScenarioAction } from '../../scenarios';
-import { runAction, type ActionRecord, type EventNote, type RunContext } from '../../scenarios/actions';
-import { startOf } from '../../scenarios/build';
-import { evaluateOutcomes } from '../../scenarios/outcomes';
-import { parseWhen } from '../../scenarios/schema';
+import {
+  ScenarioError,
+  buildWorld,
+  evaluateOutcomes,
+  playAction,
+  startOf,
+  type ActionRecord,
+  type EventNote,
+  type RunContext,
+  type Scenario,
+  type ScenarioAction,
+} from '../../scenarios';
 import { formatDuration, isoSeconds, parseDuration } from '../../protocol/time';
 import { World, type TraceEvent, type WorldState } from '../../world';
 import type { FaultAction, OutcomeView, ScenarioInfo, StepInfo } from './protocol';
@@ -422,29 +429,9 @@ export class Player {
       );
     }
     try {
-      if (action.at !== undefined) {
-        const target = parseWhen(action.at, startOf(scenario))!;
-        if (target < world.now && !faultsBefore) {
-          throw new ScenarioError(
-            `timeline[${fileIndex}].at`,
-            `${action.at} is earlier than the clock (${new Date(world.now).toISOString()}) when this action comes`,
-          );
-        }
-        if (target > world.now) world.advance(target - world.now, `the clock moves to ${isoSeconds(target)}`);
-      }
-      const t = world.now;
-      if (action.do === 'advance') world.advance(parseDuration(action.by)!, action.note);
-      const out = runAction(ctx, action, fileIndex);
-      return {
-        index: i,
-        ...(action.id !== undefined ? { id: action.id } : {}),
-        do: action.do,
-        ...('host' in action ? { host: action.host } : {}),
-        t,
-        fromSeq,
-        toSeq: world.trace.length,
-        ...out,
-      };
+      const { record } = playAction(ctx, action, fileIndex, { recordIndex: i, allowEarlier: faultsBefore });
+      // the step starts with the fault's own line and the clock moving to `at`
+      return { ...record, fromSeq };
     } catch (e) {
       if (e instanceof ScenarioError) throw new PlayError(e.message, e.field);
       throw e;

@@ -6,8 +6,7 @@
  */
 import type { ClientSnapshot } from '../../client';
 import { formatPrincipal } from '../../protocol/principal';
-import type { ScenarioAction } from '../../scenarios';
-import type { ActionRecord, EventNote } from '../../scenarios/actions';
+import type { ActionRecord, EventNote, ScenarioAction } from '../../scenarios';
 import type { TraceEvent, WorldState } from '../../world';
 import type { ConsoleLine, ConsoleView, TicketSpan } from './protocol';
 import { windowsErrorText, windowsErrorWhy } from './windows-errors';
