@@ -19,16 +19,9 @@
  *   names the client alice@CORP.CONTOSO.COM, the name Windows signed in with (the client name Entra really
  *   puts there is not public: modelled).
  */
-import {
-  decodeAsRep,
-  decodeEncAsRepPart,
-  decodeKerberos,
-  encodeAsReq,
-  encodePaPacRequest,
-  encodeTicket,
-} from '../asn1';
+import { decodeAsRep, decodeEncAsRepPart, decodeKerberos, encodeAsReq, encodePaPacRequest } from '../asn1';
 import { MessageType, PaType } from '../asn1/registry';
-import type { CachedCredential } from '../client';
+import { credentialOf, type CachedCredential } from '../client';
 import { decrypt, KeyUsage, randomKey } from '../crypto';
 import { Kdc, type PrincipalEntry, type RealmState } from '../kdc';
 import { formatPrincipal, NT, parsePrincipal } from '../protocol/principal';
@@ -299,21 +292,7 @@ function cloudTgtFor(
     decrypt({ etype: key.etype, bytes: key.key }, KeyUsage.AS_REP_ENCPART, rep.encPart.cipher),
   );
   if (part.nonce !== nonce) return { why: 'the cloud KDC answered another request (nonce)' };
-  const authtime = part.authtime.getTime();
-  const credential: CachedCredential = {
-    client: { realm: rep.crealm, name: rep.cname },
-    server: { realm: part.srealm, name: part.sname },
-    sessionKey: { etype: part.key.keytype, bytes: part.key.keyvalue },
-    authtime,
-    starttime: part.starttime?.getTime() ?? authtime,
-    endtime: part.endtime.getTime(),
-    ...(part.renewTill ? { renewTill: part.renewTill.getTime() } : {}),
-    flags: part.flags >>> 0,
-    ticket: encodeTicket(rep.ticket),
-    ticketEtype: rep.ticket.encPart.etype,
-    ...(rep.ticket.encPart.kvno !== undefined ? { ticketKvno: rep.ticket.encPart.kvno } : {}),
-    kdcCalled: 'TicketSuppliedAtLogon',
-  };
+  const credential = credentialOf(rep, part, 'TicketSuppliedAtLogon');
   narration.push(
     entraNarration(
       `modelled: Entra opened the AS-REP with the per-user key and puts the Ticket (encrypted in krbtgt/${entra.realm}'s key, kvno ${credential.ticketKvno ?? '?'}) and its session key in the PRT response, with KerbTopLevelNames ${entra.topLevelNames.join(',')} and the KDC proxy ${entra.kdcProxy}`,

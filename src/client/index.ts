@@ -49,6 +49,7 @@ export type { ApReqOptions, ApRequestContext, ApSession, AuthenticatorChecksum, 
 export { realmForHost } from './realm';
 export type { RealmChoice } from './realm';
 export { runClient, stepInputOf } from './drive';
+export { credentialOf } from './messages';
 export type { Transport, TransportAnswer, Exchange, Run } from './drive';
 export {
   ClientError,
