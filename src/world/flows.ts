@@ -79,7 +79,13 @@ export function runOperation(world: World, hostId: string, request: ClientReques
       pending,
       out.send.preferTcp === true,
     );
-    const kdcHost = world.raw.locator[out.send.realm]?.host;
+    // klist's "Kdc Called": the KDC host, or KdcProxy:<proxy> when the reply came through a KDC proxy
+    const loc = world.raw.locator[out.send.realm];
+    const kdcHost = loc
+      ? loc.transport === 'kkdcp'
+        ? `KdcProxy:${world.host(loc.host).name}`
+        : loc.host
+      : undefined;
     const input: StepInput = answer.reply
       ? { type: 'reply', bytes: answer.reply, ...(kdcHost ? { from: kdcHost } : {}) }
       : {

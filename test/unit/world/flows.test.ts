@@ -311,3 +311,16 @@ describe('the trace as text', () => {
     );
   });
 });
+
+describe('what the cache remembers', () => {
+  test('a ticket that came through a KDC proxy says "Kdc Called: KdcProxy:<proxy>", as Windows klist does', () => {
+    const w = makeWorld();
+    w.raw.locator['CORP.TEST'] = { host: 'dc1', transport: 'kkdcp', proxyPath: '/KdcProxy' };
+    runOperation(w, 'ws1', { kind: 'sign-in', password: 'alice-pw' });
+    expect(clientOf(w, 'ws1').cache.credentials[0]!.kdcCalled).toBe('KdcProxy:dc1.corp.test');
+    // and over plain TCP, the KDC host
+    const direct = makeWorld();
+    runOperation(direct, 'ws1', { kind: 'sign-in', password: 'alice-pw' });
+    expect(clientOf(direct, 'ws1').cache.credentials[0]!.kdcCalled).toBe('dc1');
+  });
+});
