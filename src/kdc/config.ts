@@ -231,6 +231,27 @@ function buildPrincipal(
   return entry;
 }
 
+/** FNV-1a, 32 bits: a stable number from text (the core has no randomness of its own). */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * A realm's domain SID when the configuration gives none: S-1-5-21 and three numbers drawn from the realm's
+ * name. Every Active Directory domain has a SID of its own, and SID filtering across a trust (MS-PAC
+ * §4.1.2.2) tells this domain's SIDs from a trusted one's by it: two realms sharing one would see each
+ * other's users as their own. The same name always gives the same SID, so a world replays byte for byte.
+ */
+function defaultDomainSid(realm: string): string {
+  const name = realm.toUpperCase();
+  return `S-1-5-21-${[1, 2, 3].map((i) => fnv1a(`${name}#${i}`)).join('-')}`;
+}
+
 /** Builds the KDC's state. The random source makes krbtgt keys that have no password. */
 export function buildKdcState(config: KdcConfig, random: RandomSource): KdcState {
   if (!isObject(config)) throw new KdcConfigError('(top)', 'the configuration must be a JSON object');
@@ -275,7 +296,7 @@ export function buildKdcState(config: KdcConfig, random: RandomSource): KdcState
       if (typeof v !== 'string') throw new KdcConfigError(`${f}.hostRealm["${k}"]`, 'must be a realm name');
       hostRealm[k.toLowerCase()] = v;
     }
-    const domainSid = r.domainSid ?? 'S-1-5-21-1004336348-1177238915-682003330';
+    const domainSid = r.domainSid ?? defaultDomainSid(r.name);
     if (!/^S-1-5-21(-\d+){3}$/.test(domainSid))
       throw new KdcConfigError(`${f}.domainSid`, 'must look like S-1-5-21-a-b-c');
     return {

@@ -3,8 +3,9 @@
  *  - AS: build it from the account (user SID, groups, names: LOGON_INFO, CLIENT_INFO, UPN_DNS_INFO, and
  *    for TGTs PAC_ATTRIBUTES_INFO and PAC_REQUESTOR), sign it with the ticket's server key and the realm's
  *    krbtgt key, and wrap it as AD-IF-RELEVANT { AD-WIN2K-PAC } (MS-PAC §2.1, RFC 4120 §5.2.6.1);
- *  - TGS: find it in the TGT, check the signatures it can (MS-PAC §2.8), and re-sign it for the new ticket
- *    (server signature with the new ticket's key, KDC signature with this realm's krbtgt key).
+ *  - TGS: find it in the TGT, check the signatures it can (MS-PAC §2.8), filter the SIDs of a PAC that
+ *    came over a trust (MS-PAC §4.1.2.2, sid-filter.ts), and re-sign it for the new ticket (server
+ *    signature with the new ticket's key, KDC signature with this realm's krbtgt key).
  */
 import type { AuthorizationData, EncTicketPart } from '../asn1';
 import { findPacIn, wrapPac } from '../protocol/authdata';
@@ -18,8 +19,10 @@ import {
   parseSid,
   SE_GROUP_DEFAULT,
   unixSecondsToFileTime,
+  PAC_BUFFER_NAMES,
   verifyPac,
   type KerbValidationInfo,
+  type PacBuffer,
   type PacBufferContent,
 } from '../formats';
 import { formatName, krbtgtName } from '../protocol/principal';
@@ -28,6 +31,7 @@ import { asKey, etypeName, ticketKeyOf } from './issue';
 import type { RequestScope } from './kdc';
 import { findPrincipal } from './lookup';
 import { KdcRefusal } from './refusal';
+import { filterLogonInfo, localDomainsOf, refusedIdentity } from './sid-filter';
 import { bytesKey } from './ticket-memo';
 
 const DOMAIN_USERS_RID = 513;
@@ -202,20 +206,99 @@ function carriedContent(pacBytes: Uint8Array, forTgt: boolean): readonly PacBuff
   } else {
     content = decodePac(pacBytes)
       .buffers.filter((b) => ![6, 7, 16, 19].includes(b.type) && (forTgt || (b.type !== 17 && b.type !== 18)))
-      .map((b): PacBufferContent => {
-        // eslint-disable-next-line @typescript-eslint/no-unused-vars
-        const { offset, size, bytes, infoOffset, error, ...rest } = b;
-        return { kind: 'raw', type: b.type, data: encodePacBufferContent(rest as PacBufferContent) };
-      });
+      .map(contentOf);
     if (carried.size >= CARRIED_MAX) carried.delete(carried.keys().next().value as string);
   }
   carried.set(id, content);
   return content;
 }
 
+/** The content a re-encoded buffer carries (no offsets, sizes or bytes of the PAC it came from). */
+function contentOf(b: PacBuffer): PacBufferContent {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { offset, size, bytes, infoOffset, error, ...rest } = b;
+  return { kind: 'raw', type: b.type, data: encodePacBufferContent(rest as PacBufferContent) };
+}
+
+/**
+ * The buffers a PAC from another realm passes on, after SID filtering (MS-PAC §4.1.2.2, see sid-filter.ts).
+ * Not remembered as `carriedContent` is: what passes depends on this realm's database as well as on the
+ * PAC's bytes, and the narration says each time what was removed. A PAC that asserts an identity of this
+ * realm's own domain is refused with KDC_ERR_POLICY (12).
+ */
+function filteredContent(
+  scope: RequestScope,
+  db: RealmState,
+  issuer: string,
+  pacBytes: Uint8Array,
+  forTgt: boolean,
+): PacBufferContent[] {
+  const { say } = scope;
+  const filter = { realm: db.name, localDomains: localDomainsOf(db), issuer };
+  const refuse = (why: string): never => {
+    say.say('pac', `SID filtering (MS-PAC §4.1.2.2): ${why}`, false);
+    throw new KdcRefusal(ErrorCode.KDC_ERR_POLICY, why);
+  };
+  const out: PacBufferContent[] = [];
+  const notes: string[] = [];
+  let dropped: { sid: string; why: string }[] = [];
+  let kept = '';
+  for (const b of decodePac(pacBytes).buffers) {
+    if ([6, 7, 16, 19].includes(b.type) || (!forTgt && (b.type === 17 || b.type === 18))) continue;
+    if (b.kind === 'logonInfo') {
+      const r = filterLogonInfo(b.logonInfo, filter);
+      if (!r.ok) refuse(r.why);
+      else {
+        dropped = r.dropped;
+        const groups = r.info.groupIds.length;
+        kept = `the user ${r.trustedDomain}-${r.info.userId >>> 0} and ${groups} group${groups === 1 ? '' : 's'} of that domain pass`;
+        out.push({ kind: 'logonInfo', type: 1, logonInfo: r.info });
+      }
+      continue;
+    }
+    if (b.kind === 'upnDnsInfo' && b.upnDnsInfo.sid) {
+      const why = refusedIdentity(b.upnDnsInfo.sid, 'the user (UPN_DNS_INFO)', filter);
+      if (why) refuse(why);
+    }
+    if (b.kind === 'requestor') {
+      const why = refusedIdentity(b.requestor.sid, 'the requestor (PAC_REQUESTOR)', filter);
+      if (why) refuse(why);
+    }
+    if (b.type === 13 || b.type === 14 || b.type === 15) {
+      // Device groups would need their own filtering and claims a transformation policy (MS-PAC §4.1.2.2);
+      // this KDC applies neither, so it does not pass them over a trust.
+      notes.push(
+        `left out the ${PAC_BUFFER_NAMES[b.type] ?? `type ${b.type}`} buffer, which this KDC does not filter`,
+      );
+      continue;
+    }
+    out.push(contentOf(b));
+  }
+  // One sentence per reason, the SIDs it removed after it: what a learner reads to see why each went.
+  const byWhy = new Map<string, string[]>();
+  for (const d of dropped) byWhy.set(d.why, [...(byWhy.get(d.why) ?? []), d.sid]);
+  const removed = [...byWhy].map(
+    ([why, sids]) => `${why.charAt(0).toUpperCase()}${why.slice(1)}: ${sids.join(', ')}.`,
+  );
+  say.say(
+    'pac',
+    [
+      `SID filtering (MS-PAC §4.1.2.2): the PAC came from ${issuer} over a trust, so only SIDs of the domain ${issuer} speaks for pass; ${kept || 'it has no LOGON_INFO'}.`,
+      dropped.length === 0
+        ? 'Nothing to remove.'
+        : `Removed ${dropped.length} SID${dropped.length === 1 ? '' : 's'}.`,
+      ...removed,
+      ...notes.map((n) => `${n.charAt(0).toUpperCase()}${n.slice(1)}.`),
+    ].join(' '),
+  );
+  return out;
+}
+
 /**
  * TGS: verify the TGT's PAC and re-sign it for the new ticket. The server signature of a TGT's PAC is made
- * with the TGT's own key, so it can always be checked; the KDC signature only when this realm made it.
+ * with the TGT's own key, so it can always be checked; the KDC signature only when this realm made it. A
+ * PAC another realm made passes through SID filtering first: its signatures say who wrote it, not that
+ * the trust allows what it says.
  */
 export function carryPac(
   scope: RequestScope,
@@ -244,12 +327,18 @@ export function carryPac(
     );
   }
   const forTgt = input.server.name.nameString[0] === 'krbtgt';
-  const content = carriedContent(pacBytes, forTgt);
+  const signedBy = local ? 'server and KDC' : `server; the KDC signature was made by ${input.issuer}`;
+  if (!local) say.say('pac', `verified the PAC's signatures (${signedBy})`);
+  const content = local
+    ? carriedContent(pacBytes, forTgt)
+    : filteredContent(scope, db, input.issuer, pacBytes, forTgt);
   const krbtgt = krbtgtKeyOf(db);
   const resigned = buildPac(content, { serverKey: asKey(input.serverKey), kdcKey: asKey(krbtgt) });
   say.say(
     'pac',
-    `verified the PAC's signatures (${local ? 'server and KDC' : `server; the KDC signature was made by ${input.issuer}`}) and re-signed it for ${formatName(input.server.name)}`,
+    local
+      ? `verified the PAC's signatures (${signedBy}) and re-signed it for ${formatName(input.server.name)}`
+      : `re-signed the filtered PAC for ${formatName(input.server.name)}, with its key and ${db.name}'s krbtgt key`,
   );
   return wrapPac(resigned);
 }

@@ -65,6 +65,7 @@ export function handleTgsReq(scope: RequestScope, db: RealmState): Issued {
   const { tgt, issuer } = checked;
   scope.client = { realm: tgt.crealm, name: tgt.cname };
   const clientText = formatPrincipal({ realm: tgt.crealm, name: tgt.cname });
+  checkLineage(scope, db, checked, clientText);
 
   if (req.padata?.some((p) => p.padataType === PaType.PA_FX_FAST)) {
     // RFC 6113 §5.4: a KDC that does not use FAST answers from the outer request; MIT clients armor every
@@ -169,6 +170,30 @@ export function handleTgsReq(scope: RequestScope, db: RealmState): Issued {
     `issued ${clientText} a ticket for ${formatName(replySname)}@${db.name}, encrypted in ${formatPrincipal(server)}'s ${etypeName(ticketKey.etype)} key (kvno ${ticketKey.kvno})`,
   );
   return reply(scope, checked, ticket, sessionKey, replySname, times, flags);
+}
+
+/**
+ * A cross-realm TGT may not name a client of this very realm. The trusted realm made the TGT in the key
+ * it shares with this one, so it can write any client name into it; only this realm's own KDC vouches for
+ * this realm's accounts. MIT krb5kdc refuses such a TGT with KDC_ERR_POLICY and logs "INVALID LINEAGE"
+ * (tgs_policy.c, checked for every TGS-REQ but S4U2Self, which this KDC does not offer). Realm names are
+ * compared without regard to case, as Active Directory compares domain names, so "example.test" cannot
+ * pass for EXAMPLE.TEST.
+ */
+function checkLineage(scope: RequestScope, db: RealmState, checked: CheckedTgt, clientText: string): void {
+  const { issuer, tgt } = checked;
+  if (issuer === db.name || tgt.crealm.toUpperCase() !== db.name.toUpperCase()) return;
+  scope.say.say(
+    'policy',
+    `the TGT was issued by ${issuer}, yet it names ${clientText}, a user of ${db.name} itself. ` +
+      `A trusted realm vouches only for its own users (and those it passes on); only ${db.name} itself signs in ${db.name}'s users, ` +
+      `so a TGT like this one is what a compromised or hostile ${issuer} would make to impersonate them`,
+    false,
+  );
+  throw new KdcRefusal(
+    ErrorCode.KDC_ERR_POLICY,
+    `a cross-realm TGT from ${issuer} names ${clientText}, a client of ${db.name}: only ${db.name} itself vouches for its users (MIT: INVALID LINEAGE)`,
+  );
 }
 
 /** The TGS-REP (RFC 4120 §5.4.2), its part encrypted in the authenticator's subkey or the TGT session key. */
