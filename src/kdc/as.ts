@@ -19,7 +19,7 @@ import {
 } from '../asn1';
 import { ErrorCode, KdcOption, MessageType, PaType, TicketFlag } from '../asn1/registry';
 import { checksum, checksumTypeForEnctype, decrypt, encrypt, IntegrityError, KeyUsage } from '../crypto';
-import { formatPrincipal } from '../protocol/principal';
+import { formatPrincipal, tgsRealmOf } from '../protocol/principal';
 import { formatDuration, isoSeconds, kerberosTimestamp, millisOf } from '../protocol/time';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
 import {
@@ -60,6 +60,28 @@ export function handleAsReq(scope: RequestScope, db: RealmState): Issued {
     'lookup',
     `looked up the client ${asked}: found ${formatPrincipal(client)}${canonicalize && formatPrincipal(client) !== asked ? ' (canonicalized)' : ''}`,
   );
+  const tgsOf = tgsRealmOf(client.name);
+  if (tgsOf !== undefined) {
+    // krbtgt/REALM and the trust principals krbtgt/OTHER hold the keys tickets are sealed in; they are
+    // never clients. Answering one without pre-authentication would hand out an AS-REP in its key, to be
+    // guessed offline when the key comes from a password (krbtgtPassword, a trust password). Active
+    // Directory keeps the krbtgt account disabled and it "cannot be enabled" (Microsoft, "Active Directory
+    // accounts", KRBTGT), so a DC answers KDC_ERR_CLIENT_REVOKED, as for any disabled account; this KDC
+    // says the same for trust principals. It is checked before pre-authentication: no salt leaves either.
+    const what =
+      tgsOf === db.name
+        ? `the key of ${db.name}'s ticket-granting service: every TGT of the realm is encrypted in it`
+        : `a trust key: ${db.name} and ${tgsOf} share it to pass cross-realm tickets`;
+    say.say(
+      'policy',
+      `${formatPrincipal(client)} is ${what}. It is a key the KDC uses, not an account, so it never signs in: a ticket for it would let anyone try passwords against its key offline`,
+      false,
+    );
+    throw new KdcRefusal(
+      ErrorCode.KDC_ERR_CLIENT_REVOKED,
+      `${formatPrincipal(client)} never signs in: krbtgt and trust principals are not clients (Active Directory keeps krbtgt disabled)`,
+    );
+  }
   if (client.disabled) {
     throw new KdcRefusal(
       ErrorCode.KDC_ERR_CLIENT_REVOKED,

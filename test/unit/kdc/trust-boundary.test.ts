@@ -4,6 +4,7 @@
 //  - a client of this KDC's own realm in such a TGT (MIT krb5kdc: KDC_ERR_POLICY, "INVALID LINEAGE");
 //  - SIDs the trust may not pass (MS-PAC §4.1.2.2 SID filtering): this domain's own SIDs (RIDs 500, 512,
 //    519 of its domain SID), well-known SIDs, SIDs of domains the trusted realm does not speak for.
+// And krbtgt and trust principals never answer AS-REQs as clients (their keys would be guessable offline).
 import { describe, expect, test } from 'vitest';
 import { encodeEncTicketPart, type EncTicketPart, type PrincipalName, type Ticket } from '../../../src/asn1';
 import { ErrorCode, TicketFlag } from '../../../src/asn1/registry';
@@ -23,6 +24,8 @@ import { findPacIn, wrapPac } from '../../../src/protocol/authdata';
 import { krbtgtName } from '../../../src/protocol/principal';
 import { buildKdcState, Kdc, type KdcConfig } from '../../../src/kdc';
 import {
+  asReq,
+  encTimestamp,
   expectError,
   HOUR,
   hostName,
@@ -438,5 +441,54 @@ describe('the scenarios’ trust keeps working: CORP → the cloud realm (Entra 
       { now: T0 + 1000, random },
     );
     expect(openTgsRep(svc.reply, ref.sessionKey).part.sname.nameString).toEqual(['host', 's.b.test']);
+  });
+});
+
+describe('krbtgt and trust principals are never AS clients (Active Directory keeps krbtgt disabled)', () => {
+  const asConfig: KdcConfig = {
+    realms: [
+      {
+        name: LOCAL,
+        etypes: [18],
+        krbtgtPassword: 'krbtgt-secret',
+        principals: [{ name: 'alice', password: 'alice-pw' }],
+      },
+      { name: TRUSTED, etypes: [18] },
+    ],
+    trusts: [{ from: LOCAL, to: TRUSTED, password: 'weak', bidirectional: true, etypes: [18] }],
+  };
+  const asBase = buildKdcState(asConfig, seededRandom(3));
+
+  test.each([
+    ['the realm’s krbtgt', krbtgtName(LOCAL)],
+    ['an outgoing trust principal', krbtgtName(TRUSTED)],
+  ])(
+    '%s without pre-authentication: KDC_ERR_CLIENT_REVOKED (18), no AS-REP and no salt to guess with',
+    (_, cname) => {
+      const kdc = Kdc.restore(asBase);
+      const random = seededRandom(14);
+      const r = kdc.handle(asReq({ realm: LOCAL, cname }), { now: T0, random });
+      const err = expectError(r.reply);
+      expect(err.errorCode).toBe(ErrorCode.KDC_ERR_CLIENT_REVOKED);
+      expect(err.eData).toBeUndefined();
+      expect(err.eText).toMatch(/never signs in/);
+      expect(r.events.some((e) => e.stage === 'preauth')).toBe(false);
+    },
+  );
+
+  test('even with a correct PA-ENC-TIMESTAMP in the krbtgt key', () => {
+    const kdc = Kdc.restore(asBase);
+    const random = seededRandom(15);
+    const padata = [encTimestamp(localKrbtgt, T0, random)];
+    const err = expectError(
+      kdc.handle(asReq({ realm: LOCAL, cname: krbtgtName(LOCAL), padata }), { now: T0, random }).reply,
+    );
+    expect(err.errorCode).toBe(ErrorCode.KDC_ERR_CLIENT_REVOKED);
+  });
+
+  test('an ordinary user still signs in and gets a TGT for krbtgt', () => {
+    const kdc = Kdc.restore(asBase);
+    const creds = signIn(kdc, LOCAL, 'alice', 'alice-pw', T0, seededRandom(16));
+    expect(creds.part.sname.nameString).toEqual(['krbtgt', LOCAL]);
   });
 });
