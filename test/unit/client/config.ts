@@ -29,15 +29,24 @@ export const config: KdcConfig = {
   ],
 };
 
-/** Two realms whose host-to-realm tables send *.loop.test to each other: referrals that never end. */
+/**
+ * Two realms whose host-to-realm tables send *.loop.test to each other: referrals that never end. The
+ * client's own realm H.TEST sends it into the loop: a loop through the client's own realm would end at
+ * once, since a KDC refuses a cross-realm TGT naming one of its own clients (KDC_ERR_POLICY, as MIT's
+ * "INVALID LINEAGE").
+ */
 export const loopConfig: KdcConfig = {
   realms: [
     {
-      name: 'A.TEST',
+      name: 'H.TEST',
       principals: [{ name: 'alice', password: 'alice-pw' }],
-      hostRealm: { '.loop.test': 'B.TEST' },
+      hostRealm: { '.loop.test': 'A.TEST' },
     },
+    { name: 'A.TEST', hostRealm: { '.loop.test': 'B.TEST' } },
     { name: 'B.TEST', hostRealm: { '.loop.test': 'A.TEST' } },
   ],
-  trusts: [{ from: 'A.TEST', to: 'B.TEST', password: 'loop-trust', bidirectional: true }],
+  trusts: [
+    { from: 'H.TEST', to: 'A.TEST', password: 'home-trust' },
+    { from: 'A.TEST', to: 'B.TEST', password: 'loop-trust', bidirectional: true },
+  ],
 };
