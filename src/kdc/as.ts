@@ -67,7 +67,9 @@ export function handleAsReq(scope: RequestScope, db: RealmState): Issued {
     // guessed offline when the key comes from a password (krbtgtPassword, a trust password). Active
     // Directory keeps the krbtgt account disabled and it "cannot be enabled" (Microsoft, "Active Directory
     // accounts", KRBTGT), so a DC answers KDC_ERR_CLIENT_REVOKED, as for any disabled account; this KDC
-    // says the same for trust principals. It is checked before pre-authentication: no salt leaves either.
+    // says the same for trust principals. MIT krb5kdc 1.20 does answer both with an AS-REP (only K/M is
+    // DISALLOW_ALL_TIX; its krbtgt key is random, never a password). Checked before pre-authentication:
+    // no salt leaves either.
     const what =
       tgsOf === db.name
         ? `the key of ${db.name}'s ticket-granting service: every TGT of the realm is encrypted in it`
