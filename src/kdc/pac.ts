@@ -283,7 +283,7 @@ function filteredContent(
   say.say(
     'pac',
     [
-      `SID filtering (MS-PAC §4.1.2.2): the PAC came from ${issuer} over a trust, so only SIDs of the domain ${issuer} speaks for pass; ${kept || 'it has no LOGON_INFO'}.`,
+      `SID filtering (MS-PAC §4.1.2.2): the PAC came from ${issuer} over a trust, which vouches for the user's own domain and no other; ${kept || 'it has no LOGON_INFO'}.`,
       dropped.length === 0
         ? 'Nothing to remove.'
         : `Removed ${dropped.length} SID${dropped.length === 1 ? '' : 's'}.`,

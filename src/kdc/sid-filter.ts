@@ -128,7 +128,7 @@ function verdict(sid: string, trusted: string, scope: SidFilterScope): string | 
     return `a well-known SID: the KDC that issues a ticket adds these itself, no trusted realm may`;
   }
   if (domain !== trusted) {
-    return `a SID of another domain (${domain}): ${scope.issuer} speaks only for its own domain, ${trusted}`;
+    return `a SID of another domain (${domain}): over this trust only SIDs of the user's own domain, ${trusted}, pass`;
   }
   return undefined;
 }
