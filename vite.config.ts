@@ -39,6 +39,10 @@ export default defineConfig(({ mode }) => {
             root: here('.'),
             include: ['test/unit/**/*.test.ts'],
             environment: 'node',
+            // Generous bounds, not speed targets (those are in npm run bench): on a loaded 2-core machine
+            // a test of a few hundred milliseconds can take ten seconds, and must still pass.
+            testTimeout: 120_000,
+            hookTimeout: 120_000,
           },
         },
         {

@@ -157,16 +157,14 @@ describe.skipIf(!chromiumAvailable())('the crypto proof page in Chromium', () =>
       iterations: '1',
     });
     await expect.poll(() => page.getByTestId('status').textContent()).toMatch(/Done/);
-    // A timer ticks every 10 ms; a derivation that held the main thread would leave a gap as long as itself
-    // (over a second here), while stringToKeyAsync yields every few tens of milliseconds.
+    // Every animation frame notes the status it finds. A derivation that held the main thread would let no
+    // frame run while the status says "working"; stringToKeyAsync yields every few tens of milliseconds, so
+    // many do. Counting frames, not measuring gaps, keeps the test true on a loaded machine.
     await page.evaluate(() => {
-      const w = window as unknown as { __gaps: number[]; __timer: number };
-      w.__gaps = [];
-      let last = performance.now();
+      const w = window as unknown as { __seen: string[]; __timer: number };
+      w.__seen = [];
       const frame = () => {
-        const now = performance.now();
-        w.__gaps.push(now - last);
-        last = now;
+        w.__seen.push(document.querySelector('[data-testid="status"]')?.className ?? '');
         w.__timer = requestAnimationFrame(frame);
       };
       w.__timer = requestAnimationFrame(frame);
@@ -174,14 +172,13 @@ describe.skipIf(!chromiumAvailable())('the crypto proof page in Chromium', () =>
     await page.getByTestId('iterations').fill('200000');
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 60_000 }).toMatch(/Done/);
     await expect.poll(() => page.getByTestId('key-hex').textContent()).toBeTruthy();
-    const gaps = await page.evaluate(() => {
-      const w = window as unknown as { __gaps: number[]; __timer: number };
+    const seen = await page.evaluate(() => {
+      const w = window as unknown as { __seen: string[]; __timer: number };
       cancelAnimationFrame(w.__timer);
-      return w.__gaps;
+      return w.__seen;
     });
     expect(await page.locator('.result h3').first().textContent()).toMatch(/200000 iterations/);
-    expect(gaps.length).toBeGreaterThan(20);
-    expect(Math.max(...gaps)).toBeLessThan(500);
+    expect(seen.filter((c) => /\bworking\b/.test(c)).length).toBeGreaterThan(5);
   });
 
   test('the page talked to no origin but its own', () => {

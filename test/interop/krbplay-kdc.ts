@@ -140,8 +140,15 @@ export class KrbplayKdc {
 
   /** SIGTERM (or `signal`), then the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    await this.daemon.stop(signal);
-    return this.daemon.child.exitCode;
+    // A generous grace before SIGKILL: on a loaded machine a clean stop can take seconds, and a kill
+    // would look like a failure of the command's own shutdown.
+    await this.daemon.stop(signal, 120_000);
+    const { exitCode, signalCode } = this.daemon.child;
+    if (exitCode === null)
+      console.warn(
+        `krbplay kdc ended by ${signalCode ?? 'an unknown cause'}, not by itself:\n${this.output}`,
+      );
+    return exitCode;
   }
 }
 

@@ -12,7 +12,9 @@ import { fromHex, toHex } from '../../../src/util/bytes';
 
 const CASES = 100_000;
 /** A generous guard per case: a decode that takes this long is a hang in the making (one case is ~0.3 ms). */
-const SLOW_CASE_MS = 2000; // GC pauses on a loaded 2-core box reach ~200 ms; a hang is far beyond this
+// A hang detector that names the input, not a speed target: a case normally takes microseconds, a GC
+// pause on a loaded 2-core machine reaches seconds, and a hang never ends.
+const SLOW_CASE_MS = 30_000;
 
 const originals = (fixture as unknown as { samples: { hex: string }[] }).samples.map((s) => fromHex(s.hex));
 
@@ -146,4 +148,4 @@ test(`${CASES} mutated real messages give only DecodeError, never another except
   );
   expect(outcomes.decoded + outcomes.rejected).toBe(CASES);
   expect(outcomes.rejected).toBeGreaterThan(CASES / 4);
-}, 180_000);
+}, 900_000);
