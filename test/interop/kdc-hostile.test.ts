@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { decodeKrbError } from '../../src/asn1';
+import { decodeKrbError, wrapForKdcProxy } from '../../src/asn1';
 import { buildKdcState, Kdc, type KdcConfig } from '../../src/kdc';
 import {
   cryptoRandom,
@@ -22,7 +22,7 @@ import {
   type ServerLimits,
 } from '../../src/node';
 import { hasPackages } from '../setup/needs';
-import { waitFor } from './harness/process';
+import { sendUdp, waitFor } from './harness/process';
 import {
   bareAsReq,
   HttpProbe,
@@ -41,6 +41,8 @@ const config: KdcConfig = {
 /** Far above what the KDC needs (~100 MB), far below what an unbounded buffer per connection would take. */
 const RSS_CEILING = 400 * 1024 * 1024;
 const KRB_ERROR_TAG = 0x7e;
+/** What a hostile name would forge as a log line of its own, were its newline printed raw. */
+const FORGED = '2026-03-02T08:00:00Z udp 10.0.0.1:88 AS-REQ administrator: ISSUE AS-REP';
 
 /** A seeded generator (xorshift32), so that a failure can be replayed. */
 function seeded(seed: number): (n: number) => Uint8Array {
@@ -198,6 +200,20 @@ describe.runIf(hasPackages('krb5-user'))('krbplay kdc under hostile input', () =
     await waitFor('the KDC to close its side', () => p.closed, { timeoutMs: 30_000 });
     expect(p.received.length).toBe(0);
     await stillServes();
+  });
+
+  test('a client name with a newline and an ESC sequence is one log line, escaped', async () => {
+    const name = `evil\n${FORGED}\u001b[31m`;
+    await sendUdp(kdc.port, bareAsReq(name, REALM));
+    const lines = await kdc.log();
+    const mine = lines.filter((l) => l.includes('evil'));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ udp 127\.0\.0\.1:\d+ AS-REQ /);
+    expect(mine[0]).toContain(
+      `AS-REQ evil\\n${FORGED}\\u001b[31m@${REALM} for krbtgt/${REALM}@${REALM}: KDC_ERR_C_PRINCIPAL_UNKNOWN (6)`,
+    );
+    expect(lines.some((l) => l.startsWith(FORGED))).toBe(false);
+    expect(kdc.output).not.toContain('\u001b');
   });
 
   test('thousands of half-open connections: the oldest idle ones make room, real clients are served', async () => {
@@ -444,5 +460,24 @@ describe.runIf(hasPackages('krb5-user', 'krb5-k5tls'))('the KDC proxy under host
       / kkdcp 127\.0\.0\.[234]:\d+ connection closed: request bodies held in all over 65536 bytes, and this one held the most: 30000 bytes$/,
     );
     await p.kinitServed();
+  });
+
+  test('a target-domain with a newline and an ESC sequence is one log line, escaped', async () => {
+    const p = await proxy({});
+    const targetDomain = `EXAMPLE.TEST\n${FORGED}\u001b[31m`;
+    const probe = await HttpProbe.connect(p.server.port, true);
+    stops.push(() => probe.destroy());
+    const body = wrapForKdcProxy(bareAsReq('alice', REALM), targetDomain);
+    probe.write(
+      'POST /KdcProxy HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/kerberos\r\n' +
+        `Content-Length: ${body.length}\r\n\r\n`,
+    );
+    probe.write(body);
+    await waitFor('the answer', () => probe.status, { explain: () => probe.received });
+    expect(probe.status).toBe(200);
+    const line = await p.logged(/ kkdcp 127\.0\.0\.1:\d+ \(EXAMPLE\.TEST/);
+    expect(line).toContain(`(EXAMPLE.TEST\\n${FORGED}\\u001b[31m) AS-REQ alice@EXAMPLE.TEST`);
+    expect(p.lines.filter((l) => l.includes(FORGED))).toEqual([line]);
+    expect(p.lines.some((l) => l.startsWith(FORGED) || l.includes('\u001b'))).toBe(false);
   });
 });
