@@ -7,7 +7,7 @@
  * No stack trace reaches the user unless KRBPLAY_DEBUG is set.
  */
 import { version } from '../../package.json';
-import { KrbPlayError } from '../util';
+import { escapeControls, escapeControlsKeepingLines, KrbPlayError } from '../util';
 import { parseCommandLine, UsageError } from './args';
 import { commandHelp, table, type Command, type Io } from './command';
 import { COMMANDS, PLANNED } from './registry';
@@ -19,7 +19,20 @@ const processIo: Io = {
   stderr: (text) => void process.stderr.write(text),
 };
 
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+/**
+ * What every command writes passes through here: a control character that reached the text without being
+ * escaped where it was put in (a name from a KDC, a file or a capture) is escaped now, so that no ESC
+ * sequence or bidi override reaches the terminal. Newlines and tabs stay: they lay the text out.
+ */
+function guarded(io: Io): Io {
+  return {
+    stdout: (text) => io.stdout(escapeControlsKeepingLines(text)),
+    stderr: (text) => io.stderr(escapeControlsKeepingLines(text)),
+  };
+}
+
+export async function main(argv: readonly string[], rawIo: Io = processIo): Promise<number> {
+  const io = guarded(rawIo);
   const first = argv[0];
   if (first === undefined) {
     io.stderr(topHelp());
@@ -117,8 +130,9 @@ function usageError(io: Io, where: string, message: string, helpCommandLine: str
   return 2;
 }
 
+/** A message as one line; what is left of control characters (an e-text's ESC…) is escaped. */
 function oneLine(message: string): string {
-  return message.replace(/\s*\n\s*/g, ' ').trim();
+  return escapeControls(message.replace(/\s*\n\s*/g, ' ').trim());
 }
 
 function debugStack(io: Io, err: unknown): void {

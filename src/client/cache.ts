@@ -16,6 +16,7 @@ import {
 import { findEnctype } from '../crypto';
 import { encodeCcache, type CcacheCredential, type Principal as FilePrincipal } from '../formats';
 import { formatName, formatPrincipal, sameName, tgsRealmOf, type Principal } from '../protocol/principal';
+import { escapeControls as t } from '../util/printable';
 import { CredentialError } from './errors';
 
 /** A key as plain data (the crypto layer's Key, without readonly, so a snapshot can hold it). */
@@ -162,11 +163,12 @@ export function listMit(cache: CredentialCache, opts: ListOptions): string {
   if (!cache.defaultPrincipal) {
     return `klist: No credentials cache found (ticket cache ${opts.cacheName ?? 'MEMORY:playground'})\n`;
   }
-  lines.push(`Default principal: ${formatPrincipal(cache.defaultPrincipal)}`, '');
+  // Names are escaped (t): a newline or an ESC sequence in one shows as \n or \u001b instead of acting.
+  lines.push(`Default principal: ${t(formatPrincipal(cache.defaultPrincipal))}`, '');
   lines.push('Valid starting     Expires            Service principal');
   for (const c of cache.credentials) {
     const expired = isExpired(c, opts.now) ? '  (expired)' : '';
-    lines.push(`${mitTime(c.starttime)}  ${mitTime(c.endtime)}  ${formatPrincipal(c.server)}${expired}`);
+    lines.push(`${mitTime(c.starttime)}  ${mitTime(c.endtime)}  ${t(formatPrincipal(c.server))}${expired}`);
     const renew = c.renewTill !== undefined && c.flags & TicketFlag.RENEWABLE;
     lines.push(
       `\t${renew ? `renew until ${mitTime(c.renewTill!)}, ` : ''}Flags: ${ticketFlagsToKlistString(c.flags)}`,
@@ -178,7 +180,8 @@ export function listMit(cache: CredentialCache, opts: ListOptions): string {
 
 /** Windows `klist`: numbered entries, "name @ REALM", flags in hex and in words. */
 export function listWindows(cache: CredentialCache, opts: ListOptions): string {
-  const spaced = (p: Principal) => `${formatName(p.name)} @ ${p.realm}`;
+  // Names are escaped (t): a newline or an ESC sequence in one shows as \n or \u001b instead of acting.
+  const spaced = (p: Principal) => t(`${formatName(p.name)} @ ${p.realm}`);
   const lines = ['', `Current LogonId is ${opts.logonId ?? '0:0x3e7'}`, ''];
   lines.push(`Cached Tickets: (${cache.credentials.length})`);
   cache.credentials.forEach((c, i) => {
@@ -198,7 +201,7 @@ export function listWindows(cache: CredentialCache, opts: ListOptions): string {
       `\tRenew Time: ${c.renewTill !== undefined ? windowsTime(c.renewTill) : '0'}`,
       `\tSession Key Type: ${windowsEtypeName(c.sessionKey.etype)}`,
       `\tCache Flags: ${primary ? '0x1 -> PRIMARY' : '0'}`,
-      `\tKdc Called: ${c.kdcCalled}`,
+      `\tKdc Called: ${t(c.kdcCalled)}`,
     );
   });
   return lines.join('\n') + '\n';

@@ -11,15 +11,18 @@
  * does not understand it "MUST return a KRB-ERROR message with the error KRB_ERR_FIELD_TOOLONG and MUST
  * close the TCP stream" (§7.2.2); we do the same for a length above our request bound, as krb5kdc does.
  *
- * Everything is bounded (./limits.ts): request size, connections (the oldest idle one makes room),
- * idle connections, requests that trickle in (slow loris), replies a client does not read, and the
- * bytes buffered across all connections.
+ * Everything is bounded (./limits.ts): request size, connections from one address (one more is closed
+ * at once) and in all (the oldest idle one makes room), idle connections, requests that trickle in (slow
+ * loris), replies a client does not read, and the bytes buffered across all connections. A connection
+ * ended with an error is destroyed shortly after, whether or not the peer reads it; every connection
+ * refused or cut off is logged (./refusals.ts).
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import { addTcpPrefix } from '../asn1';
 import { ErrorCode } from '../asn1/registry';
 import { DEFAULT_LIMITS, type ServerLimits } from './limits';
+import { peerName, RefusalLog } from './refusals';
 import { realmOf, type KdcService } from './service';
 
 export interface KdcServerOptions {
@@ -34,6 +37,8 @@ const REPLY_TAGS = new Set([0x6b, 0x6d, 0x7e]);
 
 interface Connection {
   socket: Socket;
+  /** The remote address, what the per-peer bound counts. */
+  address: string;
   peer: string;
   chunks: Buffer[];
   buffered: number;
@@ -49,6 +54,8 @@ export class KdcServer {
   private udp: UdpSocket | undefined;
   private tcp: Server | undefined;
   private readonly connections = new Set<Connection>();
+  private readonly perAddress = new Map<string, number>();
+  private readonly refusals: RefusalLog;
   private totalBuffered = 0;
   private sweeper: NodeJS.Timeout | undefined;
   private boundPort = 0;
@@ -60,6 +67,7 @@ export class KdcServer {
     tcpTimedOut: 0,
     tcpEvicted: 0,
     tcpWriteBackedUp: 0,
+    tcpPerPeerRefused: 0,
   };
 
   constructor(
@@ -67,6 +75,7 @@ export class KdcServer {
     private readonly options: KdcServerOptions,
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.refusals = new RefusalLog(service);
   }
 
   get port(): number {
@@ -123,6 +132,7 @@ export class KdcServer {
       udp ? new Promise<void>((r) => udp.close(() => r())) : undefined,
       tcp ? new Promise<void>((r) => tcp.close(() => r())) : undefined,
     ]);
+    this.refusals.flush();
   }
 
   // ---------------------------------------------------------------- UDP
@@ -166,11 +176,33 @@ export class KdcServer {
   }
 
   private onConnection(socket: Socket): void {
+    const address = socket.remoteAddress;
+    if (address === undefined) {
+      socket.destroy(); // already gone
+      return;
+    }
+    const peer = peerName(address, socket.remotePort);
+    const mine = this.perAddress.get(address) ?? 0;
+    if (mine >= this.limits.maxConnectionsPerPeer) {
+      this.stats.tcpPerPeerRefused++;
+      this.refusals.refuse(
+        'tcp',
+        address,
+        peer,
+        `connection refused: over the bound of ${this.limits.maxConnectionsPerPeer} connections from one address`,
+        `${mine} open from ${address}`,
+      );
+      socket.on('error', () => {});
+      socket.destroy();
+      return;
+    }
     if (this.connections.size >= this.limits.maxConnections) this.evictOne();
     const now = Date.now();
+    this.perAddress.set(address, mine + 1);
     const conn: Connection = {
       socket,
-      peer: `${socket.remoteAddress?.includes(':') ? `[${socket.remoteAddress}]` : socket.remoteAddress}:${socket.remotePort}`,
+      address,
+      peer,
       chunks: [],
       buffered: 0,
       recordStarted: undefined,
@@ -228,6 +260,12 @@ export class KdcServer {
       if (conn.socket.writableLength > this.limits.maxPendingWriteBytes) {
         // A client that sends request after request and never reads the replies.
         this.stats.tcpWriteBackedUp++;
+        this.refusals.refuse(
+          'tcp',
+          conn.address,
+          conn.peer,
+          `connection closed: over ${this.limits.maxPendingWriteBytes} bytes of replies not read`,
+        );
         this.drop(conn);
         return;
       }
@@ -247,8 +285,10 @@ export class KdcServer {
     this.release(conn);
     conn.closing = true;
     conn.socket.end(addTcpPrefix(error));
-    // end() waits for the peer to read; a peer that never does is cut off by the sweep.
-    conn.lastActivity = Date.now();
+    // end() waits for the peer to read and close its side; one that never does must not keep the slot.
+    const timer = setTimeout(() => this.drop(conn), this.limits.closeGraceMs);
+    timer.unref();
+    conn.socket.once('close', () => clearTimeout(timer));
   }
 
   /** The first n buffered bytes, without consuming them. */
@@ -284,7 +324,11 @@ export class KdcServer {
   }
 
   private forget(conn: Connection): void {
-    if (this.connections.delete(conn)) this.release(conn);
+    if (!this.connections.delete(conn)) return;
+    this.release(conn);
+    const left = (this.perAddress.get(conn.address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(conn.address, left);
+    else this.perAddress.delete(conn.address);
   }
 
   /** At the connection bound: close the oldest connection with nothing under way (krb5kdc does alike). */
@@ -300,6 +344,15 @@ export class KdcServer {
     victim ??= this.connections.values().next().value;
     if (victim) {
       this.stats.tcpEvicted++;
+      this.refusals.refuse(
+        'tcp',
+        victim.address,
+        victim.peer,
+        `connection closed to make room: all ${this.limits.maxConnections} connections were open`,
+        victim.recordStarted === undefined
+          ? 'it was the oldest idle one'
+          : 'none was idle; it was the oldest',
+      );
       this.drop(victim);
     }
   }
@@ -309,10 +362,12 @@ export class KdcServer {
     let largest: Connection | undefined;
     for (const c of this.connections) if (!largest || c.buffered > largest.buffered) largest = c;
     if (largest) {
-      this.service.logTransport(
+      this.refusals.refuse(
         'tcp',
+        largest.address,
         largest.peer,
-        `closing: ${largest.buffered} bytes buffered while all connections together hold more than ${this.limits.maxTotalBufferedBytes}`,
+        `connection closed: all connections together held more than ${this.limits.maxTotalBufferedBytes} bytes, this one the most`,
+        `${largest.buffered} bytes`,
       );
       this.drop(largest);
     }
@@ -327,10 +382,12 @@ export class KdcServer {
       if (slow || idle) {
         this.stats.tcpTimedOut++;
         if (slow && !c.closing)
-          this.service.logTransport(
+          this.refusals.refuse(
             'tcp',
+            c.address,
             c.peer,
-            `closing: a request started ${now - c.recordStarted!} ms ago is still not whole (${c.buffered} bytes so far)`,
+            `connection closed: a request not whole within ${this.limits.requestTimeoutMs} ms`,
+            `it started ${now - c.recordStarted!} ms ago (${c.buffered} bytes so far)`,
           );
         this.drop(c);
       }

@@ -10,6 +10,7 @@ import type { RandomSource } from '../crypto';
 import type { Kdc, KdcResult } from '../kdc';
 import { krbtgtName } from '../protocol/principal';
 import { isoSeconds, kerberosTimestamp } from '../protocol/time';
+import { escapeControls } from '../util';
 import { cryptoRandom } from './random';
 
 export type Transport = 'udp' | 'tcp' | 'kkdcp';
@@ -43,10 +44,14 @@ export class KdcService {
     this.sink = options.log;
   }
 
-  /** Queues a log line; the lines of one event-loop turn are written together. */
+  /**
+   * Queues a log line; the lines of one event-loop turn are written together. Names, realms, e-texts and
+   * target-domains come from the wire: a control character in one is escaped here, so that a newline
+   * cannot forge a line of its own and an ESC sequence cannot reach the terminal.
+   */
   private log(line: string): void {
     if (!this.sink) return;
-    this.pending.push(line);
+    this.pending.push(escapeControls(line));
     if (this.pending.length === 1) setImmediate(() => this.flush());
   }
 

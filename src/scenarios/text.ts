@@ -6,6 +6,7 @@
 import { dsregcmdStatus, windowsDevice } from '../azure';
 import { listWindows } from '../client';
 import { isoSeconds } from '../protocol/time';
+import { escapeControls } from '../util/printable';
 import { formatTraceEvent } from '../world';
 import type { ScenarioRun } from './runner';
 import { clientCache } from './runner';
@@ -20,14 +21,19 @@ export function formatRunEvents(run: ScenarioRun): string[] {
       day = d;
     }
     // run.json.events is run.trace, one for one
-    lines.push(`${formatTraceEvent(e)}${run.json.events[i]?.modelled ? '  [modelled]' : ''}`);
+    // Names and e-texts in an event come from the scenario and the wire: escaped, one event is one line.
+    lines.push(escapeControls(`${formatTraceEvent(e)}${run.json.events[i]?.modelled ? '  [modelled]' : ''}`));
   });
   return lines;
 }
 
 export function formatRun(run: ScenarioRun): string {
   const s = run.scenario;
-  const lines = [`Scenario ${s.id}: ${s.title}`, `Start ${run.json.start}; seed ${s.seed}`, ''];
+  const lines = [
+    `Scenario ${s.id}: ${escapeControls(s.title)}`,
+    `Start ${run.json.start}; seed ${s.seed}`,
+    '',
+  ];
   lines.push(...formatRunEvents(run));
   if (!run.complete) lines.push(`# the run stopped at ${run.json.stoppedAt} (--until)`);
   for (const c of s.clients) {
@@ -47,8 +53,8 @@ export function formatRun(run: ScenarioRun): string {
   lines.push('', 'Outcomes:');
   for (const o of run.outcomes) {
     const mark = o.ok ? 'ok  ' : o.reached ? 'FAIL' : 'n/a ';
-    lines.push(`  ${mark}  ${o.id}: ${o.description}`);
-    if (o.detail) lines.push(`        ${o.detail}`);
+    lines.push(`  ${mark}  ${o.id}: ${escapeControls(o.description)}`);
+    if (o.detail) lines.push(`        ${escapeControls(o.detail)}`);
   }
   const held = run.outcomes.filter((o) => o.ok).length;
   const notReached = run.outcomes.filter((o) => !o.reached).length;

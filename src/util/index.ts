@@ -1,2 +1,3 @@
 export * from './bytes';
 export * from './errors';
+export * from './printable';

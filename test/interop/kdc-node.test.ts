@@ -1,6 +1,7 @@
 // src/node in this process, with limits small enough to reach: the UDP bound (RESPONSE_TOO_BIG), the
-// connection bound (the oldest idle connection makes room), the request bound (FIELD_TOOLONG), the
-// KDC proxy's body bound, the batched log, and the pooled cryptographic randomness.
+// connection bound (the oldest idle connection makes room), the bound per address, the request bound
+// (FIELD_TOOLONG, then the connection destroyed even if the peer never reads), the KDC proxy's body
+// bound, the batched log, and the pooled cryptographic randomness.
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, test } from 'vitest';
 import { decodeKrbError } from '../../src/asn1';
@@ -97,6 +98,51 @@ describe('src/node', () => {
     const quiet = await TcpProbe.connect(server.port);
     await waitFor('the idle connection to be closed', () => quiet.closed, { timeoutMs: 10_000 });
     expect(server.stats.tcpTimedOut).toBeGreaterThanOrEqual(1);
+  });
+
+  test('one address gets at most its bound of TCP connections; one more is closed at once and logged, others are served', async () => {
+    const { server, service, lines } = await serve({ maxConnectionsPerPeer: 3 });
+    const mine = await Promise.all([1, 2, 3].map(() => TcpProbe.connect(server.port, '127.0.0.2')));
+    await waitFor('three connections', () => server.openConnections === 3);
+    const fourth = await TcpProbe.connect(server.port, '127.0.0.2');
+    await waitFor('the fourth to be closed', () => fourth.closed);
+    expect(mine.some((p) => p.closed)).toBe(false);
+    expect(server.stats.tcpPerPeerRefused).toBe(1);
+    const other = await TcpProbe.connect(server.port, '127.0.0.3');
+    const req = bareAsReq('alice', REALM);
+    other.write(Buffer.concat([recordMark(req.length), req]));
+    await waitFor('the other address to be served', () => other.records().length === 1);
+    service.flush();
+    expect(
+      lines.some((l) =>
+        / tcp 127\.0\.0\.2:\d+ connection refused: over the bound of 3 connections from one address: 3 open from 127\.0\.0\.2$/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
+    [...mine, fourth, other].forEach((p) => p.destroy());
+  });
+
+  test('after KRB_ERR_FIELD_TOOLONG the connection is destroyed, even when the peer never reads and keeps sending', async () => {
+    // The idle and request bounds are far off: what closes the connection is the grace after the error.
+    const { server } = await serve({
+      maxRequestBytes: 1000,
+      closeGraceMs: 200,
+      idleTimeoutMs: 600_000,
+      requestTimeoutMs: 600_000,
+    });
+    const p = await TcpProbe.connect(server.port);
+    p.socket.pause(); // never reads: the error and the FIN stay unread
+    p.write(recordMark(1001));
+    const more = setInterval(() => p.write(Uint8Array.of(0x30)), 50);
+    try {
+      await waitFor('the KDC to destroy the connection', () => p.closed, { timeoutMs: 30_000 });
+      expect(server.openConnections).toBe(0);
+      expect(server.stats.tcpTooLong).toBe(1);
+    } finally {
+      clearInterval(more);
+      p.destroy();
+    }
   });
 
   test('the KDC proxy refuses a body over its bound (413) and answers a real one', async () => {

@@ -4,6 +4,7 @@
 // The harness beside it (./harness) is another suite's: its process helpers are reused, not edited.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeAsReq } from '../../src/asn1';
@@ -100,6 +101,11 @@ export class KrbplayKdc {
     const proxy = /KDC proxy \(MS-KKDCP\) on (\S+)/.exec(daemon.output)?.[1];
     const cert = /certificate: ([^)]+)\)/.exec(daemon.output)?.[1];
     return new KrbplayKdc(daemon, port, proxy, cert);
+  }
+
+  /** The KDC proxy's port (with `kkdcp`). */
+  get proxyPort(): number | undefined {
+    return this.proxyUrl ? Number(new URL(this.proxyUrl).port) : undefined;
   }
 
   get pid(): number {
@@ -328,9 +334,10 @@ export class TcpProbe {
     socket.on('close', () => (this.closedAt ??= performance.now()));
   }
 
-  static connect(port: number): Promise<TcpProbe> {
+  /** Connects to 127.0.0.1:port from `localAddress` (another loopback address is another peer). */
+  static connect(port: number, localAddress = '127.0.0.1'): Promise<TcpProbe> {
     return new Promise((resolve, reject) => {
-      const s = connect({ host: '127.0.0.1', port }, () => {
+      const s = connect({ host: '127.0.0.1', port, localAddress }, () => {
         s.off('error', reject);
         resolve(probe);
       });
@@ -358,6 +365,148 @@ export class TcpProbe {
       at += 4 + n;
     }
     return out;
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+export interface SlowHeadersOptions {
+  port: number;
+  /** Speak TLS first (the proxy over HTTPS); the certificate is not checked. */
+  tls: boolean;
+  /** How many connections to hold. */
+  count: number;
+  /** The local addresses to connect from, used in turn (127.0.0.2, 127.0.0.3…: all loopback on Linux). */
+  from: string[];
+  /** One more header line on every connection this often (ms). */
+  everyMs: number;
+  /** Open a new connection this long (ms) after each one the server closes or refuses (default: never). */
+  reconnectAfterMs?: number;
+}
+
+/**
+ * A slow-loris flood against an HTTP(S) server: connections that send a request line and then one header
+ * line every `everyMs`, never finishing the headers and never reading what the server says. A server
+ * that ends such a connection politely (FIN) and waits for the peer leaves it half-open for good; one
+ * that destroys it makes the peer's next write fail, and the flood sees it closed.
+ */
+export class SlowHeaders {
+  /** Connections that opened (TLS: finished the handshake). */
+  opened = 0;
+  /** Of those, how many the server has closed since. */
+  closed = 0;
+  /** Connections closed before they opened. */
+  refused = 0;
+  private readonly sockets = new Set<Socket>();
+  private readonly timer: NodeJS.Timeout;
+  private stopped = false;
+  private lines = 0;
+  private next = 0;
+
+  private constructor(private readonly o: SlowHeadersOptions) {
+    this.timer = setInterval(() => this.tick(), o.everyMs);
+  }
+
+  /** Opens the connections (each with its request line sent) and resolves once all are open or refused. */
+  static async start(o: SlowHeadersOptions): Promise<SlowHeaders> {
+    const flood = new SlowHeaders(o);
+    const batch = 64;
+    for (let i = 0; i < o.count; i += batch) {
+      await Promise.all(Array.from({ length: Math.min(batch, o.count - i) }, () => flood.openOne()));
+    }
+    return flood;
+  }
+
+  /** Connections open right now (by this side's account). */
+  get open(): number {
+    return this.sockets.size;
+  }
+
+  private openOne(): Promise<void> {
+    return new Promise((resolve) => {
+      const localAddress = this.o.from[this.next++ % this.o.from.length]!;
+      const tcp = connect({ host: '127.0.0.1', port: this.o.port, localAddress });
+      const s: Socket = this.o.tls ? connectTls({ socket: tcp, rejectUnauthorized: false }) : tcp;
+      if (s !== tcp) tcp.on('error', () => {});
+      let settled = false;
+      const done = () => {
+        if (!settled) {
+          settled = true;
+          resolve();
+        }
+      };
+      s.once(this.o.tls ? 'secureConnect' : 'connect', () => {
+        this.opened++;
+        this.sockets.add(s);
+        s.write('POST /KdcProxy HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/kerberos\r\n');
+        s.pause(); // never read a word of what the server says
+        done();
+      });
+      s.on('error', () => {});
+      s.on('close', () => {
+        if (this.sockets.delete(s)) this.closed++;
+        else this.refused++;
+        done();
+        const again = this.o.reconnectAfterMs;
+        if (again !== undefined && !this.stopped)
+          setTimeout(() => !this.stopped && void this.openOne(), again);
+      });
+    });
+  }
+
+  private tick(): void {
+    const line = `X-Slow-${this.lines++}: ${'z'.repeat(20)}\r\n`;
+    for (const s of this.sockets) if (!s.destroyed) s.write(line);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+    for (const s of this.sockets) s.destroy();
+  }
+}
+
+/** One HTTP(S) connection that writes what it is told and keeps what the server says, and when it closed. */
+export class HttpProbe {
+  received = '';
+  closedAt: number | undefined;
+  readonly openedAt = performance.now();
+  private constructor(readonly socket: Socket) {
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => (this.received += d));
+    socket.on('error', () => {});
+    socket.on('close', () => (this.closedAt ??= performance.now()));
+  }
+
+  /** Connects to 127.0.0.1:port from `localAddress`, over TLS (certificate not checked) when `tls`. */
+  static connect(port: number, tls: boolean, localAddress = '127.0.0.1'): Promise<HttpProbe> {
+    return new Promise((resolve, reject) => {
+      const tcp = connect({ host: '127.0.0.1', port, localAddress });
+      const s: Socket = tls ? connectTls({ socket: tcp, rejectUnauthorized: false }) : tcp;
+      if (s !== tcp) tcp.on('error', () => {});
+      const probe = new HttpProbe(s);
+      s.once('error', reject);
+      s.once(tls ? 'secureConnect' : 'connect', () => {
+        s.off('error', reject);
+        resolve(probe);
+      });
+    });
+  }
+
+  get closed(): boolean {
+    return this.closedAt !== undefined;
+  }
+
+  /** The status code of the first response, once its status line has arrived. */
+  get status(): number | undefined {
+    const m = /^HTTP\/1\.1 (\d{3}) /.exec(this.received);
+    return m ? Number(m[1]) : undefined;
+  }
+
+  write(text: string | Uint8Array): void {
+    if (!this.socket.destroyed) this.socket.write(text);
   }
 
   destroy(): void {

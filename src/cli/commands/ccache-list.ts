@@ -4,6 +4,7 @@
  * Contract: docs/cli.md.
  */
 import { ccacheToListJson, decodeCcache } from '../../formats';
+import { escapeControls as t } from '../../util';
 import { defineCommand } from '../command';
 import { readFileBytes } from './files';
 
@@ -26,11 +27,13 @@ JSON: {"defaultPrincipal":"…","credentials":[{"client":"…","server":"…","e
       io.stdout(JSON.stringify(doc) + '\n');
       return 0;
     }
-    const lines = [`Ticket cache: FILE:${file}`, `Default principal: ${doc.defaultPrincipal}`, ''];
+    // Names and configuration values come from the file: each is escaped (t), so that a newline or an
+    // ESC sequence in one shows as \n or \u001b instead of acting.
+    const lines = [`Ticket cache: FILE:${t(file)}`, `Default principal: ${t(doc.defaultPrincipal)}`, ''];
     if (doc.credentials.length === 0) lines.push('No credentials.');
     for (const c of doc.credentials) {
-      lines.push(`${c.starttime}  ${c.endtime}  ${c.server}`);
-      if (c.client !== doc.defaultPrincipal) lines.push(`\tfor client ${c.client}`);
+      lines.push(`${c.starttime}  ${c.endtime}  ${t(c.server)}`);
+      if (c.client !== doc.defaultPrincipal) lines.push(`\tfor client ${t(c.client)}`);
       if (c.renewTill) lines.push(`\trenew until ${c.renewTill}`);
       lines.push(
         `\tFlags: ${c.flags.join(', ') || 'none'} (0x${c.flagsHex}), Etype (skey): ${c.etypeName} (${c.etype})`,
@@ -39,7 +42,7 @@ JSON: {"defaultPrincipal":"…","credentials":[{"client":"…","server":"…","e
     if (doc.config.length > 0) {
       lines.push('', 'Configuration (X-CACHECONF):');
       for (const e of doc.config)
-        lines.push(`\t${e.key}${e.principal ? ` for ${e.principal}` : ''} = ${e.value}`);
+        lines.push(`\t${t(e.key)}${e.principal ? ` for ${t(e.principal)}` : ''} = ${t(e.value)}`);
     }
     io.stdout(lines.join('\n') + '\n');
     return 0;

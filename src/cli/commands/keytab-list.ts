@@ -3,7 +3,7 @@
  * like `klist -k -t -e -K`. Contract: docs/cli.md.
  */
 import { decodeKeytab, describeKeytabEntry, keytabToListJson } from '../../formats';
-import { toHex } from '../../util';
+import { escapeControls, toHex } from '../../util';
 import { defineCommand } from '../command';
 import { readFileBytes } from './files';
 
@@ -25,7 +25,8 @@ JSON: {"entries":[{"principal":"alice@EXAMPLE.TEST","kvno":1,"etype":18,"etypeNa
     }
     const lines = [`Keytab: ${file} (version 0x050${kt.version}, ${kt.entries.length} entries)`];
     for (const e of kt.entries) lines.push(`${describeKeytabEntry(e)} key ${toHex(e.key.bytes)}`);
-    io.stdout(lines.join('\n') + '\n');
+    // A principal in the file may hold any character: escaped, it cannot start a line or reach the terminal.
+    io.stdout(lines.map(escapeControls).join('\n') + '\n');
     return 0;
   },
 });

@@ -8,7 +8,7 @@ import { exportMitCcache, KerberosClient } from '../../client';
 import { runClientOverNetwork } from '../../node/kdc-client';
 import { parsePrincipal, formatPrincipal } from '../../protocol/principal';
 import { isoSeconds, parseDuration } from '../../protocol/time';
-import { KrbPlayError } from '../../util';
+import { escapeControls, KrbPlayError } from '../../util';
 import { UsageError } from '../args';
 import {
   ccachePathOf,
@@ -125,8 +125,9 @@ while getting initial credentials". KRBPLAY_VERBOSE=1 narrates every step and ev
 
     writeCcacheFile(file.path, exportMitCcache(client.cache));
     const tgt = result.credential;
+    // The names as the KDC wrote them: escaped, they cannot start a line or reach the terminal.
     io.stdout(
-      `krbplay kinit: ${formatPrincipal(tgt.client)}: ${formatPrincipal(tgt.server)} valid until ${isoSeconds(tgt.endtime)}` +
+      `krbplay kinit: ${escapeControls(formatPrincipal(tgt.client))}: ${escapeControls(formatPrincipal(tgt.server))} valid until ${isoSeconds(tgt.endtime)}` +
         (tgt.renewTill !== undefined ? `, renewable until ${isoSeconds(tgt.renewTill)}` : '') +
         ` (session key ${mitEtypeName(tgt.sessionKey.etype)}), in FILE:${file.path}\n`,
     );

@@ -8,7 +8,7 @@ import { findTgt, KerberosClient } from '../../client';
 import { decodeCcache, encodeCcache } from '../../formats';
 import { runClientOverNetwork } from '../../node';
 import { formatPrincipal } from '../../protocol/principal';
-import { KrbPlayInputError } from '../../util';
+import { escapeControls, KrbPlayInputError } from '../../util';
 import {
   cacheFromFile,
   ccachePathOf,
@@ -111,7 +111,8 @@ Errors use MIT's words ("Server not found in Kerberos database while getting cre
 
     if (!result.fromCache) writeCcacheFile(path, encodeCcache(mergeIntoFile(file, client.cache)));
     const cred = result.credential;
-    io.stdout(`${formatPrincipal(cred.server)}: kvno = ${cred.ticketKvno ?? 0}\n`);
+    // The server's name as the KDC wrote it: escaped, it cannot start a line or reach the terminal.
+    io.stdout(`${escapeControls(formatPrincipal(cred.server))}: kvno = ${cred.ticketKvno ?? 0}\n`);
     return 0;
   },
 });

@@ -6,6 +6,7 @@
 import type { KrbNode } from '../../asn1';
 import { errorCodes, messageTypes, nameTypes, paTypes, adTypes } from '../../asn1/registry';
 import { describeEnctype, findKeyUsage } from '../../crypto';
+import { escapeControls } from '../../util';
 import type { DecodedMessage } from './messages';
 import type { EncPart } from './open';
 
@@ -148,7 +149,7 @@ export function renderMessages(messages: readonly DecodedMessage[]): string {
     const lines = [messageHeader(m)];
     if (m.error) {
       lines.push(`  ${m.error}`);
-      return lines.join('\n');
+      return lines.map(escapeControls).join('\n');
     }
     const msgNode = messageNode(m);
     if (msgNode === m.tree) {
@@ -166,7 +167,9 @@ export function renderMessages(messages: readonly DecodedMessage[]): string {
       };
       walkFraming(m.tree, 0);
     }
-    return lines.join('\n');
+    // Every line escaped: a field's value (a name, an e-text) must not start a line of its own or send
+    // a terminal an ESC sequence.
+    return lines.map(escapeControls).join('\n');
   });
   return blocks.join('\n\n') + '\n';
 }
