@@ -46,6 +46,7 @@ export {
   PacBufferType,
   PAC_BUFFER_NAMES,
   PAC_CHECKSUM_KEY_USAGE,
+  MAX_PAC_BUFFERS,
   UpnDnsFlags,
   PacAttributeFlags,
 } from './pac';
