@@ -39,6 +39,8 @@ const MAX_EARLY_SEGMENTS = 4096;
 
 type Mode = 'unknown' | 'kerberos' | 'http' | 'ignore';
 
+const EMPTY = new Uint8Array(0);
+
 interface HttpState {
   /** Waiting for the header block, or for `remaining` body bytes, or for a chunk-size line. */
   phase: 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailer';
@@ -55,7 +57,7 @@ export class TcpDirection {
   private next = 0;
   private readonly early = new Map<number, Uint8Array>();
   private earlyBytes = 0;
-  private buf = new Uint8Array(0);
+  private buf = EMPTY;
   private start = 0;
   private end = 0;
   private mode: Mode = 'unknown';
@@ -97,7 +99,7 @@ export class TcpDirection {
     this.next = 0;
     this.early.clear();
     this.earlyBytes = 0;
-    this.buf = new Uint8Array(0);
+    this.buf = EMPTY;
     this.start = this.end = 0;
     this.mode = 'unknown';
     this.http = newHttpState();
@@ -130,7 +132,9 @@ export class TcpDirection {
       return;
     }
     if (this.end + bytes.length > this.buf.length) {
-      const grown = new Uint8Array(Math.max(2 * (this.end - this.start + bytes.length), 4096));
+      // Sized to what is held, doubling as a record grows: a stream that sends one byte costs a few
+      // hundred bytes, not a page, however many such streams a capture has.
+      const grown = new Uint8Array(Math.max(2 * (this.end - this.start + bytes.length), 256));
       grown.set(this.buf.subarray(this.start, this.end));
       this.end -= this.start;
       this.start = 0;
@@ -146,6 +150,29 @@ export class TcpDirection {
     if (this.mode === 'kerberos') this.parseRecords(frame, out);
     else if (this.mode === 'http') this.parseHttp(frame, out);
     if (this.mode === 'ignore') this.ignore();
+    else if (this.start === this.end) {
+      // Everything parsed: let the buffer go until the next segment.
+      this.buf = EMPTY;
+      this.start = this.end = 0;
+    }
+  }
+
+  /**
+   * True when the direction holds nothing a later segment needs: no bytes waiting, none held out of
+   * order, and (for HTTP) between messages. Forgetting such a direction loses nothing: a segment that
+   * comes later starts a new one there, at a message boundary, as a capture started mid-connection does.
+   */
+  get idle(): boolean {
+    if (this.mode === 'ignore') return true;
+    return (
+      this.early.size === 0 && this.start === this.end && (this.mode !== 'http' || this.http.phase === 'head')
+    );
+  }
+
+  /** True when a FIN at `seq` after `length` bytes of payload ends the stream with nothing left to come. */
+  endsWith(seq: number, length: number): boolean {
+    if (this.base === undefined || this.mode === 'ignore') return true;
+    return ((seq - this.base) | 0) + length === this.next && this.early.size === 0;
   }
 
   /** What the stream carries, from its first bytes (or 'unknown' until there are enough). */
