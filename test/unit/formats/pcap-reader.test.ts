@@ -516,7 +516,7 @@ describe('counts are bounded: streams in flight and messages', () => {
     return out;
   }
   /** A segment of connection `i` (its own client address and port), client to KDC. */
-  const connSeg = (i: number, seq: number, flags: number, payload = new Uint8Array(0)) =>
+  const connSeg = (i: number, seq: number, flags: number, payload: Uint8Array = new Uint8Array(0)) =>
     ethernet(
       ip4Packet(
         Uint8Array.of(10, (i >> 16) & 255, (i >> 8) & 255, i & 255),
