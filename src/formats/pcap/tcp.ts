@@ -55,7 +55,8 @@ export class TcpDirection {
   private base: number | undefined;
   /** Next expected byte, relative to `base`. */
   private next = 0;
-  private readonly early = new Map<number, Uint8Array>();
+  /** Segments that came before the bytes ahead of them, by offset; made on the first such segment. */
+  private early: Map<number, Uint8Array> | undefined;
   private earlyBytes = 0;
   private buf = EMPTY;
   private start = 0;
@@ -85,19 +86,20 @@ export class TcpDirection {
       this.drainEarly(frame, out);
     } else {
       if (at - this.next > this.limits.maxOutOfOrder) return out; // beyond any window: not this stream
-      const held = this.early.get(at);
+      const early = (this.early ??= new Map());
+      const held = early.get(at);
       if (!held || held.length < payload.length) {
         this.earlyBytes += payload.length - (held?.length ?? 0);
-        this.early.set(at, payload);
+        early.set(at, payload);
       }
-      if (this.earlyBytes > this.limits.maxOutOfOrder || this.early.size > MAX_EARLY_SEGMENTS) this.ignore();
+      if (this.earlyBytes > this.limits.maxOutOfOrder || early.size > MAX_EARLY_SEGMENTS) this.ignore();
     }
     return out;
   }
 
   private reset(): void {
     this.next = 0;
-    this.early.clear();
+    this.early = undefined;
     this.earlyBytes = 0;
     this.buf = EMPTY;
     this.start = this.end = 0;
@@ -112,12 +114,13 @@ export class TcpDirection {
 
   /** Moves held segments that now touch the end of the stream into it, lowest offset first. */
   private drainEarly(frame: number, out: StreamRecord[]): void {
-    while (this.early.size > 0 && this.mode !== 'ignore') {
+    const early = this.early;
+    while (early && early.size > 0 && this.mode !== 'ignore') {
       let first = Infinity;
-      for (const at of this.early.keys()) if (at < first) first = at;
+      for (const at of early.keys()) if (at < first) first = at;
       if (first > this.next) return;
-      const bytes = this.early.get(first)!;
-      this.early.delete(first);
+      const bytes = early.get(first)!;
+      early.delete(first);
       this.earlyBytes -= bytes.length;
       if (first + bytes.length > this.next) this.accept(bytes.subarray(this.next - first), frame, out);
     }
@@ -132,9 +135,9 @@ export class TcpDirection {
       return;
     }
     if (this.end + bytes.length > this.buf.length) {
-      // Sized to what is held, doubling as a record grows: a stream that sends one byte costs a few
-      // hundred bytes, not a page, however many such streams a capture has.
-      const grown = new Uint8Array(Math.max(2 * (this.end - this.start + bytes.length), 256));
+      // Sized to what is held, doubling as a record grows: a stream that sends one byte costs tens of
+      // bytes, not a page, however many such streams a capture has.
+      const grown = new Uint8Array(Math.max(2 * (this.end - this.start + bytes.length), 64));
       grown.set(this.buf.subarray(this.start, this.end));
       this.end -= this.start;
       this.start = 0;
@@ -165,14 +168,14 @@ export class TcpDirection {
   get idle(): boolean {
     if (this.mode === 'ignore') return true;
     return (
-      this.early.size === 0 && this.start === this.end && (this.mode !== 'http' || this.http.phase === 'head')
+      !this.early?.size && this.start === this.end && (this.mode !== 'http' || this.http.phase === 'head')
     );
   }
 
   /** True when a FIN at `seq` after `length` bytes of payload ends the stream with nothing left to come. */
   endsWith(seq: number, length: number): boolean {
     if (this.base === undefined || this.mode === 'ignore') return true;
-    return ((seq - this.base) | 0) + length === this.next && this.early.size === 0;
+    return ((seq - this.base) | 0) + length === this.next && !this.early?.size;
   }
 
   /** What the stream carries, from its first bytes (or 'unknown' until there are enough). */
