@@ -5,7 +5,7 @@
  * read ours the same way.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { decodeTicket } from '../asn1';
@@ -31,6 +31,7 @@ import { parseDuration } from '../protocol/time';
 import { KrbPlayError, KrbPlayInputError } from '../util';
 import { UsageError } from './args';
 import type { Io } from './command';
+import { FILE_LIMITS, readFileText } from './commands/files';
 import { resolveEnctype } from './enctype';
 
 // ---- KDC addresses ----------------------------------------------------------------------------------
@@ -63,7 +64,7 @@ export function makeTransport(
   caFile: string | undefined,
   io: Io,
 ): KdcTransport {
-  const ca = caFile !== undefined ? readText(caFile, '--ca file') : undefined;
+  const ca = caFile !== undefined ? readFileText(caFile, '--ca file', FILE_LIMITS.pem) : undefined;
   const verbose = Boolean(process.env.KRBPLAY_VERBOSE);
   return new KdcTransport({
     defaultKdc,
@@ -229,14 +230,6 @@ export function writeCcacheFile(path: string, bytes: Uint8Array): void {
   } catch (e) {
     rmSync(tmp, { force: true });
     throw new KrbPlayInputError(`cannot write the credential cache '${path}': ${(e as Error).message}`);
-  }
-}
-
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new KrbPlayInputError(`cannot read ${what} '${path}': ${(e as Error).message}`);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { catalogue, findScenario, parseScenarioJson, ScenarioError, type AnyScenario } from '../scenarios';
 import { KrbPlayInputError } from '../util';
-import { readFileBytes } from './commands/files';
+import { FILE_LIMITS, readFileBytes } from './commands/files';
 
 export function isScenarioFile(arg: string): boolean {
   return /\.json$/i.test(arg) || arg.includes('/') || arg.includes('\\');
@@ -21,7 +21,7 @@ export function loadScenario(arg: string): AnyScenario {
     }
     return s;
   }
-  const bytes = readFileBytes(arg, 'scenario file');
+  const bytes = readFileBytes(arg, 'scenario file', FILE_LIMITS.scenario);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

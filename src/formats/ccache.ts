@@ -112,6 +112,12 @@ export interface Ccache {
   readonly spans?: { readonly header?: Span; readonly defaultPrincipal: Span };
 }
 
+/**
+ * The most records (credentials and configuration entries) a ccache is read with. A user's cache holds
+ * tens; a long-running service's, thousands; each costs about a KB once read.
+ */
+export const MAX_CCACHE_RECORDS = 65_536;
+
 function readPrincipal(r: ByteReader, what: string): Principal {
   const start = r.pos;
   const nameType = r.u32(`${what}: name type`);
@@ -305,6 +311,13 @@ export function decodeCcache(bytes: Uint8Array): Ccache {
   let position = 0;
   // No count and no end marker: credentials run to the end of the file (ccache_file_format.rst).
   while (r.remaining > 0) {
+    if (position >= MAX_CCACHE_RECORDS) {
+      throw new FormatError(
+        'ccache',
+        `credential ${position + 1} at byte ${r.pos} is one too many: a ccache is read with at most ${MAX_CCACHE_RECORDS} credentials`,
+        r.pos,
+      );
+    }
     const c = readCredential(r, version, position + 1, position);
     if (isConfigPrincipal(c.server)) config.push(toConfigEntry(c, defaultPrincipal));
     else credentials.push(c);

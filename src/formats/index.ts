@@ -10,7 +10,14 @@ export { principalToString, parsePrincipal, samePrincipal, isoSeconds } from './
 export type { Principal } from './principal';
 export { ticketFlagNames, ticketFlagLetters, flagsHex } from './ticket-flags';
 
-export { decodeKeytab, encodeKeytab, keytabToListJson, etypeName, describeKeytabEntry } from './keytab';
+export {
+  decodeKeytab,
+  encodeKeytab,
+  keytabToListJson,
+  etypeName,
+  describeKeytabEntry,
+  MAX_KEYTAB_RECORDS,
+} from './keytab';
 export type { Keytab, KeytabEntry, KeytabEntryStorage, KeytabEntrySpans, KeytabListJson } from './keytab';
 
 export {
@@ -21,6 +28,7 @@ export {
   configEntryAsCredential,
   CACHECONF_REALM,
   CACHECONF_PREFIX,
+  MAX_CCACHE_RECORDS,
 } from './ccache';
 export type {
   Ccache,
@@ -46,6 +54,7 @@ export {
   PacBufferType,
   PAC_BUFFER_NAMES,
   PAC_CHECKSUM_KEY_USAGE,
+  MAX_PAC_BUFFERS,
   UpnDnsFlags,
   PacAttributeFlags,
 } from './pac';

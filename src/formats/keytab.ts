@@ -58,6 +58,13 @@ export interface Keytab {
 
 const MAX_U16 = 0xffff;
 
+/**
+ * The most records (entries, and holes left by deleted ones) a keytab is read with. A service's keytab
+ * has a handful, a whole realm's export a few thousand; each entry read costs about a KB, so a hostile
+ * file stops here, not at gigabytes.
+ */
+export const MAX_KEYTAB_RECORDS = 65_536;
+
 /** The kvno an entry's stored fields spell: MIT uses the 32-bit trailer only when it is non-zero. */
 function storedKvno(s: KeytabEntryStorage): number {
   return s.kvno32 !== null && s.kvno32 !== 0 ? s.kvno32 : s.kvno8;
@@ -169,6 +176,13 @@ export function decodeKeytab(bytes: Uint8Array): Keytab {
     if (r.remaining < 4) break;
     const length = r.i32(`record length`);
     if (length === 0) break; // keytab_file_format.rst: "A length of 0 indicates the end of the file."
+    if (index + holes.length >= MAX_KEYTAB_RECORDS) {
+      throw new FormatError(
+        'keytab',
+        `the record at byte ${lengthAt} is one too many: a keytab is read with at most ${MAX_KEYTAB_RECORDS} records (entries and holes)`,
+        lengthAt,
+      );
+    }
     const size = Math.abs(length);
     if (size > r.remaining) {
       const what = length < 0 ? `hole` : `entry ${index + 1}`;

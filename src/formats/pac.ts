@@ -331,10 +331,38 @@ interface InfoBuffer {
   infoOffset: number;
 }
 
+/**
+ * The most buffers a PAC may describe: MIT krb5 refuses more (krb5_pac_parse, MAX_BUFFERS); a real PAC has
+ * about ten. With the layout checks below it bounds the work a PAC can cause to its own size.
+ */
+export const MAX_PAC_BUFFERS = 4096;
+
+/** Every PAC buffer starts on an 8-byte boundary (MS-PAC §2.3). */
+const PAC_ALIGNMENT = 8;
+
+function describeInfo(i: InfoBuffer, n: number): string {
+  return `buffer ${n} (${PAC_BUFFER_NAMES[i.type] ?? `type ${i.type}`})`;
+}
+
+/**
+ * Reads PACTYPE and its PAC_INFO_BUFFERs (MS-PAC §2.3, §2.4) and checks the layout before anything
+ * reads a buffer: a bounded count, each buffer 8-byte aligned, after the header and inside the PAC, and
+ * no two buffers sharing a byte (MS-PAC §2.3 places them serially), so that all the buffers together
+ * hold at most the PAC's bytes after its header. Without the last rule a 100 KB PAC could describe the
+ * same bytes a thousand times over, and every reader of it (decodePac, verifyPac, signPac: the
+ * decoder, the inspector and the KDC) would do a thousand times the work.
+ */
 function readPacHeader(bytes: Uint8Array): { version: number; infos: InfoBuffer[] } {
   const r = new ByteReader('pac', bytes, true);
   const count = r.u32('cBuffers');
   const version = r.u32('Version');
+  if (count > MAX_PAC_BUFFERS) {
+    throw new FormatError(
+      'pac',
+      `PACTYPE claims ${count} buffers; a PAC holds at most ${MAX_PAC_BUFFERS} (a real one about ten)`,
+      0,
+    );
+  }
   if (count * 16 > r.remaining)
     throw r.fail(`PACTYPE claims ${count} buffers, only room for ${Math.floor(r.remaining / 16)}`, 0);
   const headerEnd = 8 + count * 16;
@@ -352,7 +380,35 @@ function readPacHeader(bytes: Uint8Array): { version: number; infos: InfoBuffer[
         infoOffset,
       );
     }
-    infos.push({ type, size, offset: Number(offset64), infoOffset });
+    const info = { type, size, offset: Number(offset64), infoOffset };
+    if (info.offset % PAC_ALIGNMENT !== 0) {
+      throw new FormatError(
+        'pac',
+        `${describeInfo(info, i + 1)} described at byte ${infoOffset} starts at offset ${info.offset}, ` +
+          `not on an 8-byte boundary (MS-PAC §2.3)`,
+        infoOffset,
+      );
+    }
+    infos.push(info);
+  }
+  // No two buffers overlap: sorted by offset, each non-empty buffer ends before the next one starts.
+  const order = infos
+    .map((info, i) => ({ info, n: i + 1 }))
+    .filter((x) => x.info.size > 0)
+    .sort((a, b) => a.info.offset - b.info.offset);
+  for (let k = 0; k < order.length; k++) {
+    const { info, n } = order[k]!;
+    const prev = order[k - 1];
+    if (prev && prev.info.offset + prev.info.size > info.offset) {
+      const [first, second] = prev.n < n ? [prev, order[k]!] : [order[k]!, prev];
+      throw new FormatError(
+        'pac',
+        `${describeInfo(first.info, first.n)} and ${describeInfo(second.info, second.n)} overlap: ` +
+          `bytes ${first.info.offset}–${first.info.offset + first.info.size - 1} and ` +
+          `${second.info.offset}–${second.info.offset + second.info.size - 1} (MS-PAC §2.3 lays the buffers out one after another)`,
+        second.info.infoOffset,
+      );
+    }
   }
   return { version, infos };
 }

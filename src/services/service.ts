@@ -28,7 +28,7 @@ import {
   type Key,
   type RandomSource,
 } from '../crypto';
-import { decodePac, findPacBuffer, verifyPac } from '../formats';
+import { decodePac, findPacBuffer, FormatError, verifyPac } from '../formats';
 import {
   checkAuthenticatorClient,
   checkClockSkew,
@@ -295,7 +295,14 @@ export class KerberizedService {
       say.say('pac', 'the ticket carries no PAC: the service knows the name only, no SIDs');
       return identity;
     }
-    const check = verifyPac(pacBytes, { serverKey: key });
+    let check;
+    try {
+      check = verifyPac(pacBytes, { serverKey: key });
+    } catch (e) {
+      // A PAC whose header or layout is broken was not made by a KDC: the ticket has been tampered with.
+      if (!(e instanceof FormatError)) throw e;
+      throw new KerberosRefusal(ErrorCode.KRB_AP_ERR_MODIFIED, `the PAC cannot be read: ${e.message}`);
+    }
     if (check.server.status !== 'valid') {
       throw new KerberosRefusal(
         ErrorCode.KRB_AP_ERR_MODIFIED,

@@ -6,7 +6,7 @@
 import { ccacheToListJson, decodeCcache } from '../../formats';
 import { escapeControls as t } from '../../util';
 import { defineCommand } from '../command';
-import { readFileBytes } from './files';
+import { FILE_LIMITS, readFileBytes } from './files';
 
 export const ccacheList = defineCommand({
   name: 'ccache list',
@@ -22,7 +22,7 @@ JSON: {"defaultPrincipal":"…","credentials":[{"client":"…","server":"…","e
   examples: ['krbplay ccache list /tmp/krb5cc_1000', 'krbplay ccache list alice.ccache --json'],
   run({ options, positionals }, io) {
     const file = positionals[0]!;
-    const doc = ccacheToListJson(decodeCcache(readFileBytes(file, 'credential cache')));
+    const doc = ccacheToListJson(decodeCcache(readFileBytes(file, 'credential cache', FILE_LIMITS.ccache)));
     if (options.json) {
       io.stdout(JSON.stringify(doc) + '\n');
       return 0;

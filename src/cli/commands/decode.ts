@@ -17,7 +17,7 @@ import { fromHex, KrbPlayInputError } from '../../util';
 import { UsageError } from '../args';
 import { defineCommand } from '../command';
 import { resolveEnctype } from '../enctype';
-import { readFileBytes } from './files';
+import { FILE_LIMITS, readFileBytes } from './files';
 
 /** `Negotiate <token>` as an HTTP header value, with or without the header's name (RFC 4559 §4). */
 const NEGOTIATE = /^\s*(?:(?:proxy-)?authorization\s*:|www-authenticate\s*:)?\s*negotiate\s+/i;
@@ -36,7 +36,7 @@ function fromBase64(text: string): Uint8Array {
 export function inputBytes(input: string, mode: 'hex' | 'base64' | undefined): Uint8Array {
   let text: string;
   if (input.startsWith('@')) {
-    const raw = readFileBytes(input.slice(1), 'INPUT file');
+    const raw = readFileBytes(input.slice(1), 'INPUT file', FILE_LIMITS.input);
     if (mode === undefined) return raw;
     text = new TextDecoder().decode(raw);
   } else {
@@ -127,7 +127,8 @@ and with --key ETYPE:HEX (a session key you know). Each part says which key open
       );
     }
     const ring = new KeyRing();
-    for (const file of options.keytab) ring.addKeytab(decodeKeytab(readFileBytes(file, 'keytab')));
+    for (const file of options.keytab)
+      ring.addKeytab(decodeKeytab(readFileBytes(file, 'keytab', FILE_LIMITS.keytab)));
     options.password.forEach((pw, i) => {
       const name = options.principal[i]!;
       const p = parsePrincipal(name);
@@ -140,7 +141,10 @@ and with --key ETYPE:HEX (a session key you know). Each part says which key open
 
     let messages: DecodedMessage[];
     if (options.pcap !== undefined) {
-      messages = decodeCapture(readCapture(readFileBytes(options.pcap, 'capture')), ring);
+      messages = decodeCapture(
+        readCapture(readFileBytes(options.pcap, 'capture', FILE_LIMITS.capture)),
+        ring,
+      );
     } else {
       const mode = options.hex ? 'hex' : options.base64 ? 'base64' : undefined;
       messages = [decodeMessage(inputBytes(input!, mode), ring, { frame: 1 })];

@@ -3,7 +3,6 @@
  * UDP and TCP on one port (RFC 4120 §7.2), optionally an MS-KKDCP KDC proxy over HTTPS (or plain HTTP),
  * one log line per request, and a clean stop on SIGINT or SIGTERM.
  */
-import { readFileSync } from 'node:fs';
 import { buildKdcState, Kdc, KdcConfigError, type KdcConfig } from '../../kdc';
 import {
   cryptoRandom,
@@ -18,6 +17,7 @@ import { KrbPlayInputError } from '../../util';
 import { UsageError } from '../args';
 import { defineCommand, type Io } from '../command';
 import { parseHostPort, stripJsonComments } from '../listen';
+import { FILE_LIMITS, readFileBytes, readFileText } from './files';
 
 export const kdc = defineCommand({
   name: 'kdc',
@@ -81,7 +81,10 @@ The configuration (JSON; lines may carry // comments) is described in README.md 
     let selfSigned: SelfSignedCertificate | undefined;
     if (kkdcpAt && !options['kkdcp-plain']) {
       if (certFile !== undefined && keyFile !== undefined) {
-        tls = { cert: readInput(certFile, '--tls-cert'), key: readInput(keyFile, '--tls-key') };
+        tls = {
+          cert: Buffer.from(readFileBytes(certFile, '--tls-cert file', FILE_LIMITS.pem)),
+          key: Buffer.from(readFileBytes(keyFile, '--tls-key file', FILE_LIMITS.pem)),
+        };
       } else {
         selfSigned = makeSelfSignedCertificate(kkdcpAt.host);
         tls = { cert: selfSigned.cert, key: selfSigned.key };
@@ -132,16 +135,8 @@ The configuration (JSON; lines may carry // comments) is described in README.md 
   },
 });
 
-function readInput(file: string, what: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new KrbPlayInputError(`cannot read ${what} ${file}: ${(e as Error).message}`);
-  }
-}
-
 function readConfig(file: string): KdcConfig {
-  const text = readInput(file, '--config').toString('utf8');
+  const text = readFileText(file, '--config file', FILE_LIMITS.config);
   try {
     return JSON.parse(stripJsonComments(text)) as KdcConfig;
   } catch (e) {

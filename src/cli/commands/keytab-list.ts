@@ -5,7 +5,7 @@
 import { decodeKeytab, describeKeytabEntry, keytabToListJson } from '../../formats';
 import { escapeControls, toHex } from '../../util';
 import { defineCommand } from '../command';
-import { readFileBytes } from './files';
+import { FILE_LIMITS, readFileBytes } from './files';
 
 export const keytabList = defineCommand({
   name: 'keytab list',
@@ -18,7 +18,7 @@ JSON: {"entries":[{"principal":"alice@EXAMPLE.TEST","kvno":1,"etype":18,"etypeNa
   examples: ['krbplay keytab list /etc/krb5.keytab', 'krbplay keytab list service.keytab --json'],
   run({ options, positionals }, io) {
     const file = positionals[0]!;
-    const kt = decodeKeytab(readFileBytes(file, 'keytab'));
+    const kt = decodeKeytab(readFileBytes(file, 'keytab', FILE_LIMITS.keytab));
     if (options.json) {
       io.stdout(JSON.stringify(keytabToListJson(kt)) + '\n');
       return 0;

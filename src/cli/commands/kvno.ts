@@ -24,7 +24,7 @@ import {
   writeCcacheFile,
 } from '../client-common';
 import { defineCommand } from '../command';
-import { readFileBytes } from './files';
+import { FILE_LIMITS, readFileBytes } from './files';
 import { DEFAULT_ETYPES } from './kinit';
 
 /**
@@ -80,7 +80,7 @@ Errors use MIT's words ("Server not found in Kerberos database while getting cre
     const timeOffset = parseTimeOffset(options['time-offset']);
     const perRealm = realmKdcs(options['realm-kdc']);
     const path = ccachePathOf(options.ccache);
-    const file = decodeCcache(readFileBytes(path, 'credential cache'));
+    const file = decodeCcache(readFileBytes(path, 'credential cache', FILE_LIMITS.ccache));
     const cache = cacheFromFile(file);
     const me = cache.defaultPrincipal!;
     const tgt = findTgt(cache, me.realm, { issuer: me.realm });

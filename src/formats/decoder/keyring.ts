@@ -69,9 +69,29 @@ interface SaltInfo {
 /** How many learnt requests are kept for matching replies: captures are long, answers come soon. */
 const MAX_PENDING = 64;
 
+/** Services whose tickets' keys are remembered (see `ticketOpened`); the oldest are forgotten first. */
+const MAX_SERVICES_REMEMBERED = 4096;
+
+/**
+ * What tickets of one service (one kvno and enctype) taught about the keytab's other keys: the key that
+ * opened one, and how many of its tickets each other key failed to open.
+ */
+interface ServiceKeys {
+  opener?: Candidate;
+  failures: Map<Candidate, number>;
+}
+
 /** "name/instance@REALM" with the realm upper-cased, for matching principals loosely on realm case. */
 function principalKey(p: PrincipalRef): string {
   return `${p.components.join('/')}@${p.realm.toUpperCase()}`;
+}
+
+/** Failed tickets after which a key is not tried again on a service's tickets (see `ticketOpened`). */
+const RULED_OUT = 2;
+
+/** A service's key identity: its name, the enctype and the kvno of the enc-part. */
+function serviceId(p: PrincipalRef, etype: number, kvno: number): string {
+  return `${principalKey(p)}|${etype}|${kvno}`;
 }
 
 /** An NT-ENTERPRISE name (RFC 6806 §5) "user@dns.domain" stands for user@REALM: compare on that. */
@@ -106,6 +126,10 @@ export class KeyRing {
   readonly #tickets = new Map<string, LearntKey>();
   readonly #requests: RequestKeys[] = [];
   readonly #learnt: LearntKey[] = [];
+  /** One Candidate per keytab entry, its label written once, so that keys can be told apart by identity. */
+  readonly #entryCandidates = new Map<KeytabEntry, Candidate>();
+  readonly #keytabCandidates = new Set<Candidate>();
+  readonly #services = new Map<string, ServiceKeys>();
 
   /** Adds every entry of a keytab (service keys, krbtgt keys, users' keys: all are tried where they fit). */
   addKeytab(keytab: Keytab | readonly KeytabEntry[]): this {
@@ -148,7 +172,7 @@ export class KeyRing {
     for (const e of this.#entries) {
       if (e.key.etype !== etype || !this.#matches(e.principal, principal)) continue;
       if (kvno !== undefined && e.kvno !== kvno) continue;
-      out.push({ key: e.key, label: `keytab ${principalToString(e.principal)} kvno ${e.kvno}` });
+      out.push(this.#candidateOf(e));
     }
     for (const pw of this.#passwords) {
       if (!this.#matches(pw.principal, principal)) continue;
@@ -167,17 +191,65 @@ export class KeyRing {
 
   /**
    * Keytab keys of other principals with this enctype (and kvno, when named), tried last as Wireshark
-   * tries its whole keytab: a ticket for an alias or a differently spelt name still opens.
+   * tries its whole keytab: a ticket for an alias or a differently spelt name still opens. The key that
+   * opened a ticket of the same service before comes first; keys ruled out for it (see `ticketOpened`)
+   * are left out.
    */
   otherKeys(principal: PrincipalRef, etype: number, kvno?: number): Candidate[] {
-    return this.#entries
-      .filter(
-        (e) =>
-          e.key.etype === etype &&
-          (kvno === undefined || e.kvno === kvno) &&
-          !this.#matches(e.principal, principal),
-      )
-      .map((e) => ({ key: e.key, label: `keytab ${principalToString(e.principal)} kvno ${e.kvno}` }));
+    const known = kvno !== undefined ? this.#services.get(serviceId(principal, etype, kvno)) : undefined;
+    const out: Candidate[] = [];
+    for (const e of this.#entries) {
+      if (e.key.etype !== etype || (kvno !== undefined && e.kvno !== kvno)) continue;
+      if (this.#matches(e.principal, principal)) continue;
+      const c = this.#candidateOf(e);
+      if (known && (known.failures.get(c) ?? 0) >= RULED_OUT) continue;
+      if (c === known?.opener) out.unshift(c);
+      else out.push(c);
+    }
+    return out;
+  }
+
+  /** How many keytab keys `otherKeys` leaves out for this service, having ruled them out. */
+  ruledOut(principal: PrincipalRef, etype: number, kvno?: number): number {
+    const known = kvno !== undefined ? this.#services.get(serviceId(principal, etype, kvno)) : undefined;
+    if (!known) return 0;
+    let n = 0;
+    for (const count of known.failures.values()) if (count >= RULED_OUT) n++;
+    return n;
+  }
+
+  /**
+   * What trying keys on a ticket of `service` (kvno and enctype as its enc-part names them) showed:
+   * `failed`, the keys whose integrity check failed, and `opener`, the key that opened it, if one did.
+   *
+   * A service has one key per kvno and enctype, so a key that fails on one of its tickets fails on all
+   * of them: it is not tried again once that is sure, which is when another key opened the same ticket,
+   * or when it failed on two different tickets (a single ticket damaged in the capture proves nothing).
+   * Without this, every ticket of a capture paid one decryption per keytab key: 2,000 AS-REPs against a
+   * 256-key keytab meant half a million failed decryptions. Without a kvno nothing is learnt (the
+   * service's key may differ from ticket to ticket).
+   */
+  ticketOpened(
+    service: PrincipalRef,
+    etype: number,
+    kvno: number | undefined,
+    failed: readonly Candidate[],
+    opener: Candidate | undefined,
+  ): void {
+    if (kvno === undefined) return;
+    const id = serviceId(service, etype, kvno);
+    let known = this.#services.get(id);
+    if (known) this.#services.delete(id);
+    else known = { failures: new Map() };
+    this.#services.set(id, known); // most recently used last
+    if (this.#services.size > MAX_SERVICES_REMEMBERED) {
+      this.#services.delete(this.#services.keys().next().value as string);
+    }
+    for (const c of failed) {
+      if (!this.#keytabCandidates.has(c)) continue; // only keytab keys are remembered; a given key is tried every time
+      known.failures.set(c, opener ? RULED_OUT : (known.failures.get(c) ?? 0) + 1);
+    }
+    if (opener && this.#keytabCandidates.has(opener)) known.opener = opener;
   }
 
   /** Keys given as such (addKey), for an enctype. */
@@ -244,6 +316,16 @@ export class KeyRing {
     return this.#learnt
       .filter((k) => k.role === role && (etype === undefined || k.key.etype === etype))
       .reverse();
+  }
+
+  #candidateOf(e: KeytabEntry): Candidate {
+    let c = this.#entryCandidates.get(e);
+    if (!c) {
+      c = { key: e.key, label: `keytab ${principalToString(e.principal)} kvno ${e.kvno}` };
+      this.#entryCandidates.set(e, c);
+      this.#keytabCandidates.add(c);
+    }
+    return c;
   }
 
   #matches(have: Principal, want: PrincipalRef): boolean {

@@ -6,7 +6,6 @@
 import { decodeKerberos, DecodeError, type KrbNode } from '../../asn1';
 import { errorCodes } from '../../asn1/registry';
 import { KrbPlayError } from '../../util/errors';
-import { FormatError } from '../errors';
 import type { KeyRing } from './keyring';
 import { openMessage, type EncPart } from './open';
 import { pacNode } from './pac-tree';
@@ -66,7 +65,8 @@ function looksLikePac(bytes: Uint8Array): boolean {
 
 /**
  * Decodes one input and opens its encrypted parts. Throws DecodeError (the DER layer's "byte N: …") when
- * the bytes are not a Kerberos message, token, ticket, encrypted-part plaintext or PAC.
+ * the bytes are not a Kerberos message, token, ticket, encrypted-part plaintext or PAC, and the PAC
+ * reader's FormatError when they start as a PAC but are not a well-formed one.
  */
 export function decodeMessage(bytes: Uint8Array, ring: KeyRing, meta: MessageMeta = {}): DecodedMessage {
   const where = metaFields(meta);
@@ -74,13 +74,9 @@ export function decodeMessage(bytes: Uint8Array, ring: KeyRing, meta: MessageMet
   try {
     decoded = decodeKerberos(bytes);
   } catch (e) {
-    if (e instanceof DecodeError && looksLikePac(bytes)) {
-      try {
-        return { ...where, type: 'PAC', tree: pacNode(bytes, 0), encParts: [] };
-      } catch (pe) {
-        if (!(pe instanceof FormatError)) throw pe;
-      }
-    }
+    // Bytes with a PAC's header are a PAC: when its layout is wrong, say that rather than the DER error.
+    if (e instanceof DecodeError && looksLikePac(bytes))
+      return { ...where, type: 'PAC', tree: pacNode(bytes, 0), encParts: [] };
     throw e;
   }
   const encParts = openMessage(decoded, ring, { frame: where.frame });

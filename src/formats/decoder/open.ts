@@ -99,6 +99,8 @@ interface Opened<T> {
   key?: Candidate;
   value?: T;
   plainBytes?: Uint8Array;
+  /** The attempts made, in order; when the part opened, the last one opened it. */
+  tried: readonly Attempt[];
 }
 
 /** Beyond this many failed keys a part is given up: a capture full of strangers must stay quick. */
@@ -168,7 +170,7 @@ class MessageOpener {
     if (enc.etype === 0) {
       // RFC 4120 §5.8.1: a KRB-CRED (a .kirbi file) may carry its part with etype 0, in the clear.
       part.keyUsage = defaultUsage;
-      return this.#finish(part, reader, enc.cipher, {
+      return this.#finish(part, reader, enc.cipher, [], {
         key: { etype: 0, bytes: new Uint8Array(0) },
         label: 'none (etype 0: not encrypted)',
       });
@@ -176,7 +178,7 @@ class MessageOpener {
     const info = findEnctype(enc.etype);
     if (!info?.implemented) {
       part.reason = `${describeEnctype(enc.etype)} ${info ? 'is not implemented by the playground' : 'is not a known enctype'}`;
-      return { part };
+      return { part, tried: [] };
     }
     const tried: Attempt[] = [];
     for (const a of distinct(attempts, enc.etype)) {
@@ -190,7 +192,7 @@ class MessageOpener {
         throw e;
       }
       part.keyUsage = a.usage;
-      return this.#finish(part, reader, plain, a.cand);
+      return this.#finish(part, reader, plain, tried, a.cand);
     }
     const ownTried = tried.filter((a) => a.own !== false);
     if (ownTried.length > 0) {
@@ -200,20 +202,26 @@ class MessageOpener {
       part.reason =
         noKey() + (tried.length > 0 ? `; ${tried.length} other key(s) of this enctype did not fit` : '');
     }
-    return { part };
+    return { part, tried };
   }
 
-  #finish<T>(part: EncPart, reader: PlainReader<T>, plain: Uint8Array, cand: Candidate): Opened<T> {
+  #finish<T>(
+    part: EncPart,
+    reader: PlainReader<T>,
+    plain: Uint8Array,
+    tried: readonly Attempt[],
+    cand: Candidate,
+  ): Opened<T> {
     part.decrypted = true;
     part.key = cand.label;
     try {
       const d = readPlain(plain, reader);
       part.plain = d.node;
-      return { part, key: cand, value: d.value, plainBytes: plain };
+      return { part, key: cand, value: d.value, plainBytes: plain, tried };
     } catch (e) {
       if (!(e instanceof KrbPlayError)) throw e;
       part.reason = `decrypted, but the plaintext does not decode: ${e.message}`;
-      return { part, key: cand, plainBytes: plain };
+      return { part, key: cand, plainBytes: plain, tried };
     }
   }
 
@@ -228,6 +236,7 @@ class MessageOpener {
     };
     const { etype, kvno } = t.encPart;
     const own = this.ring.longTermKeys(service, etype, kvno);
+    const skipped = this.ring.ruledOut(service, etype, kvno);
     const attempts: Attempt[] = [
       ...own.map((cand) => ({ cand, usage: 2 })),
       ...[...this.ring.otherKeys(service, etype, kvno), ...this.ring.givenKeys(etype)].map((cand) => ({
@@ -250,6 +259,14 @@ class MessageOpener {
       },
       2,
     );
+    // What this ticket taught about the keytab's other keys, so that the next ticket of the same service
+    // does not pay for them again.
+    const opener = o.part.decrypted ? o.key : undefined;
+    const failed = o.tried.filter((a) => a.own === false && a.cand !== opener).map((a) => a.cand);
+    this.ring.ticketOpened(service, etype, kvno, failed, opener);
+    if (!o.part.decrypted && skipped > 0) {
+      o.part.reason += `; ${skipped} other keytab key(s) of this enctype were not tried again: they failed on earlier tickets of ${principalText(service)} kvno ${kvno}`;
+    }
     if (o.value && o.key && o.part.plain) {
       const etp = o.value;
       this.#verifyPacs(o.part.plain, etp, t, o.key);

@@ -3,7 +3,7 @@
  * plain HTTP), and writing messages as a capture that Wireshark dissects as Kerberos.
  */
 export { CaptureError } from './errors';
-export { readCapture } from './read';
+export { readCapture, MAX_CAPTURE_MESSAGES, MAX_TCP_STREAMS } from './read';
 export type { CapturedMessage, ReadCaptureOptions } from './read';
 export { readCaptureFrames } from './container';
 export type { CaptureFrame } from './container';

@@ -4,8 +4,9 @@
  * exchanges, each with the number of the frame that completes it (docs: CLI.md, decode --pcap).
  */
 import { readCaptureFrames } from './container';
+import { CaptureError } from './errors';
 import { looksLikeKerberos } from './kerberos';
-import { decodeFrame, TCP_SYN } from './layers';
+import { decodeFrame, TCP_FIN, TCP_RST, TCP_SYN } from './layers';
 import { DEFAULT_STREAM_LIMITS, TcpDirection, type StreamLimits } from './tcp';
 
 /** One application payload found in a capture. */
@@ -24,23 +25,53 @@ export interface CapturedMessage {
 export interface ReadCaptureOptions {
   /** Per-direction bounds of TCP reassembly (defaults: 1 MiB records, 1 MiB held out of order). */
   limits?: Partial<StreamLimits>;
+  /** At most this many TCP directions holding unfinished data at once (default MAX_TCP_STREAMS). */
+  maxStreams?: number;
+  /** At most this many Kerberos messages in the capture (default MAX_CAPTURE_MESSAGES). */
+  maxMessages?: number;
 }
 
 /**
+ * TCP directions with data in flight, at once. A capture of a busy server has thousands; each costs a
+ * few hundred bytes, so this bounds reassembly at a few tens of MB. Connections that end (FIN, RST) and
+ * directions that hold nothing do not count.
+ */
+export const MAX_TCP_STREAMS = 65_536;
+
+/**
+ * Kerberos messages per capture. Each becomes a decoded tree of several KB (and many lines of output):
+ * a capture with more is best cut down to the exchange of interest first.
+ */
+export const MAX_CAPTURE_MESSAGES = 20_000;
+
+const CUT_DOWN = 'cut it down first (tshark -r FILE -Y "tcp.port==88 || udp.port==88" -w SMALLER)';
+
+/**
  * Reads a pcap or pcapng capture and returns its Kerberos messages in frame order.
- * Throws CaptureError when the file itself is malformed or truncated; packets that are not Kerberos,
- * or not decodable, are passed over as Wireshark passes over them.
+ * Throws CaptureError when the file itself is malformed or truncated, or when it holds more messages or
+ * more concurrent TCP streams than the bounds above; packets that are not Kerberos, or not decodable,
+ * are passed over as Wireshark passes over them.
  */
 export function readCapture(file: Uint8Array, options: ReadCaptureOptions = {}): CapturedMessage[] {
   const limits = { ...DEFAULT_STREAM_LIMITS, ...options.limits };
+  const maxStreams = options.maxStreams ?? MAX_TCP_STREAMS;
+  const maxMessages = options.maxMessages ?? MAX_CAPTURE_MESSAGES;
   const streams = new Map<string, TcpDirection>();
   const out: CapturedMessage[] = [];
+  const add = (m: CapturedMessage): void => {
+    if (out.length >= maxMessages) {
+      throw new CaptureError(
+        `pcap: more than ${maxMessages} Kerberos messages (the next one completes in frame ${m.frame}); ${CUT_DOWN}`,
+      );
+    }
+    out.push(m);
+  };
   for (const frame of readCaptureFrames(file)) {
     const p = decodeFrame(frame);
     if (!p) continue;
     if (p.transport === 'udp') {
       if (looksLikeKerberos(p.payload.subarray(0, 6), p.payload.length)) {
-        out.push({
+        add({
           frame: p.frame,
           time: p.time,
           src: p.src,
@@ -52,10 +83,16 @@ export function readCapture(file: Uint8Array, options: ReadCaptureOptions = {}):
       continue;
     }
     const key = `${p.src}>${p.dst}`;
+    const syn = (p.flags & TCP_SYN) !== 0;
     let dir = streams.get(key);
-    if (!dir) streams.set(key, (dir = new TcpDirection(limits)));
-    for (const r of dir.segment(p.seq, (p.flags & TCP_SYN) !== 0, p.payload, p.frame)) {
-      out.push({
+    if (!dir) {
+      // A bare ACK, FIN or RST of a stream not seen carrying anything starts nothing.
+      if (p.payload.length === 0 && !syn) continue;
+      if (streams.size >= maxStreams) forgetIdle(streams, maxStreams, p.frame);
+      streams.set(key, (dir = new TcpDirection(limits)));
+    }
+    for (const r of dir.segment(p.seq, syn, p.payload, p.frame)) {
+      add({
         frame: r.frame,
         time: p.time,
         src: p.src,
@@ -64,6 +101,23 @@ export function readCapture(file: Uint8Array, options: ReadCaptureOptions = {}):
         bytes: r.bytes,
       });
     }
+    // RFC 9293 §3.5, §3.6: after RST, or a FIN with every byte before it in place, nothing more comes.
+    if ((p.flags & TCP_RST) !== 0 || ((p.flags & TCP_FIN) !== 0 && dir.endsWith(p.seq, p.payload.length))) {
+      streams.delete(key);
+    }
   }
   return out;
+}
+
+/**
+ * Makes room in a full stream table by forgetting the directions that hold nothing (see TcpDirection.idle).
+ * When that frees less than a tenth of the table, the capture has too many streams in flight at once.
+ */
+function forgetIdle(streams: Map<string, TcpDirection>, maxStreams: number, frame: number): void {
+  for (const [key, dir] of streams) if (dir.idle) streams.delete(key);
+  if (streams.size > maxStreams - Math.ceil(maxStreams / 10)) {
+    throw new CaptureError(
+      `pcap: more than ${maxStreams} TCP streams hold unfinished data at once (at frame ${frame}); ${CUT_DOWN}`,
+    );
+  }
 }

@@ -39,6 +39,8 @@ const MAX_EARLY_SEGMENTS = 4096;
 
 type Mode = 'unknown' | 'kerberos' | 'http' | 'ignore';
 
+const EMPTY = new Uint8Array(0);
+
 interface HttpState {
   /** Waiting for the header block, or for `remaining` body bytes, or for a chunk-size line. */
   phase: 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailer';
@@ -53,9 +55,10 @@ export class TcpDirection {
   private base: number | undefined;
   /** Next expected byte, relative to `base`. */
   private next = 0;
-  private readonly early = new Map<number, Uint8Array>();
+  /** Segments that came before the bytes ahead of them, by offset; made on the first such segment. */
+  private early: Map<number, Uint8Array> | undefined;
   private earlyBytes = 0;
-  private buf = new Uint8Array(0);
+  private buf = EMPTY;
   private start = 0;
   private end = 0;
   private mode: Mode = 'unknown';
@@ -83,21 +86,22 @@ export class TcpDirection {
       this.drainEarly(frame, out);
     } else {
       if (at - this.next > this.limits.maxOutOfOrder) return out; // beyond any window: not this stream
-      const held = this.early.get(at);
+      const early = (this.early ??= new Map());
+      const held = early.get(at);
       if (!held || held.length < payload.length) {
         this.earlyBytes += payload.length - (held?.length ?? 0);
-        this.early.set(at, payload);
+        early.set(at, payload);
       }
-      if (this.earlyBytes > this.limits.maxOutOfOrder || this.early.size > MAX_EARLY_SEGMENTS) this.ignore();
+      if (this.earlyBytes > this.limits.maxOutOfOrder || early.size > MAX_EARLY_SEGMENTS) this.ignore();
     }
     return out;
   }
 
   private reset(): void {
     this.next = 0;
-    this.early.clear();
+    this.early = undefined;
     this.earlyBytes = 0;
-    this.buf = new Uint8Array(0);
+    this.buf = EMPTY;
     this.start = this.end = 0;
     this.mode = 'unknown';
     this.http = newHttpState();
@@ -110,12 +114,13 @@ export class TcpDirection {
 
   /** Moves held segments that now touch the end of the stream into it, lowest offset first. */
   private drainEarly(frame: number, out: StreamRecord[]): void {
-    while (this.early.size > 0 && this.mode !== 'ignore') {
+    const early = this.early;
+    while (early && early.size > 0 && this.mode !== 'ignore') {
       let first = Infinity;
-      for (const at of this.early.keys()) if (at < first) first = at;
+      for (const at of early.keys()) if (at < first) first = at;
       if (first > this.next) return;
-      const bytes = this.early.get(first)!;
-      this.early.delete(first);
+      const bytes = early.get(first)!;
+      early.delete(first);
       this.earlyBytes -= bytes.length;
       if (first + bytes.length > this.next) this.accept(bytes.subarray(this.next - first), frame, out);
     }
@@ -130,7 +135,9 @@ export class TcpDirection {
       return;
     }
     if (this.end + bytes.length > this.buf.length) {
-      const grown = new Uint8Array(Math.max(2 * (this.end - this.start + bytes.length), 4096));
+      // Sized to what is held, doubling as a record grows: a stream that sends one byte costs tens of
+      // bytes, not a page, however many such streams a capture has.
+      const grown = new Uint8Array(Math.max(2 * (this.end - this.start + bytes.length), 64));
       grown.set(this.buf.subarray(this.start, this.end));
       this.end -= this.start;
       this.start = 0;
@@ -146,6 +153,29 @@ export class TcpDirection {
     if (this.mode === 'kerberos') this.parseRecords(frame, out);
     else if (this.mode === 'http') this.parseHttp(frame, out);
     if (this.mode === 'ignore') this.ignore();
+    else if (this.start === this.end) {
+      // Everything parsed: let the buffer go until the next segment.
+      this.buf = EMPTY;
+      this.start = this.end = 0;
+    }
+  }
+
+  /**
+   * True when the direction holds nothing a later segment needs: no bytes waiting, none held out of
+   * order, and (for HTTP) between messages. Forgetting such a direction loses nothing: a segment that
+   * comes later starts a new one there, at a message boundary, as a capture started mid-connection does.
+   */
+  get idle(): boolean {
+    if (this.mode === 'ignore') return true;
+    return (
+      !this.early?.size && this.start === this.end && (this.mode !== 'http' || this.http.phase === 'head')
+    );
+  }
+
+  /** True when a FIN at `seq` after `length` bytes of payload ends the stream with nothing left to come. */
+  endsWith(seq: number, length: number): boolean {
+    if (this.base === undefined || this.mode === 'ignore') return true;
+    return ((seq - this.base) | 0) + length === this.next && !this.early?.size;
   }
 
   /** What the stream carries, from its first bytes (or 'unknown' until there are enough). */

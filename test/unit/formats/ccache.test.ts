@@ -8,6 +8,7 @@ import {
   encodeCcache,
   FormatError,
   isoSeconds,
+  MAX_CCACHE_RECORDS,
   principalToString,
   type Ccache,
   type CcacheCredential,
@@ -185,4 +186,53 @@ describe('ccache errors name the file type, the part and the byte', () => {
     expect(() => decodeCcache(new Uint8Array([5, 7]))).toThrow(/unknown ccache version 0x0507/);
     expect(() => decodeCcache(new Uint8Array([0x30, 0]))).toThrow(FormatError);
   });
+});
+
+describe('a ccache is read with at most MAX_CCACHE_RECORDS records', () => {
+  const alice = { nameType: 1, components: ['alice'], realm: 'R' };
+  const cred: CcacheCredential = {
+    client: alice,
+    server: { nameType: 2, components: ['krbtgt', 'R'], realm: 'R' },
+    key: { etype: 18, bytes: new Uint8Array(32) },
+    authtime: 0,
+    starttime: 0,
+    endtime: 0,
+    renewTill: 0,
+    isSkey: false,
+    ticketFlags: 0,
+    addresses: [],
+    authData: [],
+    ticket: new Uint8Array(0),
+    secondTicket: new Uint8Array(0),
+  };
+  /** A version-4 ccache of `n` copies of one small credential (written once, the record repeated). */
+  function many(n: number): { bytes: Uint8Array; recordAt: (i: number) => number } {
+    const head = encodeCcache({ version: 4, defaultPrincipal: alice, credentials: [], config: [] });
+    const rec = encodeCcache({
+      version: 4,
+      defaultPrincipal: alice,
+      credentials: [cred],
+      config: [],
+    }).subarray(head.length);
+    const bytes = new Uint8Array(head.length + n * rec.length);
+    bytes.set(head);
+    for (let i = 0; i < n; i++) bytes.set(rec, head.length + i * rec.length);
+    return { bytes, recordAt: (i) => head.length + i * rec.length };
+  }
+
+  test(`${MAX_CCACHE_RECORDS} credentials are read; one more is a FormatError naming it and the bound`, () => {
+    expect(decodeCcache(many(MAX_CCACHE_RECORDS).bytes).credentials).toHaveLength(MAX_CCACHE_RECORDS);
+    const { bytes, recordAt } = many(MAX_CCACHE_RECORDS + 1);
+    let err: unknown;
+    try {
+      decodeCcache(bytes);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FormatError);
+    expect((err as FormatError).message).toBe(
+      `ccache: credential ${MAX_CCACHE_RECORDS + 1} at byte ${recordAt(MAX_CCACHE_RECORDS)} is one too many: ` +
+        `a ccache is read with at most ${MAX_CCACHE_RECORDS} credentials`,
+    );
+  }, 60_000);
 });

@@ -8,6 +8,8 @@ import {
   encodeKeytab,
   FormatError,
   keytabToListJson,
+  MAX_KEYTAB_RECORDS,
+  parsePrincipal,
   type KeytabEntry,
 } from '../../../src/formats';
 import { KrbPlayError } from '../../../src/util/errors';
@@ -176,4 +178,48 @@ describe('keytab errors name the file type, the part and the byte', () => {
     expect(() => decodeKeytab(new Uint8Array([5, 9]))).toThrow(/unsupported keytab version 0x0509/);
     expect(() => decodeKeytab(new Uint8Array([]))).toThrow(FormatError);
   });
+});
+
+describe('a keytab is read with at most MAX_KEYTAB_RECORDS records', () => {
+  /** A keytab of `entries` copies of one small entry, then `holes` deleted-entry holes. */
+  function many(entries: number, holes = 0): Uint8Array {
+    const one = encodeKeytab({
+      entries: [
+        {
+          principal: parsePrincipal('u@R'),
+          timestamp: 0,
+          kvno: 1,
+          key: { etype: 18, bytes: new Uint8Array(32) },
+        },
+      ],
+    }).subarray(2);
+    const hole = Uint8Array.of(0xff, 0xff, 0xff, 0xf8, 0, 0, 0, 0, 0, 0, 0, 0); // length -8, 8 bytes
+    const out = new Uint8Array(2 + one.length * entries + hole.length * holes);
+    out.set([5, 2]);
+    for (let i = 0; i < entries; i++) out.set(one, 2 + i * one.length);
+    for (let i = 0; i < holes; i++) out.set(hole, 2 + entries * one.length + i * hole.length);
+    return out;
+  }
+
+  test(`${MAX_KEYTAB_RECORDS} entries are read; one more is a FormatError naming the record and the bound`, () => {
+    expect(decodeKeytab(many(MAX_KEYTAB_RECORDS)).entries).toHaveLength(MAX_KEYTAB_RECORDS);
+    const bytes = many(MAX_KEYTAB_RECORDS + 1);
+    const at = 2 + MAX_KEYTAB_RECORDS * ((bytes.length - 2) / (MAX_KEYTAB_RECORDS + 1));
+    let err: unknown;
+    try {
+      decodeKeytab(bytes);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FormatError);
+    expect((err as FormatError).message).toBe(
+      `keytab: the record at byte ${at} is one too many: a keytab is read with at most ${MAX_KEYTAB_RECORDS} records (entries and holes)`,
+    );
+    expect((err as FormatError).offset).toBe(at);
+  }, 60_000);
+
+  test('holes count too: a file of tiny holes cannot pile up spans without end', () => {
+    expect(decodeKeytab(many(1, MAX_KEYTAB_RECORDS - 1)).holes).toHaveLength(MAX_KEYTAB_RECORDS - 1);
+    expect(() => decodeKeytab(many(1, MAX_KEYTAB_RECORDS))).toThrow(/is one too many/);
+  }, 60_000);
 });

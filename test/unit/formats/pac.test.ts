@@ -13,6 +13,7 @@ import {
   fileTimeToIso,
   findPacBuffer,
   FormatError,
+  MAX_PAC_BUFFERS,
   parseSid,
   sidToString,
   signPac,
@@ -24,6 +25,7 @@ import {
 } from '../../../src/formats';
 import { fromHex, toHex } from '../../../src/util/bytes';
 import v from '../../fixtures/vectors/pac.json';
+import { craftPac, descriptorsOf, withExtraDescriptor } from './pac-craft';
 
 type Sample = (typeof v.pacs)[number];
 const whole = v.pacs.filter((p) => !('buffer_type' in p)) as (Sample & {
@@ -490,5 +492,81 @@ describe('PAC errors name the part and the byte', () => {
     expect(lenient.buffers[0]).toMatchObject({ kind: 'raw', type: 1 });
     expect(lenient.buffers[0]!.error).toMatch(/GroupIds/);
     expect(lenient.buffers[1]!.kind).toBe('clientInfo');
+  });
+});
+
+/** The FormatError `fn` throws (fails the test when it throws nothing, or something else). */
+function formatErrorOf(fn: () => unknown): FormatError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(FormatError);
+    return e as FormatError;
+  }
+  throw new Error('expected a FormatError, nothing was thrown');
+}
+
+describe('the PAC layout is checked before any buffer is read (MS-PAC §2.3, §2.4)', () => {
+  const real = fromHex(whole[0]!.hex);
+  const key: Key = { etype: 18, bytes: new Uint8Array(32) };
+
+  test('a thousand descriptors over the same 100 KB: refused as overlapping, by every reader', () => {
+    const headerEnd = 8 + 16 * 1000;
+    const bomb = craftPac(
+      Array.from({ length: 1000 }, () => ({ type: 99, size: 100_000, offset: headerEnd })),
+      new Uint8Array(100_000),
+    );
+    const e = formatErrorOf(() => decodePac(bomb, { lenient: true }));
+    expect(e.message).toBe(
+      'pac: buffer 1 (type 99) and buffer 2 (type 99) overlap: bytes 16008–116007 and 16008–116007 ' +
+        '(MS-PAC §2.3 lays the buffers out one after another)',
+    );
+    expect(e.format).toBe('pac');
+    expect(e.offset).toBe(24); // buffer 2's PAC_INFO_BUFFER
+    expect(formatErrorOf(() => verifyPac(bomb, { serverKey: key, kdcKey: key })).message).toMatch(/overlap/);
+    expect(formatErrorOf(() => signPac(bomb, { serverKey: key, kdcKey: key })).message).toMatch(/overlap/);
+  });
+
+  test('a real PAC with one more descriptor over part of its LOGON_INFO: refused, naming both buffers', () => {
+    const n = descriptorsOf(real).length;
+    const bad = withExtraDescriptor(real, (moved) => ({ type: 99, size: 8, offset: moved[0]!.offset + 8 }));
+    expect(decodePac(real).buffers).toHaveLength(n); // the same PAC without it is fine
+    expect(formatErrorOf(() => decodePac(bad)).message).toMatch(
+      new RegExp(
+        `^pac: buffer 1 \\(Logon information \\(KERB_VALIDATION_INFO\\)\\) and buffer ${n + 1} \\(type 99\\) overlap`,
+      ),
+    );
+  });
+
+  test('a buffer whose size runs into the next buffer', () => {
+    const ds = descriptorsOf(real);
+    const [a, b] = [...ds].sort((x, y) => x.offset - y.offset);
+    const grown = craftPac(
+      ds.map((d) => (d === a ? { ...d, size: b!.offset - a.offset + 1 } : d)),
+      real.subarray(8 + 16 * ds.length),
+    );
+    expect(formatErrorOf(() => decodePac(grown)).message).toMatch(/ overlap: bytes \d+–\d+ and \d+–\d+/);
+  });
+
+  test('a buffer off the 8-byte boundary', () => {
+    const bad = craftPac([{ type: 10, size: 4, offset: 28 }], new Uint8Array(8));
+    expect(formatErrorOf(() => decodePac(bad)).message).toBe(
+      'pac: buffer 1 (Client name and ticket information (PAC_CLIENT_INFO)) described at byte 8 starts at offset 28, ' +
+        'not on an 8-byte boundary (MS-PAC §2.3)',
+    );
+  });
+
+  test(`at most ${MAX_PAC_BUFFERS} descriptors (MIT's bound), even when the bytes could hold more`, () => {
+    const pacOf = (count: number) =>
+      craftPac(
+        Array.from({ length: count }, () => ({ type: 99, size: 0, offset: 8 + 16 * count })),
+        new Uint8Array(0),
+      );
+    // Empty buffers share no byte with anything, so these are laid out correctly.
+    expect(decodePac(pacOf(MAX_PAC_BUFFERS)).buffers).toHaveLength(MAX_PAC_BUFFERS);
+    const e = formatErrorOf(() => decodePac(pacOf(MAX_PAC_BUFFERS + 1)));
+    expect(e.message).toBe(
+      `pac: PACTYPE claims ${MAX_PAC_BUFFERS + 1} buffers; a PAC holds at most ${MAX_PAC_BUFFERS} (a real one about ten)`,
+    );
   });
 });

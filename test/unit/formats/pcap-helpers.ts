@@ -48,6 +48,7 @@ export const SYN = 0x02;
 export const ACK = 0x10;
 export const PSH = 0x08;
 export const FIN = 0x01;
+export const RST = 0x04;
 
 export function tcp(
   sport: number,

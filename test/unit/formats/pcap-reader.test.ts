@@ -1,7 +1,14 @@
 // The capture reader: containers, link types, IP versions, UDP, TCP reassembly and MS-KKDCP over HTTP.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { CaptureError, readCapture, readCaptureFrames, LINKTYPE } from '../../../src/formats/pcap';
+import {
+  CaptureError,
+  LINKTYPE,
+  MAX_CAPTURE_MESSAGES,
+  MAX_TCP_STREAMS,
+  readCapture,
+  readCaptureFrames,
+} from '../../../src/formats/pcap';
 import { KrbPlayError, utf8 } from '../../../src/util';
 import {
   ACK,
@@ -17,6 +24,7 @@ import {
   pcapFile,
   PSH,
   record,
+  RST,
   SYN,
   tcp,
   udp,
@@ -485,6 +493,97 @@ describe('TCP reassembly', () => {
       );
     });
   });
+});
+
+describe('counts are bounded: streams in flight and messages', () => {
+  /** Classic pcap (Ethernet), written straight into one buffer: quick for 10^5 frames. */
+  function bigCapture(frames: Uint8Array[]): Uint8Array {
+    const out = new Uint8Array(24 + frames.reduce((n, f) => n + 16 + f.length, 0));
+    const dv = new DataView(out.buffer);
+    dv.setUint32(0, 0xa1b2c3d4, true);
+    dv.setUint16(4, 2, true);
+    dv.setUint16(6, 4, true);
+    dv.setUint32(16, 262144, true);
+    dv.setUint32(20, LINKTYPE.ETHERNET, true);
+    let at = 24;
+    for (const f of frames) {
+      dv.setUint32(at, T0 / 1000, true);
+      dv.setUint32(at + 8, f.length, true);
+      dv.setUint32(at + 12, f.length, true);
+      out.set(f, at + 16);
+      at += 16 + f.length;
+    }
+    return out;
+  }
+  /** A segment of connection `i` (its own client address and port), client to KDC. */
+  const connSeg = (i: number, seq: number, flags: number, payload: Uint8Array = new Uint8Array(0)) =>
+    ethernet(
+      ip4Packet(
+        Uint8Array.of(10, (i >> 16) & 255, (i >> 8) & 255, i & 255),
+        KDC,
+        6,
+        tcp(1024 + (i % 60000), 88, seq, flags, payload),
+      ),
+    );
+  const errorOf = (fn: () => unknown): CaptureError => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(CaptureError);
+      return e as CaptureError;
+    }
+    throw new Error('expected a CaptureError');
+  };
+  const CUT = 'cut it down first (tshark -r FILE -Y "tcp.port==88 || udp.port==88" -w SMALLER)';
+
+  test(`one-byte TCP streams past MAX_TCP_STREAMS (${MAX_TCP_STREAMS}): refused at the bound, naming the frame`, () => {
+    const frames = Array.from({ length: MAX_TCP_STREAMS + 1 }, (_, i) =>
+      connSeg(i, 1, ACK, Uint8Array.of(0)),
+    );
+    expect(errorOf(() => readCapture(bigCapture(frames))).message).toBe(
+      `pcap: more than ${MAX_TCP_STREAMS} TCP streams hold unfinished data at once (at frame ${MAX_TCP_STREAMS + 1}); ${CUT}`,
+    );
+    // One fewer fits.
+    expect(readCapture(bigCapture(frames.slice(0, MAX_TCP_STREAMS)))).toEqual([]);
+  }, 120_000); // a generous bound for 2 x 65,536 streams on a loaded machine, not a speed target
+
+  test('maxStreams sets the bound', () => {
+    const frames = Array.from({ length: 101 }, (_, i) => connSeg(i, 1, ACK, Uint8Array.of(0)));
+    expect(errorOf(() => readCapture(bigCapture(frames), { maxStreams: 100 })).message).toMatch(
+      /^pcap: more than 100 TCP streams hold unfinished data at once \(at frame 101\)/,
+    );
+  });
+
+  test('connections that end (FIN, RST) and streams that hold nothing do not count against it', () => {
+    const one = record(ASREQ);
+    const frames: Uint8Array[] = [];
+    for (let i = 0; i < 500; i++) {
+      // A whole exchange: SYN, the request, FIN after it.
+      frames.push(
+        connSeg(i, 99, SYN),
+        connSeg(i, 100, PSH | ACK, one),
+        connSeg(i, 100 + one.length, FIN | ACK),
+      );
+      // A port scan's SYN, never followed up; a stream that is not Kerberos; one cut off by RST.
+      frames.push(connSeg(10_000 + i, 7, SYN));
+      frames.push(connSeg(20_000 + i, 1, ACK, utf8('SSH-2.0-OpenSSH_9.2\r\n')));
+      frames.push(connSeg(30_000 + i, 1, ACK, Uint8Array.of(0)), connSeg(30_000 + i, 2, RST));
+    }
+    const got = readCapture(bigCapture(frames), { maxStreams: 50 });
+    expect(got).toHaveLength(500);
+    expect(got.every((m) => m.transport === 'tcp' && m.bytes.length === ASREQ.length)).toBe(true);
+  });
+
+  test(`more than MAX_CAPTURE_MESSAGES (${MAX_CAPTURE_MESSAGES}) Kerberos messages: refused, naming the frame`, () => {
+    const frames = Array.from({ length: MAX_CAPTURE_MESSAGES + 1 }, () => udpFrame(ASREQ));
+    expect(readCapture(bigCapture(frames.slice(1)))).toHaveLength(MAX_CAPTURE_MESSAGES);
+    expect(errorOf(() => readCapture(bigCapture(frames))).message).toBe(
+      `pcap: more than ${MAX_CAPTURE_MESSAGES} Kerberos messages (the next one completes in frame ${MAX_CAPTURE_MESSAGES + 1}); ${CUT}`,
+    );
+    expect(errorOf(() => readCapture(bigCapture(frames.slice(0, 11)), { maxMessages: 10 })).message).toMatch(
+      /^pcap: more than 10 Kerberos messages \(the next one completes in frame 11\)/,
+    );
+  }, 120_000);
 });
 
 describe('MS-KKDCP over plain HTTP', () => {

@@ -28,6 +28,7 @@ import {
   T0,
   tgsReq,
 } from '../kdc/helper';
+import { signRaw, withExtraDescriptor } from '../formats/pac-craft';
 
 const REALM = 'CORP.CONTOSO.COM';
 const MIN = 60_000;
@@ -217,6 +218,37 @@ describe('refusals, each a KRB-ERROR from the service', () => {
       ),
     );
     expect(r.errorCode).toBe(ErrorCode.KRB_AP_ERR_MODIFIED);
+  });
+
+  test('a PAC whose buffers overlap, though signed with the service key: KRB_AP_ERR_MODIFIED (41), saying why', () => {
+    const { service, svc, random } = setup();
+    const part = openTicket(svc.ticket, fs1Key);
+    const pac = signRaw(
+      withExtraDescriptor(findPacIn(part.authorizationData)!, (moved) => ({ ...moved[0]!, type: 99 })),
+      fs1Key,
+      fs1Key,
+    );
+    const forged = {
+      ...part,
+      authorizationData: [{ adType: 1, adData: encodeAuthorizationData([{ adType: 128, adData: pac }]) }],
+    };
+    const ticket = {
+      ...svc.ticket,
+      encPart: {
+        ...svc.ticket.encPart,
+        cipher: encrypt(fs1Key, KeyUsage.KDC_REP_TICKET, encodeEncTicketPart(forged), random),
+      },
+    };
+    const r = refused(
+      service.accept(
+        apReq({ ticket, sessionKey: svc.sessionKey, crealm: REALM, cname: name('alice'), now: T0, random }),
+        { now: T0, random },
+      ),
+    );
+    expect(r.errorCode).toBe(ErrorCode.KRB_AP_ERR_MODIFIED);
+    expect(!r.ok && r.message).toMatch(
+      /^the PAC cannot be read: pac: buffer 1 .* and buffer \d+ \(type 99\) overlap/,
+    );
   });
 
   test('an authenticator not made with the session key: KRB_AP_ERR_BAD_INTEGRITY (31); garbage: KRB_AP_ERR_MSG_TYPE (40)', () => {
