@@ -62,11 +62,11 @@ function aesSha1Profile(etype: 17 | 18, keyLength: 16 | 32, checksumType: 15 | 1
 
     // RFC 3962 §4: tkey = random-to-key(PBKDF2(passphrase, salt, iter_count, keylength)); key = DK(tkey, "kerberos")
     stringToKey(password, salt, params) {
-      const c = iterationCount(params, 4096);
+      const c = iterationCount(etype, params, 4096);
       return fromTkey(pbkdf2(sha1, utf8(password), salt, { c, dkLen: keyLength }));
     },
     async stringToKeyAsync(password, salt, params, yieldNow) {
-      const c = iterationCount(params, 4096);
+      const c = iterationCount(etype, params, 4096);
       return fromTkey(await pbkdf2Sliced(sha1, utf8(password), salt, c, keyLength, yieldNow));
     },
     randomToKey(seed) {

@@ -78,11 +78,11 @@ function aesSha2Profile(p: Sha2Params): EnctypeProfile {
     confounderLength: BLOCK,
 
     stringToKey(password, salt, params) {
-      const c = iterationCount(params, 32768);
+      const c = iterationCount(etype, params, 32768);
       return fromTkey(pbkdf2(hash, utf8(password), saltp(salt), { c, dkLen: keyLength }));
     },
     async stringToKeyAsync(password, salt, params, yieldNow) {
-      const c = iterationCount(params, 32768);
+      const c = iterationCount(etype, params, 32768);
       return fromTkey(await pbkdf2Sliced(hash, utf8(password), saltp(salt), c, keyLength, yieldNow));
     },
     randomToKey(seed) {
