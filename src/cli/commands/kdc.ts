@@ -4,6 +4,7 @@
  * one log line per request, and a clean stop on SIGINT or SIGTERM.
  */
 import { readFileSync } from 'node:fs';
+import { IterationCountError } from '../../crypto';
 import { buildKdcState, Kdc, KdcConfigError, type KdcConfig } from '../../kdc';
 import {
   cryptoRandom,
@@ -75,6 +76,12 @@ The configuration (JSON; lines may carry // comments) is described in README.md 
     } catch (e) {
       if (e instanceof KdcConfigError)
         throw new KrbPlayInputError(`bad configuration ${options.config}: ${e.message}`);
+      if (e instanceof IterationCountError) {
+        const field = iterationsField(config, e.iterations);
+        throw new KrbPlayInputError(
+          `bad configuration ${options.config}: ${field ? `${field}: ` : ''}${e.message}`,
+        );
+      }
       throw e;
     }
     let tls: { cert: Buffer; key: Buffer } | undefined;
@@ -170,3 +177,13 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 }
 
 export type { Io };
+
+/** The field that asked for a refused iteration count ("realms[0].principals[2].iterations"), to name it. */
+function iterationsField(config: KdcConfig, iterations: number): string | undefined {
+  for (const [ri, r] of (config.realms ?? []).entries()) {
+    for (const [pi, p] of (r.principals ?? []).entries()) {
+      if (p.iterations === iterations) return `realms[${ri}].principals[${pi}].iterations`;
+    }
+  }
+  return undefined;
+}
