@@ -29,6 +29,7 @@ import {
   World,
   type TraceEvent,
 } from '../../world';
+import { costlyKeys, type KeyToMake } from './costly-keys';
 import { headline, narrationOf, spokenBy, toneOf } from './describe';
 import { TraceInspector, worldKeytab } from './inspect';
 import { Player, PlayError, STORY_ID } from './player';
@@ -158,6 +159,22 @@ export class Engine {
     }
     this.#player = player;
     return { ok: true, summary: this.summary() };
+  }
+
+  /**
+   * The keys over 2^18 PBKDF2 iterations a scenario would make (costly-keys.ts), for the worker to derive
+   * ahead with the user's consent; or, for the user's JSON, why it does not validate (load says the same).
+   */
+  costlyKeys(source: ScenarioSource): KeyToMake[] {
+    let s: AnyScenario | undefined;
+    try {
+      if (source.kind === 'json') s = parseScenarioJson(source.text);
+      else if (source.kind === 'catalogue') s = findScenario(source.id);
+    } catch (e) {
+      if (e instanceof ScenarioError) return []; // load reports it
+      throw e;
+    }
+    return s?.available ? costlyKeys(s as Scenario) : [];
   }
 
   /** A catalogue scenario's file, as the user would start editing it. */
