@@ -6,7 +6,7 @@ import { utf8 } from '../util/bytes';
 import { rememberedStringToKey, rememberStringToKey, s2kCacheId } from './cache';
 import { enctypeProfile, findEnctype } from './enctypes';
 import { CryptoInputError, UnsupportedEnctypeError } from './errors';
-import type { Yielder } from './pbkdf2';
+import type { Pbkdf2Provider, Yielder } from './pbkdf2';
 import type { EnctypeProfile } from './profile';
 import { iterationCount } from './s2kparams';
 import type { Key, RandomSource, StringToKeyParams } from './types';
@@ -64,7 +64,8 @@ export function stringToKey(
  * The same as stringToKey, but computed in slices of PBKDF2_SLICE iterations with the event loop given a
  * turn between them (or `yieldNow`, when given: it is told the progress and may throw to stop), so the
  * 32768 iterations of enctypes 19 and 20 never freeze a browser's main thread. It always runs PBKDF2 (the
- * crypto proof times it), and remembers the key for stringToKey.
+ * crypto proof times it), and remembers the key for stringToKey. A host with a faster PBKDF2 (WebCrypto,
+ * OpenSSL) may hand it in as `pbkdf2`: the salt, count and key derivation around it stay this code's.
  */
 export async function stringToKeyAsync(
   etype: number,
@@ -72,11 +73,12 @@ export async function stringToKeyAsync(
   salt: string | Uint8Array,
   params: StringToKeyParams = {},
   yieldNow?: Yielder,
+  pbkdf2?: Pbkdf2Provider,
 ): Promise<Key> {
   const profile = profileOf(etype);
   const s = saltBytes(salt);
   const id = s2kId(etype, password, s, params);
-  const bytes = await profile.stringToKeyAsync(password, s, params, yieldNow);
+  const bytes = await profile.stringToKeyAsync(password, s, params, yieldNow, pbkdf2);
   rememberStringToKey(id, bytes);
   return { etype, bytes };
 }

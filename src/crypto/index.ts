@@ -47,7 +47,7 @@ export {
 } from './s2kparams';
 export { nfold } from './nfold';
 export { PBKDF2_SLICE, yieldToEventLoop } from './pbkdf2';
-export type { Yielder } from './pbkdf2';
+export type { Pbkdf2Provider, Yielder } from './pbkdf2';
 export { md4 } from './md4';
 export { rc4 } from './rc4';
 export { ntHash } from './rfc4757';

@@ -10,6 +10,7 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import type { sha1 } from '@noble/hashes/legacy.js';
 import { u32be } from '../util/bytes';
+import { CryptoInputError } from './errors';
 
 type Hash = typeof sha1;
 
@@ -19,6 +20,19 @@ type Hash = typeof sha1;
  * the error comes out of string-to-key, and nothing half-made is kept.
  */
 export type Yielder = (done: number, total: number) => Promise<void>;
+
+/**
+ * A PBKDF2 (RFC 8018 §5.2) the host provides, when it has a faster one than this pure-JS code: WebCrypto's
+ * deriveBits in a browser, OpenSSL's through node:crypto in Node. It is handed in, never imported, so the
+ * core stays free of I/O and of platform APIs; the string-to-key around it is the playground's own.
+ */
+export type Pbkdf2Provider = (
+  hash: 'SHA-1' | 'SHA-256' | 'SHA-384',
+  password: Uint8Array,
+  salt: Uint8Array,
+  iterations: number,
+  dkLen: number,
+) => Promise<Uint8Array>;
 
 export const yieldToEventLoop: Yielder = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -76,4 +90,12 @@ export async function pbkdf2Sliced(
   const key = out.slice(0, dkLen);
   out.fill(0);
   return key;
+}
+
+/** A host's PBKDF2 output, checked for the length asked (a copy: the caller wipes it). */
+export function checkedTkey(tkey: Uint8Array, dkLen: number): Uint8Array {
+  if (!(tkey instanceof Uint8Array) || tkey.length !== dkLen) {
+    throw new CryptoInputError(`the host's PBKDF2 gave ${tkey?.length} bytes, ${dkLen} were asked for`);
+  }
+  return tkey.slice();
 }

@@ -12,9 +12,11 @@ import {
   KdcService,
   KkdcpServer,
   makeSelfSignedCertificate,
+  nodePbkdf2,
   type SelfSignedCertificate,
 } from '../../node';
 import { parseDuration } from '../../protocol/time';
+import { kdcPasswordKeys, makePasswordKeysAhead } from '../../scenarios';
 import { KrbPlayInputError } from '../../util';
 import { UsageError } from '../args';
 import { defineCommand, type Io } from '../command';
@@ -70,6 +72,8 @@ The configuration (JSON; lines may carry // comments) is described in README.md 
 
     // The whole configuration first: a bad field stops everything before a port is bound.
     const config = readConfig(options.config);
+    // Every password's keys made first with OpenSSL, several at once; the KDC then finds them made.
+    await makePasswordKeysAhead(kdcPasswordKeys(config), nodePbkdf2);
     let state;
     try {
       state = buildKdcState(config, cryptoRandom);

@@ -96,6 +96,22 @@ describe('the bound: 2^24 refused, 2^24 - 1 accepted (MIT krb5 s2k_pbkdf2.c)', (
     expect(isStringToKeyRemembered(18, 'p', 'salt', { iterations: MAX_ITERATIONS })).toBe(false);
   });
 
+  test('a host PBKDF2 is only called for a count that passed the check, and its output length is checked', async () => {
+    let calls = 0;
+    const host = async (_h: string, _p: Uint8Array, _s: Uint8Array, _c: number, dkLen: number) => {
+      calls++;
+      return new Uint8Array(dkLen === 32 ? 5 : dkLen);
+    };
+    await expect(
+      stringToKeyAsync(18, 'p', 's', { iterations: 2 ** 24 }, undefined, host),
+    ).rejects.toBeInstanceOf(IterationCountError);
+    expect(calls).toBe(0);
+    await expect(stringToKeyAsync(18, 'p', 's', {}, undefined, host)).rejects.toThrow(
+      "the host's PBKDF2 gave 5 bytes, 32 were asked for",
+    );
+    expect(calls).toBe(1);
+  });
+
   test('a count below 1 or not whole is still out of range', () => {
     expect(() => stringToKey(18, 'p', 's', { iterations: 0 })).toThrow(
       /iteration count 0 is out of range \(1 to 16777215\)/,
