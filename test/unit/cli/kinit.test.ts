@@ -180,6 +180,8 @@ async function hostileKdc(s2kparams: Uint8Array) {
       sname: { nameType: 2, nameString: ['krbtgt', realm] },
       ...(req.reqBody.cname ? { cname: req.reqBody.cname, crealm: realm } : {}),
       eData: encodeMethodData([
+        // PA-ENC-TIMESTAMP offered (empty), as a KDC does
+        { padataType: PA_TYPE.ENC_TIMESTAMP, padataValue: new Uint8Array(0) },
         {
           padataType: PA_TYPE.ETYPE_INFO2,
           padataValue: encodeEtypeInfo2([{ etype: 18, salt: `${realm}alice`, s2kparams }]),
