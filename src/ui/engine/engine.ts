@@ -14,9 +14,11 @@ import {
   CATALOGUE_FILES,
   catalogue,
   findScenario,
+  kdcPasswordKeys,
   parseScenarioJson,
   ScenarioError,
   type AnyScenario,
+  type PasswordKey,
   type Scenario,
 } from '../../scenarios';
 import {
@@ -29,7 +31,7 @@ import {
   World,
   type TraceEvent,
 } from '../../world';
-import { costlyKeys, type KeyToMake } from './costly-keys';
+import { ASK_ABOVE_ITERATIONS, costlyKeys, type KeyToMake } from './costly-keys';
 import { headline, narrationOf, spokenBy, toneOf } from './describe';
 import { TraceInspector, worldKeytab } from './inspect';
 import { Player, PlayError, STORY_ID } from './player';
@@ -166,15 +168,29 @@ export class Engine {
    * ahead with the user's consent; or, for the user's JSON, why it does not validate (load says the same).
    */
   costlyKeys(source: ScenarioSource): KeyToMake[] {
-    let s: AnyScenario | undefined;
+    const s = this.#scenarioOf(source);
+    return s?.available ? costlyKeys(s as Scenario) : [];
+  }
+
+  /**
+   * The keys the scenario's KDCs make from passwords (kdcPasswordKeys), but the costly ones: the worker
+   * makes them ahead with the browser's PBKDF2 before the world is built. Empty when it does not validate.
+   */
+  passwordKeys(source: ScenarioSource): PasswordKey[] {
+    const s = this.#scenarioOf(source);
+    if (!s?.available) return [];
+    return kdcPasswordKeys((s as Scenario).kdc).filter((k) => (k.iterations ?? 0) <= ASK_ABOVE_ITERATIONS);
+  }
+
+  #scenarioOf(source: ScenarioSource): AnyScenario | undefined {
     try {
-      if (source.kind === 'json') s = parseScenarioJson(source.text);
-      else if (source.kind === 'catalogue') s = findScenario(source.id);
+      if (source.kind === 'json') return parseScenarioJson(source.text);
+      if (source.kind === 'catalogue') return findScenario(source.id);
     } catch (e) {
-      if (e instanceof ScenarioError) return []; // load reports it
+      if (e instanceof ScenarioError) return undefined; // load reports it
       throw e;
     }
-    return s?.available ? costlyKeys(s as Scenario) : [];
+    return undefined;
   }
 
   /** A catalogue scenario's file, as the user would start editing it. */

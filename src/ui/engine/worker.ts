@@ -9,7 +9,9 @@
 /// <reference lib="webworker" />
 import { stringToKeyAsync, yieldToEventLoop } from '../../crypto';
 import { deriveAhead, stillToMake, type KeyToMake } from './costly-keys';
+import { makePasswordKeysAhead } from '../../scenarios';
 import { Engine } from './engine';
+import { webPbkdf2 } from './web-pbkdf2';
 import type { CostlyKey, DerivationPlan, EngineControl, EngineRequest, EngineResponse } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -97,6 +99,8 @@ async function load(req: Extract<EngineRequest, { kind: 'load' }>): Promise<void
       return;
     }
   }
+  // the other password keys, with the browser's native PBKDF2, several at once (see web-pbkdf2.ts)
+  if (webPbkdf2) await makePasswordKeysAhead(engineNow().passwordKeys(req.source), webPbkdf2);
   answer(req);
 }
 
