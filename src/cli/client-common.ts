@@ -381,6 +381,9 @@ export function mitMessage(
   if (error instanceof ReplyCheckError) {
     if (op.kind === 'kinit' && error.check === 'decrypt' && error.code === 31)
       return `Password incorrect${tail}`;
+    // MIT's words for KRB5_ERR_BAD_S2K_PARAMS (kinit refuses 2^24 iterations or more the same way)
+    if (error.check === 's2kparams')
+      return `Invalid key generation parameters from KDC${tail} (${error.message})`;
     if (error.check === 'times' && /skew|clock/i.test(error.message))
       return `Clock skew too great in KDC reply${tail} (${error.message})`;
     return `KDC reply did not match expectations${tail} (${error.message})`;

@@ -81,7 +81,9 @@ export type ReplyCheck =
   | 'realm'
   | 'times'
   | 'enc-pa-rep'
-  | 'preauth';
+  | 'preauth'
+  /** The salt information asks for a string-to-key the client refuses (2^24 PBKDF2 iterations or more). */
+  | 's2kparams';
 
 /**
  * A reply that does not hold up (RFC 4120 §3.1.5, §3.3.4): it does not decrypt, answers another request

@@ -41,7 +41,15 @@ import {
   type PrincipalName,
 } from '../asn1';
 import { ErrorCode, KdcOption, PaType, flagsToNames, kdcOptions } from '../asn1/registry';
-import { KeyUsage, principalSalt, randomKey, stringToKey, type RandomSource } from '../crypto';
+import {
+  IterationCountError,
+  KeyUsage,
+  MAX_ITERATIONS,
+  principalSalt,
+  randomKey,
+  stringToKey,
+  type RandomSource,
+} from '../crypto';
 import {
   formatName,
   formatPrincipal,
@@ -957,12 +965,22 @@ export class KerberosClient {
       return k;
     }
     const salt = entry.salt ?? principalSalt(op.realm, op.cname.nameString);
-    const k = stringToKey(
-      entry.etype,
-      op.password,
-      salt,
-      entry.s2kparams ? { s2kparams: entry.s2kparams } : {},
-    );
+    let k;
+    try {
+      k = stringToKey(entry.etype, op.password, salt, entry.s2kparams ? { s2kparams: entry.s2kparams } : {});
+    } catch (e) {
+      // MIT's client refuses such s2kparams at once (KRB5_ERR_BAD_S2K_PARAMS): the KDC is misconfigured
+      // or hostile, and waiting minutes for PBKDF2 helps nobody.
+      if (e instanceof IterationCountError) {
+        throw new ReplyCheckError(
+          's2kparams',
+          `the KDC of ${op.realm} asks for ${e.iterations} PBKDF2 iterations (ETYPE-INFO2 s2kparams) to make ` +
+            `the ${etypeName(entry.etype)} key from the password: refused, since the most a client accepts ` +
+            `is ${MAX_ITERATIONS} (2^24 - 1), as MIT krb5; so many would take minutes`,
+        );
+      }
+      throw e;
+    }
     return { etype: k.etype, bytes: k.bytes };
   }
 

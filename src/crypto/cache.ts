@@ -55,3 +55,47 @@ export function clearDerivedKeyCache(): void {
   hits = 0;
   misses = 0;
 }
+
+// ---- string-to-key results ----
+
+/**
+ * Keys made from passwords, by (enctype, iteration count, salt, password). PBKDF2 is slow on purpose, and
+ * one password's key is wanted by the KDC that holds it, the client that signs in with it and the decoder
+ * that opens its replies; the browser's engine also derives the costly ones ahead, in slices it can stop
+ * (stringToKeyAsync), and the world then finds them here. Bounded, least-recently-used first out.
+ */
+const MAX_S2K_ENTRIES = 1024;
+const s2kEntries = new Map<string, Uint8Array>();
+
+export function s2kCacheId(etype: number, iterations: number, salt: Uint8Array, password: string): string {
+  return `${etype}:${iterations}:${toHex(salt)}:${password}`;
+}
+
+/** A copy of the remembered key, or undefined. */
+export function rememberedStringToKey(id: string): Uint8Array | undefined {
+  const found = s2kEntries.get(id);
+  if (!found) return undefined;
+  s2kEntries.delete(id);
+  s2kEntries.set(id, found);
+  return found.slice();
+}
+
+export function rememberStringToKey(id: string, key: Uint8Array): void {
+  s2kEntries.delete(id);
+  s2kEntries.set(id, key.slice());
+  if (s2kEntries.size > MAX_S2K_ENTRIES) {
+    const oldest = s2kEntries.keys().next().value as string;
+    s2kEntries.get(oldest)?.fill(0);
+    s2kEntries.delete(oldest);
+  }
+}
+
+/** Forgets every remembered string-to-key result (overwriting it first): tests that time or count PBKDF2. */
+export function clearStringToKeyCache(): void {
+  for (const k of s2kEntries.values()) k.fill(0);
+  s2kEntries.clear();
+}
+
+export function stringToKeyCacheSize(): { size: number; capacity: number } {
+  return { size: s2kEntries.size, capacity: MAX_S2K_ENTRIES };
+}

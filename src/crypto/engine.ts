@@ -3,10 +3,12 @@
  * random-to-key, encrypt/decrypt with a key usage, the PRF, and KRB-FX-CF2 (RFC 6113 §5.1).
  */
 import { utf8 } from '../util/bytes';
+import { rememberedStringToKey, rememberStringToKey, s2kCacheId } from './cache';
 import { enctypeProfile, findEnctype } from './enctypes';
 import { CryptoInputError, UnsupportedEnctypeError } from './errors';
-import type { Yielder } from './pbkdf2';
+import type { Pbkdf2Provider, Yielder } from './pbkdf2';
 import type { EnctypeProfile } from './profile';
+import { iterationCount } from './s2kparams';
 import type { Key, RandomSource, StringToKeyParams } from './types';
 
 function profileOf(etype: number, forEncryption = false): EnctypeProfile {
@@ -27,8 +29,19 @@ function profileOf(etype: number, forEncryption = false): EnctypeProfile {
 const saltBytes = (salt: string | Uint8Array) => (typeof salt === 'string' ? utf8(salt) : salt);
 
 /**
+ * The cache id of a string-to-key: the iteration count is checked first (IterationCountError for 2^24 or
+ * more, before any hashing), and counts as it will run, so s2kparams 00 00 10 00 and the default 4096 meet.
+ */
+function s2kId(etype: number, password: string, salt: Uint8Array, params: StringToKeyParams): string {
+  const defaultIterations = findEnctype(etype)?.defaultIterations;
+  const iterations = defaultIterations ? iterationCount(etype, params, defaultIterations) : 0;
+  return s2kCacheId(etype, iterations, salt, password);
+}
+
+/**
  * string-to-key (RFC 3961 §3). The salt is usually the realm followed by the principal's name components
- * ("EXAMPLE.TESTalice", see principalSalt); rc4-hmac ignores it.
+ * ("EXAMPLE.TESTalice", see principalSalt); rc4-hmac ignores it. A key made before (here or by
+ * stringToKeyAsync) is remembered and handed back without running PBKDF2 again.
  */
 export function stringToKey(
   etype: number,
@@ -36,13 +49,23 @@ export function stringToKey(
   salt: string | Uint8Array,
   params: StringToKeyParams = {},
 ): Key {
-  return { etype, bytes: profileOf(etype).stringToKey(password, saltBytes(salt), params) };
+  const profile = profileOf(etype);
+  const s = saltBytes(salt);
+  const id = s2kId(etype, password, s, params);
+  let bytes = rememberedStringToKey(id);
+  if (!bytes) {
+    bytes = profile.stringToKey(password, s, params);
+    rememberStringToKey(id, bytes);
+  }
+  return { etype, bytes };
 }
 
 /**
  * The same as stringToKey, but computed in slices of PBKDF2_SLICE iterations with the event loop given a
- * turn between them (or `yieldNow`, when given), so the 32768 iterations of enctypes 19 and 20 never
- * freeze a browser's main thread.
+ * turn between them (or `yieldNow`, when given: it is told the progress and may throw to stop), so the
+ * 32768 iterations of enctypes 19 and 20 never freeze a browser's main thread. It always runs PBKDF2 (the
+ * crypto proof times it), and remembers the key for stringToKey. A host with a faster PBKDF2 (WebCrypto,
+ * OpenSSL) may hand it in as `pbkdf2`: the salt, count and key derivation around it stay this code's.
  */
 export async function stringToKeyAsync(
   etype: number,
@@ -50,11 +73,25 @@ export async function stringToKeyAsync(
   salt: string | Uint8Array,
   params: StringToKeyParams = {},
   yieldNow?: Yielder,
+  pbkdf2?: Pbkdf2Provider,
 ): Promise<Key> {
-  return {
-    etype,
-    bytes: await profileOf(etype).stringToKeyAsync(password, saltBytes(salt), params, yieldNow),
-  };
+  const profile = profileOf(etype);
+  const s = saltBytes(salt);
+  const id = s2kId(etype, password, s, params);
+  const bytes = await profile.stringToKeyAsync(password, s, params, yieldNow, pbkdf2);
+  rememberStringToKey(id, bytes);
+  return { etype, bytes };
+}
+
+/** Whether stringToKey would find this key made already (so it costs nothing now). */
+export function isStringToKeyRemembered(
+  etype: number,
+  password: string,
+  salt: string | Uint8Array,
+  params: StringToKeyParams = {},
+): boolean {
+  profileOf(etype);
+  return rememberedStringToKey(s2kId(etype, password, saltBytes(salt), params)) !== undefined;
 }
 
 /** The default salt of a principal (RFC 4120 §4): the realm, then each name component, no separators. */

@@ -6,6 +6,7 @@ export type { Key, RandomSource, StringToKeyParams } from './types';
 export {
   stringToKey,
   stringToKeyAsync,
+  isStringToKeyRemembered,
   principalSalt,
   randomToKey,
   randomKey,
@@ -31,11 +32,22 @@ export { ENCTYPE_NAMES, describeEnctype } from './names';
 export { KEY_USAGES, KeyUsage, findKeyUsage, describeKeyUsage, rc4UsageOf } from './keyusage';
 export type { KeyUsageInfo } from './keyusage';
 export { IntegrityError, UnsupportedEnctypeError, CryptoInputError } from './errors';
-export { derivedKeyCacheStats, clearDerivedKeyCache } from './cache';
-export { MAX_ITERATIONS, s2kparamsOf } from './s2kparams';
+export {
+  derivedKeyCacheStats,
+  clearDerivedKeyCache,
+  clearStringToKeyCache,
+  stringToKeyCacheSize,
+} from './cache';
+export {
+  ITERATIONS_REFUSED_FROM,
+  MAX_ITERATIONS,
+  IterationCountError,
+  iterationCount,
+  s2kparamsOf,
+} from './s2kparams';
 export { nfold } from './nfold';
 export { PBKDF2_SLICE, yieldToEventLoop } from './pbkdf2';
-export type { Yielder } from './pbkdf2';
+export type { Pbkdf2Provider, Yielder } from './pbkdf2';
 export { md4 } from './md4';
 export { rc4 } from './rc4';
 export { ntHash } from './rfc4757';

@@ -2,7 +2,7 @@
  * The enctype interface (RFC 3961 §3–4): what every encryption type provides. One object per enctype,
  * looked up by number; the public functions in index.ts dispatch through it.
  */
-import type { Yielder } from './pbkdf2';
+import type { Pbkdf2Provider, Yielder } from './pbkdf2';
 import type { StringToKeyParams } from './types';
 
 export interface EnctypeProfile {
@@ -18,12 +18,16 @@ export interface EnctypeProfile {
   /** Length of the random confounder prefixed to each plaintext. */
   readonly confounderLength: number;
   stringToKey(password: string, salt: Uint8Array, params: StringToKeyParams): Uint8Array;
-  /** The same key, computed in slices with `yieldNow` awaited between them (see pbkdf2.ts). */
+  /**
+   * The same key, computed in slices with `yieldNow` awaited between them (see pbkdf2.ts), or with the
+   * host's `pbkdf2` when one is given (then nothing yields: the host's runs elsewhere).
+   */
   stringToKeyAsync(
     password: string,
     salt: Uint8Array,
     params: StringToKeyParams,
     yieldNow?: Yielder,
+    pbkdf2?: Pbkdf2Provider,
   ): Promise<Uint8Array>;
   randomToKey(seed: Uint8Array): Uint8Array;
   /** Encrypts with the given confounder (its length is confounderLength). */

@@ -11,7 +11,7 @@ import { cachedDerive } from './cache';
 import { CryptoInputError, IntegrityError } from './errors';
 import { nfold } from './nfold';
 import { KC, KE, KI, usageConstant, type EnctypeProfile } from './profile';
-import { pbkdf2Sliced } from './pbkdf2';
+import { checkedTkey, pbkdf2Sliced } from './pbkdf2';
 import { iterationCount } from './s2kparams';
 
 const BLOCK = 16;
@@ -62,12 +62,15 @@ function aesSha1Profile(etype: 17 | 18, keyLength: 16 | 32, checksumType: 15 | 1
 
     // RFC 3962 §4: tkey = random-to-key(PBKDF2(passphrase, salt, iter_count, keylength)); key = DK(tkey, "kerberos")
     stringToKey(password, salt, params) {
-      const c = iterationCount(params, 4096);
+      const c = iterationCount(etype, params, 4096);
       return fromTkey(pbkdf2(sha1, utf8(password), salt, { c, dkLen: keyLength }));
     },
-    async stringToKeyAsync(password, salt, params, yieldNow) {
-      const c = iterationCount(params, 4096);
-      return fromTkey(await pbkdf2Sliced(sha1, utf8(password), salt, c, keyLength, yieldNow));
+    async stringToKeyAsync(password, salt, params, yieldNow, host) {
+      const c = iterationCount(etype, params, 4096);
+      const tkey = host
+        ? await host('SHA-1', utf8(password), salt, c, keyLength)
+        : await pbkdf2Sliced(sha1, utf8(password), salt, c, keyLength, yieldNow);
+      return fromTkey(checkedTkey(tkey, keyLength));
     },
     randomToKey(seed) {
       if (seed.length !== keyLength)

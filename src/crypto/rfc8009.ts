@@ -11,7 +11,7 @@ import { aesCtsDecrypt, aesCtsEncrypt } from './aes-cts';
 import { cachedDerive } from './cache';
 import { CryptoInputError, IntegrityError } from './errors';
 import { KC, KE, KI, usageConstant, type EnctypeProfile } from './profile';
-import { pbkdf2Sliced } from './pbkdf2';
+import { checkedTkey, pbkdf2Sliced } from './pbkdf2';
 import { iterationCount } from './s2kparams';
 
 const BLOCK = 16;
@@ -78,12 +78,15 @@ function aesSha2Profile(p: Sha2Params): EnctypeProfile {
     confounderLength: BLOCK,
 
     stringToKey(password, salt, params) {
-      const c = iterationCount(params, 32768);
+      const c = iterationCount(etype, params, 32768);
       return fromTkey(pbkdf2(hash, utf8(password), saltp(salt), { c, dkLen: keyLength }));
     },
-    async stringToKeyAsync(password, salt, params, yieldNow) {
-      const c = iterationCount(params, 32768);
-      return fromTkey(await pbkdf2Sliced(hash, utf8(password), saltp(salt), c, keyLength, yieldNow));
+    async stringToKeyAsync(password, salt, params, yieldNow, host) {
+      const c = iterationCount(etype, params, 32768);
+      const tkey = host
+        ? await host(hash === sha256 ? 'SHA-256' : 'SHA-384', utf8(password), saltp(salt), c, keyLength)
+        : await pbkdf2Sliced(hash, utf8(password), saltp(salt), c, keyLength, yieldNow);
+      return fromTkey(checkedTkey(tkey, keyLength));
     },
     randomToKey(seed) {
       if (seed.length !== keyLength)

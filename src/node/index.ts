@@ -13,6 +13,7 @@ export type { ServerLimits } from './limits';
 export { makeSelfSignedCertificate } from './tls-cert';
 export type { SelfSignedCertificate } from './tls-cert';
 export { cryptoRandom } from './random';
+export { nodePbkdf2 } from './pbkdf2';
 export {
   KdcTransport,
   KdcAddressError,

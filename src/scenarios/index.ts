@@ -38,3 +38,5 @@ export { CATALOGUE_FILES } from './catalogue/index';
 export { WINDOWS_ERRORS } from './actions';
 export type { OutcomeResult } from './outcomes';
 export { formatRun, formatRunEvents } from './text';
+export { kdcPasswordKeys, makePasswordKeysAhead } from './password-keys';
+export type { PasswordKey } from './password-keys';

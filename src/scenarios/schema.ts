@@ -9,6 +9,7 @@
  * `krbplay kdc --config` reads (docs/cli.md); its own fields are checked when the world is built, and
  * named with the `kdc.` prefix.
  */
+import { ITERATIONS_REFUSED_FROM, MAX_ITERATIONS } from '../crypto';
 import type { KdcConfig } from '../kdc';
 import { parseDuration } from '../protocol/time';
 import { KrbPlayError } from '../util/errors';
@@ -525,6 +526,24 @@ function readScenario(value: Json): AnyScenario {
   kdcObj.list('realms', { nonEmpty: true }).forEach(({ path, value }) => {
     const r = Obj.of(path, value);
     realmNames.push(r.str('name'));
+    // A share link may carry any count: refuse here, with the field named, what string-to-key would refuse
+    // when the world is built (and what would hold the page for minutes).
+    const principals = r.value.principals;
+    if (Array.isArray(principals)) {
+      principals.forEach((p, i) => {
+        if (!isObject(p) || p.iterations === undefined) return;
+        const field = `${r.field('principals')}[${i}].iterations`;
+        const n = Obj.of(`${r.field('principals')}[${i}]`, p).num('iterations', { min: 1 });
+        if (n >= ITERATIONS_REFUSED_FROM) {
+          throw new ScenarioError(
+            field,
+            `${n} PBKDF2 iterations are too many: the most is ${MAX_ITERATIONS} (2^24 - 1), as in MIT krb5, ` +
+              'which refuses more as "Invalid key generation parameters"; so many would take minutes ' +
+              '(real KDCs use 4096 with AES-SHA1, 32768 with AES-SHA2)',
+          );
+        }
+      });
+    }
   });
   kdcObj.list('trusts', { optional: true }).forEach(({ path, value }) => {
     const t = Obj.of(path, value);

@@ -12,6 +12,7 @@ import {
   findEnctype,
   MAX_ITERATIONS,
   stringToKeyAsync,
+  yieldToEventLoop,
   type EnctypeInfo,
   type Key,
 } from '../crypto';
@@ -169,6 +170,9 @@ const RFC3962_EXAMPLE: ProofInputs = {
   message: 'Hello from a Kerberos key made in this tab',
 };
 
+/** Thrown from string-to-key's yielder to stop a derivation whose inputs have changed. */
+class Superseded extends Error {}
+
 /** How long typing must pause before the key is derived again. */
 const SETTLE_MS = 200;
 
@@ -179,6 +183,8 @@ export class CryptoProof {
   /** A failure the engine reported for otherwise valid inputs. */
   failure: string | null = $state(null);
   result: ProofResult | null = $state(null);
+  /** How far string-to-key has come (0 to 1) while it runs, for a long count. */
+  progress: number | null = $state(null);
 
   /** The enctype as typed, when it is a known one (for the badges beside the field). */
   readonly enctype: EnctypeInfo | undefined = $derived(lookUpEnctype(this.inputs.etype));
@@ -237,12 +243,20 @@ export class CryptoProof {
     const { info } = checked;
     try {
       const started = performance.now();
+      this.progress = null;
       const key = await stringToKeyAsync(
         info.etype,
         checked.password,
         checked.salt,
         checked.iterations !== null ? { iterations: checked.iterations } : undefined,
+        async (done, total) => {
+          // inputs changed: a count of up to 2^24 - 1 takes minutes, so the stale derivation stops here
+          if (generation !== this.#generation) throw new Superseded();
+          this.progress = done / total;
+          await yieldToEventLoop(done, total);
+        },
       );
+      this.progress = null;
       if (generation !== this.#generation) return; // the inputs changed while PBKDF2 ran
       const stringToKeyMs = performance.now() - started;
       this.#key = key;
@@ -260,7 +274,8 @@ export class CryptoProof {
       this.failure = null;
       this.status = 'done';
     } catch (err) {
-      if (generation !== this.#generation) return;
+      if (generation !== this.#generation || err instanceof Superseded) return;
+      this.progress = null;
       this.result = null;
       this.failure =
         err instanceof KrbPlayError

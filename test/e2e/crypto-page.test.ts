@@ -181,6 +181,23 @@ describe.skipIf(!chromiumAvailable())('the crypto proof page in Chromium', () =>
     expect(seen.filter((c) => /\bworking\b/.test(c)).length).toBeGreaterThan(5);
   });
 
+  test('2^24 - 1 iterations show their progress and give way to new inputs; 2^24 is refused as MIT refuses it', async () => {
+    const { page } = view;
+    await setInputs({ etype: '18', password: 'password', salt: 'EXAMPLE.TESTalice', iterations: '16777215' });
+    const percent = async () =>
+      Number(/(\d+)%/.exec((await page.getByTestId('status').textContent()) ?? '')?.[1] ?? -1);
+    await expect.poll(percent, { timeout: 60_000 }).toBeGreaterThanOrEqual(0);
+    await expect.poll(percent, { timeout: 60_000 }).toBeGreaterThan(0);
+    // new inputs: the minute-long derivation is dropped, the new key comes at once
+    await page.getByTestId('iterations').fill('2');
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 60_000 }).toMatch(/Done/);
+    expect(await page.locator('.result h3').first().textContent()).toMatch(/2 iterations/);
+    await page.getByTestId('iterations').fill('16777216');
+    await expect
+      .poll(() => page.getByTestId('problem-iterations').textContent())
+      .toMatch(/from 1 to 16777215/);
+  });
+
   test('the page talked to no origin but its own', () => {
     expect(view.requests.length).toBeGreaterThan(0);
     expect(view.foreignRequests()).toEqual([]);

@@ -39,6 +39,11 @@ describe('krbplay kdc: the command line', () => {
     ],
     ['a bad duration', '{"realms":[{"name":"EXAMPLE.TEST","maxLife":"forever"}]}', 'realms[0].maxLife:'],
     ['not JSON', '{"realms":', 'not JSON'],
+    [
+      '2^24 PBKDF2 iterations, which MIT krb5 refuses too',
+      '{"realms":[{"name":"EXAMPLE.TEST","principals":[{"name":"bob","password":"p","iterations":16777216}]}]}',
+      'realms[0].principals[0].iterations: string-to-key refused: 16777216 PBKDF2 iterations',
+    ],
   ])(
     'a bad configuration (%s): exit 1, the field and the reason, nothing starts',
     async (_what, text, says) => {

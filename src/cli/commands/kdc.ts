@@ -3,6 +3,7 @@
  * UDP and TCP on one port (RFC 4120 §7.2), optionally an MS-KKDCP KDC proxy over HTTPS (or plain HTTP),
  * one log line per request, and a clean stop on SIGINT or SIGTERM.
  */
+import { IterationCountError } from '../../crypto';
 import { buildKdcState, Kdc, KdcConfigError, type KdcConfig } from '../../kdc';
 import {
   cryptoRandom,
@@ -10,9 +11,11 @@ import {
   KdcService,
   KkdcpServer,
   makeSelfSignedCertificate,
+  nodePbkdf2,
   type SelfSignedCertificate,
 } from '../../node';
 import { parseDuration } from '../../protocol/time';
+import { kdcPasswordKeys, makePasswordKeysAhead } from '../../scenarios';
 import { KrbPlayInputError } from '../../util';
 import { UsageError } from '../args';
 import { defineCommand, type Io } from '../command';
@@ -69,12 +72,20 @@ The configuration (JSON; lines may carry // comments) is described in README.md 
 
     // The whole configuration first: a bad field stops everything before a port is bound.
     const config = readConfig(options.config);
+    // Every password's keys made first with OpenSSL, several at once; the KDC then finds them made.
+    await makePasswordKeysAhead(kdcPasswordKeys(config), nodePbkdf2);
     let state;
     try {
       state = buildKdcState(config, cryptoRandom);
     } catch (e) {
       if (e instanceof KdcConfigError)
         throw new KrbPlayInputError(`bad configuration ${options.config}: ${e.message}`);
+      if (e instanceof IterationCountError) {
+        const field = iterationsField(config, e.iterations);
+        throw new KrbPlayInputError(
+          `bad configuration ${options.config}: ${field ? `${field}: ` : ''}${e.message}`,
+        );
+      }
       throw e;
     }
     let tls: { cert: Buffer; key: Buffer } | undefined;
@@ -165,3 +176,13 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 }
 
 export type { Io };
+
+/** The field that asked for a refused iteration count ("realms[0].principals[2].iterations"), to name it. */
+function iterationsField(config: KdcConfig, iterations: number): string | undefined {
+  for (const [ri, r] of (config.realms ?? []).entries()) {
+    for (const [pi, p] of (r.principals ?? []).entries()) {
+      if (p.iterations === iterations) return `realms[${ri}].principals[${pi}].iterations`;
+    }
+  }
+  return undefined;
+}

@@ -10,6 +10,7 @@
  */
 import { findEnctype, principalSalt, stringToKey, type Key } from '../../crypto';
 import { toHex } from '../../util/bytes';
+import { KrbPlayError } from '../../util/errors';
 import type { Keytab, KeytabEntry } from '../keytab';
 import { principalToString, parsePrincipal, type Principal } from '../principal';
 
@@ -123,6 +124,8 @@ export class KeyRing {
   /** principalKey → etype → the salt ETYPE-INFO2 (or PW-SALT/ETYPE-INFO) announced. */
   readonly #salts = new Map<string, Map<number, SaltInfo>>();
   readonly #derived = new Map<string, Key>();
+  /** principalKey|etype → why a password's key for it was not made (2^24 iterations asked, say). */
+  readonly #refused = new Map<string, string>();
   readonly #tickets = new Map<string, LearntKey>();
   readonly #requests: RequestKeys[] = [];
   readonly #learnt: LearntKey[] = [];
@@ -180,6 +183,14 @@ export class KeyRing {
       if (key) out.push({ key, label: `password of ${principalToString(pw.principal)}` });
     }
     return out;
+  }
+
+  /**
+   * Why a password given for this principal could not make its key of this enctype (the salt information
+   * asked for a string-to-key the crypto layer refuses), in words for the part's reason; else undefined.
+   */
+  passwordRefusal(principal: PrincipalRef, etype: number): string | undefined {
+    return this.#refused.get(`${principalKey(principal)}|${etype}`);
   }
 
   /** Keytab kvnos held for a principal and enctype: says "the keytab has kvno 1" when kvno 2 is wanted. */
@@ -350,9 +361,16 @@ export class KeyRing {
     if (!key) {
       try {
         key = stringToKey(etype, pw.password, salt, learnt?.s2kparams ? { s2kparams: learnt.s2kparams } : {});
-      } catch {
+      } catch (e) {
+        if (!(e instanceof KrbPlayError)) throw e;
+        // the part stays closed and says why; the decoder goes on with the other parts and messages
+        this.#refused.set(
+          `${principalKey(asked)}|${etype}`,
+          `the password of ${principalToString(pw.principal)} was not used: ${e.message}`,
+        );
         return undefined;
       }
+      this.#refused.delete(`${principalKey(asked)}|${etype}`);
       this.#derived.set(cacheKey, key);
     }
     return key;

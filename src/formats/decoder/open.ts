@@ -412,7 +412,8 @@ class MessageOpener {
       () =>
         !armorKey
           ? 'the FAST armor key is not known'
-          : `no long-term key for ${client ? principalText(client) : 'the client'}`,
+          : ((client && this.ring.passwordRefusal(client, enc.etype)) ??
+            `no long-term key for ${client ? principalText(client) : 'the client'}`),
       usage,
     );
   }
@@ -512,7 +513,8 @@ class MessageOpener {
       { codec: PaEncTsEncCodec },
       () =>
         client
-          ? `no key for ${principalText(client)} (${describeEnctype(enc.etype)}): give its password or a keytab`
+          ? (this.ring.passwordRefusal(client, enc.etype) ??
+            `no key for ${principalText(client)} (${describeEnctype(enc.etype)}): give its password or a keytab`)
           : 'the request names no client (cname)',
       1,
     );
@@ -571,6 +573,7 @@ class MessageOpener {
         for (const cand of ring.givenKeys(etype)) yield { cand, usage: 3 };
       })();
       noKey = () =>
+        ring.passwordRefusal(client, etype) ??
         `no key for ${principalText(client)} (${describeEnctype(etype)}): give its password or a keytab`;
     } else {
       attempts = (function* () {

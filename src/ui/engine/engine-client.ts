@@ -2,16 +2,38 @@
  * The page's side of the engine: starts the Worker and turns each request into a promise of its typed
  * answer. A worker that fails to start, throws, or goes quiet rejects every waiting request with a
  * sentence the page can show.
+ *
+ * A `load` that needs costly keys (over 2^18 PBKDF2 iterations) is not answered at once: the worker asks
+ * first ('confirm'), and the client hands the question to the page's `derivations` handler (the dialog);
+ * no handler means no. While the keys are derived, each 'progress' goes to the handler and keeps the
+ * request alive: the timeout counts from the last sign of life, never while the user is deciding.
  */
-import type { EngineRequest, EngineResponse, EngineResults } from './protocol';
+import type {
+  DerivationPlan,
+  DerivationProgress,
+  EngineControl,
+  EngineRequest,
+  EngineResponse,
+  EngineResults,
+} from './protocol';
 
 type Kind = EngineRequest['kind'];
 type Body<K extends Kind> = Omit<Extract<EngineRequest, { kind: K }>, 'id'>;
 
 interface Waiting {
+  kind: Kind;
   resolve(value: unknown): void;
   reject(reason: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** What the page does about costly keys: asks the user, shows the progress, and hears when it is over. */
+export interface DerivationHandler {
+  /** Whether to derive them; `id` is the load's, for cancel(id). */
+  confirm(id: number, plan: DerivationPlan): Promise<boolean>;
+  progress(id: number, progress: DerivationProgress): void;
+  /** The load was answered (derived, declined, stopped, or failed). */
+  finished(id: number): void;
 }
 
 /** Building the world derives keys (PBKDF2) and runs the whole story: allow it time on a slow machine. */
@@ -22,6 +44,8 @@ export class EngineClient {
   readonly #waiting = new Map<number, Waiting>();
   #next = 1;
   #broken: string | undefined;
+  /** Set by the page's dialog; without one, costly keys are declined. */
+  derivations: DerivationHandler | undefined;
 
   constructor(worker?: Worker) {
     this.#worker = worker ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -37,13 +61,15 @@ export class EngineClient {
     if (this.#broken) return Promise.reject(new Error(this.#broken));
     const id = this.#next++;
     return new Promise<EngineResults[K]>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiting.delete(id);
-        reject(new Error(`the engine did not answer "${kind}" within ${ANSWER_TIMEOUT_MS / 1000} s`));
-      }, ANSWER_TIMEOUT_MS);
-      this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.#waiting.set(id, { kind, resolve: resolve as (v: unknown) => void, reject, timer: undefined });
+      this.#arm(id);
       this.#worker.postMessage({ ...body, kind, id } as EngineRequest);
     });
+  }
+
+  /** Stops the costly keys of load `id` being derived: the load is answered as not opened. */
+  cancel(id: number): void {
+    if (this.#waiting.has(id)) this.#control({ kind: 'cancel', id });
   }
 
   terminate(): void {
@@ -51,11 +77,48 @@ export class EngineClient {
     this.#worker.terminate();
   }
 
+  /** (Re)starts the request's timeout: from now, or off (undefined) while the user decides. */
+  #arm(id: number, on = true): void {
+    const w = this.#waiting.get(id);
+    if (!w) return;
+    clearTimeout(w.timer);
+    w.timer = on
+      ? setTimeout(() => {
+          this.#waiting.delete(id);
+          this.derivations?.finished(id);
+          w.reject(new Error(`the engine did not answer "${w.kind}" within ${ANSWER_TIMEOUT_MS / 1000} s`));
+        }, ANSWER_TIMEOUT_MS)
+      : undefined;
+  }
+
+  #control(message: EngineControl): void {
+    this.#worker.postMessage(message);
+  }
+
   #answer(msg: EngineResponse): void {
     const w = this.#waiting.get(msg.id);
     if (!w) return;
+    if ('kind' in msg) {
+      if (msg.kind === 'confirm') {
+        this.#arm(msg.id, false);
+        const handler = this.derivations;
+        const decided = handler ? handler.confirm(msg.id, msg.plan) : Promise.resolve(false);
+        void decided
+          .catch(() => false)
+          .then((go) => {
+            if (!this.#waiting.has(msg.id)) return;
+            this.#arm(msg.id);
+            this.#control({ kind: 'derive', id: msg.id, go });
+          });
+      } else {
+        this.#arm(msg.id);
+        this.derivations?.progress(msg.id, msg.progress);
+      }
+      return;
+    }
     this.#waiting.delete(msg.id);
     clearTimeout(w.timer);
+    this.derivations?.finished(msg.id);
     if (msg.ok) w.resolve(msg.result);
     else w.reject(new Error(msg.error));
   }
@@ -66,6 +129,7 @@ export class EngineClient {
       clearTimeout(w.timer);
       w.reject(new Error(reason));
       this.#waiting.delete(id);
+      this.derivations?.finished(id);
     }
   }
 }

@@ -14,9 +14,11 @@ import {
   CATALOGUE_FILES,
   catalogue,
   findScenario,
+  kdcPasswordKeys,
   parseScenarioJson,
   ScenarioError,
   type AnyScenario,
+  type PasswordKey,
   type Scenario,
 } from '../../scenarios';
 import {
@@ -29,6 +31,7 @@ import {
   World,
   type TraceEvent,
 } from '../../world';
+import { ASK_ABOVE_ITERATIONS, costlyKeys, type KeyToMake } from './costly-keys';
 import { headline, narrationOf, spokenBy, toneOf } from './describe';
 import { TraceInspector, worldKeytab } from './inspect';
 import { Player, PlayError, STORY_ID } from './player';
@@ -158,6 +161,36 @@ export class Engine {
     }
     this.#player = player;
     return { ok: true, summary: this.summary() };
+  }
+
+  /**
+   * The keys over 2^18 PBKDF2 iterations a scenario would make (costly-keys.ts), for the worker to derive
+   * ahead with the user's consent; or, for the user's JSON, why it does not validate (load says the same).
+   */
+  costlyKeys(source: ScenarioSource): KeyToMake[] {
+    const s = this.#scenarioOf(source);
+    return s?.available ? costlyKeys(s as Scenario) : [];
+  }
+
+  /**
+   * The keys the scenario's KDCs make from passwords (kdcPasswordKeys), but the costly ones: the worker
+   * makes them ahead with the browser's PBKDF2 before the world is built. Empty when it does not validate.
+   */
+  passwordKeys(source: ScenarioSource): PasswordKey[] {
+    const s = this.#scenarioOf(source);
+    if (!s?.available) return [];
+    return kdcPasswordKeys((s as Scenario).kdc).filter((k) => (k.iterations ?? 0) <= ASK_ABOVE_ITERATIONS);
+  }
+
+  #scenarioOf(source: ScenarioSource): AnyScenario | undefined {
+    try {
+      if (source.kind === 'json') return parseScenarioJson(source.text);
+      if (source.kind === 'catalogue') return findScenario(source.id);
+    } catch (e) {
+      if (e instanceof ScenarioError) return undefined; // load reports it
+      throw e;
+    }
+    return undefined;
   }
 
   /** A catalogue scenario's file, as the user would start editing it. */

@@ -30,6 +30,12 @@ export type KlistStyle = 'windows' | 'mit';
 
 export type EngineRequestKind = EngineRequest['kind'];
 
+/**
+ * What the page says about a `load` that needs costly keys (over 2^18 PBKDF2 iterations): go ahead or
+ * not, when asked ('derive'); stop deriving ('cancel'). Neither is answered on its own: the `load` is.
+ */
+export type EngineControl = { kind: 'derive'; id: number; go: boolean } | { kind: 'cancel'; id: number };
+
 /** What each request is answered with. */
 export interface EngineResults {
   summary: Summary;
@@ -47,7 +53,40 @@ export interface EngineResults {
 
 export type EngineResponse =
   | { id: number; ok: true; result: EngineResults[EngineRequestKind] }
-  | { id: number; ok: false; error: string };
+  | { id: number; ok: false; error: string }
+  /** Before a `load` derives costly keys: the page asks the user, then sends `derive`. */
+  | { id: number; kind: 'confirm'; plan: DerivationPlan }
+  /** While a `load` derives them (a few times a second). */
+  | { id: number; kind: 'progress'; progress: DerivationProgress };
+
+/** A key a scenario makes from a password with more than 2^18 PBKDF2 iterations. */
+export interface CostlyKey {
+  /** "alice@CORP.CONTOSO.COM". */
+  principal: string;
+  /** The scenario field that asks for the count: "kdc.realms[0].principals[0].iterations". */
+  field: string;
+  /** "aes256-cts-hmac-sha1-96 (18)". */
+  etype: string;
+  iterations: number;
+  /** Who makes it: "the KDC of CORP.CONTOSO.COM", "the client on ws1" (another password). */
+  who: string;
+}
+
+export interface DerivationPlan {
+  keys: CostlyKey[];
+  /** How long they should take in this tab, measured on a short run of each enctype's PBKDF2. */
+  estimateMs: number;
+}
+
+export interface DerivationProgress {
+  /** The key being made (0-based) of `keys`. */
+  key: number;
+  keys: number;
+  current: CostlyKey;
+  /** Of all the work, 0 to 1. */
+  fraction: number;
+  elapsedMs: number;
+}
 
 /** Where the engine runs, so the page can say so (and a test can check it). */
 export interface EngineOrigin {

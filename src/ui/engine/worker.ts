@@ -1,10 +1,18 @@
 /**
  * The engine's Worker: the whole Kerberos world (KDCs, client, file server, network, clock) runs here,
  * off the page's thread. It answers each request of the page (protocol.ts) once, with the same id.
+ *
+ * A `load` whose scenario makes keys with more than 2^18 PBKDF2 iterations (costly-keys.ts) first asks
+ * the page ('confirm'), then derives them in slices, reporting progress and stopping when the page says
+ * 'cancel'; declined or stopped, the load is answered as a problem with the field that asked for them.
  */
 /// <reference lib="webworker" />
+import { stringToKeyAsync, yieldToEventLoop } from '../../crypto';
+import { deriveAhead, stillToMake, type KeyToMake } from './costly-keys';
+import { makePasswordKeysAhead } from '../../scenarios';
 import { Engine } from './engine';
-import type { EngineRequest, EngineResponse } from './protocol';
+import { webPbkdf2 } from './web-pbkdf2';
+import type { CostlyKey, DerivationPlan, EngineControl, EngineRequest, EngineResponse } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -20,17 +28,160 @@ function reply(message: EngineResponse): void {
   scope.postMessage(message);
 }
 
-scope.onmessage = (ev: MessageEvent<EngineRequest>) => {
-  const req = ev.data;
+function engineNow(): Engine {
+  engine ??= new Engine({ scope: scope.constructor.name, script: scope.location.href });
+  return engine;
+}
+
+function answer(req: EngineRequest): void {
   try {
-    engine ??= new Engine({ scope: scope.constructor.name, script: scope.location.href });
-    const result = engine.handle(req);
+    const e = engineNow();
+    const result = e.handle(req);
     (scope as unknown as { kerberosEngine: EngineProbe }).kerberosEngine = {
-      step: engine.step,
-      traceLength: engine.world.trace.length,
+      step: e.step,
+      traceLength: e.world.trace.length,
     };
     reply({ id: req.id, ok: true, result });
   } catch (e) {
     reply({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/** A load waiting for the user's word, or deriving: what the page's control messages act on. */
+interface Preparation {
+  decide(go: boolean): void;
+  stop(why: string): void;
+}
+const preparing = new Map<number, Preparation>();
+
+class Stopped extends Error {}
+
+/** How often, at most, the page hears of the progress (and the worker reads its messages: a cancel). */
+const PROGRESS_EVERY_MS = 100;
+
+/**
+ * Milliseconds per iteration of each enctype's string-to-key, measured on a short run (a few ms each;
+ * aes256-sha1 makes two PBKDF2 blocks, so its iteration costs two rounds, and the measure shows it).
+ */
+async function measureRates(keys: readonly KeyToMake[]): Promise<Map<number, number>> {
+  const rates = new Map<number, number>();
+  const ROUNDS = 4096;
+  for (const etype of new Set(keys.map((k) => k.etypeNumber))) {
+    const started = performance.now();
+    await stringToKeyAsync(etype, 'rate', 'rate', { iterations: ROUNDS }, () => Promise.resolve());
+    rates.set(etype, Math.max(performance.now() - started, 0.1) / ROUNDS);
+  }
+  return rates;
+}
+
+const publicKey = ({ principal, field, etype, iterations, who }: KeyToMake): CostlyKey => ({
+  principal,
+  field,
+  etype,
+  iterations,
+  who,
+});
+
+async function load(req: Extract<EngineRequest, { kind: 'load' }>): Promise<void> {
+  // a newer load replaces one still waiting or deriving
+  for (const p of preparing.values()) p.stop('another scenario was opened');
+  let keys: KeyToMake[];
+  try {
+    keys = stillToMake(engineNow().costlyKeys(req.source));
+  } catch (e) {
+    reply({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+    return;
+  }
+  if (keys.length > 0) {
+    const refused = await deriveWithConsent(req.id, keys);
+    if (refused) {
+      reply({ id: req.id, ok: true, result: { ok: false, problem: refused } });
+      return;
+    }
+  }
+  // the other password keys, with the browser's native PBKDF2, several at once (see web-pbkdf2.ts)
+  if (webPbkdf2) await makePasswordKeysAhead(engineNow().passwordKeys(req.source), webPbkdf2);
+  answer(req);
+}
+
+/** Asks the page, then derives; undefined when every key is made, else the problem to answer with. */
+async function deriveWithConsent(
+  id: number,
+  keys: KeyToMake[],
+): Promise<{ field: string; reason: string } | undefined> {
+  let decide!: (go: boolean) => void;
+  let stopped: string | undefined;
+  const decided = new Promise<boolean>((resolve) => (decide = resolve));
+  preparing.set(id, {
+    decide: (go) => decide(go),
+    stop: (why) => {
+      stopped = why;
+      decide(false);
+    },
+  });
+  const first = keys[0]!;
+  const what = `${first.iterations} PBKDF2 iterations for ${first.principal}`;
+  try {
+    const rates = await measureRates(keys);
+    const cost = keys.map((k) => k.iterations * rates.get(k.etypeNumber)!);
+    const total = cost.reduce((a, b) => a + b, 0);
+    const plan: DerivationPlan = { keys: keys.map(publicKey), estimateMs: Math.round(total) };
+    reply({ id, kind: 'confirm', plan });
+    if (!(await decided)) {
+      return {
+        field: first.field,
+        reason: stopped
+          ? `${what}: not derived (${stopped})`
+          : `${what}: not derived, as you chose; the scenario was not opened (lower the count to open it at once: real KDCs use 4096 with AES-SHA1, 32768 with AES-SHA2)`,
+      };
+    }
+    const started = performance.now();
+    let lastYield = started;
+    let before = 0;
+    let current = -1;
+    await deriveAhead(keys, async ({ key, done, total: rounds }) => {
+      if (key !== current) {
+        before = cost.slice(0, key).reduce((a, b) => a + b, 0);
+        current = key;
+      }
+      const now = performance.now();
+      if (now - lastYield < PROGRESS_EVERY_MS && done > 0) return;
+      // a timer turn, so that a 'cancel' from the page is read between slices
+      await yieldToEventLoop(0, 0);
+      lastYield = performance.now();
+      if (stopped) throw new Stopped(stopped);
+      reply({
+        id,
+        kind: 'progress',
+        progress: {
+          key,
+          keys: keys.length,
+          current: publicKey(keys[key]!),
+          fraction: Math.min(1, (before + cost[key]! * (done / rounds)) / total),
+          elapsedMs: Math.round(now - started),
+        },
+      });
+    });
+    return undefined;
+  } catch (e) {
+    if (e instanceof Stopped) return { field: first.field, reason: `${what}: not derived (${e.message})` };
+    throw e;
+  } finally {
+    preparing.delete(id);
+  }
+}
+
+scope.onmessage = (ev: MessageEvent<EngineRequest | EngineControl>) => {
+  const msg = ev.data;
+  if (msg.kind === 'derive') {
+    preparing.get(msg.id)?.decide(msg.go);
+  } else if (msg.kind === 'cancel') {
+    preparing.get(msg.id)?.stop('stopped before the end');
+  } else if (msg.kind === 'load') {
+    void load(msg).catch((e: unknown) =>
+      reply({ id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
+    );
+  } else {
+    answer(msg);
   }
 };

@@ -148,7 +148,9 @@ export class Playground {
     const ok = await this.load(source);
     if (!ok && !this.summary) {
       // a link whose scenario does not validate: say why in the editor, and play the first one
+      const problem = this.problem;
       await this.load({ kind: 'catalogue', id: FIRST_SCENARIO });
+      this.problem ??= problem; // the first one loading does not answer the link's problem
     }
   }
 

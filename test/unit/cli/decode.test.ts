@@ -4,6 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { encodeAsRep, encodeEtypeInfo2, PA_TYPE } from '../../../src/asn1';
+import { s2kparamsOf } from '../../../src/crypto';
+import { writePcap } from '../../../src/formats/pcap';
 import messagesFixture from '../../fixtures/vectors/messages.json';
 import keytabsFixture from '../../fixtures/vectors/keytabs.json';
 import pacFixture from '../../fixtures/vectors/pac.json';
@@ -17,6 +20,7 @@ interface Sample {
 }
 const samples = (messagesFixture as unknown as { samples: Sample[] }).samples;
 const hexOf = (name: string) => samples.find((s) => s.name === name)!.hex;
+const toHexString = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
 const dir = mkdtempSync(join(tmpdir(), 'krbplay-decode-'));
 const file = (name: string, data: Uint8Array | string) => {
@@ -211,6 +215,94 @@ describe('--pcap', () => {
     const r = krbplay('decode', '--pcap', CAPTURE, '--keytab', CAPTURE_KEYTAB);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/\n\d+ Kerberos message\(s\); \d+ of \d+ encrypted part\(s\) opened\n$/);
+  });
+});
+
+/**
+ * An AS-REP for alice whose ETYPE-INFO2 announces `salt` and asks for `iterations` (s2kparams), its
+ * enc-parts made of filler bytes: a decoder given alice's password must derive a key before it can try.
+ */
+function asRepAsking(salt: string, iterations: number, filler: number): Uint8Array {
+  const realm = 'EXAMPLE.TEST';
+  return encodeAsRep({
+    pvno: 5,
+    msgType: 11,
+    padata: [
+      {
+        padataType: PA_TYPE.ETYPE_INFO2,
+        padataValue: encodeEtypeInfo2([{ etype: 18, salt, s2kparams: s2kparamsOf(iterations) }]),
+      },
+    ],
+    crealm: realm,
+    cname: { nameType: 1, nameString: ['alice'] },
+    ticket: {
+      tktVno: 5,
+      realm,
+      sname: { nameType: 2, nameString: ['krbtgt', realm] },
+      encPart: { etype: 18, kvno: 1, cipher: new Uint8Array(120).fill(filler) },
+    },
+    encPart: { etype: 18, cipher: new Uint8Array(150).fill(filler) },
+  });
+}
+
+describe('--password against salt information that asks for 2^24 PBKDF2 iterations', () => {
+  test('three AS-REPs with distinct salts: each enc-part says why it stayed closed; exit 0', () => {
+    const pcap = file(
+      'hostile-s2kparams.pcap',
+      writePcap(
+        ['EXAMPLE.TESTalice', 'EXAMPLE.TESTalice2', 'EXAMPLE.TESTalice3'].map((salt, i) => ({
+          time: new Date(Date.UTC(2026, 2, 2, 8, 0, i)),
+          src: '127.0.0.1:88',
+          dst: `127.0.0.1:${50000 + i}`,
+          transport: 'udp' as const,
+          bytes: asRepAsking(salt, 2 ** 24, i + 1),
+        })),
+      ),
+    );
+    const ms = json('--pcap', pcap, '--password', 'pw', '--principal', 'alice@EXAMPLE.TEST');
+    expect(ms.map((m) => m.type)).toEqual(['AS-REP', 'AS-REP', 'AS-REP']);
+    for (const m of ms) {
+      expect(m.encParts.map((p) => [p.path, p.decrypted])).toEqual([
+        ['enc-part', false],
+        ['ticket.enc-part', false],
+      ]);
+      expect(m.encParts[0]!.reason).toBe(
+        'the password of alice@EXAMPLE.TEST was not used: string-to-key refused: 16777216 PBKDF2 ' +
+          'iterations for the aes256-cts-hmac-sha1-96 (18) key (as the s2kparams ask) are too many; the most ' +
+          'accepted is 16777215 (2^24 - 1), as in MIT krb5, which refuses more as "Invalid key generation ' +
+          'parameters"; so many would take minutes (real KDCs ask for 4096 with AES-SHA1, 32768 with AES-SHA2)',
+      );
+      expect(m.encParts[1]!.reason).toBe(
+        'no key for krbtgt/EXAMPLE.TEST@EXAMPLE.TEST kvno 1 (aes256-cts-hmac-sha1-96 (18))',
+      );
+    }
+  });
+
+  test('the same AS-REP asking for 2 iterations: the password is tried (and is wrong for filler bytes)', () => {
+    const m = json(
+      toHexString(asRepAsking('EXAMPLE.TESTalice', 2, 7)),
+      '--password',
+      'pw',
+      '--principal',
+      'alice@EXAMPLE.TEST',
+    )[0]!;
+    expect(m.encParts[0]!.reason).toBe('integrity check failed with password of alice@EXAMPLE.TEST');
+  });
+
+  test('text: the part shows the refusal inline', () => {
+    const r = krbplay(
+      'decode',
+      toHexString(asRepAsking('EXAMPLE.TESTalice', 2 ** 24, 7)),
+      '--password',
+      'pw',
+      '--principal',
+      'alice@EXAMPLE.TEST',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      '[not decrypted (key usage 3 AS_REP_ENCPART): the password of alice@EXAMPLE.TEST was not used: string-to-key refused: 16777216 PBKDF2 iterations',
+    );
   });
 });
 

@@ -2,14 +2,17 @@
 // usage errors (exit 2), a password that cannot be asked for (stdin not a terminal), enctypes, KDC
 // addresses, caches that cannot be used, and "Cannot contact any KDC" for a port nobody listens on
 // (exit 1). The exchanges with real KDCs are in test/interop/kinit-mit.test.ts.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { decodeAsReq, encodeEtypeInfo2, encodeKrbError, encodeMethodData, PA_TYPE } from '../../../src/asn1';
+import { s2kparamsOf } from '../../../src/crypto';
 import { encodeCcache } from '../../../src/formats';
-import { ensureCliBuilt, krbplay, projectRoot } from './krbplay';
+import { ensureCliBuilt, krbplay, projectRoot, type Run } from './krbplay';
 
 let dir: string;
 beforeAll(() => {
@@ -136,6 +139,90 @@ describe('krbplay kinit: the command line', () => {
       'https://host:port/path',
     ])
       expect(r.stdout).toContain(word);
+  });
+});
+
+/** krbplay in a child process, without blocking this one (a KDC of the test answers in it meanwhile). */
+function krbplayAsync(input: string, ...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'krbplay.js'), ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, KRBPLAY_DEBUG: '', KRBPLAY_VERBOSE: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+/**
+ * A hostile KDC on a UDP port: every AS-REQ gets KDC_ERR_PREAUTH_REQUIRED whose ETYPE-INFO2 asks for
+ * `s2kparams` (the iteration count, RFC 3962 section 4). It counts the requests it got.
+ */
+async function hostileKdc(s2kparams: Uint8Array) {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const kdc = { port: socket.address().port, requests: 0, close: () => socket.close() };
+  socket.on('message', (m, peer) => {
+    kdc.requests++;
+    const req = decodeAsReq(m);
+    const realm = req.reqBody.realm;
+    const reply = encodeKrbError({
+      pvno: 5,
+      msgType: 30,
+      stime: new Date(Math.floor(Date.now() / 1000) * 1000),
+      susec: 0,
+      errorCode: 25,
+      realm,
+      sname: { nameType: 2, nameString: ['krbtgt', realm] },
+      ...(req.reqBody.cname ? { cname: req.reqBody.cname, crealm: realm } : {}),
+      eData: encodeMethodData([
+        // PA-ENC-TIMESTAMP offered (empty), as a KDC does
+        { padataType: PA_TYPE.ENC_TIMESTAMP, padataValue: new Uint8Array(0) },
+        {
+          padataType: PA_TYPE.ETYPE_INFO2,
+          padataValue: encodeEtypeInfo2([{ etype: 18, salt: `${realm}alice`, s2kparams }]),
+        },
+      ]),
+    });
+    socket.send(reply, peer.port, peer.address);
+  });
+  return kdc;
+}
+
+describe('krbplay kinit against a KDC that asks for too many PBKDF2 iterations', () => {
+  test.each([
+    ['2^24 (MIT refuses it)', s2kparamsOf(2 ** 24), 16777216],
+    ['00 00 00 00, which means 2^32', new Uint8Array(4), 4294967296],
+  ])('%s: MIT words, exit 1 at the first reply, nothing sent again, no cache', async (_what, s2k, n) => {
+    const kdc = await hostileKdc(s2k);
+    try {
+      const cc = join(dir, `hostile-${n}`);
+      const r = await krbplayAsync(
+        'pw\n',
+        'kinit',
+        'alice@EXAMPLE.TEST',
+        '--kdc',
+        `127.0.0.1:${kdc.port}`,
+        '--password-stdin',
+        '--ccache',
+        cc,
+      );
+      expect(r.stderr).toBe(
+        'krbplay kinit: Invalid key generation parameters from KDC while getting initial credentials ' +
+          `(the KDC of EXAMPLE.TEST asks for ${n} PBKDF2 iterations (ETYPE-INFO2 s2kparams) to make the ` +
+          'aes256-cts-hmac-sha1-96 key from the password: refused, since the most a client accepts is ' +
+          '16777215 (2^24 - 1), as MIT krb5; so many would take minutes)\n',
+      );
+      expect(r.status).toBe(1);
+      expect(kdc.requests).toBe(1);
+      expect(spawnSync('test', ['-e', cc]).status).toBe(1);
+    } finally {
+      kdc.close();
+    }
   });
 });
 

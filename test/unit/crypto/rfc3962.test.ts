@@ -2,6 +2,7 @@
 // test/fixtures/vectors/rfc3962.json: RFC 3962 Appendix B, MIT krb5's crypto tests, real keytabs.
 import { describe, expect, test } from 'vitest';
 import {
+  clearStringToKeyCache,
   aesCtsDecrypt,
   aesCtsEncrypt,
   checksum,
@@ -12,6 +13,7 @@ import {
   stringToKeyAsync,
 } from '../../../src/crypto';
 import { deriveRandomAes } from '../../../src/crypto/rfc3962';
+import { nodePbkdf2 } from '../../../src/node';
 import { fromHex, toHex, utf8 } from '../../../src/util/bytes';
 import v from '../../fixtures/vectors/rfc3962.json';
 
@@ -26,7 +28,8 @@ describe('RFC 3962 string-to-key', () => {
       s2kparams: fromHex(s.s2kparams_hex),
     });
     expect(toHex(k.bytes)).toBe(s.key_hex);
-    // the same key from the iteration count given directly
+    // the same key from the iteration count given directly (made again, not remembered)
+    clearStringToKeyCache();
     expect(
       toHex(stringToKey(s.etype, s.password_utf8, fromHex(s.salt_hex), { iterations: s.iterations }).bytes),
     ).toBe(s.key_hex);
@@ -39,6 +42,23 @@ describe('RFC 3962 string-to-key', () => {
       expect(toHex((await stringToKeyAsync(s.etype, s.password_utf8, s.salt_utf8)).bytes)).toBe(s.key_hex);
     },
   );
+});
+
+describe('string-to-key with the host’s PBKDF2 (OpenSSL, as krbplay hands it in)', () => {
+  test.each(
+    v.string_to_key.map((s) => [`${s.enctype} ${s.iterations} iter, salt ${s.salt_hex.slice(0, 16)}…`, s]),
+  )('%s', async (_n, s) => {
+    const params = { s2kparams: fromHex(s.s2kparams_hex) };
+    const k = await stringToKeyAsync(
+      s.etype,
+      s.password_utf8,
+      fromHex(s.salt_hex),
+      params,
+      undefined,
+      nodePbkdf2,
+    );
+    expect(toHex(k.bytes)).toBe(s.key_hex);
+  });
 });
 
 describe('AES-CBC with ciphertext stealing (CS3)', () => {

@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { checksum, decrypt, encrypt, prf, stringToKey, stringToKeyAsync } from '../../../src/crypto';
 import { kdfHmacSha2 } from '../../../src/crypto/rfc8009';
+import { nodePbkdf2 } from '../../../src/node';
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import { fromHex, toHex } from '../../../src/util/bytes';
 import v from '../../fixtures/vectors/rfc8009.json';
@@ -18,6 +19,16 @@ describe('RFC 8009 string-to-key (32768 iterations, enctype-name salt prefix)', 
     expect(toHex((await stringToKeyAsync(s.etype, s.password_utf8, fromHex(s.salt_hex))).bytes)).toBe(
       s.key_hex,
     );
+    // with the host's PBKDF2 (OpenSSL, as krbplay hands it in): the same key
+    const host = await stringToKeyAsync(
+      s.etype,
+      s.password_utf8,
+      fromHex(s.salt_hex),
+      {},
+      undefined,
+      nodePbkdf2,
+    );
+    expect(toHex(host.bytes)).toBe(s.key_hex);
   });
 
   test.each(v.real_keytab_string_to_key.map((s) => [`${s.principal} ${s.enctype}`, s]))(

@@ -3,6 +3,13 @@
 // the two long-term keys a service and a KDC hold, every encrypted part of every message opens.
 import { describe, expect, test } from 'vitest';
 import {
+  decodeEtypeInfo2,
+  decodeKrbError,
+  decodeMethodData,
+  encodeEtypeInfo2,
+  encodeKrbError,
+  encodeMethodData,
+  PA_TYPE,
   encodeApRep,
   encodeApReq,
   encodeAuthenticator,
@@ -12,7 +19,7 @@ import {
   encodeKrbCred,
   encodeKrbPriv,
 } from '../../../src/asn1';
-import { encrypt, KeyUsage, stringToKey } from '../../../src/crypto';
+import { encrypt, KeyUsage, s2kparamsOf, stringToKey } from '../../../src/crypto';
 import type { KdcConfig } from '../../../src/kdc';
 import { decodeMessage, KeyRing, type DecodedMessage } from '../../../src/formats/decoder';
 import { parsePrincipal } from '../../../src/formats';
@@ -230,6 +237,37 @@ describe('AS → TGS → AP built by our KDC', () => {
     expect(withoutHint.encParts[0]!.reason).toBe(`integrity check failed with password of alice@${REALM}`);
     decodeMessage(wire[1]!, fresh, { frame: 2 }); // KDC_ERR_PREAUTH_REQUIRED with ETYPE-INFO2
     expect(decodeMessage(wire[2]!, fresh, { frame: 3 }).encParts[0]!.decrypted).toBe(true);
+  });
+
+  test('an ETYPE-INFO2 asking for 2^24 iterations: the part says why it stayed closed, and decoding goes on', () => {
+    // the KDC's KRB_ERR_PREAUTH_REQUIRED, its s2kparams changed to 2^24 (MIT's clients refuse it)
+    const err = decodeKrbError(wire[1]!);
+    const md = decodeMethodData(err.eData!).map((pa) =>
+      pa.padataType === PA_TYPE.ETYPE_INFO2
+        ? {
+            ...pa,
+            padataValue: encodeEtypeInfo2(
+              decodeEtypeInfo2(pa.padataValue).map((e) => ({ ...e, s2kparams: s2kparamsOf(2 ** 24) })),
+            ),
+          }
+        : pa,
+    );
+    const hostile = encodeKrbError({ ...err, eData: encodeMethodData(md) });
+    const ring = new KeyRing().addKeytab(keytab).addPassword(`alice@${REALM}`, 'alice-pw');
+    const frames = [hostile, wire[2]!, wire[3]!].map((b, i) => decodeMessage(b, ring, { frame: i + 2 }));
+    const timestamp = frames[1]!.encParts[0]!;
+    expect(timestamp.decrypted).toBe(false);
+    expect(timestamp.reason).toBe(
+      `the password of alice@${REALM} was not used: string-to-key refused: 16777216 PBKDF2 iterations for ` +
+        'the aes256-cts-hmac-sha1-96 (18) key (as the s2kparams ask) are too many; the most accepted is ' +
+        '16777215 (2^24 - 1), as in MIT krb5, which refuses more as "Invalid key generation parameters"; ' +
+        'so many would take minutes (real KDCs ask for 4096 with AES-SHA1, 32768 with AES-SHA2)',
+    );
+    // the AS-REP that follows carries the KDC's true salt information: its parts open
+    expect(frames[2]!.encParts.map((p) => [p.path, p.decrypted])).toEqual([
+      ['enc-part', true],
+      ['ticket.enc-part', true],
+    ]);
   });
 
   test('the PACs in the TGT and in the service ticket verify with the service and krbtgt keys', () => {

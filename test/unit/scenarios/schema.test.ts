@@ -15,6 +15,8 @@ import trustReferral from '../../../src/scenarios/catalogue/trust-referral.json'
 type Json = Record<string, unknown>;
 const base = (): Json => structuredClone(kerberos101) as Json;
 const hybrid = (): Json => structuredClone(trustReferral) as Json;
+/** kdc.realms[0].principals[0] of a scenario (alice in kerberos-101). */
+const alice = (s: Json): Json => (((s.kdc as Json).realms as Json[])[0]!.principals as Json[])[0] as Json;
 
 function errorOf(value: unknown): ScenarioError {
   try {
@@ -38,6 +40,13 @@ describe('a good scenario', () => {
     expect(v.seed).toBe(1);
     expect(v.locator).toEqual({ 'CORP.CONTOSO.COM': { host: 'dc1', transport: 'tcp' } });
     expect(v.timeline.map((a) => a.do)).toEqual(['logon', 'net-use']);
+  });
+
+  test('a principal may ask for up to 2^24 - 1 PBKDF2 iterations (only validated here, not derived)', () => {
+    const s = base();
+    alice(s).iterations = 16777215;
+    const v = validateScenario(s) as Scenario;
+    expect(v.kdc.realms[0]!.principals![0]!.iterations).toBe(16777215);
   });
 
   test('an unavailable scenario needs only its header and a reason', () => {
@@ -121,6 +130,23 @@ describe('each bad field is named, with the reason', () => {
       'start: "Monday 8am" is not an ISO-8601 UTC time like 2026-03-02T08:00:00Z',
     ],
     ['seed negative', (s) => (s.seed = -1), 'seed: must be at least 0, not -1'],
+    [
+      'a principal asking for 2^24 PBKDF2 iterations (refused as MIT krb5 refuses it)',
+      (s) => (alice(s).iterations = 16777216),
+      'kdc.realms[0].principals[0].iterations: 16777216 PBKDF2 iterations are too many: the most is 16777215 ' +
+        '(2^24 - 1), as in MIT krb5, which refuses more as "Invalid key generation parameters"; so many would ' +
+        'take minutes (real KDCs use 4096 with AES-SHA1, 32768 with AES-SHA2)',
+    ],
+    [
+      'an iteration count that is not a whole number',
+      (s) => (alice(s).iterations = 'many'),
+      'kdc.realms[0].principals[0].iterations: must be a number, not the string "many"',
+    ],
+    [
+      'an iteration count of 0',
+      (s) => (alice(s).iterations = 0),
+      'kdc.realms[0].principals[0].iterations: must be at least 1, not 0',
+    ],
     [
       'a typo in a top-level field',
       (s) => (s.timelines = []),

@@ -2,16 +2,22 @@
 // and a worker that breaks or goes quiet never leaves the page waiting for ever.
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { EngineClient } from '../../../src/ui/engine/engine-client';
-import type { EngineRequest, EngineResponse } from '../../../src/ui/engine/protocol';
+import type {
+  DerivationPlan,
+  DerivationProgress,
+  EngineControl,
+  EngineRequest,
+  EngineResponse,
+} from '../../../src/ui/engine/protocol';
 
 /** A stand-in for a Worker: records what the page posts; the test answers. */
 class FakeWorker {
-  posted: EngineRequest[] = [];
+  posted: (EngineRequest | EngineControl)[] = [];
   terminated = false;
   onmessage: ((ev: MessageEvent<EngineResponse>) => void) | null = null;
   onerror: ((ev: ErrorEvent) => void) | null = null;
   onmessageerror: (() => void) | null = null;
-  postMessage(m: EngineRequest) {
+  postMessage(m: EngineRequest | EngineControl) {
     this.posted.push(m);
   }
   terminate() {
@@ -74,5 +80,90 @@ describe('EngineClient', () => {
     engine.terminate();
     expect(worker.terminated).toBe(true);
     await expect(waiting).rejects.toThrow(/stopped/);
+  });
+});
+
+const PLAN: DerivationPlan = {
+  keys: [
+    {
+      principal: 'alice@CORP.CONTOSO.COM',
+      field: 'kdc.realms[0].principals[0].iterations',
+      etype: 'aes256-cts-hmac-sha1-96 (18)',
+      iterations: 300000,
+      who: 'the KDC of CORP.CONTOSO.COM',
+    },
+  ],
+  estimateMs: 4000,
+};
+const progress = (fraction: number): DerivationProgress => ({
+  key: 0,
+  keys: 1,
+  current: PLAN.keys[0]!,
+  fraction,
+  elapsedMs: 1000,
+});
+const LOADED = { ok: false as const, problem: { field: 'f', reason: 'r' } };
+
+describe('EngineClient: a load that needs costly keys', () => {
+  test('without a handler the page says no: nothing costly starts unasked', async () => {
+    const { worker, engine } = client();
+    const load = engine.ask('load', { source: { kind: 'json', text: '{}' } });
+    worker.answer({ id: 1, kind: 'confirm', plan: PLAN });
+    await vi.waitFor(() => expect(worker.posted.at(-1)).toEqual({ kind: 'derive', id: 1, go: false }));
+    worker.answer({ id: 1, ok: true, result: LOADED });
+    await expect(load).resolves.toEqual(LOADED);
+  });
+
+  test('the handler is asked, its answer goes to the worker; progress reaches it; finished at the answer', async () => {
+    const { worker, engine } = client();
+    const events: string[] = [];
+    engine.derivations = {
+      confirm: async (id, plan) => {
+        events.push(`confirm ${id} ${plan.keys[0]!.iterations}`);
+        return true;
+      },
+      progress: (id, p) => events.push(`progress ${id} ${p.fraction}`),
+      finished: (id) => events.push(`finished ${id}`),
+    };
+    const load = engine.ask('load', { source: { kind: 'json', text: '{}' } });
+    worker.answer({ id: 1, kind: 'confirm', plan: PLAN });
+    await vi.waitFor(() => expect(worker.posted.at(-1)).toEqual({ kind: 'derive', id: 1, go: true }));
+    worker.answer({ id: 1, kind: 'progress', progress: progress(0.5) });
+    engine.cancel(1);
+    expect(worker.posted.at(-1)).toEqual({ kind: 'cancel', id: 1 });
+    worker.answer({ id: 1, ok: true, result: LOADED });
+    await expect(load).resolves.toEqual(LOADED);
+    expect(events).toEqual(['confirm 1 300000', 'progress 1 0.5', 'finished 1']);
+    engine.cancel(1); // answered: nothing more to stop
+    expect(worker.posted.filter((m) => m.kind === 'cancel')).toHaveLength(1);
+  });
+
+  test('no timeout while the user decides; afterwards it counts from the last progress', async () => {
+    vi.useFakeTimers();
+    const { worker, engine } = client();
+    let answer!: (go: boolean) => void;
+    engine.derivations = {
+      confirm: () => new Promise<boolean>((resolve) => (answer = resolve)),
+      progress: () => {},
+      finished: () => {},
+    };
+    const load = engine.ask('load', { source: { kind: 'json', text: '{}' } });
+    let settled = false;
+    void load.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    worker.answer({ id: 1, kind: 'confirm', plan: PLAN });
+    await vi.advanceTimersByTimeAsync(10 * 60_000); // ten minutes to think
+    expect(settled).toBe(false);
+    answer(true);
+    await vi.advanceTimersByTimeAsync(50_000);
+    worker.answer({ id: 1, kind: 'progress', progress: progress(0.1) });
+    await vi.advanceTimersByTimeAsync(50_000);
+    worker.answer({ id: 1, kind: 'progress', progress: progress(0.2) });
+    await vi.advanceTimersByTimeAsync(50_000);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(10_001);
+    await expect(load).rejects.toThrow(/did not answer "load" within 60 s/);
   });
 });
