@@ -25,7 +25,6 @@ describe('share links', () => {
     await expect(readShareHash('#/s/clock-skew')).resolves.toEqual({ kind: 'catalogue', id: 'clock-skew' });
     await expect(readShareHash('#/')).resolves.toBeUndefined();
     await expect(readShareHash('#/crypto')).resolves.toBeUndefined();
-    await expect(readShareHash('#/s/..%2Fetc')).resolves.toBeUndefined();
   });
 
   test('the user’s JSON goes into the hash deflated, and comes back the same, unicode and all', async () => {
