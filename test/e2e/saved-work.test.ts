@@ -139,6 +139,32 @@ describe.skipIf(!chromiumAvailable())('links and saved work in Chromium', () => 
     await view.context.close();
   });
 
+  test('a file over 1 MiB is refused before it is read; a file within it replaces the text, with Undo', async () => {
+    const view = await openPage(browser, server.origin, '/');
+    const p = view.page;
+    await ready(p);
+    await p.getByTestId('edit-json').click();
+    await editor(p).fill('{ "before": "the file" }');
+    await p.getByTestId('json-file').setInputFiles({
+      name: 'huge.json',
+      mimeType: 'application/json',
+      buffer: Buffer.alloc(1024 * 1024 + 1, 0x20),
+    });
+    await expect
+      .poll(() => p.getByTestId('json-file-error').textContent())
+      .toMatch(/huge.json is 1.0 MiB.*at most 1 MiB/);
+    expect(await editor(p).inputValue()).toBe('{ "before": "the file" }');
+    await p.getByTestId('json-file').setInputFiles({
+      name: 'mine.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{ "from": "a file" }'),
+    });
+    await expect.poll(() => editor(p).inputValue()).toBe('{ "from": "a file" }');
+    await p.getByTestId('json-undo').click();
+    await expect.poll(() => editor(p).inputValue()).toBe('{ "before": "the file" }');
+    await view.context.close();
+  });
+
   test('a share link whose scenario does not validate, plus one keystroke: the user’s text comes back with Undo', async () => {
     const view = await openPage(browser, server.origin, '/');
     const p = view.page;
