@@ -158,9 +158,18 @@ export class Draft<T> {
       return undefined;
     }
     const unkept = this.#kept === undefined ? !isBlank(here.value) : !same(here.value, this.#kept);
-    if (!here.editing && !unkept && theirs) {
-      this.#adopt(doc, theirs);
-      return theirs.value;
+    if (!here.editing && !unkept) {
+      if (theirs) {
+        this.#adopt(doc, theirs);
+        return theirs.value;
+      }
+      // removed there, nothing of this tab's at stake: removed here too (the other tab offered its undo)
+      this.rev = 0;
+      this.#kept = undefined;
+      this.#typing = false;
+      this.undo = undefined;
+      this.keep = { state: 'new' };
+      return undefined;
     }
     this.#conflictWith(theirs);
     return undefined;

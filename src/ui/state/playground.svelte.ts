@@ -245,6 +245,10 @@ export class Playground {
         if (taken !== undefined) {
           this.editorText = taken;
           if (this.saved) this.saved = this.#draft.history()[0];
+        } else if (this.#draft.keep.state === 'new' && !this.#draft.conflict) {
+          // the other tab forgot it
+          this.saved = undefined;
+          this.editorText = '';
         }
         this.#sync();
       });

@@ -416,6 +416,25 @@ describe('a draft: what the editor does with its document', () => {
     expect(draft.edit('theirs!')).toMatchObject({ state: 'kept' });
   });
 
+  test('removed in another tab: asked when this tab is editing, followed quietly when it is not', () => {
+    const { site, draft } = setUp();
+    const other = new Draft(storeFor(site.tab(), 'B'), SCENARIO_JSON, MY_SCENARIO);
+    draft.load();
+    draft.edit('mine');
+    other.load();
+    other.forget();
+    const removed = { kind: 'scenario-json', id: MY_SCENARIO, doc: undefined };
+    expect(draft.external(removed, { value: 'mine', editing: true })).toBeUndefined();
+    expect(draft.conflict).toEqual({ theirs: undefined });
+    expect(draft.takeTheirs('mine')).toBe('mine'); // nothing of theirs: this tab's text is kept again
+    expect(draft.load()?.value).toBe('mine');
+    other.load();
+    other.forget();
+    expect(draft.external(removed, { value: 'mine', editing: false })).toBeUndefined();
+    expect(draft.conflict).toBeUndefined();
+    expect(draft.keep).toEqual({ state: 'new' });
+  });
+
   test('a full storage: "not kept", then space freed from old versions and the text kept', () => {
     const { site, draft } = setUp();
     draft.load();
