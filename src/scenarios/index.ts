@@ -12,6 +12,8 @@ export {
   DEFAULT_START,
   DEFAULT_SEED,
   ACTION_KINDS,
+  timeProblem,
+  TIME_LIMIT,
 } from './schema';
 export type {
   Scenario,

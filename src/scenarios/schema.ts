@@ -18,6 +18,22 @@ import { KrbPlayError } from '../util/errors';
 export const DEFAULT_START = '2026-03-02T08:00:00Z';
 export const DEFAULT_SEED = 1;
 
+/**
+ * The earliest time a scenario's clocks may read: the epoch (MIT's krb5_timestamp counts seconds from it).
+ */
+export const EARLIEST_TIME = Date.UTC(1970, 0, 1);
+
+/**
+ * Scenario clocks stop before this day, 2037-09-13: Windows and MIT clients ask for tickets "till
+ * 20370913024805Z" (their "no limit", kept on the wire as they send it), so from that day on the KDC finds
+ * every request's till before its start and refuses it (KDC_ERR_NEVER_VALID, 11).
+ */
+export const TIME_LIMIT = Date.UTC(2037, 8, 13);
+
+const TIME_RANGE = 'a scenario’s clocks must stay between 1970-01-01 and 2037-09-12';
+const TIME_LIMIT_WHY =
+  'from 2037-09-13 on every ticket request fails, because Windows and MIT clients ask for tickets till 2037-09-13T02:48:05Z';
+
 /** A bad scenario: the field ("timeline[2].host") and the reason. */
 export class ScenarioError extends KrbPlayError {
   readonly field: string;
@@ -488,6 +504,8 @@ function readScenario(value: Json): AnyScenario {
   const start = parseIsoTime(startText);
   if (start === undefined)
     throw new ScenarioError('start', `"${startText}" is not an ISO-8601 UTC time like ${DEFAULT_START}`);
+  const startProblem = timeProblem(start);
+  if (startProblem) throw new ScenarioError('start', `"${startText}" is ${startProblem}`);
   const seed = top.optNum('seed', { min: 0, max: 0xffffffff }) ?? DEFAULT_SEED;
 
   // hosts
@@ -809,6 +827,8 @@ function readScenario(value: Json): AnyScenario {
     return action;
   });
 
+  checkClocks(start, hosts, timeline);
+
   // outcomes
   const outcomeIds = new Set<string>();
   const outcomes = top.list('outcomes', { nonEmpty: true }).map(({ path, value }) => {
@@ -845,6 +865,61 @@ function readScenario(value: Json): AnyScenario {
     timeline,
     outcomes,
   };
+}
+
+/** Why a clock reading cannot be a scenario's, or undefined when it can. */
+export function timeProblem(ms: number): string | undefined {
+  if (!(ms >= EARLIEST_TIME)) return `before 1970-01-01 (${TIME_RANGE})`;
+  if (!(ms < TIME_LIMIT)) return `on or after 2037-09-13 (${TIME_RANGE}: ${TIME_LIMIT_WHY})`;
+  return undefined;
+}
+
+const offsetOf = (v: string | number | undefined) =>
+  v === undefined ? 0 : typeof v === 'number' ? v : parseSignedDuration(v)!;
+
+/**
+ * Walks the timeline's clock as the runner will (an `at` moves it to that time if later, an `advance` on
+ * by its duration) and checks that neither it nor any host's clock (it plus the host's offset) leaves
+ * 1970-01-01 … 2037-09-12, naming the field that takes it out. A later step would otherwise fail deep in
+ * the run (a time KerberosTime cannot encode, or every ticket refused after 2037-09-13).
+ */
+function checkClocks(start: number, hosts: ScenarioHost[], timeline: ScenarioAction[]): void {
+  const offsets = new Map(hosts.map((h) => [h.id, offsetOf(h.clockOffset)]));
+  const check = (clock: number, field: string, what: string) => {
+    for (const [host, offset] of offsets) {
+      const problem = timeProblem(clock + offset);
+      if (problem)
+        throw new ScenarioError(
+          field,
+          `${what} takes ${offset === 0 ? 'the clock' : `${host}'s clock`} to a time ${problem}`,
+        );
+    }
+  };
+  hosts.forEach((h, i) => {
+    if (h.clockOffset !== undefined) {
+      const problem = timeProblem(start + offsetOf(h.clockOffset));
+      if (problem)
+        throw new ScenarioError(
+          `hosts[${i}].clockOffset`,
+          `${JSON.stringify(h.clockOffset)} puts ${h.id}'s clock at a time ${problem}`,
+        );
+    }
+  });
+  let clock = start;
+  timeline.forEach((a, i) => {
+    if (a.at !== undefined) {
+      clock = Math.max(clock, parseWhen(a.at, start)!);
+      check(clock, `timeline[${i}].at`, `"${a.at}"`);
+    }
+    if (a.do === 'advance') {
+      clock += parseDuration(a.by)!;
+      check(clock, `timeline[${i}].by`, `"${a.by}"`);
+    }
+    if (a.do === 'set-skew') {
+      offsets.set(a.host, offsetOf(a.offset));
+      check(clock, `timeline[${i}].offset`, JSON.stringify(a.offset));
+    }
+  });
 }
 
 function offsetValue(field: string, v: Json): string | number {

@@ -17,6 +17,7 @@ import {
   evaluateOutcomes,
   playAction,
   startOf,
+  timeProblem,
   type ActionRecord,
   type EventNote,
   type RunContext,
@@ -359,6 +360,9 @@ export class Player {
     switch (f.do) {
       case 'set-skew': {
         if (!Number.isFinite(f.offsetMs)) throw new PlayError('a clock offset must be a number of minutes');
+        // the same range a scenario file's clocks are held to (schema.ts)
+        const problem = timeProblem(this.#world.now + f.offsetMs);
+        if (problem) throw new PlayError(`that offset puts ${f.host}'s clock at a time ${problem}`);
         return { do: 'set-skew', host: need(f.host), offset: f.offsetMs, note };
       }
       case 'host-down':
@@ -376,6 +380,10 @@ export class Player {
       case 'advance':
         if (parseDuration(f.by) === undefined || parseDuration(f.by) === 0)
           throw new PlayError(`"${f.by}" is not a duration like 30m, 4h or 1d`);
+        for (const h of this.#world.raw.hosts) {
+          const problem = timeProblem(this.#world.now + h.clockOffset + parseDuration(f.by)!);
+          if (problem) throw new PlayError(`advancing ${f.by} takes ${h.id}'s clock to a time ${problem}`);
+        }
         return { do: 'advance', by: f.by, note };
     }
   }

@@ -1,39 +1,50 @@
 /**
- * The user's own scenario text is never lost: every edit is kept in this browser's localStorage, and the
- * page offers it back after a reload. Storage that is full or switched off only means no offer.
+ * The user's own scenario text, as a document of the work store (work-store.ts): kind "scenario-json",
+ * one document, "mine", that the JSON editor edits. Every edit is kept with its history; the page offers
+ * it back after a reload.
  */
-export const SAVED_JSON_KEY = 'kerberos-playground:user-scenario';
+import type { DocKind, WorkStore } from './work-store';
 
-export interface SavedJson {
-  text: string;
-  /** When it was last edited (ms since the epoch, the reader's real clock). */
-  savedAt: number;
-}
+/** The key an earlier version of the page kept the text under ({ text, savedAt }), read once and moved. */
+export const LEGACY_SAVED_JSON_KEY = 'kerberos-playground:user-scenario';
 
-export function saveJson(text: string, storage: Storage | undefined = globalThis.localStorage): void {
+export const SCENARIO_JSON: DocKind<string> = {
+  name: 'scenario-json',
+  is: (v): v is string => typeof v === 'string',
+};
+
+/** The document the JSON editor edits. */
+export const MY_SCENARIO = 'mine';
+
+/**
+ * Moves the text an earlier version of the page kept into the store, as the document's first version;
+ * the old key goes only once the store holds it. Nothing happens when the store has the document already.
+ */
+export function migrateLegacyJson(store: WorkStore, storage: Storage | undefined): void {
+  let raw: string | null | undefined;
   try {
-    storage?.setItem(SAVED_JSON_KEY, JSON.stringify({ text, savedAt: Date.now() } satisfies SavedJson));
+    raw = storage?.getItem(LEGACY_SAVED_JSON_KEY);
   } catch {
-    // full or disabled: nothing to do
+    return;
   }
-}
-
-export function loadSavedJson(storage: Storage | undefined = globalThis.localStorage): SavedJson | undefined {
+  if (!raw) return;
+  let text: unknown;
   try {
-    const raw = storage?.getItem(SAVED_JSON_KEY);
-    if (!raw) return undefined;
-    const v = JSON.parse(raw) as Partial<SavedJson>;
-    if (typeof v.text !== 'string' || v.text.trim() === '') return undefined;
-    return { text: v.text, savedAt: typeof v.savedAt === 'number' ? v.savedAt : 0 };
+    text = (JSON.parse(raw) as { text?: unknown }).text;
   } catch {
-    return undefined;
+    return; // unreadable: left where it is
   }
-}
-
-export function forgetSavedJson(storage: Storage | undefined = globalThis.localStorage): void {
-  try {
-    storage?.removeItem(SAVED_JSON_KEY);
-  } catch {
-    // nothing to forget
+  if (typeof text !== 'string' || text.trim() === '') return;
+  if (store.read(SCENARIO_JSON, MY_SCENARIO).status !== 'absent') return;
+  const r = store.write(SCENARIO_JSON, MY_SCENARIO, text, {
+    base: 0,
+    label: 'kept by an earlier version of the playground',
+  });
+  if (r.ok) {
+    try {
+      storage?.removeItem(LEGACY_SAVED_JSON_KEY);
+    } catch {
+      // it stays; the store has the text either way
+    }
   }
 }

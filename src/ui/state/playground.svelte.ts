@@ -1,8 +1,8 @@
 /**
  * The state behind the playground page: the scenario played and where it stands (from the engine's
  * Worker), the message selected in the trace and its detail, the field selected in the inspector, the
- * console's host and its klist, the user's own scenario JSON (kept in localStorage), faults, exports and
- * share links. Components read it and call its methods; all talking to the Worker happens here.
+ * console's host and its klist, the user's own scenario JSON (kept, with its versions, in the work store
+ * over localStorage: lib/work-store.ts), faults, exports and share links, and a link that cannot be opened. Components read it and call its methods; all talking to the Worker happens here.
  */
 import { SvelteSet } from 'svelte/reactivity';
 import type { EngineClient } from '../engine/engine-client';
@@ -20,11 +20,32 @@ import type {
   ViewNode,
 } from '../engine/protocol';
 import type { Span } from '../lib/hex';
-import { forgetSavedJson, loadSavedJson, saveJson, type SavedJson } from '../lib/saved-json';
-import { catalogueHash, jsonHash } from '../lib/share';
+import { Draft, type Conflict, type KeepState, type Undo } from '../lib/draft';
+import { migrateLegacyJson, MY_SCENARIO, SCENARIO_JSON } from '../lib/saved-json';
+import { catalogueHash, jsonHash, readShareHash, type SharedScenario } from '../lib/share';
+import { WorkStore, type Doc, type Version } from '../lib/work-store';
 import { findNode, initiallyOpen, nodeAtByte, pathTo } from '../lib/tree';
 
 export type PlaygroundStatus = 'starting' | 'ready' | 'busy' | 'error';
+
+/** This browser's localStorage, or undefined when the browser does not let the page have it. */
+export function browserStorage(): Storage | undefined {
+  try {
+    return globalThis.localStorage ?? undefined;
+  } catch {
+    // a SecurityError: storage is switched off for this site
+    return undefined;
+  }
+}
+
+/** A name for this page load, in the versions it keeps (so it never amends another tab's typing). */
+function tabName(): string {
+  const bytes = new Uint8Array(6);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The host whose credential cache the klist pane shows first. */
 export const KLIST_HOST = 'ws1';
@@ -88,7 +109,21 @@ export class Playground {
   editorText = $state('');
   problem = $state<ScenarioProblem | undefined>();
   /** The user's text from an earlier visit, offered back until taken or forgotten. */
-  saved = $state<SavedJson | undefined>();
+  saved = $state.raw<Version<string> | undefined>();
+  /** Whether the editor's text is kept in this browser (and as which version), or why not. */
+  keep = $state.raw<KeepState>({ state: 'new' });
+  /** The last replacement of the editor's text (a copy, a file, a link), which Undo takes back. */
+  undo = $state.raw<Undo | undefined>();
+  /** Another tab changed the user's scenario: theirs, waiting for the user's choice. */
+  conflict = $state.raw<Conflict<string> | undefined>();
+  /** The versions kept of the user's scenario, newest first. */
+  history = $state.raw<Version<string>[]>([]);
+  /** The user's scenario just forgotten, until the undo is no longer offered. */
+  forgotten = $state.raw<Doc<string> | undefined>();
+  /** A problem of the editor's own (a file too large, a copy that could not be made safely). */
+  editorNotice = $state<string | undefined>();
+  /** The share link the page was opened with could not be played: why (the page offers to go on). */
+  linkProblem = $state<string | undefined>();
 
   /** The last file made (its link stays until the next). */
   lastDownload = $state<Download | undefined>();
@@ -97,14 +132,19 @@ export class Playground {
 
   readonly #engine: EngineClient;
   readonly #storage: Storage | undefined;
+  readonly #store: WorkStore;
+  readonly #draft: Draft<string>;
+  #unwatch: (() => void) | undefined;
   #detailToken = 0;
   #klistToken = 0;
   /** The JSON text of the user's scenario being played (for its share link). */
   #playingJson: string | undefined;
 
-  constructor(engine: EngineClient, storage: Storage | undefined = globalThis.localStorage) {
+  constructor(engine: EngineClient, storage: Storage | undefined = browserStorage()) {
     this.#engine = engine;
     this.#storage = storage;
+    this.#store = new WorkStore(storage, { tab: tabName(), now: () => Date.now() });
+    this.#draft = new Draft(this.#store, SCENARIO_JSON, MY_SCENARIO);
   }
 
   readonly step = $derived(this.summary?.step ?? 0);
@@ -132,48 +172,139 @@ export class Playground {
   );
 
   /**
-   * Opens the page: the picker's list, then the scenario the link asks for (a catalogue id, or JSON in
-   * the link), else the first one. The user's text from an earlier visit is offered back.
+   * Opens the page: the user's kept text (offered back), the picker's list, then the scenario the link
+   * in `hash` asks for (a catalogue id, or JSON in the link), else the first one. A link that cannot be
+   * played — damaged, too large, an id the catalogue does not have — is said (`linkProblem`) over the
+   * first scenario, and stays in the address bar until the user goes on without it; a link whose JSON
+   * does not validate opens in the editor with the field at fault, the user's own text kept as a version.
+   * `events` is where other tabs' writes are heard (the window).
    */
-  async start(shared?: ScenarioSource): Promise<void> {
-    this.saved = loadSavedJson(this.#storage);
+  async start(hash = '', events?: EventTarget): Promise<void> {
+    this.#openStore(events);
+    let shared: SharedScenario | undefined;
+    try {
+      shared = await readShareHash(hash);
+    } catch (e) {
+      this.linkProblem = messageOf(e);
+    }
     try {
       this.catalogue = await this.#engine.ask('catalogue', {});
     } catch (e) {
       this.status = 'error';
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = messageOf(e);
       return;
     }
-    const source = shared ?? { kind: 'catalogue', id: FIRST_SCENARIO };
-    const ok = await this.load(source);
-    if (!ok && !this.summary) {
-      // a link whose scenario does not validate: say why in the editor, and play the first one
+    if (shared?.kind === 'catalogue') {
+      const id = shared.id;
+      const entry = this.catalogue.find((c) => c.id === id);
+      if (!entry) {
+        this.linkProblem = `there is no scenario with the id "${id}" in this playground (the picker lists the ${this.catalogue.length} there are): was the link mistyped, or made for another version?`;
+        shared = undefined;
+      } else if (!entry.available) {
+        this.linkProblem = `the scenario "${id}" cannot be played yet: it ${entry.reason ?? 'is not available'}`;
+        shared = undefined;
+      }
+    }
+    if (shared && !(await this.load(shared)) && shared.kind === 'json' && this.problem) {
+      // the link's scenario does not validate: into the editor, the user's own text kept as a version
+      this.#replaceText(shared.text, 'from a share link');
+      this.editorOpen = true;
+    }
+    if (!this.summary) {
       const problem = this.problem;
-      await this.load({ kind: 'catalogue', id: FIRST_SCENARIO });
-      this.problem ??= problem; // the first one loading does not answer the link's problem
+      await this.load(
+        { kind: 'catalogue', id: FIRST_SCENARIO },
+        { keepHash: this.linkProblem !== undefined },
+      );
+      if (problem && this.editorOpen) this.problem = problem;
     }
   }
 
-  /** Plays a scenario; false (and the problem shown in the editor) when the user's JSON does not validate. */
-  async load(source: ScenarioSource): Promise<boolean> {
+  /** The user goes on without the link that could not be opened: it leaves the address bar. */
+  dropLink(): void {
+    this.linkProblem = undefined;
+    if (this.scenario && this.#playingJson === undefined && typeof history !== 'undefined')
+      history.replaceState(null, '', catalogueHash(this.scenario.id));
+  }
+
+  /** Stops hearing other tabs (the page is going away). */
+  dispose(): void {
+    this.#unwatch?.();
+    this.#unwatch = undefined;
+  }
+
+  #openStore(events: EventTarget | undefined): void {
+    migrateLegacyJson(this.#store, this.#storage);
+    const head = this.#draft.load();
+    this.saved = head && head.value.trim() !== '' ? head : undefined;
+    this.editorText = head?.value ?? '';
+    this.#sync();
+    if (events && !this.#unwatch) {
+      this.#unwatch = this.#store.watch(events, SCENARIO_JSON, (change) => {
+        const taken = this.#draft.external(change, { value: this.editorText, editing: this.editorOpen });
+        if (taken !== undefined) {
+          this.editorText = taken;
+          if (this.saved) this.saved = this.#draft.history()[0];
+        } else if (this.#draft.keep.state === 'new' && !this.#draft.conflict) {
+          // the other tab forgot it
+          this.saved = undefined;
+          this.editorText = '';
+        }
+        this.#sync();
+      });
+    }
+  }
+
+  /** Copies what the draft knows into the page's state. */
+  #sync(): void {
+    const d = this.#draft;
+    this.keep = d.keep;
+    this.undo = d.undo;
+    this.conflict = d.conflict;
+    this.history = d.history();
+  }
+
+  /**
+   * Replaces the editor's text with `text` (a copy, a file, a link's scenario), kept as a new version with
+   * an undo. When the text on screen is not kept itself (storage full, a conflict), it is not thrown away:
+   * the replacement is refused with a sentence.
+   */
+  #replaceText(text: string, label: string): boolean {
+    if (text === this.editorText) return true;
+    const keep = this.keep;
+    if (keep.state === 'not-kept' && this.editorText.trim() !== '') {
+      this.editorNotice = `Not replaced with the ${label}: the text in the editor is not kept in this browser (${keep.message}), and it would be lost. Keep it first (see above), or save it as a file.`;
+      return false;
+    }
+    this.editorNotice = undefined;
+    this.#draft.replace(text, label);
+    this.editorText = text;
+    this.#sync();
+    return true;
+  }
+
+  /**
+   * Plays a scenario; false (and the problem shown in the editor) when the user's JSON does not validate.
+   * `keepHash`: leave the address bar as it is (it holds a link the page could not open).
+   */
+  async load(source: ScenarioSource, options: { keepHash?: boolean } = {}): Promise<boolean> {
     this.status = this.summary ? 'busy' : 'starting';
     this.notice = undefined;
     try {
       const r = await this.#engine.ask('load', { source });
       if (!r.ok) {
         this.problem = r.problem;
-        if (source.kind === 'json') {
-          this.editorText = source.text;
-          this.editorOpen = true;
-        }
         this.status = this.summary ? 'ready' : 'starting';
         return false;
       }
       this.problem = undefined;
       this.#playingJson = source.kind === 'json' ? source.text : undefined;
       this.shareLink = undefined;
-      if (source.kind !== 'json' && typeof history !== 'undefined') {
-        history.replaceState(null, '', catalogueHash(r.summary.scenario.id));
+      if (!options.keepHash) {
+        // the address bar now names what is played: a link that could not be opened is gone from it
+        this.linkProblem = undefined;
+        if (source.kind !== 'json' && typeof history !== 'undefined')
+          history.replaceState(null, '', catalogueHash(r.summary.scenario.id));
       }
       if (!r.summary.consoles.some((c) => c.host === this.consoleHost)) {
         this.consoleHost = r.summary.consoles[0]?.host ?? KLIST_HOST;
@@ -183,10 +314,14 @@ export class Playground {
     } catch (e) {
       if (this.summary) {
         this.status = 'ready';
-        this.notice = e instanceof Error ? e.message : String(e);
+        this.notice = messageOf(e);
+      } else if (!(source.kind === 'catalogue' && source.id === FIRST_SCENARIO)) {
+        // a link's scenario (start): the first scenario is still to be tried, so nothing is broken yet
+        this.status = 'starting';
+        this.linkProblem = `this link’s scenario could not be played: ${messageOf(e)}`;
       } else {
         this.status = 'error';
-        this.error = e instanceof Error ? e.message : String(e);
+        this.error = messageOf(e);
       }
       return false;
     }
@@ -194,23 +329,36 @@ export class Playground {
 
   pick = (id: string) => this.load({ kind: 'catalogue', id });
 
-  /** The editor's text changed: keep it (it is never lost), and forget the problem until the next run. */
+  /** The editor's text changed: keep it (as the current version), and say so if it cannot be kept. */
   editJson(text: string): void {
     this.editorText = text;
-    saveJson(text, this.#storage);
+    this.editorNotice = undefined;
+    const before = this.keep;
+    this.#draft.edit(text);
+    this.keep = this.#draft.keep;
+    this.conflict = this.#draft.conflict;
+    // the history changes only when a version is added (typing amends the current one)
+    if (before.state !== 'kept' || this.keep.state !== 'kept' || before.n !== this.keep.n) this.#sync();
   }
 
-  /** Opens the editor: with the user's saved text, or with a copy of the scenario played. */
+  /** A file the user chose, as the editor's new text (a version of its own, with an undo). */
+  loadFile(name: string, text: string): void {
+    this.#replaceText(text, `file ${name}`);
+  }
+
+  /** Opens the editor: with the user's saved text, or with a copy of the scenario played (undoable). */
   async openEditor(from: 'saved' | 'current' | 'keep' = 'keep'): Promise<void> {
     if (from === 'saved' && this.saved) {
-      this.editorText = this.saved.text;
+      this.editorText = this.saved.value;
       this.saved = undefined;
     } else if (from === 'current' && this.scenario) {
-      if (this.#playingJson !== undefined) this.editorText = this.#playingJson;
+      let copy: string | undefined;
+      if (this.#playingJson !== undefined) copy = this.#playingJson;
       else if (this.scenario.source === 'catalogue') {
-        this.editorText = await this.#engine.ask('source', { scenario: this.scenario.id });
+        copy = await this.#engine.ask('source', { scenario: this.scenario.id });
       }
-      saveJson(this.editorText, this.#storage);
+      if (copy !== undefined) this.#replaceText(copy, `copy of ${this.scenario.id}`);
+      this.saved = undefined;
     }
     this.editorOpen = true;
   }
@@ -219,13 +367,82 @@ export class Playground {
     this.editorOpen = false;
   }
 
+  /** "Forget it": the kept text is removed, with an undo while the page is open. */
   forgetSaved(): void {
-    forgetSavedJson(this.#storage);
+    this.forgotten = this.#draft.forget();
     this.saved = undefined;
+    this.editorText = '';
+    this.#sync();
+  }
+
+  unforget(): void {
+    if (!this.forgotten) return;
+    const head = this.#draft.unforget(this.forgotten);
+    this.forgotten = undefined;
+    if (head) {
+      this.saved = head;
+      this.editorText = head.value;
+    }
+    this.#sync();
+  }
+
+  /** Undoes the last replacement of the editor's text. */
+  undoReplace(): void {
+    const v = this.#draft.undoReplace();
+    if (v !== undefined) this.editorText = v;
+    this.editorNotice = undefined;
+    this.#sync();
+  }
+
+  /** Makes an earlier version the editor's text again (itself a new version, so it can be undone). */
+  restoreVersion(n: number): void {
+    const v = this.#draft.restore(n);
+    if (v !== undefined) this.editorText = v;
+    this.#sync();
+  }
+
+  /** Settles a conflict with another tab for the text in this one (theirs stays in the history). */
+  keepMine(): void {
+    this.#draft.keepMine(this.editorText);
+    this.#sync();
+  }
+
+  /** Settles a conflict with another tab for theirs (this tab's text is kept as a version first). */
+  takeTheirs(): void {
+    const v = this.#draft.takeTheirs(this.editorText);
+    if (v !== undefined) this.editorText = v;
+    this.#sync();
+  }
+
+  /** Storage full: drop all but the two newest versions, and keep the editor's text. */
+  freeSpace(): void {
+    this.#draft.freeSpace(this.editorText);
+    this.#sync();
+  }
+
+  /** What is stored is damaged: set it aside (under a key of its own) and keep the editor's text. */
+  replaceDamaged(): void {
+    this.#draft.replaceDamaged(this.editorText);
+    this.#sync();
+  }
+
+  /** The editor's text as a file the user keeps (when the browser will not keep it). */
+  saveTextAsFile(): void {
+    const url = URL.createObjectURL(new Blob([this.editorText], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'my-scenario.json';
+    a.rel = 'noopener';
+    document.body.append(a);
+    a.dispatchEvent(new MouseEvent('click', { bubbles: false, cancelable: true }));
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
   async runEditor(): Promise<void> {
-    saveJson(this.editorText, this.#storage);
+    // a run ends a burst of typing: what runs is kept as a version of its own
+    this.#draft.checkpoint(this.editorText);
+    this.#sync();
     if (await this.load({ kind: 'json', text: this.editorText })) this.editorOpen = false;
   }
 
@@ -259,8 +476,14 @@ export class Playground {
   /** The link that opens this scenario (and, for the user's own, carries its JSON). */
   async share(): Promise<string | undefined> {
     if (!this.scenario) return undefined;
-    const hash =
-      this.#playingJson !== undefined ? await jsonHash(this.#playingJson) : catalogueHash(this.scenario.id);
+    let hash: string;
+    try {
+      hash =
+        this.#playingJson !== undefined ? await jsonHash(this.#playingJson) : catalogueHash(this.scenario.id);
+    } catch (e) {
+      this.notice = `No share link: ${messageOf(e)}`;
+      return undefined;
+    }
     const link = `${location.origin}${location.pathname}${hash}`;
     this.shareLink = link;
     return link;

@@ -392,3 +392,68 @@ describe('what only building the world finds, named the same way', () => {
     );
   });
 });
+
+describe('scenario clocks stay between 1970-01-01 and 2037-09-12, checked when the file is read', () => {
+  const until2037 = /on or after 2037-09-13 .*till 2037-09-13T02:48:05Z/;
+
+  test('an advance too far is refused at its field, before anything runs', () => {
+    const s = base();
+    (s.timeline as Json[]).splice(1, 0, { do: 'advance', by: '99999999999d' });
+    const e = errorOf(s);
+    expect(e.field).toBe('timeline[1].by');
+    expect(e.reason).toMatch(/^"99999999999d" takes the clock to a time on or after 2037-09-13/);
+    expect(e.reason).toMatch(until2037);
+  });
+
+  test('advances that add up past the limit are named where they cross it', () => {
+    const s = base();
+    s.start = '2037-09-01T00:00:00Z';
+    (s.timeline as Json[]).splice(1, 0, { do: 'advance', by: '6d' }, { do: 'advance', by: '6d' });
+    expect(errorOf(s).field).toBe('timeline[2].by');
+  });
+
+  test('a start from 2037-09-13 on, or before 1970, is refused at "start"', () => {
+    for (const start of ['2038-01-19T03:14:08Z', '2037-09-13T00:00:00Z']) {
+      const s = base();
+      s.start = start;
+      const e = errorOf(s);
+      expect(e.field).toBe('start');
+      expect(e.reason).toMatch(until2037);
+    }
+    const s = base();
+    s.start = '1969-12-31T23:59:59Z';
+    expect(errorOf(s).reason).toMatch(/before 1970-01-01/);
+  });
+
+  test('an action at a time past the limit, absolute or relative, is refused at its "at"', () => {
+    for (const at of ['2037-09-13T00:00:00Z', '+99999999999d']) {
+      const s = base();
+      (s.timeline as Json[])[1]!.at = at;
+      const e = errorOf(s);
+      expect(e.field).toBe('timeline[1].at');
+      expect(e.reason).toMatch(until2037);
+    }
+  });
+
+  test('a host clock offset or a set-skew that takes a host out of range names the field and the host', () => {
+    const a = base();
+    ((a.hosts as Json[])[0] as Json).clockOffset = '-99999999d';
+    const ea = errorOf(a);
+    expect(ea.field).toBe('hosts[0].clockOffset');
+    expect(ea.reason).toMatch(/ws1's clock at a time before 1970-01-01/);
+    const b = base();
+    (b.timeline as Json[]).splice(1, 0, { do: 'set-skew', host: 'ws1', offset: '+9999999d' });
+    const eb = errorOf(b);
+    expect(eb.field).toBe('timeline[1].offset');
+    expect(eb.reason).toMatch(/ws1's clock to a time on or after 2037-09-13/);
+  });
+
+  test('the last day still runs, and the client still asks till 20370913024805Z on the wire', () => {
+    const s = base();
+    s.start = '2037-09-12T20:00:00Z';
+    const run = runScenario(validateScenario(s) as Scenario);
+    expect(run.outcomes.map((o) => o.ok)).toEqual([true, true, true, true, true]);
+    const asReq = run.world.trace.find((e) => e.type === 'AS-REQ' && e.bytes);
+    expect(new TextDecoder('latin1').decode(asReq!.bytes)).toContain('20370913024805Z');
+  });
+});

@@ -102,6 +102,21 @@ describe('kerberos-101, step by step', () => {
     expect(() => engine.fault({ do: 'block-port', host: 'fs1', port: 70000 })).toThrow(/not a TCP port/);
     expect(() => engine.fault({ do: 'advance', by: 'soon' })).toThrow(/not a duration/);
   });
+
+  test('a skew or an advance that takes a clock past 2037-09-12 is refused, as in a scenario file', () => {
+    engine.goto(0);
+    const before = engine.goto(0);
+    expect(() => engine.fault({ do: 'set-skew', host: 'ws1', offsetMs: 99999999999 * 60_000 })).toThrow(
+      /ws1's clock at a time on or after 2037-09-13/,
+    );
+    expect(() => engine.fault({ do: 'advance', by: '99999d' })).toThrow(
+      /takes ws1's clock to a time on or after 2037-09-13/,
+    );
+    expect(() => engine.fault({ do: 'set-skew', host: 'ws1', offsetMs: -99999999999 * 60_000 })).toThrow(
+      /before 1970-01-01/,
+    );
+    expect(engine.goto(0)).toEqual(before);
+  });
 });
 
 describe('clock-skew', () => {

@@ -1,5 +1,5 @@
 // The page's helpers around scenarios: share links (the id, or the JSON deflated into the hash), the
-// user's text kept in storage, the timeline's axis, the row shown after a step, and a host's console.
+// timeline's axis, the row shown after a step, and a host's console.
 import { describe, expect, test } from 'vitest';
 import {
   catalogueHash,
@@ -8,7 +8,6 @@ import {
   readShareHash,
   toBase64Url,
 } from '../../../src/ui/lib/share';
-import { forgetSavedJson, loadSavedJson, saveJson, SAVED_JSON_KEY } from '../../../src/ui/lib/saved-json';
 import { percentOf, timelineAxis } from '../../../src/ui/lib/timeline';
 import { messageToShow } from '../../../src/ui/state/playground.svelte';
 import { commandOf, consoleOf } from '../../../src/ui/engine/views';
@@ -25,7 +24,6 @@ describe('share links', () => {
     await expect(readShareHash('#/s/clock-skew')).resolves.toEqual({ kind: 'catalogue', id: 'clock-skew' });
     await expect(readShareHash('#/')).resolves.toBeUndefined();
     await expect(readShareHash('#/crypto')).resolves.toBeUndefined();
-    await expect(readShareHash('#/s/..%2Fetc')).resolves.toBeUndefined();
   });
 
   test('the user’s JSON goes into the hash deflated, and comes back the same, unicode and all', async () => {
@@ -50,40 +48,6 @@ describe('share links', () => {
     const text = toBase64Url(bytes);
     expect(text).not.toMatch(/[+/=]/);
     expect(fromBase64Url(text)).toEqual(bytes);
-  });
-});
-
-describe('the user’s text is kept', () => {
-  class MemoryStorage {
-    map = new Map<string, string>();
-    getItem(k: string) {
-      return this.map.get(k) ?? null;
-    }
-    setItem(k: string, v: string) {
-      this.map.set(k, v);
-    }
-    removeItem(k: string) {
-      this.map.delete(k);
-    }
-  }
-
-  test('saved, offered back, forgotten', () => {
-    const s = new MemoryStorage() as unknown as Storage;
-    expect(loadSavedJson(s)).toBeUndefined();
-    saveJson('{ "id": "broken', s);
-    expect(loadSavedJson(s)?.text).toBe('{ "id": "broken');
-    forgetSavedJson(s);
-    expect(loadSavedJson(s)).toBeUndefined();
-  });
-
-  test('blank text or a damaged entry is no offer; a full storage is no crash', () => {
-    const s = new MemoryStorage() as unknown as Storage;
-    saveJson('   ', s);
-    expect(loadSavedJson(s)).toBeUndefined();
-    s.setItem(SAVED_JSON_KEY, '{not json');
-    expect(loadSavedJson(s)).toBeUndefined();
-    const full = { setItem: () => { throw new Error('QuotaExceededError'); } } as unknown as Storage; // prettier-ignore
-    expect(() => saveJson('x', full)).not.toThrow();
   });
 });
 

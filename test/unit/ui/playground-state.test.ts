@@ -1,0 +1,95 @@
+// The page's state over the real engine (in this process) and a Storage of the test's own: a link the
+// page cannot play is said over the first scenario instead of the engine-failure screen, and the editor
+// never throws away text that the browser did not keep.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { Engine } from '../../../src/ui/engine/engine';
+import type { EngineClient } from '../../../src/ui/engine/engine-client';
+import type { EngineRequest } from '../../../src/ui/engine/protocol';
+import { Playground } from '../../../src/ui/state/playground.svelte';
+
+let engine: Engine;
+beforeAll(() => {
+  engine = new Engine({ scope: 'test', script: 'playground-state.test.ts' });
+});
+
+/** The engine answering as the Worker would, asynchronously and with errors as rejections. */
+const client = () =>
+  ({
+    ask: (kind: string, body: object) =>
+      Promise.resolve().then(() => engine.handle({ id: 0, kind, ...body } as EngineRequest)),
+  }) as unknown as EngineClient;
+
+/** A localStorage whose quota can be shrunk to nothing. */
+function memoryStorage(): Storage & { full: boolean } {
+  const map = new Map<string, string>();
+  return {
+    full: false,
+    get length() {
+      return map.size;
+    },
+    key: (i: number) => [...map.keys()][i] ?? null,
+    getItem: (k: string) => map.get(k) ?? null,
+    setItem(k: string, v: string) {
+      if (this.full) throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+      map.set(k, v);
+    },
+    removeItem: (k: string) => void map.delete(k),
+    clear: () => map.clear(),
+  };
+}
+
+describe('a link the page cannot play', () => {
+  test('an unknown #/s/ id: the first scenario plays, the link problem is said, no engine failure', async () => {
+    const pg = new Playground(client(), memoryStorage());
+    await pg.start('#/s/no-such-scenario');
+    expect(pg.status).toBe('ready');
+    expect(pg.error).toBeUndefined();
+    expect(pg.scenario?.id).toBe('kerberos-101');
+    expect(pg.linkProblem).toMatch(/no scenario with the id "no-such-scenario"/);
+  });
+
+  test('a catalogue scenario that cannot run yet says why', async () => {
+    const pg = new Playground(client(), memoryStorage());
+    await pg.start('#/s/ntfs-deny');
+    expect(pg.error).toBeUndefined();
+    expect(pg.scenario?.id).toBe('kerberos-101');
+    expect(pg.linkProblem).toMatch(/"ntfs-deny" cannot be played yet: it needs NTFS ACLs/);
+  });
+
+  test('a damaged #/j/ link is said the same way', async () => {
+    const pg = new Playground(client(), memoryStorage());
+    await pg.start('#/j/AAAA');
+    expect(pg.error).toBeUndefined();
+    expect(pg.scenario?.id).toBe('kerberos-101');
+    expect(pg.linkProblem).toMatch(/damaged/);
+  });
+});
+
+describe('the editor never throws away text the browser did not keep', () => {
+  test('storage full: the edit is "not kept", and a copy does not replace the unkept text', async () => {
+    const storage = memoryStorage();
+    const pg = new Playground(client(), storage);
+    await pg.start('#/s/clock-skew');
+    await pg.openEditor('current');
+    expect(pg.keep.state).toBe('kept');
+    storage.full = true;
+    pg.editJson('{ "unkept": "work" }');
+    expect(pg.keep).toMatchObject({ state: 'not-kept', why: 'full' });
+    await pg.openEditor('current');
+    expect(pg.editorText).toBe('{ "unkept": "work" }');
+    expect(pg.editorNotice).toMatch(/Not replaced with the copy of clock-skew: .* not kept/);
+    // space again: the next keystroke is kept
+    storage.full = false;
+    pg.editJson('{ "unkept": "work!" }');
+    expect(pg.keep.state).toBe('kept');
+  });
+
+  test('storage switched off: said, and typing still works', async () => {
+    const pg = new Playground(client(), undefined);
+    await pg.start('');
+    await pg.openEditor('current');
+    pg.editJson('{}');
+    expect(pg.keep).toMatchObject({ state: 'not-kept', why: 'unavailable' });
+    expect(pg.editorText).toBe('{}');
+  });
+});
