@@ -31,7 +31,7 @@ import {
   sealTicket,
   ticketKeyOf,
 } from './issue';
-import type { Issued, RequestScope } from './kdc';
+import type { Issued, RequestScope } from './scope';
 import { findPrincipal } from './lookup';
 import { attachPac } from './pac';
 import { KdcRefusal } from './refusal';

@@ -9,16 +9,8 @@
  * check the ticket-granting ticket and authenticator (TGS) → choose enctypes → compute times → issue.
  * Every refusal becomes a KRB-ERROR with the right code, the KDC's time and an e-text (RFC 4120 §5.9.1).
  */
-import {
-  decodeValue,
-  encodeKrbError,
-  AsReqCodec,
-  TgsReqCodec,
-  type KdcReq,
-  type PrincipalName,
-} from '../asn1';
+import { decodeValue, encodeKrbError, AsReqCodec, TgsReqCodec, type KdcReq } from '../asn1';
 import { ErrorCode, MessageType } from '../asn1/registry';
-import type { RandomSource } from '../crypto';
 import { krbtgtName } from '../protocol/principal';
 import { kerberosTimestamp } from '../protocol/time';
 import { KrbPlayError } from '../util/errors';
@@ -27,13 +19,10 @@ import type { KdcState } from './database';
 import { Narrator, type NarratedEvent } from './events';
 import { KdcRefusal } from './refusal';
 import { expireReplays } from './replay';
+import type { KdcContext, RequestScope } from './scope';
 import { handleTgsReq } from './tgs';
 
-export interface KdcContext {
-  /** The KDC's clock, milliseconds since the epoch (its host's clock in the simulation). */
-  now: number;
-  random: RandomSource;
-}
+export type { KdcContext } from './scope';
 
 export interface KdcResult {
   /** The reply to send back (AS-REP, TGS-REP or KRB-ERROR). */
@@ -45,24 +34,6 @@ export interface KdcResult {
   /** Who asked for what, when the request could be read (krb5kdc's log line). */
   client?: string;
   server?: string;
-}
-
-/** What one request handler gives back; `handle` wraps it. */
-export interface Issued {
-  reply: Uint8Array;
-  replyType: 'AS-REP' | 'TGS-REP';
-}
-
-/** What AS and TGS handlers share: the state, the time and randomness, the narration. */
-export interface RequestScope {
-  state: KdcState;
-  ctx: KdcContext;
-  say: Narrator;
-  /** The decoded request, and its bytes (the TGS checksum covers the req-body bytes as sent). */
-  req: KdcReq;
-  bytes: Uint8Array;
-  /** Filled in as soon as known, for error replies and the log line. */
-  client?: { realm: string; name: PrincipalName };
 }
 
 export class Kdc {

@@ -28,7 +28,7 @@ import {
 import { formatName, krbtgtName } from '../protocol/principal';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
 import { asKey, etypeName, ticketKeyOf } from './issue';
-import type { RequestScope } from './kdc';
+import type { RequestScope } from './scope';
 import { findPrincipal } from './lookup';
 import { KdcRefusal } from './refusal';
 import { filterLogonInfo, localDomainsOf, refusedIdentity } from './sid-filter';

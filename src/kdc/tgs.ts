@@ -32,7 +32,7 @@ import { formatDuration, isoSeconds, kerberosTimestamp } from '../protocol/time'
 import { fromUtf8, utf8 } from '../util/bytes';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
 import { asKey, chooseSessionEtype, etypeName, sealTicket, ticketKeyOf } from './issue';
-import type { Issued, RequestScope } from './kdc';
+import type { Issued, RequestScope } from './scope';
 import { findPrincipal, keyFor, nextHop, realmOfHost } from './lookup';
 import { carryPac } from './pac';
 import {
