@@ -18,7 +18,7 @@ import { handleAsReq } from './as';
 import type { KdcState } from './database';
 import { Narrator, type NarratedEvent } from './events';
 import { KdcRefusal } from './refusal';
-import { expireReplays } from './replay';
+import { expireReplays } from '../protocol/replay';
 import type { KdcContext, RequestScope } from './scope';
 import { handleTgsReq } from './tgs';
 
@@ -157,8 +157,11 @@ export class Kdc {
     };
   }
 
-  /** RFC 4120 §3.2.3: entries older than the skew window can no longer be replayed, so they go. */
+  /**
+   * RFC 4120 §3.2.3: entries older than the skew window can no longer be replayed, so they go — swept at
+   * most once a second of KDC time, since a KDC under load sees many requests a second (replay.ts).
+   */
   private expireReplayCache(now: number): void {
-    expireReplays(this.state, now);
+    expireReplays(this.state, now, 1000);
   }
 }

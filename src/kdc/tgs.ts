@@ -42,9 +42,9 @@ import {
   openAuthenticator,
   replayRefusal,
 } from '../protocol/ap-checks';
+import { rememberAuthenticator, seenAuthenticator } from '../protocol/replay';
+import { openTicketMemo } from './caches';
 import { KdcRefusal } from './refusal';
-import { rememberAuthenticator, seenAuthenticator } from './replay';
-import { openTicketMemo } from './ticket-memo';
 import { computeTicketTimes } from './times';
 
 interface CheckedTgt {
@@ -289,7 +289,7 @@ function checkTgt(scope: RequestScope, db: RealmState): CheckedTgt {
   const tgsKey = keyFor(tgsEntry, ticket.encPart.etype, ticket.encPart.kvno, 'the ticket-granting ticket');
   let tgt: EncTicketPart;
   try {
-    tgt = openTicketMemo(tgsKey.etype, tgsKey.key, ticket.encPart.cipher, () =>
+    tgt = openTicketMemo(state, tgsKey.etype, tgsKey.key, ticket.encPart.cipher, () =>
       decodeEncTicketPart(decrypt(asKey(tgsKey), KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher)),
     );
   } catch (e) {

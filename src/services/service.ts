@@ -40,6 +40,12 @@ import { findPacIn } from '../protocol/authdata';
 import { Narrator, type NarratedEvent } from '../protocol/events';
 import { formatName, formatPrincipal, sameName } from '../protocol/principal';
 import { KerberosRefusal } from '../protocol/refusal';
+import {
+  expireReplays,
+  rememberAuthenticator,
+  seenAuthenticator,
+  type ReplayEntry,
+} from '../protocol/replay';
 import { kerberosTimestamp } from '../protocol/time';
 
 /** One long-term key of the service (what its keytab holds). */
@@ -55,7 +61,7 @@ export interface ServiceState {
   keys: ServiceKey[];
   maxSkew: number;
   /** Authenticators seen within the skew window (RFC 4120 §3.2.3). */
-  replayCache: { id: string; expires: number }[];
+  replayCache: ReplayEntry[];
 }
 
 /** Who the client is, as an authorization layer needs it. */
@@ -121,7 +127,8 @@ export class KerberizedService {
 
   accept(bytes: Uint8Array, ctx: AcceptContext): AcceptResult {
     const say = new Narrator(`service ${this.principal}`);
-    this.state.replayCache = this.state.replayCache.filter((e) => e.expires > ctx.now);
+    // A service sees few requests: it forgets what has expired on every one (sweep interval 0).
+    expireReplays(this.state, ctx.now, 0);
     try {
       return this.check(bytes, ctx, say);
     } catch (e) {
@@ -204,7 +211,7 @@ export class KerberizedService {
     checkTicketTimes(part, ctx.now, skew, say, { afterExpiry: 'get a new one from the KDC' });
 
     const replayId = `${client}|${auth.ctime.getTime()}|${auth.cusec}`;
-    if (this.state.replayCache.some((r) => r.id === replayId)) {
+    if (seenAuthenticator(this.state, replayId)) {
       say.say(
         'replay',
         'this exact authenticator was seen before: someone is replaying a captured AP-REQ',
@@ -212,7 +219,7 @@ export class KerberizedService {
       );
       throw replayRefusal(client, auth);
     }
-    this.state.replayCache.push({ id: replayId, expires: ctime + skew });
+    rememberAuthenticator(this.state, { id: replayId, expires: ctime + skew });
 
     const identity = this.identityOf(part, key, client, say);
 
