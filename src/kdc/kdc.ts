@@ -9,11 +9,10 @@
  * check the ticket-granting ticket and authenticator (TGS) → choose enctypes → compute times → issue.
  * Every refusal becomes a KRB-ERROR with the right code, the KDC's time and an e-text (RFC 4120 §5.9.1).
  */
-import { decodeValue, encodeKrbError, AsReqCodec, TgsReqCodec, type KdcReq } from '../asn1';
-import { ErrorCode, MessageType } from '../asn1/registry';
+import { decodeValue, AsReqCodec, TgsReqCodec, type KdcReq } from '../asn1';
+import { ErrorCode } from '../asn1/registry';
 import { krbtgtName } from '../protocol/principal';
-import { kerberosTimestamp } from '../protocol/time';
-import { KrbPlayError } from '../util/errors';
+import { asRefusal, refusalReply } from '../protocol/refusal';
 import { handleAsReq } from './as';
 import type { KdcState } from './database';
 import { Narrator, type NarratedEvent } from './events';
@@ -106,13 +105,7 @@ export class Kdc {
         ...this.logNames(scope),
       };
     } catch (e) {
-      if (e instanceof KdcRefusal) return this.refuse(e, scope, say, ctx);
-      // A bug, or a typed error from a lower layer that a check missed: still answer, never crash.
-      const text =
-        e instanceof KrbPlayError
-          ? e.message
-          : `internal error: ${e instanceof Error ? e.message : String(e)}`;
-      return this.refuse(new KdcRefusal(ErrorCode.KRB_ERR_GENERIC, text), scope, say, ctx);
+      return this.refuse(asRefusal(e), scope, say, ctx);
     }
   }
 
@@ -128,28 +121,17 @@ export class Kdc {
 
   /** RFC 4120 §5.9.1: the error names the server and, when known, the client; stime is the KDC's time. */
   private refuse(r: KdcRefusal, scope: RequestScope | undefined, say: Narrator, ctx: KdcContext): KdcResult {
-    say.say('refuse', r.message, false);
-    const { time, usec } = kerberosTimestamp(ctx.now);
     const body = scope?.req.reqBody;
     const realm = body?.realm ?? this.state.realms[0]?.name ?? 'UNKNOWN';
-    const err = {
-      pvno: 5,
-      msgType: MessageType.KRB_ERROR,
-      stime: time,
-      susec: usec,
-      errorCode: r.code,
+    const client = scope?.client ?? (body?.cname ? { realm: body.realm, name: body.cname } : undefined);
+    const reply = refusalReply(r, say, {
+      now: ctx.now,
       realm,
-      sname: r.sname ?? body?.sname ?? krbtgtName(realm),
-      eText: r.eText,
-      ...(scope?.client
-        ? { crealm: scope.client.realm, cname: scope.client.name }
-        : body?.cname
-          ? { crealm: body.realm, cname: body.cname }
-          : {}),
-      ...(r.eData ? { eData: r.eData } : {}),
-    };
+      sname: body?.sname ?? krbtgtName(realm),
+      ...(client ? { client } : {}),
+    });
     return {
-      reply: encodeKrbError(err),
+      reply,
       replyType: 'KRB-ERROR',
       errorCode: r.code,
       events: say.events,

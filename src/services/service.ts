@@ -12,7 +12,6 @@ import {
   decodeKerberos,
   encodeApRep,
   encodeEncApRepPart,
-  encodeKrbError,
   type ApReq,
   type EncTicketPart,
   type PrincipalName,
@@ -39,14 +38,13 @@ import {
 import { findPacIn } from '../protocol/authdata';
 import { Narrator, type NarratedEvent } from '../protocol/events';
 import { formatName, formatPrincipal, sameName } from '../protocol/principal';
-import { KerberosRefusal } from '../protocol/refusal';
+import { asRefusal, KerberosRefusal, refusalReply } from '../protocol/refusal';
 import {
   expireReplays,
   rememberAuthenticator,
   seenAuthenticator,
   type ReplayEntry,
 } from '../protocol/replay';
-import { kerberosTimestamp } from '../protocol/time';
 
 /** One long-term key of the service (what its keytab holds). */
 export interface ServiceKey {
@@ -132,22 +130,8 @@ export class KerberizedService {
     try {
       return this.check(bytes, ctx, say);
     } catch (e) {
-      const r =
-        e instanceof KerberosRefusal
-          ? e
-          : new KerberosRefusal(ErrorCode.KRB_ERR_GENERIC, e instanceof Error ? e.message : String(e));
-      say.say('refuse', r.message, false);
-      const { time, usec } = kerberosTimestamp(ctx.now);
-      const error = encodeKrbError({
-        pvno: 5,
-        msgType: MessageType.KRB_ERROR,
-        stime: time,
-        susec: usec,
-        errorCode: r.code,
-        realm: this.state.realm,
-        sname: this.state.name,
-        eText: r.eText,
-      });
+      const r = asRefusal(e);
+      const error = refusalReply(r, say, { now: ctx.now, realm: this.state.realm, sname: this.state.name });
       return { ok: false, errorCode: r.code, error, message: r.message, events: say.events };
     }
   }
