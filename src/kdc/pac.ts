@@ -8,6 +8,7 @@
  *    signature with the new ticket's key, KDC signature with this realm's krbtgt key).
  */
 import type { AuthorizationData, EncTicketPart } from '../asn1';
+import type { Key } from '../crypto';
 import { findPacIn, wrapPac } from '../protocol/authdata';
 import { ErrorCode } from '../asn1/registry';
 import {
@@ -183,7 +184,7 @@ export interface CarryPacInput {
   /** The realm that issued the TGT. */
   issuer: string;
   /** The key the TGT was encrypted in (this realm's krbtgt key, or the cross-realm key). */
-  tgtKey: KeyEntry;
+  tgtKey: Key;
   /** The key the new ticket is encrypted in. */
   serverKey: KeyEntry;
   server: PrincipalEntry;
@@ -309,8 +310,8 @@ export function carryPac(
   }
   const local = input.issuer === db.name;
   const check = verifyPac(pacBytes, {
-    serverKey: asKey(input.tgtKey),
-    ...(local ? { kdcKey: asKey(input.tgtKey) } : {}),
+    serverKey: input.tgtKey,
+    ...(local ? { kdcKey: input.tgtKey } : {}),
   });
   if (check.server.status !== 'valid' || (local && check.kdc.status !== 'valid')) {
     const what = check.server.status !== 'valid' ? 'server' : 'KDC';
