@@ -13,7 +13,6 @@ import {
   encodeMethodData,
   encodeWith,
   ChecksumCodec,
-  type EncKdcRepPart,
   type EtypeInfo2Entry,
   type PaData,
 } from '../asn1';
@@ -22,20 +21,11 @@ import { checksum, checksumTypeForEnctype, decrypt, encrypt, IntegrityError, Key
 import { formatPrincipal, tgsRealmOf } from '../protocol/principal';
 import { formatDuration, isoSeconds, kerberosTimestamp, millisOf } from '../protocol/time';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
-import {
-  asKey,
-  chooseSessionEtype,
-  etypeList,
-  etypeName,
-  newSessionKey,
-  sealTicket,
-  ticketKeyOf,
-} from './issue';
+import { asKey, encKdcRepPart, etypeList, etypeName, issueTicket } from './issue';
 import type { Issued, RequestScope } from './scope';
 import { findPrincipal } from './lookup';
 import { attachPac } from './pac';
 import { KdcRefusal } from './refusal';
-import { computeTicketTimes } from './times';
 
 /** RFC 6806 §11: the checksum over the AS-REQ that proves the reply answers this very request. */
 const KEY_USAGE_AS_REQ = 56;
@@ -142,70 +132,42 @@ export function handleAsReq(scope: RequestScope, db: RealmState): Issued {
     `will encrypt the reply in ${formatPrincipal(client)}'s ${etypeName(replyKey.etype)} key (kvno ${replyKey.kvno})`,
   );
 
-  const sessionEtype = chooseSessionEtype(body.etype, db, server, say);
-  const ticketKey = ticketKeyOf(server, db);
-
   const maxLife = Math.min(db.policy.maxLife, client.maxLife ?? Infinity, server.maxLife ?? Infinity);
   const maxRenew = Math.min(db.policy.maxRenew, client.maxRenew ?? Infinity, server.maxRenew ?? Infinity);
-  const times = computeTicketTimes(body, {
-    now: ctx.now,
-    maxLife,
-    maxRenew,
-    maxSkew: db.policy.maxSkew,
-    renewableAllowed: true,
-  });
-  say.say(
-    'policy',
-    `the ticket is valid from ${isoSeconds(times.starttime)} until ${isoSeconds(times.endtime)} ` +
-      `(${formatDuration(times.endtime.getTime() - times.starttime.getTime())}, capped by ${times.why})` +
-      (times.renewTill ? `, renewable until ${isoSeconds(times.renewTill)}` : ''),
-  );
-
-  let flags = TicketFlag.INITIAL | times.flags;
+  let flags = TicketFlag.INITIAL;
   if (preauthenticated) flags |= TicketFlag.PRE_AUTHENT;
   if (body.kdcOptions & KdcOption.FORWARDABLE && !client.noForwardable) flags |= TicketFlag.FORWARDABLE;
   if (body.kdcOptions & KdcOption.PROXIABLE) flags |= TicketFlag.PROXIABLE;
 
   const authtime = kerberosTimestamp(ctx.now).time;
-  const session = newSessionKey(sessionEtype, ctx.random);
   const cname = canonicalize ? client.name : body.cname;
   const sname = canonicalize ? server.name : body.sname;
   const pacAsk = pacRequest(req.padata);
-  const authorizationData = attachPac(scope, db, {
-    client,
-    pacRequested: pacAsk ?? true,
-    pacRequestedExplicitly: pacAsk === true,
-    authtime,
-    serverKey: ticketKey,
-    forTgt: server.name.nameString[0] === 'krbtgt',
-  });
-  const ticket = sealTicket(
-    {
-      flags,
-      key: { keytype: session.etype, keyvalue: session.bytes },
-      crealm: client.realm,
-      cname,
-      transited: { trType: 1, contents: new Uint8Array(0) },
-      authtime,
-      starttime: times.starttime,
-      endtime: times.endtime,
-      ...(times.renewTill ? { renewTill: times.renewTill } : {}),
-      ...(body.addresses ? { caddr: body.addresses } : {}),
-      ...(authorizationData ? { authorizationData } : {}),
-    },
-    db.name,
+  const { ticket, part: ticketPart } = issueTicket(scope, db, {
+    server,
     sname,
-    ticketKey,
-    ctx.random,
-  );
-  say.say(
-    'ticket',
-    `issued a ticket for ${formatPrincipal({ realm: db.name, name: sname })}, encrypted in its ${etypeName(ticketKey.etype)} key (kvno ${ticketKey.kvno}, key usage 2)`,
-  );
+    client: { realm: client.realm, name: cname },
+    authtime,
+    transited: new Uint8Array(0),
+    ...(body.addresses ? { caddr: body.addresses } : {}),
+    limits: { maxLife, maxRenew, renewableAllowed: true },
+    flags,
+    authorizationData: (ticketKey) =>
+      attachPac(scope, db, {
+        client,
+        pacRequested: pacAsk ?? true,
+        pacRequestedExplicitly: pacAsk === true,
+        authtime,
+        serverKey: ticketKey,
+        forTgt: server.name.nameString[0] === 'krbtgt',
+      }),
+    issued: (ticketKey) =>
+      `issued a ticket for ${formatPrincipal({ realm: db.name, name: sname })}, encrypted in its ${etypeName(ticketKey.etype)} key (kvno ${ticketKey.kvno}, key usage 2)`,
+  });
 
   // RFC 6806 §11: a client that sends PA-REQ-ENC-PA-REP gets a checksum of its request inside the
   // encrypted reply, so a man in the middle cannot have changed the request unnoticed.
-  let replyFlags = flags;
+  let replyFlags = ticketPart.flags;
   const encryptedPaData: PaData[] = [];
   if (req.padata?.some((p) => p.padataType === PaType.PA_REQ_ENC_PA_REP)) {
     const cksumtype = checksumTypeForEnctype(replyKey.etype);
@@ -217,20 +179,13 @@ export function handleAsReq(scope: RequestScope, db: RealmState): Issued {
     replyFlags |= TicketFlag.ENC_PA_REP;
   }
 
-  const part: EncKdcRepPart = {
-    key: { keytype: session.etype, keyvalue: session.bytes },
-    lastReq: [{ lrType: 0, lrValue: authtime }],
+  const part = encKdcRepPart(ticketPart, {
     nonce: body.nonce,
-    flags: replyFlags,
-    authtime,
-    starttime: times.starttime,
-    endtime: times.endtime,
-    ...(times.renewTill ? { renewTill: times.renewTill } : {}),
     srealm: db.name,
     sname,
-    ...(body.addresses ? { caddr: body.addresses } : {}),
-    ...(encryptedPaData.length ? { encryptedPaData } : {}),
-  };
+    flags: replyFlags,
+    encryptedPaData,
+  });
   const encPart = encrypt(asKey(replyKey), KeyUsage.AS_REP_ENCPART, encodeEncAsRepPart(part), ctx.random);
   const reply = encodeAsRep({
     pvno: 5,

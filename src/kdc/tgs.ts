@@ -10,25 +10,23 @@ import {
   kdcReqBodyBytes,
   type ApReq,
   type Authenticator,
-  type EncKdcRepPart,
   type EncTicketPart,
   type PrincipalName,
   type Ticket,
 } from '../asn1';
 import { ErrorCode, KdcOption, MessageType, PaType, TicketFlag } from '../asn1/registry';
-import { encrypt, randomKey, findChecksumType, KeyUsage, verifyChecksum, type Key } from '../crypto';
+import { encrypt, findChecksumType, KeyUsage, verifyChecksum, type Key } from '../crypto';
 import { formatName, formatPrincipal, hostOf, krbtgtName, tgsRealmOf } from '../protocol/principal';
 import { formatDuration, isoSeconds, kerberosTimestamp } from '../protocol/time';
 import { fromUtf8, utf8 } from '../util/bytes';
 import type { PrincipalEntry, RealmState } from './database';
-import { chooseSessionEtype, etypeName, sealTicket, ticketKeyOf } from './issue';
+import { encKdcRepPart, etypeName, issueTicket, sealTicket } from './issue';
 import type { Issued, RequestScope } from './scope';
 import { findPrincipal, keyFor, nextHop, realmOfHost } from './lookup';
 import { carryPac } from './pac';
 import { acceptApReq, type AcceptedApReq, type ApReqReceiver } from '../protocol/ap-req';
 import { openTicketMemo } from './caches';
 import { KdcRefusal } from './refusal';
-import { computeTicketTimes } from './times';
 
 interface CheckedTgt {
   apReq: ApReq;
@@ -81,28 +79,8 @@ export function handleTgsReq(scope: RequestScope, db: RealmState): Issued {
         `within the ${formatDuration(db.policy.maxSkew)} clock-skew allowance it is still read, but no new ticket can outlive it`,
     );
   }
-  const sessionEtype = chooseSessionEtype(body.etype, db, server, say);
-  const ticketKey = ticketKeyOf(server, db);
-  const maxLife = Math.min(db.policy.maxLife, server.maxLife ?? Infinity);
-  const maxRenew = Math.min(db.policy.maxRenew, server.maxRenew ?? Infinity);
-  const times = computeTicketTimes(body, {
-    now: ctx.now,
-    maxLife,
-    maxRenew,
-    maxSkew: db.policy.maxSkew,
-    ticketEnd: tgt.endtime,
-    ...(tgt.renewTill ? { ticketRenewTill: tgt.renewTill } : {}),
-    renewableAllowed: (tgt.flags & TicketFlag.RENEWABLE) !== 0,
-  });
-  say.say(
-    'policy',
-    `the ticket is valid from ${isoSeconds(times.starttime)} until ${isoSeconds(times.endtime)} ` +
-      `(${formatDuration(times.endtime.getTime() - times.starttime.getTime())}, capped by ${times.why})` +
-      (times.renewTill ? `, renewable until ${isoSeconds(times.renewTill)}` : ''),
-  );
-
   // RFC 4120 §2.6-2.7: forwardable only if asked and the TGT is; pre-authent and hw-authent carry over.
-  let flags = times.flags | (tgt.flags & (TicketFlag.PRE_AUTHENT | TicketFlag.HW_AUTHENT));
+  let flags = tgt.flags & (TicketFlag.PRE_AUTHENT | TicketFlag.HW_AUTHENT);
   if (body.kdcOptions & KdcOption.FORWARDABLE && tgt.flags & TicketFlag.FORWARDABLE)
     flags |= TicketFlag.FORWARDABLE;
   if (body.kdcOptions & KdcOption.PROXIABLE && tgt.flags & TicketFlag.PROXIABLE)
@@ -112,47 +90,37 @@ export function handleTgsReq(scope: RequestScope, db: RealmState): Issued {
   if (tgt.flags & TicketFlag.FORWARDED) flags |= TicketFlag.FORWARDED;
 
   const transited = transitedAfter(tgt, issuer);
+  const notes: string[] = [];
   if (tgt.crealm !== db.name) {
     // This KDC accepts every path its trusts allow, and says so in the ticket (RFC 4120 §2.7).
     flags |= TicketFlag.TRANSITED_POLICY_CHECKED;
-    say.say(
-      'policy',
+    notes.push(
       `the client is from ${tgt.crealm}; realms transited so far: ${fromUtf8(transited) || 'none'} — accepted`,
     );
   }
 
-  const sessionKey = randomKey(sessionEtype, ctx.random);
-  const authorizationData = carryPac(scope, db, {
-    tgt,
-    issuer,
-    tgtKey: checked.tgtKey,
-    serverKey: ticketKey,
+  const { ticket, part } = issueTicket(scope, db, {
     server,
-  });
-  const ticket = sealTicket(
-    {
-      flags,
-      key: { keytype: sessionKey.etype, keyvalue: sessionKey.bytes },
-      crealm: tgt.crealm,
-      cname: tgt.cname,
-      transited: { trType: 1, contents: transited },
-      authtime: tgt.authtime,
-      starttime: times.starttime,
-      endtime: times.endtime,
-      ...(times.renewTill ? { renewTill: times.renewTill } : {}),
-      ...(tgt.caddr ? { caddr: tgt.caddr } : {}),
-      ...(authorizationData ? { authorizationData } : {}),
+    sname: replySname,
+    client: { realm: tgt.crealm, name: tgt.cname },
+    authtime: tgt.authtime,
+    transited,
+    ...(tgt.caddr ? { caddr: tgt.caddr } : {}),
+    limits: {
+      maxLife: Math.min(db.policy.maxLife, server.maxLife ?? Infinity),
+      maxRenew: Math.min(db.policy.maxRenew, server.maxRenew ?? Infinity),
+      ticketEnd: tgt.endtime,
+      ...(tgt.renewTill ? { ticketRenewTill: tgt.renewTill } : {}),
+      renewableAllowed: (tgt.flags & TicketFlag.RENEWABLE) !== 0,
     },
-    db.name,
-    replySname,
-    ticketKey,
-    ctx.random,
-  );
-  say.say(
-    'ticket',
-    `issued ${clientText} a ticket for ${formatName(replySname)}@${db.name}, encrypted in ${formatPrincipal(server)}'s ${etypeName(ticketKey.etype)} key (kvno ${ticketKey.kvno})`,
-  );
-  return reply(scope, checked, ticket, sessionKey, replySname, times, flags);
+    flags,
+    notes,
+    authorizationData: (ticketKey) =>
+      carryPac(scope, db, { tgt, issuer, tgtKey: checked.tgtKey, serverKey: ticketKey, server }),
+    issued: (ticketKey) =>
+      `issued ${clientText} a ticket for ${formatName(replySname)}@${db.name}, encrypted in ${formatPrincipal(server)}'s ${etypeName(ticketKey.etype)} key (kvno ${ticketKey.kvno})`,
+  });
+  return reply(scope, checked, ticket, part);
 }
 
 /**
@@ -180,34 +148,18 @@ function checkLineage(scope: RequestScope, db: RealmState, checked: CheckedTgt, 
 }
 
 /** The TGS-REP (RFC 4120 §5.4.2), its part encrypted in the authenticator's subkey or the TGT session key. */
-function reply(
-  scope: RequestScope,
-  checked: CheckedTgt,
-  ticket: Ticket,
-  sessionKey: Key,
-  sname: PrincipalName,
-  times: { starttime: Date; endtime: Date; renewTill?: Date },
-  flags: number,
-): Issued {
+function reply(scope: RequestScope, checked: CheckedTgt, ticket: Ticket, part: EncTicketPart): Issued {
   const { req, ctx, say } = scope;
   const { tgt, authenticator } = checked;
-  const part: EncKdcRepPart = {
-    key: { keytype: sessionKey.etype, keyvalue: sessionKey.bytes },
-    lastReq: [{ lrType: 0, lrValue: tgt.authtime }],
+  const repPart = encKdcRepPart(part, {
     nonce: req.reqBody.nonce,
-    flags,
-    authtime: tgt.authtime,
-    starttime: times.starttime,
-    endtime: times.endtime,
-    ...(times.renewTill ? { renewTill: times.renewTill } : {}),
     srealm: req.reqBody.realm,
-    sname,
-    ...(tgt.caddr ? { caddr: tgt.caddr } : {}),
-  };
+    sname: ticket.sname,
+  });
   const subkey = authenticator.subkey;
   const replyKey: Key = subkey ? { etype: subkey.keytype, bytes: subkey.keyvalue } : checked.sessionKey;
   const usage = subkey ? KeyUsage.TGS_REP_ENCPART_SUBKEY : KeyUsage.TGS_REP_ENCPART_SESSKEY;
-  const cipher = encrypt(replyKey, usage, encodeEncTgsRepPart(part), ctx.random);
+  const cipher = encrypt(replyKey, usage, encodeEncTgsRepPart(repPart), ctx.random);
   const bytes = encodeTgsRep({
     pvno: 5,
     msgType: MessageType.TGS_REP,
@@ -477,8 +429,7 @@ function renewOrValidate(scope: RequestScope, db: RealmState, checked: CheckedTg
   const part: EncTicketPart = { ...tgt, flags, starttime: times.starttime, endtime: times.endtime };
   if (times.renewTill) part.renewTill = times.renewTill;
   const ticket = sealTicket(part, db.name, apReq.ticket.sname, ticketKey, ctx.random);
-  const sessionKey: Key = { etype: tgt.key.keytype, bytes: tgt.key.keyvalue };
-  return reply(scope, checked, ticket, sessionKey, apReq.ticket.sname, times, flags);
+  return reply(scope, checked, ticket, part);
 }
 
 /**
