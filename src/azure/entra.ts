@@ -25,7 +25,7 @@ import { credentialOf, type CachedCredential } from '../client';
 import { decrypt, KeyUsage, randomKey } from '../crypto';
 import { Kdc, type PrincipalEntry, type RealmState } from '../kdc';
 import { formatPrincipal, NT, parsePrincipal } from '../protocol/principal';
-import { formatDuration, isoSeconds } from '../protocol/time';
+import { formatDuration, isoSeconds } from '../asn1/time';
 import { TCP_CONNECT_TIMEOUT, type Narration, type World } from '../world';
 
 export const CLOUD_REALM = 'KERBEROS.MICROSOFTONLINE.COM';

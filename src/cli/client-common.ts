@@ -27,7 +27,7 @@ import { type Ccache, type CcacheCredential, type Principal as FilePrincipal } f
 import { KdcAddressError, KdcTransport, parseKdcAddress, type KdcAddress, type KdcAttempt } from '../node';
 import { cryptoRandom } from '../node/random';
 import type { Principal } from '../protocol/principal';
-import { parseDuration } from '../protocol/time';
+import { parseDuration } from '../asn1/time';
 import { KrbPlayError, KrbPlayInputError } from '../util';
 import { UsageError } from './args';
 import type { Io } from './command';

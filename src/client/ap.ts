@@ -35,7 +35,7 @@ import {
   randomKey,
 } from '../crypto';
 import { formatPrincipal, type Principal } from '../protocol/principal';
-import { isoSeconds, kerberosTimestamp } from '../protocol/time';
+import { isoSeconds, kerberosTimestamp } from '../asn1/time';
 import { concatBytes, u32le } from '../util/bytes';
 import type { CachedCredential, KeyData } from './cache';
 import { ApError } from './errors';

@@ -52,7 +52,7 @@ import {
   hostOf,
   type Principal,
 } from '../protocol/principal';
-import { formatDuration, isoSeconds } from '../protocol/time';
+import { formatDuration, isoSeconds } from '../asn1/time';
 import { KrbPlayError } from '../util/errors';
 import {
   findCredential,

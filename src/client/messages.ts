@@ -47,7 +47,7 @@ import {
   type RandomSource,
 } from '../crypto';
 import { formatName, formatPrincipal, sameName, type Principal } from '../protocol/principal';
-import { formatDuration, isoSeconds, kerberosTimestamp, millisOf } from '../protocol/time';
+import { formatDuration, isoSeconds, kerberosTimestamp, millisOf } from '../asn1/time';
 import { KrbPlayError } from '../util/errors';
 import type { CachedCredential, KeyData } from './cache';
 import { ReplyCheckError } from './errors';

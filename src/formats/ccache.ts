@@ -17,7 +17,8 @@ import { fromUtf8, toHex, utf8 } from '../util/bytes';
 import { ByteReader, ByteWriter, type Span } from './bytes-io';
 import { FormatError } from './errors';
 import { etypeName } from './keytab';
-import { isoSeconds, principalToString, type Principal } from './principal';
+import { isoSeconds } from '../asn1/time';
+import { principalToString, type Principal } from './principal';
 import { flagsHex, ticketFlagNames } from './ticket-flags';
 
 /** The realm and first component that mark a configuration entry (ccache_file_format.rst). */
@@ -448,10 +449,10 @@ export function ccacheToListJson(cc: Ccache): CcacheListJson {
       etypeName: etypeName(c.key.etype),
       flags: ticketFlagNames(c.ticketFlags),
       flagsHex: flagsHex(c.ticketFlags),
-      authtime: isoSeconds(c.authtime),
-      starttime: isoSeconds(c.starttime !== 0 ? c.starttime : c.authtime),
-      endtime: isoSeconds(c.endtime),
-      renewTill: c.renewTill !== 0 ? isoSeconds(c.renewTill) : null,
+      authtime: isoSeconds(c.authtime * 1000),
+      starttime: isoSeconds((c.starttime !== 0 ? c.starttime : c.authtime) * 1000),
+      endtime: isoSeconds(c.endtime * 1000),
+      renewTill: c.renewTill !== 0 ? isoSeconds(c.renewTill * 1000) : null,
     })),
     config: cc.config.map((e) => ({ key: e.key, principal: e.principal, value: toHex(e.value) })),
   };

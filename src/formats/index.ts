@@ -6,7 +6,7 @@
 export { FormatError } from './errors';
 export type { FormatName } from './errors';
 export type { Span } from './bytes-io';
-export { principalToString, parsePrincipal, samePrincipal, isoSeconds } from './principal';
+export { principalToString, parsePrincipal, samePrincipal } from './principal';
 export type { Principal } from './principal';
 export { ticketFlagNames, ticketFlagLetters, flagsHex } from './ticket-flags';
 

@@ -14,7 +14,8 @@ import { describeEnctype, ENCTYPE_NAMES, type Key } from '../crypto';
 import { fromUtf8, toHex, utf8 } from '../util/bytes';
 import { ByteReader, ByteWriter, type Span } from './bytes-io';
 import { FormatError } from './errors';
-import { isoSeconds, principalToString, type Principal } from './principal';
+import { isoSeconds } from '../asn1/time';
+import { principalToString, type Principal } from './principal';
 
 /** How an entry was stored, kept so that a file read and written back is byte-for-byte the same. */
 export interface KeytabEntryStorage {
@@ -263,12 +264,12 @@ export function keytabToListJson(kt: Keytab): KeytabListJson {
       etype: e.key.etype,
       etypeName: etypeName(e.key.etype),
       key: toHex(e.key.bytes),
-      timestamp: isoSeconds(e.timestamp),
+      timestamp: isoSeconds(e.timestamp * 1000),
     })),
   };
 }
 
 /** One line per entry, as `klist -k -t -e` prints it (kvno, time, principal, enctype). */
 export function describeKeytabEntry(e: KeytabEntry): string {
-  return `kvno ${e.kvno} ${isoSeconds(e.timestamp)} ${principalToString(e.principal)} (${describeEnctype(e.key.etype)})`;
+  return `kvno ${e.kvno} ${isoSeconds(e.timestamp * 1000)} ${principalToString(e.principal)} (${describeEnctype(e.key.etype)})`;
 }

@@ -68,10 +68,3 @@ export function samePrincipal(a: Principal, b: Principal): boolean {
     a.components.every((c, i) => c === b.components[i])
   );
 }
-
-/** ISO-8601 UTC without milliseconds ("2026-03-02T08:00:00Z"), as the CLI prints times. */
-export function isoSeconds(unixSeconds: number): string {
-  const d = new Date(unixSeconds * 1000);
-  if (Number.isNaN(d.getTime())) return `invalid time (${unixSeconds})`;
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

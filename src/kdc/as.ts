@@ -18,7 +18,7 @@ import {
 import { ErrorCode, KdcOption, MessageType, PaType, TicketFlag } from '../asn1/registry';
 import { encrypt, KeyUsage } from '../crypto';
 import { formatPrincipal, tgsRealmOf } from '../protocol/principal';
-import { kerberosTimestamp } from '../protocol/time';
+import { kerberosTimestamp } from '../asn1/time';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
 import { asKey, encKdcRepPart, etypeList, etypeName, issueTicket } from './issue';
 import { findPrincipal } from './lookup';

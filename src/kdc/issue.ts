@@ -17,7 +17,7 @@ import {
 import { ErrorCode } from '../asn1/registry';
 import { encrypt, findEnctype, KeyUsage, randomKey, type Key, type RandomSource } from '../crypto';
 import { formatPrincipal } from '../protocol/principal';
-import { formatDuration, isoSeconds } from '../protocol/time';
+import { formatDuration, isoSeconds } from '../asn1/time';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
 import type { Narrator } from './events';
 import { pickKey } from './lookup';

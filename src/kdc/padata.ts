@@ -21,7 +21,7 @@ import {
 import { ErrorCode, PaType, TicketFlag } from '../asn1/registry';
 import { checksum, checksumTypeForEnctype, decrypt, IntegrityError, KeyUsage } from '../crypto';
 import { formatPrincipal } from '../protocol/principal';
-import { formatDuration, isoSeconds, millisOf } from '../protocol/time';
+import { formatDuration, isoSeconds, millisOf } from '../asn1/time';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
 import { asKey, etypeName } from './issue';
 import { KdcRefusal } from './refusal';

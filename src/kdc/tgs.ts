@@ -17,7 +17,7 @@ import {
 import { ErrorCode, KdcOption, MessageType, PaType, TicketFlag } from '../asn1/registry';
 import { encrypt, findChecksumType, KeyUsage, verifyChecksum, type Key } from '../crypto';
 import { formatName, formatPrincipal, hostOf, krbtgtName, tgsRealmOf } from '../protocol/principal';
-import { formatDuration, isoSeconds, kerberosTimestamp } from '../protocol/time';
+import { formatDuration, isoSeconds, kerberosTimestamp } from '../asn1/time';
 import { fromUtf8, utf8 } from '../util/bytes';
 import type { PrincipalEntry, RealmState } from './database';
 import { encKdcRepPart, etypeName, issueTicket, sealTicket } from './issue';

@@ -9,7 +9,7 @@ import { ErrorCode, errorCodes, MessageType } from '../asn1/registry';
 import type { RandomSource } from '../crypto';
 import type { Kdc, KdcResult } from '../kdc';
 import { krbtgtName } from '../protocol/principal';
-import { isoSeconds, kerberosTimestamp } from '../protocol/time';
+import { isoSeconds, kerberosTimestamp } from '../asn1/time';
 import { cryptoRandom } from './random';
 
 export type Transport = 'udp' | 'tcp' | 'kkdcp';

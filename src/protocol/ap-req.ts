@@ -24,7 +24,7 @@ import type { Narrator } from './events';
 import { formatPrincipal, sameName } from './principal';
 import { KerberosRefusal } from './refusal';
 import { rememberAuthenticator, seenAuthenticator, type ReplayHolder } from './replay';
-import { formatDuration, isoSeconds, millisOf } from './time';
+import { formatDuration, isoSeconds, millisOf } from '../asn1/time';
 
 /** A long-term key of the receiver: the one the ticket's enc-part names (etype, kvno). */
 export interface ReceiverKey extends Key {

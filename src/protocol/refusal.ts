@@ -7,7 +7,7 @@ import { encodeKrbError, type PrincipalName } from '../asn1';
 import { ErrorCode, errorCodes, MessageType } from '../asn1/registry';
 import { KrbPlayError } from '../util/errors';
 import type { Narrator } from './events';
-import { kerberosTimestamp } from './time';
+import { kerberosTimestamp } from '../asn1/time';
 
 export class KerberosRefusal extends KrbPlayError {
   readonly code: number;

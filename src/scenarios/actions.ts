@@ -14,7 +14,7 @@ import type { PrincipalEntry } from '../kdc';
 import { principalSalt, stringToKey } from '../crypto';
 import { errorCodes } from '../asn1/registry';
 import { formatPrincipal, parsePrincipal, sameName } from '../protocol/principal';
-import { formatDuration, isoSeconds } from '../protocol/time';
+import { formatDuration, isoSeconds } from '../asn1/time';
 import { accessService, clientOf, runOperation, TCP_CONNECT_TIMEOUT, type World } from '../world';
 import type { TraceEvent, Transport } from '../world';
 import { hostRealmTable, offsetMs } from './build';

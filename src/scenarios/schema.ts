@@ -10,7 +10,7 @@
  * named with the `kdc.` prefix.
  */
 import type { KdcConfig } from '../kdc';
-import { parseDuration } from '../protocol/time';
+import { parseDuration } from '../asn1/time';
 import { KrbPlayError } from '../util/errors';
 
 /** The virtual clock starts here unless a scenario says otherwise (SCENARIOS.md). */

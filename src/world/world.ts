@@ -19,7 +19,7 @@ import {
 import { ErrorCode, errorCodes, MessageType } from '../asn1/registry';
 import type { RandomSource } from '../crypto';
 import { Kdc, type KdcState } from '../kdc';
-import { kerberosTimestamp, formatDuration } from '../protocol/time';
+import { kerberosTimestamp, formatDuration } from '../asn1/time';
 import { krbtgtName } from '../protocol/principal';
 import { KerberizedService, type AcceptResult, type ServiceState } from '../services';
 import { KrbPlayError } from '../util/errors';

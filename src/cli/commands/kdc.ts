@@ -13,7 +13,7 @@ import {
   makeSelfSignedCertificate,
   type SelfSignedCertificate,
 } from '../../node';
-import { parseDuration } from '../../protocol/time';
+import { parseDuration } from '../../asn1/time';
 import { KrbPlayInputError } from '../../util';
 import { UsageError } from '../args';
 import { defineCommand, type Io } from '../command';

@@ -16,7 +16,7 @@ import { encrypt, KeyUsage, stringToKey } from '../../../src/crypto';
 import type { KdcConfig } from '../../../src/kdc';
 import { decodeMessage, KeyRing, type DecodedMessage } from '../../../src/formats/decoder';
 import { parsePrincipal } from '../../../src/formats';
-import { wholeSeconds } from '../../../src/protocol/time';
+import { wholeSeconds } from '../../../src/asn1/time';
 import {
   asReq,
   encTimestamp,

@@ -7,11 +7,11 @@ import {
   decodeCcache,
   encodeCcache,
   FormatError,
-  isoSeconds,
   principalToString,
   type Ccache,
   type CcacheCredential,
 } from '../../../src/formats';
+import { isoSeconds } from '../../../src/asn1/time';
 import { fromHex, toHex, utf8 } from '../../../src/util/bytes';
 import v from '../../fixtures/vectors/ccache.json';
 
@@ -147,7 +147,7 @@ describe('ccache samples', () => {
     expect(back.credentials[0]).toMatchObject({ ...cred, position: 0 });
     expect(back.config[0]).toMatchObject({ key: 'pa_type', value: utf8('2'), position: 1 });
     expect(principalToString(back.config[0]!.client ?? back.defaultPrincipal)).toBe('alice@EXAMPLE.TEST');
-    expect(ccacheToListJson(back).credentials[0]!.starttime).toBe(isoSeconds(cred.authtime));
+    expect(ccacheToListJson(back).credentials[0]!.starttime).toBe(isoSeconds(cred.authtime * 1000));
   });
 
   test('version 3 (enctype stored twice, no header) reads and writes', () => {

@@ -42,7 +42,7 @@ import {
 } from '../../../src/crypto';
 import { buildKdcState, Kdc, type KdcConfig } from '../../../src/kdc';
 import { krbtgtName } from '../../../src/protocol/principal';
-import { wholeSeconds } from '../../../src/protocol/time';
+import { wholeSeconds } from '../../../src/asn1/time';
 
 /** A seeded random source (xorshift32): deterministic, never Math.random. */
 export function seededRandom(seed = 42): RandomSource {
