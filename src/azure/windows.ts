@@ -25,7 +25,7 @@ import {
   type ClientSnapshot,
 } from '../client';
 import { runOperation, type World } from '../world';
-import { formatName, formatPrincipal, parsePrincipal, tgsRealmOf } from '../protocol/principal';
+import { formatName, formatPrincipal, parsePrincipal, tgsRealmOf } from '../asn1/principal';
 import { formatDuration, isoSeconds } from '../asn1/time';
 import { fromHex, toHex } from '../util/bytes';
 import { checkDcc2, dcc2 } from './dcc2';

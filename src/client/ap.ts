@@ -34,7 +34,7 @@ import {
   KeyUsage,
   randomKey,
 } from '../crypto';
-import { formatPrincipal, type Principal } from '../protocol/principal';
+import { formatPrincipal, type Principal } from '../asn1/principal';
 import { isoSeconds, kerberosTimestamp } from '../asn1/time';
 import { concatBytes, u32le } from '../util/bytes';
 import type { CachedCredential, KeyData } from './cache';

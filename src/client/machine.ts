@@ -51,7 +51,7 @@ import {
   krbtgtName,
   hostOf,
   type Principal,
-} from '../protocol/principal';
+} from '../asn1/principal';
 import { formatDuration, isoSeconds } from '../asn1/time';
 import { KrbPlayError } from '../util/errors';
 import {

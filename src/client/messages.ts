@@ -46,7 +46,7 @@ import {
   verifyChecksum,
   type RandomSource,
 } from '../crypto';
-import { formatName, formatPrincipal, sameName, type Principal } from '../protocol/principal';
+import { formatName, formatPrincipal, sameName, type Principal } from '../asn1/principal';
 import { formatDuration, isoSeconds, kerberosTimestamp, millisOf } from '../asn1/time';
 import { KrbPlayError } from '../util/errors';
 import type { CachedCredential, KeyData } from './cache';

@@ -18,7 +18,7 @@ import { ByteReader, ByteWriter, type Span } from './bytes-io';
 import { FormatError } from './errors';
 import { etypeName } from './keytab';
 import { isoSeconds } from '../asn1/time';
-import { principalToString, type Principal } from './principal';
+import { formatPrincipal, type Principal } from '../asn1/principal';
 import { flagsHex, ticketFlagNames } from './ticket-flags';
 
 /** The realm and first component that mark a configuration entry (ccache_file_format.rst). */
@@ -125,7 +125,7 @@ function readPrincipal(r: ByteReader, what: string): Principal {
   const components: string[] = [];
   for (let i = 0; i < count; i++)
     components.push(fromUtf8(readData32(r, `${what}: name component ${i + 1}`)));
-  return { nameType, components, realm };
+  return { realm, name: { nameType, nameString: components } };
 }
 
 function readData32(r: ByteReader, what: string): Uint8Array {
@@ -226,21 +226,21 @@ function readCredential(r: ByteReader, version: 3 | 4, index: number, position: 
 export function isConfigPrincipal(p: Principal): boolean {
   return (
     p.realm === CACHECONF_REALM &&
-    p.components[0] === CACHECONF_PREFIX &&
-    (p.components.length === 2 || p.components.length === 3)
+    p.name.nameString[0] === CACHECONF_PREFIX &&
+    (p.name.nameString.length === 2 || p.name.nameString.length === 3)
   );
 }
 
 function toConfigEntry(c: CcacheCredential, defaultPrincipal: Principal): CcacheConfigEntry {
   const sameClient =
-    c.client.nameType === defaultPrincipal.nameType &&
-    principalToString(c.client) === principalToString(defaultPrincipal);
+    c.client.name.nameType === defaultPrincipal.name.nameType &&
+    formatPrincipal(c.client) === formatPrincipal(defaultPrincipal);
   return {
-    key: c.server.components[1]!,
-    principal: c.server.components[2] ?? null,
+    key: c.server.name.nameString[1]!,
+    principal: c.server.name.nameString[2] ?? null,
     value: c.ticket,
     ...(sameClient ? {} : { client: c.client }),
-    ...(c.server.nameType !== 0 ? { serverNameType: c.server.nameType } : {}),
+    ...(c.server.name.nameType !== 0 ? { serverNameType: c.server.name.nameType } : {}),
     ...(c.position !== undefined ? { position: c.position } : {}),
     ...(c.spans ? { spans: c.spans } : {}),
   };
@@ -327,9 +327,9 @@ function writeData32(w: ByteWriter, b: Uint8Array): void {
 }
 
 function writePrincipal(w: ByteWriter, p: Principal): void {
-  w.u32(p.nameType).u32(p.components.length);
+  w.u32(p.name.nameType).u32(p.name.nameString.length);
   writeData32(w, utf8(p.realm));
-  for (const c of p.components) writeData32(w, utf8(c));
+  for (const c of p.name.nameString) writeData32(w, utf8(c));
 }
 
 function writeCredential(w: ByteWriter, c: CcacheCredential, version: 3 | 4): void {
@@ -359,9 +359,11 @@ export function configEntryAsCredential(e: CcacheConfigEntry, defaultPrincipal: 
   return {
     client: e.client ?? defaultPrincipal,
     server: {
-      nameType: e.serverNameType ?? 0,
       realm: CACHECONF_REALM,
-      components: e.principal === null ? [CACHECONF_PREFIX, e.key] : [CACHECONF_PREFIX, e.key, e.principal],
+      name: {
+        nameType: e.serverNameType ?? 0,
+        nameString: e.principal === null ? [CACHECONF_PREFIX, e.key] : [CACHECONF_PREFIX, e.key, e.principal],
+      },
     },
     key: { etype: 0, bytes: new Uint8Array(0) },
     authtime: 0,
@@ -441,10 +443,10 @@ export interface CcacheListJson {
  */
 export function ccacheToListJson(cc: Ccache): CcacheListJson {
   return {
-    defaultPrincipal: principalToString(cc.defaultPrincipal),
+    defaultPrincipal: formatPrincipal(cc.defaultPrincipal),
     credentials: cc.credentials.map((c) => ({
-      client: principalToString(c.client),
-      server: principalToString(c.server),
+      client: formatPrincipal(c.client),
+      server: formatPrincipal(c.server),
       etype: c.key.etype,
       etypeName: etypeName(c.key.etype),
       flags: ticketFlagNames(c.ticketFlags),

@@ -6,8 +6,6 @@
 export { FormatError } from './errors';
 export type { FormatName } from './errors';
 export type { Span } from './bytes-io';
-export { principalToString, parsePrincipal, samePrincipal } from './principal';
-export type { Principal } from './principal';
 export { ticketFlagNames, ticketFlagLetters, flagsHex } from './ticket-flags';
 
 export { decodeKeytab, encodeKeytab, keytabToListJson, etypeName, describeKeytabEntry } from './keytab';

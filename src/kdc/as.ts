@@ -17,7 +17,7 @@ import {
 } from '../asn1';
 import { ErrorCode, KdcOption, MessageType, PaType, TicketFlag } from '../asn1/registry';
 import { encrypt, KeyUsage } from '../crypto';
-import { formatPrincipal, tgsRealmOf } from '../protocol/principal';
+import { formatPrincipal, tgsRealmOf } from '../asn1/principal';
 import { kerberosTimestamp } from '../asn1/time';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
 import { asKey, encKdcRepPart, etypeList, etypeName, issueTicket } from './issue';

@@ -16,7 +16,7 @@ import {
 } from '../asn1';
 import { ErrorCode } from '../asn1/registry';
 import { encrypt, findEnctype, KeyUsage, randomKey, type Key, type RandomSource } from '../crypto';
-import { formatPrincipal } from '../protocol/principal';
+import { formatPrincipal } from '../asn1/principal';
 import { formatDuration, isoSeconds } from '../asn1/time';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
 import type { Narrator } from './events';

@@ -11,7 +11,7 @@
  */
 import { decodeValue, AsReqCodec, TgsReqCodec, type KdcReq } from '../asn1';
 import { ErrorCode } from '../asn1/registry';
-import { krbtgtName } from '../protocol/principal';
+import { krbtgtName } from '../asn1/principal';
 import { asRefusal, refusalReply } from '../protocol/refusal';
 import { handleAsReq } from './as';
 import type { KdcState } from './database';

@@ -26,7 +26,7 @@ import {
   type PacBuffer,
   type PacBufferContent,
 } from '../formats';
-import { formatName, krbtgtName } from '../protocol/principal';
+import { formatName, krbtgtName } from '../asn1/principal';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
 import { asKey, etypeName, ticketKeyOf } from './issue';
 import type { RequestScope } from './scope';

@@ -20,7 +20,7 @@ import {
 } from '../asn1';
 import { ErrorCode, PaType, TicketFlag } from '../asn1/registry';
 import { checksum, checksumTypeForEnctype, decrypt, IntegrityError, KeyUsage } from '../crypto';
-import { formatPrincipal } from '../protocol/principal';
+import { formatPrincipal } from '../asn1/principal';
 import { formatDuration, isoSeconds, millisOf } from '../asn1/time';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
 import { asKey, etypeName } from './issue';

@@ -16,7 +16,7 @@ import {
 } from '../asn1';
 import { ErrorCode, KdcOption, MessageType, PaType, TicketFlag } from '../asn1/registry';
 import { encrypt, findChecksumType, KeyUsage, verifyChecksum, type Key } from '../crypto';
-import { formatName, formatPrincipal, hostOf, krbtgtName, tgsRealmOf } from '../protocol/principal';
+import { formatName, formatPrincipal, hostOf, krbtgtName, tgsRealmOf } from '../asn1/principal';
 import { formatDuration, isoSeconds, kerberosTimestamp } from '../asn1/time';
 import { fromUtf8, utf8 } from '../util/bytes';
 import type { PrincipalEntry, RealmState } from './database';

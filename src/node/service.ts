@@ -8,7 +8,7 @@ import { encodeKrbError } from '../asn1';
 import { ErrorCode, errorCodes, MessageType } from '../asn1/registry';
 import type { RandomSource } from '../crypto';
 import type { Kdc, KdcResult } from '../kdc';
-import { krbtgtName } from '../protocol/principal';
+import { krbtgtName } from '../asn1/principal';
 import { isoSeconds, kerberosTimestamp } from '../asn1/time';
 import { cryptoRandom } from './random';
 

@@ -21,7 +21,7 @@ import {
 import { ErrorCode, TicketFlag } from '../asn1/registry';
 import { decrypt, IntegrityError, KeyUsage, UnsupportedEnctypeError, type Key } from '../crypto';
 import type { Narrator } from './events';
-import { formatPrincipal, sameName } from './principal';
+import { formatPrincipal, sameName } from '../asn1/principal';
 import { KerberosRefusal } from './refusal';
 import { rememberAuthenticator, seenAuthenticator, type ReplayHolder } from './replay';
 import { formatDuration, isoSeconds, millisOf } from '../asn1/time';

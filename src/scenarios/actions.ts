@@ -13,7 +13,7 @@ import { KdcError, type ClientSnapshot } from '../client';
 import type { PrincipalEntry } from '../kdc';
 import { principalSalt, stringToKey } from '../crypto';
 import { errorCodes } from '../asn1/registry';
-import { formatPrincipal, parsePrincipal, sameName } from '../protocol/principal';
+import { formatPrincipal, parsePrincipal, sameName } from '../asn1/principal';
 import { formatDuration, isoSeconds } from '../asn1/time';
 import { accessService, clientOf, runOperation, TCP_CONNECT_TIMEOUT, type World } from '../world';
 import type { TraceEvent, Transport } from '../world';

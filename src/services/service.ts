@@ -22,7 +22,7 @@ import { decodePac, findPacBuffer, verifyPac } from '../formats';
 import { acceptApReq, type ApReqReceiver, type ReceiverKey } from '../protocol/ap-req';
 import { findPacIn } from '../protocol/authdata';
 import { Narrator, type NarratedEvent } from '../protocol/events';
-import { formatName, formatPrincipal, sameName } from '../protocol/principal';
+import { formatName, formatPrincipal, sameName } from '../asn1/principal';
 import { asRefusal, KerberosRefusal, refusalReply } from '../protocol/refusal';
 import { expireReplays, type ReplayEntry } from '../protocol/replay';
 

@@ -11,7 +11,7 @@
 import { findEnctype, principalSalt, stringToKey, type Key } from '../../crypto';
 import { toHex } from '../../util/bytes';
 import type { Keytab, KeytabEntry } from '../keytab';
-import { principalToString, parsePrincipal, type Principal } from '../principal';
+import { formatPrincipal, NT, parsePrincipal, type Principal } from '../../asn1/principal';
 
 /** A key to try, with the words that say where it came from ("keytab alice@EXAMPLE.TEST kvno 1"). */
 export interface Candidate {
@@ -70,8 +70,9 @@ interface SaltInfo {
 const MAX_PENDING = 64;
 
 /** "name/instance@REALM" with the realm upper-cased, for matching principals loosely on realm case. */
-function principalKey(p: PrincipalRef): string {
-  return `${p.components.join('/')}@${p.realm.toUpperCase()}`;
+function principalKey(p: PrincipalRef | Principal): string {
+  const components = 'components' in p ? p.components : p.name.nameString;
+  return `${components.join('/')}@${p.realm.toUpperCase()}`;
 }
 
 /** An NT-ENTERPRISE name (RFC 6806 §5) "user@dns.domain" stands for user@REALM: compare on that. */
@@ -84,7 +85,10 @@ function enterpriseUser(p: PrincipalRef): PrincipalRef | undefined {
 
 /** The principal as text, as labels and reasons print it. */
 export function principalText(p: PrincipalRef): string {
-  return principalToString({ nameType: p.nameType ?? 1, components: p.components, realm: p.realm });
+  return formatPrincipal({
+    realm: p.realm,
+    name: { nameType: p.nameType ?? 1, nameString: [...p.components] },
+  });
 }
 
 function sameKey(a: Key, b: Key): boolean {
@@ -116,7 +120,7 @@ export class KeyRing {
 
   /** A password for a principal ("alice@EXAMPLE.TEST"): its keys are derived when a part needs them. */
   addPassword(principal: string | Principal, password: string): this {
-    const p = typeof principal === 'string' ? parsePrincipal(principal) : principal;
+    const p = typeof principal === 'string' ? parsePrincipal(principal, undefined, NT.PRINCIPAL) : principal;
     this.#passwords.push({ principal: p, password });
     return this;
   }
@@ -148,12 +152,12 @@ export class KeyRing {
     for (const e of this.#entries) {
       if (e.key.etype !== etype || !this.#matches(e.principal, principal)) continue;
       if (kvno !== undefined && e.kvno !== kvno) continue;
-      out.push({ key: e.key, label: `keytab ${principalToString(e.principal)} kvno ${e.kvno}` });
+      out.push({ key: e.key, label: `keytab ${formatPrincipal(e.principal)} kvno ${e.kvno}` });
     }
     for (const pw of this.#passwords) {
       if (!this.#matches(pw.principal, principal)) continue;
       const key = this.#derive(pw, principal, etype);
-      if (key) out.push({ key, label: `password of ${principalToString(pw.principal)}` });
+      if (key) out.push({ key, label: `password of ${formatPrincipal(pw.principal)}` });
     }
     return out;
   }
@@ -177,7 +181,7 @@ export class KeyRing {
           (kvno === undefined || e.kvno === kvno) &&
           !this.#matches(e.principal, principal),
       )
-      .map((e) => ({ key: e.key, label: `keytab ${principalToString(e.principal)} kvno ${e.kvno}` }));
+      .map((e) => ({ key: e.key, label: `keytab ${formatPrincipal(e.principal)} kvno ${e.kvno}` }));
   }
 
   /** Keys given as such (addKey), for an enctype. */
@@ -260,7 +264,7 @@ export class KeyRing {
       this.#salts.get(principalKey(asked))?.get(etype) ??
       this.#salts.get(principalKey(pw.principal))?.get(etype);
     // RFC 4120 §4: without ETYPE-INFO2, the salt is the realm and the name components of the principal.
-    const salt = learnt?.salt ?? principalSalt(pw.principal.realm, pw.principal.components);
+    const salt = learnt?.salt ?? principalSalt(pw.principal.realm, pw.principal.name.nameString);
     const saltHex = typeof salt === 'string' ? `s:${salt}` : `x:${toHex(salt)}`;
     const params = learnt?.s2kparams ? toHex(learnt.s2kparams) : '';
     const cacheKey = `${principalKey(pw.principal)}|${pw.password}|${etype}|${saltHex}|${params}`;

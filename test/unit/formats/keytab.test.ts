@@ -22,9 +22,8 @@ describe('keytab samples', () => {
     kt.entries.forEach((e, i) => {
       const want = k.entries[i]!;
       expect(e.principal).toEqual({
-        nameType: want.name_type,
-        components: want.components,
         realm: want.realm,
+        name: { nameType: want.name_type, nameString: want.components },
       });
       expect(e.timestamp).toBe(want.timestamp);
       expect(e.kvno).toBe(want.kvno);
@@ -42,7 +41,7 @@ describe('keytab samples', () => {
     for (const k of v.keytabs.filter((x) => 'password' in x && x.password)) {
       for (const e of decodeKeytab(fromHex(k.hex)).entries) {
         if (![17, 18, 23].includes(e.key.etype)) continue;
-        const salt = principalSalt(e.principal.realm, e.principal.components);
+        const salt = principalSalt(e.principal.realm, e.principal.name.nameString);
         expect(toHex(stringToKey(e.key.etype, (k as { password: string }).password, salt).bytes)).toBe(
           toHex(e.key.bytes),
         );
@@ -64,7 +63,7 @@ describe('keytab samples', () => {
 
   test('a 32-bit kvno trailer overrides the 8-bit field; without a trailer the 8-bit field counts', () => {
     const entry: KeytabEntry = {
-      principal: { nameType: 1, components: ['svc'], realm: 'EXAMPLE.TEST' },
+      principal: { realm: 'EXAMPLE.TEST', name: { nameType: 1, nameString: ['svc'] } },
       timestamp: 1700000000,
       kvno: 300,
       key: { etype: 18, bytes: new Uint8Array(32).fill(7) },
@@ -115,7 +114,7 @@ describe('keytab samples', () => {
     const kt = decodeKeytab(file);
     expect(kt.entries).toHaveLength(1);
     expect(kt.holes).toEqual([{ offset: 6, length: 8 }]);
-    expect(kt.entries[0]!.principal.components).toEqual(['test', 'admin']);
+    expect(kt.entries[0]!.principal.name.nameString).toEqual(['test', 'admin']);
   });
 
   test('reads version 0x0501 (native byte order, realm counted among the components, no name type)', () => {
@@ -123,7 +122,7 @@ describe('keytab samples', () => {
     const body = [2, 0, 1, 0, 0x52, 1, 0, 0x61, 1, 0, 0, 0, 2, 23, 0, 2, 0, 0xaa, 0xbb];
     const file = new Uint8Array([5, 1, body.length, 0, 0, 0, ...body]);
     const e = decodeKeytab(file).entries[0]!;
-    expect(e.principal).toEqual({ nameType: 0, components: ['a'], realm: 'R' });
+    expect(e.principal).toEqual({ realm: 'R', name: { nameType: 0, nameString: ['a'] } });
     expect(e).toMatchObject({ timestamp: 1, kvno: 2 });
     expect(e.key).toEqual({ etype: 23, bytes: new Uint8Array([0xaa, 0xbb]) });
   });

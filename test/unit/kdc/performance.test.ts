@@ -9,7 +9,7 @@ import { expireReplays, rememberAuthenticator, seenAuthenticator } from '../../.
 import { decodePac, findPacBuffer, verifyPac } from '../../../src/formats';
 import { stringToKey } from '../../../src/crypto';
 import { findPacIn } from '../../../src/protocol/authdata';
-import { krbtgtName } from '../../../src/protocol/principal';
+import { krbtgtName } from '../../../src/asn1/principal';
 import {
   expectError,
   hostName,
