@@ -41,7 +41,7 @@ import {
   type PrincipalName,
 } from '../asn1';
 import { ErrorCode, KdcOption, PaType, flagsToNames, kdcOptions } from '../asn1/registry';
-import { KeyUsage, principalSalt, randomKey, stringToKey, type RandomSource } from '../crypto';
+import { etypeName, KeyUsage, principalSalt, randomKey, stringToKey, type RandomSource } from '../crypto';
 import {
   formatName,
   formatPrincipal,
@@ -81,7 +81,6 @@ import {
   credentialOf,
   encodeAsRequest,
   encodeTgsRequest,
-  etypeName,
   kdcTimeOf,
   newNonce,
   openReply,

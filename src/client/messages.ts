@@ -40,7 +40,7 @@ import {
   checksumTypeForEnctype,
   decrypt,
   encrypt,
-  findEnctype,
+  etypeName,
   IntegrityError,
   KeyUsage,
   verifyChecksum,
@@ -57,8 +57,6 @@ export const UNLIMITED = new Date(Date.UTC(2037, 8, 13, 2, 48, 5));
 
 /** RFC 6806 §11: the key usage of the checksum over the AS-REQ inside the protected reply. */
 export const KEY_USAGE_AS_REQ = 56;
-
-export const etypeName = (etype: number) => findEnctype(etype)?.name ?? `enctype ${etype}`;
 
 /** A fresh 31-bit nonce (positive as a signed Int32, as the ASN.1 `UInt32` is read by many peers). */
 export function newNonce(random: RandomSource): number {

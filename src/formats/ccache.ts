@@ -12,11 +12,10 @@
  * (server `krb5_ccache_conf_data/<key>[/<principal>]@X-CACHECONF:`, value in the ticket field) are
  * stored as credentials but are not tickets: they are returned apart, in `config`.
  */
-import type { Key } from '../crypto';
+import { etypeName, type Key } from '../crypto';
 import { fromUtf8, toHex, utf8 } from '../util/bytes';
 import { ByteReader, ByteWriter, type Span } from './bytes-io';
 import { FormatError } from './errors';
-import { etypeName } from './keytab';
 import { isoSeconds } from '../asn1/time';
 import { formatPrincipal, type Principal } from '../asn1/principal';
 import { flagsHex, ticketFlagNames } from './ticket-flags';

@@ -8,7 +8,7 @@ export type { FormatName } from './errors';
 export type { Span } from './bytes-io';
 export { ticketFlagNames, ticketFlagLetters, flagsHex } from './ticket-flags';
 
-export { decodeKeytab, encodeKeytab, keytabToListJson, etypeName, describeKeytabEntry } from './keytab';
+export { decodeKeytab, encodeKeytab, keytabToListJson, describeKeytabEntry } from './keytab';
 export type { Keytab, KeytabEntry, KeytabEntryStorage, KeytabEntrySpans, KeytabListJson } from './keytab';
 
 export {

@@ -10,7 +10,7 @@
  * components and had no name type. A negative record length is a hole left by a deleted entry; a zero
  * length ends the file. A record may be longer than its entry (an entry written into a larger hole).
  */
-import { describeEnctype, ENCTYPE_NAMES, type Key } from '../crypto';
+import { describeEnctype, etypeName, type Key } from '../crypto';
 import { fromUtf8, toHex, utf8 } from '../util/bytes';
 import { ByteReader, ByteWriter, type Span } from './bytes-io';
 import { FormatError } from './errors';
@@ -250,11 +250,6 @@ export interface KeytabListJson {
     key: string;
     timestamp: string;
   }[];
-}
-
-/** The enctype's RFC 3961/8009 name, or "unknown (N)". */
-export function etypeName(etype: number): string {
-  return ENCTYPE_NAMES[etype] ?? `unknown (${etype})`;
 }
 
 export function keytabToListJson(kt: Keytab): KeytabListJson {

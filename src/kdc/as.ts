@@ -16,11 +16,11 @@ import {
   type PrincipalName,
 } from '../asn1';
 import { ErrorCode, KdcOption, MessageType, PaType, TicketFlag } from '../asn1/registry';
-import { encrypt, KeyUsage } from '../crypto';
+import { encrypt, etypeName, KeyUsage } from '../crypto';
 import { formatPrincipal, tgsRealmOf } from '../asn1/principal';
 import { kerberosTimestamp } from '../asn1/time';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
-import { asKey, encKdcRepPart, etypeList, etypeName, issueTicket } from './issue';
+import { asKey, encKdcRepPart, etypeList, issueTicket } from './issue';
 import { findPrincipal } from './lookup';
 import { attachPac } from './pac';
 import { knownPadata, preauthHints, requestOptions } from './padata';

@@ -15,7 +15,7 @@ import {
   type Ticket,
 } from '../asn1';
 import { ErrorCode } from '../asn1/registry';
-import { encrypt, findEnctype, KeyUsage, randomKey, type Key, type RandomSource } from '../crypto';
+import { encrypt, etypeName, KeyUsage, randomKey, type Key, type RandomSource } from '../crypto';
 import { formatPrincipal } from '../asn1/principal';
 import { formatDuration, isoSeconds } from '../asn1/time';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
@@ -25,7 +25,6 @@ import { KdcRefusal } from './refusal';
 import type { RequestScope } from './scope';
 import { computeTicketTimes, type TicketTimes, type TimeLimits } from './times';
 
-export const etypeName = (etype: number) => findEnctype(etype)?.name ?? `enctype ${etype}`;
 export const etypeList = (etypes: readonly number[]) => etypes.map(etypeName).join(', ') || 'none';
 
 /**

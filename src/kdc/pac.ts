@@ -8,7 +8,7 @@
  *    signature with the new ticket's key, KDC signature with this realm's krbtgt key).
  */
 import type { AuthorizationData, EncTicketPart } from '../asn1';
-import type { Key } from '../crypto';
+import { etypeName, type Key } from '../crypto';
 import { findPacIn, wrapPac } from '../protocol/authdata';
 import { ErrorCode } from '../asn1/registry';
 import {
@@ -28,7 +28,7 @@ import {
 } from '../formats';
 import { formatName, krbtgtName } from '../asn1/principal';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
-import { asKey, etypeName, ticketKeyOf } from './issue';
+import { asKey, ticketKeyOf } from './issue';
 import type { RequestScope } from './scope';
 import { findPrincipal } from './lookup';
 import { KdcRefusal } from './refusal';

@@ -19,11 +19,11 @@ import {
   type PaData,
 } from '../asn1';
 import { ErrorCode, PaType, TicketFlag } from '../asn1/registry';
-import { checksum, checksumTypeForEnctype, decrypt, IntegrityError, KeyUsage } from '../crypto';
+import { checksum, checksumTypeForEnctype, decrypt, etypeName, IntegrityError, KeyUsage } from '../crypto';
 import { formatPrincipal } from '../asn1/principal';
 import { formatDuration, isoSeconds, millisOf } from '../asn1/time';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
-import { asKey, etypeName } from './issue';
+import { asKey } from './issue';
 import { KdcRefusal } from './refusal';
 import type { RequestScope } from './scope';
 

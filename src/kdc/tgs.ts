@@ -15,12 +15,12 @@ import {
   type Ticket,
 } from '../asn1';
 import { ErrorCode, KdcOption, MessageType, PaType, TicketFlag } from '../asn1/registry';
-import { encrypt, findChecksumType, KeyUsage, verifyChecksum, type Key } from '../crypto';
+import { encrypt, etypeName, findChecksumType, KeyUsage, verifyChecksum, type Key } from '../crypto';
 import { formatName, formatPrincipal, hostOf, krbtgtName, tgsRealmOf } from '../asn1/principal';
 import { formatDuration, isoSeconds, kerberosTimestamp } from '../asn1/time';
 import { fromUtf8, utf8 } from '../util/bytes';
 import type { PrincipalEntry, RealmState } from './database';
-import { encKdcRepPart, etypeName, issueTicket, sealTicket } from './issue';
+import { encKdcRepPart, issueTicket, sealTicket } from './issue';
 import type { Issued, RequestScope } from './scope';
 import { findPrincipal, keyFor, nextHop, realmOfHost } from './lookup';
 import { carryPac } from './pac';

@@ -138,6 +138,17 @@ describe('keytab samples', () => {
       timestamp: v.keytabs[1]!.entries[0]!.timestamp_utc,
     });
   });
+
+  test('an enctype the registry does not know is named as the KDC and the client name it ("enctype N")', () => {
+    const entry = (etype: number): KeytabEntry => ({
+      principal: { realm: 'R', name: { nameType: 1, nameString: ['svc'] } },
+      timestamp: 0,
+      kvno: 1,
+      key: { etype, bytes: new Uint8Array(16) },
+    });
+    const json = keytabToListJson({ version: 2, entries: [entry(99), entry(2)], holes: [] });
+    expect(json.entries.map((e) => e.etypeName)).toEqual(['enctype 99', 'des-cbc-md4']);
+  });
 });
 
 describe('keytab errors name the file type, the part and the byte', () => {
