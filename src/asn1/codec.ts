@@ -13,6 +13,7 @@ import { KrbPlayInputError } from '../util/errors';
 import { parseDer, tagName, tlvTagName, toDer, newContext } from './der';
 import type { DecodeContext, DecodeLimits, TagClass, Tlv } from './der';
 import { DecodeError } from './errors';
+import { isoSeconds } from './time';
 
 /** One field of a decoded message, as `krbplay decode --json` prints it (CLI.md, NODE). */
 export interface KrbNode {
@@ -245,10 +246,6 @@ export function formatKerberosTime(d: Date): string {
   );
 }
 
-export function isoTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 export const KerberosTime: Codec<Date> = {
   typeName: 'KerberosTime',
   cls: 'universal',
@@ -264,7 +261,7 @@ export const KerberosTime: Codec<Date> = {
     if (Number.isNaN(d.getTime()) || formatKerberosTime(d) !== text) {
       throw new DecodeError(t.offset, `${name}: KerberosTime ${text} is not a real date and time`);
     }
-    return { value: d, node: ctx.tree ? leaf(t, ctx, name, isoTime(d)) : NO_NODE };
+    return { value: d, node: ctx.tree ? leaf(t, ctx, name, isoSeconds(d)) : NO_NODE };
   },
   encode(v) {
     if (!(v instanceof Date) || v.getUTCMilliseconds() !== 0) badValue('KerberosTime (whole seconds)', v);

@@ -14,7 +14,6 @@ export {
   flagsOf,
   formatKerberosTime,
   hasFlag,
-  isoTime,
   nodePathAt,
   oidToBytes,
   oidToString,

@@ -24,8 +24,8 @@ import { MessageType, PaType } from '../asn1/registry';
 import { credentialOf, type CachedCredential } from '../client';
 import { decrypt, KeyUsage, randomKey } from '../crypto';
 import { Kdc, type PrincipalEntry, type RealmState } from '../kdc';
-import { formatPrincipal, NT, parsePrincipal } from '../protocol/principal';
-import { formatDuration, isoSeconds } from '../protocol/time';
+import { formatPrincipal, NT, parsePrincipal } from '../asn1/principal';
+import { formatDuration, isoSeconds } from '../asn1/time';
 import { TCP_CONNECT_TIMEOUT, type Narration, type World } from '../world';
 
 export const CLOUD_REALM = 'KERBEROS.MICROSOFTONLINE.COM';

@@ -25,8 +25,8 @@ import {
   type ClientSnapshot,
 } from '../client';
 import { runOperation, type World } from '../world';
-import { formatName, formatPrincipal, parsePrincipal, tgsRealmOf } from '../protocol/principal';
-import { formatDuration, isoSeconds } from '../protocol/time';
+import { formatName, formatPrincipal, parsePrincipal, tgsRealmOf } from '../asn1/principal';
+import { formatDuration, isoSeconds } from '../asn1/time';
 import { fromHex, toHex } from '../util/bytes';
 import { checkDcc2, dcc2 } from './dcc2';
 import { entraOf, PRT_REFRESH_INTERVAL, requestPrt } from './entra';

@@ -23,11 +23,11 @@ import {
   type StepContext,
 } from '../client';
 import { findEnctype } from '../crypto';
-import { type Ccache, type CcacheCredential, type Principal as FilePrincipal } from '../formats';
+import { type Ccache, type CcacheCredential } from '../formats';
 import { KdcAddressError, KdcTransport, parseKdcAddress, type KdcAddress, type KdcAttempt } from '../node';
 import { cryptoRandom } from '../node/random';
-import type { Principal } from '../protocol/principal';
-import { parseDuration } from '../protocol/time';
+import { samePrincipal } from '../asn1/principal';
+import { parseDuration } from '../asn1/time';
 import { KrbPlayError, KrbPlayInputError } from '../util';
 import { UsageError } from './args';
 import type { Io } from './command';
@@ -132,10 +132,7 @@ export function ccachePathOf(text: string): string {
   return text.startsWith('FILE:') ? text.slice(5) : text;
 }
 
-const toClientPrincipal = (p: FilePrincipal): Principal => ({
-  realm: p.realm,
-  name: { nameType: p.nameType, nameString: [...p.components] },
-});
+const toClientPrincipal = filePrincipal;
 const toFilePrincipal = filePrincipal;
 
 /** A credential of a ccache file as the client keeps it; undefined when its ticket does not decode. */
@@ -180,11 +177,6 @@ export function cacheFromFile(cc: Ccache): CredentialCache {
   };
 }
 
-const sameFilePrincipal = (a: FilePrincipal, b: FilePrincipal) =>
-  a.realm === b.realm &&
-  a.components.length === b.components.length &&
-  a.components.every((c, i) => c === b.components[i]);
-
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
@@ -197,7 +189,7 @@ export function mergeIntoFile(cc: Ccache, cache: CredentialCache): Ccache {
     if (credentials.some((o) => sameBytes(o.ticket, c.ticket))) continue;
     const rec = fileFromCached(c);
     const i = credentials.findIndex(
-      (o) => sameFilePrincipal(o.client, rec.client) && sameFilePrincipal(o.server, rec.server),
+      (o) => samePrincipal(o.client, rec.client) && samePrincipal(o.server, rec.server),
     );
     if (i >= 0)
       credentials[i] = {

@@ -33,15 +33,15 @@ import {
   IntegrityError,
   KeyUsage,
   randomKey,
+  etypeName,
 } from '../crypto';
-import { formatPrincipal, type Principal } from '../protocol/principal';
-import { isoSeconds, kerberosTimestamp } from '../protocol/time';
+import { formatPrincipal, type Principal } from '../asn1/principal';
+import { isoSeconds, kerberosTimestamp } from '../asn1/time';
 import { concatBytes, u32le } from '../util/bytes';
 import type { CachedCredential, KeyData } from './cache';
 import { ApError } from './errors';
 import { ClientNarrator, type ClientEvent } from './events';
 import type { StepContext } from './machine';
-import { etypeName } from './messages';
 
 /** RFC 4121 §4.1.1.1 context flags (RFC 2744 values). */
 export const GssFlag = {

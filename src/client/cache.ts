@@ -14,8 +14,8 @@ import {
   ticketFlagsToKlistString,
 } from '../asn1/registry';
 import { findEnctype } from '../crypto';
-import { encodeCcache, type CcacheCredential, type Principal as FilePrincipal } from '../formats';
-import { formatName, formatPrincipal, sameName, tgsRealmOf, type Principal } from '../protocol/principal';
+import { encodeCcache, type CcacheCredential } from '../formats';
+import { formatName, formatPrincipal, sameName, tgsRealmOf, type Principal } from '../asn1/principal';
 import { escapeControls as t } from '../util/printable';
 import { CredentialError } from './errors';
 
@@ -209,11 +209,10 @@ export function listWindows(cache: CredentialCache, opts: ListOptions): string {
 
 // ---- export --------------------------------------------------------------------------------------------
 
-/** A principal as the ccache file format spells it (name type, components, realm). */
-export const filePrincipal = (p: Principal): FilePrincipal => ({
-  nameType: p.name.nameType,
-  components: [...p.name.nameString],
+/** A copy of a principal for a ccache record, which keeps its own arrays. */
+export const filePrincipal = (p: Principal): Principal => ({
   realm: p.realm,
+  name: { nameType: p.name.nameType, nameString: [...p.name.nameString] },
 });
 const seconds = (ms: number) => Math.floor(ms / 1000);
 

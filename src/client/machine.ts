@@ -42,6 +42,7 @@ import {
 } from '../asn1';
 import { ErrorCode, KdcOption, PaType, flagsToNames, kdcOptions } from '../asn1/registry';
 import {
+  etypeName,
   IterationCountError,
   KeyUsage,
   MAX_ITERATIONS,
@@ -59,8 +60,8 @@ import {
   krbtgtName,
   hostOf,
   type Principal,
-} from '../protocol/principal';
-import { formatDuration, isoSeconds } from '../protocol/time';
+} from '../asn1/principal';
+import { formatDuration, isoSeconds } from '../asn1/time';
 import { KrbPlayError } from '../util/errors';
 import {
   findCredential,
@@ -89,7 +90,6 @@ import {
   credentialOf,
   encodeAsRequest,
   encodeTgsRequest,
-  etypeName,
   kdcTimeOf,
   newNonce,
   openReply,

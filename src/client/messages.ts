@@ -40,14 +40,14 @@ import {
   checksumTypeForEnctype,
   decrypt,
   encrypt,
-  findEnctype,
+  etypeName,
   IntegrityError,
   KeyUsage,
   verifyChecksum,
   type RandomSource,
 } from '../crypto';
-import { formatName, formatPrincipal, sameName, type Principal } from '../protocol/principal';
-import { formatDuration, isoSeconds, kerberosTimestamp, millisOf } from '../protocol/time';
+import { formatName, formatPrincipal, sameName, type Principal } from '../asn1/principal';
+import { formatDuration, isoSeconds, kerberosTimestamp, millisOf } from '../asn1/time';
 import { KrbPlayError } from '../util/errors';
 import type { CachedCredential, KeyData } from './cache';
 import { ReplyCheckError } from './errors';
@@ -57,8 +57,6 @@ export const UNLIMITED = new Date(Date.UTC(2037, 8, 13, 2, 48, 5));
 
 /** RFC 6806 §11: the key usage of the checksum over the AS-REQ inside the protected reply. */
 export const KEY_USAGE_AS_REQ = 56;
-
-export const etypeName = (etype: number) => findEnctype(etype)?.name ?? `enctype ${etype}`;
 
 /** A fresh 31-bit nonce (positive as a signed Int32, as the ASN.1 `UInt32` is read by many peers). */
 export function newNonce(random: RandomSource): number {

@@ -28,7 +28,7 @@ export type { ChecksumTypeInfo } from './checksums';
 export { ENCTYPES, USABLE_ENCTYPES, findEnctype, enctypeProfile } from './enctypes';
 export type { EnctypeInfo } from './enctypes';
 export type { EnctypeProfile } from './profile';
-export { ENCTYPE_NAMES, describeEnctype } from './names';
+export { ENCTYPE_NAMES, describeEnctype, etypeName } from './names';
 export { KEY_USAGES, KeyUsage, findKeyUsage, describeKeyUsage, rc4UsageOf } from './keyusage';
 export type { KeyUsageInfo } from './keyusage';
 export { IntegrityError, UnsupportedEnctypeError, CryptoInputError } from './errors';

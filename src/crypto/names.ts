@@ -18,6 +18,14 @@ export const ENCTYPE_NAMES: Readonly<Record<number, string>> = {
   26: 'camellia256-cts-cmac',
 };
 
+/**
+ * "aes256-cts-hmac-sha1-96", or "enctype 99" when the number is not in the registry: the one name every
+ * layer prints (the KDC's and the client's narration, keytab and ccache listings).
+ */
+export function etypeName(etype: number): string {
+  return ENCTYPE_NAMES[etype] ?? `enctype ${etype}`;
+}
+
 /** "aes256-cts-hmac-sha1-96 (18)", or "enctype 99" when the number is not in the registry. */
 export function describeEnctype(etype: number): string {
   const name = ENCTYPE_NAMES[etype];

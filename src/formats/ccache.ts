@@ -12,12 +12,12 @@
  * (server `krb5_ccache_conf_data/<key>[/<principal>]@X-CACHECONF:`, value in the ticket field) are
  * stored as credentials but are not tickets: they are returned apart, in `config`.
  */
-import type { Key } from '../crypto';
+import { etypeName, type Key } from '../crypto';
 import { fromUtf8, toHex, utf8 } from '../util/bytes';
 import { ByteReader, ByteWriter, type Span } from './bytes-io';
 import { FormatError } from './errors';
-import { etypeName } from './keytab';
-import { isoSeconds, principalToString, type Principal } from './principal';
+import { isoSeconds } from '../asn1/time';
+import { formatPrincipal, type Principal } from '../asn1/principal';
 import { flagsHex, ticketFlagNames } from './ticket-flags';
 
 /** The realm and first component that mark a configuration entry (ccache_file_format.rst). */
@@ -130,7 +130,7 @@ function readPrincipal(r: ByteReader, what: string): Principal {
   const components: string[] = [];
   for (let i = 0; i < count; i++)
     components.push(fromUtf8(readData32(r, `${what}: name component ${i + 1}`)));
-  return { nameType, components, realm };
+  return { realm, name: { nameType, nameString: components } };
 }
 
 function readData32(r: ByteReader, what: string): Uint8Array {
@@ -231,21 +231,21 @@ function readCredential(r: ByteReader, version: 3 | 4, index: number, position: 
 export function isConfigPrincipal(p: Principal): boolean {
   return (
     p.realm === CACHECONF_REALM &&
-    p.components[0] === CACHECONF_PREFIX &&
-    (p.components.length === 2 || p.components.length === 3)
+    p.name.nameString[0] === CACHECONF_PREFIX &&
+    (p.name.nameString.length === 2 || p.name.nameString.length === 3)
   );
 }
 
 function toConfigEntry(c: CcacheCredential, defaultPrincipal: Principal): CcacheConfigEntry {
   const sameClient =
-    c.client.nameType === defaultPrincipal.nameType &&
-    principalToString(c.client) === principalToString(defaultPrincipal);
+    c.client.name.nameType === defaultPrincipal.name.nameType &&
+    formatPrincipal(c.client) === formatPrincipal(defaultPrincipal);
   return {
-    key: c.server.components[1]!,
-    principal: c.server.components[2] ?? null,
+    key: c.server.name.nameString[1]!,
+    principal: c.server.name.nameString[2] ?? null,
     value: c.ticket,
     ...(sameClient ? {} : { client: c.client }),
-    ...(c.server.nameType !== 0 ? { serverNameType: c.server.nameType } : {}),
+    ...(c.server.name.nameType !== 0 ? { serverNameType: c.server.name.nameType } : {}),
     ...(c.position !== undefined ? { position: c.position } : {}),
     ...(c.spans ? { spans: c.spans } : {}),
   };
@@ -339,9 +339,9 @@ function writeData32(w: ByteWriter, b: Uint8Array): void {
 }
 
 function writePrincipal(w: ByteWriter, p: Principal): void {
-  w.u32(p.nameType).u32(p.components.length);
+  w.u32(p.name.nameType).u32(p.name.nameString.length);
   writeData32(w, utf8(p.realm));
-  for (const c of p.components) writeData32(w, utf8(c));
+  for (const c of p.name.nameString) writeData32(w, utf8(c));
 }
 
 function writeCredential(w: ByteWriter, c: CcacheCredential, version: 3 | 4): void {
@@ -371,9 +371,11 @@ export function configEntryAsCredential(e: CcacheConfigEntry, defaultPrincipal: 
   return {
     client: e.client ?? defaultPrincipal,
     server: {
-      nameType: e.serverNameType ?? 0,
       realm: CACHECONF_REALM,
-      components: e.principal === null ? [CACHECONF_PREFIX, e.key] : [CACHECONF_PREFIX, e.key, e.principal],
+      name: {
+        nameType: e.serverNameType ?? 0,
+        nameString: e.principal === null ? [CACHECONF_PREFIX, e.key] : [CACHECONF_PREFIX, e.key, e.principal],
+      },
     },
     key: { etype: 0, bytes: new Uint8Array(0) },
     authtime: 0,
@@ -453,18 +455,18 @@ export interface CcacheListJson {
  */
 export function ccacheToListJson(cc: Ccache): CcacheListJson {
   return {
-    defaultPrincipal: principalToString(cc.defaultPrincipal),
+    defaultPrincipal: formatPrincipal(cc.defaultPrincipal),
     credentials: cc.credentials.map((c) => ({
-      client: principalToString(c.client),
-      server: principalToString(c.server),
+      client: formatPrincipal(c.client),
+      server: formatPrincipal(c.server),
       etype: c.key.etype,
       etypeName: etypeName(c.key.etype),
       flags: ticketFlagNames(c.ticketFlags),
       flagsHex: flagsHex(c.ticketFlags),
-      authtime: isoSeconds(c.authtime),
-      starttime: isoSeconds(c.starttime !== 0 ? c.starttime : c.authtime),
-      endtime: isoSeconds(c.endtime),
-      renewTill: c.renewTill !== 0 ? isoSeconds(c.renewTill) : null,
+      authtime: isoSeconds(c.authtime * 1000),
+      starttime: isoSeconds((c.starttime !== 0 ? c.starttime : c.authtime) * 1000),
+      endtime: isoSeconds(c.endtime * 1000),
+      renewTill: c.renewTill !== 0 ? isoSeconds(c.renewTill * 1000) : null,
     })),
     config: cc.config.map((e) => ({ key: e.key, principal: e.principal, value: toHex(e.value) })),
   };

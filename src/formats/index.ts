@@ -6,15 +6,12 @@
 export { FormatError } from './errors';
 export type { FormatName } from './errors';
 export type { Span } from './bytes-io';
-export { principalToString, parsePrincipal, samePrincipal, isoSeconds } from './principal';
-export type { Principal } from './principal';
 export { ticketFlagNames, ticketFlagLetters, flagsHex } from './ticket-flags';
 
 export {
   decodeKeytab,
   encodeKeytab,
   keytabToListJson,
-  etypeName,
   describeKeytabEntry,
   MAX_KEYTAB_RECORDS,
 } from './keytab';

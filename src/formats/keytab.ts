@@ -10,11 +10,12 @@
  * components and had no name type. A negative record length is a hole left by a deleted entry; a zero
  * length ends the file. A record may be longer than its entry (an entry written into a larger hole).
  */
-import { describeEnctype, ENCTYPE_NAMES, type Key } from '../crypto';
+import { describeEnctype, etypeName, type Key } from '../crypto';
 import { fromUtf8, toHex, utf8 } from '../util/bytes';
 import { ByteReader, ByteWriter, type Span } from './bytes-io';
 import { FormatError } from './errors';
-import { isoSeconds, principalToString, type Principal } from './principal';
+import { isoSeconds } from '../asn1/time';
+import { formatPrincipal, type Principal } from '../asn1/principal';
 
 /** How an entry was stored, kept so that a file read and written back is byte-for-byte the same. */
 export interface KeytabEntryStorage {
@@ -136,7 +137,7 @@ function readEntry(
   const padding = r.take(recordEnd - r.pos, `${where}: record padding`);
   const stored: KeytabEntryStorage = { kvno8, kvno32, padding };
   return {
-    principal: { nameType, components, realm },
+    principal: { realm, name: { nameType, nameString: components } },
     timestamp,
     kvno: storedKvno(stored),
     key: { etype, bytes: keyBytes },
@@ -226,16 +227,17 @@ export function encodeKeytab(keytab: Pick<Keytab, 'entries'>): Uint8Array {
     const where = `entry ${i + 1}`;
     const body = new ByteWriter(false);
     const realm = utf8(e.principal.realm);
-    checkU16(e.principal.components.length, `${where}: the component count`);
-    body.u16(e.principal.components.length);
+    const components = e.principal.name.nameString;
+    checkU16(components.length, `${where}: the component count`);
+    body.u16(components.length);
     checkU16(realm.length, `${where}: the realm`);
     body.u16(realm.length).bytes(realm);
-    for (const c of e.principal.components) {
+    for (const c of components) {
       const b = utf8(c);
       checkU16(b.length, `${where}: a name component`);
       body.u16(b.length).bytes(b);
     }
-    body.u32(e.principal.nameType).u32(e.timestamp);
+    body.u32(e.principal.name.nameType).u32(e.timestamp);
     const stored = e.stored !== undefined && storedKvno(e.stored) === e.kvno ? e.stored : undefined;
     body.u8(stored ? stored.kvno8 : e.kvno & 0xff);
     checkU16(e.key.bytes.length, `${where}: the key`);
@@ -264,25 +266,20 @@ export interface KeytabListJson {
   }[];
 }
 
-/** The enctype's RFC 3961/8009 name, or "unknown (N)". */
-export function etypeName(etype: number): string {
-  return ENCTYPE_NAMES[etype] ?? `unknown (${etype})`;
-}
-
 export function keytabToListJson(kt: Keytab): KeytabListJson {
   return {
     entries: kt.entries.map((e) => ({
-      principal: principalToString(e.principal),
+      principal: formatPrincipal(e.principal),
       kvno: e.kvno,
       etype: e.key.etype,
       etypeName: etypeName(e.key.etype),
       key: toHex(e.key.bytes),
-      timestamp: isoSeconds(e.timestamp),
+      timestamp: isoSeconds(e.timestamp * 1000),
     })),
   };
 }
 
 /** One line per entry, as `klist -k -t -e` prints it (kvno, time, principal, enctype). */
 export function describeKeytabEntry(e: KeytabEntry): string {
-  return `kvno ${e.kvno} ${isoSeconds(e.timestamp)} ${principalToString(e.principal)} (${describeEnctype(e.key.etype)})`;
+  return `kvno ${e.kvno} ${isoSeconds(e.timestamp * 1000)} ${formatPrincipal(e.principal)} (${describeEnctype(e.key.etype)})`;
 }

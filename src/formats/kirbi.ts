@@ -121,17 +121,17 @@ export function ccacheCredentialToKirbi(c: CcacheCredential): { ticket: Ticket; 
   } catch (e) {
     throw new FormatError(
       'kirbi',
-      `the ccache ticket for ${c.server.components.join('/')} does not decode: ${(e as Error).message}`,
+      `the ccache ticket for ${c.server.name.nameString.join('/')} does not decode: ${(e as Error).message}`,
       0,
     );
   }
   const info: KrbCredInfo = {
     key: { keytype: c.key.etype, keyvalue: c.key.bytes },
     prealm: c.client.realm,
-    pname: { nameType: c.client.nameType, nameString: [...c.client.components] },
+    pname: { nameType: c.client.name.nameType, nameString: [...c.client.name.nameString] },
     flags: c.ticketFlags,
     srealm: c.server.realm,
-    sname: { nameType: c.server.nameType, nameString: [...c.server.components] },
+    sname: { nameType: c.server.name.nameType, nameString: [...c.server.name.nameString] },
   };
   const at = (n: number) => date(n);
   if (at(c.authtime)) info.authtime = at(c.authtime)!;
@@ -148,11 +148,16 @@ export function kirbiCredentialToCcache(k: KirbiCredential): CcacheCredential {
     throw new FormatError('kirbi', 'the KrbCredInfo names no client (pname/prealm): a ccache needs one', 0);
   }
   return {
-    client: { nameType: info.pname.nameType, components: [...info.pname.nameString], realm: info.prealm },
+    client: {
+      realm: info.prealm,
+      name: { nameType: info.pname.nameType, nameString: [...info.pname.nameString] },
+    },
     server: {
-      nameType: (info.sname ?? ticket.sname).nameType,
-      components: [...(info.sname ?? ticket.sname).nameString],
       realm: info.srealm ?? ticket.realm,
+      name: {
+        nameType: (info.sname ?? ticket.sname).nameType,
+        nameString: [...(info.sname ?? ticket.sname).nameString],
+      },
     },
     key: { etype: info.key.keytype, bytes: info.key.keyvalue },
     authtime: seconds(info.authtime ?? info.starttime),

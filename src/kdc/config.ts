@@ -7,8 +7,8 @@ import { findEnctype, principalSalt, randomKey, s2kparamsOf, stringToKey, USABLE
 import type { RandomSource } from '../crypto';
 import { fromHex } from '../util/bytes';
 import { KrbPlayError } from '../util/errors';
-import { krbtgtName, NT } from '../protocol/principal';
-import { parseDuration } from '../protocol/time';
+import { krbtgtName, NT } from '../asn1/principal';
+import { parseDuration } from '../asn1/time';
 import type { KdcState, KeyEntry, PrincipalEntry, RealmState, TrustEdge } from './database';
 
 export interface PrincipalConfig {

@@ -4,6 +4,9 @@
  * structuredClone and restore it exactly — stepping back in the UI is a restore, never an undo.
  */
 import type { PrincipalName } from '../asn1';
+import type { ReplayEntry } from '../protocol/replay';
+
+export type { ReplayEntry } from '../protocol/replay';
 
 /** One long-term key of a principal, as MIT's database keeps it (one per enctype and kvno). */
 export interface KeyEntry {
@@ -71,14 +74,6 @@ export interface RealmState {
 export interface TrustEdge {
   from: string;
   to: string;
-}
-
-/** A replay-cache entry (RFC 4120 §3.2.3): an authenticator seen recently, kept until it is too old to matter. */
-export interface ReplayEntry {
-  /** client principal, server principal, ctime and cusec: what identifies an authenticator. */
-  id: string;
-  /** When it can be forgotten (ctime + skew), ms. */
-  expires: number;
 }
 
 export interface KdcState {

@@ -1,17 +1,30 @@
 /**
- * What AS and TGS share once they have decided to say yes: choosing the session-key enctype, making the
- * ticket (EncTicketPart encrypted in the server's key, RFC 4120 §5.3) and describing keys for narration.
+ * What AS and TGS share once they have decided to say yes: one step that issues the ticket (`issueTicket`:
+ * the session-key enctype, the times, the flags, the session key, the authorization data, the
+ * EncTicketPart encrypted in the server's key, RFC 4120 §5.3), the reply's encrypted part that describes
+ * it to the client (`encKdcRepPart`, §5.4.2), and naming keys for narration.
  */
-import { encodeEncTicketPart, type EncTicketPart, type PrincipalName, type Ticket } from '../asn1';
+import {
+  encodeEncTicketPart,
+  type AuthorizationData,
+  type EncKdcRepPart,
+  type EncTicketPart,
+  type HostAddress,
+  type PaData,
+  type PrincipalName,
+  type Ticket,
+} from '../asn1';
 import { ErrorCode } from '../asn1/registry';
-import { encrypt, findEnctype, KeyUsage, randomKey, type Key, type RandomSource } from '../crypto';
-import { formatPrincipal } from '../protocol/principal';
+import { encrypt, etypeName, KeyUsage, randomKey, type Key, type RandomSource } from '../crypto';
+import { formatPrincipal } from '../asn1/principal';
+import { formatDuration, isoSeconds } from '../asn1/time';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
 import type { Narrator } from './events';
 import { pickKey } from './lookup';
 import { KdcRefusal } from './refusal';
+import type { RequestScope } from './scope';
+import { computeTicketTimes, type TicketTimes, type TimeLimits } from './times';
 
-export const etypeName = (etype: number) => findEnctype(etype)?.name ?? `enctype ${etype}`;
 export const etypeList = (etypes: readonly number[]) => etypes.map(etypeName).join(', ') || 'none';
 
 /**
@@ -74,4 +87,108 @@ export function sealTicket(
 ): Ticket {
   const cipher = encrypt(asKey(serverKey), KeyUsage.KDC_REP_TICKET, encodeEncTicketPart(part), random);
   return { tktVno: 5, realm, sname, encPart: { etype: serverKey.etype, kvno: serverKey.kvno, cipher } };
+}
+
+/** What a new ticket is to say; AS and TGS each fill it from what they checked. */
+export interface TicketOrder {
+  /** The principal whose key the ticket is encrypted in, and the name the ticket carries. */
+  server: PrincipalEntry;
+  sname: PrincipalName;
+  client: { realm: string; name: PrincipalName };
+  authtime: Date;
+  /** TransitedEncoding contents (RFC 4120 §3.3.3.2): empty for a ticket from the client's own realm. */
+  transited: Uint8Array;
+  caddr?: HostAddress[];
+  /** The limits on the ticket's times (times.ts); `now` and the skew come from the request and the realm. */
+  limits: Omit<TimeLimits, 'now' | 'maxSkew'>;
+  /** The flags besides those the times imply (RENEWABLE, POSTDATED, INVALID). */
+  flags: number;
+  /** Said after the times, before the authorization data: why a flag was set. */
+  notes?: string[];
+  /** The authorization data (the PAC) for a ticket encrypted in `ticketKey`. */
+  authorizationData(ticketKey: KeyEntry): AuthorizationData | undefined;
+  /** The narration once the ticket is sealed. */
+  issued(ticketKey: KeyEntry): string;
+}
+
+export interface IssuedTicket {
+  ticket: Ticket;
+  /** What was sealed in it: the reply describes the same key, times and flags. */
+  part: EncTicketPart;
+}
+
+/**
+ * The one step that makes a ticket, for AS (RFC 4120 §3.1.3) and TGS (§3.3.3) alike: the session-key
+ * enctype, the times (narrated with what capped them), the flags, a fresh session key, the authorization
+ * data, and the EncTicketPart sealed in the server's key.
+ */
+export function issueTicket(scope: RequestScope, db: RealmState, order: TicketOrder): IssuedTicket {
+  const { req, ctx, say } = scope;
+  const sessionEtype = chooseSessionEtype(req.reqBody.etype, db, order.server, say);
+  const ticketKey = ticketKeyOf(order.server, db);
+  const times = computeTicketTimes(req.reqBody, {
+    ...order.limits,
+    now: ctx.now,
+    maxSkew: db.policy.maxSkew,
+  });
+  sayTimes(say, times);
+  for (const note of order.notes ?? []) say.say('policy', note);
+  const session = newSessionKey(sessionEtype, ctx.random);
+  const authorizationData = order.authorizationData(ticketKey);
+  const part: EncTicketPart = {
+    flags: order.flags | times.flags,
+    key: { keytype: session.etype, keyvalue: session.bytes },
+    crealm: order.client.realm,
+    cname: order.client.name,
+    transited: { trType: 1, contents: order.transited },
+    authtime: order.authtime,
+    starttime: times.starttime,
+    endtime: times.endtime,
+    ...(times.renewTill ? { renewTill: times.renewTill } : {}),
+    ...(order.caddr ? { caddr: order.caddr } : {}),
+    ...(authorizationData ? { authorizationData } : {}),
+  };
+  const ticket = sealTicket(part, db.name, order.sname, ticketKey, ctx.random);
+  say.say('ticket', order.issued(ticketKey));
+  return { ticket, part };
+}
+
+function sayTimes(say: Narrator, times: TicketTimes): void {
+  say.say(
+    'policy',
+    `the ticket is valid from ${isoSeconds(times.starttime)} until ${isoSeconds(times.endtime)} ` +
+      `(${formatDuration(times.endtime.getTime() - times.starttime.getTime())}, capped by ${times.why})` +
+      (times.renewTill ? `, renewable until ${isoSeconds(times.renewTill)}` : ''),
+  );
+}
+
+/**
+ * The reply's encrypted part (EncKDCRepPart, RFC 4120 §5.4.2): the session key and what the ticket says
+ * of its times, flags and addresses, for the client that cannot read the ticket itself.
+ */
+export function encKdcRepPart(
+  part: EncTicketPart,
+  reply: {
+    nonce: number;
+    srealm: string;
+    sname: PrincipalName;
+    /** The reply's flags when they differ from the ticket's (AS: ENC-PA-REP, RFC 6806 §11). */
+    flags?: number;
+    encryptedPaData?: PaData[];
+  },
+): EncKdcRepPart {
+  return {
+    key: part.key,
+    lastReq: [{ lrType: 0, lrValue: part.authtime }],
+    nonce: reply.nonce,
+    flags: reply.flags ?? part.flags,
+    authtime: part.authtime,
+    ...(part.starttime ? { starttime: part.starttime } : {}),
+    endtime: part.endtime,
+    ...(part.renewTill ? { renewTill: part.renewTill } : {}),
+    srealm: reply.srealm,
+    sname: reply.sname,
+    ...(part.caddr ? { caddr: part.caddr } : {}),
+    ...(reply.encryptedPaData?.length ? { encryptedPaData: reply.encryptedPaData } : {}),
+  };
 }

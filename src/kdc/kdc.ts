@@ -9,31 +9,19 @@
  * check the ticket-granting ticket and authenticator (TGS) → choose enctypes → compute times → issue.
  * Every refusal becomes a KRB-ERROR with the right code, the KDC's time and an e-text (RFC 4120 §5.9.1).
  */
-import {
-  decodeValue,
-  encodeKrbError,
-  AsReqCodec,
-  TgsReqCodec,
-  type KdcReq,
-  type PrincipalName,
-} from '../asn1';
-import { ErrorCode, MessageType } from '../asn1/registry';
-import type { RandomSource } from '../crypto';
-import { krbtgtName } from '../protocol/principal';
-import { kerberosTimestamp } from '../protocol/time';
-import { KrbPlayError } from '../util/errors';
+import { decodeValue, AsReqCodec, TgsReqCodec, type KdcReq } from '../asn1';
+import { ErrorCode } from '../asn1/registry';
+import { krbtgtName } from '../asn1/principal';
+import { asRefusal, refusalReply } from '../protocol/refusal';
 import { handleAsReq } from './as';
 import type { KdcState } from './database';
 import { Narrator, type NarratedEvent } from './events';
 import { KdcRefusal } from './refusal';
-import { expireReplays } from './replay';
+import { expireReplays } from '../protocol/replay';
+import type { KdcContext, RequestScope } from './scope';
 import { handleTgsReq } from './tgs';
 
-export interface KdcContext {
-  /** The KDC's clock, milliseconds since the epoch (its host's clock in the simulation). */
-  now: number;
-  random: RandomSource;
-}
+export type { KdcContext } from './scope';
 
 export interface KdcResult {
   /** The reply to send back (AS-REP, TGS-REP or KRB-ERROR). */
@@ -45,24 +33,6 @@ export interface KdcResult {
   /** Who asked for what, when the request could be read (krb5kdc's log line). */
   client?: string;
   server?: string;
-}
-
-/** What one request handler gives back; `handle` wraps it. */
-export interface Issued {
-  reply: Uint8Array;
-  replyType: 'AS-REP' | 'TGS-REP';
-}
-
-/** What AS and TGS handlers share: the state, the time and randomness, the narration. */
-export interface RequestScope {
-  state: KdcState;
-  ctx: KdcContext;
-  say: Narrator;
-  /** The decoded request, and its bytes (the TGS checksum covers the req-body bytes as sent). */
-  req: KdcReq;
-  bytes: Uint8Array;
-  /** Filled in as soon as known, for error replies and the log line. */
-  client?: { realm: string; name: PrincipalName };
 }
 
 export class Kdc {
@@ -135,13 +105,7 @@ export class Kdc {
         ...this.logNames(scope),
       };
     } catch (e) {
-      if (e instanceof KdcRefusal) return this.refuse(e, scope, say, ctx);
-      // A bug, or a typed error from a lower layer that a check missed: still answer, never crash.
-      const text =
-        e instanceof KrbPlayError
-          ? e.message
-          : `internal error: ${e instanceof Error ? e.message : String(e)}`;
-      return this.refuse(new KdcRefusal(ErrorCode.KRB_ERR_GENERIC, text), scope, say, ctx);
+      return this.refuse(asRefusal(e), scope, say, ctx);
     }
   }
 
@@ -157,28 +121,17 @@ export class Kdc {
 
   /** RFC 4120 §5.9.1: the error names the server and, when known, the client; stime is the KDC's time. */
   private refuse(r: KdcRefusal, scope: RequestScope | undefined, say: Narrator, ctx: KdcContext): KdcResult {
-    say.say('refuse', r.message, false);
-    const { time, usec } = kerberosTimestamp(ctx.now);
     const body = scope?.req.reqBody;
     const realm = body?.realm ?? this.state.realms[0]?.name ?? 'UNKNOWN';
-    const err = {
-      pvno: 5,
-      msgType: MessageType.KRB_ERROR,
-      stime: time,
-      susec: usec,
-      errorCode: r.code,
+    const client = scope?.client ?? (body?.cname ? { realm: body.realm, name: body.cname } : undefined);
+    const reply = refusalReply(r, say, {
+      now: ctx.now,
       realm,
-      sname: r.sname ?? body?.sname ?? krbtgtName(realm),
-      eText: r.eText,
-      ...(scope?.client
-        ? { crealm: scope.client.realm, cname: scope.client.name }
-        : body?.cname
-          ? { crealm: body.realm, cname: body.cname }
-          : {}),
-      ...(r.eData ? { eData: r.eData } : {}),
-    };
+      sname: body?.sname ?? krbtgtName(realm),
+      ...(client ? { client } : {}),
+    });
     return {
-      reply: encodeKrbError(err),
+      reply,
       replyType: 'KRB-ERROR',
       errorCode: r.code,
       events: say.events,
@@ -186,8 +139,11 @@ export class Kdc {
     };
   }
 
-  /** RFC 4120 §3.2.3: entries older than the skew window can no longer be replayed, so they go. */
+  /**
+   * RFC 4120 §3.2.3: entries older than the skew window can no longer be replayed, so they go — swept at
+   * most once a second of KDC time, since a KDC under load sees many requests a second (replay.ts).
+   */
   private expireReplayCache(now: number): void {
-    expireReplays(this.state, now);
+    expireReplays(this.state, now, 1000);
   }
 }

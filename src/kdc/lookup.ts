@@ -6,7 +6,7 @@
 import type { PrincipalName } from '../asn1';
 import { ErrorCode } from '../asn1/registry';
 import { describeEnctype, findEnctype } from '../crypto';
-import { formatPrincipal, NT } from '../protocol/principal';
+import { formatPrincipal, NT } from '../asn1/principal';
 import type { KdcState, KeyEntry, PrincipalEntry, RealmState } from './database';
 import { KdcRefusal } from './refusal';
 

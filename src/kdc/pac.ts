@@ -8,6 +8,7 @@
  *    signature with the new ticket's key, KDC signature with this realm's krbtgt key).
  */
 import type { AuthorizationData, EncTicketPart } from '../asn1';
+import { etypeName, type Key } from '../crypto';
 import { findPacIn, wrapPac } from '../protocol/authdata';
 import { ErrorCode } from '../asn1/registry';
 import {
@@ -25,14 +26,15 @@ import {
   type PacBuffer,
   type PacBufferContent,
 } from '../formats';
-import { formatName, krbtgtName } from '../protocol/principal';
+import { formatName, krbtgtName } from '../asn1/principal';
 import type { KeyEntry, PrincipalEntry, RealmState } from './database';
-import { asKey, etypeName, ticketKeyOf } from './issue';
-import type { RequestScope } from './kdc';
+import { asKey, ticketKeyOf } from './issue';
+import type { RequestScope } from './scope';
 import { findPrincipal } from './lookup';
 import { KdcRefusal } from './refusal';
 import { filterLogonInfo, localDomainsOf, refusedIdentity } from './sid-filter';
-import { bytesKey } from './ticket-memo';
+import { bytesKey } from '../protocol/memo';
+import { cachesOf } from './caches';
 
 const DOMAIN_USERS_RID = 513;
 /** UF_NORMAL_ACCOUNT | UF_DONT_EXPIRE_PASSWD, the usual userAccountControl of a user. */
@@ -182,35 +184,30 @@ export interface CarryPacInput {
   /** The realm that issued the TGT. */
   issuer: string;
   /** The key the TGT was encrypted in (this realm's krbtgt key, or the cross-realm key). */
-  tgtKey: KeyEntry;
+  tgtKey: Key;
   /** The key the new ticket is encrypted in. */
   serverKey: KeyEntry;
   server: PrincipalEntry;
 }
 
-const CARRIED_MAX = 256;
-const carried = new Map<string, readonly PacBufferContent[]>();
-
 /**
  * The buffers a TGT's PAC passes on to the new ticket, signatures left out (and, unless the new ticket is
  * a TGT, PAC_ATTRIBUTES_INFO and PAC_REQUESTOR): each decoded and encoded again, as the new PAC lays
  * them out. A client shows the same TGT for every ticket it asks for, and these bytes are a pure
- * function of the PAC's bytes, so they are remembered under exactly those bytes (bounded, least recently
- * used first out); a PAC that does not decode throws as before and is not remembered.
+ * function of the PAC's bytes, so the KDC remembers them under exactly those bytes (caches.ts); a PAC
+ * that does not decode throws as before and is not remembered.
  */
-function carriedContent(pacBytes: Uint8Array, forTgt: boolean): readonly PacBufferContent[] {
+function carriedContent(
+  scope: RequestScope,
+  pacBytes: Uint8Array,
+  forTgt: boolean,
+): readonly PacBufferContent[] {
   const id = `${forTgt ? 'tgt' : 'service'}\u0000${bytesKey(pacBytes)}`;
-  let content = carried.get(id);
-  if (content) {
-    carried.delete(id);
-  } else {
-    content = decodePac(pacBytes)
+  return cachesOf(scope.state).carriedPac.get(id, () =>
+    decodePac(pacBytes)
       .buffers.filter((b) => ![6, 7, 16, 19].includes(b.type) && (forTgt || (b.type !== 17 && b.type !== 18)))
-      .map(contentOf);
-    if (carried.size >= CARRIED_MAX) carried.delete(carried.keys().next().value as string);
-  }
-  carried.set(id, content);
-  return content;
+      .map(contentOf),
+  );
 }
 
 /** The content a re-encoded buffer carries (no offsets, sizes or bytes of the PAC it came from). */
@@ -313,8 +310,8 @@ export function carryPac(
   }
   const local = input.issuer === db.name;
   const check = verifyPac(pacBytes, {
-    serverKey: asKey(input.tgtKey),
-    ...(local ? { kdcKey: asKey(input.tgtKey) } : {}),
+    serverKey: input.tgtKey,
+    ...(local ? { kdcKey: input.tgtKey } : {}),
   });
   if (check.server.status !== 'valid' || (local && check.kdc.status !== 'valid')) {
     const what = check.server.status !== 'valid' ? 'server' : 'KDC';
@@ -330,7 +327,7 @@ export function carryPac(
   const signedBy = local ? 'server and KDC' : `server; the KDC signature was made by ${input.issuer}`;
   if (!local) say.say('pac', `verified the PAC's signatures (${signedBy})`);
   const content = local
-    ? carriedContent(pacBytes, forTgt)
+    ? carriedContent(scope, pacBytes, forTgt)
     : filteredContent(scope, db, input.issuer, pacBytes, forTgt);
   const krbtgt = krbtgtKeyOf(db);
   const resigned = buildPac(content, { serverKey: asKey(input.serverKey), kdcKey: asKey(krbtgt) });

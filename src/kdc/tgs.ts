@@ -5,47 +5,28 @@
  */
 import {
   decodeApReq,
-  decodeEncTicketPart,
   encodeEncTgsRepPart,
   encodeTgsRep,
   kdcReqBodyBytes,
   type ApReq,
   type Authenticator,
-  type EncKdcRepPart,
   type EncTicketPart,
   type PrincipalName,
   type Ticket,
 } from '../asn1';
 import { ErrorCode, KdcOption, MessageType, PaType, TicketFlag } from '../asn1/registry';
-import {
-  decrypt,
-  encrypt,
-  randomKey,
-  findChecksumType,
-  IntegrityError,
-  KeyUsage,
-  verifyChecksum,
-  type Key,
-} from '../crypto';
-import { formatName, formatPrincipal, hostOf, krbtgtName, tgsRealmOf } from '../protocol/principal';
-import { formatDuration, isoSeconds, kerberosTimestamp } from '../protocol/time';
+import { encrypt, etypeName, findChecksumType, KeyUsage, verifyChecksum, type Key } from '../crypto';
+import { formatName, formatPrincipal, hostOf, krbtgtName, tgsRealmOf } from '../asn1/principal';
+import { formatDuration, isoSeconds, kerberosTimestamp } from '../asn1/time';
 import { fromUtf8, utf8 } from '../util/bytes';
-import type { KeyEntry, PrincipalEntry, RealmState } from './database';
-import { asKey, chooseSessionEtype, etypeName, sealTicket, ticketKeyOf } from './issue';
-import type { Issued, RequestScope } from './kdc';
+import type { PrincipalEntry, RealmState } from './database';
+import { encKdcRepPart, issueTicket, sealTicket } from './issue';
+import type { Issued, RequestScope } from './scope';
 import { findPrincipal, keyFor, nextHop, realmOfHost } from './lookup';
 import { carryPac } from './pac';
-import {
-  checkAuthenticatorClient,
-  checkClockSkew,
-  checkTicketTimes,
-  openAuthenticator,
-  replayRefusal,
-} from '../protocol/ap-checks';
+import { acceptApReq, type AcceptedApReq, type ApReqReceiver } from '../protocol/ap-req';
+import { openTicketMemo } from './caches';
 import { KdcRefusal } from './refusal';
-import { rememberAuthenticator, seenAuthenticator } from './replay';
-import { openTicketMemo } from './ticket-memo';
-import { computeTicketTimes } from './times';
 
 interface CheckedTgt {
   apReq: ApReq;
@@ -54,7 +35,7 @@ interface CheckedTgt {
   /** The realm that issued the TGT (the ticket's realm): this realm, or the one a trust leads from. */
   issuer: string;
   /** The key the TGT was encrypted in. */
-  tgtKey: KeyEntry;
+  tgtKey: Key;
   sessionKey: Key;
 }
 
@@ -98,28 +79,8 @@ export function handleTgsReq(scope: RequestScope, db: RealmState): Issued {
         `within the ${formatDuration(db.policy.maxSkew)} clock-skew allowance it is still read, but no new ticket can outlive it`,
     );
   }
-  const sessionEtype = chooseSessionEtype(body.etype, db, server, say);
-  const ticketKey = ticketKeyOf(server, db);
-  const maxLife = Math.min(db.policy.maxLife, server.maxLife ?? Infinity);
-  const maxRenew = Math.min(db.policy.maxRenew, server.maxRenew ?? Infinity);
-  const times = computeTicketTimes(body, {
-    now: ctx.now,
-    maxLife,
-    maxRenew,
-    maxSkew: db.policy.maxSkew,
-    ticketEnd: tgt.endtime,
-    ...(tgt.renewTill ? { ticketRenewTill: tgt.renewTill } : {}),
-    renewableAllowed: (tgt.flags & TicketFlag.RENEWABLE) !== 0,
-  });
-  say.say(
-    'policy',
-    `the ticket is valid from ${isoSeconds(times.starttime)} until ${isoSeconds(times.endtime)} ` +
-      `(${formatDuration(times.endtime.getTime() - times.starttime.getTime())}, capped by ${times.why})` +
-      (times.renewTill ? `, renewable until ${isoSeconds(times.renewTill)}` : ''),
-  );
-
   // RFC 4120 §2.6-2.7: forwardable only if asked and the TGT is; pre-authent and hw-authent carry over.
-  let flags = times.flags | (tgt.flags & (TicketFlag.PRE_AUTHENT | TicketFlag.HW_AUTHENT));
+  let flags = tgt.flags & (TicketFlag.PRE_AUTHENT | TicketFlag.HW_AUTHENT);
   if (body.kdcOptions & KdcOption.FORWARDABLE && tgt.flags & TicketFlag.FORWARDABLE)
     flags |= TicketFlag.FORWARDABLE;
   if (body.kdcOptions & KdcOption.PROXIABLE && tgt.flags & TicketFlag.PROXIABLE)
@@ -129,47 +90,37 @@ export function handleTgsReq(scope: RequestScope, db: RealmState): Issued {
   if (tgt.flags & TicketFlag.FORWARDED) flags |= TicketFlag.FORWARDED;
 
   const transited = transitedAfter(tgt, issuer);
+  const notes: string[] = [];
   if (tgt.crealm !== db.name) {
     // This KDC accepts every path its trusts allow, and says so in the ticket (RFC 4120 §2.7).
     flags |= TicketFlag.TRANSITED_POLICY_CHECKED;
-    say.say(
-      'policy',
+    notes.push(
       `the client is from ${tgt.crealm}; realms transited so far: ${fromUtf8(transited) || 'none'} — accepted`,
     );
   }
 
-  const sessionKey = randomKey(sessionEtype, ctx.random);
-  const authorizationData = carryPac(scope, db, {
-    tgt,
-    issuer,
-    tgtKey: checked.tgtKey,
-    serverKey: ticketKey,
+  const { ticket, part } = issueTicket(scope, db, {
     server,
-  });
-  const ticket = sealTicket(
-    {
-      flags,
-      key: { keytype: sessionKey.etype, keyvalue: sessionKey.bytes },
-      crealm: tgt.crealm,
-      cname: tgt.cname,
-      transited: { trType: 1, contents: transited },
-      authtime: tgt.authtime,
-      starttime: times.starttime,
-      endtime: times.endtime,
-      ...(times.renewTill ? { renewTill: times.renewTill } : {}),
-      ...(tgt.caddr ? { caddr: tgt.caddr } : {}),
-      ...(authorizationData ? { authorizationData } : {}),
+    sname: replySname,
+    client: { realm: tgt.crealm, name: tgt.cname },
+    authtime: tgt.authtime,
+    transited,
+    ...(tgt.caddr ? { caddr: tgt.caddr } : {}),
+    limits: {
+      maxLife: Math.min(db.policy.maxLife, server.maxLife ?? Infinity),
+      maxRenew: Math.min(db.policy.maxRenew, server.maxRenew ?? Infinity),
+      ticketEnd: tgt.endtime,
+      ...(tgt.renewTill ? { ticketRenewTill: tgt.renewTill } : {}),
+      renewableAllowed: (tgt.flags & TicketFlag.RENEWABLE) !== 0,
     },
-    db.name,
-    replySname,
-    ticketKey,
-    ctx.random,
-  );
-  say.say(
-    'ticket',
-    `issued ${clientText} a ticket for ${formatName(replySname)}@${db.name}, encrypted in ${formatPrincipal(server)}'s ${etypeName(ticketKey.etype)} key (kvno ${ticketKey.kvno})`,
-  );
-  return reply(scope, checked, ticket, sessionKey, replySname, times, flags);
+    flags,
+    notes,
+    authorizationData: (ticketKey) =>
+      carryPac(scope, db, { tgt, issuer, tgtKey: checked.tgtKey, serverKey: ticketKey, server }),
+    issued: (ticketKey) =>
+      `issued ${clientText} a ticket for ${formatName(replySname)}@${db.name}, encrypted in ${formatPrincipal(server)}'s ${etypeName(ticketKey.etype)} key (kvno ${ticketKey.kvno})`,
+  });
+  return reply(scope, checked, ticket, part);
 }
 
 /**
@@ -197,34 +148,18 @@ function checkLineage(scope: RequestScope, db: RealmState, checked: CheckedTgt, 
 }
 
 /** The TGS-REP (RFC 4120 §5.4.2), its part encrypted in the authenticator's subkey or the TGT session key. */
-function reply(
-  scope: RequestScope,
-  checked: CheckedTgt,
-  ticket: Ticket,
-  sessionKey: Key,
-  sname: PrincipalName,
-  times: { starttime: Date; endtime: Date; renewTill?: Date },
-  flags: number,
-): Issued {
+function reply(scope: RequestScope, checked: CheckedTgt, ticket: Ticket, part: EncTicketPart): Issued {
   const { req, ctx, say } = scope;
   const { tgt, authenticator } = checked;
-  const part: EncKdcRepPart = {
-    key: { keytype: sessionKey.etype, keyvalue: sessionKey.bytes },
-    lastReq: [{ lrType: 0, lrValue: tgt.authtime }],
+  const repPart = encKdcRepPart(part, {
     nonce: req.reqBody.nonce,
-    flags,
-    authtime: tgt.authtime,
-    starttime: times.starttime,
-    endtime: times.endtime,
-    ...(times.renewTill ? { renewTill: times.renewTill } : {}),
     srealm: req.reqBody.realm,
-    sname,
-    ...(tgt.caddr ? { caddr: tgt.caddr } : {}),
-  };
+    sname: ticket.sname,
+  });
   const subkey = authenticator.subkey;
   const replyKey: Key = subkey ? { etype: subkey.keytype, bytes: subkey.keyvalue } : checked.sessionKey;
   const usage = subkey ? KeyUsage.TGS_REP_ENCPART_SUBKEY : KeyUsage.TGS_REP_ENCPART_SESSKEY;
-  const cipher = encrypt(replyKey, usage, encodeEncTgsRepPart(part), ctx.random);
+  const cipher = encrypt(replyKey, usage, encodeEncTgsRepPart(repPart), ctx.random);
   const bytes = encodeTgsRep({
     pvno: 5,
     msgType: MessageType.TGS_REP,
@@ -248,12 +183,12 @@ function reqBodyBytes(scope: RequestScope): Uint8Array {
 }
 
 /**
- * PA-TGS-REQ (RFC 4120 §3.3.2, §5.5.1): decrypt the TGT with this realm's krbtgt key (or the cross-realm
- * key it shares with the issuing realm), then the authenticator with the TGT's session key; check times,
- * skew, replay, and that the authenticator's checksum covers this very request body.
+ * PA-TGS-REQ (RFC 4120 §3.3.2, §5.5.1): an AP-REQ whose ticket is a TGT for this realm, opened with this
+ * realm's krbtgt key (or the cross-realm key it shares with the issuing realm) and accepted as any AP-REQ
+ * is (ap-req.ts); then the authenticator's checksum must cover this very request body.
  */
 function checkTgt(scope: RequestScope, db: RealmState): CheckedTgt {
-  const { req, ctx, say, state } = scope;
+  const { req, say } = scope;
   const pa = req.padata?.find((p) => p.padataType === PaType.PA_TGS_REQ);
   if (!pa) {
     throw new KdcRefusal(
@@ -270,84 +205,80 @@ function checkTgt(scope: RequestScope, db: RealmState): CheckedTgt {
       `PA-TGS-REQ does not hold an AP-REQ: ${(e as Error).message}`,
     );
   }
-  const ticket = apReq.ticket;
-  const forRealm = tgsRealmOf(ticket.sname);
-  const tgtName = `${formatName(ticket.sname)}@${ticket.realm}`;
-  if (forRealm !== db.name) {
-    throw new KdcRefusal(
-      ErrorCode.KRB_AP_ERR_NOT_US,
-      `the ticket in PA-TGS-REQ is for ${tgtName}, not for this KDC (krbtgt/${db.name})`,
-    );
-  }
-  const tgsEntry = findPrincipal(db, ticket.sname, ticket.realm);
-  if (!tgsEntry) {
-    throw new KdcRefusal(
-      ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN,
-      `${db.name} holds no key for ${tgtName}: there is no trust from ${ticket.realm} to ${db.name}`,
-    );
-  }
-  const tgsKey = keyFor(tgsEntry, ticket.encPart.etype, ticket.encPart.kvno, 'the ticket-granting ticket');
-  let tgt: EncTicketPart;
-  try {
-    tgt = openTicketMemo(tgsKey.etype, tgsKey.key, ticket.encPart.cipher, () =>
-      decodeEncTicketPart(decrypt(asKey(tgsKey), KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher)),
-    );
-  } catch (e) {
-    if (e instanceof IntegrityError) {
-      say.say(
-        'ticket',
-        `the TGT does not decrypt with ${tgtName}'s ${etypeName(tgsKey.etype)} key (kvno ${tgsKey.kvno})`,
-        false,
-      );
-      throw new KdcRefusal(
-        ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
-        `the ticket-granting ticket does not decrypt with ${tgtName}'s key: it was changed, or made with another key`,
-      );
-    }
-    throw new KdcRefusal(
-      ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
-      `the decrypted ticket-granting ticket is not an EncTicketPart: ${(e as Error).message}`,
-    );
-  }
-  const client = formatPrincipal({ realm: tgt.crealm, name: tgt.cname });
-  say.say(
-    'ticket',
-    `decrypted the TGT of ${client} with ${tgtName}'s ${etypeName(tgsKey.etype)} key (kvno ${tgsKey.kvno}); issued by ${ticket.realm}`,
-  );
-  const sessionKey: Key = { etype: tgt.key.keytype, bytes: tgt.key.keyvalue };
+  const accepted = acceptApReq(apReq, tgsReceiver(scope, db), say);
+  checkReqBodyChecksum(scope, accepted);
+  const { ticket: tgt, authenticator, sessionKey, ticketKey } = accepted;
+  return { apReq, tgt, authenticator, issuer: apReq.ticket.realm, tgtKey: ticketKey, sessionKey };
+}
 
-  const authenticator = openAuthenticator(
-    sessionKey,
-    KeyUsage.TGS_REQ_AUTH,
-    apReq.authenticator.cipher,
-    'the TGT session key',
-  );
-  checkAuthenticatorClient(authenticator, tgt);
-  const skew = db.policy.maxSkew;
-  const ctime = checkClockSkew(authenticator, ctx.now, skew, "the KDC's", say);
-  const renewing = (req.reqBody.kdcOptions & KdcOption.RENEW) !== 0;
-  checkTicketTimes(tgt, ctx.now, skew, say, {
-    what: 'TGT',
-    validating: (req.reqBody.kdcOptions & KdcOption.VALIDATE) !== 0,
-    ...(renewing
-      ? { afterExpiry: 'an expired ticket cannot be renewed, only replaced by signing in again' }
-      : {}),
-  });
+/** The KDC as the receiver of the AP-REQ in PA-TGS-REQ: its keys are the database's krbtgt entries. */
+function tgsReceiver(scope: RequestScope, db: RealmState): ApReqReceiver {
+  const { req, ctx, state } = scope;
+  const options = req.reqBody.kdcOptions;
+  const tgtName = (ticket: Ticket) => `${formatName(ticket.sname)}@${ticket.realm}`;
+  return {
+    ticketKey(ticket) {
+      if (tgsRealmOf(ticket.sname) !== db.name) {
+        throw new KdcRefusal(
+          ErrorCode.KRB_AP_ERR_NOT_US,
+          `the ticket in PA-TGS-REQ is for ${tgtName(ticket)}, not for this KDC (krbtgt/${db.name})`,
+        );
+      }
+      const tgsEntry = findPrincipal(db, ticket.sname, ticket.realm);
+      if (!tgsEntry) {
+        throw new KdcRefusal(
+          ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN,
+          `${db.name} holds no key for ${tgtName(ticket)}: there is no trust from ${ticket.realm} to ${db.name}`,
+        );
+      }
+      const k = keyFor(tgsEntry, ticket.encPart.etype, ticket.encPart.kvno, 'the ticket-granting ticket');
+      return { etype: k.etype, kvno: k.kvno, bytes: k.key };
+    },
+    openTicket: (key, ticket, open) =>
+      openTicketMemo(state, key.etype, key.bytes, ticket.encPart.cipher, open),
+    authenticatorUsage: KeyUsage.TGS_REQ_AUTH,
+    maxSkew: db.policy.maxSkew,
+    now: ctx.now,
+    times: {
+      what: 'TGT',
+      validating: (options & KdcOption.VALIDATE) !== 0,
+      ...(options & KdcOption.RENEW
+        ? { afterExpiry: 'an expired ticket cannot be renewed, only replaced by signing in again' }
+        : {}),
+    },
+    replay: {
+      cache: state,
+      id: (client, a, ticket) =>
+        `${client}|${formatName(req.reqBody.sname ?? ticket.sname)}|${a.ctime.getTime()}|${a.cusec}`,
+      seen: 'this exact authenticator (same client, time and microseconds) was seen before',
+    },
+    words: {
+      clock: "the KDC's",
+      sessionKey: 'the TGT session key',
+      ticket: 'ticket-granting ticket',
+      wrongKey: (k, ticket) => ({
+        say: `the TGT does not decrypt with ${tgtName(ticket)}'s ${etypeName(k.etype)} key (kvno ${k.kvno})`,
+        refuse: `the ticket-granting ticket does not decrypt with ${tgtName(ticket)}'s key: it was changed, or made with another key`,
+      }),
+      opened: (client, k, ticket) =>
+        `decrypted the TGT of ${client} with ${tgtName(ticket)}'s ${etypeName(k.etype)} key (kvno ${k.kvno}); issued by ${ticket.realm}`,
+    },
+  };
+}
 
-  const replayId = `${client}|${formatName(req.reqBody.sname ?? ticket.sname)}|${authenticator.ctime.getTime()}|${authenticator.cusec}`;
-  if (seenAuthenticator(state, replayId)) {
-    say.say('replay', 'this exact authenticator (same client, time and microseconds) was seen before', false);
-    throw replayRefusal(client, authenticator);
-  }
-  rememberAuthenticator(state, { id: replayId, expires: ctime + skew });
-
-  if (!authenticator.cksum) {
+/**
+ * RFC 4120 §5.5.1: in PA-TGS-REQ the authenticator's checksum covers the KDC-REQ-BODY as sent (key usage
+ * 6), so nobody can change the request on its way without the KDC noticing.
+ */
+function checkReqBodyChecksum(scope: RequestScope, accepted: AcceptedApReq): void {
+  const { say } = scope;
+  const cksum = accepted.authenticator.cksum;
+  if (!cksum) {
     throw new KdcRefusal(
       ErrorCode.KRB_AP_ERR_INAPP_CKSUM,
       'the authenticator carries no checksum over the request body (RFC 4120 §5.5.1)',
     );
   }
-  const cksum = authenticator.cksum;
   const info = findChecksumType(cksum.cksumtype);
   if (!info?.implemented || !info.keyed) {
     throw new KdcRefusal(
@@ -359,7 +290,7 @@ function checkTgt(scope: RequestScope, db: RealmState): CheckedTgt {
   try {
     good = verifyChecksum(
       cksum.cksumtype,
-      sessionKey,
+      accepted.sessionKey,
       KeyUsage.TGS_REQ_AUTH_CKSUM,
       reqBodyBytes(scope),
       cksum.checksum,
@@ -382,7 +313,6 @@ function checkTgt(scope: RequestScope, db: RealmState): CheckedTgt {
     'checksum',
     `verified the ${info.name} checksum over req-body with the TGT session key (key usage 6)`,
   );
-  return { apReq, tgt, authenticator, issuer: ticket.realm, tgtKey: tgsKey, sessionKey };
 }
 
 /**
@@ -499,8 +429,7 @@ function renewOrValidate(scope: RequestScope, db: RealmState, checked: CheckedTg
   const part: EncTicketPart = { ...tgt, flags, starttime: times.starttime, endtime: times.endtime };
   if (times.renewTill) part.renewTill = times.renewTill;
   const ticket = sealTicket(part, db.name, apReq.ticket.sname, ticketKey, ctx.random);
-  const sessionKey: Key = { etype: tgt.key.keytype, bytes: tgt.key.keyvalue };
-  return reply(scope, checked, ticket, sessionKey, apReq.ticket.sname, times, flags);
+  return reply(scope, checked, ticket, part);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { KdcOption, TicketFlag } from '../asn1/registry';
 import { ErrorCode } from '../asn1/registry';
-import { formatDuration, isoSeconds, isUnlimited, wholeSeconds } from '../protocol/time';
+import { formatDuration, isoSeconds, isUnlimited, wholeSeconds } from '../asn1/time';
 import { KdcRefusal } from './refusal';
 
 export interface TimeRequest {

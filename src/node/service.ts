@@ -8,8 +8,8 @@ import { encodeKrbError } from '../asn1';
 import { ErrorCode, errorCodes, MessageType } from '../asn1/registry';
 import type { RandomSource } from '../crypto';
 import type { Kdc, KdcResult } from '../kdc';
-import { krbtgtName } from '../protocol/principal';
-import { isoSeconds, kerberosTimestamp } from '../protocol/time';
+import { krbtgtName } from '../asn1/principal';
+import { isoSeconds, kerberosTimestamp } from '../asn1/time';
 import { escapeControls } from '../util';
 import { cryptoRandom } from './random';
 

@@ -4,7 +4,7 @@
  */
 import type { ClientSnapshot } from '../client';
 import { errorCodes } from '../asn1/registry';
-import { parsePrincipal, sameName } from '../protocol/principal';
+import { parsePrincipal, sameName } from '../asn1/principal';
 import type { TraceEvent, World } from '../world';
 import type { ActionRecord, EventNote } from './actions';
 import type { Predicate, ScenarioOutcome } from './schema';

@@ -5,7 +5,7 @@
  * the same events, byte for byte.
  */
 import type { ClientSnapshot } from '../client';
-import { formatDuration, isoSeconds, parseDuration } from '../protocol/time';
+import { formatDuration, isoSeconds, parseDuration } from '../asn1/time';
 import type { TraceEvent, World } from '../world';
 import { runAction, type ActionRecord, type EventNote, type RunContext } from './actions';
 import { buildWorld, startOf } from './build';

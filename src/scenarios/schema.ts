@@ -11,7 +11,7 @@
  */
 import { ITERATIONS_REFUSED_FROM, MAX_ITERATIONS } from '../crypto';
 import type { KdcConfig } from '../kdc';
-import { parseDuration } from '../protocol/time';
+import { parseDuration } from '../asn1/time';
 import { KrbPlayError } from '../util/errors';
 
 /** The virtual clock starts here unless a scenario says otherwise (SCENARIOS.md). */

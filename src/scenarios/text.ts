@@ -5,7 +5,7 @@
  */
 import { dsregcmdStatus, windowsDevice } from '../azure';
 import { listWindows } from '../client';
-import { isoSeconds } from '../protocol/time';
+import { isoSeconds } from '../asn1/time';
 import { escapeControls } from '../util/printable';
 import { formatTraceEvent } from '../world';
 import type { ScenarioRun } from './runner';

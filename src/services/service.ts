@@ -8,39 +8,23 @@
  * Pure like the KDC: `accept(bytes, { now, random })`; its state (keys, replay cache) is plain data.
  */
 import {
-  decodeEncTicketPart,
   decodeKerberos,
   encodeApRep,
   encodeEncApRepPart,
-  encodeKrbError,
   type ApReq,
+  type Authenticator,
   type EncTicketPart,
   type PrincipalName,
 } from '../asn1';
 import { ApOption, ErrorCode, MessageType } from '../asn1/registry';
-import {
-  decrypt,
-  describeEnctype,
-  encrypt,
-  IntegrityError,
-  KeyUsage,
-  randomKey,
-  type Key,
-  type RandomSource,
-} from '../crypto';
+import { describeEnctype, encrypt, KeyUsage, randomKey, type Key, type RandomSource } from '../crypto';
 import { decodePac, findPacBuffer, FormatError, verifyPac } from '../formats';
-import {
-  checkAuthenticatorClient,
-  checkClockSkew,
-  checkTicketTimes,
-  openAuthenticator,
-  replayRefusal,
-} from '../protocol/ap-checks';
+import { acceptApReq, type ApReqReceiver, type ReceiverKey } from '../protocol/ap-req';
 import { findPacIn } from '../protocol/authdata';
 import { Narrator, type NarratedEvent } from '../protocol/events';
-import { formatName, formatPrincipal, sameName } from '../protocol/principal';
-import { KerberosRefusal } from '../protocol/refusal';
-import { kerberosTimestamp } from '../protocol/time';
+import { formatName, formatPrincipal, sameName } from '../asn1/principal';
+import { asRefusal, KerberosRefusal, refusalReply } from '../protocol/refusal';
+import { expireReplays, type ReplayEntry } from '../protocol/replay';
 
 /** One long-term key of the service (what its keytab holds). */
 export interface ServiceKey {
@@ -55,7 +39,7 @@ export interface ServiceState {
   keys: ServiceKey[];
   maxSkew: number;
   /** Authenticators seen within the skew window (RFC 4120 §3.2.3). */
-  replayCache: { id: string; expires: number }[];
+  replayCache: ReplayEntry[];
 }
 
 /** Who the client is, as an authorization layer needs it. */
@@ -121,26 +105,13 @@ export class KerberizedService {
 
   accept(bytes: Uint8Array, ctx: AcceptContext): AcceptResult {
     const say = new Narrator(`service ${this.principal}`);
-    this.state.replayCache = this.state.replayCache.filter((e) => e.expires > ctx.now);
+    // A service sees few requests: it forgets what has expired on every one (sweep interval 0).
+    expireReplays(this.state, ctx.now, 0);
     try {
       return this.check(bytes, ctx, say);
     } catch (e) {
-      const r =
-        e instanceof KerberosRefusal
-          ? e
-          : new KerberosRefusal(ErrorCode.KRB_ERR_GENERIC, e instanceof Error ? e.message : String(e));
-      say.say('refuse', r.message, false);
-      const { time, usec } = kerberosTimestamp(ctx.now);
-      const error = encodeKrbError({
-        pvno: 5,
-        msgType: MessageType.KRB_ERROR,
-        stime: time,
-        susec: usec,
-        errorCode: r.code,
-        realm: this.state.realm,
-        sname: this.state.name,
-        eText: r.eText,
-      });
+      const r = asRefusal(e);
+      const error = refusalReply(r, say, { now: ctx.now, realm: this.state.realm, sname: this.state.name });
       return { ok: false, errorCode: r.code, error, message: r.message, events: say.events };
     }
   }
@@ -162,88 +133,22 @@ export class KerberizedService {
         `the token is not an AP-REQ: ${(e as Error).message}`,
       );
     }
-    const { ticket } = apReq;
-    const me = this.principal;
-    const ticketFor = `${formatName(ticket.sname)}@${ticket.realm}`;
-    if (ticket.realm !== this.state.realm || !sameName(ticket.sname, this.state.name, true)) {
-      throw new KerberosRefusal(ErrorCode.KRB_AP_ERR_NOT_US, `the ticket is for ${ticketFor}, not for ${me}`);
-    }
-
-    const key = this.keyFor(ticket.encPart.etype, ticket.encPart.kvno);
-    let part: EncTicketPart;
-    try {
-      part = decodeEncTicketPart(decrypt(key, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher));
-    } catch (e) {
-      if (e instanceof IntegrityError) {
-        throw new KerberosRefusal(
-          ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
-          `the ticket does not decrypt with ${me}'s ${describeEnctype(key.etype)} key: the KDC and the service do not share the same key (or the ticket was changed)`,
-        );
-      }
-      throw new KerberosRefusal(
-        ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
-        `the decrypted ticket is not an EncTicketPart: ${(e as Error).message}`,
-      );
-    }
-    const client = formatPrincipal({ realm: part.crealm, name: part.cname });
-    say.say(
-      'ticket',
-      `decrypted the ticket with ${me}'s ${describeEnctype(key.etype)} key: it is ${client}'s`,
-    );
-    const sessionKey: Key = { etype: part.key.keytype, bytes: part.key.keyvalue };
-
-    const auth = openAuthenticator(
+    const {
+      ticket: part,
+      authenticator: auth,
       sessionKey,
-      KeyUsage.AP_REQ_AUTH,
-      apReq.authenticator.cipher,
-      "the ticket's session key",
-    );
-    checkAuthenticatorClient(auth, part);
-    const skew = this.state.maxSkew;
-    const ctime = checkClockSkew(auth, ctx.now, skew, "the service's", say);
-    checkTicketTimes(part, ctx.now, skew, say, { afterExpiry: 'get a new one from the KDC' });
-
-    const replayId = `${client}|${auth.ctime.getTime()}|${auth.cusec}`;
-    if (this.state.replayCache.some((r) => r.id === replayId)) {
-      say.say(
-        'replay',
-        'this exact authenticator was seen before: someone is replaying a captured AP-REQ',
-        false,
-      );
-      throw replayRefusal(client, auth);
-    }
-    this.state.replayCache.push({ id: replayId, expires: ctime + skew });
-
+      ticketKey: key,
+      client,
+    } = acceptApReq(apReq, this.receiver(ctx.now), say);
     const identity = this.identityOf(part, key, client, say);
 
     const clientSubkey: Key | undefined = auth.subkey
       ? { etype: auth.subkey.keytype, bytes: auth.subkey.keyvalue }
       : undefined;
-    let sessionSubkey = clientSubkey ?? sessionKey;
-    let apRep: Uint8Array | undefined;
-    if (apReq.apOptions & ApOption.MUTUAL_REQUIRED) {
-      const ours = ctx.serviceSubkey === false ? undefined : randomKey(sessionKey.etype, ctx.random);
-      if (ours) sessionSubkey = ours;
-      const seq = new DataView(ctx.random(4).buffer).getUint32(0) & 0x3fffffff;
-      const encPart = encodeEncApRepPart({
-        ctime: auth.ctime,
-        cusec: auth.cusec,
-        ...(ours ? { subkey: { keytype: ours.etype, keyvalue: ours.bytes } } : {}),
-        seqNumber: seq,
-      });
-      apRep = encodeApRep({
-        pvno: 5,
-        msgType: MessageType.AP_REP,
-        encPart: {
-          etype: sessionKey.etype,
-          cipher: encrypt(sessionKey, KeyUsage.AP_REP_ENCPART, encPart, ctx.random),
-        },
-      });
-      say.say(
-        'issue',
-        `the client asked for mutual authentication: answering with an AP-REP that echoes its time, encrypted in the session key (key usage 12)${ours ? ', with a subkey of our own' : ''}`,
-      );
-    }
+    const mutual =
+      apReq.apOptions & ApOption.MUTUAL_REQUIRED ? this.apRep(auth, sessionKey, ctx, say) : undefined;
+    const sessionSubkey = mutual?.subkey ?? clientSubkey ?? sessionKey;
+    const apRep = mutual?.apRep;
     say.say(
       'issue',
       `authenticated ${client}${identity.userSid ? ` (SID ${identity.userSid}, ${identity.groupSids.length} group SIDs)` : ''}`,
@@ -259,7 +164,76 @@ export class KerberizedService {
     };
   }
 
-  private keyFor(etype: number, kvno: number | undefined): Key {
+  /**
+   * The AP-REP for mutual authentication (RFC 4120 §3.2.4): the authenticator's time echoed, encrypted in
+   * the session key, with a subkey of the service's own unless told otherwise (SMB servers send one).
+   */
+  private apRep(
+    auth: Authenticator,
+    sessionKey: Key,
+    ctx: AcceptContext,
+    say: Narrator,
+  ): { apRep: Uint8Array; subkey?: Key } {
+    const ours = ctx.serviceSubkey === false ? undefined : randomKey(sessionKey.etype, ctx.random);
+    const seq = new DataView(ctx.random(4).buffer).getUint32(0) & 0x3fffffff;
+    const encPart = encodeEncApRepPart({
+      ctime: auth.ctime,
+      cusec: auth.cusec,
+      ...(ours ? { subkey: { keytype: ours.etype, keyvalue: ours.bytes } } : {}),
+      seqNumber: seq,
+    });
+    const apRep = encodeApRep({
+      pvno: 5,
+      msgType: MessageType.AP_REP,
+      encPart: {
+        etype: sessionKey.etype,
+        cipher: encrypt(sessionKey, KeyUsage.AP_REP_ENCPART, encPart, ctx.random),
+      },
+    });
+    say.say(
+      'issue',
+      `the client asked for mutual authentication: answering with an AP-REP that echoes its time, encrypted in the session key (key usage 12)${ours ? ', with a subkey of our own' : ''}`,
+    );
+    return { apRep, ...(ours ? { subkey: ours } : {}) };
+  }
+
+  /** The service as the receiver of an AP-REQ: its keys are its keytab's. */
+  private receiver(now: number): ApReqReceiver {
+    const me = this.principal;
+    return {
+      ticketKey: (ticket) => {
+        const ticketFor = `${formatName(ticket.sname)}@${ticket.realm}`;
+        if (ticket.realm !== this.state.realm || !sameName(ticket.sname, this.state.name, true)) {
+          throw new KerberosRefusal(
+            ErrorCode.KRB_AP_ERR_NOT_US,
+            `the ticket is for ${ticketFor}, not for ${me}`,
+          );
+        }
+        return this.keyFor(ticket.encPart.etype, ticket.encPart.kvno);
+      },
+      authenticatorUsage: KeyUsage.AP_REQ_AUTH,
+      maxSkew: this.state.maxSkew,
+      now,
+      times: { afterExpiry: 'get a new one from the KDC' },
+      replay: {
+        cache: this.state,
+        id: (client, a) => `${client}|${a.ctime.getTime()}|${a.cusec}`,
+        seen: 'this exact authenticator was seen before: someone is replaying a captured AP-REQ',
+      },
+      words: {
+        clock: "the service's",
+        sessionKey: "the ticket's session key",
+        ticket: 'ticket',
+        wrongKey: (k) => ({
+          refuse: `the ticket does not decrypt with ${me}'s ${describeEnctype(k.etype)} key: the KDC and the service do not share the same key (or the ticket was changed)`,
+        }),
+        opened: (client, k) =>
+          `decrypted the ticket with ${me}'s ${describeEnctype(k.etype)} key: it is ${client}'s`,
+      },
+    };
+  }
+
+  private keyFor(etype: number, kvno: number | undefined): ReceiverKey {
     const sameType = this.state.keys.filter((k) => k.etype === etype);
     if (sameType.length === 0) {
       throw new KerberosRefusal(
@@ -277,7 +251,7 @@ export class KerberizedService {
         `the ticket was made with key version ${kvno} of ${this.principal}, but the service holds version ${sameType.map((x) => x.kvno).join(', ')}: the two sides' keys are out of step`,
       );
     }
-    return { etype: k.etype, bytes: k.key };
+    return { etype: k.etype, kvno: k.kvno, bytes: k.key };
   }
 
   /** The identity for authorization, with the PAC's SIDs after checking its server signature (MS-PAC §2.8.1). */

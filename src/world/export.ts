@@ -16,8 +16,8 @@
  * Pure: no I/O; the caller writes the bytes where it wants.
  */
 import { exportMitCcache } from '../client';
-import type { Principal } from '../formats';
-import { encodeKeytab, principalToString, type KeytabEntry } from '../formats';
+import { formatPrincipal, type Principal } from '../asn1/principal';
+import { encodeKeytab, type KeytabEntry } from '../formats';
 import { writePcap, writePcapng, type MessageToWrite } from '../formats/pcap';
 import { toHex, utf8 } from '../util';
 import { clientOf } from './flows';
@@ -321,11 +321,10 @@ export function keytabEntries(world: World, principals?: readonly string[]): Key
     for (const realm of kdc.state.realms) {
       for (const p of realm.principals) {
         const principal: Principal = {
-          nameType: p.name.nameType,
-          components: [...p.name.nameString],
           realm: p.realm,
+          name: { nameType: p.name.nameType, nameString: [...p.name.nameString] },
         };
-        const text = principalToString(principal);
+        const text = formatPrincipal(principal);
         if (wanted && !wanted.has(text)) continue;
         found.add(text);
         for (const k of p.keys) {

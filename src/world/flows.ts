@@ -20,7 +20,7 @@ import {
   type StepInput,
 } from '../client';
 import { ClientError } from '../client';
-import { formatPrincipal } from '../protocol/principal';
+import { formatPrincipal } from '../asn1/principal';
 import { errorCodes } from '../asn1/registry';
 import type { AuthenticatedIdentity } from '../services';
 import type { Narration } from './trace';

@@ -2,7 +2,7 @@
  * The trace as text, one line per event: virtual time, from -> to, transport, type, result — the form
  * `krbplay scenario run` prints (docs/cli.md) and closing notes quote.
  */
-import { isoSeconds } from '../protocol/time';
+import { isoSeconds } from '../asn1/time';
 import type { TraceEvent } from './trace';
 
 export interface FormatOptions {

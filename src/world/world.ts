@@ -19,8 +19,8 @@ import {
 import { ErrorCode, errorCodes, MessageType } from '../asn1/registry';
 import type { RandomSource } from '../crypto';
 import { Kdc, type KdcState } from '../kdc';
-import { kerberosTimestamp, formatDuration } from '../protocol/time';
-import { krbtgtName } from '../protocol/principal';
+import { kerberosTimestamp, formatDuration } from '../asn1/time';
+import { krbtgtName } from '../asn1/principal';
 import { KerberizedService, type AcceptResult, type ServiceState } from '../services';
 import { KrbPlayError } from '../util/errors';
 import { randomSourceOf, seedRandomState, nextUnit, type RandomState } from './random';

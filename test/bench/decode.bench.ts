@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import { afterAll, describe, expect, test } from 'vitest';
 import fixture from '../fixtures/vectors/messages.json';
-import { decodeKeytab, parsePrincipal, type KeytabEntry } from '../../src/formats';
+import { parsePrincipal } from '../../src/asn1/principal';
+import { decodeKeytab, type KeytabEntry } from '../../src/formats';
 import { decodeCapture, decodeMessage, KeyRing } from '../../src/formats/decoder';
 import { readCapture, writePcapng } from '../../src/formats/pcap';
 import { fromHex } from '../../src/util/bytes';
@@ -26,7 +27,7 @@ interface Sample {
 const samples = (fixture as unknown as { samples: Sample[] }).samples;
 const CORP = 'CORP.IDENTITYINTERVENTION.COM';
 const ent = (p: string, etype: number, hex: string, kvno: number): KeytabEntry => ({
-  principal: parsePrincipal(p),
+  principal: parsePrincipal(p, undefined, 1),
   timestamp: 0,
   kvno,
   key: { etype, bytes: fromHex(hex) },

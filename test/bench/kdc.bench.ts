@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stringToKey, type Key } from '../../src/crypto';
 import { buildKdcState, Kdc, type KdcConfig } from '../../src/kdc';
 import { cryptoRandom } from '../../src/node';
-import { krbtgtName } from '../../src/protocol/principal';
+import { krbtgtName } from '../../src/asn1/principal';
 import { MitLab } from '../interop/harness';
 import { KrbplayKdc } from '../interop/krbplay-kdc';
 import { hasPackages } from '../setup/needs';

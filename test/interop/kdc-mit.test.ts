@@ -134,7 +134,7 @@ describe.runIf(hasPackages('krb5-user', 'krb5-k5tls'))('MIT krb5 clients against
         await capture.stop();
       }
       const key = (name: string[], password: string) => ({
-        principal: { nameType: 1, components: name, realm: REALM },
+        principal: { realm: REALM, name: { nameType: 1, nameString: name } },
         timestamp: 0,
         kvno: 1,
         key: stringToKey(18, password, `${REALM}${name.join('')}`),

@@ -18,7 +18,7 @@ import {
 } from '../../src/formats';
 import { buildKdcState, Kdc } from '../../src/kdc';
 import { wrapPac } from '../../src/protocol/authdata';
-import { krbtgtName } from '../../src/protocol/principal';
+import { krbtgtName } from '../../src/asn1/principal';
 import { hasPackages } from '../setup/needs';
 import { MitLab } from './harness/mit';
 import { expectError, hostName, name, openTgsRep, readReply, seededRandom, tgsReq } from '../unit/kdc/helper';

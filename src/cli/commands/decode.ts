@@ -4,7 +4,8 @@
  * its encrypted parts opened with the keys given and the keys the capture itself reveals.
  * Contract: docs/cli.md.
  */
-import { decodeKeytab, parsePrincipal } from '../../formats';
+import { NT, parsePrincipal, type Principal } from '../../asn1/principal';
+import { decodeKeytab } from '../../formats';
 import {
   decodeCapture,
   decodeMessage,
@@ -131,8 +132,10 @@ and with --key ETYPE:HEX (a session key you know). Each part says which key open
       ring.addKeytab(decodeKeytab(readFileBytes(file, 'keytab', FILE_LIMITS.keytab)));
     options.password.forEach((pw, i) => {
       const name = options.principal[i]!;
-      const p = parsePrincipal(name);
-      if (p.realm === '' || p.components.some((c) => c === '')) {
+      let p: Principal;
+      try {
+        p = parsePrincipal(name, undefined, NT.PRINCIPAL);
+      } catch {
         throw new KrbPlayInputError(`--principal must be NAME@REALM, not '${name}'`);
       }
       ring.addPassword(p, pw);

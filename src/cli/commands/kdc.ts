@@ -14,7 +14,7 @@ import {
   nodePbkdf2,
   type SelfSignedCertificate,
 } from '../../node';
-import { parseDuration } from '../../protocol/time';
+import { parseDuration } from '../../asn1/time';
 import { kdcPasswordKeys, makePasswordKeysAhead } from '../../scenarios';
 import { KrbPlayInputError } from '../../util';
 import { UsageError } from '../args';

@@ -6,8 +6,8 @@
 import { KdcOption } from '../../asn1/registry';
 import { exportMitCcache, KerberosClient } from '../../client';
 import { runClientOverNetwork } from '../../node/kdc-client';
-import { parsePrincipal, formatPrincipal } from '../../protocol/principal';
-import { isoSeconds, parseDuration } from '../../protocol/time';
+import { parsePrincipal, formatPrincipal } from '../../asn1/principal';
+import { isoSeconds, parseDuration } from '../../asn1/time';
 import { escapeControls, KrbPlayError } from '../../util';
 import { UsageError } from '../args';
 import {

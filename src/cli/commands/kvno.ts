@@ -7,7 +7,7 @@ import { KdcOption } from '../../asn1/registry';
 import { findTgt, KerberosClient } from '../../client';
 import { decodeCcache, encodeCcache } from '../../formats';
 import { runClientOverNetwork } from '../../node';
-import { formatPrincipal } from '../../protocol/principal';
+import { formatPrincipal } from '../../asn1/principal';
 import { escapeControls, KrbPlayInputError } from '../../util';
 import {
   cacheFromFile,

@@ -12,7 +12,7 @@ import { findEnctype, principalSalt, stringToKey, type Key } from '../../crypto'
 import { toHex } from '../../util/bytes';
 import { KrbPlayError } from '../../util/errors';
 import type { Keytab, KeytabEntry } from '../keytab';
-import { principalToString, parsePrincipal, type Principal } from '../principal';
+import { formatPrincipal, NT, parsePrincipal, type Principal } from '../../asn1/principal';
 
 /** A key to try, with the words that say where it came from ("keytab alice@EXAMPLE.TEST kvno 1"). */
 export interface Candidate {
@@ -83,8 +83,9 @@ interface ServiceKeys {
 }
 
 /** "name/instance@REALM" with the realm upper-cased, for matching principals loosely on realm case. */
-function principalKey(p: PrincipalRef): string {
-  return `${p.components.join('/')}@${p.realm.toUpperCase()}`;
+function principalKey(p: PrincipalRef | Principal): string {
+  const components = 'components' in p ? p.components : p.name.nameString;
+  return `${components.join('/')}@${p.realm.toUpperCase()}`;
 }
 
 /** Failed tickets after which a key is not tried again on a service's tickets (see `ticketOpened`). */
@@ -105,7 +106,10 @@ function enterpriseUser(p: PrincipalRef): PrincipalRef | undefined {
 
 /** The principal as text, as labels and reasons print it. */
 export function principalText(p: PrincipalRef): string {
-  return principalToString({ nameType: p.nameType ?? 1, components: p.components, realm: p.realm });
+  return formatPrincipal({
+    realm: p.realm,
+    name: { nameType: p.nameType ?? 1, nameString: [...p.components] },
+  });
 }
 
 function sameKey(a: Key, b: Key): boolean {
@@ -143,7 +147,7 @@ export class KeyRing {
 
   /** A password for a principal ("alice@EXAMPLE.TEST"): its keys are derived when a part needs them. */
   addPassword(principal: string | Principal, password: string): this {
-    const p = typeof principal === 'string' ? parsePrincipal(principal) : principal;
+    const p = typeof principal === 'string' ? parsePrincipal(principal, undefined, NT.PRINCIPAL) : principal;
     this.#passwords.push({ principal: p, password });
     return this;
   }
@@ -180,7 +184,7 @@ export class KeyRing {
     for (const pw of this.#passwords) {
       if (!this.#matches(pw.principal, principal)) continue;
       const key = this.#derive(pw, principal, etype);
-      if (key) out.push({ key, label: `password of ${principalToString(pw.principal)}` });
+      if (key) out.push({ key, label: `password of ${formatPrincipal(pw.principal)}` });
     }
     return out;
   }
@@ -332,7 +336,7 @@ export class KeyRing {
   #candidateOf(e: KeytabEntry): Candidate {
     let c = this.#entryCandidates.get(e);
     if (!c) {
-      c = { key: e.key, label: `keytab ${principalToString(e.principal)} kvno ${e.kvno}` };
+      c = { key: e.key, label: `keytab ${formatPrincipal(e.principal)} kvno ${e.kvno}` };
       this.#entryCandidates.set(e, c);
       this.#keytabCandidates.add(c);
     }
@@ -353,7 +357,7 @@ export class KeyRing {
       this.#salts.get(principalKey(asked))?.get(etype) ??
       this.#salts.get(principalKey(pw.principal))?.get(etype);
     // RFC 4120 §4: without ETYPE-INFO2, the salt is the realm and the name components of the principal.
-    const salt = learnt?.salt ?? principalSalt(pw.principal.realm, pw.principal.components);
+    const salt = learnt?.salt ?? principalSalt(pw.principal.realm, pw.principal.name.nameString);
     const saltHex = typeof salt === 'string' ? `s:${salt}` : `x:${toHex(salt)}`;
     const params = learnt?.s2kparams ? toHex(learnt.s2kparams) : '';
     const cacheKey = `${principalKey(pw.principal)}|${pw.password}|${etype}|${saltHex}|${params}`;
@@ -366,7 +370,7 @@ export class KeyRing {
         // the part stays closed and says why; the decoder goes on with the other parts and messages
         this.#refused.set(
           `${principalKey(asked)}|${etype}`,
-          `the password of ${principalToString(pw.principal)} was not used: ${e.message}`,
+          `the password of ${formatPrincipal(pw.principal)} was not used: ${e.message}`,
         );
         return undefined;
       }

@@ -18,7 +18,7 @@ import {
   stringToKeyAsync,
   type StringToKeyParams,
 } from '../../crypto';
-import { parsePrincipal } from '../../protocol/principal';
+import { parsePrincipal } from '../../asn1/principal';
 import type { Scenario } from '../../scenarios';
 import type { CostlyKey } from './protocol';
 

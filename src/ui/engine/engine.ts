@@ -274,7 +274,7 @@ export class Engine {
     const p = this.#p;
     const ids = (kdcs: Parameters<typeof worldKeytab>[0]) =>
       worldKeytab(kdcs).map(
-        (e) => `${e.principal.components.join('/')}@${e.principal.realm}|${e.key.etype}|${e.kvno}`,
+        (e) => `${e.principal.name.nameString.join('/')}@${e.principal.realm}|${e.key.etype}|${e.kvno}`,
       );
     const now = ids(p.world.raw);
     const f = this.#inspectorFor;
@@ -366,7 +366,7 @@ export class Engine {
     const out: KeytabEntry[] = [];
     for (const world of [World.restore(p.initial), p.world]) {
       for (const e of keytabEntries(world)) {
-        const id = `${e.principal.components.join('/')}@${e.principal.realm}|${e.kvno}|${e.key.etype}|${Array.from(e.key.bytes).join(',')}`;
+        const id = `${e.principal.name.nameString.join('/')}@${e.principal.realm}|${e.kvno}|${e.key.etype}|${Array.from(e.key.bytes).join(',')}`;
         if (seen.has(id)) continue;
         seen.add(id);
         out.push(e);

@@ -36,7 +36,10 @@ export function worldKeytab(state: Pick<WorldState, 'kdcs'>): KeytabEntry[] {
           if (seen.has(id)) continue;
           seen.add(id);
           entries.push({
-            principal: { nameType: p.name.nameType, components: [...p.name.nameString], realm: p.realm },
+            principal: {
+              realm: p.realm,
+              name: { nameType: p.name.nameType, nameString: [...p.name.nameString] },
+            },
             timestamp: 0,
             kvno: k.kvno,
             key: { etype: k.etype, bytes: k.key.slice() },

@@ -24,7 +24,7 @@ import {
   type Scenario,
   type ScenarioAction,
 } from '../../scenarios';
-import { formatDuration, isoSeconds, parseDuration } from '../../protocol/time';
+import { formatDuration, isoSeconds, parseDuration } from '../../asn1/time';
 import { World, type TraceEvent, type WorldState } from '../../world';
 import type { FaultAction, OutcomeView, ScenarioInfo, StepInfo } from './protocol';
 import { buildWorld as buildStoryWorld, STEPS, type ScenarioStep } from './scenario';

@@ -5,7 +5,7 @@
  * player's history and trace.
  */
 import type { ClientSnapshot } from '../../client';
-import { formatPrincipal } from '../../protocol/principal';
+import { formatPrincipal } from '../../asn1/principal';
 import type { ActionRecord, EventNote, ScenarioAction } from '../../scenarios';
 import type { TraceEvent, WorldState } from '../../world';
 import type { ConsoleLine, ConsoleView, TicketSpan } from './protocol';

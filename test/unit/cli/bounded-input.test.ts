@@ -4,13 +4,8 @@ import { closeSync, ftruncateSync, mkdtempSync, openSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import {
-  encodeCcache,
-  encodeKeytab,
-  MAX_CCACHE_RECORDS,
-  MAX_KEYTAB_RECORDS,
-  parsePrincipal,
-} from '../../../src/formats';
+import { parsePrincipal } from '../../../src/asn1/principal';
+import { encodeCcache, encodeKeytab, MAX_CCACHE_RECORDS, MAX_KEYTAB_RECORDS } from '../../../src/formats';
 import { MAX_CAPTURE_MESSAGES, writePcap } from '../../../src/formats/pcap';
 import { ensureCliBuilt, krbplay } from './krbplay';
 
@@ -78,7 +73,7 @@ describe('counts inside files are bounded', () => {
   }, 120_000);
 
   test(`a ccache of ${MAX_CCACHE_RECORDS + 1} credentials: ccache list refuses it`, () => {
-    const alice = { nameType: 1, components: ['alice'], realm: 'R' };
+    const alice = { realm: 'R', name: { nameType: 1, nameString: ['alice'] } };
     const head = encodeCcache({ version: 4, defaultPrincipal: alice, credentials: [], config: [] });
     const rec = encodeCcache({
       version: 4,
@@ -87,7 +82,7 @@ describe('counts inside files are bounded', () => {
       credentials: [
         {
           client: alice,
-          server: { nameType: 2, components: ['krbtgt', 'R'], realm: 'R' },
+          server: { realm: 'R', name: { nameType: 2, nameString: ['krbtgt', 'R'] } },
           key: { etype: 18, bytes: new Uint8Array(32) },
           authtime: 0,
           starttime: 0,

@@ -106,7 +106,10 @@ describe('krbplay text output with hostile names', () => {
       encodeKeytab({
         entries: [
           {
-            principal: { nameType: 1, components: [`svc${ESC}]0;pwned\u0007`, 'host\u202e'], realm: 'R' },
+            principal: {
+              realm: 'R',
+              name: { nameType: 1, nameString: [`svc${ESC}]0;pwned\u0007`, 'host\u202e'] },
+            },
             timestamp: 0,
             kvno: 1,
             key: { etype: 17, bytes: new Uint8Array(16) },
@@ -122,7 +125,10 @@ describe('krbplay text output with hostile names', () => {
   });
 
   test('ccache list: names and configuration values with newlines and ESC sequences are shown escaped', () => {
-    const p = (components: string[], realm = 'EXAMPLE.TEST') => ({ nameType: 1, components, realm });
+    const p = (components: string[], realm = 'EXAMPLE.TEST') => ({
+      realm,
+      name: { nameType: 1, nameString: components },
+    });
     const file = join(dir, 'hostile.ccache');
     writeFileSync(
       file,

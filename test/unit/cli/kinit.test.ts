@@ -256,7 +256,7 @@ describe('krbplay kvno: the command line', () => {
     writeFileSync(
       file,
       encodeCcache({
-        defaultPrincipal: { nameType: 1, components: ['alice'], realm: 'EXAMPLE.TEST' },
+        defaultPrincipal: { realm: 'EXAMPLE.TEST', name: { nameType: 1, nameString: ['alice'] } },
         credentials: [],
         config: [],
       }),

@@ -17,7 +17,7 @@ import {
   type ClientResult,
   type ClientState,
 } from '../../../src/client';
-import { formatPrincipal } from '../../../src/protocol/principal';
+import { formatPrincipal } from '../../../src/asn1/principal';
 import { config, loopConfig, REALM } from './config';
 import { HOUR, Host, MIN, Net, seededRandom, T0 } from './net';
 

@@ -2,7 +2,7 @@
 // the keys they record.
 import fixture from '../../fixtures/vectors/messages.json';
 import type { KeytabEntry } from '../../../src/formats';
-import { parsePrincipal } from '../../../src/formats';
+import { parsePrincipal } from '../../../src/asn1/principal';
 import { fromHex } from '../../../src/util/bytes';
 
 export interface Sample {
@@ -27,7 +27,7 @@ export function entry(
   nameType = 1,
 ): KeytabEntry {
   return {
-    principal: parsePrincipal(principal, nameType),
+    principal: parsePrincipal(principal, undefined, nameType),
     timestamp: 0,
     kvno,
     key: { etype, bytes: fromHex(hex) },

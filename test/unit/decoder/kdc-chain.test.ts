@@ -22,8 +22,8 @@ import {
 import { encrypt, KeyUsage, s2kparamsOf, stringToKey } from '../../../src/crypto';
 import type { KdcConfig } from '../../../src/kdc';
 import { decodeMessage, KeyRing, type DecodedMessage } from '../../../src/formats/decoder';
-import { parsePrincipal } from '../../../src/formats';
-import { wholeSeconds } from '../../../src/protocol/time';
+import { parsePrincipal } from '../../../src/asn1/principal';
+import { wholeSeconds } from '../../../src/asn1/time';
 import {
   asReq,
   encTimestamp,
@@ -63,8 +63,18 @@ const config: KdcConfig = {
 const krbtgtKey = stringToKey(18, 'krbtgt-secret', `${REALM}krbtgt${REALM}`);
 const fs1Key = stringToKey(18, 'fs1-pw', `${REALM}cifsfs1.example.test`);
 const keytab = [
-  { principal: parsePrincipal(`krbtgt/${REALM}@${REALM}`, 2), timestamp: 0, kvno: 1, key: krbtgtKey },
-  { principal: parsePrincipal(`cifs/fs1.example.test@${REALM}`, 3), timestamp: 0, kvno: 1, key: fs1Key },
+  {
+    principal: parsePrincipal(`krbtgt/${REALM}@${REALM}`, undefined, 2),
+    timestamp: 0,
+    kvno: 1,
+    key: krbtgtKey,
+  },
+  {
+    principal: parsePrincipal(`cifs/fs1.example.test@${REALM}`, undefined, 3),
+    timestamp: 0,
+    kvno: 1,
+    key: fs1Key,
+  },
 ];
 
 /** Runs the exchange and returns the bytes on the wire, in order, as frames 1…N. */

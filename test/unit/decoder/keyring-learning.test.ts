@@ -3,9 +3,10 @@
 // so a capture of many tickets of one service pays that once, not once per ticket. What it learns is
 // seen in the reasons the decoder gives and in KeyRing.ruledOut.
 import { beforeAll, describe, expect, test } from 'vitest';
+import { parsePrincipal } from '../../../src/asn1/principal';
 import { decodeAsRep, encodeAsRep } from '../../../src/asn1';
 import { stringToKey } from '../../../src/crypto';
-import { parsePrincipal, type KeytabEntry } from '../../../src/formats';
+import { type KeytabEntry } from '../../../src/formats';
 import { decodeMessage, KeyRing, type DecodedMessage } from '../../../src/formats/decoder';
 import type { KdcConfig } from '../../../src/kdc';
 import { asReq, makeKdc, name, seededRandom, T0 } from '../kdc/helper';

@@ -2,9 +2,10 @@
 // ticket it opens with a keytab key, a PAC given alone): the layout error of src/formats/pac.ts is
 // what the learner sees, and no buffer is read.
 import { describe, expect, test } from 'vitest';
+import { parsePrincipal } from '../../../src/asn1/principal';
 import { encodeEncTicketPart, encodeTicket } from '../../../src/asn1';
 import { encrypt, KeyUsage } from '../../../src/crypto';
-import { FormatError, parsePrincipal } from '../../../src/formats';
+import { FormatError } from '../../../src/formats';
 import { decodeMessage, KeyRing, type DecodedMessage } from '../../../src/formats/decoder';
 import { wrapPac } from '../../../src/protocol/authdata';
 import type { KrbNode } from '../../../src/asn1';
@@ -63,7 +64,7 @@ describe('overlapping PAC descriptors in the decoder', () => {
     });
     const ring = new KeyRing().addKeytab([
       {
-        principal: parsePrincipal('krbtgt/EXAMPLE.TEST@EXAMPLE.TEST', 2),
+        principal: parsePrincipal('krbtgt/EXAMPLE.TEST@EXAMPLE.TEST', undefined, 2),
         timestamp: 0,
         kvno: 1,
         key: serviceKey,

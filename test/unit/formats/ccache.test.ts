@@ -7,12 +7,12 @@ import {
   decodeCcache,
   encodeCcache,
   FormatError,
-  isoSeconds,
   MAX_CCACHE_RECORDS,
-  principalToString,
   type Ccache,
   type CcacheCredential,
 } from '../../../src/formats';
+import { isoSeconds } from '../../../src/asn1/time';
+import { formatPrincipal } from '../../../src/asn1/principal';
 import { fromHex, toHex, utf8 } from '../../../src/util/bytes';
 import v from '../../fixtures/vectors/ccache.json';
 
@@ -22,9 +22,8 @@ interface RecordedPrincipal {
   realm: string;
 }
 const principal = (p: RecordedPrincipal) => ({
-  nameType: p.name_type,
-  components: p.components,
   realm: p.realm,
+  name: { nameType: p.name_type, nameString: p.components },
 });
 /** The recording shows 0 as 0 or as the epoch, depending on the field. */
 const time = (t: string | number) => (t === 0 ? 0 : Date.parse(t as string) / 1000);
@@ -120,10 +119,10 @@ describe('ccache samples', () => {
   });
 
   test('a new cache with a KDC offset, a config entry and a ticket round-trips', () => {
-    const alice = { nameType: 1, components: ['alice'], realm: 'EXAMPLE.TEST' };
+    const alice = { realm: 'EXAMPLE.TEST', name: { nameType: 1, nameString: ['alice'] } };
     const cred: CcacheCredential = {
       client: alice,
-      server: { nameType: 2, components: ['krbtgt', 'EXAMPLE.TEST'], realm: 'EXAMPLE.TEST' },
+      server: { realm: 'EXAMPLE.TEST', name: { nameType: 2, nameString: ['krbtgt', 'EXAMPLE.TEST'] } },
       key: { etype: 18, bytes: new Uint8Array(32).fill(1) },
       authtime: 1772438400,
       starttime: 0,
@@ -147,8 +146,8 @@ describe('ccache samples', () => {
     expect(back.kdcOffset).toEqual({ seconds: -3, microseconds: 250 });
     expect(back.credentials[0]).toMatchObject({ ...cred, position: 0 });
     expect(back.config[0]).toMatchObject({ key: 'pa_type', value: utf8('2'), position: 1 });
-    expect(principalToString(back.config[0]!.client ?? back.defaultPrincipal)).toBe('alice@EXAMPLE.TEST');
-    expect(ccacheToListJson(back).credentials[0]!.starttime).toBe(isoSeconds(cred.authtime));
+    expect(formatPrincipal(back.config[0]!.client ?? back.defaultPrincipal)).toBe('alice@EXAMPLE.TEST');
+    expect(ccacheToListJson(back).credentials[0]!.starttime).toBe(isoSeconds(cred.authtime * 1000));
   });
 
   test('version 3 (enctype stored twice, no header) reads and writes', () => {
@@ -189,10 +188,10 @@ describe('ccache errors name the file type, the part and the byte', () => {
 });
 
 describe('a ccache is read with at most MAX_CCACHE_RECORDS records', () => {
-  const alice = { nameType: 1, components: ['alice'], realm: 'R' };
+  const alice = { realm: 'R', name: { nameType: 1, nameString: ['alice'] } };
   const cred: CcacheCredential = {
     client: alice,
-    server: { nameType: 2, components: ['krbtgt', 'R'], realm: 'R' },
+    server: { realm: 'R', name: { nameType: 2, nameString: ['krbtgt', 'R'] } },
     key: { etype: 18, bytes: new Uint8Array(32) },
     authtime: 0,
     starttime: 0,

@@ -2,6 +2,7 @@
 // copied from the project's shared vectors): every entry decodes to its recorded fields, and every file
 // is written back byte for byte.
 import { describe, expect, test } from 'vitest';
+import { parsePrincipal } from '../../../src/asn1/principal';
 import { stringToKey, principalSalt } from '../../../src/crypto';
 import {
   decodeKeytab,
@@ -9,7 +10,6 @@ import {
   FormatError,
   keytabToListJson,
   MAX_KEYTAB_RECORDS,
-  parsePrincipal,
   type KeytabEntry,
 } from '../../../src/formats';
 import { KrbPlayError } from '../../../src/util/errors';
@@ -24,9 +24,8 @@ describe('keytab samples', () => {
     kt.entries.forEach((e, i) => {
       const want = k.entries[i]!;
       expect(e.principal).toEqual({
-        nameType: want.name_type,
-        components: want.components,
         realm: want.realm,
+        name: { nameType: want.name_type, nameString: want.components },
       });
       expect(e.timestamp).toBe(want.timestamp);
       expect(e.kvno).toBe(want.kvno);
@@ -44,7 +43,7 @@ describe('keytab samples', () => {
     for (const k of v.keytabs.filter((x) => 'password' in x && x.password)) {
       for (const e of decodeKeytab(fromHex(k.hex)).entries) {
         if (![17, 18, 23].includes(e.key.etype)) continue;
-        const salt = principalSalt(e.principal.realm, e.principal.components);
+        const salt = principalSalt(e.principal.realm, e.principal.name.nameString);
         expect(toHex(stringToKey(e.key.etype, (k as { password: string }).password, salt).bytes)).toBe(
           toHex(e.key.bytes),
         );
@@ -66,7 +65,7 @@ describe('keytab samples', () => {
 
   test('a 32-bit kvno trailer overrides the 8-bit field; without a trailer the 8-bit field counts', () => {
     const entry: KeytabEntry = {
-      principal: { nameType: 1, components: ['svc'], realm: 'EXAMPLE.TEST' },
+      principal: { realm: 'EXAMPLE.TEST', name: { nameType: 1, nameString: ['svc'] } },
       timestamp: 1700000000,
       kvno: 300,
       key: { etype: 18, bytes: new Uint8Array(32).fill(7) },
@@ -117,7 +116,7 @@ describe('keytab samples', () => {
     const kt = decodeKeytab(file);
     expect(kt.entries).toHaveLength(1);
     expect(kt.holes).toEqual([{ offset: 6, length: 8 }]);
-    expect(kt.entries[0]!.principal.components).toEqual(['test', 'admin']);
+    expect(kt.entries[0]!.principal.name.nameString).toEqual(['test', 'admin']);
   });
 
   test('reads version 0x0501 (native byte order, realm counted among the components, no name type)', () => {
@@ -125,7 +124,7 @@ describe('keytab samples', () => {
     const body = [2, 0, 1, 0, 0x52, 1, 0, 0x61, 1, 0, 0, 0, 2, 23, 0, 2, 0, 0xaa, 0xbb];
     const file = new Uint8Array([5, 1, body.length, 0, 0, 0, ...body]);
     const e = decodeKeytab(file).entries[0]!;
-    expect(e.principal).toEqual({ nameType: 0, components: ['a'], realm: 'R' });
+    expect(e.principal).toEqual({ realm: 'R', name: { nameType: 0, nameString: ['a'] } });
     expect(e).toMatchObject({ timestamp: 1, kvno: 2 });
     expect(e.key).toEqual({ etype: 23, bytes: new Uint8Array([0xaa, 0xbb]) });
   });
@@ -140,6 +139,17 @@ describe('keytab samples', () => {
       key: v.keytabs[1]!.entries[0]!.key_hex,
       timestamp: v.keytabs[1]!.entries[0]!.timestamp_utc,
     });
+  });
+
+  test('an enctype the registry does not know is named as the KDC and the client name it ("enctype N")', () => {
+    const entry = (etype: number): KeytabEntry => ({
+      principal: { realm: 'R', name: { nameType: 1, nameString: ['svc'] } },
+      timestamp: 0,
+      kvno: 1,
+      key: { etype, bytes: new Uint8Array(16) },
+    });
+    const json = keytabToListJson({ version: 2, entries: [entry(99), entry(2)], holes: [] });
+    expect(json.entries.map((e) => e.etypeName)).toEqual(['enctype 99', 'des-cbc-md4']);
   });
 });
 

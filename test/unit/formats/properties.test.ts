@@ -15,8 +15,8 @@ import {
   type KerbValidationInfo,
   type KeytabEntry,
   type PacBufferContent,
-  type Principal,
 } from '../../../src/formats';
+import type { Principal } from '../../../src/asn1/principal';
 
 const SEED = 20260302;
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
@@ -25,9 +25,8 @@ const text = fc.string({ unit: 'grapheme', maxLength: 12 });
 const bytes = (max: number) => fc.uint8Array({ maxLength: max });
 
 const principal: fc.Arbitrary<Principal> = fc.record({
-  nameType: u32,
-  components: fc.array(text, { minLength: 1, maxLength: 3 }),
   realm: text,
+  name: fc.record({ nameType: u32, nameString: fc.array(text, { minLength: 1, maxLength: 3 }) }),
 });
 
 const keytabEntry: fc.Arbitrary<KeytabEntry> = fc.record({

@@ -41,8 +41,8 @@ import {
   type RandomSource,
 } from '../../../src/crypto';
 import { buildKdcState, Kdc, type KdcConfig } from '../../../src/kdc';
-import { krbtgtName } from '../../../src/protocol/principal';
-import { wholeSeconds } from '../../../src/protocol/time';
+import { krbtgtName } from '../../../src/asn1/principal';
+import { wholeSeconds } from '../../../src/asn1/time';
 
 /** A seeded random source (xorshift32): deterministic, never Math.random. */
 export function seededRandom(seed = 42): RandomSource {

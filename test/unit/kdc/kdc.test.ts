@@ -13,7 +13,7 @@ import { encrypt, KeyUsage, stringToKey } from '../../../src/crypto';
 import { decodePac, findPacBuffer, verifyPac } from '../../../src/formats';
 import { findPacIn } from '../../../src/protocol/authdata';
 import { buildKdcState, Kdc, KdcConfigError, type KdcConfig } from '../../../src/kdc';
-import { krbtgtName } from '../../../src/protocol/principal';
+import { krbtgtName } from '../../../src/asn1/principal';
 import { fromUtf8 } from '../../../src/util/bytes';
 import {
   asReq,

@@ -5,11 +5,11 @@
 import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../../src/asn1/registry';
 import { buildKdcState, Kdc, type KdcConfig, type KdcState } from '../../../src/kdc';
-import { expireReplays, rememberAuthenticator, seenAuthenticator } from '../../../src/kdc/replay';
+import { expireReplays, rememberAuthenticator, seenAuthenticator } from '../../../src/protocol/replay';
 import { decodePac, findPacBuffer, verifyPac } from '../../../src/formats';
 import { stringToKey } from '../../../src/crypto';
 import { findPacIn } from '../../../src/protocol/authdata';
-import { krbtgtName } from '../../../src/protocol/principal';
+import { krbtgtName } from '../../../src/asn1/principal';
 import {
   expectError,
   hostName,
@@ -39,12 +39,12 @@ const config: KdcConfig = {
 
 const emptyState = (): KdcState => ({ realms: [], trusts: [], replayCache: [] });
 
-describe('the replay cache index (src/kdc/replay.ts)', () => {
+describe('the replay cache index (src/protocol/replay.ts)', () => {
   test('200,000 authenticators: a lookup or a new entry reads no entry of the cache (an index, not a scan)', () => {
     const state = emptyState();
     for (let i = 0; i < 200_000; i++) {
       rememberAuthenticator(state, { id: `alice|svc|${i}`, expires: T0 + 5 * MIN + i });
-      expireReplays(state, T0 + i / 100);
+      expireReplays(state, T0 + i / 100, 1000);
     }
     expect(state.replayCache).toHaveLength(200_000);
     // Count the entries read from the array: the old code scanned it on every request (2·10^10 reads
@@ -62,7 +62,7 @@ describe('the replay cache index (src/kdc/replay.ts)', () => {
       expect(seenAuthenticator(state, `alice|svc|${i * 199}`)).toBe(true);
       expect(seenAuthenticator(state, `bob|svc|${i}`)).toBe(false);
       rememberAuthenticator(state, { id: `carol|svc|${i}`, expires: T0 + 6 * MIN });
-      expireReplays(state, T0 + 2_000); // swept less than a second of KDC time ago: nothing to do
+      expireReplays(state, T0 + 2_000, 1000); // swept less than a second of KDC time ago: nothing to do
     }
     expect(reads).toBe(0);
     expect(seenAuthenticator(state, 'carol|svc|999')).toBe(true);
@@ -72,13 +72,13 @@ describe('the replay cache index (src/kdc/replay.ts)', () => {
   test('expired entries go, at most once a second of KDC time; the survivors stay indexed', () => {
     const state = emptyState();
     for (let i = 0; i < 10; i++) rememberAuthenticator(state, { id: `a${i}`, expires: T0 + i * 1000 });
-    expireReplays(state, T0 + 4500); // a0…a4 have expired
+    expireReplays(state, T0 + 4500, 1000); // a0…a4 have expired
     expect(state.replayCache.map((e) => e.id)).toEqual(['a5', 'a6', 'a7', 'a8', 'a9']);
     expect(seenAuthenticator(state, 'a4')).toBe(false);
     expect(seenAuthenticator(state, 'a5')).toBe(true);
-    expireReplays(state, T0 + 5200); // within a second of the last sweep: nothing yet
+    expireReplays(state, T0 + 5200, 1000); // within a second of the last sweep: nothing yet
     expect(state.replayCache).toHaveLength(5);
-    expireReplays(state, T0 + 5600);
+    expireReplays(state, T0 + 5600, 1000);
     expect(state.replayCache.map((e) => e.id)).toEqual(['a6', 'a7', 'a8', 'a9']);
   });
 
@@ -181,6 +181,36 @@ describe('the KDC with the index and the TGT memo', () => {
     expect(findPacBuffer(decodePac(pac2), 'requestor')!.requestor.sid).toBe(
       findPacBuffer(decodePac(tgtPac), 'requestor')!.requestor.sid,
     );
+  });
+
+  test("the KDC's caches ride on its state, not in it: a snapshot carries none, and a restored KDC answers the same", () => {
+    const { kdc, creds, ask } = setup();
+    expect(ask(T0).replyType).toBe('TGS-REP'); // the TGT and its PAC are now remembered
+    const state = kdc.database;
+    expect(Object.keys(state).sort()).toEqual(['realms', 'replayCache', 'trusts']);
+    expect(Object.getOwnPropertySymbols(structuredClone(state))).toEqual([]);
+    expect(JSON.parse(JSON.stringify({ ...state, realms: [] }))).toEqual({
+      realms: [],
+      trusts: [],
+      replayCache: [{ id: state.replayCache[0]!.id, expires: state.replayCache[0]!.expires }],
+    });
+    const request = (now: number) =>
+      tgsReq({
+        realm: REALM,
+        sname: hostName('cifs', 'fs1.example.test'),
+        tgt: creds.ticket,
+        sessionKey: creds.sessionKey,
+        crealm: REALM,
+        cname: name('alice'),
+        now,
+        random: seededRandom(5),
+      });
+    const restored = Kdc.restore(kdc.snapshot());
+    const a = kdc.handle(request(T0 + 40), { now: T0 + 40, random: seededRandom(6) });
+    const b = restored.handle(request(T0 + 40), { now: T0 + 40, random: seededRandom(6) });
+    expect(b.replyType).toBe('TGS-REP');
+    expect(b.reply).toEqual(a.reply);
+    expect(b.events).toEqual(a.events);
   });
 
   test('the TGT memo never leaks between KDCs with different keys', () => {

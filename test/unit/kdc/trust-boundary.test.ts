@@ -21,7 +21,7 @@ import {
   type PacBufferContent,
 } from '../../../src/formats';
 import { findPacIn, wrapPac } from '../../../src/protocol/authdata';
-import { krbtgtName } from '../../../src/protocol/principal';
+import { krbtgtName } from '../../../src/asn1/principal';
 import { buildKdcState, Kdc, type KdcConfig } from '../../../src/kdc';
 import {
   asReq,

@@ -3,7 +3,8 @@
 import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../../src/asn1/registry';
 import { stringToKey } from '../../../src/crypto';
-import { decodeCcache, decodeKeytab, principalToString } from '../../../src/formats';
+import { formatPrincipal } from '../../../src/asn1/principal';
+import { decodeCcache, decodeKeytab } from '../../../src/formats';
 import { readCapture } from '../../../src/formats/pcap';
 import { buildKdcState, type KdcConfig } from '../../../src/kdc';
 import { toHex } from '../../../src/util';
@@ -271,7 +272,7 @@ describe('keytab', () => {
 
   test('every key the KDC holds, as stringToKey makes it from the password and salt', () => {
     const kt = decodeKeytab(exportKeytab(w));
-    const names = new Set(kt.entries.map((e) => principalToString(e.principal)));
+    const names = new Set(kt.entries.map((e) => formatPrincipal(e.principal)));
     for (const p of [
       'alice@CORP.TEST',
       'krbtgt/CORP.TEST@CORP.TEST',
@@ -281,7 +282,7 @@ describe('keytab', () => {
     ]) {
       expect(names).toContain(p);
     }
-    const alice = kt.entries.filter((e) => principalToString(e.principal) === 'alice@CORP.TEST');
+    const alice = kt.entries.filter((e) => formatPrincipal(e.principal) === 'alice@CORP.TEST');
     expect(alice.length).toBeGreaterThan(0);
     for (const e of alice) {
       const salt = e.key.etype === 23 ? '' : 'CORP.TESTalice';
@@ -290,7 +291,7 @@ describe('keytab', () => {
       expect(e.timestamp).toBe(T0 / 1000);
     }
     // no duplicates
-    const ids = kt.entries.map((e) => `${principalToString(e.principal)} ${e.kvno} ${e.key.etype}`);
+    const ids = kt.entries.map((e) => `${formatPrincipal(e.principal)} ${e.kvno} ${e.key.etype}`);
     expect(new Set(ids).size).toBe(ids.length);
     // the same as the KDC's database, key for key
     const db = w.raw.kdcs[0]!.state.realms.flatMap((r) => r.principals.flatMap((p) => p.keys));
@@ -299,7 +300,7 @@ describe('keytab', () => {
 
   test('only the named principals; an unknown one is an error', () => {
     const kt = decodeKeytab(exportKeytab(w, ['cifs/fs1.corp.test@CORP.TEST']));
-    expect(new Set(kt.entries.map((e) => principalToString(e.principal)))).toEqual(
+    expect(new Set(kt.entries.map((e) => formatPrincipal(e.principal)))).toEqual(
       new Set(['cifs/fs1.corp.test@CORP.TEST']),
     );
     expect(() => exportKeytab(w, ['nobody@CORP.TEST'])).toThrow(/nobody@CORP.TEST/);
@@ -311,8 +312,8 @@ describe('ccache', () => {
     const w = makeWorld();
     runStory(w);
     const cc = decodeCcache(exportCcache(w, 'ws1'));
-    expect(principalToString(cc.defaultPrincipal)).toBe('alice@CORP.TEST');
-    const servers = cc.credentials.map((c) => principalToString(c.server));
+    expect(formatPrincipal(cc.defaultPrincipal)).toBe('alice@CORP.TEST');
+    const servers = cc.credentials.map((c) => formatPrincipal(c.server));
     expect(servers).toContain('krbtgt/CORP.TEST@CORP.TEST');
     expect(servers).toContain('cifs/fs3.third.test@THIRD.TEST');
     expect(() => exportCcache(w, 'dc1')).toThrow(/no Kerberos client/);

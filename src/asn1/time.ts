@@ -1,6 +1,7 @@
 /**
- * Kerberos time: KerberosTime carries whole seconds (RFC 4120 §5.2.3) and microseconds travel beside it
- * (cusec, susec). The core never reads a clock; callers pass `now` in milliseconds since the epoch.
+ * Kerberos time, in one place for every layer above: KerberosTime carries whole seconds (RFC 4120 §5.2.3)
+ * and microseconds travel beside it (cusec, susec); times and durations as a learner reads them. The core
+ * never reads a clock; callers pass `now` in milliseconds since the epoch.
  */
 
 export interface KerberosTimestamp {
@@ -46,9 +47,15 @@ export function formatDuration(ms: number): string {
   return sign + (parts.length ? parts.join(' ') : '0s');
 }
 
-/** "2026-03-02T08:00:00Z": ISO-8601 UTC without milliseconds, as the CLI and the UI print times. */
+/**
+ * "2026-03-02T08:00:00Z": ISO-8601 UTC without milliseconds, as the CLI, the UI, the narration and the
+ * file listings print times. A number is milliseconds since the epoch (a file's seconds times 1000).
+ */
 export function isoSeconds(t: Date | number): string {
-  return new Date(typeof t === 'number' ? t : t.getTime()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const ms = typeof t === 'number' ? t : t.getTime();
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return `invalid time (${ms})`;
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Parses "10h", "7d", "5m", "30s", "1h30m" into milliseconds; undefined when it is not a duration. */

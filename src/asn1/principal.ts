@@ -1,9 +1,11 @@
 /**
- * Principal names as people write them ("cifs/fs1.example.test@EXAMPLE.TEST") and as the wire carries
- * them (PrincipalName {name-type, name-string} plus a separate realm, RFC 4120 §5.2.2, §6.2).
+ * Principal names, in one place for every layer above: as people write them
+ * ("cifs/fs1.example.test@EXAMPLE.TEST", MIT's krb5_parse_name and krb5_unparse_name syntax), as the wire
+ * carries them (PrincipalName {name-type, name-string} plus a separate realm, RFC 4120 §5.2.2, §6.2), and
+ * as the MIT file formats store them (keytab, ccache: the same name type, components and realm).
  */
-import type { PrincipalName } from '../asn1';
 import { KrbPlayInputError } from '../util/errors';
+import type { PrincipalName } from './common';
 
 /** A principal with its realm. */
 export interface Principal {
@@ -20,10 +22,14 @@ export const NT = {
   ENTERPRISE: 10,
 } as const;
 
+/** The characters after a backslash that stand for control characters (MIT quoting). */
+const UNESCAPE: Readonly<Record<string, string>> = { n: '\n', t: '\t', b: '\b', '0': '\0' };
+
 /**
- * Parses "name/instance@REALM" (MIT syntax: "\" escapes "/", "@" and "\"). Without a realm, defaultRealm
- * is used. The name type defaults to NT-SRV-INST for krbtgt, NT-SRV-HST for other two-component names
- * (CLI.md: "two components: host-based"), and NT-PRINCIPAL otherwise.
+ * Parses "name/instance@REALM" (MIT syntax: "\" escapes "/", "@" and "\"; "\n", "\t", "\b", "\0" are
+ * control characters). Without a realm, defaultRealm is used. The name type defaults to NT-SRV-INST for
+ * krbtgt, NT-SRV-HST for other two-component names (CLI.md: "two components: host-based"), and
+ * NT-PRINCIPAL otherwise.
  */
 export function parsePrincipal(text: string, defaultRealm?: string, nameType?: number): Principal {
   const components: string[] = [];
@@ -34,23 +40,21 @@ export function parsePrincipal(text: string, defaultRealm?: string, nameType?: n
     if (c === '\\') {
       const next = text[++i];
       if (next === undefined) throw new KrbPlayInputError(`principal "${text}" ends with a lone backslash`);
-      current += next === 'n' ? '\n' : next === 't' ? '\t' : next === '0' ? '\0' : next;
-    } else if (c === '/' && realm === undefined) {
-      components.push(current);
-      current = '';
-    } else if (c === '@' && realm === undefined) {
+      current += UNESCAPE[next] ?? next;
+    } else if (c === '@') {
+      if (realm !== undefined) throw new KrbPlayInputError(`principal "${text}" has more than one "@"`);
       components.push(current);
       current = '';
       realm = '';
-    } else if (realm !== undefined) {
-      if (c === '@') throw new KrbPlayInputError(`principal "${text}" has more than one "@"`);
-      realm += c;
+    } else if (c === '/' && realm === undefined) {
+      components.push(current);
+      current = '';
     } else {
-      current += c;
+      current += c; // a name component's character, or the realm's once "@" was read
     }
   }
   if (realm === undefined) components.push(current);
-  else realm = current === '' ? realm : realm + current;
+  else realm = current;
   if (realm === undefined || realm === '') {
     if (!defaultRealm)
       throw new KrbPlayInputError(`principal "${text}" has no realm (write it as name@REALM)`);
@@ -64,16 +68,28 @@ export function parsePrincipal(text: string, defaultRealm?: string, nameType?: n
   return { realm, name: { nameType: type, nameString: components } };
 }
 
-const escapeComponent = (s: string) => s.replace(/[\\/@]/g, (c) => `\\${c}`);
-
-/** "name/instance" (MIT escaping), without the realm. */
-export function formatName(name: PrincipalName): string {
-  return name.nameString.map(escapeComponent).join('/');
+/** One component or the realm with MIT's quoting (krb5_unparse_name): "\", "@" and, in names, "/". */
+function quote(text: string, inRealm: boolean): string {
+  let out = '';
+  for (const ch of text) {
+    if (ch === '\\' || ch === '@' || (!inRealm && ch === '/')) out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\b') out += '\\b';
+    else if (ch === '\0') out += '\\0';
+    else out += ch;
+  }
+  return out;
 }
 
-/** "name/instance@REALM". */
+/** "name/instance" (MIT quoting), without the realm. */
+export function formatName(name: PrincipalName): string {
+  return name.nameString.map((c) => quote(c, false)).join('/');
+}
+
+/** "name/instance@REALM", quoted the way MIT's klist prints it. */
 export function formatPrincipal(p: Principal): string {
-  return `${formatName(p.name)}@${p.realm.replace(/[\\@]/g, (c) => `\\${c}`)}`;
+  return `${formatName(p.name)}@${quote(p.realm, true)}`;
 }
 
 /** Same components (name types are not compared: RFC 4120 §6.2 says they are hints). */
@@ -82,6 +98,11 @@ export function sameName(a: PrincipalName, b: PrincipalName, caseInsensitive = f
   return a.nameString.every((c, i) =>
     caseInsensitive ? c.toLowerCase() === b.nameString[i]!.toLowerCase() : c === b.nameString[i],
   );
+}
+
+/** Same realm and components, name type ignored (MIT's krb5_principal_compare). */
+export function samePrincipal(a: Principal, b: Principal): boolean {
+  return a.realm === b.realm && sameName(a.name, b.name);
 }
 
 /** The TGS principal krbtgt/REALM (RFC 4120 §7.3), as it is named in requests. */

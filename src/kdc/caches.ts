@@ -1,0 +1,46 @@
+/**
+ * What a KDC remembers to spare repeated work, kept with its state (`cachesOf(state)`) but not in it: a
+ * snapshot of the state leaves these behind, and a restored state builds them again on demand (memo.ts).
+ * Each holds only what is a pure function of the bytes it is keyed by, so remembering never changes an
+ * answer.
+ *
+ *  - openedTickets: a client presents the same TGT for every service ticket it asks for; opening it is the
+ *    costliest step of a TGS exchange after the reply itself (decrypt, then DER-decode an EncTicketPart with
+ *    its PAC). Keyed by the enctype, the key and the ciphertext: one changed byte of either misses it and
+ *    goes through the full decrypt, integrity check and decode again.
+ *  - carriedPac: the buffers a TGT's PAC passes on to the tickets made from it (pac.ts), keyed by the PAC's
+ *    bytes and whether the new ticket is a TGT.
+ */
+import type { EncTicketPart } from '../asn1';
+import type { PacBufferContent } from '../formats';
+import { attachedCache, bytesKey, LruMemo } from '../protocol/memo';
+import type { KdcState } from './database';
+
+export interface KdcCaches {
+  openedTickets: LruMemo<EncTicketPart>;
+  carriedPac: LruMemo<readonly PacBufferContent[]>;
+}
+
+const CACHES = Symbol('KDC caches');
+
+export function cachesOf(state: KdcState): KdcCaches {
+  return attachedCache(state, CACHES, () => ({
+    openedTickets: new LruMemo<EncTicketPart>(512),
+    carriedPac: new LruMemo<readonly PacBufferContent[]>(256),
+  }));
+}
+
+/**
+ * The opened ticket for (key, cipher), from the memo or from `open()` (which throws as decrypting and
+ * decoding do; failures are never remembered). Each call gets its own top-level copy.
+ */
+export function openTicketMemo(
+  state: KdcState,
+  etype: number,
+  key: Uint8Array,
+  cipher: Uint8Array,
+  open: () => EncTicketPart,
+): EncTicketPart {
+  const id = `${etype}\u0000${bytesKey(key)}\u0000${bytesKey(cipher)}`;
+  return { ...cachesOf(state).openedTickets.get(id, open) };
+}
