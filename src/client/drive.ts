@@ -3,15 +3,8 @@
  * tests, a CLI over sockets. Pure when the transport is: no clock of its own, the clock is handed in.
  */
 import type { ClientEvent } from './events';
-import type {
-  ClientRequest,
-  ClientResult,
-  KerberosClient,
-  SendRequest,
-  StepContext,
-  StepInput,
-  StepOutput,
-} from './machine';
+import type { KerberosClient } from './machine';
+import type { ClientRequest, ClientResult, SendRequest, StepContext, StepInput, StepOutput } from './step';
 
 export type TransportAnswer =
   { reply: Uint8Array; from?: string } | { failure: 'timeout' | 'unreachable'; message?: string };

@@ -12,10 +12,13 @@ import {
   TRANSITIONS,
   TransportError,
   WINDOWS_AS_OPTIONS,
+  edge,
   findCredential,
   runClient,
+  stepClient,
   type ClientResult,
   type ClientState,
+  type Run,
 } from '../../../src/client';
 import { formatPrincipal } from '../../../src/protocol/principal';
 import { config, loopConfig, REALM } from './config';
@@ -529,5 +532,63 @@ describe('the machine itself', () => {
     expect(a).toHaveLength(10);
     expect(wire(11)).toEqual(a);
     expect(wire(12)).not.toEqual(a);
+  });
+
+  test('the table drives: every step names the edge it took, and the state after it is that row’s `to`', () => {
+    const h = newHost(new Net(config), { renewLifetime: 7 * 24 * HOUR });
+    const runs: Run[] = [
+      h.run({ kind: 'sign-in', password: 'alice-pw' }),
+      h.run({ kind: 'service-ticket', service: 'cifs/fs3.third.test' }), // referrals
+      h.run({ kind: 'service-ticket', service: 'cifs/fs3.third.test' }), // from the cache
+      h.run({ kind: 'renew' }),
+      h.run({ kind: 'service-ticket', service: 'cifs/nowhere.example.test' }), // the KDC refuses
+    ];
+    const taken: string[] = [];
+    let state: ClientState = 'IDLE';
+    for (const step of runs.flatMap((r) => r.steps)) {
+      expect(edge(state, step.on)?.to).toBe(step.state);
+      taken.push(`${state} -${step.on}-> ${step.state}`);
+      state = step.state;
+    }
+    expect(taken).toEqual([
+      'IDLE -sign-in-> AS_INITIAL',
+      'AS_INITIAL -preauth-required-> AS_PREAUTH',
+      'AS_PREAUTH -as-rep-> DONE',
+      'DONE -get-ticket-> TGS_REFERRALS',
+      'TGS_REFERRALS -referral-> TGS_REFERRALS',
+      'TGS_REFERRALS -referral-> TGS_REFERRALS',
+      'TGS_REFERRALS -service-ticket-> DONE',
+      'DONE -found-in-cache-> DONE',
+      'DONE -renew-> TGS_RENEW',
+      'TGS_RENEW -renewed-> DONE',
+      'DONE -get-ticket-> TGS_REFERRALS',
+      'TGS_REFERRALS -krb-error-> FAILED',
+    ]);
+  });
+
+  test('stepClient returns the next snapshot and what to send, and leaves the snapshot it was given as it was', () => {
+    const h = signedIn();
+    const given = h.client.snapshot();
+    const untouched = structuredClone(given);
+    const start = {
+      type: 'start',
+      request: { kind: 'service-ticket', service: 'cifs/fs1.example.test' },
+    } as const;
+    const { next, out } = stepClient(given, start, { now: T0, random: seededRandom(4) });
+    expect(given).toEqual(untouched);
+    expect(next.state).toBe('TGS_REFERRALS');
+    expect(next.op?.kind).toBe('tgs');
+    expect(out.send?.message).toBe('TGS-REQ');
+    expect(next.lastAuthenticatorUs).not.toBe(given.lastAuthenticatorUs);
+    // The object facade steps the same way.
+    const viaClass = KerberosClient.restore(untouched).step(start, { now: T0, random: seededRandom(4) });
+    expect(viaClass.send!.bytes).toEqual(out.send!.bytes);
+    // And the reply, fed to the next snapshot, ends it with the ticket stored there only.
+    const reply = (h.net.transport(out.send!) as { reply: Uint8Array }).reply;
+    const done = stepClient(next, { type: 'reply', bytes: reply }, { now: T0, random: seededRandom(4) });
+    expect(done.out.done?.ok).toBe(true);
+    expect(done.next.cache.credentials).toHaveLength(2);
+    expect(next.cache.credentials).toHaveLength(1);
+    expect(done.next.op).toBeUndefined();
   });
 });
