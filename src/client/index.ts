@@ -1,7 +1,8 @@
 /**
  * The Kerberos client: a pure state machine (machine.ts, moving along the table in states.ts) whose step
  * functions — AS (as.ts), TGS with the referral chase (tgs.ts), renewal (renew.ts) — say what to send to
- * which realm and are told what came back; its credential cache (cache.ts) with klist listings and ccache export; the AP exchange (ap.ts);
+ * which realm and are told what came back; the one loop that drives it over a transport (drive.ts); its
+ * credential cache (cache.ts) with klist listings and ccache export; the AP exchange (ap.ts);
  * host-to-realm mapping (realm.ts); typed errors (errors.ts).
  */
 export { KerberosClient, stepClient } from './machine';
@@ -42,9 +43,9 @@ export {
 export type { ApReqOptions, ApRequestContext, ApSession, AuthenticatorChecksum, BuiltApReq } from './ap';
 export { realmForHost } from './realm';
 export type { RealmChoice } from './realm';
-export { runClient, stepInputOf } from './drive';
+export { runClient, runClientAsync, stepInputOf, MAX_EXCHANGES } from './drive';
 export { credentialOf } from './messages';
-export type { Transport, TransportAnswer, Exchange, Run } from './drive';
+export type { Transport, AsyncTransport, TransportAnswer, Exchange, Run } from './drive';
 export {
   ClientError,
   KdcError,

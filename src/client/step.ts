@@ -53,16 +53,16 @@ export type ClientSuccess = {
 
 export type ClientResult = ClientSuccess | { ok: false; error: ClientError };
 
-/** What one step gives back: a request to send, or the operation's result. */
-export interface StepOutput {
-  send?: SendRequest;
-  done?: ClientResult;
+/** What one step gives back: a request to send, or the operation's result; never both. */
+export type StepOutput = (
+  { send: SendRequest; done?: undefined } | { done: ClientResult; send?: undefined }
+) & {
   events: ClientEvent[];
   /** The edge of TRANSITIONS this step took. */
   on: ClientTrigger;
   /** The state after this step: the `to` of that edge. */
   state: ClientState;
-}
+};
 
 /** What every exchange in flight keeps: where the request went and what it said. */
 export interface Flight {

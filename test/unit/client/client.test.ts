@@ -12,10 +12,13 @@ import {
   TRANSITIONS,
   TransportError,
   WINDOWS_AS_OPTIONS,
+  ClientInputError,
   edge,
   findCredential,
   runClient,
+  runClientAsync,
   stepClient,
+  type ClientEvent,
   type ClientResult,
   type ClientState,
   type Run,
@@ -590,5 +593,57 @@ describe('the machine itself', () => {
     expect(done.next.cache.credentials).toHaveLength(2);
     expect(next.cache.credentials).toHaveLength(1);
     expect(done.next.op).toBeUndefined();
+  });
+});
+
+describe('the drive loop', () => {
+  const clockOf = (h: Host) => () => ({ now: h.net.now, random: h.random });
+
+  test('one loop for both kinds of transport: answered later (sockets), the same bytes, states and narration', async () => {
+    const a = newHost(new Net(config, 1));
+    const b = newHost(new Net(config, 1));
+    const requests = [
+      { kind: 'sign-in', password: 'alice-pw' },
+      { kind: 'service-ticket', service: 'cifs/fs3.third.test' },
+    ] as const;
+    for (const request of requests) {
+      const now = runClient(a.client, request, a.net.transport, clockOf(a));
+      const later = await runClientAsync(
+        b.client,
+        request,
+        (send) => new Promise((resolve) => setTimeout(() => resolve(b.net.transport(send)), 1)),
+        clockOf(b),
+      );
+      expect(later.exchanges).toEqual(now.exchanges);
+      expect(later.steps).toEqual(now.steps);
+      expect(later.result).toEqual(now.result);
+    }
+  });
+
+  test('the transport is handed what the client said in the step that made each request', () => {
+    const h = newHost(new Net(config));
+    const heard: (ClientEvent[] | undefined)[] = [];
+    const run = runClient(
+      h.client,
+      { kind: 'sign-in', password: 'alice-pw' },
+      (send, narration) => {
+        heard.push(narration);
+        return h.net.transport(send);
+      },
+      clockOf(h),
+    );
+    expect(heard).toHaveLength(2);
+    expect(heard).toEqual(run.steps.slice(0, -1).map((s) => s.events));
+    expect(texts(heard[0]!)).toMatch(/signing in as alice@EXAMPLE.TEST/);
+  });
+
+  test('an operation that keeps sending is stopped at the bound, as the caller’s mistake', async () => {
+    const h = newHost(new Net(config));
+    const signIn = { kind: 'sign-in', password: 'alice-pw' } as const;
+    expect(() => runClient(h.client, signIn, h.net.transport, clockOf(h), 1)).toThrow(ClientInputError);
+    const g = newHost(new Net(config));
+    await expect(
+      runClientAsync(g.client, signIn, async (send) => g.net.transport(send), clockOf(g), 1),
+    ).rejects.toThrow(/sent 1 requests without finishing/);
   });
 });
