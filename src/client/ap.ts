@@ -41,7 +41,7 @@ import { concatBytes, u32le } from '../util/bytes';
 import type { CachedCredential, KeyData } from './cache';
 import { ApError } from './errors';
 import { ClientNarrator, type ClientEvent } from './events';
-import type { StepContext } from './machine';
+import type { StepContext } from './step';
 
 /** RFC 4121 §4.1.1.1 context flags (RFC 2744 values). */
 export const GssFlag = {

@@ -1,21 +1,16 @@
 /**
- * The Kerberos client: a pure state machine (machine.ts) that says what to send to which realm and is
- * told what came back; its credential cache (cache.ts) with klist listings and ccache export; the AP
- * exchange (ap.ts); host-to-realm mapping (realm.ts); typed errors (errors.ts).
+ * The Kerberos client: a pure state machine (machine.ts, moving along the table in states.ts) whose step
+ * functions — AS (as.ts), TGS with the referral chase (tgs.ts), renewal (renew.ts) — say what to send to
+ * which realm and are told what came back; the one loop that drives it over a transport (drive.ts); its
+ * credential cache (cache.ts) with klist listings and ccache export; the AP exchange (ap.ts);
+ * host-to-realm mapping (realm.ts); typed errors (errors.ts).
  */
-export {
-  KerberosClient,
-  TRANSITIONS,
-  AT_REST,
-  WAITING,
-  WINDOWS_AS_OPTIONS,
-  WINDOWS_TGS_OPTIONS,
-} from './machine';
+export { KerberosClient, stepClient } from './machine';
+export { TRANSITIONS, AT_REST, WAITING, edge } from './states';
+export type { ClientState, ClientTrigger, Transition } from './states';
+export { WINDOWS_AS_OPTIONS, WINDOWS_TGS_OPTIONS } from './config';
+export type { ClientConfig } from './config';
 export type {
-  ClientState,
-  ClientTrigger,
-  Transition,
-  ClientConfig,
   ClientRequest,
   StepInput,
   StepContext,
@@ -23,7 +18,7 @@ export type {
   SendRequest,
   ClientResult,
   ClientSnapshot,
-} from './machine';
+} from './step';
 export {
   newCredentialCache,
   storeCredential,
@@ -48,9 +43,9 @@ export {
 export type { ApReqOptions, ApRequestContext, ApSession, AuthenticatorChecksum, BuiltApReq } from './ap';
 export { realmForHost } from './realm';
 export type { RealmChoice } from './realm';
-export { runClient, stepInputOf } from './drive';
+export { runClient, runClientAsync, stepInputOf, MAX_EXCHANGES } from './drive';
 export { credentialOf } from './messages';
-export type { Transport, TransportAnswer, Exchange, Run } from './drive';
+export type { Transport, AsyncTransport, TransportAnswer, Exchange, Run } from './drive';
 export {
   ClientError,
   KdcError,

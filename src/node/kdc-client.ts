@@ -16,8 +16,9 @@
  *   record mark and the realm as target-domain; the reply comes back the same way. The server's certificate
  *   is checked against the given CA file, or the default trust store.
  *
- * `runClientOverNetwork` is the asynchronous twin of src/client's runClient: the machine steps on the
- * wall clock (Date.now) with node:crypto's randomness, and the event loop stays free while sockets wait.
+ * `runClientOverNetwork` runs a client over these sockets through src/client's one drive loop: the machine
+ * steps on the wall clock (Date.now) with node:crypto's randomness, and the event loop stays free while
+ * sockets wait.
  */
 import { KrbPlayError } from '../util/errors';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
@@ -32,15 +33,14 @@ import {
   readTcpLength,
 } from '../asn1';
 import {
-  stepInputOf,
+  MAX_EXCHANGES,
+  runClientAsync,
+  type AsyncTransport,
   type ClientRequest,
-  type Exchange,
   type KerberosClient,
   type Run,
   type SendRequest,
   type StepContext,
-  type StepOutput,
-  type TransportAnswer,
 } from '../client';
 import { cryptoRandom } from './random';
 
@@ -122,7 +122,8 @@ export interface KdcTransportOptions {
   onAttempt?: (attempt: KdcAttempt) => void;
 }
 
-export type AsyncTransport = (send: SendRequest) => Promise<TransportAnswer>;
+/** What KdcTransport.send is: src/client's asynchronous transport. */
+export type { AsyncTransport };
 
 /** The first byte of AS-REP, TGS-REP and KRB-ERROR ([APPLICATION 11], [13], [30]). */
 const REPLY_TAGS = new Set([0x6b, 0x6d, 0x7e]);
@@ -430,28 +431,15 @@ export function wallClock(): StepContext {
 }
 
 /**
- * Starts `request` and steps the client until it is done, awaiting the transport between steps — the
- * asynchronous twin of src/client's runClient, with the same result.
+ * Starts `request` and steps the client until it is done, awaiting the transport between steps: the
+ * client's one drive loop (src/client's runClientAsync), on the wall clock by default.
  */
-export async function runClientOverNetwork(
+export function runClientOverNetwork(
   client: KerberosClient,
   request: ClientRequest,
   transport: AsyncTransport,
   clock: () => StepContext = wallClock,
-  maxSteps = 64,
+  maxSteps = MAX_EXCHANGES,
 ): Promise<Run> {
-  const steps: StepOutput[] = [];
-  const exchanges: Exchange[] = [];
-  let out = client.step({ type: 'start', request }, clock());
-  steps.push(out);
-  while (!out.done) {
-    if (!out.send) throw new Error(`bug: the client in ${out.state} neither sends nor finishes`);
-    if (exchanges.length >= maxSteps)
-      throw new Error(`the client sent ${maxSteps} requests without finishing`);
-    const answer = await transport(out.send);
-    exchanges.push({ send: out.send, answer });
-    out = client.step(stepInputOf(answer), clock());
-    steps.push(out);
-  }
-  return { result: out.done, events: steps.flatMap((s) => s.events), exchanges, steps };
+  return runClientAsync(client, request, transport, clock, maxSteps);
 }

@@ -17,7 +17,9 @@ import {
   type ClientRequest,
   type ClientResult,
   type ClientSnapshot,
-  type StepInput,
+  type SendRequest,
+  type TransportAnswer,
+  runClient,
 } from '../client';
 import { ClientError } from '../client';
 import { formatPrincipal } from '../asn1/principal';
@@ -43,8 +45,6 @@ function save(world: World, hostId: string, client: KerberosClient): void {
   world.raw.clients[hostId] = client.snapshot();
 }
 
-const MAX_EXCHANGES = 64;
-
 function describeRequest(r: ClientRequest): string {
   switch (r.kind) {
     case 'sign-in':
@@ -63,49 +63,42 @@ function describeRequest(r: ClientRequest): string {
 export function runOperation(world: World, hostId: string, request: ClientRequest): ClientResult {
   const client = clientOf(world, hostId);
   world.action(hostId, request.kind, `${hostId}: ${describeRequest(request)}`);
-  const ctx = () => ({ now: world.hostNow(hostId), random: world.random });
-  let out = client.step({ type: 'start', request }, ctx());
-  let pending: Narration[] = out.events;
-  let exchanges = 0;
-  while (!out.done) {
-    if (!out.send)
-      throw new WorldError(`the client on ${hostId} neither sent nor finished (state ${out.state})`);
-    if (++exchanges > MAX_EXCHANGES)
-      throw new WorldError(`the client on ${hostId} sent ${MAX_EXCHANGES} requests without finishing`);
-    const answer = world.sendToKdc(
-      hostId,
-      out.send.realm,
-      out.send.bytes,
-      pending,
-      out.send.preferTcp === true,
-    );
-    // klist's "Kdc Called": the KDC host, or KdcProxy:<proxy> when the reply came through a KDC proxy
-    const loc = world.raw.locator[out.send.realm];
-    const kdcHost = loc
-      ? loc.transport === 'kkdcp'
-        ? `KdcProxy:${world.host(loc.host).name}`
-        : loc.host
-      : undefined;
-    const input: StepInput = answer.reply
-      ? { type: 'reply', bytes: answer.reply, ...(kdcHost ? { from: kdcHost } : {}) }
-      : {
-          type: 'transport-error',
-          failure:
-            answer.failure?.reason === 'timeout' || answer.failure?.reason === 'lost'
-              ? 'timeout'
-              : 'unreachable',
-          message: answer.failure?.text ?? 'no answer',
-        };
-    out = client.step(input, ctx());
-    pending = out.events;
-  }
+  const run = runClient(
+    client,
+    request,
+    (send, narration) => kdcAnswer(world, hostId, send, narration),
+    () => ({ now: world.hostNow(hostId), random: world.random }),
+  );
   save(world, hostId, client);
-  const result = out.done;
+  const result = run.result;
   const summary = result.ok
     ? `${hostId}: ${result.outcome === 'signed-in' ? 'signed in' : result.outcome === 'renewed' ? 'renewed' : 'got'} ${formatPrincipal(result.credential.server)}${result.fromCache ? ' (from the cache)' : ''}`
     : `${hostId}: ${describeRequest(request)} failed: ${result.error.message}`;
-  world.action(hostId, 'result', summary, pending);
+  world.action(hostId, 'result', summary, run.steps[run.steps.length - 1]!.events);
   return result;
+}
+
+/** The world's network as the client's transport: the host's request to the realm's KDC, as located. */
+function kdcAnswer(
+  world: World,
+  hostId: string,
+  send: SendRequest,
+  narration: Narration[] | undefined,
+): TransportAnswer {
+  const answer = world.sendToKdc(hostId, send.realm, send.bytes, narration, send.preferTcp === true);
+  // klist's "Kdc Called": the KDC host, or KdcProxy:<proxy> when the reply came through a KDC proxy
+  const loc = world.raw.locator[send.realm];
+  const kdcHost = loc
+    ? loc.transport === 'kkdcp'
+      ? `KdcProxy:${world.host(loc.host).name}`
+      : loc.host
+    : undefined;
+  if (answer.reply) return { reply: answer.reply, ...(kdcHost ? { from: kdcHost } : {}) };
+  return {
+    failure:
+      answer.failure?.reason === 'timeout' || answer.failure?.reason === 'lost' ? 'timeout' : 'unreachable',
+    message: answer.failure?.text ?? 'no answer',
+  };
 }
 
 export interface ServiceAccess {

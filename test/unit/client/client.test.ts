@@ -12,10 +12,16 @@ import {
   TRANSITIONS,
   TransportError,
   WINDOWS_AS_OPTIONS,
+  ClientInputError,
+  edge,
   findCredential,
   runClient,
+  runClientAsync,
+  stepClient,
+  type ClientEvent,
   type ClientResult,
   type ClientState,
+  type Run,
 } from '../../../src/client';
 import { formatPrincipal } from '../../../src/asn1/principal';
 import { config, loopConfig, REALM } from './config';
@@ -529,5 +535,115 @@ describe('the machine itself', () => {
     expect(a).toHaveLength(10);
     expect(wire(11)).toEqual(a);
     expect(wire(12)).not.toEqual(a);
+  });
+
+  test('the table drives: every step names the edge it took, and the state after it is that row’s `to`', () => {
+    const h = newHost(new Net(config), { renewLifetime: 7 * 24 * HOUR });
+    const runs: Run[] = [
+      h.run({ kind: 'sign-in', password: 'alice-pw' }),
+      h.run({ kind: 'service-ticket', service: 'cifs/fs3.third.test' }), // referrals
+      h.run({ kind: 'service-ticket', service: 'cifs/fs3.third.test' }), // from the cache
+      h.run({ kind: 'renew' }),
+      h.run({ kind: 'service-ticket', service: 'cifs/nowhere.example.test' }), // the KDC refuses
+    ];
+    const taken: string[] = [];
+    let state: ClientState = 'IDLE';
+    for (const step of runs.flatMap((r) => r.steps)) {
+      expect(edge(state, step.on)?.to).toBe(step.state);
+      taken.push(`${state} -${step.on}-> ${step.state}`);
+      state = step.state;
+    }
+    expect(taken).toEqual([
+      'IDLE -sign-in-> AS_INITIAL',
+      'AS_INITIAL -preauth-required-> AS_PREAUTH',
+      'AS_PREAUTH -as-rep-> DONE',
+      'DONE -get-ticket-> TGS_REFERRALS',
+      'TGS_REFERRALS -referral-> TGS_REFERRALS',
+      'TGS_REFERRALS -referral-> TGS_REFERRALS',
+      'TGS_REFERRALS -service-ticket-> DONE',
+      'DONE -found-in-cache-> DONE',
+      'DONE -renew-> TGS_RENEW',
+      'TGS_RENEW -renewed-> DONE',
+      'DONE -get-ticket-> TGS_REFERRALS',
+      'TGS_REFERRALS -krb-error-> FAILED',
+    ]);
+  });
+
+  test('stepClient returns the next snapshot and what to send, and leaves the snapshot it was given as it was', () => {
+    const h = signedIn();
+    const given = h.client.snapshot();
+    const untouched = structuredClone(given);
+    const start = {
+      type: 'start',
+      request: { kind: 'service-ticket', service: 'cifs/fs1.example.test' },
+    } as const;
+    const { next, out } = stepClient(given, start, { now: T0, random: seededRandom(4) });
+    expect(given).toEqual(untouched);
+    expect(next.state).toBe('TGS_REFERRALS');
+    expect(next.op?.kind).toBe('tgs');
+    expect(out.send?.message).toBe('TGS-REQ');
+    expect(next.lastAuthenticatorUs).not.toBe(given.lastAuthenticatorUs);
+    // The object facade steps the same way.
+    const viaClass = KerberosClient.restore(untouched).step(start, { now: T0, random: seededRandom(4) });
+    expect(viaClass.send!.bytes).toEqual(out.send!.bytes);
+    // And the reply, fed to the next snapshot, ends it with the ticket stored there only.
+    const reply = (h.net.transport(out.send!) as { reply: Uint8Array }).reply;
+    const done = stepClient(next, { type: 'reply', bytes: reply }, { now: T0, random: seededRandom(4) });
+    expect(done.out.done?.ok).toBe(true);
+    expect(done.next.cache.credentials).toHaveLength(2);
+    expect(next.cache.credentials).toHaveLength(1);
+    expect(done.next.op).toBeUndefined();
+  });
+});
+
+describe('the drive loop', () => {
+  const clockOf = (h: Host) => () => ({ now: h.net.now, random: h.random });
+
+  test('one loop for both kinds of transport: answered later (sockets), the same bytes, states and narration', async () => {
+    const a = newHost(new Net(config, 1));
+    const b = newHost(new Net(config, 1));
+    const requests = [
+      { kind: 'sign-in', password: 'alice-pw' },
+      { kind: 'service-ticket', service: 'cifs/fs3.third.test' },
+    ] as const;
+    for (const request of requests) {
+      const now = runClient(a.client, request, a.net.transport, clockOf(a));
+      const later = await runClientAsync(
+        b.client,
+        request,
+        (send) => new Promise((resolve) => setTimeout(() => resolve(b.net.transport(send)), 1)),
+        clockOf(b),
+      );
+      expect(later.exchanges).toEqual(now.exchanges);
+      expect(later.steps).toEqual(now.steps);
+      expect(later.result).toEqual(now.result);
+    }
+  });
+
+  test('the transport is handed what the client said in the step that made each request', () => {
+    const h = newHost(new Net(config));
+    const heard: (ClientEvent[] | undefined)[] = [];
+    const run = runClient(
+      h.client,
+      { kind: 'sign-in', password: 'alice-pw' },
+      (send, narration) => {
+        heard.push(narration);
+        return h.net.transport(send);
+      },
+      clockOf(h),
+    );
+    expect(heard).toHaveLength(2);
+    expect(heard).toEqual(run.steps.slice(0, -1).map((s) => s.events));
+    expect(texts(heard[0]!)).toMatch(/signing in as alice@EXAMPLE.TEST/);
+  });
+
+  test('an operation that keeps sending is stopped at the bound, as the caller’s mistake', async () => {
+    const h = newHost(new Net(config));
+    const signIn = { kind: 'sign-in', password: 'alice-pw' } as const;
+    expect(() => runClient(h.client, signIn, h.net.transport, clockOf(h), 1)).toThrow(ClientInputError);
+    const g = newHost(new Net(config));
+    await expect(
+      runClientAsync(g.client, signIn, async (send) => g.net.transport(send), clockOf(g), 1),
+    ).rejects.toThrow(/sent 1 requests without finishing/);
   });
 });
