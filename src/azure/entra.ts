@@ -23,10 +23,17 @@ import { decodeAsRep, decodeEncAsRepPart, decodeKerberos, encodeAsReq, encodePaP
 import { MessageType, PaType } from '../asn1/registry';
 import { credentialOf, type CachedCredential } from '../client';
 import { decrypt, KeyUsage, randomKey } from '../crypto';
-import { Kdc, type PrincipalEntry, type RealmState } from '../kdc';
+import type { PrincipalEntry } from '../kdc';
 import { formatPrincipal, NT, parsePrincipal } from '../protocol/principal';
 import { formatDuration, isoSeconds } from '../protocol/time';
-import { TCP_CONNECT_TIMEOUT, type Narration, type World } from '../world';
+import {
+  TCP_CONNECT_TIMEOUT,
+  type EntraConfig,
+  type EntraState,
+  type KdcAdmin,
+  type Narration,
+  type World,
+} from '../world';
 
 export const CLOUD_REALM = 'KERBEROS.MICROSOFTONLINE.COM';
 const HOUR = 3_600_000;
@@ -38,22 +45,6 @@ export const PRT_REFRESH_INTERVAL = 4 * HOUR;
 const AS_OPTIONS = 0x40810010;
 /** The "never" end time Windows asks for. */
 const FAR_FUTURE = new Date(Date.UTC(2037, 8, 13, 2, 48, 5));
-
-export interface EntraConfig {
-  /** The world host that stands for login.microsoftonline.com (it runs the cloud realm's KDC). */
-  host: string;
-  tenantId: string;
-  realm: string;
-  /** KerbTopLevelNames handed to Kerberos with the cloud TGT (".windows.net"). */
-  topLevelNames: string[];
-}
-
-/** Entra's state in the world (world.raw.actors.entra). */
-export interface EntraState extends EntraConfig {
-  /** The KDC proxy as Windows is told it: "login.microsoftonline.com:443:/<tenant>/kerberos". */
-  kdcProxy: string;
-  prtsIssued: number;
-}
 
 export interface IssuedPrt {
   id: string;
@@ -74,17 +65,15 @@ export type PrtResult =
     }
   | { ok: false; why: string };
 
-const ENTRA = 'entra';
-
 export function entraOf(world: World): EntraState | undefined {
-  return world.raw.actors?.[ENTRA] as EntraState | undefined;
+  return world.entra;
 }
 
-function cloudDb(world: World, entra: EntraState): RealmState {
-  const actor = world.raw.kdcs.find((k) => k.host === entra.host);
-  const db = actor?.state.realms.find((r) => r.name === entra.realm);
-  if (!db) throw new Error(`no KDC on ${entra.host} serves ${entra.realm}`);
-  return db;
+/** The cloud realm's KDC, which Entra runs. */
+function cloudKdc(world: World, entra: EntraState): KdcAdmin {
+  const kdc = world.kdcs.some((k) => k.host === entra.host) ? world.kdc(entra.host) : undefined;
+  if (!kdc?.realms.includes(entra.realm)) throw new Error(`no KDC on ${entra.host} serves ${entra.realm}`);
+  return kdc;
 }
 
 const upnOf = (entry: PrincipalEntry) =>
@@ -96,26 +85,21 @@ const upnOf = (entry: PrincipalEntry) =>
  * so the same seed gives the same keys).
  */
 export function setUpEntra(world: World, config: EntraConfig, users: string[]): EntraState {
-  const proxyPath = world.raw.locator[config.realm]?.proxyPath ?? `/${config.tenantId}/kerberos`;
+  const proxyPath = world.locator[config.realm]?.proxyPath ?? `/${config.tenantId}/kerberos`;
   const state: EntraState = {
     ...structuredClone(config),
     kdcProxy: `${world.host(config.host).name}:443:${proxyPath}`,
     prtsIssued: 0,
   };
-  world.raw.actors = { ...(world.raw.actors ?? {}), [ENTRA]: state };
-  const db = cloudDb(world, state);
+  world.setEntra(state);
+  const kdc = cloudKdc(world, state);
   for (const user of users) {
     const p = parsePrincipal(user);
-    const home = world.raw.kdcs
-      .flatMap((k) => k.state.realms)
-      .find((r) => r.name === p.realm)
-      ?.principals.find(
-        (e) => e.realm === p.realm && e.name.nameString.join('/') === p.name.nameString.join('/'),
-      );
+    const home = world.kdcsServing(p.realm)[0]?.entries(user, p.realm)[0];
     if (!home) throw new Error(`${user} is not in its realm's database: nothing to sync to Entra`);
-    if (db.principals.some((e) => upnOf(e) === upnOf(home))) continue;
+    if (kdc.principals(state.realm).some((e) => upnOf(e) === upnOf(home))) continue;
     const key = randomKey(18, world.random);
-    db.principals.push({
+    kdc.addPrincipal(state.realm, {
       realm: home.realm,
       name: structuredClone(home.name),
       keys: [{ etype: key.etype, kvno: 1, key: key.bytes }],
@@ -248,11 +232,8 @@ function cloudTgtFor(
   user: string,
   narration: Narration[],
 ): { credential: CachedCredential } | { why: string } {
-  const db = cloudDb(world, entra);
-  const p = parsePrincipal(user);
-  const synced = db.principals.find(
-    (e) => e.realm === p.realm && e.name.nameString.join('/') === p.name.nameString.join('/'),
-  );
+  const kdc = cloudKdc(world, entra);
+  const synced = kdc.entries(user, entra.realm)[0];
   if (!synced) return { why: `${user} is not synced to Entra` };
   const upn = upnOf(synced);
   const nonceBytes = world.random(4);
@@ -273,8 +254,7 @@ function cloudTgtFor(
       etype: [18],
     },
   });
-  const actor = world.raw.kdcs.find((k) => k.host === entra.host)!;
-  const result = new Kdc(actor.state).handle(asReq, { now: world.hostNow(entra.host), random: world.random });
+  const result = kdc.handle(asReq, { now: world.hostNow(entra.host), random: world.random });
   narration.push(
     entraNarration(
       `modelled: Entra asks its own KDC for the cloud TGT (an AS exchange inside Entra, not on the wire): ${upn} by UPN (NT-ENTERPRISE, canonicalize), in Entra's per-user key`,

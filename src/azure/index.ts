@@ -5,13 +5,12 @@
  * public (Entra's internals) is modelled, labelled so in the trace, and keeps the Kerberos bytes standard.
  */
 export { CLOUD_REALM, PRT_LIFETIME, PRT_REFRESH_INTERVAL, entraOf, setUpEntra, requestPrt } from './entra';
-export type { EntraConfig, EntraState, IssuedPrt, PrtResult } from './entra';
+export type { IssuedPrt, PrtResult } from './entra';
 export {
   addWindowsDevice,
   windowsDevice,
   applyKerberosConfig,
   setMapping,
-  withDeviceLocator,
   prtRefreshReason,
   logon,
   lock,
@@ -25,14 +24,7 @@ export {
   ssoStateLine,
   klist,
 } from './windows';
-export type {
-  JoinType,
-  WindowsDeviceConfig,
-  WindowsDevice,
-  WindowsOutcome,
-  WindowsPolicy,
-  PrtState,
-} from './windows';
+export type { WindowsDeviceConfig, WindowsOutcome, WindowsPolicy } from './windows';
 export { chooseRealm, hostRealmTableFor } from './realm';
 export type { CloudNames, WindowsRealmChoice } from './realm';
 export { dcc2, checkDcc2, DCC2_ITERATIONS } from './dcc2';

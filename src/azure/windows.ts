@@ -15,16 +15,16 @@
  *   follows realm.ts. A network change drops the KDC proxy that came this way (modelled, the known issue
  *   `network-change-drops-proxy`), unless the GPO "Specify KDC proxy servers for Kerberos clients" sets it.
  *
- * The device's state is plain data in world.raw.actors["windows:HOST"], snapshotted with the world.
+ * The device's state is plain data in its host's state (`WindowsHostState`), snapshotted with the world.
  */
 import {
   listWindows,
   storeCredential,
   type CachedCredential,
   type ClientResult,
-  type ClientSnapshot,
+  type CredentialCache,
 } from '../client';
-import { runOperation, type World } from '../world';
+import { runOperation, type CloudApState, type JoinType, type WindowsHostState, type World } from '../world';
 import { formatName, formatPrincipal, parsePrincipal, tgsRealmOf } from '../protocol/principal';
 import { formatDuration, isoSeconds } from '../protocol/time';
 import { fromHex, toHex } from '../util/bytes';
@@ -32,46 +32,19 @@ import { checkDcc2, dcc2 } from './dcc2';
 import { entraOf, PRT_REFRESH_INTERVAL, requestPrt } from './entra';
 import { hostRealmTableFor } from './realm';
 
-export type JoinType = 'entra' | 'hybrid';
-
 export interface WindowsDeviceConfig {
   host: string;
   join: JoinType;
   /** The user who signs in here ("alice@CORP.CONTOSO.COM"). */
   user: string;
+  /** The user's password, which the LSA keeps once the user has typed it. */
+  password: string;
   /** GPO "Allow retrieving the cloud kerberos ticket during the logon". */
   cloudKerberosTicketRetrieval: boolean;
   /** GPO "Define host name-to-Kerberos realm mappings". */
   mapping?: Record<string, string>;
   /** GPO "Specify KDC proxy servers for Kerberos clients" names the cloud realm's proxy. */
   kdcProxyPolicy?: boolean;
-}
-
-export interface PrtState {
-  id: string;
-  updateTime: number;
-  expiresAt: number;
-}
-
-export interface WindowsDevice {
-  host: string;
-  join: JoinType;
-  user: string;
-  policy: { cloudKerberosTicketRetrieval: boolean; kdcProxy: boolean };
-  mapping: Record<string, string>;
-  session: 'signed-out' | 'active' | 'locked';
-  logonKind?: 'online' | 'cached';
-  /** DCC2 of the last online logon, hex. */
-  cachedVerifier?: string;
-  /** A boot happened since CloudAP last spoke to Entra. */
-  freshBoot: boolean;
-  prt?: PrtState;
-  /** `dsregcmd /RefreshPrt` was run: the next logon or unlock refreshes the PRT. */
-  refreshPending: boolean;
-  /** What the last PRT response brought for Kerberos (CloudAP keeps it in memory). */
-  cloud?: { realm: string; topLevelNames: string[]; kdcProxy: string; tgt?: CachedCredential };
-  /** Kerberos knows how to reach the cloud realm's KDC (its KDC proxy). */
-  kdcProxyKnown: boolean;
 }
 
 /** What a Windows operation came to, as the console shows it. */
@@ -83,168 +56,175 @@ export interface WindowsOutcome {
   realm?: string;
 }
 
-const key = (host: string) => `windows:${host}`;
-
-export function windowsDevice(world: World, host: string): WindowsDevice | undefined {
-  return world.raw.actors?.[key(host)] as WindowsDevice | undefined;
+/** Windows on a host, when it is an Entra-joined or hybrid-joined device. */
+export function windowsDevice(world: World, host: string): WindowsHostState | undefined {
+  const w = world.windowsHost(host);
+  return w?.cloudAp ? w : undefined;
 }
 
-function device(world: World, host: string): WindowsDevice {
-  const d = windowsDevice(world, host);
-  if (!d) throw new Error(`${host} is not an Entra-joined or hybrid-joined Windows device`);
-  return d;
+/** Windows on an Entra-joined or hybrid-joined device, with its CloudAP. */
+function device(world: World, host: string): WindowsHostState & { cloudAp: CloudApState } {
+  const d = world.windowsHost(host);
+  if (!d?.cloudAp) throw new Error(`${host} is not an Entra-joined or hybrid-joined Windows device`);
+  return d as WindowsHostState & { cloudAp: CloudApState };
 }
 
 /** Puts a Windows device (Entra or hybrid join) on a host that already has a Kerberos client. */
-export function addWindowsDevice(world: World, config: WindowsDeviceConfig): WindowsDevice {
-  const d: WindowsDevice = {
-    host: config.host,
+export function addWindowsDevice(world: World, config: WindowsDeviceConfig): WindowsHostState {
+  const d: WindowsHostState = {
     join: config.join,
     user: config.user,
+    password: config.password,
+    session: 'signed-out',
     policy: {
+      hostRealm: { ...(config.mapping ?? {}) },
       cloudKerberosTicketRetrieval: config.cloudKerberosTicketRetrieval,
       kdcProxy: config.kdcProxyPolicy ?? false,
     },
-    mapping: { ...(config.mapping ?? {}) },
-    session: 'signed-out',
-    freshBoot: true,
-    refreshPending: false,
-    kdcProxyKnown: config.kdcProxyPolicy ?? false,
+    drives: {},
+    cloudAp: {
+      freshBoot: true,
+      refreshPending: false,
+      kdcProxyKnown: config.kdcProxyPolicy ?? false,
+    },
   };
-  world.raw.actors = { ...(world.raw.actors ?? {}), [key(config.host)]: d };
-  applyKerberosConfig(world, d);
+  world.setWindowsHost(config.host, d);
+  applyKerberosConfig(world, config.host);
   return d;
 }
 
-function snap(world: World, host: string): ClientSnapshot {
-  return world.raw.clients[host] as ClientSnapshot;
-}
+const homeRealm = (d: WindowsHostState) => parsePrincipal(d.user).realm;
+const accountName = (d: WindowsHostState) => parsePrincipal(d.user).name.nameString[0]!;
 
-const homeRealm = (d: WindowsDevice) => parsePrincipal(d.user).realm;
-const accountName = (d: WindowsDevice) => parsePrincipal(d.user).name.nameString[0]!;
-
-/** The Kerberos client's host-to-realm table from the GPO mapping and what came with the cloud TGT. */
-export function applyKerberosConfig(world: World, d: WindowsDevice): void {
-  const cfg = snap(world, d.host).config;
-  const cloud =
-    d.cloud && d.policy.cloudKerberosTicketRetrieval
-      ? { realm: d.cloud.realm, topLevelNames: d.cloud.topLevelNames }
-      : undefined;
-  const table = hostRealmTableFor(d.mapping, cloud);
+/**
+ * Kerberos as Windows sets it up on this host: the client's host-to-realm table from the GPO mapping and
+ * what came with the cloud TGT (or the top-level names policy sets), and the host's own KDC locator,
+ * where the cloud realm is found only through a KDC proxy Kerberos knows of (from the cloud TGT or the
+ * GPO; a network change makes it forget the first).
+ */
+export function applyKerberosConfig(world: World, host: string): void {
+  const d = world.windowsHost(host);
+  if (!d) return;
+  const cfg = world.client(host).config;
+  const ca = d.cloudAp;
+  const cloud = ca
+    ? ca.cloud && d.policy.cloudKerberosTicketRetrieval
+      ? { realm: ca.cloud.realm, topLevelNames: ca.cloud.topLevelNames }
+      : undefined
+    : d.policy.topLevelNames;
+  const table = hostRealmTableFor(d.policy.hostRealm, cloud);
   if (table) cfg.hostRealm = table;
   else delete cfg.hostRealm;
+  const entra = entraOf(world);
+  if (ca && entra) world.setHostLocator(host, entra.realm, ca.kdcProxyKnown ? undefined : null);
 }
 
 /** Sets the explicit GPO host-to-realm mapping. */
 export function setMapping(world: World, host: string, mapping: Record<string, string>): void {
   const d = device(world, host);
-  d.mapping = { ...mapping };
-  applyKerberosConfig(world, d);
+  d.policy.hostRealm = { ...mapping };
+  applyKerberosConfig(world, host);
 }
 
 function say(world: World, host: string, type: string, text: string): void {
   world.action(host, type, text);
 }
 
-const hostNowOf = (world: World, host: string) => world.hostNow(host);
-
-function validTgtFor(
-  cache: ClientSnapshot['cache'],
-  realm: string,
-  now: number,
-): CachedCredential | undefined {
+function validTgtFor(cache: CredentialCache, realm: string, now: number): CachedCredential | undefined {
   return cache.credentials.find(
     (c) => tgsRealmOf(c.server.name) === realm && c.server.realm === realm && c.endtime > now,
   );
 }
 
-/**
- * Runs `fn` with the world's KDC locator as this device's Kerberos sees it: without the cloud realm's
- * KDC proxy when the device does not know it (no cloud TGT yet, or a network change dropped it).
- */
-export function withDeviceLocator<T>(world: World, host: string, fn: () => T): T {
-  const d = windowsDevice(world, host);
-  const entra = entraOf(world);
-  if (!d || !entra || d.kdcProxyKnown) return fn();
-  const loc = world.raw.locator[entra.realm];
-  if (!loc) return fn();
-  delete world.raw.locator[entra.realm];
-  try {
-    return fn();
-  } finally {
-    world.raw.locator[entra.realm] = loc;
-  }
-}
-
 // ---- CloudAP ---------------------------------------------------------------------------------------------
 
 /** Why CloudAP asks Entra now, or undefined when it keeps the PRT it has (the 4-hour rule). */
-export function prtRefreshReason(d: WindowsDevice, now: number): string | undefined {
-  if (!d.prt) return 'no PRT yet';
-  if (now >= d.prt.expiresAt) return 'the PRT has expired';
-  if (d.refreshPending) return 'dsregcmd /RefreshPrt asked for it';
-  if (d.freshBoot) return 'the first sign-in since the device started';
-  if (now - d.prt.updateTime >= PRT_REFRESH_INTERVAL)
-    return `the PRT was last updated ${formatDuration(now - d.prt.updateTime)} ago, at least 4h`;
+export function prtRefreshReason(ca: CloudApState, now: number): string | undefined {
+  if (!ca.prt) return 'no PRT yet';
+  if (now >= ca.prt.expiresAt) return 'the PRT has expired';
+  if (ca.refreshPending) return 'dsregcmd /RefreshPrt asked for it';
+  if (ca.freshBoot) return 'the first sign-in since the device started';
+  if (now - ca.prt.updateTime >= PRT_REFRESH_INTERVAL)
+    return `the PRT was last updated ${formatDuration(now - ca.prt.updateTime)} ago, at least 4h`;
   return undefined;
 }
 
+/** Kerberos knows the cloud realm's KDC proxy, or forgets it: the host's locator follows. */
+function setKdcProxyKnown(world: World, host: string, known: boolean): void {
+  device(world, host).cloudAp.kdcProxyKnown = known;
+  applyKerberosConfig(world, host);
+}
+
 /** CloudAP at a sign-in (logon or unlock): refresh the PRT when allowed, then hand Kerberos the cloud TGT. */
-function cloudApSignIn(world: World, d: WindowsDevice, when: 'logon' | 'unlock'): string {
-  const now = hostNowOf(world, d.host);
-  const why = prtRefreshReason(d, now);
+function cloudApSignIn(world: World, host: string, when: 'logon' | 'unlock'): string {
+  const d = device(world, host);
+  const ca = d.cloudAp;
+  const now = world.hostNow(host);
+  const why = prtRefreshReason(ca, now);
   let text: string;
   if (why) {
-    const r = requestPrt(world, d.host, {
+    const r = requestPrt(world, host, {
       user: d.user,
       wantTgt: d.policy.cloudKerberosTicketRetrieval,
       reason: `${when}: ${why}`,
     });
-    const had = d.prt !== undefined;
+    const had = ca.prt !== undefined;
     if (r.ok) {
-      d.prt = { id: r.prt.id, updateTime: r.prt.issuedAt, expiresAt: r.prt.expiresAt };
-      d.refreshPending = false;
-      d.freshBoot = false;
+      ca.prt = { id: r.prt.id, updateTime: r.prt.issuedAt, expiresAt: r.prt.expiresAt };
+      ca.refreshPending = false;
+      ca.freshBoot = false;
       const entra = entraOf(world)!;
-      d.cloud = r.cloudTgt
-        ? { realm: entra.realm, topLevelNames: r.topLevelNames, kdcProxy: r.kdcProxy, tgt: r.cloudTgt }
-        : undefined;
+      if (r.cloudTgt)
+        ca.cloud = {
+          realm: entra.realm,
+          topLevelNames: r.topLevelNames,
+          kdcProxy: r.kdcProxy,
+          tgt: r.cloudTgt,
+        };
+      else delete ca.cloud;
       text = `CloudAP: PRT ${had ? 'updated' : 'issued'} (${why})${r.cloudTgt ? ' with a cloud TGT' : d.policy.cloudKerberosTicketRetrieval ? `, no cloud TGT: ${r.noTgt ?? '?'}` : ', no cloud TGT: the GPO "Allow retrieving the cloud kerberos ticket during the logon" is off'}`;
     } else {
-      text = `CloudAP: Entra cannot be reached (${r.why}): ${d.prt ? `it keeps the PRT updated at ${isoSeconds(d.prt.updateTime)}` : 'no PRT'}`;
+      text = `CloudAP: Entra cannot be reached (${r.why}): ${ca.prt ? `it keeps the PRT updated at ${isoSeconds(ca.prt.updateTime)}` : 'no PRT'}`;
     }
   } else {
-    text = `CloudAP: the PRT was updated at ${isoSeconds(d.prt!.updateTime)}, ${formatDuration(now - d.prt!.updateTime)} ago (less than 4h): no request to Entra, no new cloud TGT`;
+    text = `CloudAP: the PRT was updated at ${isoSeconds(ca.prt!.updateTime)}, ${formatDuration(now - ca.prt!.updateTime)} ago (less than 4h): no request to Entra, no new cloud TGT`;
   }
-  say(world, d.host, 'cloudap', text);
-  handCloudTgtToKerberos(world, d);
+  say(world, host, 'cloudap', text);
+  handCloudTgtToKerberos(world, host);
   return text;
 }
 
 /** The cloud TGT CloudAP holds goes into the logon session's ticket cache (TicketSuppliedAtLogon). */
-function handCloudTgtToKerberos(world: World, d: WindowsDevice): void {
-  const tgt = d.cloud?.tgt;
-  const now = hostNowOf(world, d.host);
-  if (!d.policy.cloudKerberosTicketRetrieval || !tgt || tgt.endtime <= now) {
-    applyKerberosConfig(world, d);
+function handCloudTgtToKerberos(world: World, host: string): void {
+  const d = device(world, host);
+  const cloud = d.cloudAp.cloud;
+  const tgt = cloud?.tgt;
+  if (!cloud || !tgt || !d.policy.cloudKerberosTicketRetrieval || tgt.endtime <= world.hostNow(host)) {
+    applyKerberosConfig(world, host);
     return;
   }
-  const s = snap(world, d.host);
-  const held = s.cache.credentials.find(
+  const cache = world.client(host).cache;
+  const held = cache.credentials.find(
     (c) => formatPrincipal(c.server) === formatPrincipal(tgt.server) && c.authtime === tgt.authtime,
   );
-  s.cache.defaultPrincipal ??= parsePrincipal(d.user);
+  cache.defaultPrincipal ??= parsePrincipal(d.user);
   if (!held) {
-    storeCredential(s.cache, structuredClone(tgt));
+    storeCredential(cache, structuredClone(tgt));
     say(
       world,
-      d.host,
+      host,
       'kerberos',
-      `Kerberos receives the cloud TGT ${formatName(tgt.server.name)} @ ${tgt.server.realm} (valid until ${isoSeconds(tgt.endtime)}, Kdc Called: TicketSuppliedAtLogon), KerbTopLevelNames ${d.cloud!.topLevelNames.join(',')} and the KDC proxy ${d.cloud!.kdcProxy}`,
+      `Kerberos receives the cloud TGT ${formatName(tgt.server.name)} @ ${tgt.server.realm} (valid until ${isoSeconds(tgt.endtime)}, Kdc Called: TicketSuppliedAtLogon), KerbTopLevelNames ${cloud.topLevelNames.join(',')} and the KDC proxy ${cloud.kdcProxy}`,
     );
   }
-  d.kdcProxyKnown = true;
-  applyKerberosConfig(world, d);
+  setKdcProxyKnown(world, host, true);
+}
+
+/** A new logon session: its ticket cache starts empty. */
+function emptyTicketCache(world: World, host: string): void {
+  const cache = world.client(host).cache;
+  cache.credentials = [];
+  delete cache.defaultPrincipal;
 }
 
 // ---- the session -------------------------------------------------------------------------------------------
@@ -254,11 +234,8 @@ const LOGON_ERRORS: Record<number, number> = { 6: 1326, 24: 1326, 37: 1398 };
 /** Interactive logon: on-prem first (or cached), then CloudAP. */
 export function logon(world: World, host: string, password: string): WindowsOutcome {
   const d = device(world, host);
-  const s = snap(world, host);
-  // a new logon session: its ticket cache starts empty
-  s.cache.credentials = [];
-  delete s.cache.defaultPrincipal;
-  d.kdcProxyKnown = d.policy.kdcProxy;
+  emptyTicketCache(world, host);
+  setKdcProxyKnown(world, host, d.policy.kdcProxy);
   const r: ClientResult = runOperation(world, host, { kind: 'sign-in', password });
   let output: string;
   if (r.ok) {
@@ -281,7 +258,7 @@ export function logon(world: World, host: string, password: string): WindowsOutc
       };
     }
     d.logonKind = 'cached';
-    s.cache.defaultPrincipal = parsePrincipal(d.user);
+    world.client(host).cache.defaultPrincipal = parsePrincipal(d.user);
     output = 'signed in using cached account information (no DC reachable: no on-prem TGT)';
     say(
       world,
@@ -301,7 +278,7 @@ export function logon(world: World, host: string, password: string): WindowsOutc
     };
   }
   d.session = 'active';
-  const cloud = cloudApSignIn(world, d, 'logon');
+  const cloud = cloudApSignIn(world, host, 'logon');
   return { ok: true, output: `${output}; ${cloud}`, realm: homeRealm(d) };
 }
 
@@ -322,23 +299,20 @@ export function unlock(world: World, host: string, password: string): WindowsOut
   }
   d.session = 'active';
   say(world, host, 'unlock', `${host}: the session is unlocked`);
-  const before = d.prt?.updateTime;
-  const cloud = cloudApSignIn(world, d, 'unlock');
-  const refreshed = d.prt?.updateTime !== before;
+  const before = d.cloudAp.prt?.updateTime;
+  const cloud = cloudApSignIn(world, host, 'unlock');
+  const refreshed = d.cloudAp.prt?.updateTime !== before;
   return { ok: true, output: `unlocked; ${refreshed ? 'PRT refreshed' : 'PRT not refreshed'}: ${cloud}` };
 }
 
 /** A restart: memory is gone (tickets, CloudAP's cloud TGT, a KDC proxy learned at logon); the PRT stays on disk. */
 export function reboot(world: World, host: string): WindowsOutcome {
   const d = device(world, host);
-  const s = snap(world, host);
-  s.cache.credentials = [];
-  delete s.cache.defaultPrincipal;
+  emptyTicketCache(world, host);
   d.session = 'signed-out';
-  d.freshBoot = true;
-  delete d.cloud;
-  d.kdcProxyKnown = d.policy.kdcProxy;
-  applyKerberosConfig(world, d);
+  d.cloudAp.freshBoot = true;
+  delete d.cloudAp.cloud;
+  setKdcProxyKnown(world, host, d.policy.kdcProxy);
   say(
     world,
     host,
@@ -349,8 +323,7 @@ export function reboot(world: World, host: string): WindowsOutcome {
 }
 
 export function refreshPrt(world: World, host: string): WindowsOutcome {
-  const d = device(world, host);
-  d.refreshPending = true;
+  device(world, host).cloudAp.refreshPending = true;
   say(
     world,
     host,
@@ -372,9 +345,9 @@ export function setPolicy(
   if (policy === 'cloud-kerberos-ticket-retrieval') d.policy.cloudKerberosTicketRetrieval = enabled;
   else {
     d.policy.kdcProxy = enabled;
-    if (enabled) d.kdcProxyKnown = true;
+    if (enabled) d.cloudAp.kdcProxyKnown = true;
   }
-  applyKerberosConfig(world, d);
+  applyKerberosConfig(world, host);
   const name =
     policy === 'cloud-kerberos-ticket-retrieval'
       ? 'Allow retrieving the cloud kerberos ticket during the logon'
@@ -386,7 +359,7 @@ export function setPolicy(
 /** Switching networks (modelled): the KDC proxy learned with the cloud TGT is forgotten. */
 export function networkChange(world: World, host: string): WindowsOutcome {
   const d = device(world, host);
-  d.kdcProxyKnown = d.policy.kdcProxy;
+  setKdcProxyKnown(world, host, d.policy.kdcProxy);
   say(
     world,
     host,
@@ -406,11 +379,9 @@ export function networkChange(world: World, host: string): WindowsOutcome {
 export function ensureOnPremTgt(world: World, host: string, password: string): void {
   const d = device(world, host);
   if (d.session === 'signed-out') return;
-  const s = snap(world, host);
   const home = homeRealm(d);
-  const now = hostNowOf(world, host);
-  if (validTgtFor(s.cache, home, now)) return;
-  const dc = world.raw.locator[home]?.host;
+  if (validTgtFor(world.client(host).cache, home, world.hostNow(host))) return;
+  const dc = world.locatorFor(host, home)?.host;
   const blocked = dc ? world.unreachable(host, dc, 88) : { text: `no KDC is known for ${home}` };
   if (blocked) {
     say(
@@ -427,13 +398,13 @@ export function ensureOnPremTgt(world: World, host: string, password: string): v
     'lsa',
     `${host}: no valid on-prem TGT in the logon session: the LSA signs in at the DC again`,
   );
-  const kept = s.cache.credentials.filter(
-    (c) => !(tgsRealmOf(c.server.name) === home && c.server.realm === home),
-  );
+  const kept = world
+    .client(host)
+    .cache.credentials.filter((c) => !(tgsRealmOf(c.server.name) === home && c.server.realm === home));
   const r = runOperation(world, host, { kind: 'sign-in', password });
   if (r.ok) {
-    const after = snap(world, host);
-    for (const c of kept) storeCredential(after.cache, c);
+    const after = world.client(host).cache;
+    for (const c of kept) storeCredential(after, c);
     if (d.logonKind === 'cached') d.logonKind = 'online';
     d.cachedVerifier = toHex(dcc2(accountName(d), password));
   }
@@ -451,13 +422,14 @@ const box = (title: string) => {
 /** What `dsregcmd /status` prints (the Device State and SSO State sections). */
 export function dsregcmdStatus(world: World, host: string): string {
   const d = device(world, host);
+  const { prt, cloud } = d.cloudAp;
   const entra = entraOf(world);
-  const s = snap(world, host);
-  const now = hostNowOf(world, host);
+  const cache = world.client(host).cache;
+  const now = world.hostNow(host);
   const home = homeRealm(d);
-  const prtValid = d.prt !== undefined && now < d.prt.expiresAt;
-  const cloudTgt = entra ? validTgtFor(s.cache, entra.realm, now) : undefined;
-  const onPrem = validTgtFor(s.cache, home, now);
+  const prtValid = prt !== undefined && now < prt.expiresAt;
+  const cloudTgt = entra ? validTgtFor(cache, entra.realm, now) : undefined;
+  const onPrem = validTgtFor(cache, home, now);
   const lines = [
     ...box('Device State'),
     row('AzureAdJoined', 'YES'),
@@ -468,10 +440,10 @@ export function dsregcmdStatus(world: World, host: string): string {
     '',
     ...box('SSO State'),
     row('AzureAdPrt', prtValid ? 'YES' : 'NO'),
-    ...(d.prt
+    ...(prt
       ? [
-          row('AzureAdPrtUpdateTime', dsTime(d.prt.updateTime)),
-          row('AzureAdPrtExpiryTime', dsTime(d.prt.expiresAt)),
+          row('AzureAdPrtUpdateTime', dsTime(prt.updateTime)),
+          row('AzureAdPrtExpiryTime', dsTime(prt.expiresAt)),
           row('AzureAdPrtAuthority', entra ? `https://${world.host(entra.host).name}/${entra.tenantId}` : ''),
         ]
       : []),
@@ -481,7 +453,7 @@ export function dsregcmdStatus(world: World, host: string): string {
     row('CloudTgt', cloudTgt ? 'YES' : 'NO'),
     row(
       'KerbTopLevelNames',
-      d.cloud && d.policy.cloudKerberosTicketRetrieval ? d.cloud.topLevelNames.join(',') : '',
+      cloud && d.policy.cloudKerberosTicketRetrieval ? cloud.topLevelNames.join(',') : '',
     ),
   ];
   return lines.join('\n') + '\n';
@@ -498,5 +470,5 @@ export function ssoStateLine(world: World, host: string): string {
 
 /** `klist` as Windows prints it, for this device's logon session. */
 export function klist(world: World, host: string): string {
-  return listWindows(snap(world, host).cache, { now: hostNowOf(world, host) });
+  return listWindows(world.client(host).cache, { now: world.hostNow(host) });
 }

@@ -9,13 +9,19 @@
  * (ntlm.ts).
  */
 import * as windows from '../azure';
-import { KdcError, type ClientSnapshot } from '../client';
-import type { PrincipalEntry } from '../kdc';
-import { principalSalt, stringToKey } from '../crypto';
+import { KdcError } from '../client';
 import { errorCodes } from '../asn1/registry';
 import { formatPrincipal, parsePrincipal, sameName } from '../protocol/principal';
 import { formatDuration, isoSeconds } from '../protocol/time';
-import { accessService, clientOf, runOperation, TCP_CONNECT_TIMEOUT, type World } from '../world';
+import {
+  accessService,
+  clientOf,
+  keysFromPassword,
+  runOperation,
+  TCP_CONNECT_TIMEOUT,
+  type KdcAdmin,
+  type World,
+} from '../world';
 import type { TraceEvent, Transport } from '../world';
 import { hostRealmTable, offsetMs } from './build';
 import { ntlmFallback } from './ntlm';
@@ -139,9 +145,9 @@ export function runAction(ctx: RunContext, action: ScenarioAction, index: number
     case 'klist-get':
       return klistGet(ctx, action.host, action.spn);
     case 'klist-purge': {
-      const snap = w.raw.clients[action.host] as ClientSnapshot;
-      const n = snap.cache.credentials.length;
-      snap.cache.credentials = [];
+      const cache = w.client(action.host).cache;
+      const n = cache.credentials.length;
+      cache.credentials = [];
       say(ctx, action.host, 'klist purge', `Deleting all tickets: ${n} ticket(s) purged. Ticket(s) purged!`);
       return { ok: true, output: 'Ticket(s) purged!' };
     }
@@ -179,14 +185,14 @@ export function runAction(ctx: RunContext, action: ScenarioAction, index: number
     case 'sync-key':
       return syncKey(ctx, action.principal, action.from, action.to, field('principal'));
     case 'set-host-realm': {
-      const snap = w.raw.clients[action.host] as ClientSnapshot;
+      const config = w.client(action.host).config;
       const client = ctx.scenario.clients.find((c) => c.host === action.host)!;
       ctx.mappings.set(action.host, { ...action.mapping });
       if (windows.windowsDevice(w, action.host)) windows.setMapping(w, action.host, action.mapping);
       else {
         const table = hostRealmTable(client, action.mapping);
-        if (table) snap.config.hostRealm = table;
-        else delete snap.config.hostRealm;
+        if (table) config.hostRealm = table;
+        else delete config.hostRealm;
       }
       const text = Object.entries(action.mapping)
         .map(([k, v]) => `${v} => ${k}`)
@@ -240,11 +246,13 @@ function windowsResult(ctx: RunContext, host: string, what: string, r: windows.W
 
 /** `klist`: the logon session's tickets as Windows lists them, in one line per ticket for the console. */
 function klistList(ctx: RunContext, host: string): Outcome {
-  const snap = ctx.world.raw.clients[host] as ClientSnapshot;
   const now = ctx.world.hostNow(host);
-  const tickets = snap.cache.credentials.map(
-    (c) => `${formatPrincipal(c.server)} (Kdc Called: ${c.kdcCalled}${c.endtime <= now ? ', expired' : ''})`,
-  );
+  const tickets = ctx.world
+    .client(host)
+    .cache.credentials.map(
+      (c) =>
+        `${formatPrincipal(c.server)} (Kdc Called: ${c.kdcCalled}${c.endtime <= now ? ', expired' : ''})`,
+    );
   const output = `Cached Tickets: (${tickets.length})${tickets.length ? `: ${tickets.join(', ')}` : ''}`;
   say(ctx, host, 'klist', output);
   return { ok: true, output };
@@ -395,7 +403,7 @@ function netUse(
 
   ensureTgt(ctx, host);
   const spn = `cifs/${server.toLowerCase()}`;
-  const access = windows.withDeviceLocator(w, host, () => accessService(w, host, svc.id, spn));
+  const access = accessService(w, host, svc.id, spn);
   if (!access.ok) {
     const errorCode = access.errorCode;
     const code = errorCode !== undefined ? { errorCode } : {};
@@ -468,9 +476,7 @@ function klistGet(ctx: RunContext, host: string, spnText: string): Outcome {
   const spn = /^krbtgt\//i.test(spnText) ? `krbtgt/${spnText.slice(7).toUpperCase()}` : spnText;
   say(ctx, host, 'klist get', `klist get ${spnText}`);
   ensureTgt(ctx, host);
-  const r = windows.withDeviceLocator(ctx.world, host, () =>
-    runOperation(ctx.world, host, { kind: 'service-ticket', service: spn }),
-  );
+  const r = runOperation(ctx.world, host, { kind: 'service-ticket', service: spn });
   if (r.ok) {
     const output = `A ticket to ${spnText} has been retrieved successfully.`;
     say(
@@ -492,29 +498,13 @@ function klistGet(ctx: RunContext, host: string, spnText: string): Outcome {
 
 // ---- keys -------------------------------------------------------------------------------------------------
 
-function keysFor(principal: string, password: string, etypes: number[], kvno: number) {
-  const p = parsePrincipal(principal);
-  const salt = principalSalt(p.realm, p.name.nameString);
-  return etypes.map((etype) => ({
-    etype,
-    kvno,
-    key: stringToKey(etype, password, salt).bytes,
-    ...(etype !== 23 ? { salt } : {}),
-  }));
+/** The KDC on `host`, which must hold `principal` (the scenario names both). */
+function kdcHolding(ctx: RunContext, host: string, principal: string, field: string): KdcAdmin {
+  const kdc = ctx.world.kdcs.some((k) => k.host === host) ? ctx.world.kdc(host) : undefined;
+  if (!kdc || kdc.entries(principal).length === 0)
+    throw new ScenarioError(field, `the KDC on ${host} holds no ${principal}`);
+  return kdc;
 }
-
-/** The entries for principal in the KDC actor on `host` (a trust key sits in both realms' databases). */
-function entriesOn(ctx: RunContext, host: string, principal: string): PrincipalEntry[] {
-  const p = parsePrincipal(principal);
-  const actor = ctx.world.raw.kdcs.find((k) => k.host === host);
-  const out: PrincipalEntry[] = [];
-  for (const db of actor?.state.realms ?? []) {
-    for (const e of db.principals) if (e.realm === p.realm && sameName(e.name, p.name)) out.push(e);
-  }
-  return out;
-}
-
-const etypeNames = (keys: { etype: number }[]) => [...new Set(keys.map((k) => k.etype))].join(', ');
 
 function changePassword(
   ctx: RunContext,
@@ -524,29 +514,26 @@ function changePassword(
   field: string,
 ): Outcome {
   const p = parsePrincipal(principal);
-  const actors = ctx.world.raw.kdcs.filter((k) => k.state.realms.some((r) => r.name === p.realm));
   let kvno = 0;
   let changed = 0;
-  for (const actor of actors) {
-    const db = actor.state.realms.find((r) => r.name === p.realm)!;
-    for (const e of db.principals.filter((x) => x.realm === p.realm && sameName(x.name, p.name))) {
-      kvno = Math.max(...e.keys.map((k) => k.kvno)) + 1;
-      e.keys = keysFor(principal, password, etypes ?? db.policy.etypes, kvno);
+  for (const kdc of ctx.world.kdcsServing(p.realm)) {
+    for (const entry of kdc.changePassword(principal, password, etypes)) {
+      kvno = entry.kvno;
       changed++;
       say(
         ctx,
-        actor.host,
+        kdc.host,
         'change-password',
-        `the password of ${principal} is changed: new keys, kvno ${kvno} (enctypes ${etypeNames(e.keys)})`,
+        `the password of ${principal} is changed: new keys, kvno ${kvno} (enctypes ${entry.etypes.join(', ')})`,
       );
     }
   }
   if (changed === 0) throw new ScenarioError(field, `no KDC holds ${principal}`);
   // the user knows the new password; a server holding the principal gets a new keytab
   for (const c of ctx.scenario.clients) if (c.user === principal) ctx.passwords.set(c.host, password);
-  for (const s of ctx.world.raw.services) {
+  for (const s of ctx.world.services) {
     if (s.state.realm === p.realm && sameName(s.state.name, p.name)) {
-      s.state.keys = keysFor(principal, password, etypes ?? [18, 17], kvno);
+      ctx.world.setServiceKeys(s.id, keysFromPassword(principal, password, etypes ?? [18, 17], kvno));
     }
   }
   return { ok: true, output: `password changed (kvno ${kvno})` };
@@ -557,15 +544,11 @@ function rotateKey(
   a: Extract<ScenarioAction, { do: 'rotate-key' }>,
   field: string,
 ): Outcome {
-  const entries = entriesOn(ctx, a.kdc, a.principal);
-  if (entries.length === 0) throw new ScenarioError(field, `the KDC on ${a.kdc} holds no ${a.principal}`);
-  let kvno = 0;
-  for (const e of entries) {
-    kvno = a.kvno ?? Math.max(...e.keys.map((k) => k.kvno)) + 1;
-    const fresh = keysFor(a.principal, a.password, [...new Set(e.keys.map((k) => k.etype))], kvno);
-    const kept = a.keepOld === false ? [] : e.keys.filter((k) => k.kvno !== kvno);
-    e.keys = [...fresh, ...kept];
-  }
+  const kdc = kdcHolding(ctx, a.kdc, a.principal, field);
+  const kvno = kdc.rotateKey(a.principal, a.password, {
+    ...(a.kvno !== undefined ? { kvno: a.kvno } : {}),
+    ...(a.keepOld !== undefined ? { keepOld: a.keepOld } : {}),
+  })!;
   say(
     ctx,
     a.kdc,
@@ -576,11 +559,8 @@ function rotateKey(
 }
 
 function syncKey(ctx: RunContext, principal: string, from: string, to: string, field: string): Outcome {
-  const source = entriesOn(ctx, from, principal)[0];
-  if (!source) throw new ScenarioError(field, `the KDC on ${from} holds no ${principal}`);
-  const targets = entriesOn(ctx, to, principal);
-  if (targets.length === 0) throw new ScenarioError(field, `the KDC on ${to} holds no ${principal}`);
-  for (const t of targets) t.keys = source.keys.map((k) => ({ ...k, key: k.key.slice() }));
+  const source = kdcHolding(ctx, from, principal, field).entries(principal)[0]!;
+  kdcHolding(ctx, to, principal, field).setKeys(principal, source.keys);
   const versions = [...new Set(source.keys.map((k) => k.kvno))].join(', ');
   say(ctx, to, 'sync-key', `${principal}: ${to} now holds the same keys as ${from} (kvno ${versions})`);
   return { ok: true, output: `synchronised (kvno ${versions})` };

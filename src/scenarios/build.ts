@@ -132,6 +132,7 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
         host: c.host,
         join: c.join as 'entra' | 'hybrid',
         user: c.user,
+        password: c.password,
         cloudKerberosTicketRetrieval: c.policies?.cloudKerberosTicketRetrieval ?? false,
         ...(c.hostRealm ? { mapping: c.hostRealm } : {}),
         ...(c.policies?.kdcProxyServers ? { kdcProxyPolicy: true } : {}),

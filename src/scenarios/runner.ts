@@ -4,7 +4,7 @@
  * JSON: `{ id, start, events: [EVENT…], outcomes: [{id, description, ok}] }`. Same scenario, same seed:
  * the same events, byte for byte.
  */
-import type { ClientSnapshot } from '../client';
+import type { CredentialCache } from '../client';
 import { formatDuration, isoSeconds, parseDuration } from '../protocol/time';
 import type { TraceEvent, World } from '../world';
 import { runAction, type ActionRecord, type EventNote, type RunContext } from './actions';
@@ -111,7 +111,7 @@ export function playAction(
         `${action.at} is earlier than the clock (${eventTime(world.now)}) when this action comes`,
       );
     }
-    if (target > world.now) world.advance(target - world.now, `the clock moves to ${isoSeconds(target)}`);
+    if (target > world.now) world.elapse(target - world.now, `the clock moves to ${isoSeconds(target)}`);
   }
   const t = world.now;
   const fromSeq = world.trace.length + 1;
@@ -121,12 +121,12 @@ export function playAction(
     const until = options.until;
     if (until !== undefined && world.now + ms > until) {
       partial = true;
-      world.advance(
+      world.elapse(
         until - world.now,
         `the clock moves forward ${formatDuration(until - world.now)} of ${action.by}, and the run stops at ${isoSeconds(until)} (--until)`,
       );
     } else {
-      world.advance(ms, action.note);
+      world.elapse(ms, action.note);
     }
   }
   const out = runAction(ctx, action, index);
@@ -153,7 +153,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
 
   const stopAt = (t: number) => {
     complete = false;
-    if (t > world.now) world.advance(t - world.now, `the run stops at ${isoSeconds(t)} (--until)`);
+    if (t > world.now) world.elapse(t - world.now, `the run stops at ${isoSeconds(t)} (--until)`);
   };
 
   for (const [index, action] of scenario.timeline.entries()) {
@@ -217,6 +217,6 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
 }
 
 /** The credential cache of a client host at the end of the run. */
-export function clientCache(run: ScenarioRun, host: string): ClientSnapshot['cache'] {
-  return (run.world.raw.clients[host] as ClientSnapshot).cache;
+export function clientCache(run: ScenarioRun, host: string): CredentialCache {
+  return run.world.client(host).cache;
 }

@@ -22,7 +22,9 @@ import { writePcap, writePcapng, type MessageToWrite } from '../formats/pcap';
 import { toHex, utf8 } from '../util';
 import { clientOf } from './flows';
 import type { Narration, TraceEvent } from './trace';
-import { WorldError, type HostState, type World } from './world';
+import { WorldError } from './errors';
+import type { HostState } from './state';
+import type { World } from './world';
 
 /** A host as the exports need it: its id (the trace's from/to) and, when known, its DNS name. */
 export interface ExportHost {
@@ -77,7 +79,7 @@ function traceOf(source: Source): readonly TraceEvent[] {
 }
 
 function hostsOf(source: Source, hosts: readonly ExportHost[] | undefined): ExportHost[] {
-  const list: ExportHost[] = [...(hosts ?? (isWorld(source) ? source.raw.hosts : []))];
+  const list: ExportHost[] = [...(hosts ?? (isWorld(source) ? source.hosts : []))];
   // Hosts the trace names but the list lacks still need addresses.
   const known = new Set(list.map((h) => h.id));
   for (const e of traceOf(source)) {
@@ -156,7 +158,7 @@ const KERBEROS_PORT = 88;
 function locatorProxyPath(source: Source): string | undefined {
   if (!isWorld(source)) return undefined;
   const paths = new Set(
-    Object.values(source.raw.locator)
+    Object.values(source.locator)
       .filter((l) => l.transport === 'kkdcp')
       .map((l) => l.proxyPath ?? '/KdcProxy'),
   );
@@ -317,7 +319,7 @@ export function keytabEntries(world: World, principals?: readonly string[]): Key
   const seen = new Set<string>();
   const entries: KeytabEntry[] = [];
   const timestamp = Math.floor(world.now / 1000);
-  for (const kdc of world.raw.kdcs) {
+  for (const kdc of world.kdcs) {
     for (const realm of kdc.state.realms) {
       for (const p of realm.principals) {
         const principal: Principal = {
@@ -427,7 +429,7 @@ export function traceEventToJson(e: TraceEvent, options: TraceJsonOptions = {}):
 /** The trace as a JSON-ready object. */
 export function traceToJson(source: Source, options: TraceJsonOptions = {}): TraceJson {
   const trace = traceOf(source);
-  const hosts: HostState[] | ExportHost[] = isWorld(source) ? source.raw.hosts : [];
+  const hosts: readonly Readonly<HostState>[] | ExportHost[] = isWorld(source) ? source.hosts : [];
   return {
     start: trace.length > 0 ? isoMillis(trace[0]!.t) : null,
     hosts: hosts.map((h) => ({ id: h.id, name: h.name ?? h.id })),

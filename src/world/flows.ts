@@ -16,7 +16,6 @@ import {
   type ClientConfig,
   type ClientRequest,
   type ClientResult,
-  type ClientSnapshot,
   type StepInput,
 } from '../client';
 import { ClientError } from '../client';
@@ -24,23 +23,22 @@ import { formatPrincipal } from '../protocol/principal';
 import { errorCodes } from '../asn1/registry';
 import type { AuthenticatedIdentity } from '../services';
 import type { Narration } from './trace';
-import { WorldError, type World } from './world';
+import { WorldError } from './errors';
+import type { World } from './world';
 
 /** Puts a Kerberos client on a host (a workstation and its user). */
 export function addClient(world: World, hostId: string, config: ClientConfig): void {
-  world.host(hostId);
   const client = new KerberosClient({ actor: `${hostId} (${config.principal})`, ...config });
-  world.raw.clients[hostId] = client.snapshot();
+  world.setClient(hostId, client.snapshot());
 }
 
+/** The Kerberos client on a host, to run (a copy: `world.setClient` puts it back). */
 export function clientOf(world: World, hostId: string): KerberosClient {
-  const snap = world.raw.clients[hostId] as ClientSnapshot | undefined;
-  if (!snap) throw new WorldError(`${hostId} has no Kerberos client`);
-  return KerberosClient.restore(snap);
+  return KerberosClient.restore(world.client(hostId));
 }
 
 function save(world: World, hostId: string, client: KerberosClient): void {
-  world.raw.clients[hostId] = client.snapshot();
+  world.setClient(hostId, client.snapshot());
 }
 
 const MAX_EXCHANGES = 64;
@@ -80,7 +78,7 @@ export function runOperation(world: World, hostId: string, request: ClientReques
       out.send.preferTcp === true,
     );
     // klist's "Kdc Called": the KDC host, or KdcProxy:<proxy> when the reply came through a KDC proxy
-    const loc = world.raw.locator[out.send.realm];
+    const loc = world.locatorFor(hostId, out.send.realm);
     const kdcHost = loc
       ? loc.transport === 'kkdcp'
         ? `KdcProxy:${world.host(loc.host).name}`

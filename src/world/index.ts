@@ -1,7 +1,9 @@
 /**
  * The simulation: virtual clock, hosts, network, KDCs and services on hosts, the trace, snapshots.
  */
-export { World, WorldError, UDP_REPLY_LIMIT, UDP_TIMEOUTS, TCP_CONNECT_TIMEOUT } from './world';
+export { World, UDP_REPLY_LIMIT, UDP_TIMEOUTS, TCP_CONNECT_TIMEOUT } from './world';
+export type { WorldInit, TransportFailure, KdcExchange } from './world';
+export { WorldError } from './errors';
 export type {
   WorldState,
   HostState,
@@ -10,9 +12,17 @@ export type {
   KdcLocation,
   KdcActorState,
   ServiceActorState,
-  TransportFailure,
-  KdcExchange,
-} from './world';
+  SmbShareState,
+  JoinType,
+  WindowsHostState,
+  WindowsPolicyState,
+  CloudApState,
+  PrtState,
+  EntraConfig,
+  EntraState,
+  TraceNote,
+} from './state';
+export { KdcAdmin, keysFromPassword } from './kdc-admin';
 export type { TraceEvent, Transport, Narration } from './trace';
 export { seedRandomState, randomSourceOf, nextWord } from './random';
 export type { RandomState } from './random';

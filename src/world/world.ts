@@ -18,92 +18,32 @@ import {
 } from '../asn1';
 import { ErrorCode, errorCodes, MessageType } from '../asn1/registry';
 import type { RandomSource } from '../crypto';
-import { Kdc, type KdcState } from '../kdc';
+import { Kdc } from '../kdc';
 import { kerberosTimestamp, formatDuration } from '../protocol/time';
 import { krbtgtName } from '../protocol/principal';
 import { KerberizedService, type AcceptResult, type ServiceState } from '../services';
-import { KrbPlayError } from '../util/errors';
-import { randomSourceOf, seedRandomState, nextUnit, type RandomState } from './random';
-import type { Narration, TraceEvent, Transport } from './trace';
-
-export interface HostState {
-  id: string;
-  /** DNS name ("ws1.corp.contoso.com"). */
-  name: string;
-  /** How far this host's clock is from the world's, ms (a skewed workstation: +6 min). */
-  clockOffset: number;
-  up: boolean;
-}
-
-export interface LinkState {
-  a: string;
-  b: string;
-  up: boolean;
-  /** One-way latency in ms (default: the network's). */
-  latency?: number;
-  /** Probability a packet is lost, 0–1. */
-  loss?: number;
-}
-
-export interface NetworkState {
-  /** Default one-way latency, ms. */
-  latency: number;
-  links: LinkState[];
-  /** Ports a firewall drops on their way to a host ("an ISP blocks TCP 445"). */
-  blocked: { host: string; port: number }[];
-}
-
-/** Where a realm's KDC is, and how clients reach it (MIT's [realms] kdc = …, or Windows' DC locator). */
-export interface KdcLocation {
-  host: string;
-  transport: 'udp' | 'tcp' | 'kkdcp';
-  /** For kkdcp: the proxy URL path (Entra: /<tenant>/kerberos). */
-  proxyPath?: string;
-}
-
-export interface KdcActorState {
-  id: string;
-  host: string;
-  state: KdcState;
-}
-
-export interface ServiceActorState {
-  id: string;
-  host: string;
-  port: number;
-  transport: Transport;
-  state: ServiceState;
-}
-
-export interface WorldState {
-  /** The world's virtual time, ms since the epoch. */
-  now: number;
-  random: RandomState;
-  hosts: HostState[];
-  network: NetworkState;
-  locator: Record<string, KdcLocation>;
-  kdcs: KdcActorState[];
-  services: ServiceActorState[];
-  /** Per-host state of clients (credential caches…), owned by the client layer. */
-  clients: Record<string, unknown>;
-  /**
-   * State of the actors above the world (src/azure: Entra ID, the Windows devices' CloudAP and LSA), owned
-   * by that layer, by actor name; plain data, so snapshots and restores carry it like the rest.
-   */
-  actors?: Record<string, unknown>;
-  trace: TraceEvent[];
-}
+import { WorldError } from './errors';
+import { randomSourceOf, seedRandomState, nextUnit } from './random';
+import type {
+  EntraState,
+  HostState,
+  KdcActorState,
+  KdcLocation,
+  LinkState,
+  NetworkState,
+  ServiceActorState,
+  TraceNote,
+  WindowsHostState,
+  WorldState,
+} from './state';
+import type { Narration, TraceEvent } from './trace';
+import type { ClientSnapshot } from '../client';
+import { KdcAdmin } from './kdc-admin';
 
 /** Why a message got no answer. */
 export interface TransportFailure {
   reason: 'no-kdc' | 'host-down' | 'link-down' | 'port-blocked' | 'lost' | 'timeout';
   text: string;
-}
-
-export class WorldError extends KrbPlayError {
-  constructor(message: string) {
-    super('world', message);
-  }
 }
 
 /**
@@ -120,6 +60,9 @@ export interface KdcExchange {
   failure?: TransportFailure;
 }
 
+/** What a new world starts from: everything but the random state, the trace and the notes. */
+export type WorldInit = Omit<WorldState, 'random' | 'trace' | 'notes' | 'entra'> & { seed: number };
+
 export class World {
   private state: WorldState;
   private rng: RandomSource;
@@ -129,9 +72,9 @@ export class World {
     this.rng = randomSourceOf(this.state.random);
   }
 
-  static create(init: Omit<WorldState, 'random' | 'trace' | 'clients'> & { seed: number }): World {
+  static create(init: WorldInit): World {
     const { seed, ...rest } = init;
-    return new World({ ...rest, random: seedRandomState(seed), trace: [], clients: {} });
+    return new World({ ...rest, random: seedRandomState(seed), trace: [], notes: {} });
   }
 
   snapshot(): WorldState {
@@ -154,10 +97,7 @@ export class World {
     return this.rng;
   }
 
-  /** Direct state access for the layers that own parts of it (clients, the azure actors). */
-  get raw(): WorldState {
-    return this.state;
-  }
+  // ---- hosts and what each runs ----
 
   host(id: string): HostState {
     const h = this.state.hosts.find((x) => x.id === id);
@@ -165,18 +105,136 @@ export class World {
     return h;
   }
 
+  /** The hosts, in the order the world was given them (read them; the methods below change them). */
+  get hosts(): readonly Readonly<HostState>[] {
+    return this.state.hosts;
+  }
+
   /** A host's own clock reading: the world's time plus its offset (clock skew is per host). */
   hostNow(id: string): number {
     return this.state.now + this.host(id).clockOffset;
   }
 
+  /** The Kerberos client on a host: its configuration and credential cache, live. */
+  client(hostId: string): ClientSnapshot {
+    const c = this.host(hostId).client;
+    if (!c) throw new WorldError(`${hostId} has no Kerberos client`);
+    return c;
+  }
+
+  /** Puts a Kerberos client's state on a host (a new client, or one that ran an operation). */
+  setClient(hostId: string, client: ClientSnapshot): void {
+    this.host(hostId).client = client;
+  }
+
+  /** The hosts that run a Kerberos client. */
+  clientHosts(): string[] {
+    return this.state.hosts.filter((h) => h.client).map((h) => h.id);
+  }
+
+  /** Windows on a host (src/azure/windows.ts), live; undefined when the host does not run it. */
+  windowsHost(hostId: string): WindowsHostState | undefined {
+    return this.host(hostId).windows;
+  }
+
+  setWindowsHost(hostId: string, windows: WindowsHostState): void {
+    this.host(hostId).windows = windows;
+  }
+
+  /** Entra ID's state (src/azure/entra.ts), live; undefined when the world has no Entra. */
+  get entra(): EntraState | undefined {
+    return this.state.entra;
+  }
+
+  setEntra(entra: EntraState): void {
+    this.state.entra = entra;
+  }
+
+  // ---- where the KDCs are ----
+
+  /** Where `hostId` finds `realm`'s KDC: its own locator first, then what DNS answers. */
+  locatorFor(hostId: string, realm: string): KdcLocation | undefined {
+    const own = this.host(hostId).locator?.[realm];
+    if (own === null) return undefined;
+    return own ?? this.state.locator[realm];
+  }
+
+  /**
+   * Sets (a location), hides (`null`: the host finds no KDC for the realm) or clears (undefined: back to
+   * DNS) one realm in a host's own locator.
+   */
+  setHostLocator(hostId: string, realm: string, location: KdcLocation | null | undefined): void {
+    const h = this.host(hostId);
+    if (location === undefined) {
+      if (h.locator) delete h.locator[realm];
+      return;
+    }
+    h.locator = { ...(h.locator ?? {}), [realm]: location };
+  }
+
+  /** What DNS answers for each realm's KDC. */
+  get locator(): Readonly<Record<string, Readonly<KdcLocation>>> {
+    return this.state.locator;
+  }
+
+  setRealmLocator(realm: string, location: KdcLocation): void {
+    this.state.locator[realm] = { ...location };
+  }
+
+  // ---- KDCs and services ----
+
+  get kdcs(): readonly Readonly<KdcActorState>[] {
+    return this.state.kdcs;
+  }
+
+  /** The administrator's handle on the KDC running on a host (kadmin, Active Directory's tools). */
+  kdc(hostId: string): KdcAdmin {
+    const actor = this.state.kdcs.find((k) => k.host === hostId);
+    if (!actor) throw new WorldError(`${hostId} runs no KDC`);
+    return new KdcAdmin(actor);
+  }
+
+  /** The KDCs that serve a realm. */
+  kdcsServing(realm: string): KdcAdmin[] {
+    return this.state.kdcs
+      .filter((k) => k.state.realms.some((r) => r.name === realm))
+      .map((k) => new KdcAdmin(k));
+  }
+
+  get services(): readonly Readonly<ServiceActorState>[] {
+    return this.state.services;
+  }
+
+  addService(service: ServiceActorState): void {
+    if (this.state.services.some((s) => s.id === service.id))
+      throw new WorldError(`there is already a service "${service.id}"`);
+    this.host(service.host);
+    this.state.services.push(service);
+  }
+
+  /** A service's new keytab (after a password change of its principal). */
+  setServiceKeys(serviceId: string, keys: ServiceState['keys']): void {
+    const svc = this.state.services.find((s) => s.id === serviceId);
+    if (!svc) throw new WorldError(`there is no service "${serviceId}" in this world`);
+    svc.state.keys = keys;
+  }
+
+  get network(): Readonly<NetworkState> {
+    return this.state.network;
+  }
+
+  /** Temporary: the layers above still move the clock for their own network steps (until the round trip). */
+  get raw(): WorldState {
+    return this.state;
+  }
+
   // ---- the person at the controls ----
 
-  /** Moves the virtual clock forward (it never moves by itself). */
-  advance(ms: number, note?: string): void {
+  /** Moves the virtual clock forward (it never moves by itself), with a trace line that says why. */
+  elapse(ms: number, why?: string): void {
     if (!(ms >= 0)) throw new WorldError(`time only moves forward here; ${ms} ms is not a step`);
     this.state.now += ms;
-    this.action('local', 'advance', note ?? `the clock moves forward ${formatDuration(ms)}`);
+    this.action('local', 'advance', why ?? `the clock moves forward ${formatDuration(ms)}`);
   }
 
   setClockOffset(hostId: string, offset: number): void {
@@ -194,7 +252,7 @@ export class World {
   }
 
   setLink(a: string, b: string, patch: Partial<Omit<LinkState, 'a' | 'b'>>): void {
-    let link = this.state.network.links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
+    let link = this.linkBetween(a, b);
     if (!link) {
       link = { a, b, up: true };
       this.state.network.links.push(link);
@@ -213,6 +271,17 @@ export class World {
     if (blocked && i < 0) list.push({ host: hostId, port });
     if (!blocked && i >= 0) list.splice(i, 1);
     this.action(hostId, 'firewall', `port ${port} to ${hostId} is ${blocked ? 'blocked' : 'open again'}`);
+  }
+
+  // ---- the trace ----
+
+  /** A note on a trace event (the Windows error a console showed for it). */
+  annotate(seq: number, note: TraceNote): void {
+    this.state.notes[seq] = { ...(this.state.notes[seq] ?? {}), ...note };
+  }
+
+  noteOf(seq: number): TraceNote | undefined {
+    return this.state.notes[seq];
   }
 
   /** Records something a person did, so the trace tells the whole story. */
@@ -348,7 +417,7 @@ export class World {
     narration: Narration[] = [],
     preferTcp = false,
   ): KdcExchange {
-    const loc = this.state.locator[realm];
+    const loc = this.locatorFor(fromHost, realm);
     if (!loc) {
       const text = `no KDC is known for realm ${realm} (no locator entry): "Cannot find KDC for realm"`;
       this.record({

@@ -235,16 +235,14 @@ export class Player {
 
   /** The client hosts (the console has one tab each). */
   clientHosts(): string[] {
-    return Object.keys(this.#world.raw.clients);
+    return this.#world.clientHosts();
   }
 
   /** The user of each client host ("alice@CORP.CONTOSO.COM"). */
   users(): Map<string, string> {
     if (this.scenario) return new Map(this.scenario.clients.map((c) => [c.host, c.user]));
     const out = new Map<string, string>();
-    for (const [host, snap] of Object.entries(this.#world.raw.clients)) {
-      out.set(host, String((snap as { config: { principal: string } }).config.principal));
-    }
+    for (const host of this.#world.clientHosts()) out.set(host, this.#world.client(host).config.principal);
     return out;
   }
 
@@ -350,7 +348,7 @@ export class Player {
   }
 
   #faultAction(f: FaultAction): ScenarioAction {
-    const hosts = new Set(this.#world.raw.hosts.map((h) => h.id));
+    const hosts = new Set(this.#world.hosts.map((h) => h.id));
     const need = (h: string) => {
       if (!hosts.has(h)) throw new PlayError(`there is no host "${h}" in this world`);
       return h;
@@ -460,7 +458,7 @@ export class Player {
         world.setLink(a.a, a.b, { up: a.do === 'link-up' });
         break;
       case 'advance':
-        world.advance(parseDuration(a.by)!, a.note);
+        world.elapse(parseDuration(a.by)!, a.note);
         break;
       default:
         throw new PlayError(`the built-in story cannot play ${a.do}`);

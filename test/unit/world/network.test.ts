@@ -152,13 +152,13 @@ describe('snapshots and determinism', () => {
     const w = world();
     w.sendToKdc('ws1', 'CORP.TEST', carolReq());
     const snap: WorldState = w.snapshot();
-    w.advance(3_600_000);
+    w.elapse(3_600_000);
     w.sendToKdc('ws1', 'CORP.TEST', carolReq());
     const after = w.trace.map((e) => e.bytes);
     const back = World.restore(snap);
     expect(back.trace).toHaveLength(2);
     expect(back.now).toBe(snap.now);
-    back.advance(3_600_000);
+    back.elapse(3_600_000);
     back.sendToKdc('ws1', 'CORP.TEST', carolReq());
     expect(back.trace.map((e) => e.bytes)).toEqual(after);
   });
@@ -173,6 +173,6 @@ describe('snapshots and determinism', () => {
   });
 
   test('time only moves forward', () => {
-    expect(() => world().advance(-1)).toThrow(/time only moves forward/);
+    expect(() => world().elapse(-1)).toThrow(/time only moves forward/);
   });
 });
