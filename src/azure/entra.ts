@@ -32,6 +32,7 @@ import {
   type EntraState,
   type KdcAdmin,
   type Narration,
+  type Protocol,
   type World,
 } from '../world';
 
@@ -122,6 +123,58 @@ const entraNarration = (text: string, ok = true): Narration => ({
   ok,
 });
 
+/** What CloudAP asks Entra for. */
+interface PrtRequest {
+  user: string;
+  wantTgt: boolean;
+}
+
+type IssuedPrtResponse = Extract<PrtResult, { ok: true }>;
+
+/**
+ * Entra's token endpoint on login.microsoftonline.com:443 (modelled, no bytes): it issues a PRT and, when
+ * asked (tgt=true), a cloud TGT its own KDC makes.
+ */
+export const entraListener: Protocol<PrtRequest, IssuedPrtResponse, EntraState> = {
+  listener: (world, at) => (world.entra?.host === at.host ? world.entra : undefined),
+  absent: (at) => `${at.host} is not Entra ID`,
+  serve(world, entra, req) {
+    const now = world.hostNow(entra.host);
+    entra.prtsIssued += 1;
+    const prt: IssuedPrt = { id: `prt-${entra.prtsIssued}`, issuedAt: now, expiresAt: now + PRT_LIFETIME };
+    const narration: Narration[] = [
+      entraNarration(
+        `modelled: issued a PRT for ${req.user}, valid ${formatDuration(PRT_LIFETIME)} until ${isoSeconds(prt.expiresAt)}`,
+      ),
+    ];
+    let cloudTgt: CachedCredential | undefined;
+    let noTgt: string | undefined;
+    if (req.wantTgt) {
+      const got = cloudTgtFor(world, entra, req.user, narration);
+      if ('credential' in got) cloudTgt = got.credential;
+      else noTgt = got.why;
+    }
+    const result =
+      `200 OK (modelled): a PRT valid until ${isoSeconds(prt.expiresAt)}` +
+      (cloudTgt
+        ? `, a cloud TGT ${formatPrincipal(cloudTgt.server)} for ${formatPrincipal(cloudTgt.client)} valid until ${isoSeconds(cloudTgt.endtime)}, KerbTopLevelNames ${entra.topLevelNames.join(',')}, KDC proxy ${entra.kdcProxy}`
+        : noTgt
+          ? `; no cloud TGT: ${noTgt}`
+          : '; no cloud TGT (none asked for)');
+    return {
+      reply: { type: 'PRT-RESPONSE', result, narration },
+      value: {
+        ok: true,
+        prt,
+        ...(cloudTgt ? { cloudTgt } : {}),
+        ...(noTgt ? { noTgt } : {}),
+        topLevelNames: [...entra.topLevelNames],
+        kdcProxy: entra.kdcProxy,
+      },
+    };
+  },
+};
+
 /**
  * The PRT request from a device's CloudAP plugin, and Entra's answer, as two modelled HTTPS steps. With
  * `wantTgt` (the GPO "Allow retrieving the cloud kerberos ticket during the logon" is on) the request
@@ -137,89 +190,37 @@ export function requestPrt(
   if (!entra) return { ok: false, why: 'this world has no Entra ID' };
   const name = world.host(entra.host).name;
   const url = `https://${name}/${entra.tenantId}/oauth2/token`;
-  const request = world.recordEvent({
-    kind: 'message',
-    from: device,
-    to: entra.host,
-    transport: 'https',
-    port: 443,
-    type: 'PRT-REQUEST',
-    result: `POST ${url} (modelled): CloudAP asks for a PRT for ${opts.user}${opts.wantTgt ? ', claim tgt=true' : ''} (${opts.reason})`,
-    narration: [
-      {
-        actor: `${device} CloudAP (modelled)`,
-        stage: 'prt',
-        text:
-          `modelled: CloudAP's signed PRT request over HTTPS (device key and transport key, not Kerberos; no bytes are made). ` +
-          (opts.wantTgt
-            ? 'The GPO "Allow retrieving the cloud kerberos ticket during the logon" is on, so it asks for a cloud TGT (tgt=true).'
-            : 'The GPO "Allow retrieving the cloud kerberos ticket during the logon" is off: no cloud TGT is asked for.'),
-        ok: true,
-      },
-    ],
-    modelled: true,
-  });
-  const blocked = world.unreachable(device, entra.host, 443);
-  if (blocked) {
-    world.raw.now += TCP_CONNECT_TIMEOUT;
-    request.result = `no answer (modelled): ${blocked.text}`;
-    world.recordEvent({
-      kind: 'timeout',
-      from: device,
-      to: entra.host,
-      transport: 'https',
-      port: 443,
-      type: 'timeout',
-      result: `${device} could not reach ${name}:443 (waited ${formatDuration(TCP_CONNECT_TIMEOUT)}): no PRT`,
-      narration: [],
-      replyTo: request.seq,
+  const trip = world.roundTrip(
+    device,
+    { host: entra.host, port: 443, transport: 'https' },
+    entraListener,
+    { user: opts.user, wantTgt: opts.wantTgt },
+    {
+      type: 'PRT-REQUEST',
+      result: `POST ${url} (modelled): CloudAP asks for a PRT for ${opts.user}${opts.wantTgt ? ', claim tgt=true' : ''} (${opts.reason})`,
+      narration: [
+        {
+          actor: `${device} CloudAP (modelled)`,
+          stage: 'prt',
+          text:
+            `modelled: CloudAP's signed PRT request over HTTPS (device key and transport key, not Kerberos; no bytes are made). ` +
+            (opts.wantTgt
+              ? 'The GPO "Allow retrieving the cloud kerberos ticket during the logon" is on, so it asks for a cloud TGT (tgt=true).'
+              : 'The GPO "Allow retrieving the cloud kerberos ticket during the logon" is off: no cloud TGT is asked for.'),
+          ok: true,
+        },
+      ],
+    },
+    {
+      timeout: TCP_CONNECT_TIMEOUT,
       modelled: true,
-    });
-    return { ok: false, why: `${name} cannot be reached: ${blocked.text}` };
-  }
-  world.raw.now += world.latency(device, entra.host);
-  const now = world.hostNow(entra.host);
-  entra.prtsIssued += 1;
-  const prt: IssuedPrt = { id: `prt-${entra.prtsIssued}`, issuedAt: now, expiresAt: now + PRT_LIFETIME };
-  const narration: Narration[] = [
-    entraNarration(
-      `modelled: issued a PRT for ${opts.user}, valid ${formatDuration(PRT_LIFETIME)} until ${isoSeconds(prt.expiresAt)}`,
-    ),
-  ];
-  let cloudTgt: CachedCredential | undefined;
-  let noTgt: string | undefined;
-  if (opts.wantTgt) {
-    const got = cloudTgtFor(world, entra, opts.user, narration);
-    if ('credential' in got) cloudTgt = got.credential;
-    else noTgt = got.why;
-  }
-  world.recordEvent({
-    kind: 'message',
-    from: entra.host,
-    to: device,
-    transport: 'https',
-    port: 443,
-    type: 'PRT-RESPONSE',
-    result:
-      `200 OK (modelled): a PRT valid until ${isoSeconds(prt.expiresAt)}` +
-      (cloudTgt
-        ? `, a cloud TGT ${formatPrincipal(cloudTgt.server)} for ${formatPrincipal(cloudTgt.client)} valid until ${isoSeconds(cloudTgt.endtime)}, KerbTopLevelNames ${entra.topLevelNames.join(',')}, KDC proxy ${entra.kdcProxy}`
-        : noTgt
-          ? `; no cloud TGT: ${noTgt}`
-          : '; no cloud TGT (none asked for)'),
-    narration,
-    replyTo: request.seq,
-    modelled: true,
-  });
-  world.raw.now += world.latency(entra.host, device);
-  return {
-    ok: true,
-    prt,
-    ...(cloudTgt ? { cloudTgt } : {}),
-    ...(noTgt ? { noTgt } : {}),
-    topLevelNames: [...entra.topLevelNames],
-    kdcProxy: entra.kdcProxy,
-  };
+      unanswered: (why) => ({
+        request: `no answer (modelled): ${why.text}`,
+        wait: `${device} could not reach ${name}:443 (waited ${formatDuration(TCP_CONNECT_TIMEOUT)}): no PRT`,
+      }),
+    },
+  );
+  return trip.ok ? trip.value : { ok: false, why: `${name} cannot be reached: ${trip.failure.text}` };
 }
 
 /**

@@ -4,7 +4,15 @@
  * CloudAP, dsregcmd and klist (windows.ts) — and Windows' realm choice for an SPN (realm.ts). What is not
  * public (Entra's internals) is modelled, labelled so in the trace, and keeps the Kerberos bytes standard.
  */
-export { CLOUD_REALM, PRT_LIFETIME, PRT_REFRESH_INTERVAL, entraOf, setUpEntra, requestPrt } from './entra';
+export {
+  CLOUD_REALM,
+  PRT_LIFETIME,
+  PRT_REFRESH_INTERVAL,
+  entraOf,
+  setUpEntra,
+  requestPrt,
+  entraListener,
+} from './entra';
 export type { IssuedPrt, PrtResult } from './entra';
 export {
   addWindowsDevice,
@@ -25,6 +33,8 @@ export {
   klist,
 } from './windows';
 export type { WindowsDeviceConfig, WindowsOutcome, WindowsPolicy } from './windows';
+export { smbListener, findSmbServer, smbNegotiate, smbSessionSetup, smbTreeConnect } from './smb';
+export type { SmbSession } from './smb';
 export { chooseRealm, hostRealmTableFor } from './realm';
 export type { CloudNames, WindowsRealmChoice } from './realm';
 export { dcc2, checkDcc2, DCC2_ITERATIONS } from './dcc2';

@@ -14,18 +14,15 @@ import { errorCodes } from '../asn1/registry';
 import { formatPrincipal, parsePrincipal, sameName } from '../protocol/principal';
 import { formatDuration, isoSeconds } from '../protocol/time';
 import {
-  accessService,
   clientOf,
   keysFromPassword,
   runOperation,
-  TCP_CONNECT_TIMEOUT,
   type KdcAdmin,
+  type TraceNote,
   type World,
 } from '../world';
-import type { TraceEvent, Transport } from '../world';
 import { hostRealmTable, offsetMs } from './build';
-import { ntlmFallback } from './ntlm';
-import { ScenarioError, type Scenario, type ScenarioAction, type ScenarioService } from './schema';
+import { ScenarioError, type Scenario, type ScenarioAction } from './schema';
 
 /** Windows errors the scenarios show (net helpmsg N). */
 export const WINDOWS_ERRORS: Record<number, string> = {
@@ -62,15 +59,11 @@ export interface ActionRecord {
 }
 
 /** What the scenario layer adds to a trace event: the Windows error a step showed, and "modelled". */
-export interface EventNote {
-  windowsError?: number;
-  modelled?: boolean;
-}
+export type EventNote = TraceNote;
 
 export interface RunContext {
   world: World;
   scenario: Scenario;
-  notes: Map<number, EventNote>;
   /** The password each client host signs in with (a password change updates it). */
   passwords: Map<string, string>;
   /** Hosts where a user is signed in: Windows' LSA gets a new TGT by itself when it needs one. */
@@ -81,53 +74,10 @@ export interface RunContext {
   drives: Map<string, Map<string, string>>;
 }
 
-/** Appends a step the scenario layer models (it has no bytes) to the world's trace. */
-export function recordStep(
-  ctx: RunContext,
-  e: {
-    from: string;
-    to: string;
-    transport: Transport;
-    port?: number;
-    type: string;
-    result: string;
-    kind?: TraceEvent['kind'];
-    errorCode?: number;
-    replyTo?: number;
-  },
-  note: EventNote = {},
-): TraceEvent {
-  const event = ctx.world.recordEvent({
-    kind: e.kind ?? 'message',
-    from: e.from,
-    to: e.to,
-    transport: e.transport,
-    ...(e.port !== undefined ? { port: e.port } : {}),
-    type: e.type,
-    ...(e.errorCode !== undefined ? { errorCode: e.errorCode } : {}),
-    result: e.result,
-    narration: [],
-    ...(e.replyTo !== undefined ? { replyTo: e.replyTo } : {}),
-    modelled: true,
-  });
-  ctx.notes.set(event.seq, { ...note, modelled: true });
-  return event;
-}
-
 /** Records a console line (an action event) with its Windows error, when it has one. */
 function say(ctx: RunContext, host: string, type: string, text: string, windowsError?: number): void {
   const e = ctx.world.action(host, type, text);
-  if (windowsError !== undefined) ctx.notes.set(e.seq, { windowsError });
-}
-
-/** One-way latency between two hosts (the world's). */
-export function latency(world: World, a: string, b: string): number {
-  return world.latency(a, b);
-}
-
-/** Why a TCP connection from a to b:port would not be answered (the world's rules), or undefined. */
-export function unreachable(world: World, a: string, b: string, port: number): string | undefined {
-  return world.unreachable(a, b, port)?.text;
+  if (windowsError !== undefined) ctx.world.annotate(e.seq, { windowsError });
 }
 
 type Outcome = Omit<ActionRecord, 'index' | 'id' | 'do' | 'host' | 't' | 'fromSeq' | 'toSeq'>;
@@ -334,14 +284,6 @@ function ensureTgt(ctx: RunContext, host: string): void {
 
 // ---- net use -----------------------------------------------------------------------------------------
 
-function serviceByName(ctx: RunContext, name: string): ScenarioService | undefined {
-  const lower = name.toLowerCase();
-  return ctx.scenario.services.find((s) => {
-    const host = ctx.world.host(s.host);
-    return host.name.toLowerCase() === lower || s.spn.split('/')[1]?.toLowerCase() === lower;
-  });
-}
-
 function netUse(
   ctx: RunContext,
   host: string,
@@ -357,103 +299,21 @@ function netUse(
     say(ctx, host, 'result', output, windowsError);
     return { ok: false, windowsError, output, ...extra };
   };
-  const svc = serviceByName(ctx, server);
+  const svc = windows.findSmbServer(w, server);
   if (!svc) {
     // not a ScenarioError: a mistyped server name is something a learner may want to play
     say(ctx, host, 'dns', `${server} does not resolve: no host in this world has that name (${field})`);
     return fail(53);
   }
-  const port = svc.port ?? 445;
-  // SMB connects first (TCP 445, NEGOTIATE); Kerberos comes only in SESSION_SETUP.
-  const negotiate = recordStep(ctx, {
-    from: host,
-    to: svc.host,
-    transport: 'smb',
-    port,
-    type: 'SMB2 NEGOTIATE',
-    result: `connect to ${server}:${port}`,
-  });
-  const blocked = unreachable(w, host, svc.host, port);
-  if (blocked) {
-    negotiate.result = `no answer: ${blocked}`;
-    w.raw.now += TCP_CONNECT_TIMEOUT;
-    recordStep(ctx, {
-      kind: 'timeout',
-      from: host,
-      to: svc.host,
-      transport: 'smb',
-      port,
-      type: 'timeout',
-      result: `${host} could not connect to ${svc.host}:${port} (waited ${formatDuration(TCP_CONNECT_TIMEOUT)})`,
-      replyTo: negotiate.seq,
-    });
-    return fail(53);
-  }
-  w.raw.now += latency(w, host, svc.host);
-  recordStep(ctx, {
-    from: svc.host,
-    to: host,
-    transport: 'smb',
-    port,
-    type: 'SMB2 NEGOTIATE',
-    result: 'SMB 3.1.1; SPNEGO offers Kerberos and NTLM',
-    replyTo: negotiate.seq,
-  });
-  w.raw.now += latency(w, svc.host, host);
-
+  if (!windows.smbNegotiate(w, host, svc, server)) return fail(53);
   ensureTgt(ctx, host);
-  const spn = `cifs/${server.toLowerCase()}`;
-  const access = accessService(w, host, svc.id, spn);
-  if (!access.ok) {
-    const errorCode = access.errorCode;
-    const code = errorCode !== undefined ? { errorCode } : {};
-    if (access.ticket && !access.ticket.ok) {
-      // no Kerberos ticket: SPNEGO falls back to NTLM
-      const ntlm = ntlmFallback(ctx, host, svc, server, access.ticket.error.message);
-      if (!ntlm.ok) return fail(ntlm.windowsError, code);
-    } else if (access.ticket?.ok && errorCode === undefined) {
-      return fail(53); // the AP-REQ found no way to the server
-    } else {
-      return fail(1326, code); // the server refused the ticket: STATUS_LOGON_FAILURE
-    }
-  }
-  // TREE_CONNECT to the share
-  const tree = recordStep(ctx, {
-    from: host,
-    to: svc.host,
-    transport: 'smb',
-    port,
-    type: 'SMB2 TREE_CONNECT',
-    result: `\\\\${server}\\${share}`,
-  });
-  w.raw.now += latency(w, host, svc.host);
-  if (svc.shares && !svc.shares.some((s) => s.toLowerCase() === share.toLowerCase())) {
-    recordStep(
-      ctx,
-      {
-        from: svc.host,
-        to: host,
-        transport: 'smb',
-        port,
-        type: 'SMB2 TREE_CONNECT',
-        result: 'STATUS_BAD_NETWORK_NAME',
-        replyTo: tree.seq,
-      },
-      { windowsError: 67 },
+  const session = windows.smbSessionSetup(w, host, svc, server);
+  if (!session.ok)
+    return fail(
+      session.windowsError,
+      session.errorCode !== undefined ? { errorCode: session.errorCode } : {},
     );
-    w.raw.now += latency(w, svc.host, host);
-    return fail(67);
-  }
-  recordStep(ctx, {
-    from: svc.host,
-    to: host,
-    transport: 'smb',
-    port,
-    type: 'SMB2 TREE_CONNECT',
-    result: `connected to ${share}`,
-    replyTo: tree.seq,
-  });
-  w.raw.now += latency(w, svc.host, host);
+  if (!windows.smbTreeConnect(w, host, svc, server, share)) return fail(67);
   if (drive) {
     const map = ctx.drives.get(host) ?? new Map<string, string>();
     map.set(drive.toUpperCase(), unc);
@@ -461,6 +321,7 @@ function netUse(
   }
   const output = `${drive ? `Drive ${drive.toUpperCase()} is now connected to ${unc}. ` : ''}The command completed successfully.`;
   say(ctx, host, 'result', output);
+  const access = session.access;
   const cred = access.ok ? access.ticket?.ok && access.ticket : undefined;
   return {
     ok: true,
@@ -570,9 +431,7 @@ function syncKey(ctx: RunContext, principal: string, from: string, to: string, f
 
 function testNetConnection(ctx: RunContext, host: string, target: string, port: number): Outcome {
   const w = ctx.world;
-  const why = unreachable(w, host, target, port);
-  if (why) w.raw.now += TCP_CONNECT_TIMEOUT;
-  else w.raw.now += 2 * latency(w, host, target);
+  const why = w.connect(host, target, port)?.text;
   const output = `ComputerName: ${w.host(target).name} RemotePort: ${port} TcpTestSucceeded: ${why ? 'False' : 'True'}`;
   say(ctx, host, 'Test-NetConnection', why ? `${output} (${why})` : output);
   return { ok: !why, output };

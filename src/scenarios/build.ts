@@ -77,7 +77,14 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
         );
       throw e;
     }
-    return { id: svc.id, host: svc.host, port: svc.port ?? 445, transport: 'smb' as const, state };
+    return {
+      id: svc.id,
+      host: svc.host,
+      port: svc.port ?? 445,
+      transport: 'smb' as const,
+      state,
+      smb: { ntlm: svc.ntlm ?? 'refused', ...(svc.shares ? { shares: [...svc.shares] } : {}) },
+    };
   });
 
   const world = World.create({

@@ -5,7 +5,7 @@
 import { errorCodes } from '../asn1/registry';
 import { parsePrincipal, sameName } from '../protocol/principal';
 import type { TraceEvent, World } from '../world';
-import type { ActionRecord, EventNote } from './actions';
+import type { ActionRecord } from './actions';
 import type { Predicate, ScenarioOutcome } from './schema';
 
 export interface OutcomeResult {
@@ -21,7 +21,6 @@ export interface OutcomeResult {
 export interface Evidence {
   world: World;
   actions: ActionRecord[];
-  notes: Map<number, EventNote>;
   /** The run played the whole timeline. */
   complete: boolean;
 }

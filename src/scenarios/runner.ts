@@ -7,7 +7,7 @@
 import type { CredentialCache } from '../client';
 import { formatDuration, isoSeconds, parseDuration } from '../protocol/time';
 import type { TraceEvent, World } from '../world';
-import { runAction, type ActionRecord, type EventNote, type RunContext } from './actions';
+import { runAction, type ActionRecord, type RunContext } from './actions';
 import { buildWorld, startOf } from './build';
 import { evaluateOutcomes, type OutcomeResult } from './outcomes';
 import { parseWhen, ScenarioError, type Scenario, type ScenarioAction } from './schema';
@@ -47,7 +47,6 @@ export interface ScenarioRun {
   scenario: Scenario;
   world: World;
   actions: ActionRecord[];
-  notes: Map<number, EventNote>;
   outcomes: OutcomeResult[];
   /** The whole timeline was played. */
   complete: boolean;
@@ -74,7 +73,6 @@ export function newRunContext(world: World, scenario: Scenario): RunContext {
   return {
     world,
     scenario,
-    notes: new Map(),
     passwords: new Map(scenario.clients.map((c) => [c.host, c.password])),
     signedIn: new Set(),
     mappings: new Map(scenario.clients.map((c) => [c.host, c.hostRealm])),
@@ -178,11 +176,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   }
   if (!complete && until !== undefined && world.now < until) stopAt(until);
 
-  const outcomes = evaluateOutcomes(scenario.outcomes, { world, actions, notes: ctx.notes, complete });
+  const outcomes = evaluateOutcomes(scenario.outcomes, { world, actions, complete });
   const modelledHosts = new Set(scenario.hosts.filter((h) => h.modelled).map((h) => h.id));
   const trace = world.trace.filter((e) => !(e.kind === 'action' && FLOW_STARTS.has(e.type)));
   const events = trace.map((e): ScenarioEvent => {
-    const note = ctx.notes.get(e.seq);
+    const note = world.noteOf(e.seq);
     const modelled =
       e.modelled ||
       note?.modelled ||
@@ -213,7 +211,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       ...(o.detail !== undefined ? { detail: o.detail } : {}),
     })),
   };
-  return { scenario, world, actions, notes: ctx.notes, outcomes, complete, trace, json };
+  return { scenario, world, actions, outcomes, complete, trace, json };
 }
 
 /** The credential cache of a client host at the end of the run. */

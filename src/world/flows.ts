@@ -21,10 +21,12 @@ import {
 import { ClientError } from '../client';
 import { formatPrincipal } from '../protocol/principal';
 import { errorCodes } from '../asn1/registry';
-import type { AuthenticatedIdentity } from '../services';
-import type { Narration } from './trace';
+import { KerberizedService, type AcceptResult, type AuthenticatedIdentity } from '../services';
 import { WorldError } from './errors';
-import type { World } from './world';
+import { sendToKdc } from './kdc-exchange';
+import type { ServiceActorState } from './state';
+import type { Narration } from './trace';
+import { TCP_CONNECT_TIMEOUT, type Protocol, type World } from './world';
 
 /** Puts a Kerberos client on a host (a workstation and its user). */
 export function addClient(world: World, hostId: string, config: ClientConfig): void {
@@ -70,7 +72,8 @@ export function runOperation(world: World, hostId: string, request: ClientReques
       throw new WorldError(`the client on ${hostId} neither sent nor finished (state ${out.state})`);
     if (++exchanges > MAX_EXCHANGES)
       throw new WorldError(`the client on ${hostId} sent ${MAX_EXCHANGES} requests without finishing`);
-    const answer = world.sendToKdc(
+    const answer = sendToKdc(
+      world,
       hostId,
       out.send.realm,
       out.send.bytes,
@@ -105,6 +108,42 @@ export function runOperation(world: World, hostId: string, request: ClientReques
   world.action(hostId, 'result', summary, pending);
   return result;
 }
+
+/**
+ * A Kerberized service on its port: it checks the AP-REQ (bare, or in a GSS-API/SPNEGO token) and answers
+ * with an AP-REP, a bare acceptance, or a KRB-ERROR.
+ */
+export const serviceListener: Protocol<
+  { serviceId: string; token: Uint8Array },
+  AcceptResult,
+  ServiceActorState
+> = {
+  listener: (world, at, req) => {
+    const svc = world.service(req.serviceId);
+    return svc.host === at.host && svc.port === at.port ? svc : undefined;
+  },
+  absent: (at) => `nothing listens on ${at.host}:${at.port}`,
+  serve(world, svc, req) {
+    const result = new KerberizedService(svc.state).accept(req.token, {
+      now: world.hostNow(svc.host),
+      random: world.random,
+    });
+    const reply = result.ok ? result.apRep : result.error;
+    return {
+      heard: result.events,
+      requestResult: `presents a ticket for ${svc.state.name.nameString.join('/')}@${svc.state.realm}`,
+      value: result,
+      reply: {
+        type: result.ok ? (reply ? 'AP-REP' : 'accepted') : 'KRB-ERROR',
+        ...(reply ? { bytes: reply } : {}),
+        ...(!result.ok ? { errorCode: result.errorCode } : {}),
+        result: result.ok
+          ? `accepted ${result.identity.principal}`
+          : `refused: ${errorCodes.describe(result.errorCode)}`,
+      },
+    };
+  },
+};
 
 export interface ServiceAccess {
   ok: boolean;
@@ -146,9 +185,24 @@ export function accessService(
     },
     { now: world.hostNow(hostId), random: world.random },
   );
-  const sent = world.sendToService(hostId, serviceId, built.token, 'AP-REQ', built.events);
-  if (sent.failure) return { ok: false, error: sent.failure.text, ticket };
-  const verdict = sent.result!;
+  const svc = world.service(serviceId);
+  const sent = world.roundTrip(
+    hostId,
+    { host: svc.host, port: svc.port, transport: svc.transport },
+    serviceListener,
+    { serviceId, token: built.token },
+    { type: 'AP-REQ', bytes: built.token, result: 'sent', narration: built.events },
+    {
+      timeout: TCP_CONNECT_TIMEOUT,
+      lossy: true,
+      unanswered: (why) => ({
+        request: `no answer: ${why.text}`,
+        wait: `${hostId} could not connect to ${svc.host}:${svc.port}`,
+      }),
+    },
+  );
+  if (!sent.ok) return { ok: false, error: sent.failure.text, ticket };
+  const verdict = sent.value;
   if (!verdict.ok) {
     return { ok: false, error: verdict.message, errorCode: verdict.errorCode, ticket };
   }

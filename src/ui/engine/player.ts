@@ -162,7 +162,6 @@ export class Player {
       throw e;
     }
     const beside: Beside = {
-      notes: new Map(),
       passwords: new Map(scenario.clients.map((c) => [c.host, c.password])),
       signedIn: new Set(),
       mappings: new Map(scenario.clients.map((c) => [c.host, c.hostRealm])),
@@ -184,7 +183,6 @@ export class Player {
     const world = make();
     const info: ScenarioInfo = { ...Player.forStoryInfo(), source: 'story', start: world.now };
     const beside: Beside = {
-      notes: new Map(),
       passwords: new Map(),
       signedIn: new Set(),
       mappings: new Map(),
@@ -260,7 +258,7 @@ export class Player {
   }
 
   noteOf(seq: number): EventNote | undefined {
-    return this.#states[this.#step]!.beside.notes.get(seq);
+    return this.#world.noteOf(seq);
   }
 
   /** Whether the trace list shows the event (the client flows' own start lines are left out). */
@@ -310,7 +308,6 @@ export class Player {
     const results = evaluateOutcomes(this.scenario.outcomes, {
       world: this.#world,
       actions: [...state.records],
-      notes: state.beside.notes,
       complete: this.#step === this.#plan.length,
     });
     return results.map((o) => ({
