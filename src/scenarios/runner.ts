@@ -7,7 +7,7 @@
 import type { CredentialCache } from '../client';
 import { formatDuration, isoSeconds, parseDuration } from '../protocol/time';
 import type { TraceEvent, World } from '../world';
-import { runAction, type ActionRecord, type RunContext } from './actions';
+import { runAction, type ActionRecord } from './actions';
 import { buildWorld, startOf } from './build';
 import { evaluateOutcomes, type OutcomeResult } from './outcomes';
 import { parseWhen, ScenarioError, type Scenario, type ScenarioAction } from './schema';
@@ -68,18 +68,6 @@ export function parseUntil(text: string, scenario: Scenario): number | undefined
   return parseWhen(text, startOf(scenario));
 }
 
-/** What a run keeps beside its world: notes on trace events, passwords, who signed in, mappings, drives. */
-export function newRunContext(world: World, scenario: Scenario): RunContext {
-  return {
-    world,
-    scenario,
-    passwords: new Map(scenario.clients.map((c) => [c.host, c.password])),
-    signedIn: new Set(),
-    mappings: new Map(scenario.clients.map((c) => [c.host, c.hostRealm])),
-    drives: new Map(),
-  };
-}
-
 export interface PlayOptions {
   /** The index the record gets (default: the action's index in the timeline). */
   recordIndex?: number;
@@ -95,12 +83,12 @@ export interface PlayOptions {
  * step-by-step player both play through here, so they cannot drift apart.
  */
 export function playAction(
-  ctx: RunContext,
+  world: World,
+  scenario: Scenario,
   action: ScenarioAction,
   index: number,
   options: PlayOptions = {},
 ): { record: ActionRecord; partial: boolean } {
-  const { world, scenario } = ctx;
   if (action.at !== undefined) {
     const target = parseWhen(action.at, startOf(scenario))!;
     if (target < world.now && !options.allowEarlier) {
@@ -127,7 +115,7 @@ export function playAction(
       world.elapse(ms, action.note);
     }
   }
-  const out = runAction(ctx, action, index);
+  const out = runAction(world, action, index);
   const record: ActionRecord = {
     index: options.recordIndex ?? index,
     ...(action.id !== undefined ? { id: action.id } : {}),
@@ -144,7 +132,6 @@ export function playAction(
 export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioRun {
   const world = buildWorld(scenario, options.seed ?? scenario.seed);
   const start = startOf(scenario);
-  const ctx = newRunContext(world, scenario);
   const until = options.until;
   const actions: ActionRecord[] = [];
   let complete = true;
@@ -167,7 +154,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
         break;
       }
     }
-    const { record, partial } = playAction(ctx, action, index, until !== undefined ? { until } : {});
+    const { record, partial } = playAction(
+      world,
+      scenario,
+      action,
+      index,
+      until !== undefined ? { until } : {},
+    );
     actions.push(record);
     if (partial) {
       complete = false;

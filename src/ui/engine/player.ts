@@ -1,8 +1,8 @@
 /**
  * Playing a run one step at a time, each step a snapshot: a catalogue (or pasted) scenario, one step per
- * timeline action, or the first slice's built-in story. After every step the world and what the scenario
- * layer knows beside it (who is signed in, notes on the trace, mapped drives) are cloned; going to a step
- * is a restore of that clone, and a step not yet played is played once from the last one before it.
+ * timeline action, or the first slice's built-in story. After every step the world is snapshotted — it
+ * holds everything, down to who is signed in on each host and the notes on the trace — so going to a step
+ * is a restore of its snapshot, and a step not yet played is played once from the last one before it.
  *
  * A fault from the faults panel is a new action put into the timeline at the current step, so the trace
  * says who changed what and when; the steps after it are played again, from the fault on.
@@ -19,7 +19,6 @@ import {
   startOf,
   type ActionRecord,
   type EventNote,
-  type RunContext,
   type Scenario,
   type ScenarioAction,
 } from '../../scenarios';
@@ -32,12 +31,8 @@ import type { PlayedStep } from './views';
 /** The client operations' own start lines: the console line before them already says what was asked. */
 const FLOW_STARTS = new Set(['sign-in', 'service-ticket', 'renew']);
 
-/** What a run holds beside the world: the scenario layer's RunContext without its world and scenario. */
-type Beside = Omit<RunContext, 'world' | 'scenario'>;
-
 interface State {
   world: WorldState;
-  beside: Beside;
   /** What each step played so far came to, in order. */
   records: ActionRecord[];
 }
@@ -125,8 +120,6 @@ function offsetWords(ms: number): string {
   return ms === 0 ? '±0' : `${ms > 0 ? '+' : '-'}${formatDuration(Math.abs(ms))}`;
 }
 
-const cloneBeside = (b: Beside): Beside => structuredClone(b);
-
 /**
  * A run stepped one action at a time. `Player.forScenario` plays a validated scenario;
  * `Player.forStory` the built-in two-forest story (scenario.ts).
@@ -161,12 +154,6 @@ export class Player {
       if (e instanceof ScenarioError) throw new PlayError(e.message, e.field);
       throw e;
     }
-    const beside: Beside = {
-      passwords: new Map(scenario.clients.map((c) => [c.host, c.password])),
-      signedIn: new Set(),
-      mappings: new Map(scenario.clients.map((c) => [c.host, c.hostRealm])),
-      drives: new Map(),
-    };
     const info: ScenarioInfo = {
       id: scenario.id,
       title: scenario.title,
@@ -176,20 +163,14 @@ export class Player {
       start: startOf(scenario),
     };
     const plan = scenario.timeline.map((action) => ({ action, injected: false }));
-    return new Player(info, scenario, plan, { world: world.snapshot(), beside, records: [] });
+    return new Player(info, scenario, plan, { world: world.snapshot(), records: [] });
   }
 
   static forStory(steps: readonly ScenarioStep[] = STEPS, make: () => World = buildStoryWorld): Player {
     const world = make();
     const info: ScenarioInfo = { ...Player.forStoryInfo(), source: 'story', start: world.now };
-    const beside: Beside = {
-      passwords: new Map(),
-      signedIn: new Set(),
-      mappings: new Map(),
-      drives: new Map(),
-    };
     const plan = steps.map((story) => ({ story, injected: false }));
-    return new Player(info, undefined, plan, { world: world.snapshot(), beside, records: [] });
+    return new Player(info, undefined, plan, { world: world.snapshot(), records: [] });
   }
 
   /** The built-in story as the picker lists it. */
@@ -380,7 +361,6 @@ export class Player {
     const base = this.#states[i]!;
     const planned = this.#plan[i]!;
     const world = World.restore(base.world);
-    const beside = cloneBeside(base.beside);
     let record: ActionRecord;
     if (planned.story) {
       const fromSeq = world.trace.length + 1;
@@ -396,20 +376,19 @@ export class Player {
         output: planned.story.title,
       };
     } else if (this.scenario) {
-      record = this.#playAction(world, beside, planned, i);
+      record = this.#playAction(world, planned, i);
     } else {
       record = this.#applyToStory(world, planned.action!, i);
     }
-    this.#states.push({ world: world.snapshot(), beside, records: [...base.records, record] });
+    this.#states.push({ world: world.snapshot(), records: [...base.records, record] });
   }
 
-  #playAction(world: World, beside: Beside, planned: Planned, i: number): ActionRecord {
+  #playAction(world: World, planned: Planned, i: number): ActionRecord {
     const scenario = this.scenario!;
     const action = planned.action!;
     // field names speak of the user's file: its own index, not counting faults put in
     const fileIndex = this.#plan.slice(0, i).filter((p) => !p.injected).length;
     const faultsBefore = this.#plan.slice(0, i).some((p) => p.injected);
-    const ctx: RunContext = { world, scenario, ...beside };
     // the step's events: from the fault's own line and the clock moving to `at`, to the action's last
     const fromSeq = world.trace.length + 1;
     if (planned.injected) {
@@ -424,7 +403,10 @@ export class Player {
       );
     }
     try {
-      const { record } = playAction(ctx, action, fileIndex, { recordIndex: i, allowEarlier: faultsBefore });
+      const { record } = playAction(world, scenario, action, fileIndex, {
+        recordIndex: i,
+        allowEarlier: faultsBefore,
+      });
       // the step starts with the fault's own line and the clock moving to `at`
       return { ...record, fromSeq };
     } catch (e) {
