@@ -172,6 +172,30 @@ function describeEvent(e: TraceEvent): string {
 }
 
 /**
+ * The transport of KDC traffic: UDP or TCP to port 88 (the world always records the port), or through a
+ * KDC proxy; undefined for anything else (a service's UDP or TCP on another port carries its own framing,
+ * which is not modelled).
+ */
+function kdcTransportOf(e: TraceEvent): 'udp' | 'tcp' | 'kkdcp' | undefined {
+  const t = e.transport;
+  const kdcPort = e.port === undefined || e.port === KERBEROS_PORT;
+  return t === 'kkdcp' || ((t === 'udp' || t === 'tcp') && kdcPort) ? t : undefined;
+}
+
+/** Why a message of the trace has no frames in a capture, or undefined when it has. */
+function notDrawn(e: TraceEvent, answered: ReadonlySet<number | undefined>): string | undefined {
+  if (!kdcTransportOf(e)) {
+    return `a ${e.transport.toUpperCase()} message to port ${e.port ?? '?'}; only KDC traffic is drawn (the service protocol's framing is not modelled)`;
+  }
+  if (!e.bytes) return 'no bytes were sent';
+  if (e.replyTo === undefined && e.transport !== 'udp' && !answered.has(e.seq)) {
+    // A TCP connection that never opened is no frames at all; a UDP datagram did leave the host.
+    return `no answer (${e.result}); the ${e.transport === 'kkdcp' ? 'HTTPS' : 'TCP'} connection never opened`;
+  }
+  return undefined;
+}
+
+/**
  * Which trace events become which messages: the plan behind exportPcapng, for tests and for a UI that
  * shows what an export holds.
  */
@@ -203,32 +227,15 @@ export function planPcapExport(
 
   for (const e of trace) {
     if (e.kind !== 'message') continue;
-    // KDC traffic: UDP or TCP to port 88 (the world always records the port), or through a KDC proxy.
-    // A service's UDP or TCP on another port carries its own framing, which is not modelled.
-    const transport = e.transport;
-    const kdcPort = e.port === undefined || e.port === KERBEROS_PORT;
-    if (!(transport === 'kkdcp' || ((transport === 'udp' || transport === 'tcp') && kdcPort))) {
-      skip(
-        e,
-        `a ${e.transport.toUpperCase()} message to port ${e.port ?? '?'}; only KDC traffic is drawn (the service protocol's framing is not modelled)`,
-      );
+    const why = notDrawn(e, answered);
+    if (why) {
+      skip(e, why);
       continue;
     }
-    if (!e.bytes) {
-      skip(e, 'no bytes were sent');
-      continue;
-    }
+    const transport = kdcTransportOf(e)!;
     const request = e.replyTo === undefined;
     const client = request ? e.from : e.to;
     const server = request ? e.to : e.from;
-    if (request && e.transport !== 'udp' && !answered.has(e.seq)) {
-      // A TCP connection that never opened is no frames at all; a UDP datagram did leave the host.
-      skip(
-        e,
-        `no answer (${e.result}); the ${e.transport === 'kkdcp' ? 'HTTPS' : 'TCP'} connection never opened`,
-      );
-      continue;
-    }
     let port: number;
     if (request) {
       port = nextPort.get(client) ?? firstPort;
