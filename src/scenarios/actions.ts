@@ -35,7 +35,7 @@ export interface ActionRecord {
   realm?: string;
 }
 
-/** What the scenario layer adds to a trace event: the Windows error a step showed, and "modelled". */
+/** What the layers above the world note about a trace event: the Windows error a step showed. */
 export type EventNote = TraceNote;
 
 type Outcome = Omit<ActionRecord, 'index' | 'id' | 'do' | 'host' | 't' | 'fromSeq' | 'toSeq'>;

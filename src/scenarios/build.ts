@@ -5,7 +5,7 @@
  * file servers whose keytabs are the keys their realm's KDC holds, and on each client host a Kerberos client
  * with Windows around it (src/azure: joined to AD only, or an Entra or hybrid device).
  */
-import { addWindowsHost, hostRealmTableFor, setUpEntra } from '../azure';
+import { addWindowsHost, setUpEntra } from '../azure';
 import { buildKdcState, KdcConfigError, type KdcState } from '../kdc';
 import {
   addClient,
@@ -27,17 +27,6 @@ import {
 
 /** The KDC actor's id in the world: "kdc-dc1". */
 export const kdcActorId = (host: string) => `kdc-${host}`;
-
-/**
- * The client's host-to-realm table in Windows' precedence (src/azure/realm.ts): the explicit GPO mappings
- * win, then the cloud realm's top-level names (cloud ticket retrieval), then the home realm.
- */
-export function hostRealmTable(
-  client: Pick<ScenarioClient, 'cloudKerberosTicketRetrieval'>,
-  mapping: Record<string, string> | undefined,
-): Record<string, string> | undefined {
-  return hostRealmTableFor(mapping, client.cloudKerberosTicketRetrieval);
-}
 
 const isWindowsDevice = (c: ScenarioClient) => c.join === 'entra' || c.join === 'hybrid';
 
@@ -129,13 +118,12 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
     services,
   });
 
+  // the host-to-realm table comes with Windows below (src/azure/windows-host.ts applyKerberosConfig)
   s.clients.forEach((c, i) => {
-    const hostRealm = hostRealmTable(c, c.hostRealm);
     try {
       addClient(world, c.host, {
         principal: c.user,
         ...(c.etypes ? { etypes: c.etypes } : {}),
-        ...(hostRealm ? { hostRealm } : {}),
         ...(c.kdcTimesync !== undefined ? { kdcTimesync: c.kdcTimesync } : {}),
       });
     } catch (e) {

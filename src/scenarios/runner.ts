@@ -175,9 +175,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   const events = trace.map((e): ScenarioEvent => {
     const note = world.noteOf(e.seq);
     const modelled =
-      e.modelled ||
-      note?.modelled ||
-      (e.kind === 'message' && (modelledHosts.has(e.from) || modelledHosts.has(e.to)));
+      e.modelled || (e.kind === 'message' && (modelledHosts.has(e.from) || modelledHosts.has(e.to)));
     return {
       t: eventTime(e.t),
       from: e.from,

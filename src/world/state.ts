@@ -156,10 +156,12 @@ export interface EntraState extends EntraConfig {
 
 // ---- the whole --------------------------------------------------------------------------------------
 
-/** What a layer above the world adds to a trace event it recorded: the Windows error a console showed. */
+/**
+ * What a layer above the world notes about a trace event: the Windows error a console showed for it. Kept
+ * beside the event (by seq), so the event stays what crossed the wire.
+ */
 export interface TraceNote {
   windowsError?: number;
-  modelled?: boolean;
 }
 
 export interface WorldState {

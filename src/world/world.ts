@@ -1,8 +1,10 @@
 /**
- * The simulated world: a virtual clock that moves only when told, hosts with their own clock offsets,
- * a network with latency, links that go down, ports that get blocked and packets that get lost, KDCs and
- * services on hosts, and a KDC locator per realm. Every message that crosses the network is recorded in
- * the trace (trace.ts).
+ * The simulated world: a virtual clock that moves only when told, hosts with their own clock offsets (and
+ * each its own Kerberos client, KDC locator and Windows), a network with latency, links that go down,
+ * ports that get blocked and packets that get lost, and the actors that listen on it (KDCs, services, SMB
+ * servers, Entra). Anything that crosses the network goes through one round trip (`roundTrip`), which
+ * records it in the trace (trace.ts); the layers above change the world through the methods here, never
+ * through its state.
  *
  * Everything the world holds is plain data (`WorldState`), so `snapshot()` is a structuredClone and
  * stepping back in the UI is `World.restore(snapshot)`: nothing is ever undone by hand. Same seed, same

@@ -249,9 +249,9 @@ export class Player {
     return !(e.kind === 'action' && FLOW_STARTS.has(e.type));
   }
 
-  /** Modelled: said so by the step, by the scenario layer's note, or to or from a modelled host. */
+  /** Modelled: said so by the step, or to or from a modelled host. */
   modelled(e: TraceEvent): boolean {
-    if (e.modelled || this.noteOf(e.seq)?.modelled) return true;
+    if (e.modelled) return true;
     if (e.kind !== 'message' || !this.scenario) return false;
     const hosts = new Set(this.scenario.hosts.filter((h) => h.modelled).map((h) => h.id));
     return hosts.has(e.from) || hosts.has(e.to);
