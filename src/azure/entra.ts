@@ -23,10 +23,18 @@ import { decodeAsRep, decodeEncAsRepPart, decodeKerberos, encodeAsReq, encodePaP
 import { MessageType, PaType } from '../asn1/registry';
 import { credentialOf, type CachedCredential } from '../client';
 import { decrypt, KeyUsage, randomKey } from '../crypto';
-import { Kdc, type PrincipalEntry, type RealmState } from '../kdc';
+import type { PrincipalEntry } from '../kdc';
 import { formatPrincipal, NT, parsePrincipal } from '../asn1/principal';
 import { formatDuration, isoSeconds } from '../asn1/time';
-import { TCP_CONNECT_TIMEOUT, type Narration, type World } from '../world';
+import {
+  TCP_CONNECT_TIMEOUT,
+  type EntraConfig,
+  type EntraState,
+  type KdcAdmin,
+  type Narration,
+  type Protocol,
+  type World,
+} from '../world';
 
 export const CLOUD_REALM = 'KERBEROS.MICROSOFTONLINE.COM';
 const HOUR = 3_600_000;
@@ -38,22 +46,6 @@ export const PRT_REFRESH_INTERVAL = 4 * HOUR;
 const AS_OPTIONS = 0x40810010;
 /** The "never" end time Windows asks for. */
 const FAR_FUTURE = new Date(Date.UTC(2037, 8, 13, 2, 48, 5));
-
-export interface EntraConfig {
-  /** The world host that stands for login.microsoftonline.com (it runs the cloud realm's KDC). */
-  host: string;
-  tenantId: string;
-  realm: string;
-  /** KerbTopLevelNames handed to Kerberos with the cloud TGT (".windows.net"). */
-  topLevelNames: string[];
-}
-
-/** Entra's state in the world (world.raw.actors.entra). */
-export interface EntraState extends EntraConfig {
-  /** The KDC proxy as Windows is told it: "login.microsoftonline.com:443:/<tenant>/kerberos". */
-  kdcProxy: string;
-  prtsIssued: number;
-}
 
 export interface IssuedPrt {
   id: string;
@@ -74,17 +66,15 @@ export type PrtResult =
     }
   | { ok: false; why: string };
 
-const ENTRA = 'entra';
-
 export function entraOf(world: World): EntraState | undefined {
-  return world.raw.actors?.[ENTRA] as EntraState | undefined;
+  return world.entra;
 }
 
-function cloudDb(world: World, entra: EntraState): RealmState {
-  const actor = world.raw.kdcs.find((k) => k.host === entra.host);
-  const db = actor?.state.realms.find((r) => r.name === entra.realm);
-  if (!db) throw new Error(`no KDC on ${entra.host} serves ${entra.realm}`);
-  return db;
+/** The cloud realm's KDC, which Entra runs. */
+function cloudKdc(world: World, entra: EntraState): KdcAdmin {
+  const kdc = world.kdcs.some((k) => k.host === entra.host) ? world.kdc(entra.host) : undefined;
+  if (!kdc?.realms.includes(entra.realm)) throw new Error(`no KDC on ${entra.host} serves ${entra.realm}`);
+  return kdc;
 }
 
 const upnOf = (entry: PrincipalEntry) =>
@@ -96,26 +86,21 @@ const upnOf = (entry: PrincipalEntry) =>
  * so the same seed gives the same keys).
  */
 export function setUpEntra(world: World, config: EntraConfig, users: string[]): EntraState {
-  const proxyPath = world.raw.locator[config.realm]?.proxyPath ?? `/${config.tenantId}/kerberos`;
+  const proxyPath = world.locator[config.realm]?.proxyPath ?? `/${config.tenantId}/kerberos`;
   const state: EntraState = {
     ...structuredClone(config),
     kdcProxy: `${world.host(config.host).name}:443:${proxyPath}`,
     prtsIssued: 0,
   };
-  world.raw.actors = { ...(world.raw.actors ?? {}), [ENTRA]: state };
-  const db = cloudDb(world, state);
+  world.setEntra(state);
+  const kdc = cloudKdc(world, state);
   for (const user of users) {
     const p = parsePrincipal(user);
-    const home = world.raw.kdcs
-      .flatMap((k) => k.state.realms)
-      .find((r) => r.name === p.realm)
-      ?.principals.find(
-        (e) => e.realm === p.realm && e.name.nameString.join('/') === p.name.nameString.join('/'),
-      );
+    const home = world.kdcsServing(p.realm)[0]?.entries(user, p.realm)[0];
     if (!home) throw new Error(`${user} is not in its realm's database: nothing to sync to Entra`);
-    if (db.principals.some((e) => upnOf(e) === upnOf(home))) continue;
+    if (kdc.principals(state.realm).some((e) => upnOf(e) === upnOf(home))) continue;
     const key = randomKey(18, world.random);
-    db.principals.push({
+    kdc.addPrincipal(state.realm, {
       realm: home.realm,
       name: structuredClone(home.name),
       keys: [{ etype: key.etype, kvno: 1, key: key.bytes }],
@@ -138,6 +123,58 @@ const entraNarration = (text: string, ok = true): Narration => ({
   ok,
 });
 
+/** What CloudAP asks Entra for. */
+interface PrtRequest {
+  user: string;
+  wantTgt: boolean;
+}
+
+type IssuedPrtResponse = Extract<PrtResult, { ok: true }>;
+
+/**
+ * Entra's token endpoint on login.microsoftonline.com:443 (modelled, no bytes): it issues a PRT and, when
+ * asked (tgt=true), a cloud TGT its own KDC makes.
+ */
+export const entraListener: Protocol<PrtRequest, IssuedPrtResponse, EntraState> = {
+  listener: (world, at) => (world.entra?.host === at.host ? world.entra : undefined),
+  absent: (at) => `${at.host} is not Entra ID`,
+  serve(world, entra, req) {
+    const now = world.hostNow(entra.host);
+    entra.prtsIssued += 1;
+    const prt: IssuedPrt = { id: `prt-${entra.prtsIssued}`, issuedAt: now, expiresAt: now + PRT_LIFETIME };
+    const narration: Narration[] = [
+      entraNarration(
+        `modelled: issued a PRT for ${req.user}, valid ${formatDuration(PRT_LIFETIME)} until ${isoSeconds(prt.expiresAt)}`,
+      ),
+    ];
+    let cloudTgt: CachedCredential | undefined;
+    let noTgt: string | undefined;
+    if (req.wantTgt) {
+      const got = cloudTgtFor(world, entra, req.user, narration);
+      if ('credential' in got) cloudTgt = got.credential;
+      else noTgt = got.why;
+    }
+    const result =
+      `200 OK (modelled): a PRT valid until ${isoSeconds(prt.expiresAt)}` +
+      (cloudTgt
+        ? `, a cloud TGT ${formatPrincipal(cloudTgt.server)} for ${formatPrincipal(cloudTgt.client)} valid until ${isoSeconds(cloudTgt.endtime)}, KerbTopLevelNames ${entra.topLevelNames.join(',')}, KDC proxy ${entra.kdcProxy}`
+        : noTgt
+          ? `; no cloud TGT: ${noTgt}`
+          : '; no cloud TGT (none asked for)');
+    return {
+      reply: { type: 'PRT-RESPONSE', result, narration },
+      value: {
+        ok: true,
+        prt,
+        ...(cloudTgt ? { cloudTgt } : {}),
+        ...(noTgt ? { noTgt } : {}),
+        topLevelNames: [...entra.topLevelNames],
+        kdcProxy: entra.kdcProxy,
+      },
+    };
+  },
+};
+
 /**
  * The PRT request from a device's CloudAP plugin, and Entra's answer, as two modelled HTTPS steps. With
  * `wantTgt` (the GPO "Allow retrieving the cloud kerberos ticket during the logon" is on) the request
@@ -153,89 +190,37 @@ export function requestPrt(
   if (!entra) return { ok: false, why: 'this world has no Entra ID' };
   const name = world.host(entra.host).name;
   const url = `https://${name}/${entra.tenantId}/oauth2/token`;
-  const request = world.recordEvent({
-    kind: 'message',
-    from: device,
-    to: entra.host,
-    transport: 'https',
-    port: 443,
-    type: 'PRT-REQUEST',
-    result: `POST ${url} (modelled): CloudAP asks for a PRT for ${opts.user}${opts.wantTgt ? ', claim tgt=true' : ''} (${opts.reason})`,
-    narration: [
-      {
-        actor: `${device} CloudAP (modelled)`,
-        stage: 'prt',
-        text:
-          `modelled: CloudAP's signed PRT request over HTTPS (device key and transport key, not Kerberos; no bytes are made). ` +
-          (opts.wantTgt
-            ? 'The GPO "Allow retrieving the cloud kerberos ticket during the logon" is on, so it asks for a cloud TGT (tgt=true).'
-            : 'The GPO "Allow retrieving the cloud kerberos ticket during the logon" is off: no cloud TGT is asked for.'),
-        ok: true,
-      },
-    ],
-    modelled: true,
-  });
-  const blocked = world.unreachable(device, entra.host, 443);
-  if (blocked) {
-    world.raw.now += TCP_CONNECT_TIMEOUT;
-    request.result = `no answer (modelled): ${blocked.text}`;
-    world.recordEvent({
-      kind: 'timeout',
-      from: device,
-      to: entra.host,
-      transport: 'https',
-      port: 443,
-      type: 'timeout',
-      result: `${device} could not reach ${name}:443 (waited ${formatDuration(TCP_CONNECT_TIMEOUT)}): no PRT`,
-      narration: [],
-      replyTo: request.seq,
+  const trip = world.roundTrip(
+    device,
+    { host: entra.host, port: 443, transport: 'https' },
+    entraListener,
+    { user: opts.user, wantTgt: opts.wantTgt },
+    {
+      type: 'PRT-REQUEST',
+      result: `POST ${url} (modelled): CloudAP asks for a PRT for ${opts.user}${opts.wantTgt ? ', claim tgt=true' : ''} (${opts.reason})`,
+      narration: [
+        {
+          actor: `${device} CloudAP (modelled)`,
+          stage: 'prt',
+          text:
+            `modelled: CloudAP's signed PRT request over HTTPS (device key and transport key, not Kerberos; no bytes are made). ` +
+            (opts.wantTgt
+              ? 'The GPO "Allow retrieving the cloud kerberos ticket during the logon" is on, so it asks for a cloud TGT (tgt=true).'
+              : 'The GPO "Allow retrieving the cloud kerberos ticket during the logon" is off: no cloud TGT is asked for.'),
+          ok: true,
+        },
+      ],
+    },
+    {
+      timeout: TCP_CONNECT_TIMEOUT,
       modelled: true,
-    });
-    return { ok: false, why: `${name} cannot be reached: ${blocked.text}` };
-  }
-  world.raw.now += world.latency(device, entra.host);
-  const now = world.hostNow(entra.host);
-  entra.prtsIssued += 1;
-  const prt: IssuedPrt = { id: `prt-${entra.prtsIssued}`, issuedAt: now, expiresAt: now + PRT_LIFETIME };
-  const narration: Narration[] = [
-    entraNarration(
-      `modelled: issued a PRT for ${opts.user}, valid ${formatDuration(PRT_LIFETIME)} until ${isoSeconds(prt.expiresAt)}`,
-    ),
-  ];
-  let cloudTgt: CachedCredential | undefined;
-  let noTgt: string | undefined;
-  if (opts.wantTgt) {
-    const got = cloudTgtFor(world, entra, opts.user, narration);
-    if ('credential' in got) cloudTgt = got.credential;
-    else noTgt = got.why;
-  }
-  world.recordEvent({
-    kind: 'message',
-    from: entra.host,
-    to: device,
-    transport: 'https',
-    port: 443,
-    type: 'PRT-RESPONSE',
-    result:
-      `200 OK (modelled): a PRT valid until ${isoSeconds(prt.expiresAt)}` +
-      (cloudTgt
-        ? `, a cloud TGT ${formatPrincipal(cloudTgt.server)} for ${formatPrincipal(cloudTgt.client)} valid until ${isoSeconds(cloudTgt.endtime)}, KerbTopLevelNames ${entra.topLevelNames.join(',')}, KDC proxy ${entra.kdcProxy}`
-        : noTgt
-          ? `; no cloud TGT: ${noTgt}`
-          : '; no cloud TGT (none asked for)'),
-    narration,
-    replyTo: request.seq,
-    modelled: true,
-  });
-  world.raw.now += world.latency(entra.host, device);
-  return {
-    ok: true,
-    prt,
-    ...(cloudTgt ? { cloudTgt } : {}),
-    ...(noTgt ? { noTgt } : {}),
-    topLevelNames: [...entra.topLevelNames],
-    kdcProxy: entra.kdcProxy,
-  };
+      unanswered: (why) => ({
+        request: `no answer (modelled): ${why.text}`,
+        wait: `${device} could not reach ${name}:443 (waited ${formatDuration(TCP_CONNECT_TIMEOUT)}): no PRT`,
+      }),
+    },
+  );
+  return trip.ok ? trip.value : { ok: false, why: `${name} cannot be reached: ${trip.failure.text}` };
 }
 
 /**
@@ -248,11 +233,8 @@ function cloudTgtFor(
   user: string,
   narration: Narration[],
 ): { credential: CachedCredential } | { why: string } {
-  const db = cloudDb(world, entra);
-  const p = parsePrincipal(user);
-  const synced = db.principals.find(
-    (e) => e.realm === p.realm && e.name.nameString.join('/') === p.name.nameString.join('/'),
-  );
+  const kdc = cloudKdc(world, entra);
+  const synced = kdc.entries(user, entra.realm)[0];
   if (!synced) return { why: `${user} is not synced to Entra` };
   const upn = upnOf(synced);
   const nonceBytes = world.random(4);
@@ -273,8 +255,7 @@ function cloudTgtFor(
       etype: [18],
     },
   });
-  const actor = world.raw.kdcs.find((k) => k.host === entra.host)!;
-  const result = new Kdc(actor.state).handle(asReq, { now: world.hostNow(entra.host), random: world.random });
+  const result = kdc.handle(asReq, { now: world.hostNow(entra.host), random: world.random });
   narration.push(
     entraNarration(
       `modelled: Entra asks its own KDC for the cloud TGT (an AS exchange inside Entra, not on the wire): ${upn} by UPN (NT-ENTERPRISE, canonicalize), in Entra's per-user key`,

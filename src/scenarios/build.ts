@@ -2,11 +2,20 @@
  * From a validated scenario to a World at its start time: one KDC actor per `kdcs[]` entry, each built
  * from the scenario's KDC configuration for the realms it serves (trust keys come from the trust
  * passwords, so both sides of a trust hold the same key), hosts with their clock offsets, the network,
- * file servers whose keytabs are the keys their realm's KDC holds, and a Kerberos client per client host.
+ * file servers whose keytabs are the keys their realm's KDC holds, and on each client host a Kerberos client
+ * with Windows around it (src/azure: joined to AD only, or an Entra or hybrid device).
  */
-import { addWindowsDevice, hostRealmTableFor, setUpEntra } from '../azure';
+import { addWindowsHost, setUpEntra } from '../azure';
 import { buildKdcState, KdcConfigError, type KdcState } from '../kdc';
-import { addClient, randomSourceOf, seedRandomState, serviceStateFromKdc, World } from '../world';
+import {
+  addClient,
+  randomSourceOf,
+  seedRandomState,
+  serviceStateFromKdc,
+  World,
+  type KdcActorState,
+  type ServiceActorState,
+} from '../world';
 import { KrbPlayError } from '../util/errors';
 import {
   parseIsoTime,
@@ -19,17 +28,6 @@ import {
 /** The KDC actor's id in the world: "kdc-dc1". */
 export const kdcActorId = (host: string) => `kdc-${host}`;
 
-/**
- * The client's host-to-realm table in Windows' precedence (src/azure/realm.ts): the explicit GPO mappings
- * win, then the cloud realm's top-level names (cloud ticket retrieval), then the home realm.
- */
-export function hostRealmTable(
-  client: Pick<ScenarioClient, 'cloudKerberosTicketRetrieval'>,
-  mapping: Record<string, string> | undefined,
-): Record<string, string> | undefined {
-  return hostRealmTableFor(mapping, client.cloudKerberosTicketRetrieval);
-}
-
 const isWindowsDevice = (c: ScenarioClient) => c.join === 'entra' || c.join === 'hybrid';
 
 export function offsetMs(v: string | number | undefined): number {
@@ -41,11 +39,11 @@ export function startOf(s: Scenario): number {
   return parseIsoTime(s.start)!;
 }
 
-export function buildWorld(s: Scenario, seed = s.seed): World {
-  const start = startOf(s);
+/** One KDC actor per `kdcs[]` entry, with the databases of the realms it serves. */
+function buildKdcs(s: Scenario, seed: number): KdcActorState[] {
   // krbtgt keys without a password come from the seeded source: same seed, same keys.
   const keyRandom = randomSourceOf(seedRandomState((seed ^ 0x6b646373) >>> 0));
-  const kdcs = s.kdcs.map((k) => {
+  return s.kdcs.map((k) => {
     const indices = s.kdc.realms.map((r, i) => (k.realms.includes(r.name) ? i : -1)).filter((i) => i >= 0);
     let state: KdcState;
     try {
@@ -63,9 +61,12 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
     }
     return { id: kdcActorId(k.host), host: k.host, state };
   });
-  const kdcFor = (realm: string) => kdcs.find((k) => k.state.realms.some((r) => r.name === realm))!;
+}
 
-  const services = s.services.map((svc, i) => {
+/** The file servers: SMB servers whose keytabs are the keys their realm's KDC holds. */
+function buildServices(s: Scenario, kdcs: KdcActorState[]): ServiceActorState[] {
+  const kdcFor = (realm: string) => kdcs.find((k) => k.state.realms.some((r) => r.name === realm))!;
+  return s.services.map((svc, i) => {
     let state;
     try {
       state = serviceStateFromKdc(kdcFor(svc.realm).state, svc.realm, svc.spn);
@@ -77,8 +78,21 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
         );
       throw e;
     }
-    return { id: svc.id, host: svc.host, port: svc.port ?? 445, transport: 'smb' as const, state };
+    return {
+      id: svc.id,
+      host: svc.host,
+      port: svc.port ?? 445,
+      transport: 'smb' as const,
+      state,
+      smb: { ntlm: svc.ntlm ?? 'refused', ...(svc.shares ? { shares: [...svc.shares] } : {}) },
+    };
   });
+}
+
+export function buildWorld(s: Scenario, seed = s.seed): World {
+  const start = startOf(s);
+  const kdcs = buildKdcs(s, seed);
+  const services = buildServices(s, kdcs);
 
   const world = World.create({
     seed,
@@ -104,13 +118,12 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
     services,
   });
 
+  // the host-to-realm table comes with Windows below (src/azure/windows-host.ts applyKerberosConfig)
   s.clients.forEach((c, i) => {
-    const hostRealm = hostRealmTable(c, c.hostRealm);
     try {
       addClient(world, c.host, {
         principal: c.user,
         ...(c.etypes ? { etypes: c.etypes } : {}),
-        ...(hostRealm ? { hostRealm } : {}),
         ...(c.kdcTimesync !== undefined ? { kdcTimesync: c.kdcTimesync } : {}),
       });
     } catch (e) {
@@ -119,24 +132,26 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
     }
   });
 
-  // Entra ID and the Entra/hybrid-joined Windows devices (src/azure)
+  // Entra ID, then Windows on every client host (src/azure): Entra and hybrid devices need Entra first
   if (s.entra) {
-    const devices = s.clients.filter(isWindowsDevice);
+    const users = s.clients.filter(isWindowsDevice).map((c) => c.user);
     try {
-      setUpEntra(world, s.entra, [...new Set(devices.map((c) => c.user))]);
+      setUpEntra(world, s.entra, [...new Set(users)]);
     } catch (e) {
       throw new ScenarioError('entra', (e as Error).message);
     }
-    for (const c of devices) {
-      addWindowsDevice(world, {
-        host: c.host,
-        join: c.join as 'entra' | 'hybrid',
-        user: c.user,
-        cloudKerberosTicketRetrieval: c.policies?.cloudKerberosTicketRetrieval ?? false,
-        ...(c.hostRealm ? { mapping: c.hostRealm } : {}),
-        ...(c.policies?.kdcProxyServers ? { kdcProxyPolicy: true } : {}),
-      });
-    }
+  }
+  for (const c of s.clients) {
+    addWindowsHost(world, {
+      host: c.host,
+      join: c.join ?? 'ad',
+      user: c.user,
+      password: c.password,
+      cloudKerberosTicketRetrieval: c.policies?.cloudKerberosTicketRetrieval ?? false,
+      ...(c.hostRealm ? { mapping: c.hostRealm } : {}),
+      ...(c.policies?.kdcProxyServers ? { kdcProxyPolicy: true } : {}),
+      ...(c.cloudKerberosTicketRetrieval ? { topLevelNames: c.cloudKerberosTicketRetrieval } : {}),
+    });
   }
   return world;
 }

@@ -31,9 +31,9 @@ export type {
 } from './schema';
 export { catalogue, findScenario } from './catalogue';
 export { buildWorld } from './build';
-export { runScenario, parseUntil, eventTime, clientCache, newRunContext, playAction } from './runner';
+export { runScenario, parseUntil, eventTime, clientCache, playAction } from './runner';
 export type { RunOptions, ScenarioRun, ScenarioRunJson, ScenarioEvent, PlayOptions } from './runner';
-export type { ActionRecord, EventNote, RunContext } from './actions';
+export type { ActionRecord, EventNote } from './actions';
 export { evaluateOutcomes } from './outcomes';
 export { startOf } from './build';
 export { CATALOGUE_FILES } from './catalogue/index';

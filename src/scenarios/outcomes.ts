@@ -2,11 +2,10 @@
  * Checking a scenario's expected outcomes against a run: each predicate (schema.ts) is evaluated over the
  * action records, the trace and the clients' final credential caches, and says why when it does not hold.
  */
-import type { ClientSnapshot } from '../client';
 import { errorCodes } from '../asn1/registry';
 import { parsePrincipal, sameName } from '../asn1/principal';
 import type { TraceEvent, World } from '../world';
-import type { ActionRecord, EventNote } from './actions';
+import type { ActionRecord } from './actions';
 import type { Predicate, ScenarioOutcome } from './schema';
 
 export interface OutcomeResult {
@@ -22,7 +21,6 @@ export interface OutcomeResult {
 export interface Evidence {
   world: World;
   actions: ActionRecord[];
-  notes: Map<number, EventNote>;
   /** The run played the whole timeline. */
   complete: boolean;
 }
@@ -64,12 +62,14 @@ function check(p: Predicate, ev: Evidence): string | undefined {
   }
   if ('klist' in p) {
     const k = p.klist;
-    const snap = ev.world.raw.clients[k.host] as ClientSnapshot;
     const want = parsePrincipal(k.server);
-    const found = snap.cache.credentials.find(
-      (c) =>
-        c.server.realm.toUpperCase() === want.realm.toUpperCase() && sameName(c.server.name, want.name, true),
-    );
+    const found = ev.world
+      .client(k.host)
+      .cache.credentials.find(
+        (c) =>
+          c.server.realm.toUpperCase() === want.realm.toUpperCase() &&
+          sameName(c.server.name, want.name, true),
+      );
     const present = k.present ?? true;
     if (present && !found) return `${k.host}'s klist has no ticket for ${k.server}`;
     if (!present && found) return `${k.host}'s klist holds a ticket for ${k.server}`;

@@ -4,10 +4,10 @@
  * JSON: `{ id, start, events: [EVENT…], outcomes: [{id, description, ok}] }`. Same scenario, same seed:
  * the same events, byte for byte.
  */
-import type { ClientSnapshot } from '../client';
+import type { CredentialCache } from '../client';
 import { formatDuration, isoSeconds, parseDuration } from '../asn1/time';
 import type { TraceEvent, World } from '../world';
-import { runAction, type ActionRecord, type EventNote, type RunContext } from './actions';
+import { runAction, type ActionRecord } from './actions';
 import { buildWorld, startOf } from './build';
 import { evaluateOutcomes, type OutcomeResult } from './outcomes';
 import { parseWhen, ScenarioError, type Scenario, type ScenarioAction } from './schema';
@@ -47,7 +47,6 @@ export interface ScenarioRun {
   scenario: Scenario;
   world: World;
   actions: ActionRecord[];
-  notes: Map<number, EventNote>;
   outcomes: OutcomeResult[];
   /** The whole timeline was played. */
   complete: boolean;
@@ -69,19 +68,6 @@ export function parseUntil(text: string, scenario: Scenario): number | undefined
   return parseWhen(text, startOf(scenario));
 }
 
-/** What a run keeps beside its world: notes on trace events, passwords, who signed in, mappings, drives. */
-export function newRunContext(world: World, scenario: Scenario): RunContext {
-  return {
-    world,
-    scenario,
-    notes: new Map(),
-    passwords: new Map(scenario.clients.map((c) => [c.host, c.password])),
-    signedIn: new Set(),
-    mappings: new Map(scenario.clients.map((c) => [c.host, c.hostRealm])),
-    drives: new Map(),
-  };
-}
-
 export interface PlayOptions {
   /** The index the record gets (default: the action's index in the timeline). */
   recordIndex?: number;
@@ -97,12 +83,12 @@ export interface PlayOptions {
  * step-by-step player both play through here, so they cannot drift apart.
  */
 export function playAction(
-  ctx: RunContext,
+  world: World,
+  scenario: Scenario,
   action: ScenarioAction,
   index: number,
   options: PlayOptions = {},
 ): { record: ActionRecord; partial: boolean } {
-  const { world, scenario } = ctx;
   if (action.at !== undefined) {
     const target = parseWhen(action.at, startOf(scenario))!;
     if (target < world.now && !options.allowEarlier) {
@@ -111,7 +97,7 @@ export function playAction(
         `${action.at} is earlier than the clock (${eventTime(world.now)}) when this action comes`,
       );
     }
-    if (target > world.now) world.advance(target - world.now, `the clock moves to ${isoSeconds(target)}`);
+    if (target > world.now) world.elapse(target - world.now, `the clock moves to ${isoSeconds(target)}`);
   }
   const t = world.now;
   const fromSeq = world.trace.length + 1;
@@ -121,15 +107,15 @@ export function playAction(
     const until = options.until;
     if (until !== undefined && world.now + ms > until) {
       partial = true;
-      world.advance(
+      world.elapse(
         until - world.now,
         `the clock moves forward ${formatDuration(until - world.now)} of ${action.by}, and the run stops at ${isoSeconds(until)} (--until)`,
       );
     } else {
-      world.advance(ms, action.note);
+      world.elapse(ms, action.note);
     }
   }
-  const out = runAction(ctx, action, index);
+  const out = runAction(world, action, index);
   const record: ActionRecord = {
     index: options.recordIndex ?? index,
     ...(action.id !== undefined ? { id: action.id } : {}),
@@ -146,14 +132,13 @@ export function playAction(
 export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioRun {
   const world = buildWorld(scenario, options.seed ?? scenario.seed);
   const start = startOf(scenario);
-  const ctx = newRunContext(world, scenario);
   const until = options.until;
   const actions: ActionRecord[] = [];
   let complete = true;
 
   const stopAt = (t: number) => {
     complete = false;
-    if (t > world.now) world.advance(t - world.now, `the run stops at ${isoSeconds(t)} (--until)`);
+    if (t > world.now) world.elapse(t - world.now, `the run stops at ${isoSeconds(t)} (--until)`);
   };
 
   for (const [index, action] of scenario.timeline.entries()) {
@@ -169,7 +154,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
         break;
       }
     }
-    const { record, partial } = playAction(ctx, action, index, until !== undefined ? { until } : {});
+    const { record, partial } = playAction(
+      world,
+      scenario,
+      action,
+      index,
+      until !== undefined ? { until } : {},
+    );
     actions.push(record);
     if (partial) {
       complete = false;
@@ -178,15 +169,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   }
   if (!complete && until !== undefined && world.now < until) stopAt(until);
 
-  const outcomes = evaluateOutcomes(scenario.outcomes, { world, actions, notes: ctx.notes, complete });
+  const outcomes = evaluateOutcomes(scenario.outcomes, { world, actions, complete });
   const modelledHosts = new Set(scenario.hosts.filter((h) => h.modelled).map((h) => h.id));
   const trace = world.trace.filter((e) => !(e.kind === 'action' && FLOW_STARTS.has(e.type)));
   const events = trace.map((e): ScenarioEvent => {
-    const note = ctx.notes.get(e.seq);
+    const note = world.noteOf(e.seq);
     const modelled =
-      e.modelled ||
-      note?.modelled ||
-      (e.kind === 'message' && (modelledHosts.has(e.from) || modelledHosts.has(e.to)));
+      e.modelled || (e.kind === 'message' && (modelledHosts.has(e.from) || modelledHosts.has(e.to)));
     return {
       t: eventTime(e.t),
       from: e.from,
@@ -213,10 +202,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
       ...(o.detail !== undefined ? { detail: o.detail } : {}),
     })),
   };
-  return { scenario, world, actions, notes: ctx.notes, outcomes, complete, trace, json };
+  return { scenario, world, actions, outcomes, complete, trace, json };
 }
 
 /** The credential cache of a client host at the end of the run. */
-export function clientCache(run: ScenarioRun, host: string): ClientSnapshot['cache'] {
-  return (run.world.raw.clients[host] as ClientSnapshot).cache;
+export function clientCache(run: ScenarioRun, host: string): CredentialCache {
+  return run.world.client(host).cache;
 }

@@ -22,7 +22,9 @@ import { writePcap, writePcapng, type MessageToWrite } from '../formats/pcap';
 import { toHex, utf8 } from '../util';
 import { clientOf } from './flows';
 import type { Narration, TraceEvent } from './trace';
-import { WorldError, type HostState, type World } from './world';
+import { WorldError } from './errors';
+import type { HostState } from './state';
+import type { World } from './world';
 
 /** A host as the exports need it: its id (the trace's from/to) and, when known, its DNS name. */
 export interface ExportHost {
@@ -77,7 +79,7 @@ function traceOf(source: Source): readonly TraceEvent[] {
 }
 
 function hostsOf(source: Source, hosts: readonly ExportHost[] | undefined): ExportHost[] {
-  const list: ExportHost[] = [...(hosts ?? (isWorld(source) ? source.raw.hosts : []))];
+  const list: ExportHost[] = [...(hosts ?? (isWorld(source) ? source.hosts : []))];
   // Hosts the trace names but the list lacks still need addresses.
   const known = new Set(list.map((h) => h.id));
   for (const e of traceOf(source)) {
@@ -156,7 +158,7 @@ const KERBEROS_PORT = 88;
 function locatorProxyPath(source: Source): string | undefined {
   if (!isWorld(source)) return undefined;
   const paths = new Set(
-    Object.values(source.raw.locator)
+    Object.values(source.locator)
       .filter((l) => l.transport === 'kkdcp')
       .map((l) => l.proxyPath ?? '/KdcProxy'),
   );
@@ -167,6 +169,30 @@ function describeEvent(e: TraceEvent): string {
   const route = `${e.from} -> ${e.to} ${e.transport}${e.port !== undefined ? `/${e.port}` : ''}`;
   const reply = e.replyTo !== undefined ? ` (reply to seq ${e.replyTo})` : '';
   return `seq ${e.seq} ${route} ${e.type}${reply}: ${e.result}${e.modelled ? ' [modelled]' : ''}`;
+}
+
+/**
+ * The transport of KDC traffic: UDP or TCP to port 88 (the world always records the port), or through a
+ * KDC proxy; undefined for anything else (a service's UDP or TCP on another port carries its own framing,
+ * which is not modelled).
+ */
+function kdcTransportOf(e: TraceEvent): 'udp' | 'tcp' | 'kkdcp' | undefined {
+  const t = e.transport;
+  const kdcPort = e.port === undefined || e.port === KERBEROS_PORT;
+  return t === 'kkdcp' || ((t === 'udp' || t === 'tcp') && kdcPort) ? t : undefined;
+}
+
+/** Why a message of the trace has no frames in a capture, or undefined when it has. */
+function notDrawn(e: TraceEvent, answered: ReadonlySet<number | undefined>): string | undefined {
+  if (!kdcTransportOf(e)) {
+    return `a ${e.transport.toUpperCase()} message to port ${e.port ?? '?'}; only KDC traffic is drawn (the service protocol's framing is not modelled)`;
+  }
+  if (!e.bytes) return 'no bytes were sent';
+  if (e.replyTo === undefined && e.transport !== 'udp' && !answered.has(e.seq)) {
+    // A TCP connection that never opened is no frames at all; a UDP datagram did leave the host.
+    return `no answer (${e.result}); the ${e.transport === 'kkdcp' ? 'HTTPS' : 'TCP'} connection never opened`;
+  }
+  return undefined;
 }
 
 /**
@@ -201,32 +227,15 @@ export function planPcapExport(
 
   for (const e of trace) {
     if (e.kind !== 'message') continue;
-    // KDC traffic: UDP or TCP to port 88 (the world always records the port), or through a KDC proxy.
-    // A service's UDP or TCP on another port carries its own framing, which is not modelled.
-    const transport = e.transport;
-    const kdcPort = e.port === undefined || e.port === KERBEROS_PORT;
-    if (!(transport === 'kkdcp' || ((transport === 'udp' || transport === 'tcp') && kdcPort))) {
-      skip(
-        e,
-        `a ${e.transport.toUpperCase()} message to port ${e.port ?? '?'}; only KDC traffic is drawn (the service protocol's framing is not modelled)`,
-      );
+    const why = notDrawn(e, answered);
+    if (why) {
+      skip(e, why);
       continue;
     }
-    if (!e.bytes) {
-      skip(e, 'no bytes were sent');
-      continue;
-    }
+    const transport = kdcTransportOf(e)!;
     const request = e.replyTo === undefined;
     const client = request ? e.from : e.to;
     const server = request ? e.to : e.from;
-    if (request && e.transport !== 'udp' && !answered.has(e.seq)) {
-      // A TCP connection that never opened is no frames at all; a UDP datagram did leave the host.
-      skip(
-        e,
-        `no answer (${e.result}); the ${e.transport === 'kkdcp' ? 'HTTPS' : 'TCP'} connection never opened`,
-      );
-      continue;
-    }
     let port: number;
     if (request) {
       port = nextPort.get(client) ?? firstPort;
@@ -317,7 +326,7 @@ export function keytabEntries(world: World, principals?: readonly string[]): Key
   const seen = new Set<string>();
   const entries: KeytabEntry[] = [];
   const timestamp = Math.floor(world.now / 1000);
-  for (const kdc of world.raw.kdcs) {
+  for (const kdc of world.kdcs) {
     for (const realm of kdc.state.realms) {
       for (const p of realm.principals) {
         const principal: Principal = {
@@ -426,7 +435,7 @@ export function traceEventToJson(e: TraceEvent, options: TraceJsonOptions = {}):
 /** The trace as a JSON-ready object. */
 export function traceToJson(source: Source, options: TraceJsonOptions = {}): TraceJson {
   const trace = traceOf(source);
-  const hosts: HostState[] | ExportHost[] = isWorld(source) ? source.raw.hosts : [];
+  const hosts: readonly Readonly<HostState>[] | ExportHost[] = isWorld(source) ? source.hosts : [];
   return {
     start: trace.length > 0 ? isoMillis(trace[0]!.t) : null,
     hosts: hosts.map((h) => ({ id: h.id, name: h.name ?? h.id })),

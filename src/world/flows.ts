@@ -16,7 +16,6 @@ import {
   type ClientConfig,
   type ClientRequest,
   type ClientResult,
-  type ClientSnapshot,
   type SendRequest,
   type TransportAnswer,
   runClient,
@@ -24,25 +23,26 @@ import {
 import { ClientError } from '../client';
 import { formatPrincipal } from '../asn1/principal';
 import { errorCodes } from '../asn1/registry';
-import type { AuthenticatedIdentity } from '../services';
+import { KerberizedService, type AcceptResult, type AuthenticatedIdentity } from '../services';
+import { WorldError } from './errors';
+import { sendToKdc } from './kdc-exchange';
+import type { ServiceActorState } from './state';
 import type { Narration } from './trace';
-import { WorldError, type World } from './world';
+import { TCP_CONNECT_TIMEOUT, type Protocol, type World } from './world';
 
 /** Puts a Kerberos client on a host (a workstation and its user). */
 export function addClient(world: World, hostId: string, config: ClientConfig): void {
-  world.host(hostId);
   const client = new KerberosClient({ actor: `${hostId} (${config.principal})`, ...config });
-  world.raw.clients[hostId] = client.snapshot();
+  world.setClient(hostId, client.snapshot());
 }
 
+/** The Kerberos client on a host, to run (a copy: `world.setClient` puts it back). */
 export function clientOf(world: World, hostId: string): KerberosClient {
-  const snap = world.raw.clients[hostId] as ClientSnapshot | undefined;
-  if (!snap) throw new WorldError(`${hostId} has no Kerberos client`);
-  return KerberosClient.restore(snap);
+  return KerberosClient.restore(world.client(hostId));
 }
 
 function save(world: World, hostId: string, client: KerberosClient): void {
-  world.raw.clients[hostId] = client.snapshot();
+  world.setClient(hostId, client.snapshot());
 }
 
 function describeRequest(r: ClientRequest): string {
@@ -85,9 +85,9 @@ function kdcAnswer(
   send: SendRequest,
   narration: Narration[] | undefined,
 ): TransportAnswer {
-  const answer = world.sendToKdc(hostId, send.realm, send.bytes, narration, send.preferTcp === true);
+  const answer = sendToKdc(world, hostId, send.realm, send.bytes, narration, send.preferTcp === true);
   // klist's "Kdc Called": the KDC host, or KdcProxy:<proxy> when the reply came through a KDC proxy
-  const loc = world.raw.locator[send.realm];
+  const loc = world.locatorFor(hostId, send.realm);
   const kdcHost = loc
     ? loc.transport === 'kkdcp'
       ? `KdcProxy:${world.host(loc.host).name}`
@@ -100,6 +100,42 @@ function kdcAnswer(
     message: answer.failure?.text ?? 'no answer',
   };
 }
+
+/**
+ * A Kerberized service on its port: it checks the AP-REQ (bare, or in a GSS-API/SPNEGO token) and answers
+ * with an AP-REP, a bare acceptance, or a KRB-ERROR.
+ */
+export const serviceListener: Protocol<
+  { serviceId: string; token: Uint8Array },
+  AcceptResult,
+  ServiceActorState
+> = {
+  listener: (world, at, req) => {
+    const svc = world.service(req.serviceId);
+    return svc.host === at.host && svc.port === at.port ? svc : undefined;
+  },
+  absent: (at) => `nothing listens on ${at.host}:${at.port}`,
+  serve(world, svc, req) {
+    const result = new KerberizedService(svc.state).accept(req.token, {
+      now: world.hostNow(svc.host),
+      random: world.random,
+    });
+    const reply = result.ok ? result.apRep : result.error;
+    return {
+      heard: result.events,
+      requestResult: `presents a ticket for ${svc.state.name.nameString.join('/')}@${svc.state.realm}`,
+      value: result,
+      reply: {
+        type: result.ok ? (reply ? 'AP-REP' : 'accepted') : 'KRB-ERROR',
+        ...(reply ? { bytes: reply } : {}),
+        ...(!result.ok ? { errorCode: result.errorCode } : {}),
+        result: result.ok
+          ? `accepted ${result.identity.principal}`
+          : `refused: ${errorCodes.describe(result.errorCode)}`,
+      },
+    };
+  },
+};
 
 export interface ServiceAccess {
   ok: boolean;
@@ -141,9 +177,24 @@ export function accessService(
     },
     { now: world.hostNow(hostId), random: world.random },
   );
-  const sent = world.sendToService(hostId, serviceId, built.token, 'AP-REQ', built.events);
-  if (sent.failure) return { ok: false, error: sent.failure.text, ticket };
-  const verdict = sent.result!;
+  const svc = world.service(serviceId);
+  const sent = world.roundTrip(
+    hostId,
+    { host: svc.host, port: svc.port, transport: svc.transport },
+    serviceListener,
+    { serviceId, token: built.token },
+    { type: 'AP-REQ', bytes: built.token, result: 'sent', narration: built.events },
+    {
+      timeout: TCP_CONNECT_TIMEOUT,
+      lossy: true,
+      unanswered: (why) => ({
+        request: `no answer: ${why.text}`,
+        wait: `${hostId} could not connect to ${svc.host}:${svc.port}`,
+      }),
+    },
+  );
+  if (!sent.ok) return { ok: false, error: sent.failure.text, ticket };
+  const verdict = sent.value;
   if (!verdict.ok) {
     return { ok: false, error: verdict.message, errorCode: verdict.errorCode, ticket };
   }

@@ -1,7 +1,20 @@
 /**
  * The simulation: virtual clock, hosts, network, KDCs and services on hosts, the trace, snapshots.
  */
-export { World, WorldError, UDP_REPLY_LIMIT, UDP_TIMEOUTS, TCP_CONNECT_TIMEOUT } from './world';
+export { World, UDP_REPLY_LIMIT, UDP_TIMEOUTS, TCP_CONNECT_TIMEOUT } from './world';
+export type {
+  WorldInit,
+  TransportFailure,
+  Endpoint,
+  WireMessage,
+  Answer,
+  Protocol,
+  TripOptions,
+  Trip,
+} from './world';
+export { sendToKdc, kdcListener, kdcProxyListener } from './kdc-exchange';
+export type { KdcExchange } from './kdc-exchange';
+export { WorldError } from './errors';
 export type {
   WorldState,
   HostState,
@@ -10,13 +23,29 @@ export type {
   KdcLocation,
   KdcActorState,
   ServiceActorState,
-  TransportFailure,
-  KdcExchange,
-} from './world';
+  SmbShareState,
+  JoinType,
+  WindowsHostState,
+  WindowsPolicyState,
+  CloudApState,
+  PrtState,
+  EntraConfig,
+  EntraState,
+  TraceNote,
+} from './state';
+export { KdcAdmin, keysFromPassword } from './kdc-admin';
 export type { TraceEvent, Transport, Narration } from './trace';
 export { seedRandomState, randomSourceOf, nextWord } from './random';
 export type { RandomState } from './random';
-export { addClient, clientOf, runOperation, accessService, errorOf, serviceStateFromKdc } from './flows';
+export {
+  addClient,
+  clientOf,
+  runOperation,
+  accessService,
+  errorOf,
+  serviceStateFromKdc,
+  serviceListener,
+} from './flows';
 export type { ServiceAccess } from './flows';
 export { formatTrace, formatTraceEvent } from './format';
 export type { FormatOptions } from './format';

@@ -1,109 +1,40 @@
 /**
- * The simulated world: a virtual clock that moves only when told, hosts with their own clock offsets,
- * a network with latency, links that go down, ports that get blocked and packets that get lost, KDCs and
- * services on hosts, and a KDC locator per realm. Every message that crosses the network is recorded in
- * the trace (trace.ts).
+ * The simulated world: a virtual clock that moves only when told, hosts with their own clock offsets (and
+ * each its own Kerberos client, KDC locator and Windows), a network with latency, links that go down,
+ * ports that get blocked and packets that get lost, and the actors that listen on it (KDCs, services, SMB
+ * servers, Entra). Anything that crosses the network goes through one round trip (`roundTrip`), which
+ * records it in the trace (trace.ts); the layers above change the world through the methods here, never
+ * through its state.
  *
  * Everything the world holds is plain data (`WorldState`), so `snapshot()` is a structuredClone and
  * stepping back in the UI is `World.restore(snapshot)`: nothing is ever undone by hand. Same seed, same
  * actions: byte-identical trace.
  */
-import {
-  decodeKerberos,
-  decodeKdcProxyMessage,
-  encodeKdcProxyMessage,
-  encodeKrbError,
-  addTcpPrefix,
-  stripTcpPrefix,
-} from '../asn1';
-import { ErrorCode, errorCodes, MessageType } from '../asn1/registry';
+import type { ClientSnapshot } from '../client';
 import type { RandomSource } from '../crypto';
-import { Kdc, type KdcState } from '../kdc';
-import { kerberosTimestamp, formatDuration } from '../asn1/time';
-import { krbtgtName } from '../asn1/principal';
-import { KerberizedService, type AcceptResult, type ServiceState } from '../services';
-import { KrbPlayError } from '../util/errors';
-import { randomSourceOf, seedRandomState, nextUnit, type RandomState } from './random';
+import { formatDuration } from '../asn1/time';
+import type { ServiceState } from '../services';
+import { WorldError } from './errors';
+import { KdcAdmin } from './kdc-admin';
+import { randomSourceOf, seedRandomState, nextUnit } from './random';
+import type {
+  EntraState,
+  HostState,
+  KdcActorState,
+  KdcLocation,
+  LinkState,
+  NetworkState,
+  ServiceActorState,
+  TraceNote,
+  WindowsHostState,
+  WorldState,
+} from './state';
 import type { Narration, TraceEvent, Transport } from './trace';
-
-export interface HostState {
-  id: string;
-  /** DNS name ("ws1.corp.contoso.com"). */
-  name: string;
-  /** How far this host's clock is from the world's, ms (a skewed workstation: +6 min). */
-  clockOffset: number;
-  up: boolean;
-}
-
-export interface LinkState {
-  a: string;
-  b: string;
-  up: boolean;
-  /** One-way latency in ms (default: the network's). */
-  latency?: number;
-  /** Probability a packet is lost, 0–1. */
-  loss?: number;
-}
-
-export interface NetworkState {
-  /** Default one-way latency, ms. */
-  latency: number;
-  links: LinkState[];
-  /** Ports a firewall drops on their way to a host ("an ISP blocks TCP 445"). */
-  blocked: { host: string; port: number }[];
-}
-
-/** Where a realm's KDC is, and how clients reach it (MIT's [realms] kdc = …, or Windows' DC locator). */
-export interface KdcLocation {
-  host: string;
-  transport: 'udp' | 'tcp' | 'kkdcp';
-  /** For kkdcp: the proxy URL path (Entra: /<tenant>/kerberos). */
-  proxyPath?: string;
-}
-
-export interface KdcActorState {
-  id: string;
-  host: string;
-  state: KdcState;
-}
-
-export interface ServiceActorState {
-  id: string;
-  host: string;
-  port: number;
-  transport: Transport;
-  state: ServiceState;
-}
-
-export interface WorldState {
-  /** The world's virtual time, ms since the epoch. */
-  now: number;
-  random: RandomState;
-  hosts: HostState[];
-  network: NetworkState;
-  locator: Record<string, KdcLocation>;
-  kdcs: KdcActorState[];
-  services: ServiceActorState[];
-  /** Per-host state of clients (credential caches…), owned by the client layer. */
-  clients: Record<string, unknown>;
-  /**
-   * State of the actors above the world (src/azure: Entra ID, the Windows devices' CloudAP and LSA), owned
-   * by that layer, by actor name; plain data, so snapshots and restores carry it like the rest.
-   */
-  actors?: Record<string, unknown>;
-  trace: TraceEvent[];
-}
 
 /** Why a message got no answer. */
 export interface TransportFailure {
-  reason: 'no-kdc' | 'host-down' | 'link-down' | 'port-blocked' | 'lost' | 'timeout';
+  reason: 'no-kdc' | 'no-listener' | 'host-down' | 'link-down' | 'port-blocked' | 'lost' | 'timeout';
   text: string;
-}
-
-export class WorldError extends KrbPlayError {
-  constructor(message: string) {
-    super('world', message);
-  }
 }
 
 /**
@@ -115,10 +46,75 @@ export const UDP_REPLY_LIMIT = 1465;
 export const UDP_TIMEOUTS = [1000, 2000, 4000];
 export const TCP_CONNECT_TIMEOUT = 10_000;
 
-export interface KdcExchange {
-  reply?: Uint8Array;
-  failure?: TransportFailure;
+// ---- the round trip -------------------------------------------------------------------------------------
+
+/** Where a message goes: a host, a port, and the transport it rides. */
+export interface Endpoint {
+  host: string;
+  port: number;
+  transport: Transport;
 }
+
+/** One message as it crosses the network, and as the trace records it. */
+export interface WireMessage {
+  /** What it is: "AS-REQ", "KRB-ERROR", "SMB2 NEGOTIATE", "PRT-REQUEST"… */
+  type: string;
+  /** The exact bytes on the wire (none for a modelled step). */
+  bytes?: Uint8Array;
+  /** For a KKDCP message, the Kerberos message inside. */
+  inner?: Uint8Array;
+  errorCode?: number;
+  /** One line: what it says. */
+  result: string;
+  narration?: Narration[];
+}
+
+/** What a listener answers to a request. */
+export interface Answer<Rep> {
+  /** The reply on the wire, with the Windows error the client shows for it, if any. */
+  reply: WireMessage & { windowsError?: number };
+  /** What the sender gets back to act on. */
+  value: Rep;
+  /** What the listener said about the request (its checks, stage by stage): it joins the request's line. */
+  heard?: Narration[];
+  /** What the request turned out to be, when only the listener can tell ("presents a ticket for …"). */
+  requestResult?: string;
+}
+
+/**
+ * The listening side of a protocol: who listens for it at an endpoint (an actor's state in the world — a
+ * KDC on 88/udp, 88/tcp and 443/kkdcp, a service on its port, an SMB server on 445, Entra on 443/https),
+ * and how that listener answers. The round trip does the rest.
+ */
+export interface Protocol<Req, Rep, Listener> {
+  listener(world: World, at: Endpoint, request: Req): Listener | undefined;
+  /** What the sender learns when nothing listens ("dc9 runs no KDC"). */
+  absent(at: Endpoint): string;
+  serve(world: World, listener: Listener, request: Req, from: string, at: Endpoint): Answer<Rep>;
+}
+
+export interface TripOptions {
+  /** How long the sender waits for an answer that never comes, ms. */
+  timeout: number;
+  /** A lossy link may drop it (Kerberos' own messages); otherwise only a host, a link or a firewall stops it. */
+  lossy?: boolean;
+  /** It rides a connection an earlier trip opened: nothing is checked again on the way. */
+  connected?: boolean;
+  /** A step modelled, not standardised (no bytes are made): the request, the wait and the reply say so. */
+  modelled?: boolean;
+  /**
+   * The sender's words when no answer comes: the request's line becomes `request` (default "no answer:
+   * WHY"), and `wait`, when given, is a line of its own for the wait.
+   */
+  unanswered?: (why: TransportFailure) => { request: string; wait?: string };
+}
+
+export type Trip<Rep> =
+  | { ok: true; value: Rep; request: TraceEvent; reply: TraceEvent }
+  | { ok: false; failure: TransportFailure; request: TraceEvent };
+
+/** What a new world starts from: everything but the random state, the trace and the notes. */
+export type WorldInit = Omit<WorldState, 'random' | 'trace' | 'notes' | 'entra'> & { seed: number };
 
 export class World {
   private state: WorldState;
@@ -129,9 +125,9 @@ export class World {
     this.rng = randomSourceOf(this.state.random);
   }
 
-  static create(init: Omit<WorldState, 'random' | 'trace' | 'clients'> & { seed: number }): World {
+  static create(init: WorldInit): World {
     const { seed, ...rest } = init;
-    return new World({ ...rest, random: seedRandomState(seed), trace: [], clients: {} });
+    return new World({ ...rest, random: seedRandomState(seed), trace: [], notes: {} });
   }
 
   snapshot(): WorldState {
@@ -154,10 +150,7 @@ export class World {
     return this.rng;
   }
 
-  /** Direct state access for the layers that own parts of it (clients, the azure actors). */
-  get raw(): WorldState {
-    return this.state;
-  }
+  // ---- hosts and what each runs ----
 
   host(id: string): HostState {
     const h = this.state.hosts.find((x) => x.id === id);
@@ -165,18 +158,142 @@ export class World {
     return h;
   }
 
+  /** The hosts, in the order the world was given them (read them; the methods below change them). */
+  get hosts(): readonly Readonly<HostState>[] {
+    return this.state.hosts;
+  }
+
   /** A host's own clock reading: the world's time plus its offset (clock skew is per host). */
   hostNow(id: string): number {
     return this.state.now + this.host(id).clockOffset;
   }
 
+  /** The Kerberos client on a host: its configuration and credential cache, live. */
+  client(hostId: string): ClientSnapshot {
+    const c = this.host(hostId).client;
+    if (!c) throw new WorldError(`${hostId} has no Kerberos client`);
+    return c;
+  }
+
+  /** Puts a Kerberos client's state on a host (a new client, or one that ran an operation). */
+  setClient(hostId: string, client: ClientSnapshot): void {
+    this.host(hostId).client = client;
+  }
+
+  /** The hosts that run a Kerberos client. */
+  clientHosts(): string[] {
+    return this.state.hosts.filter((h) => h.client).map((h) => h.id);
+  }
+
+  /** Windows on a host (src/azure/windows.ts), live; undefined when the host does not run it. */
+  windowsHost(hostId: string): WindowsHostState | undefined {
+    return this.host(hostId).windows;
+  }
+
+  setWindowsHost(hostId: string, windows: WindowsHostState): void {
+    this.host(hostId).windows = windows;
+  }
+
+  /** Entra ID's state (src/azure/entra.ts), live; undefined when the world has no Entra. */
+  get entra(): EntraState | undefined {
+    return this.state.entra;
+  }
+
+  setEntra(entra: EntraState): void {
+    this.state.entra = entra;
+  }
+
+  // ---- where the KDCs are ----
+
+  /** Where `hostId` finds `realm`'s KDC: its own locator first, then what DNS answers. */
+  locatorFor(hostId: string, realm: string): KdcLocation | undefined {
+    const own = this.host(hostId).locator?.[realm];
+    if (own === null) return undefined;
+    return own ?? this.state.locator[realm];
+  }
+
+  /**
+   * Sets (a location), hides (`null`: the host finds no KDC for the realm) or clears (undefined: back to
+   * DNS) one realm in a host's own locator.
+   */
+  setHostLocator(hostId: string, realm: string, location: KdcLocation | null | undefined): void {
+    const h = this.host(hostId);
+    if (location === undefined) {
+      if (h.locator) delete h.locator[realm];
+      return;
+    }
+    h.locator = { ...(h.locator ?? {}), [realm]: location };
+  }
+
+  /** What DNS answers for each realm's KDC. */
+  get locator(): Readonly<Record<string, Readonly<KdcLocation>>> {
+    return this.state.locator;
+  }
+
+  setRealmLocator(realm: string, location: KdcLocation): void {
+    this.state.locator[realm] = { ...location };
+  }
+
+  // ---- KDCs and services ----
+
+  get kdcs(): readonly Readonly<KdcActorState>[] {
+    return this.state.kdcs;
+  }
+
+  /** The KDC running on a host, and its administrator's handle (kadmin, Active Directory's tools). */
+  kdc(hostId: string): KdcAdmin {
+    const kdc = this.kdcOn(hostId);
+    if (!kdc) throw new WorldError(`${hostId} runs no KDC`);
+    return kdc;
+  }
+
+  /** The KDC running on a host, if one does. */
+  kdcOn(hostId: string): KdcAdmin | undefined {
+    const actor = this.state.kdcs.find((k) => k.host === hostId);
+    return actor ? new KdcAdmin(actor) : undefined;
+  }
+
+  /** The KDCs that serve a realm. */
+  kdcsServing(realm: string): KdcAdmin[] {
+    return this.state.kdcs
+      .filter((k) => k.state.realms.some((r) => r.name === realm))
+      .map((k) => new KdcAdmin(k));
+  }
+
+  get services(): readonly Readonly<ServiceActorState>[] {
+    return this.state.services;
+  }
+
+  /** A service, live (its listener answers through it: its replay cache grows). */
+  service(serviceId: string): ServiceActorState {
+    const svc = this.state.services.find((s) => s.id === serviceId);
+    if (!svc) throw new WorldError(`there is no service "${serviceId}" in this world`);
+    return svc;
+  }
+
+  addService(service: ServiceActorState): void {
+    if (this.state.services.some((s) => s.id === service.id))
+      throw new WorldError(`there is already a service "${service.id}"`);
+    this.host(service.host);
+    this.state.services.push(service);
+  }
+
+  /** A service's new keytab (after a password change of its principal). */
+  setServiceKeys(serviceId: string, keys: ServiceState['keys']): void {
+    this.service(serviceId).state.keys = keys;
+  }
+
+  get network(): Readonly<NetworkState> {
+    return this.state.network;
+  }
+
   // ---- the person at the controls ----
 
-  /** Moves the virtual clock forward (it never moves by itself). */
-  advance(ms: number, note?: string): void {
+  /** Moves the virtual clock forward (it never moves by itself), with a trace line that says why. */
+  elapse(ms: number, why?: string): void {
     if (!(ms >= 0)) throw new WorldError(`time only moves forward here; ${ms} ms is not a step`);
     this.state.now += ms;
-    this.action('local', 'advance', note ?? `the clock moves forward ${formatDuration(ms)}`);
+    this.action('local', 'advance', why ?? `the clock moves forward ${formatDuration(ms)}`);
   }
 
   setClockOffset(hostId: string, offset: number): void {
@@ -194,7 +311,7 @@ export class World {
   }
 
   setLink(a: string, b: string, patch: Partial<Omit<LinkState, 'a' | 'b'>>): void {
-    let link = this.state.network.links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
+    let link = this.linkBetween(a, b);
     if (!link) {
       link = { a, b, up: true };
       this.state.network.links.push(link);
@@ -215,6 +332,17 @@ export class World {
     this.action(hostId, 'firewall', `port ${port} to ${hostId} is ${blocked ? 'blocked' : 'open again'}`);
   }
 
+  // ---- the trace ----
+
+  /** A note on a trace event (the Windows error a console showed for it). */
+  annotate(seq: number, note: TraceNote): void {
+    this.state.notes[seq] = { ...(this.state.notes[seq] ?? {}), ...note };
+  }
+
+  noteOf(seq: number): TraceNote | undefined {
+    return this.state.notes[seq];
+  }
+
   /** Records something a person did, so the trace tells the whole story. */
   action(hostId: string, type: string, result: string, narration: Narration[] = []): TraceEvent {
     return this.record({
@@ -232,7 +360,7 @@ export class World {
 
   /**
    * Appends an event to the trace (numbered, timed now unless `t` is given). The layers above the world
-   * (scenarios, the Azure actors) record their own modelled steps through it.
+   * record their own lines (what a console printed, a modelled step) through it.
    */
   recordEvent(e: Omit<TraceEvent, 'seq' | 't'> & { t?: number }): TraceEvent {
     return this.record(e);
@@ -283,315 +411,96 @@ export class World {
     return undefined;
   }
 
-  private kdcOn(hostId: string): KdcActorState | undefined {
-    return this.state.kdcs.find((k) => k.host === hostId);
-  }
-
-  /** One line about a KDC request: who asks for what. */
-  private summarizeRequest(bytes: Uint8Array): string {
-    try {
-      const d = decodeKerberos(bytes);
-      if (d.type !== 'AS-REQ' && d.type !== 'TGS-REQ') return d.type;
-      const b = d.value.reqBody;
-      const sname = b.sname ? `${b.sname.nameString.join('/')}@${b.realm}` : '?';
-      if (d.type === 'AS-REQ') {
-        const who = b.cname ? `${b.cname.nameString.join('/')}@${b.realm}` : '?';
-        const preauth = d.value.padata?.some((p) => p.padataType === 2) ? ', with PA-ENC-TIMESTAMP' : '';
-        return `${who} asks for ${sname}${preauth}`;
-      }
-      return `asks for ${sname}`;
-    } catch {
-      return 'sent';
-    }
-  }
-
-  /** One line about a KDC reply: the ticket it carries (and whether it is a referral), or the error. */
-  private summarizeReply(reply: Uint8Array, request: Uint8Array): string {
-    try {
-      const d = decodeKerberos(reply);
-      if (d.type === 'KRB-ERROR') return errorCodes.describe(d.value.errorCode);
-      if (d.type !== 'AS-REP' && d.type !== 'TGS-REP') return d.type;
-      const t = d.value.ticket;
-      const got = `${t.sname.nameString.join('/')}@${t.realm}`;
-      const req = decodeKerberos(request);
-      const asked = req.type === 'TGS-REQ' ? req.value.reqBody.sname : undefined;
-      if (asked && t.sname.nameString[0] === 'krbtgt' && asked.nameString[0] !== 'krbtgt') {
-        return `referral: ${got} (the service is in ${t.sname.nameString[1]})`;
-      }
-      return `ticket for ${got}`;
-    } catch {
-      return 'reply';
-    }
-  }
-
-  /** The type of a Kerberos message, for the trace ("AS-REQ", "KRB-ERROR"…), and its error code. */
-  private describe(bytes: Uint8Array): { type: string; errorCode?: number } {
-    try {
-      const d = decodeKerberos(bytes);
-      if (d.type === 'KRB-ERROR') return { type: d.type, errorCode: d.value.errorCode };
-      return { type: d.type };
-    } catch {
-      return { type: 'bytes' };
-    }
+  /**
+   * A TCP handshake from a host to host:port, which the trace does not draw (Test-NetConnection): the clock
+   * moves by the round trip, or by the wait for an answer that does not come. Returns why it failed.
+   */
+  connect(from: string, to: string, port: number): TransportFailure | undefined {
+    const why = this.unreachable(from, to, port);
+    this.state.now += why ? TCP_CONNECT_TIMEOUT : this.latency(from, to) + this.latency(to, from);
+    return why;
   }
 
   /**
-   * Sends a KDC request from a client host to the KDC of `realm`, as a client's transport layer does
-   * (MIT's sendto_kdc): over the realm's transport, retrying UDP after timeouts, switching to TCP when
-   * the KDC says the reply is too big for UDP, or through the KDC proxy (MS-KKDCP). Every message is
-   * traced; the virtual clock moves by the latencies and the waits.
+   * One message from a host to an endpoint and its answer — the only way anything crosses the network.
+   * The request is traced when it leaves. When the way is shut (or the packet is lost) the sender waits
+   * `timeout` and says so; when nothing listens there for it, the sender learns that; otherwise the clock
+   * moves by the latency, the listener answers (its words label the reply, and its narration joins the
+   * request's), the reply is traced, and the clock moves by the latency back.
    */
-  sendToKdc(
-    fromHost: string,
-    realm: string,
-    request: Uint8Array,
-    narration: Narration[] = [],
-    preferTcp = false,
-  ): KdcExchange {
-    const loc = this.state.locator[realm];
-    if (!loc) {
-      const text = `no KDC is known for realm ${realm} (no locator entry): "Cannot find KDC for realm"`;
-      this.record({
-        kind: 'timeout',
-        from: fromHost,
-        to: fromHost,
-        transport: 'local',
-        type: 'locate',
-        result: text,
-        narration,
-      });
-      return { failure: { reason: 'no-kdc', text } };
-    }
-    if (loc.transport === 'kkdcp') return this.viaKdcProxy(fromHost, realm, loc, request, narration);
-    let transport: 'udp' | 'tcp' = preferTcp ? 'tcp' : loc.transport;
-    for (;;) {
-      const out = this.exchange(fromHost, loc.host, transport, request, narration);
-      narration = [];
-      if (out.failure || !out.reply) return out;
-      if (transport === 'udp' && out.tooBig) {
-        transport = 'tcp'; // RFC 4120 §7.2.1: KRB_ERR_RESPONSE_TOO_BIG means "ask again over TCP"
-        continue;
-      }
-      return { reply: out.reply };
-    }
-  }
-
-  private exchange(
-    fromHost: string,
-    kdcHost: string,
-    transport: 'udp' | 'tcp',
-    request: Uint8Array,
-    narration: Narration[],
-  ): KdcExchange & { tooBig?: boolean } {
-    const tries = transport === 'udp' ? UDP_TIMEOUTS : [TCP_CONNECT_TIMEOUT];
-    const { type } = this.describe(request);
-    for (let attempt = 0; attempt < tries.length; attempt++) {
-      const sent = this.record({
-        kind: 'message',
-        from: fromHost,
-        to: kdcHost,
-        transport,
-        port: 88,
-        type,
-        bytes: request,
-        result: attempt === 0 ? this.summarizeRequest(request) : `sent again (try ${attempt + 1})`,
-        narration: attempt === 0 ? narration : [],
-      });
-      const blocked = this.blockedReason(fromHost, kdcHost, 88);
-      if (blocked) {
-        this.state.now += tries[attempt]!;
-        sent.result = `no answer: ${blocked.text}`;
+  roundTrip<Req, Rep, L>(
+    from: string,
+    to: Endpoint,
+    protocol: Protocol<Req, Rep, L>,
+    request: Req,
+    message: WireMessage,
+    options: TripOptions,
+  ): Trip<Rep> {
+    const modelled = options.modelled ? { modelled: true } : {};
+    const route = { from, to: to.host, transport: to.transport, port: to.port };
+    const sent = this.record({
+      kind: 'message',
+      ...route,
+      ...wire(message),
+      ...modelled,
+    });
+    const why = options.connected
+      ? undefined
+      : options.lossy
+        ? this.blockedReason(from, to.host, to.port)
+        : this.unreachable(from, to.host, to.port);
+    if (why) {
+      this.state.now += options.timeout;
+      const words = options.unanswered?.(why) ?? { request: `no answer: ${why.text}` };
+      sent.result = words.request;
+      if (words.wait !== undefined) {
         this.record({
           kind: 'timeout',
-          from: fromHost,
-          to: kdcHost,
-          transport,
-          port: 88,
+          ...route,
           type: 'timeout',
-          result: `${fromHost} waited ${formatDuration(tries[attempt]!)} for ${kdcHost}`,
+          result: words.wait,
           narration: [],
           replyTo: sent.seq,
+          ...modelled,
         });
-        if (attempt === tries.length - 1) {
-          return {
-            failure: {
-              reason: blocked.reason === 'lost' ? 'timeout' : blocked.reason,
-              text: `${blocked.text} (gave up after ${tries.length} ${tries.length > 1 ? 'tries' : 'try'})`,
-            },
-          };
-        }
-        continue;
       }
-      const kdcActor = this.kdcOn(kdcHost);
-      if (!kdcActor) {
-        return { failure: { reason: 'host-down', text: `${kdcHost} runs no KDC` } };
-      }
-      this.state.now += this.latency(fromHost, kdcHost);
-      const kdc = new Kdc(kdcActor.state);
-      const result = kdc.handle(request, { now: this.hostNow(kdcHost), random: this.rng });
-      sent.narration = [...sent.narration, ...result.events];
-      let reply = result.reply;
-      let tooBig = false;
-      if (transport === 'udp' && reply.length > UDP_REPLY_LIMIT) {
-        tooBig = true;
-        reply = this.tooBigError(kdcHost, result.reply.length, kdcActor.state.realms[0]?.name ?? '');
-      }
-      const described = this.describe(reply);
-      this.record({
-        kind: 'message',
-        from: kdcHost,
-        to: fromHost,
-        transport,
-        port: 88,
-        type: described.type,
-        bytes: reply,
-        ...(described.errorCode !== undefined ? { errorCode: described.errorCode } : {}),
-        result: tooBig
-          ? `the ${result.replyType} is ${result.reply.length} bytes, too big for UDP: KRB_ERR_RESPONSE_TOO_BIG, retry over TCP`
-          : this.summarizeReply(reply, request),
-        narration: [],
-        replyTo: sent.seq,
-      });
-      this.state.now += this.latency(kdcHost, fromHost);
-      return { reply, tooBig };
+      return { ok: false, failure: why, request: sent };
     }
-    return { failure: { reason: 'timeout', text: 'no answer' } };
-  }
-
-  private tooBigError(kdcHost: string, size: number, realm: string): Uint8Array {
-    const { time, usec } = kerberosTimestamp(this.hostNow(kdcHost));
-    return encodeKrbError({
-      pvno: 5,
-      msgType: MessageType.KRB_ERROR,
-      stime: time,
-      susec: usec,
-      errorCode: ErrorCode.KRB_ERR_RESPONSE_TOO_BIG,
-      realm,
-      sname: krbtgtName(realm),
-      eText: `the reply is ${size} bytes, more than a UDP datagram should carry; ask again over TCP`,
-    });
-  }
-
-  /** MS-KKDCP: the request goes to the proxy over HTTPS inside a KDC-PROXY-MESSAGE; the reply comes back the same way. */
-  private viaKdcProxy(
-    fromHost: string,
-    realm: string,
-    loc: KdcLocation,
-    request: Uint8Array,
-    narration: Narration[],
-  ): KdcExchange {
-    const body = encodeKdcProxyMessage({ kerbMessage: addTcpPrefix(request), targetDomain: realm });
-    const { type } = this.describe(request);
-    const sent = this.record({
-      kind: 'message',
-      from: fromHost,
-      to: loc.host,
-      transport: 'kkdcp',
-      port: 443,
-      type,
-      bytes: body,
-      inner: request,
-      result: `POST https://${this.host(loc.host).name}${loc.proxyPath ?? '/KdcProxy'}: ${this.summarizeRequest(request)}`,
-      narration,
-    });
-    const blocked = this.blockedReason(fromHost, loc.host, 443);
-    if (blocked) {
-      this.state.now += TCP_CONNECT_TIMEOUT;
-      sent.result = `no answer: ${blocked.text}`;
-      return {
-        failure: { reason: blocked.reason === 'lost' ? 'timeout' : blocked.reason, text: blocked.text },
-      };
+    const listener = protocol.listener(this, to, request);
+    if (listener === undefined) {
+      return { ok: false, failure: { reason: 'no-listener', text: protocol.absent(to) }, request: sent };
     }
-    const kdcActor = this.kdcOn(loc.host);
-    if (!kdcActor)
-      return { failure: { reason: 'host-down', text: `${loc.host} runs no KDC behind its proxy` } };
-    this.state.now += this.latency(fromHost, loc.host);
-    const inner = stripTcpPrefix(decodeKdcProxyMessage(body).kerbMessage);
-    const result = new Kdc(kdcActor.state).handle(inner, { now: this.hostNow(loc.host), random: this.rng });
-    sent.narration = [...sent.narration, ...result.events];
-    const replyBody = encodeKdcProxyMessage({ kerbMessage: addTcpPrefix(result.reply) });
-    const described = this.describe(result.reply);
-    this.record({
+    this.state.now += this.latency(from, to.host);
+    const answer = protocol.serve(this, listener, request, from, to);
+    if (answer.heard) sent.narration = [...sent.narration, ...answer.heard];
+    if (answer.requestResult !== undefined) sent.result = answer.requestResult;
+    const reply = this.record({
       kind: 'message',
-      from: loc.host,
-      to: fromHost,
-      transport: 'kkdcp',
-      port: 443,
-      type: described.type,
-      bytes: replyBody,
-      inner: result.reply,
-      ...(described.errorCode !== undefined ? { errorCode: described.errorCode } : {}),
-      result: this.summarizeReply(result.reply, request),
-      narration: [],
+      from: to.host,
+      to: from,
+      transport: to.transport,
+      port: to.port,
+      ...wire(answer.reply),
       replyTo: sent.seq,
+      ...modelled,
     });
-    this.state.now += this.latency(loc.host, fromHost);
-    return { reply: result.reply };
+    if (answer.reply.windowsError !== undefined)
+      this.annotate(reply.seq, { windowsError: answer.reply.windowsError });
+    this.state.now += this.latency(to.host, from);
+    return { ok: true, value: answer.value, request: sent, reply };
   }
+}
 
-  /**
-   * Presents an AP-REQ (bare or in a GSS-API/SPNEGO token) to a service, over the service's transport
-   * (SMB 445 for a file server). Returns the service's verdict, or the transport failure.
-   */
-  sendToService(
-    fromHost: string,
-    serviceId: string,
-    token: Uint8Array,
-    label = 'AP-REQ',
-    narration: Narration[] = [],
-  ): { result?: AcceptResult; failure?: TransportFailure } {
-    const svc = this.state.services.find((s) => s.id === serviceId);
-    if (!svc) throw new WorldError(`there is no service "${serviceId}" in this world`);
-    const sent = this.record({
-      kind: 'message',
-      from: fromHost,
-      to: svc.host,
-      transport: svc.transport,
-      port: svc.port,
-      type: label,
-      bytes: token,
-      result: 'sent',
-      narration,
-    });
-    const blocked = this.blockedReason(fromHost, svc.host, svc.port);
-    if (blocked) {
-      this.state.now += TCP_CONNECT_TIMEOUT;
-      sent.result = `no answer: ${blocked.text}`;
-      this.record({
-        kind: 'timeout',
-        from: fromHost,
-        to: svc.host,
-        transport: svc.transport,
-        port: svc.port,
-        type: 'timeout',
-        result: `${fromHost} could not connect to ${svc.host}:${svc.port}`,
-        narration: [],
-        replyTo: sent.seq,
-      });
-      return { failure: blocked };
-    }
-    this.state.now += this.latency(fromHost, svc.host);
-    const service = new KerberizedService(svc.state);
-    const result = service.accept(token, { now: this.hostNow(svc.host), random: this.rng });
-    sent.narration = [...sent.narration, ...result.events];
-    sent.result = `presents a ticket for ${svc.state.name.nameString.join('/')}@${svc.state.realm}`;
-    const reply = result.ok ? result.apRep : result.error;
-    this.record({
-      kind: 'message',
-      from: svc.host,
-      to: fromHost,
-      transport: svc.transport,
-      port: svc.port,
-      type: result.ok ? (reply ? 'AP-REP' : 'accepted') : 'KRB-ERROR',
-      ...(reply ? { bytes: reply } : {}),
-      ...(!result.ok ? { errorCode: result.errorCode } : {}),
-      result: result.ok
-        ? `accepted ${result.identity.principal}`
-        : `refused: ${errorCodes.describe(result.errorCode)}`,
-      narration: [],
-      replyTo: sent.seq,
-    });
-    this.state.now += this.latency(svc.host, fromHost);
-    return { result };
-  }
+/** A message's fields as a trace event has them, in the trace's order. */
+function wire(
+  m: WireMessage,
+): Pick<TraceEvent, 'type' | 'bytes' | 'inner' | 'errorCode' | 'result' | 'narration'> {
+  return {
+    type: m.type,
+    ...(m.bytes ? { bytes: m.bytes } : {}),
+    ...(m.inner ? { inner: m.inner } : {}),
+    ...(m.errorCode !== undefined ? { errorCode: m.errorCode } : {}),
+    result: m.result,
+    narration: m.narration ?? [],
+  };
 }

@@ -7,7 +7,7 @@
  *
  * Pure apart from being told where it runs: worker.ts wraps it in a Worker, the unit tests call it.
  */
-import { listMit, listWindows, type ClientSnapshot } from '../../client';
+import { listMit, listWindows } from '../../client';
 import { errorCodes } from '../../asn1/registry';
 import { encodeKeytab, type KeytabEntry } from '../../formats';
 import {
@@ -276,7 +276,7 @@ export class Engine {
       worldKeytab(kdcs).map(
         (e) => `${e.principal.name.nameString.join('/')}@${e.principal.realm}|${e.key.etype}|${e.kvno}`,
       );
-    const now = ids(p.world.raw);
+    const now = ids(p.world);
     const f = this.#inspectorFor;
     if (
       !this.#inspector ||
@@ -285,7 +285,7 @@ export class Engine {
       f.faults !== p.faults ||
       now.some((id) => !f.keys.has(id))
     ) {
-      const kdcs = { kdcs: [...p.initial.kdcs, ...p.world.raw.kdcs] };
+      const kdcs = { kdcs: [...p.initial.kdcs, ...p.world.kdcs] };
       this.#inspector = new TraceInspector(kdcs);
       this.#inspectorFor = { player: p, faults: p.faults, keys: new Set(ids(kdcs)) };
     }
@@ -338,7 +338,7 @@ export class Engine {
         } catch {
           throw new EngineError(`${h} has no Kerberos client, so no credential cache`);
         }
-        const n = (w.raw.clients[h] as ClientSnapshot).cache.credentials.length;
+        const n = w.client(h).cache.credentials.length;
         return {
           name: `${base}-${h}.ccache`,
           mime: 'application/octet-stream',
@@ -424,17 +424,14 @@ export class Engine {
 
   #worldView(): WorldView {
     const w = this.#p.world;
-    const raw = w.raw;
     const roles = new Map<string, string[]>();
     const add = (host: string, role: string) => roles.set(host, [...(roles.get(host) ?? []), role]);
-    for (const [host, snap] of Object.entries(raw.clients)) {
-      add(host, `client ${(snap as ClientSnapshot).config.principal}`);
-    }
-    for (const k of raw.kdcs) add(k.host, `KDC for ${k.state.realms.map((r) => r.name).join(', ')}`);
-    for (const s of raw.services) {
+    for (const host of w.clientHosts()) add(host, `client ${w.client(host).config.principal}`);
+    for (const k of w.kdcs) add(k.host, `KDC for ${k.state.realms.map((r) => r.name).join(', ')}`);
+    for (const s of w.services) {
       add(s.host, `${s.state.name.nameString.join('/')}@${s.state.realm} (${s.transport} ${s.port})`);
     }
-    const hosts: HostView[] = raw.hosts.map((h) => ({
+    const hosts: HostView[] = w.hosts.map((h) => ({
       id: h.id,
       name: h.name,
       roles: roles.get(h.id) ?? [],
@@ -442,27 +439,27 @@ export class Engine {
       clockOffset: h.clockOffset,
       up: h.up,
     }));
-    const trusts = raw.kdcs.flatMap((k) => k.state.trusts);
-    const realms: RealmView[] = Object.entries(raw.locator).map(([name, loc]) => ({
+    const trusts = w.kdcs.flatMap((k) => k.state.trusts);
+    const realms: RealmView[] = Object.entries(w.locator).map(([name, loc]) => ({
       name,
       kdcHost: loc.host,
       transport: loc.transport,
       trustedBy: [...new Set(trusts.filter((t) => t.to === name).map((t) => t.from))],
     }));
-    const policies = Object.entries(raw.clients).map(([host, snap]) => ({
+    const policies = w.clientHosts().map((host) => ({
       host,
-      hostRealm: { ...((snap as ClientSnapshot).config.hostRealm ?? {}) },
+      hostRealm: { ...(w.client(host).config.hostRealm ?? {}) },
     }));
     return {
       hosts,
       realms,
-      links: raw.network.links.map((l) => ({
+      links: w.network.links.map((l) => ({
         a: l.a,
         b: l.b,
         up: l.up,
         ...(l.latency !== undefined ? { latency: l.latency } : {}),
       })),
-      blocked: raw.network.blocked.map((b) => ({ ...b })),
+      blocked: w.network.blocked.map((b) => ({ ...b })),
       policies,
     };
   }

@@ -20,12 +20,12 @@ import {
 import type { KeytabEntry } from '../../formats';
 import { fromHex } from '../../util/bytes';
 import { KrbPlayError } from '../../util/errors';
-import type { TraceEvent, WorldState } from '../../world';
+import type { KdcActorState, TraceEvent } from '../../world';
 import { baseName, describeValue, enctypeName, keyText, usageText } from './describe';
 import type { PartView, ViewNode } from './protocol';
 
 /** The long-term keys of every principal the world's KDCs hold, once each (trust keys sit in both). */
-export function worldKeytab(state: Pick<WorldState, 'kdcs'>): KeytabEntry[] {
+export function worldKeytab(state: { readonly kdcs: readonly KdcActorState[] }): KeytabEntry[] {
   const seen = new Set<string>();
   const entries: KeytabEntry[] = [];
   for (const kdc of state.kdcs) {
@@ -63,7 +63,7 @@ export class TraceInspector {
   readonly #done = new Map<number, InspectedMessage>();
   #decodedUpTo = 0;
 
-  constructor(state: Pick<WorldState, 'kdcs'>) {
+  constructor(state: { readonly kdcs: readonly KdcActorState[] }) {
     const keytab = worldKeytab(state);
     this.#ring = new KeyRing().addKeytab(keytab);
     this.#longTerm = keytab.map((e) => e.key);

@@ -1,8 +1,8 @@
 /**
  * Playing a run one step at a time, each step a snapshot: a catalogue (or pasted) scenario, one step per
- * timeline action, or the first slice's built-in story. After every step the world and what the scenario
- * layer knows beside it (who is signed in, notes on the trace, mapped drives) are cloned; going to a step
- * is a restore of that clone, and a step not yet played is played once from the last one before it.
+ * timeline action, or the first slice's built-in story. After every step the world is snapshotted — it
+ * holds everything, down to who is signed in on each host and the notes on the trace — so going to a step
+ * is a restore of its snapshot, and a step not yet played is played once from the last one before it.
  *
  * A fault from the faults panel is a new action put into the timeline at the current step, so the trace
  * says who changed what and when; the steps after it are played again, from the fault on.
@@ -20,7 +20,6 @@ import {
   timeProblem,
   type ActionRecord,
   type EventNote,
-  type RunContext,
   type Scenario,
   type ScenarioAction,
 } from '../../scenarios';
@@ -33,12 +32,8 @@ import type { PlayedStep } from './views';
 /** The client operations' own start lines: the console line before them already says what was asked. */
 const FLOW_STARTS = new Set(['sign-in', 'service-ticket', 'renew']);
 
-/** What a run holds beside the world: the scenario layer's RunContext without its world and scenario. */
-type Beside = Omit<RunContext, 'world' | 'scenario'>;
-
 interface State {
   world: WorldState;
-  beside: Beside;
   /** What each step played so far came to, in order. */
   records: ActionRecord[];
 }
@@ -126,8 +121,6 @@ function offsetWords(ms: number): string {
   return ms === 0 ? '±0' : `${ms > 0 ? '+' : '-'}${formatDuration(Math.abs(ms))}`;
 }
 
-const cloneBeside = (b: Beside): Beside => structuredClone(b);
-
 /**
  * A run stepped one action at a time. `Player.forScenario` plays a validated scenario;
  * `Player.forStory` the built-in two-forest story (scenario.ts).
@@ -162,13 +155,6 @@ export class Player {
       if (e instanceof ScenarioError) throw new PlayError(e.message, e.field);
       throw e;
     }
-    const beside: Beside = {
-      notes: new Map(),
-      passwords: new Map(scenario.clients.map((c) => [c.host, c.password])),
-      signedIn: new Set(),
-      mappings: new Map(scenario.clients.map((c) => [c.host, c.hostRealm])),
-      drives: new Map(),
-    };
     const info: ScenarioInfo = {
       id: scenario.id,
       title: scenario.title,
@@ -178,21 +164,14 @@ export class Player {
       start: startOf(scenario),
     };
     const plan = scenario.timeline.map((action) => ({ action, injected: false }));
-    return new Player(info, scenario, plan, { world: world.snapshot(), beside, records: [] });
+    return new Player(info, scenario, plan, { world: world.snapshot(), records: [] });
   }
 
   static forStory(steps: readonly ScenarioStep[] = STEPS, make: () => World = buildStoryWorld): Player {
     const world = make();
     const info: ScenarioInfo = { ...Player.forStoryInfo(), source: 'story', start: world.now };
-    const beside: Beside = {
-      notes: new Map(),
-      passwords: new Map(),
-      signedIn: new Set(),
-      mappings: new Map(),
-      drives: new Map(),
-    };
     const plan = steps.map((story) => ({ story, injected: false }));
-    return new Player(info, undefined, plan, { world: world.snapshot(), beside, records: [] });
+    return new Player(info, undefined, plan, { world: world.snapshot(), records: [] });
   }
 
   /** The built-in story as the picker lists it. */
@@ -236,16 +215,14 @@ export class Player {
 
   /** The client hosts (the console has one tab each). */
   clientHosts(): string[] {
-    return Object.keys(this.#world.raw.clients);
+    return this.#world.clientHosts();
   }
 
   /** The user of each client host ("alice@CORP.CONTOSO.COM"). */
   users(): Map<string, string> {
     if (this.scenario) return new Map(this.scenario.clients.map((c) => [c.host, c.user]));
     const out = new Map<string, string>();
-    for (const [host, snap] of Object.entries(this.#world.raw.clients)) {
-      out.set(host, String((snap as { config: { principal: string } }).config.principal));
-    }
+    for (const host of this.#world.clientHosts()) out.set(host, this.#world.client(host).config.principal);
     return out;
   }
 
@@ -263,7 +240,7 @@ export class Player {
   }
 
   noteOf(seq: number): EventNote | undefined {
-    return this.#states[this.#step]!.beside.notes.get(seq);
+    return this.#world.noteOf(seq);
   }
 
   /** Whether the trace list shows the event (the client flows' own start lines are left out). */
@@ -273,9 +250,9 @@ export class Player {
     return !(e.kind === 'action' && FLOW_STARTS.has(e.type));
   }
 
-  /** Modelled: said so by the step, by the scenario layer's note, or to or from a modelled host. */
+  /** Modelled: said so by the step, or to or from a modelled host. */
   modelled(e: TraceEvent): boolean {
-    if (e.modelled || this.noteOf(e.seq)?.modelled) return true;
+    if (e.modelled) return true;
     if (e.kind !== 'message' || !this.scenario) return false;
     const hosts = new Set(this.scenario.hosts.filter((h) => h.modelled).map((h) => h.id));
     return hosts.has(e.from) || hosts.has(e.to);
@@ -313,7 +290,6 @@ export class Player {
     const results = evaluateOutcomes(this.scenario.outcomes, {
       world: this.#world,
       actions: [...state.records],
-      notes: state.beside.notes,
       complete: this.#step === this.#plan.length,
     });
     return results.map((o) => ({
@@ -351,7 +327,7 @@ export class Player {
   }
 
   #faultAction(f: FaultAction): ScenarioAction {
-    const hosts = new Set(this.#world.raw.hosts.map((h) => h.id));
+    const hosts = new Set(this.#world.hosts.map((h) => h.id));
     const need = (h: string) => {
       if (!hosts.has(h)) throw new PlayError(`there is no host "${h}" in this world`);
       return h;
@@ -380,7 +356,7 @@ export class Player {
       case 'advance':
         if (parseDuration(f.by) === undefined || parseDuration(f.by) === 0)
           throw new PlayError(`"${f.by}" is not a duration like 30m, 4h or 1d`);
-        for (const h of this.#world.raw.hosts) {
+        for (const h of this.#world.hosts) {
           const problem = timeProblem(this.#world.now + h.clockOffset + parseDuration(f.by)!);
           if (problem) throw new PlayError(`advancing ${f.by} takes ${h.id}'s clock to a time ${problem}`);
         }
@@ -393,7 +369,6 @@ export class Player {
     const base = this.#states[i]!;
     const planned = this.#plan[i]!;
     const world = World.restore(base.world);
-    const beside = cloneBeside(base.beside);
     let record: ActionRecord;
     if (planned.story) {
       const fromSeq = world.trace.length + 1;
@@ -409,20 +384,19 @@ export class Player {
         output: planned.story.title,
       };
     } else if (this.scenario) {
-      record = this.#playAction(world, beside, planned, i);
+      record = this.#playAction(world, planned, i);
     } else {
       record = this.#applyToStory(world, planned.action!, i);
     }
-    this.#states.push({ world: world.snapshot(), beside, records: [...base.records, record] });
+    this.#states.push({ world: world.snapshot(), records: [...base.records, record] });
   }
 
-  #playAction(world: World, beside: Beside, planned: Planned, i: number): ActionRecord {
+  #playAction(world: World, planned: Planned, i: number): ActionRecord {
     const scenario = this.scenario!;
     const action = planned.action!;
     // field names speak of the user's file: its own index, not counting faults put in
     const fileIndex = this.#plan.slice(0, i).filter((p) => !p.injected).length;
     const faultsBefore = this.#plan.slice(0, i).some((p) => p.injected);
-    const ctx: RunContext = { world, scenario, ...beside };
     // the step's events: from the fault's own line and the clock moving to `at`, to the action's last
     const fromSeq = world.trace.length + 1;
     if (planned.injected) {
@@ -437,7 +411,10 @@ export class Player {
       );
     }
     try {
-      const { record } = playAction(ctx, action, fileIndex, { recordIndex: i, allowEarlier: faultsBefore });
+      const { record } = playAction(world, scenario, action, fileIndex, {
+        recordIndex: i,
+        allowEarlier: faultsBefore,
+      });
       // the step starts with the fault's own line and the clock moving to `at`
       return { ...record, fromSeq };
     } catch (e) {
@@ -468,7 +445,7 @@ export class Player {
         world.setLink(a.a, a.b, { up: a.do === 'link-up' });
         break;
       case 'advance':
-        world.advance(parseDuration(a.by)!, a.note);
+        world.elapse(parseDuration(a.by)!, a.note);
         break;
       default:
         throw new PlayError(`the built-in story cannot play ${a.do}`);

@@ -150,7 +150,7 @@ export const STEPS: readonly ScenarioStep[] = [
     title: 'two hours later, ws1’s clock is 6 minutes fast',
     about: 'Nothing crosses the network: the world’s clock moves on and ws1’s own clock drifts.',
     run: (w) => {
-      w.advance(2 * HOUR, 'two hours pass');
+      w.elapse(2 * HOUR, 'two hours pass');
       w.setClockOffset('ws1', 6 * MIN);
     },
   },

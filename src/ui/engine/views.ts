@@ -4,7 +4,7 @@
  * the timeline, what they printed, the Windows errors explained). Pure: the engine calls these with the
  * player's history and trace.
  */
-import type { ClientSnapshot } from '../../client';
+import type { CachedCredential } from '../../client';
 import { formatPrincipal } from '../../asn1/principal';
 import type { ActionRecord, EventNote, ScenarioAction } from '../../scenarios';
 import type { TraceEvent, WorldState } from '../../world';
@@ -19,14 +19,14 @@ export function ticketSpans(history: readonly WorldState[]): TicketSpan[] {
   const spans = new Map<string, TicketSpan>();
   const current = history.at(-1);
   const heldNow = new Set<string>();
-  const keyOf = (host: string, c: ClientSnapshot['cache']['credentials'][number]) =>
+  const keyOf = (host: string, c: CachedCredential) =>
     `${host}|${formatPrincipal(c.server)}|${c.authtime}|${c.starttime}|${c.endtime}`;
-  for (const [host, snap] of Object.entries(current?.clients ?? {})) {
-    for (const c of (snap as ClientSnapshot).cache.credentials) heldNow.add(keyOf(host, c));
+  for (const { id, client } of current?.hosts ?? []) {
+    for (const c of client?.cache.credentials ?? []) heldNow.add(keyOf(id, c));
   }
   for (const state of history) {
-    for (const [host, snap] of Object.entries(state.clients)) {
-      for (const c of (snap as ClientSnapshot).cache.credentials) {
+    for (const { id: host, client } of state.hosts) {
+      for (const c of client?.cache.credentials ?? []) {
         const key = keyOf(host, c);
         if (spans.has(key)) continue;
         const n = c.server.name.nameString;

@@ -1,9 +1,9 @@
 // The two small changes below src/azure that the Windows model needs: the world carries the actors' state
-// in its snapshots (world.raw.actors), and the Kerberos client uses a TGT handed in for another realm when
+// in its snapshots (each host's Windows state), and the Kerberos client uses a TGT handed in for another realm when
 // the logon session has no home TGT (a cached logon with the cloud TGT), while still refusing otherwise.
 import { describe, expect, test } from 'vitest';
 import { logon, reboot } from '../../../src/azure';
-import { CredentialError, type ClientSnapshot } from '../../../src/client';
+import { CredentialError } from '../../../src/client';
 import { buildWorld, findScenario, type Scenario } from '../../../src/scenarios';
 import { runOperation, World } from '../../../src/world';
 
@@ -16,11 +16,12 @@ describe('world: the actors above it are part of its state', () => {
     const before = w.snapshot();
     logon(w, 'ws1', PASSWORD);
     const after = w.snapshot();
-    expect((after.actors!['windows:ws1'] as { session: string }).session).toBe('active');
-    expect((before.actors!['windows:ws1'] as { session: string }).session).toBe('signed-out');
+    const ws1 = (s: typeof before) => s.hosts.find((h) => h.id === 'ws1')!;
+    expect(ws1(after).windows!.session).toBe('active');
+    expect(ws1(before).windows!.session).toBe('signed-out');
     const back = World.restore(before);
-    expect(back.raw.actors).toEqual(before.actors);
-    expect(back.raw.actors).not.toBe(before.actors);
+    expect(back.windowsHost('ws1')).toEqual(ws1(before).windows);
+    expect(back.windowsHost('ws1')).not.toBe(ws1(before).windows);
   });
 });
 
@@ -28,8 +29,8 @@ describe('client: a handed-in TGT of the target realm serves without a home TGT'
   test('with only the cloud TGT in the cache, a cloud SPN is asked of the cloud realm directly', () => {
     const w = world();
     logon(w, 'ws1', PASSWORD);
-    const snap = w.raw.clients.ws1 as ClientSnapshot;
-    snap.cache.credentials = snap.cache.credentials.filter((c) => c.server.realm !== 'CORP.CONTOSO.COM');
+    const cache = w.client('ws1').cache;
+    cache.credentials = cache.credentials.filter((c) => c.server.realm !== 'CORP.CONTOSO.COM');
     const r = runOperation(w, 'ws1', {
       kind: 'service-ticket',
       service: 'cifs/contosofiles.file.core.windows.net',
@@ -40,8 +41,8 @@ describe('client: a handed-in TGT of the target realm serves without a home TGT'
   test('a home-realm SPN still needs the home TGT: refused before anything is sent', () => {
     const w = world();
     logon(w, 'ws1', PASSWORD);
-    const snap = w.raw.clients.ws1 as ClientSnapshot;
-    snap.cache.credentials = snap.cache.credentials.filter((c) => c.server.realm !== 'CORP.CONTOSO.COM');
+    const cache = w.client('ws1').cache;
+    cache.credentials = cache.credentials.filter((c) => c.server.realm !== 'CORP.CONTOSO.COM');
     const sent = w.trace.length;
     const r = runOperation(w, 'ws1', { kind: 'service-ticket', service: 'cifs/fs1.corp.contoso.com' });
     expect(r.ok).toBe(false);

@@ -16,10 +16,8 @@ import {
   setPolicy,
   unlock,
   windowsDevice,
-  withDeviceLocator,
   PRT_REFRESH_INTERVAL,
 } from '../../../src/azure';
-import type { ClientSnapshot } from '../../../src/client';
 import { decrypt, KeyUsage } from '../../../src/crypto';
 import { decodePac } from '../../../src/formats';
 import { findPacIn } from '../../../src/protocol/authdata';
@@ -36,29 +34,29 @@ function world(policy = true): World {
   s.clients[0]!.policies = { cloudKerberosTicketRetrieval: policy };
   return buildWorld(s);
 }
-const cache = (w: World) => (w.raw.clients.ws1 as ClientSnapshot).cache;
+const cache = (w: World) => w.client('ws1').cache;
 const cloudTgt = (w: World) =>
   cache(w).credentials.find((c) => c.server.name.nameString.join('/') === `krbtgt/${CLOUD}`);
 const prtRequests = (w: World, from = 0) => w.trace.filter((e) => e.seq > from && e.type === 'PRT-REQUEST');
-const advanceTo = (w: World, t: number) => w.advance(t - w.now);
+const advanceTo = (w: World, t: number) => w.elapse(t - w.now);
 
 describe('the PRT: issued at sign-in, refreshed at most every 4 hours, only at a sign-in', () => {
   test('the rule at exact times: 4h minus 1 ms after the update no refresh, at 4h a refresh', () => {
     const w = world();
     logon(w, 'ws1', PASSWORD);
-    const d = windowsDevice(w, 'ws1')!;
-    const updated = d.prt!.updateTime;
+    const ca = windowsDevice(w, 'ws1')!.cloudAp!;
+    const updated = ca.prt!.updateTime;
     expect(updated).toBeGreaterThanOrEqual(START);
-    expect(prtRefreshReason(d, updated + PRT_REFRESH_INTERVAL - 1)).toBeUndefined();
-    expect(prtRefreshReason(d, updated + PRT_REFRESH_INTERVAL)).toMatch(/at least 4h/);
+    expect(prtRefreshReason(ca, updated + PRT_REFRESH_INTERVAL - 1)).toBeUndefined();
+    expect(prtRefreshReason(ca, updated + PRT_REFRESH_INTERVAL)).toMatch(/at least 4h/);
   });
 
   test('unlocks: at 11:59 nothing is asked of Entra; at 12:00:01 the PRT and the cloud TGT are new', () => {
     const w = world();
     logon(w, 'ws1', PASSWORD);
     const first = cloudTgt(w)!;
-    const d = windowsDevice(w, 'ws1')!;
-    advanceTo(w, d.prt!.updateTime + PRT_REFRESH_INTERVAL - 60_000);
+    const ca = windowsDevice(w, 'ws1')!.cloudAp!;
+    advanceTo(w, ca.prt!.updateTime + PRT_REFRESH_INTERVAL - 60_000);
     lock(w, 'ws1');
     const mark = w.trace.length;
     expect(unlock(w, 'ws1', PASSWORD).output).toMatch(/PRT not refreshed/);
@@ -77,13 +75,13 @@ describe('the PRT: issued at sign-in, refreshed at most every 4 hours, only at a
   test('dsregcmd /RefreshPrt: the next unlock refreshes whatever the age, once', () => {
     const w = world();
     logon(w, 'ws1', PASSWORD);
-    w.advance(30 * 60_000);
+    w.elapse(30 * 60_000);
     refreshPrt(w, 'ws1');
     lock(w, 'ws1');
     const mark = w.trace.length;
     expect(unlock(w, 'ws1', PASSWORD).output).toMatch(/PRT refreshed/);
     expect(prtRequests(w, mark)[0]!.result).toMatch(/dsregcmd \/RefreshPrt asked for it/);
-    w.advance(60_000);
+    w.elapse(60_000);
     lock(w, 'ws1');
     expect(unlock(w, 'ws1', PASSWORD).output).toMatch(/PRT not refreshed/);
   });
@@ -93,7 +91,7 @@ describe('the PRT: issued at sign-in, refreshed at most every 4 hours, only at a
     logon(w, 'ws1', PASSWORD);
     const tgt = cloudTgt(w)!;
     expect(tgt.endtime - tgt.starttime).toBe(10 * HOUR);
-    w.advance(10 * HOUR + 60_000);
+    w.elapse(10 * HOUR + 60_000);
     expect(dsregcmdStatus(w, 'ws1')).toMatch(/ {22}CloudTgt : NO/);
     expect(w.trace.some((e) => e.type === 'TGS-REQ')).toBe(false);
   });
@@ -105,7 +103,7 @@ describe('the GPO "Allow retrieving the cloud kerberos ticket during the logon"'
     logon(w, 'ws1', PASSWORD);
     expect(prtRequests(w)[0]!.result).not.toMatch(/tgt=true/);
     expect(cloudTgt(w)).toBeUndefined();
-    expect((w.raw.clients.ws1 as ClientSnapshot).config.hostRealm).toBeUndefined();
+    expect(w.client('ws1').config.hostRealm).toBeUndefined();
     expect(dsregcmdStatus(w, 'ws1')).toMatch(
       /AzureAdPrt : YES[\s\S]*CloudTgt : NO\n\s+KerbTopLevelNames :\n$/,
     );
@@ -116,11 +114,11 @@ describe('the GPO "Allow retrieving the cloud kerberos ticket during the logon"'
     logon(w, 'ws1', PASSWORD);
     setPolicy(w, 'ws1', 'cloud-kerberos-ticket-retrieval', true);
     expect(cloudTgt(w)).toBeUndefined();
-    w.advance(5 * HOUR);
+    w.elapse(5 * HOUR);
     lock(w, 'ws1');
     unlock(w, 'ws1', PASSWORD);
     expect(cloudTgt(w)).toBeDefined();
-    expect((w.raw.clients.ws1 as ClientSnapshot).config.hostRealm).toEqual({ '.windows.net': CLOUD });
+    expect(w.client('ws1').config.hostRealm).toEqual({ '.windows.net': CLOUD });
   });
 });
 
@@ -128,7 +126,7 @@ describe('logon without a DC: cached logon', () => {
   test('after an online logon: cached credentials, no on-prem TGT, the cloud TGT still comes', () => {
     const w = world();
     expect(logon(w, 'ws1', PASSWORD).ok).toBe(true);
-    w.advance(24 * HOUR);
+    w.elapse(24 * HOUR);
     reboot(w, 'ws1');
     w.setLink('ws1', 'dc1', { up: false });
     const r = logon(w, 'ws1', PASSWORD);
@@ -138,9 +136,10 @@ describe('logon without a DC: cached logon', () => {
     expect(cache(w).credentials.map((c) => c.server.name.nameString.join('/'))).toEqual([`krbtgt/${CLOUD}`]);
     expect(dsregcmdStatus(w, 'ws1')).toMatch(/OnPremTgt : NO\n\s+CloudTgt : YES/);
     // the cloud realm's TGT serves the cifs SPN with no home TGT at all
-    const t = withDeviceLocator(w, 'ws1', () =>
-      runOperation(w, 'ws1', { kind: 'service-ticket', service: 'cifs/contosofiles.file.core.windows.net' }),
-    );
+    const t = runOperation(w, 'ws1', {
+      kind: 'service-ticket',
+      service: 'cifs/contosofiles.file.core.windows.net',
+    });
     expect(t.ok && t.credential.server.realm).toBe(CLOUD);
   });
 
@@ -167,8 +166,7 @@ describe('the cloud TGT is real Kerberos from the cloud realm', () => {
     expect(ticket.sname.nameString).toEqual(['krbtgt', CLOUD]);
     expect(ticket.encPart.etype).toBe(18);
     const entra = entraOf(w)!;
-    const db = w.raw.kdcs.find((k) => k.host === entra.host)!.state.realms.find((r) => r.name === CLOUD)!;
-    const krbtgt = db.principals.find((p) => p.name.nameString.join('/') === `krbtgt/${CLOUD}`)!;
+    const krbtgt = w.kdc(entra.host).entries(`krbtgt/${CLOUD}@${CLOUD}`, CLOUD)[0]!;
     const key = krbtgt.keys.find((k) => k.etype === 18 && k.kvno === ticket.encPart.kvno)!;
     const part = decodeEncTicketPart(
       decrypt({ etype: 18, bytes: key.key }, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher),
@@ -199,7 +197,7 @@ describe('what the console prints', () => {
     const w = world();
     logon(w, 'ws1', PASSWORD);
     const text = dsregcmdStatus(w, 'ws1');
-    const prt = windowsDevice(w, 'ws1')!.prt!;
+    const prt = windowsDevice(w, 'ws1')!.cloudAp!.prt!;
     const when = (ms: number) =>
       new Date(ms)
         .toISOString()
@@ -231,12 +229,15 @@ describe('what the console prints', () => {
   test('a network change hides the KDC proxy from Kerberos; the KDC proxy GPO brings it back', () => {
     const w = world();
     logon(w, 'ws1', PASSWORD);
+    expect(w.locatorFor('ws1', CLOUD)?.transport).toBe('kkdcp');
     networkChange(w, 'ws1');
     const spn = { kind: 'service-ticket' as const, service: 'cifs/contosofiles.file.core.windows.net' };
-    const lost = withDeviceLocator(w, 'ws1', () => runOperation(w, 'ws1', spn));
+    const lost = runOperation(w, 'ws1', spn);
     expect(lost.ok).toBe(false);
-    expect(w.raw.locator[CLOUD]).toBeDefined(); // only hidden during the operation
+    // ws1's own locator hides the cloud realm; DNS, and every other host, still find its KDC proxy
+    expect(w.locatorFor('ws1', CLOUD)).toBeUndefined();
+    expect(w.locator[CLOUD]).toBeDefined();
     setPolicy(w, 'ws1', 'kdc-proxy-servers', true);
-    expect(withDeviceLocator(w, 'ws1', () => runOperation(w, 'ws1', spn)).ok).toBe(true);
+    expect(runOperation(w, 'ws1', spn).ok).toBe(true);
   });
 });

@@ -193,7 +193,7 @@ describe('pcapng', () => {
   });
 
   test('from a bare trace, with hosts given; IPv6; KKDCP unwrapped onto TCP 88; classic pcap', () => {
-    const fromTrace = readCapture(exportPcapng(w.trace, w.raw.hosts));
+    const fromTrace = readCapture(exportPcapng(w.trace, w.hosts));
     expect(fromTrace.map((m) => [m.src, m.dst])).toEqual(back.map((m) => [m.src, m.dst]));
     const v6 = readCapture(exportPcapng(w, undefined, { ipv6: true }));
     expect(v6).toHaveLength(expected.length);
@@ -216,7 +216,7 @@ describe('pcapng', () => {
 describe('services', () => {
   test('a service on TCP 8080 is not drawn as Kerberos on 88: its AP exchange is left out with a note', () => {
     const w = makeWorld();
-    w.raw.services.push({ ...w.raw.services[0]!, id: 'web', host: 'fs1', port: 8080, transport: 'tcp' });
+    w.addService({ ...w.services[0]!, id: 'web', host: 'fs1', port: 8080, transport: 'tcp' });
     runOperation(w, 'ws1', { kind: 'sign-in', password: 'alice-pw' });
     expect(accessService(w, 'ws1', 'web', 'cifs/fs1.corp.test').ok).toBe(true);
     const plan = planPcapExport(w);
@@ -244,7 +244,7 @@ describe('addresses', () => {
 describe('messages that got no answer', () => {
   const world = (transport: 'udp' | 'tcp') => {
     const w = makeWorld();
-    w.raw.locator['CORP.TEST'] = { host: 'dc1', transport };
+    w.setRealmLocator('CORP.TEST', { host: 'dc1', transport });
     w.setHostUp('dc1', false);
     expect(runOperation(w, 'ws1', { kind: 'sign-in', password: 'alice-pw' }).ok).toBe(false);
     return w;
@@ -294,7 +294,7 @@ describe('keytab', () => {
     const ids = kt.entries.map((e) => `${formatPrincipal(e.principal)} ${e.kvno} ${e.key.etype}`);
     expect(new Set(ids).size).toBe(ids.length);
     // the same as the KDC's database, key for key
-    const db = w.raw.kdcs[0]!.state.realms.flatMap((r) => r.principals.flatMap((p) => p.keys));
+    const db = w.kdcs[0]!.state.realms.flatMap((r) => r.principals.flatMap((p) => p.keys));
     expect(new Set(kt.entries.map((e) => toHex(e.key.bytes)))).toEqual(new Set(db.map((k) => toHex(k.key))));
   });
 

@@ -164,7 +164,7 @@ describe('in one realm', () => {
     const w = makeWorld();
     addClient(w, 'ws1', { principal: 'alice@CORP.TEST', checkTgtExpiry: false });
     runOperation(w, 'ws1', { kind: 'sign-in', password: 'alice-pw' });
-    w.advance(10 * HOUR + 6 * MIN);
+    w.elapse(10 * HOUR + 6 * MIN);
     const r = accessService(w, 'ws1', 'fs1', 'cifs/fs1.corp.test');
     expect(r.errorCode).toBe(ErrorCode.KRB_AP_ERR_TKT_EXPIRED);
   });
@@ -174,7 +174,7 @@ describe('in one realm', () => {
     addClient(w, 'ws1', { principal: 'alice@CORP.TEST', renewLifetime: 7 * 24 * HOUR });
     runOperation(w, 'ws1', { kind: 'sign-in', password: 'alice-pw' });
     const before = clientOf(w, 'ws1').cache.credentials[0]!;
-    w.advance(9 * HOUR);
+    w.elapse(9 * HOUR);
     const r = runOperation(w, 'ws1', { kind: 'renew' });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -315,7 +315,7 @@ describe('the trace as text', () => {
 describe('what the cache remembers', () => {
   test('a ticket that came through a KDC proxy says "Kdc Called: KdcProxy:<proxy>", as Windows klist does', () => {
     const w = makeWorld();
-    w.raw.locator['CORP.TEST'] = { host: 'dc1', transport: 'kkdcp', proxyPath: '/KdcProxy' };
+    w.setRealmLocator('CORP.TEST', { host: 'dc1', transport: 'kkdcp', proxyPath: '/KdcProxy' });
     runOperation(w, 'ws1', { kind: 'sign-in', password: 'alice-pw' });
     expect(clientOf(w, 'ws1').cache.credentials[0]!.kdcCalled).toBe('KdcProxy:dc1.corp.test');
     // and over plain TCP, the KDC host

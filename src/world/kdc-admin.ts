@@ -1,0 +1,137 @@
+/**
+ * The administrator's side of a KDC in the world: what kadmin (MIT) or Active Directory's tools do to its
+ * database — read a principal's entries, change a password, rotate or copy a key, add a principal — and
+ * Entra's own use of its KDC inside the modelled PRT step. Nothing above the world writes into a KDC's
+ * state but through here.
+ */
+import { principalSalt, stringToKey } from '../crypto';
+import {
+  Kdc,
+  type KdcContext,
+  type KdcResult,
+  type KeyEntry,
+  type PrincipalEntry,
+  type RealmState,
+} from '../kdc';
+import { parsePrincipal, sameName } from '../asn1/principal';
+import { WorldError } from './errors';
+import type { KdcActorState } from './state';
+
+/** The keys a password makes for a principal, one per enctype, at one key version (RC4 has no salt). */
+export function keysFromPassword(
+  principal: string,
+  password: string,
+  etypes: readonly number[],
+  kvno: number,
+): KeyEntry[] {
+  const p = parsePrincipal(principal);
+  const salt = principalSalt(p.realm, p.name.nameString);
+  return etypes.map((etype) => ({
+    etype,
+    kvno,
+    key: stringToKey(etype, password, salt).bytes,
+    ...(etype !== 23 ? { salt } : {}),
+  }));
+}
+
+const nextKvno = (e: PrincipalEntry) => Math.max(...e.keys.map((k) => k.kvno)) + 1;
+
+export class KdcAdmin {
+  readonly #actor: KdcActorState;
+
+  constructor(actor: KdcActorState) {
+    this.#actor = actor;
+  }
+
+  /** The host the KDC runs on. */
+  get host(): string {
+    return this.#actor.host;
+  }
+
+  /** The realms it serves. */
+  get realms(): string[] {
+    return this.#actor.state.realms.map((r) => r.name);
+  }
+
+  #database(realm: string): RealmState | undefined {
+    return this.#actor.state.realms.find((r) => r.name === realm);
+  }
+
+  #entries(principal: string, inRealm?: string): PrincipalEntry[] {
+    const p = parsePrincipal(principal);
+    const dbs =
+      inRealm === undefined ? this.#actor.state.realms : [this.#database(inRealm)].filter((d) => !!d);
+    return dbs.flatMap((db) => db.principals.filter((e) => e.realm === p.realm && sameName(e.name, p.name)));
+  }
+
+  /**
+   * A principal's entries: in one realm's database, or in all this KDC serves (a cross-realm key sits in
+   * both realms' databases).
+   */
+  entries(principal: string, inRealm?: string): readonly Readonly<PrincipalEntry>[] {
+    return this.#entries(principal, inRealm);
+  }
+
+  /** Every principal in one realm's database. */
+  principals(realm: string): readonly Readonly<PrincipalEntry>[] {
+    return this.#database(realm)?.principals ?? [];
+  }
+
+  /**
+   * A password change in the principal's own realm: new keys from the new password at the next key
+   * version, in the given enctypes or the realm's. Returns the new kvno and enctypes of each entry changed.
+   */
+  changePassword(
+    principal: string,
+    password: string,
+    etypes?: readonly number[],
+  ): { kvno: number; etypes: number[] }[] {
+    const realm = parsePrincipal(principal).realm;
+    const db = this.#database(realm);
+    if (!db) return [];
+    return this.#entries(principal, realm).map((e) => {
+      const kvno = nextKvno(e);
+      e.keys = keysFromPassword(principal, password, etypes ?? db.policy.etypes, kvno);
+      return { kvno, etypes: [...new Set(e.keys.map((k) => k.etype))] };
+    });
+  }
+
+  /**
+   * A new key version from a password, in the enctypes each entry has (this KDC only: another KDC holding
+   * the principal is not told). The old versions stay beside it unless `keepOld` is false. Returns the
+   * version made, or undefined when this KDC holds no such principal.
+   */
+  rotateKey(
+    principal: string,
+    password: string,
+    options: { kvno?: number; keepOld?: boolean } = {},
+  ): number | undefined {
+    let kvno: number | undefined;
+    for (const e of this.#entries(principal)) {
+      kvno = options.kvno ?? nextKvno(e);
+      const fresh = keysFromPassword(principal, password, [...new Set(e.keys.map((k) => k.etype))], kvno);
+      const kept = options.keepOld === false ? [] : e.keys.filter((k) => k.kvno !== kvno);
+      e.keys = [...fresh, ...kept];
+    }
+    return kvno;
+  }
+
+  /** Replaces the keys of every entry of a principal (a key copied from another KDC). Returns how many. */
+  setKeys(principal: string, keys: readonly KeyEntry[]): number {
+    const entries = this.#entries(principal);
+    for (const e of entries) e.keys = keys.map((k) => ({ ...k, key: k.key.slice() }));
+    return entries.length;
+  }
+
+  /** Adds a principal to one of its realms' databases. */
+  addPrincipal(realm: string, entry: PrincipalEntry): void {
+    const db = this.#database(realm);
+    if (!db) throw new WorldError(`the KDC on ${this.host} does not serve ${realm}`);
+    db.principals.push(entry);
+  }
+
+  /** The KDC answers a request that did not come over the network (Entra's own AS exchange). */
+  handle(request: Uint8Array, ctx: KdcContext): KdcResult {
+    return new Kdc(this.#actor.state).handle(request, ctx);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Everything the world holds, as plain data: `World.snapshot()` is a structuredClone of a `WorldState`
+ * and `World.restore` takes one back, so stepping back is a restore and a restored world plays on exactly
+ * as the original would. Behaviour lives elsewhere — the KDC in src/kdc, the Kerberos client in
+ * src/client, Windows and Entra in src/azure — and reads and writes this state through the World's
+ * methods. Each host carries its own state: its Kerberos client, its own view of where the KDCs are, and
+ * Windows (the LSA's logon session and caches, its GPOs, CloudAP).
+ */
+import type { CachedCredential, ClientSnapshot } from '../client';
+import type { KdcState } from '../kdc';
+import type { ServiceState } from '../services';
+import type { RandomState } from './random';
+import type { TraceEvent, Transport } from './trace';
+
+export interface HostState {
+  id: string;
+  /** DNS name ("ws1.corp.contoso.com"). */
+  name: string;
+  /** How far this host's clock is from the world's, ms (a skewed workstation: +6 min). */
+  clockOffset: number;
+  up: boolean;
+  /** The Kerberos client on this host: its configuration (krb5.conf) and credential cache. */
+  client?: ClientSnapshot;
+  /**
+   * This host's own KDC locator, over the world's (`WorldState.locator`, what DNS answers): an entry
+   * says where this host finds a realm's KDC (krb5.conf's `kdc =`, a KDC proxy setting); `null` says it
+   * finds none for that realm although DNS would answer (Windows reaches the cloud realm only through a
+   * KDC proxy it has been told about).
+   */
+  locator?: Record<string, KdcLocation | null>;
+  /** Windows on this host, when it runs Windows (src/azure/windows.ts). */
+  windows?: WindowsHostState;
+}
+
+export interface LinkState {
+  a: string;
+  b: string;
+  up: boolean;
+  /** One-way latency in ms (default: the network's). */
+  latency?: number;
+  /** Probability a packet is lost, 0–1. */
+  loss?: number;
+}
+
+export interface NetworkState {
+  /** Default one-way latency, ms. */
+  latency: number;
+  links: LinkState[];
+  /** Ports a firewall drops on their way to a host ("an ISP blocks TCP 445"). */
+  blocked: { host: string; port: number }[];
+}
+
+/** Where a realm's KDC is, and how clients reach it (MIT's [realms] kdc = …, or Windows' DC locator). */
+export interface KdcLocation {
+  host: string;
+  transport: 'udp' | 'tcp' | 'kkdcp';
+  /** For kkdcp: the proxy URL path (Entra: /<tenant>/kerberos). */
+  proxyPath?: string;
+}
+
+export interface KdcActorState {
+  id: string;
+  host: string;
+  state: KdcState;
+}
+
+/** What an SMB server adds around the Kerberized service it runs (src/azure/smb.ts). */
+export interface SmbShareState {
+  /** The shares it serves (TREE_CONNECT to another name: STATUS_BAD_NETWORK_NAME); absent: any name. */
+  shares?: string[];
+  /** What it does when the client falls back to NTLM (modelled). */
+  ntlm: 'refused' | 'accepted';
+}
+
+export interface ServiceActorState {
+  id: string;
+  host: string;
+  port: number;
+  transport: Transport;
+  state: ServiceState;
+  /** Present when the service is an SMB server (a file share: on-prem, or Azure Files). */
+  smb?: SmbShareState;
+}
+
+// ---- Windows (src/azure/windows.ts) ------------------------------------------------------------------
+
+/** How a Windows host is joined: to Active Directory only, to Entra ID, or to both (hybrid). */
+export type JoinType = 'ad' | 'entra' | 'hybrid';
+
+export interface WindowsPolicyState {
+  /** GPO "Define host name-to-Kerberos realm mappings": "host" or ".suffix" → realm. */
+  hostRealm: Record<string, string>;
+  /** GPO "Allow retrieving the cloud kerberos ticket during the logon". */
+  cloudKerberosTicketRetrieval: boolean;
+  /** GPO "Specify KDC proxy servers for Kerberos clients" names the cloud realm's proxy. */
+  kdcProxy: boolean;
+  /**
+   * On a host that is not Entra-joined: the cloud realm and its top-level names (KerbTopLevelNames) set
+   * by policy, which send matching hosts to that realm after the explicit mappings.
+   */
+  topLevelNames?: { realm: string; topLevelNames: string[] };
+}
+
+export interface PrtState {
+  id: string;
+  updateTime: number;
+  expiresAt: number;
+}
+
+/** CloudAP, the LSA's plugin for Entra on an Entra-joined or hybrid-joined host. */
+export interface CloudApState {
+  /** A boot happened since CloudAP last spoke to Entra. */
+  freshBoot: boolean;
+  prt?: PrtState;
+  /** `dsregcmd /RefreshPrt` was run: the next logon or unlock refreshes the PRT. */
+  refreshPending: boolean;
+  /** What the last PRT response brought for Kerberos (CloudAP keeps it in memory). */
+  cloud?: { realm: string; topLevelNames: string[]; kdcProxy: string; tgt?: CachedCredential };
+  /** Kerberos knows how to reach the cloud realm's KDC (its KDC proxy). */
+  kdcProxyKnown: boolean;
+}
+
+export interface WindowsHostState {
+  join: JoinType;
+  /** The user who signs in here ("alice@CORP.CONTOSO.COM"). */
+  user: string;
+  /** The password the LSA holds for the user (it signs in again with it when the TGT is gone). */
+  password: string;
+  session: 'signed-out' | 'active' | 'locked';
+  logonKind?: 'online' | 'cached';
+  /** DCC2 of the last online logon, hex (Entra and hybrid hosts keep one). */
+  cachedVerifier?: string;
+  policy: WindowsPolicyState;
+  /** Mapped drives: "Z:" → "\\server\share". */
+  drives: Record<string, string>;
+  /** Entra-joined and hybrid-joined hosts. */
+  cloudAp?: CloudApState;
+}
+
+// ---- Entra ID (src/azure/entra.ts) -------------------------------------------------------------------
+
+export interface EntraConfig {
+  /** The world host that stands for login.microsoftonline.com (it runs the cloud realm's KDC). */
+  host: string;
+  tenantId: string;
+  realm: string;
+  /** KerbTopLevelNames handed to Kerberos with the cloud TGT (".windows.net"). */
+  topLevelNames: string[];
+}
+
+export interface EntraState extends EntraConfig {
+  /** The KDC proxy as Windows is told it: "login.microsoftonline.com:443:/<tenant>/kerberos". */
+  kdcProxy: string;
+  prtsIssued: number;
+}
+
+// ---- the whole --------------------------------------------------------------------------------------
+
+/**
+ * What a layer above the world notes about a trace event: the Windows error a console showed for it. Kept
+ * beside the event (by seq), so the event stays what crossed the wire.
+ */
+export interface TraceNote {
+  windowsError?: number;
+}
+
+export interface WorldState {
+  /** The world's virtual time, ms since the epoch. */
+  now: number;
+  random: RandomState;
+  hosts: HostState[];
+  network: NetworkState;
+  /** Where each realm's KDC is, as DNS answers it (a host's own locator goes first). */
+  locator: Record<string, KdcLocation>;
+  kdcs: KdcActorState[];
+  services: ServiceActorState[];
+  /** Entra ID, when the world has it. */
+  entra?: EntraState;
+  trace: TraceEvent[];
+  /** Notes on trace events, by seq. */
+  notes: Record<number, TraceNote>;
+}
