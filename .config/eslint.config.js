@@ -4,6 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
+import structure from './eslint-structure.js';
 
 // The core (everything under src/ but ui, node and cli) does no I/O and runs in browsers and Node alike:
 // no Node modules, no Buffer, no process, no ambient clock or randomness (ARCHITECTURE.md).
@@ -37,10 +38,17 @@ const coreRules = {
     },
     { object: 'Date', property: 'now', message: 'Time is injected: the core never reads the wall clock.' },
   ],
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+      message: 'Time is injected: `new Date()` reads the wall clock; pass the time in.',
+    },
+  ],
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-cli/', 'node_modules/', 'test/fixtures/'] },
+  { ignores: ['dist/', 'dist-cli/', 'node_modules/', 'test/fixtures/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],
@@ -59,5 +67,11 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/ui/**', 'src/node/**', 'src/cli/**', 'src/main.ts'],
     rules: coreRules,
+  },
+  {
+    // The layers of docs/architecture.md: imports point down only, and no import circle.
+    files: ['src/**/*.ts', 'src/**/*.svelte'],
+    plugins: { krbplay: structure },
+    rules: { 'krbplay/layers': 'error', 'krbplay/no-cycle': 'error' },
   },
 );
