@@ -1,15 +1,15 @@
 // The lint rules that keep the house's shape (.config/eslint-structure.js): an import up a floor or to a
 // sibling is refused with the rule named; down is fine; and the real src/ has no import circle.
-import { Linter } from 'eslint';
+import { Linter, type ESLint } from 'eslint';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import tseslint from 'typescript-eslint';
-// @ts-expect-error: a plain-JS ESLint plugin without type declarations
-import structure from '../../../.config/eslint-structure.js';
-
 const root = fileURLToPath(new URL('../../../', import.meta.url));
+// The plugin is plain JS for ESLint's own config; loaded by URL so the type checker leaves it to ESLint.
+const pluginUrl = new URL('../../../.config/eslint-structure.js', import.meta.url).href;
+const structure = ((await import(pluginUrl)) as { default: ESLint.Plugin }).default;
 
 /** Lints `code` as if it were `file` (relative to `base`) with both structure rules, over `base`/src. */
 function lint(file: string, code: string, base = root): string[] {
