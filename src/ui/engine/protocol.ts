@@ -7,11 +7,11 @@
 // ---- page → worker ----
 
 export type EngineRequest =
-  /** The story's steps and where the engine stands (the first request; it builds the world). */
+  /** The scenario's steps and where the engine stands (before any load: the first scenario, at its start). */
   | { id: number; kind: 'summary' }
   /** The scenarios the picker offers, available or not. */
   | { id: number; kind: 'catalogue' }
-  /** Play another scenario: a catalogue id, the built-in story, or JSON the user wrote (validated). */
+  /** Play another scenario: a catalogue id, or JSON the user wrote (validated). */
   | { id: number; kind: 'load'; source: ScenarioSource }
   /** A catalogue scenario's JSON, as a starting point for the user's own. */
   | { id: number; kind: 'source'; scenario: string }
@@ -112,8 +112,7 @@ export interface StepInfo {
   output?: string;
 }
 
-export type ScenarioSource =
-  { kind: 'catalogue'; id: string } | { kind: 'json'; text: string } | { kind: 'story' };
+export type ScenarioSource = { kind: 'catalogue'; id: string } | { kind: 'json'; text: string };
 
 /** One entry of the picker. */
 export interface CatalogueEntry {
@@ -124,7 +123,6 @@ export interface CatalogueEntry {
   available: boolean;
   /** Why it cannot run yet. */
   reason?: string;
-  source: 'catalogue' | 'story';
 }
 
 /** The scenario being played. */
@@ -133,7 +131,7 @@ export interface ScenarioInfo {
   title: string;
   summary: string;
   teaches: string;
-  source: 'catalogue' | 'user' | 'story';
+  source: 'catalogue' | 'user';
   /** The virtual time it starts at. */
   start: number;
 }
@@ -211,15 +209,15 @@ export interface ConsoleView {
 export interface Summary {
   engine: EngineOrigin;
   scenario: ScenarioInfo;
-  /** 0 = the world before the first step; steps.length = the story's end. */
+  /** 0 = the world before the first step; steps.length = the scenario's end. */
   step: number;
   steps: StepInfo[];
   /** The world's virtual time, ms since the epoch. */
   now: number;
   world: WorldView;
   trace: TraceRow[];
-  /** The scenario's expected outcomes so far (the built-in story has none). */
-  outcomes?: OutcomeView[];
+  /** The scenario's expected outcomes so far. */
+  outcomes: OutcomeView[];
   /** Every credential each client held up to this step. */
   tickets: TicketSpan[];
   /** One console per client host: commands, what they printed, the errors explained. */
