@@ -30,7 +30,7 @@ function passwordsOf(scenario: Scenario): string[] {
 
 /**
  * Finds, for a key the inspector opened a part with, the principal's key entry and the scenario password
- * it was made from. Only derivations the crypto layer already made are tried (the world made every
+ * it was made from. Only PBKDF2 derivations the crypto layer already made are tried (the world made every
  * password key when it was built or when a password changed), so no PBKDF2 runs here.
  */
 export function passwordKeyFinder(
@@ -55,8 +55,10 @@ export function passwordKeyFinder(
                 : undefined;
             const params = iterations !== undefined ? { iterations } : {};
             const salt = k.salt ?? '';
+            // rc4-hmac's string-to-key is one MD4 and takes no salt: cheap enough to run for each
+            const cheap = info?.defaultIterations === null;
             for (const password of passwords) {
-              if (!isStringToKeyRemembered(k.etype, password, salt, params)) continue;
+              if (!cheap && !isStringToKeyRemembered(k.etype, password, salt, params)) continue;
               if (!equalBytes(stringToKey(k.etype, password, salt, params).bytes, k.key)) continue;
               found = {
                 principal: formatPrincipal({ realm: p.realm, name: p.name }),
