@@ -116,7 +116,7 @@ export function rerunOf(p: Player, step: number): RerunView {
       until -= 1;
       note = `the run stops 1 ms before this advance ends: step ${step + 1} starts at that very instant`;
     } else {
-      note = `the run also plays step ${step + 1}: it starts at the same virtual instant, and --until cannot stop between them`;
+      note = `the run also plays step ${step + 1} (and any later step at the same instant): it starts at the very instant this one ends, and --until cannot stop between them`;
     }
   }
   return { scenario: name, ...file, until, ...(note ? { note } : {}) };
