@@ -292,7 +292,7 @@ export function partRecipes(spec: OpenedPartSpec): Recipes {
         tool: 'krbplay',
         label: 'krbplay decode',
         command: `krbplay decode ${toHex(spec.message)} --key ${spec.etype}:${toHex(spec.key)}`,
-        prints: 'the message with this part decrypted: "[decrypted with raw key …]" and its fields',
+        prints: `the message, this part marked "[decrypted with key given (--key ${spec.etype}) …]" and its plaintext's fields`,
       },
     ],
     notOffered: [
