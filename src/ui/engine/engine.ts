@@ -35,6 +35,7 @@ import { ASK_ABOVE_ITERATIONS, costlyKeys, type KeyToMake } from './costly-keys'
 import { headline, narrationOf, spokenBy, toneOf } from './describe';
 import { TraceInspector, worldKeytab } from './inspect';
 import { Player, PlayError } from './player';
+import { passwordKeyFinder, rerunOf } from './reproduce';
 import type {
   CatalogueEntry,
   EngineOrigin,
@@ -236,10 +237,12 @@ export class Engine {
     }
     const narration = narrationOf(event, trace).map((n) => ({ ...n }));
     const row = this.#row(event, trace);
-    if (event.kind !== 'message' || !event.bytes) return { row, parts: [], narration };
+    const rerun = rerunOf(p, row.step);
+    if (event.kind !== 'message' || !event.bytes) return { row, parts: [], narration, rerun };
     const inspected = this.#inspectorNow().inspect(trace, seq);
     return {
       row,
+      rerun,
       bytes: event.bytes.slice(),
       ...(inspected?.tree ? { tree: inspected.tree } : {}),
       parts: inspected?.parts ?? [],
@@ -269,7 +272,7 @@ export class Engine {
       now.some((id) => !f.keys.has(id))
     ) {
       const kdcs = { kdcs: [...p.initial.kdcs, ...p.world.kdcs] };
-      this.#inspector = new TraceInspector(kdcs);
+      this.#inspector = new TraceInspector(kdcs, passwordKeyFinder(kdcs.kdcs, p.scenario));
       this.#inspectorFor = { player: p, faults: p.faults, keys: new Set(ids(kdcs)) };
     }
     return this.#inspector;

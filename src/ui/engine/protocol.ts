@@ -332,7 +332,30 @@ export interface PartView {
   reason?: string;
   /** The plaintext (its tree is a child of the EncryptedData node, in space index+1). */
   plain?: Uint8Array;
+  /** The key that opened it, in hex (of enctype `etypeNumber`): what `krbplay decode --key` needs. */
+  keyHex?: string;
+  etypeNumber?: number;
+  /** When that key is a principal's long-term key made from a password the scenario gives. */
+  passwordKey?: PasswordKeyView;
 }
+
+/** A long-term key and the password it was made from (RFC 3961 §3 string-to-key). */
+export interface PasswordKeyView {
+  /** As MIT prints it: "alice@CORP.CONTOSO.COM". */
+  principal: string;
+  kvno: number;
+  etype: number;
+  password: string;
+  saltHex: string;
+  /** The PBKDF2 count, when not the enctype's default. */
+  iterations?: number;
+}
+
+/**
+ * How `krbplay scenario run` replays the scenario up to a step: the catalogue id (or, for the user's own
+ * scenario, a file name to save it as) and the virtual time to stop at; or why no command can.
+ */
+export type RerunView = { scenario: string; file?: true; until?: number; note?: string } | { why: string };
 
 export interface NarrationLine {
   actor: string;
@@ -351,6 +374,8 @@ export interface EventDetail {
   narration: NarrationLine[];
   /** Why the bytes did not decode, when they did not. */
   problem?: string;
+  /** The `krbplay scenario run` line for the event's step. */
+  rerun?: RerunView;
 }
 
 export interface KlistView {
