@@ -271,7 +271,11 @@ describe('the KDC with the index and the TGT memo', () => {
     const random = seededRandom(21);
     const kdc = new Kdc(
       buildKdcState(
-        { realms: [{ ...config.realms[0]!, principals: [...config.realms[0]!.principals, ...services] }] },
+        {
+          realms: [
+            { ...config.realms[0]!, principals: [...(config.realms[0]!.principals ?? []), ...services] },
+          ],
+        },
         random,
       ),
     );
