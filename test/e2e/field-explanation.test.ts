@@ -25,6 +25,9 @@ describe.skipIf(!chromiumAvailable())('field explanations in the inspector', () 
     page = (await openPage(browser, server.origin, '/#/s/two-forests')).page;
     await page.setViewportSize({ width: 1440, height: 960 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    // A scenario's link opens it at its start; the fields below are in the messages of its end.
+    await page.getByTestId('step-last').click();
+    await page.locator('[data-testid="step-count"]', { hasText: 'Step 5 of 5' }).waitFor({ timeout: 60_000 });
   });
 
   afterAll(async () => {
