@@ -18,18 +18,34 @@ export interface CtsResult {
 export function aesCtsEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): CtsResult {
   const n = plaintext.length;
   if (n < BLOCK) throw new CryptoInputError(`AES-CTS needs at least one block (16 bytes), got ${n}`);
-  const blocks = Math.ceil(n / BLOCK);
-  const padded = new Uint8Array(blocks * BLOCK);
+  const padded = new Uint8Array(Math.ceil(n / BLOCK) * BLOCK);
   padded.set(plaintext);
+  return aesCtsEncryptPadded(key, iv, padded, n);
+}
+
+/**
+ * The same, for a plaintext of `n` bytes already at the start of `padded`, a buffer of whole blocks whose
+ * bytes after the plaintext are zero (the zero padding of CS3's last block): a caller that builds the
+ * plaintext itself spares a copy of it.
+ */
+export function aesCtsEncryptPadded(
+  key: Uint8Array,
+  iv: Uint8Array,
+  padded: Uint8Array,
+  n: number,
+): CtsResult {
+  if (n < BLOCK) throw new CryptoInputError(`AES-CTS needs at least one block (16 bytes), got ${n}`);
+  const blocks = Math.ceil(n / BLOCK);
+  if (padded.length !== blocks * BLOCK)
+    throw new CryptoInputError(`AES-CTS: ${n} bytes pad to ${blocks * BLOCK}, not ${padded.length}`);
   const c = primitives().aesCbcEncrypt(key, iv, padded);
   if (blocks === 1) return { ciphertext: c, nextIv: c.slice() };
-  const last = c.subarray((blocks - 1) * BLOCK);
-  const secondLast = c.subarray((blocks - 2) * BLOCK, (blocks - 1) * BLOCK);
-  const out = new Uint8Array(n);
-  out.set(c.subarray(0, (blocks - 2) * BLOCK));
-  out.set(last, (blocks - 2) * BLOCK);
-  out.set(secondLast.subarray(0, n - (blocks - 1) * BLOCK), (blocks - 1) * BLOCK);
-  return { ciphertext: out, nextIv: last.slice() };
+  // Swap the last two blocks in place (CBC's output is ours), the second-to-last cut to the tail's length.
+  const nextIv = c.slice((blocks - 1) * BLOCK);
+  const secondLastHead = c.slice((blocks - 2) * BLOCK, (blocks - 2) * BLOCK + n - (blocks - 1) * BLOCK);
+  c.set(nextIv, (blocks - 2) * BLOCK);
+  c.set(secondLastHead, (blocks - 1) * BLOCK);
+  return { ciphertext: c.subarray(0, n), nextIv };
 }
 
 export function aesCtsDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {

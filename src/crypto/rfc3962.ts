@@ -5,7 +5,7 @@
 import { sha1 } from '@noble/hashes/legacy.js';
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { concatBytes, equalBytes, utf8, wipe } from '../util/bytes';
-import { aesCtsDecrypt, aesCtsEncrypt, aesEncryptBlocks } from './aes-cts';
+import { aesCtsDecrypt, aesCtsEncryptPadded, aesEncryptBlocks } from './aes-cts';
 import { cachedDerive } from './cache';
 import { CryptoInputError, IntegrityError } from './errors';
 import { nfold } from './nfold';
@@ -83,10 +83,15 @@ function aesSha1Profile(etype: 17 | 18, keyLength: 16 | 32, checksumType: 15 | 1
       checkKey(key);
       const ke = dk(key, usageConstant(usage, KE));
       const ki = dk(key, usageConstant(usage, KI));
-      const data = concatBytes(confounder, plaintext);
-      const c = aesCtsEncrypt(ke, new Uint8Array(BLOCK), data).ciphertext;
+      // confounder | plaintext, written once into whole blocks (zero after it) for CTS, and MACed as is
+      const n = confounder.length + plaintext.length;
+      const padded = new Uint8Array(Math.ceil(n / BLOCK) * BLOCK);
+      padded.set(confounder);
+      padded.set(plaintext, confounder.length);
+      const data = padded.subarray(0, n);
       const h = primitives().hmac('SHA-1', ki, data).subarray(0, MAC_LENGTH);
-      wipe(data);
+      const c = aesCtsEncryptPadded(ke, new Uint8Array(BLOCK), padded, n).ciphertext;
+      wipe(padded);
       return concatBytes(c, h);
     },
     decrypt(key, usage, ciphertext) {

@@ -108,13 +108,16 @@ export class ByteReader {
 }
 
 export class ByteWriter {
-  private buf = new Uint8Array(256);
-  private view = new DataView(this.buf.buffer);
+  private buf: Uint8Array;
+  private view: DataView;
   length = 0;
   readonly littleEndian: boolean;
 
-  constructor(littleEndian: boolean) {
+  /** `capacity`: the size to start with, when the writer knows it (a PAC's layout), sparing regrowth. */
+  constructor(littleEndian: boolean, capacity = 256) {
     this.littleEndian = littleEndian;
+    this.buf = new Uint8Array(Math.max(16, capacity));
+    this.view = new DataView(this.buf.buffer);
   }
 
   private room(n: number): void {

@@ -444,7 +444,10 @@ export function encodePac(pac: {
   readonly buffers: readonly PacBufferContent[];
 }): Uint8Array {
   const contents = pac.buffers.map(encodePacBufferContent);
-  const w = new ByteWriter(true);
+  const w = new ByteWriter(
+    true,
+    contents.reduce((n, c) => n + ((c.length + 7) & ~7), 8 + 16 * contents.length),
+  );
   w.u32(contents.length).u32(pac.version ?? 0);
   let at = 8 + 16 * contents.length;
   pac.buffers.forEach((b, i) => {

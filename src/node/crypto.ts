@@ -15,8 +15,14 @@ function aesName(key: Uint8Array, mode: 'cbc' | 'ecb'): string {
   return `aes-${key.length * 8}-${mode}`;
 }
 
-/** A fresh Uint8Array of its own: Node's small Buffers are views into a shared pool. */
+/**
+ * The output as a Uint8Array of its own. OpenSSL's output comes in a Buffer with an ArrayBuffer of its
+ * own, which is wrapped as it is (no copy: large typed arrays cost an allocation outside the heap each);
+ * anything else (a view into Node's shared pool of small Buffers) is copied out.
+ */
 function own(parts: Buffer, last: Buffer): Uint8Array {
+  if (last.length === 0 && parts.byteOffset === 0 && parts.buffer.byteLength === parts.length)
+    return new Uint8Array(parts.buffer, 0, parts.length);
   const out = new Uint8Array(parts.length + last.length);
   out.set(parts);
   out.set(last, parts.length);
