@@ -3,6 +3,7 @@
 // CommandLineError that says why (and how the command is written).
 import { describe, expect, test } from 'vitest';
 import {
+  ACTION_KINDS,
   ACTIONS,
   catalogue,
   commandLine,
@@ -39,6 +40,12 @@ describe('the action table', () => {
     const kinds = ACTIONS.map((e) => e.do);
     expect(new Set(kinds).size).toBe(kinds.length);
     expect(kinds.length).toBeGreaterThanOrEqual(25);
+  });
+
+  test('the validator lists the kinds in the order it always did; a new entry comes after them', () => {
+    const before =
+      'logon, net-use, klist-get, klist-purge, advance, set-skew, block-port, unblock-port, link-down, link-up, host-down, host-up, change-password, rotate-key, sync-key, set-host-realm, test-netconnection, lock, unlock, reboot, dsregcmd-refresh-prt, dsregcmd-status, set-policy, network-change, klist';
+    expect(ACTION_KINDS.slice(0, 25).join(', ')).toBe(before);
   });
 
   test('every catalogue action with a command line prints and parses back to the same action', () => {
