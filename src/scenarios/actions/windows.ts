@@ -4,6 +4,7 @@
  * Windows host runs each of them; the entry says how a scenario writes it and how a person types it.
  */
 import * as windows from '../../azure';
+import { clientOf } from '../../world';
 import { defineAction, noArgs, sameWord, word } from '../action-table';
 import { bool, clientHost, entraHost, hostId, map, num, oneOf, opt, realmName, req, str } from '../shape';
 
@@ -212,5 +213,30 @@ export const WINDOWS_ACTIONS = [
     title: (a) => `${a.host}> klist`,
     command: { name: 'klist', syntax: 'klist', print: () => 'klist', parse: noArgs },
     run: (world, a) => windows.klistLine(world, a.host),
+  }),
+  defineAction({
+    // Microsoft Learn, "Windows Time service tools and settings" (w32tm /resync): the computer resyncs its
+    // clock as soon as it can, dropping its accumulated error statistics; a domain member's time source is
+    // a domain controller of its domain (the NT5DS hierarchy). Modelled plainly: the NTP exchange (UDP 123)
+    // is not drawn, and the host's clock is set to the clock of the KDC serving its user's realm.
+    do: 'w32tm-resync',
+    about:
+      "Windows Time resyncs the host's clock from a domain controller of its domain: the skew is gone (the NTP exchange is not drawn).",
+    fields: { host: CLIENT },
+    title: (a) => `${a.host}> w32tm /resync`,
+    command: { name: 'w32tm /resync', syntax: 'w32tm /resync', print: () => 'w32tm /resync', parse: noArgs },
+    run: (world, a) => {
+      const realm = clientOf(world, a.host).principal.realm;
+      const dc = world.kdcsServing(realm)[0]?.host;
+      const source = world.hosts.find((h) => h.id === dc);
+      world.action(a.host, 'w32tm', `${a.host}> w32tm /resync: Sending resync command to local computer`);
+      if (!source || !source.up || !world.hosts.find((h) => h.id === a.host)!.up) {
+        const output = 'The computer did not resync because no time data was available.';
+        world.action(a.host, 'w32tm', `${a.host}: ${output}`);
+        return { ok: false, output };
+      }
+      world.setClockOffset(a.host, source.clockOffset);
+      return { ok: true, output: 'The command completed successfully.' };
+    },
   }),
 ] as const;
