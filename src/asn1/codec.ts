@@ -99,29 +99,79 @@ export function explicit(num: number, inner: asn1js.BaseBlock, tagClass = 3): as
 }
 
 /**
+ * DER that asn1js wrote earlier, handed back to it as one element of a SEQUENCE's contents: asn1js asks
+ * each child of a constructed value for its bytes (`toBER(sizeOnly, writer)`), and this child answers
+ * with the bytes asn1js itself produced, unchanged (they are never written to: asn1js copies out of what
+ * it is given). Nothing here makes an identifier or a length.
+ */
+class SplicedDer {
+  /** What asn1js reads of any child before encoding: never the indefinite form (X.690 §10.1). */
+  readonly lenBlock = { isIndefiniteForm: false };
+  readonly error = '';
+  constructor(readonly der: ArrayBuffer) {}
+
+  toBER(sizeOnly?: boolean, writer?: { write(buf: ArrayBuffer): void }): ArrayBuffer {
+    const out = sizeOnly ? new ArrayBuffer(this.der.byteLength) : this.der;
+    if (!writer) return out;
+    writer.write(out);
+    return new ArrayBuffer(0);
+  }
+}
+
+const spliced = (der: ArrayBuffer) => new SplicedDer(der) as unknown as asn1js.BaseBlock;
+
+/**
  * Remembered encodings of the small fields every message repeats: pvno, msg-type, the realm, the
- * principal names, enctypes, flags, times. Each is written by asn1js once, as `[tag] inner`; later
- * messages reuse that element instead of building and encoding the same elements again. The element kept
- * is the constructed [tag] with the inner DER as its content, exactly the bytes asn1js wrote. Bounded:
- * a full table starts over.
+ * principal names, enctypes, flags, times. Each field is written by asn1js once, as `[tag] inner`, and
+ * kept as those bytes. A run of such fields side by side in a SEQUENCE (pvno, msg-type, crealm, cname of a
+ * KDC-REP; crealm to renew-till of an EncTicketPart) is kept too, as the fields' bytes one after the other,
+ * so later messages hand asn1js one element for the whole run instead of building and encoding each field
+ * again. Bounded: a full table starts over.
  */
 class FieldCache {
   private static readonly MAX = 512;
-  private readonly blocks = new Map<string, asn1js.BaseBlock>();
+  private readonly fields = new Map<string, ArrayBuffer>();
+  private readonly runs = new Map<string, asn1js.BaseBlock>();
 
-  constructor(private readonly tag: number) {}
+  /** The bytes of `[tag] inner` for a field whose value has the key `key`. */
+  field(tag: number, key: string, make: () => asn1js.BaseBlock): ArrayBuffer {
+    const id = `${tag};${key}`;
+    let der = this.fields.get(id);
+    if (der === undefined) {
+      der = toDer(explicit(tag, make())).slice().buffer;
+      if (this.fields.size >= FieldCache.MAX) this.fields.clear();
+      this.fields.set(id, der);
+    }
+    return der;
+  }
 
-  get(key: string, make: () => asn1js.BaseBlock): asn1js.BaseBlock {
-    let block = this.blocks.get(key);
+  /** One element for a run of fields, from its joined key, made from the fields' bytes on a miss. */
+  run(key: string, make: () => ArrayBuffer[]): asn1js.BaseBlock {
+    let block = this.runs.get(key);
     if (block === undefined) {
-      const inner = toDer(make());
-      block = new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: this.tag }, valueHex: inner });
-      block.idBlock.isConstructed = true;
-      if (this.blocks.size >= FieldCache.MAX) this.blocks.clear();
-      this.blocks.set(key, block);
+      const parts = make();
+      const der = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+      let at = 0;
+      for (const p of parts) {
+        der.set(new Uint8Array(p), at);
+        at += p.byteLength;
+      }
+      block = spliced(der.buffer);
+      if (this.runs.size >= FieldCache.MAX) this.runs.clear();
+      this.runs.set(key, block);
     }
     return block;
   }
+}
+
+/**
+ * The same codec, never remembered by field: for values that differ in every message (a nonce), where a
+ * remembered encoding would only be made, stored and never asked for again.
+ */
+export function uncached<T>(codec: Codec<T>): Codec<T> {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { key, ...rest } = codec;
+  return rest;
 }
 
 /** A list of keys as one key, each with its length in front, so no two lists give the same text. */
@@ -360,8 +410,8 @@ export const OctetString: Codec<Uint8Array> = {
     return new asn1js.OctetString({ valueHex: v });
   },
   key(v) {
-    // Short ones only (an empty transited list, a salt): keys and ciphertexts are different every time.
-    if (!(v instanceof Uint8Array) || v.length > 16) return undefined;
+    // Short ones only (an empty transited list): keys of 16 bytes and more, and ciphertexts, differ every time.
+    if (!(v instanceof Uint8Array) || v.length >= 16) return undefined;
     return String.fromCharCode(...v);
   },
 };
@@ -502,7 +552,7 @@ export function decodeEmbedded(
 /** SEQUENCE { … } with EXPLICIT context tags, fields in order (RFC 4120 §5: "EXPLICIT TAGS"). */
 export function seq<T>(typeName: string, fields: readonly Field[]): Codec<T> {
   const byTag = new Map(fields.map((f, i) => [f.tag, i]));
-  const caches = fields.map((f) => (f.codec.key ? new FieldCache(f.tag) : undefined));
+  const cache = new FieldCache();
   const self: Codec<T> = {
     typeName,
     cls: 'universal',
@@ -574,6 +624,24 @@ export function seq<T>(typeName: string, fields: readonly Field[]): Codec<T> {
       const rec = v as Record<string, unknown>;
       if (typeof rec !== 'object' || rec === null) badValue(typeName, v);
       const value: asn1js.BaseBlock[] = [];
+      // The fields with a key since the last one without: they go to asn1js as one remembered element.
+      let run: number[] = [];
+      let runKey = '';
+      const endRun = () => {
+        if (run.length === 0) return;
+        const fieldsOfRun = run;
+        value.push(
+          cache.run(runKey, () =>
+            fieldsOfRun.map((i) => {
+              const f = fields[i]!;
+              const fv = rec[f.prop];
+              return cache.field(f.tag, f.codec.key!(fv)!, () => f.codec.encode(fv));
+            }),
+          ),
+        );
+        run = [];
+        runKey = '';
+      };
       for (let i = 0; i < fields.length; i++) {
         const f = fields[i]!;
         const fv = rec[f.prop];
@@ -584,12 +652,16 @@ export function seq<T>(typeName: string, fields: readonly Field[]): Codec<T> {
             );
           continue;
         }
-        const cache = caches[i];
-        const key = cache && f.codec.key!(fv);
-        value.push(
-          key === undefined ? explicit(f.tag, f.codec.encode(fv)) : cache!.get(key, () => f.codec.encode(fv)),
-        );
+        const key = f.codec.key?.(fv);
+        if (key !== undefined) {
+          run.push(i);
+          runKey += `${f.tag}:${key.length}:${key};`;
+          continue;
+        }
+        endRun();
+        value.push(explicit(f.tag, f.codec.encode(fv)));
       }
+      endRun();
       return new asn1js.Sequence({ value });
     },
     key(v) {

@@ -9,6 +9,7 @@ import {
   Realm,
   UInt32Lenient,
   app,
+  uncached,
   decodeValue,
   encodeWith,
   messageCheck,
@@ -37,6 +38,9 @@ import type {
   PrincipalName,
 } from './common';
 import { TicketCodec } from './ticket';
+
+/** A nonce differs in every request and its reply: its encoding is not worth remembering. */
+const Nonce = uncached(UInt32Lenient);
 import type { Ticket } from './ticket';
 
 export const MSG_TYPE = {
@@ -77,7 +81,7 @@ export const KdcReqBodyCodec = seq<KdcReqBody>('KDC-REQ-BODY', [
   opt(4, 'from', KerberosTime),
   req(5, 'till', KerberosTime),
   opt(6, 'rtime', KerberosTime),
-  req(7, 'nonce', UInt32Lenient),
+  req(7, 'nonce', Nonce),
   req(8, 'etype', seqOf(Int32)),
   opt(9, 'addresses', HostAddressesCodec),
   opt(10, 'enc-authorization-data', EncryptedDataCodec),
@@ -187,7 +191,7 @@ export interface EncKdcRepPart {
 const EncKdcRepPartSeq = seq<EncKdcRepPart>('EncKDCRepPart', [
   req(0, 'key', EncryptionKeyCodec),
   req(1, 'last-req', LastReqCodec),
-  req(2, 'nonce', UInt32Lenient),
+  req(2, 'nonce', Nonce),
   opt(3, 'key-expiration', KerberosTime),
   req(4, 'flags', KerberosFlags),
   req(5, 'authtime', KerberosTime),

@@ -17,7 +17,11 @@ export function cachedDerive(
   constant: Uint8Array,
   derive: () => Uint8Array,
 ): Uint8Array {
-  const id = `${etype}:${toHex(key)}:${toHex(constant)}`;
+  // One character per byte, the key's length first so that key and constant cannot run together: a
+  // string made in one pass, where hex took two characters and a concatenation per byte.
+  let id = `${etype}:${key.length}:`;
+  for (let i = 0; i < key.length; i++) id += String.fromCharCode(key[i]!);
+  for (let i = 0; i < constant.length; i++) id += String.fromCharCode(constant[i]!);
   const found = entries.get(id);
   if (found) {
     hits++;

@@ -52,3 +52,11 @@ export { md4 } from './md4';
 export { rc4 } from './rc4';
 export { ntHash } from './rfc4757';
 export { aesCtsEncrypt, aesCtsDecrypt } from './aes-cts';
+export {
+  noblePrimitives,
+  primitives,
+  useCryptoPrimitives,
+  hmacStateCacheSize,
+  clearHmacStates,
+} from './primitives';
+export type { CryptoPrimitives, HashName } from './primitives';

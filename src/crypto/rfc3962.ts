@@ -2,7 +2,6 @@
  * aes128-cts-hmac-sha1-96 (17) and aes256-cts-hmac-sha1-96 (18): RFC 3962, on the simplified profile of
  * RFC 3961 §5.3.
  */
-import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { concatBytes, equalBytes, utf8, wipe } from '../util/bytes';
@@ -11,6 +10,7 @@ import { cachedDerive } from './cache';
 import { CryptoInputError, IntegrityError } from './errors';
 import { nfold } from './nfold';
 import { KC, KE, KI, usageConstant, type EnctypeProfile } from './profile';
+import { primitives } from './primitives';
 import { checkedTkey, pbkdf2Sliced } from './pbkdf2';
 import { iterationCount } from './s2kparams';
 
@@ -85,7 +85,7 @@ function aesSha1Profile(etype: 17 | 18, keyLength: 16 | 32, checksumType: 15 | 1
       const ki = dk(key, usageConstant(usage, KI));
       const data = concatBytes(confounder, plaintext);
       const c = aesCtsEncrypt(ke, new Uint8Array(BLOCK), data).ciphertext;
-      const h = hmac(sha1, ki, data).subarray(0, MAC_LENGTH);
+      const h = primitives().hmac('SHA-1', ki, data).subarray(0, MAC_LENGTH);
       wipe(data);
       return concatBytes(c, h);
     },
@@ -101,7 +101,7 @@ function aesSha1Profile(etype: 17 | 18, keyLength: 16 | 32, checksumType: 15 | 1
       const c = ciphertext.subarray(0, ciphertext.length - MAC_LENGTH);
       const h = ciphertext.subarray(ciphertext.length - MAC_LENGTH);
       const data = aesCtsDecrypt(ke, new Uint8Array(BLOCK), c);
-      if (!equalBytes(hmac(sha1, ki, data).subarray(0, MAC_LENGTH), h)) {
+      if (!equalBytes(primitives().hmac('SHA-1', ki, data).subarray(0, MAC_LENGTH), h)) {
         wipe(data);
         throw new IntegrityError(etype, usage);
       }
@@ -111,13 +111,15 @@ function aesSha1Profile(etype: 17 | 18, keyLength: 16 | 32, checksumType: 15 | 1
     // RFC 3962 §6: hmac-sha1-96-aes128/256, HMAC-SHA1 with Kc truncated to 96 bits
     checksum(key, usage, data) {
       checkKey(key);
-      return hmac(sha1, dk(key, usageConstant(usage, KC)), data).slice(0, MAC_LENGTH);
+      return primitives()
+        .hmac('SHA-1', dk(key, usageConstant(usage, KC)), data)
+        .slice(0, MAC_LENGTH);
     },
 
     // RFC 3962 §7: PRF = E(DK(key, "prf"), truncate(SHA1(input)) to a multiple of the block size)
     prf(key, input) {
       checkKey(key);
-      const tmp = sha1(input).subarray(0, BLOCK);
+      const tmp = primitives().hash('SHA-1', input).subarray(0, BLOCK);
       return aesEncryptBlocks(dk(key, PRF_LABEL), tmp);
     },
   };

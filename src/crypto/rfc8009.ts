@@ -3,7 +3,6 @@
  * the SP 800-108 counter-mode KDF over HMAC-SHA2, and the HMAC covers the ciphertext (encrypt-then-MAC),
  * unlike RFC 3962 which MACs the plaintext.
  */
-import { hmac } from '@noble/hashes/hmac.js';
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes, u32be, utf8, wipe } from '../util/bytes';
@@ -11,11 +10,13 @@ import { aesCtsDecrypt, aesCtsEncrypt } from './aes-cts';
 import { cachedDerive } from './cache';
 import { CryptoInputError, IntegrityError } from './errors';
 import { KC, KE, KI, usageConstant, type EnctypeProfile } from './profile';
+import { primitives, type HashName } from './primitives';
 import { checkedTkey, pbkdf2Sliced } from './pbkdf2';
 import { iterationCount } from './s2kparams';
 
 const BLOCK = 16;
 type Sha2 = typeof sha256 | typeof sha384;
+const hashName = (hash: Sha2): HashName => (hash === sha256 ? 'SHA-256' : 'SHA-384');
 
 /**
  * KDF-HMAC-SHA2(key, label, [context,] k) (RFC 8009 §3): the first k bits of
@@ -30,7 +31,9 @@ export function kdfHmacSha2(
   context?: Uint8Array,
 ) {
   const input = concatBytes(u32be(1), label, new Uint8Array([0]), context ?? new Uint8Array(0), u32be(bits));
-  return hmac(hash, key, input).slice(0, bits / 8);
+  return primitives()
+    .hmac(hashName(hash), key, input)
+    .slice(0, bits / 8);
 }
 
 interface Sha2Params {
@@ -47,6 +50,7 @@ interface Sha2Params {
 
 function aesSha2Profile(p: Sha2Params): EnctypeProfile {
   const { etype, hash, keyLength, macLength } = p;
+  const name = hashName(hash);
   const derive = (key: Uint8Array, constant: Uint8Array, bits: number) =>
     cachedDerive(etype, key, constant, () => kdfHmacSha2(hash, key, constant, bits));
   const kc = (key: Uint8Array, usage: number) => derive(key, usageConstant(usage, KC), macLength * 8);
@@ -100,7 +104,7 @@ function aesSha2Profile(p: Sha2Params): EnctypeProfile {
       const data = concatBytes(confounder, plaintext);
       const c = aesCtsEncrypt(ke(key, usage), iv0, data).ciphertext;
       wipe(data);
-      const h = hmac(hash, ki(key, usage), concatBytes(iv0, c)).subarray(0, macLength);
+      const h = primitives().hmac(name, ki(key, usage), concatBytes(iv0, c)).subarray(0, macLength);
       return concatBytes(c, h);
     },
     decrypt(key, usage, ciphertext) {
@@ -113,7 +117,9 @@ function aesSha2Profile(p: Sha2Params): EnctypeProfile {
       const c = ciphertext.subarray(0, ciphertext.length - macLength);
       const h = ciphertext.subarray(ciphertext.length - macLength);
       // encrypt-then-MAC: check before decrypting anything
-      if (!equalBytes(hmac(hash, ki(key, usage), concatBytes(iv0, c)).subarray(0, macLength), h)) {
+      if (
+        !equalBytes(primitives().hmac(name, ki(key, usage), concatBytes(iv0, c)).subarray(0, macLength), h)
+      ) {
         throw new IntegrityError(etype, usage);
       }
       return aesCtsDecrypt(ke(key, usage), iv0, c).slice(BLOCK);
@@ -121,7 +127,7 @@ function aesSha2Profile(p: Sha2Params): EnctypeProfile {
 
     checksum(key, usage, data) {
       checkKey(key);
-      return hmac(hash, kc(key, usage), data).slice(0, macLength);
+      return primitives().hmac(name, kc(key, usage), data).slice(0, macLength);
     },
 
     // RFC 8009 §5: PRF = KDF-HMAC-SHA2(base-key, "prf", octet-string, 256 or 384)

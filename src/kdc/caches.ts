@@ -10,8 +10,13 @@
  *    goes through the full decrypt, integrity check and decode again.
  *  - carriedPac: the buffers a TGT's PAC passes on to the tickets made from it (pac.ts), keyed by the PAC's
  *    bytes and whether the new ticket is a TGT.
+ *  - resignedPac: the authorization data a service ticket gets from a TGT of this realm: those buffers laid
+ *    out again, signed with the new ticket's key and the krbtgt key (HMAC checksums: deterministic) and
+ *    wrapped in AD-IF-RELEVANT. Keyed by the PAC's bytes, whether the new ticket is a TGT, and both keys'
+ *    enctypes and bytes: a changed password or a rotated krbtgt key misses it and signs afresh. The TGT's
+ *    own PAC signatures are verified on every request all the same (pac.ts).
  */
-import type { EncTicketPart } from '../asn1';
+import type { AuthorizationData, EncTicketPart } from '../asn1';
 import type { PacBufferContent } from '../formats';
 import { attachedCache, bytesKey, LruMemo } from '../protocol/memo';
 import type { KdcState } from './database';
@@ -19,6 +24,7 @@ import type { KdcState } from './database';
 export interface KdcCaches {
   openedTickets: LruMemo<EncTicketPart>;
   carriedPac: LruMemo<readonly PacBufferContent[]>;
+  resignedPac: LruMemo<AuthorizationData>;
 }
 
 const CACHES = Symbol('KDC caches');
@@ -27,6 +33,7 @@ export function cachesOf(state: KdcState): KdcCaches {
   return attachedCache(state, CACHES, () => ({
     openedTickets: new LruMemo<EncTicketPart>(512),
     carriedPac: new LruMemo<readonly PacBufferContent[]>(256),
+    resignedPac: new LruMemo<AuthorizationData>(256),
   }));
 }
 

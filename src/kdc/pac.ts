@@ -326,16 +326,38 @@ export function carryPac(
   const forTgt = input.server.name.nameString[0] === 'krbtgt';
   const signedBy = local ? 'server and KDC' : `server; the KDC signature was made by ${input.issuer}`;
   if (!local) say.say('pac', `verified the PAC's signatures (${signedBy})`);
-  const content = local
-    ? carriedContent(scope, pacBytes, forTgt)
-    : filteredContent(scope, db, input.issuer, pacBytes, forTgt);
-  const krbtgt = krbtgtKeyOf(db);
-  const resigned = buildPac(content, { serverKey: asKey(input.serverKey), kdcKey: asKey(krbtgt) });
+  const keys = () => ({ serverKey: asKey(input.serverKey), kdcKey: asKey(krbtgtKeyOf(db)) });
+  let authorizationData: AuthorizationData;
+  if (local) authorizationData = resignedLocalPac(scope, pacBytes, forTgt, keys());
+  else {
+    const content = filteredContent(scope, db, input.issuer, pacBytes, forTgt);
+    authorizationData = wrapPac(buildPac(content, keys()));
+  }
   say.say(
     'pac',
     local
       ? `verified the PAC's signatures (${signedBy}) and re-signed it for ${formatName(input.server.name)}`
       : `re-signed the filtered PAC for ${formatName(input.server.name)}, with its key and ${db.name}'s krbtgt key`,
   );
-  return wrapPac(resigned);
+  return authorizationData;
+}
+
+/**
+ * A PAC of this realm re-signed for a new ticket and wrapped as authorization data: a pure function of the
+ * TGT's PAC bytes, the kind of ticket and the two keys (HMAC checksums are deterministic), so the KDC
+ * remembers it under all of them (caches.ts). Each call gets its own copy of the bytes.
+ */
+function resignedLocalPac(
+  scope: RequestScope,
+  pacBytes: Uint8Array,
+  forTgt: boolean,
+  keys: { serverKey: Key; kdcKey: Key },
+): AuthorizationData {
+  const id =
+    `${forTgt ? 'tgt' : 'service'}\u0000${keys.serverKey.etype}\u0000${bytesKey(keys.serverKey.bytes)}` +
+    `\u0000${keys.kdcKey.etype}\u0000${bytesKey(keys.kdcKey.bytes)}\u0000${bytesKey(pacBytes)}`;
+  const remembered = cachesOf(scope.state).resignedPac.get(id, () =>
+    wrapPac(buildPac(carriedContent(scope, pacBytes, forTgt), keys)),
+  );
+  return remembered.map((ad) => ({ adType: ad.adType, adData: ad.adData.slice() }));
 }

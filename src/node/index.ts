@@ -14,6 +14,7 @@ export { makeSelfSignedCertificate } from './tls-cert';
 export type { SelfSignedCertificate } from './tls-cert';
 export { cryptoRandom } from './random';
 export { nodePbkdf2 } from './pbkdf2';
+export { nodeCryptoPrimitives, useNodeCrypto } from './crypto';
 export {
   KdcTransport,
   KdcAddressError,

@@ -160,9 +160,9 @@ export class KdcServer {
         realmOf(result),
       );
     }
-    this.udp?.send(reply, port, address, () => {
-      /* a vanished peer (ICMP unreachable) is not our problem */
-    });
+    // No callback: Node then drops a failed send itself (a vanished peer, ICMP unreachable, is not our
+    // problem; later ICMP errors reach the socket's error listener, which ignores them) and spares a tick.
+    this.udp?.send(reply, port, address);
   }
 
   // ---------------------------------------------------------------- TCP

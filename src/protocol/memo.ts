@@ -22,6 +22,11 @@ export class LruMemo<V> {
   readonly #entries = new Map<string, V>();
   constructor(readonly capacity: number) {}
 
+  /** How many results it holds now (never more than `capacity`). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
   get(id: string, make: () => V): V {
     let value = this.#entries.get(id);
     if (value !== undefined) {

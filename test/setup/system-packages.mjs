@@ -47,6 +47,16 @@ export const SYSTEM_PACKAGES = [
     present: k5tlsPresent,
   },
   {
+    pkg: 'openssl',
+    forWhat: "OpenSSL 3's command line, one of the ways the inspector offers to remake a key (openssl kdf)",
+    present: () => onPath('openssl'),
+  },
+  {
+    pkg: 'python3',
+    forWhat: "Python 3's standard library, another way the inspector offers to remake an RFC 8009 key",
+    present: () => onPath('python3'),
+  },
+  {
     pkg: 'tshark',
     forWhat: "Wireshark's dissector, the judge of our wire format",
     present: () => onPath('tshark'),

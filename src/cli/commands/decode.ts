@@ -9,6 +9,7 @@ import { decodeKeytab } from '../../formats';
 import {
   decodeCapture,
   decodeMessage,
+  explainMessages,
   KeyRing,
   renderMessages,
   type DecodedMessage,
@@ -88,7 +89,9 @@ the parts of later ones.
 Encrypted parts are opened with the keys of --keytab files, with keys derived from --password for
 the --principal given beside it (salt from ETYPE-INFO2 seen in the capture, else the default salt),
 and with --key ETYPE:HEX (a session key you know). Each part says which key opened it, or why not.
---json prints {"messages":[MESSAGE…]} as docs/cli.md describes.`,
+--json prints {"messages":[MESSAGE…]} as docs/cli.md describes. --explain adds, under each field,
+what it is in plain words and the clause of the specification it comes from, with its link (and what
+a number or each set flag bit means); with --json, as an "explain" member of each NODE.`,
   positionals: [{ name: 'INPUT', help: 'hex, base64, or @FILE' }],
   options: {
     hex: { type: 'boolean', help: 'INPUT is hex' },
@@ -104,12 +107,14 @@ and with --key ETYPE:HEX (a session key you know). Each part says which key open
     principal: { type: 'string', valueName: 'NAME@REALM', multiple: true, help: 'whose password it is' },
     key: { type: 'string', valueName: 'ETYPE:HEX', multiple: true, help: 'a raw key (session key, subkey)' },
     json: { type: 'boolean', help: 'print one JSON document' },
+    explain: { type: 'boolean', help: 'explain each field in plain words, with its spec clause and link' },
   },
   examples: [
     'krbplay decode 6d82064d30820649a003020105… --keytab service.keytab',
     'krbplay decode --pcap kinit.pcapng --keytab all.keytab --json',
     "krbplay decode 'Negotiate YIIGhgYGKwYBBQUCoIIGejCC…' --keytab http.keytab",
     'krbplay decode @as-rep.der --password pw --principal alice@EXAMPLE.TEST',
+    'krbplay decode 6a81c93081c6a103020105… --explain',
   ],
   run({ options, positionals }, io) {
     if (options.hex && options.base64) throw new UsageError('give --hex or --base64, not both');
@@ -154,10 +159,10 @@ and with --key ETYPE:HEX (a session key you know). Each part says which key open
     }
 
     if (options.json) {
-      io.stdout(JSON.stringify({ messages }) + '\n');
+      io.stdout(JSON.stringify({ messages: options.explain ? explainMessages(messages) : messages }) + '\n');
       return 0;
     }
-    let text = renderMessages(messages);
+    let text = renderMessages(messages, { explain: options.explain });
     if (options.pcap !== undefined) {
       const parts = messages.flatMap((m) => m.encParts);
       const opened = parts.filter((p) => p.decrypted).length;

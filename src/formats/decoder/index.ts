@@ -15,4 +15,5 @@ export { decodeMessage, decodeCapture } from './messages';
 export type { DecodedMessage, MessageMeta, CaptureItem, Transport } from './messages';
 export { attachPacs, pacNode } from './pac-tree';
 export type { PacKeys } from './pac-tree';
-export { renderMessages, nodeAtPath, messageNode } from './render';
+export { renderMessages, explainMessages, nodeAtPath, messageNode } from './render';
+export type { RenderOptions, NodeExplanation } from './render';

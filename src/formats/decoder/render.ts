@@ -7,6 +7,7 @@ import type { KrbNode } from '../../asn1';
 import { errorCodes, messageTypes, nameTypes, paTypes, adTypes } from '../../asn1/registry';
 import { describeEnctype, findKeyUsage } from '../../crypto';
 import { escapeControls } from '../../util';
+import { explainPath, type Explanation, type SpecLink } from '../explain';
 import type { DecodedMessage } from './messages';
 import type { EncPart } from './open';
 
@@ -102,8 +103,9 @@ function renderTree(
   prefix: string,
   depth: number,
   lines: string[],
-  note = '',
+  opts: TreeOptions,
 ): void {
+  const note = opts.note ?? '';
   const attached = new Map<KrbNode, EncPart[]>();
   // Parts nested in another part's plaintext are drawn under that plaintext, not here.
   const mine = parts.filter((p) => !parts.some((q) => q !== p && q.plain && p.path.startsWith(`${q.path}.`)));
@@ -114,19 +116,24 @@ function renderTree(
     if (at) attached.set(at, [...(attached.get(at) ?? []), p]);
     else unplaced.push(p);
   }
-  const walk = (n: KrbNode, d: number, first: boolean): void => {
+  const walk = (n: KrbNode, d: number, first: boolean, above: readonly string[]): void => {
     const pad = '  '.repeat(d);
+    const names = [...above, n.name];
     lines.push(`${pad}${n.name} ${n.tag} @${n.offset}+${n.length}${shown(n)}${first ? note : ''}`);
-    for (const c of n.children ?? []) walk(c, d + 1, false);
+    if (opts.explain) explanationLines(names, n, pad, lines);
+    for (const c of n.children ?? []) walk(c, d + 1, false, names);
     for (const p of attached.get(n) ?? []) {
       lines.push(`${pad}  ${partHeader(p)}`);
       if (p.plain) {
         const nested = parts.filter((q) => q.path.startsWith(`${p.path}.`));
-        renderTree(p.plain, nested, p.path, d + 2, lines, ' (offsets in the plaintext)');
+        renderTree(p.plain, nested, p.path, d + 2, lines, {
+          note: ' (offsets in the plaintext)',
+          ...(opts.explain ? { explain: true } : {}),
+        });
       }
     }
   };
-  walk(root, depth, true);
+  walk(root, depth, true, opts.above ?? []);
   for (const p of unplaced) lines.push(`${'  '.repeat(depth + 1)}${p.path}: ${partHeader(p)}`);
 }
 
@@ -143,8 +150,85 @@ function messageHeader(m: DecodedMessage): string {
   return bits.join('  ');
 }
 
+interface TreeOptions {
+  /** Said after the first line (the plaintext's offsets are its own). */
+  readonly note?: string;
+  /** Under each field, what it is and the spec clause (`krbplay decode --explain`). */
+  readonly explain?: boolean;
+  /** The names of the nodes above the root, for the explanations. */
+  readonly above?: readonly string[];
+}
+
+export interface RenderOptions {
+  /** Under each field, its explanation from the catalogue (src/formats/explain) with the spec's link. */
+  readonly explain?: boolean;
+}
+
+function linksText(refs: readonly SpecLink[]): string {
+  return refs.map((r) => (r.url ? `${r.text} <${r.url}>` : r.text)).join(', ');
+}
+
+/** The lines `--explain` adds under a field: its words and clause, then what its value or bits mean. */
+function explanationLines(names: readonly string[], n: KrbNode, pad: string, lines: string[]): void {
+  const e = explainPath(names, n.value);
+  if (!e) return;
+  lines.push(`${pad}  | ${e.words} (${linksText(e.refs)})`);
+  if (e.value) lines.push(`${pad}  | = ${e.value.name}: ${e.value.words} (${linksText(e.value.refs)})`);
+  for (const b of e.bits ?? []) {
+    lines.push(`${pad}  | + ${b.name}: ${b.words}${b.refs.length > 0 ? ` (${linksText(b.refs)})` : ''}`);
+  }
+}
+
+/** The `explain` member `--json --explain` adds to a NODE. */
+export interface NodeExplanation {
+  key: string;
+  words: string;
+  refs: SpecLink[];
+  value?: { name: string; words: string; refs: SpecLink[] };
+  bits?: { name: string; words: string; refs: SpecLink[] }[];
+}
+
+function nodeExplanation(e: Explanation): NodeExplanation {
+  const copy = (v: { name: string; words: string; refs: readonly SpecLink[] }) => ({
+    name: v.name,
+    words: v.words,
+    refs: [...v.refs],
+  });
+  return {
+    key: e.key,
+    words: e.words,
+    refs: [...e.refs],
+    ...(e.value ? { value: copy(e.value) } : {}),
+    ...(e.bits ? { bits: e.bits.map(copy) } : {}),
+  };
+}
+
+type ExplainedNode = KrbNode & { explain?: NodeExplanation; children?: ExplainedNode[] };
+
+/** A copy of a tree with each node's explanation as `explain` (after its own members). */
+function explainedTree(n: KrbNode, above: readonly string[]): ExplainedNode {
+  const names = [...above, n.name];
+  const e = explainPath(names, n.value);
+  const { children, ...own } = n;
+  return {
+    ...own,
+    ...(e ? { explain: nodeExplanation(e) } : {}),
+    ...(children ? { children: children.map((c) => explainedTree(c, names)) } : {}),
+  };
+}
+
+/** The messages of `--json --explain`: every NODE, plaintexts included, with its `explain`. */
+export function explainMessages(messages: readonly DecodedMessage[]): DecodedMessage[] {
+  return messages.map((m) => ({
+    ...m,
+    tree: explainedTree(m.tree, []),
+    encParts: m.encParts.map((p) => (p.plain ? { ...p, plain: explainedTree(p.plain, []) } : p)),
+  }));
+}
+
 /** The text of `krbplay decode`: one block per message, a blank line between blocks. */
-export function renderMessages(messages: readonly DecodedMessage[]): string {
+export function renderMessages(messages: readonly DecodedMessage[], options: RenderOptions = {}): string {
+  const opts: TreeOptions = options.explain ? { explain: true } : {};
   const blocks = messages.map((m) => {
     const lines = [messageHeader(m)];
     if (m.error) {
@@ -153,19 +237,21 @@ export function renderMessages(messages: readonly DecodedMessage[]): string {
     }
     const msgNode = messageNode(m);
     if (msgNode === m.tree) {
-      renderTree(m.tree, m.encParts, '', 0, lines);
+      renderTree(m.tree, m.encParts, '', 0, lines, opts);
     } else {
       // Framing around the message: draw it, with the parts under the message node.
       const parts = m.encParts;
-      const walkFraming = (n: KrbNode, d: number): void => {
+      const walkFraming = (n: KrbNode, d: number, above: readonly string[]): void => {
         if (n === msgNode) {
-          renderTree(n, parts, '', d, lines);
+          renderTree(n, parts, '', d, lines, { ...opts, above });
           return;
         }
-        lines.push(`${'  '.repeat(d)}${n.name} ${n.tag} @${n.offset}+${n.length}${shown(n)}`);
-        for (const c of n.children ?? []) walkFraming(c, d + 1);
+        const pad = '  '.repeat(d);
+        lines.push(`${pad}${n.name} ${n.tag} @${n.offset}+${n.length}${shown(n)}`);
+        if (opts.explain) explanationLines([...above, n.name], n, pad, lines);
+        for (const c of n.children ?? []) walkFraming(c, d + 1, [...above, n.name]);
       };
-      walkFraming(m.tree, 0);
+      walkFraming(m.tree, 0, []);
     }
     // Every line escaped: a field's value (a name, an e-text) must not start a line of its own or send
     // a terminal an ESC sequence.

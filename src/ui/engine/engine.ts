@@ -1,6 +1,6 @@
 /**
- * The engine behind the page: it plays one scenario at a time (player.ts) — a catalogue scenario, the
- * user's own JSON, or the built-in story — keeping a snapshot of the world after every step, and answers
+ * The engine behind the page: it plays one scenario at a time (player.ts) — a catalogue scenario or the
+ * user's own JSON — keeping a snapshot of the world after every step, and answers
  * the page's requests (protocol.ts) from the snapshot of the current step. Going to a step is
  * `World.restore(snapshot)`; nothing is ever undone by hand. Faults go into the timeline as new actions.
  * Exports (pcapng, keytab, ccache, trace JSON) are made here, from the current step's world.
@@ -34,7 +34,8 @@ import {
 import { ASK_ABOVE_ITERATIONS, costlyKeys, type KeyToMake } from './costly-keys';
 import { headline, narrationOf, spokenBy, toneOf } from './describe';
 import { TraceInspector, worldKeytab } from './inspect';
-import { Player, PlayError, STORY_ID } from './player';
+import { Player, PlayError } from './player';
+import { passwordKeyFinder, rerunOf } from './reproduce';
 import type {
   CatalogueEntry,
   EngineOrigin,
@@ -54,7 +55,6 @@ import type {
   TraceRow,
   WorldView,
 } from './protocol';
-import { STEPS, buildWorld, type ScenarioStep } from './scenario';
 import { consoleOf, ticketSpans } from './views';
 import { windowsErrorText, windowsErrorWhy } from './windows-errors';
 
@@ -65,24 +65,18 @@ export const FIRST_SCENARIO = 'kerberos-101';
 
 export class Engine {
   readonly #origin: EngineOrigin;
-  readonly #makeStory: () => Player;
   #player: Player | undefined;
   #inspector: TraceInspector | undefined;
   /** What the inspector was built for: the player, its faults, and the keys it knows. */
   #inspectorFor: { player: Player; faults: number; keys: Set<string> } | undefined;
 
-  constructor(origin: EngineOrigin, steps: readonly ScenarioStep[] = STEPS, make: () => World = buildWorld) {
+  constructor(origin: EngineOrigin) {
     this.#origin = origin;
-    this.#makeStory = () => {
-      const p = Player.forStory(steps, make);
-      p.goto(p.stepCount);
-      return p;
-    };
   }
 
-  /** The player: the built-in story until the page loads a scenario. */
+  /** The player: the first scenario, at its start, until the page loads one (as the page opens it). */
   get #p(): Player {
-    this.#player ??= this.#makeStory();
+    this.#player ??= Player.forScenario(findScenario(FIRST_SCENARIO) as Scenario, 'catalogue');
     return this.#player;
   }
 
@@ -118,41 +112,32 @@ export class Engine {
   }
 
   catalogue(): CatalogueEntry[] {
-    const entries: CatalogueEntry[] = catalogue().map((s) => ({
+    return catalogue().map((s) => ({
       id: s.id,
       title: s.title,
       summary: s.summary,
       teaches: s.teaches,
       available: s.available,
       ...(s.available ? {} : { reason: s.reason }),
-      source: 'catalogue' as const,
     }));
-    const story = Player.forStoryInfo();
-    entries.push({ ...story, available: true, source: 'story' });
-    return entries;
   }
 
   /** Plays another scenario. A scenario the user wrote that does not validate is a problem, not an error. */
   load(source: ScenarioSource): LoadResult {
     let player: Player;
     try {
-      if (source.kind === 'story') {
-        player = this.#makeStory();
+      let s: AnyScenario | undefined;
+      if (source.kind === 'catalogue') {
+        s = findScenario(source.id);
+        if (!s) throw new EngineError(`there is no scenario "${source.id}" in the catalogue`);
       } else {
-        let s: AnyScenario | undefined;
-        if (source.kind === 'catalogue') {
-          if (source.id === STORY_ID) return this.load({ kind: 'story' });
-          s = findScenario(source.id);
-          if (!s) throw new EngineError(`there is no scenario "${source.id}" in the catalogue`);
-        } else {
-          s = parseScenarioJson(source.text);
-        }
-        if (!s.available) {
-          if (source.kind === 'catalogue') throw new EngineError(`${s.id} is not available yet: ${s.reason}`);
-          return { ok: false, problem: { field: 'available', reason: `is false: ${s.reason}` } };
-        }
-        player = Player.forScenario(s as Scenario, source.kind === 'json' ? 'user' : 'catalogue');
+        s = parseScenarioJson(source.text);
       }
+      if (!s.available) {
+        if (source.kind === 'catalogue') throw new EngineError(`${s.id} is not available yet: ${s.reason}`);
+        return { ok: false, problem: { field: 'available', reason: `is false: ${s.reason}` } };
+      }
+      player = Player.forScenario(s as Scenario, source.kind === 'json' ? 'user' : 'catalogue');
     } catch (e) {
       if (e instanceof ScenarioError) return { ok: false, problem: { field: e.field, reason: e.reason } };
       if (e instanceof PlayError && e.field)
@@ -226,7 +211,6 @@ export class Engine {
     const p = this.#p;
     const w = p.world;
     const users = p.users();
-    const outcomes = p.outcomes();
     return {
       engine: this.#origin,
       scenario: p.info,
@@ -235,7 +219,7 @@ export class Engine {
       now: w.now,
       world: this.#worldView(),
       trace: w.trace.filter((e) => p.shown(e)).map((e) => this.#row(e, w.trace)),
-      ...(outcomes ? { outcomes } : {}),
+      outcomes: p.outcomes(),
       tickets: ticketSpans(p.history()),
       consoles: p
         .clientHosts()
@@ -253,10 +237,12 @@ export class Engine {
     }
     const narration = narrationOf(event, trace).map((n) => ({ ...n }));
     const row = this.#row(event, trace);
-    if (event.kind !== 'message' || !event.bytes) return { row, parts: [], narration };
+    const rerun = rerunOf(p, row.step);
+    if (event.kind !== 'message' || !event.bytes) return { row, parts: [], narration, rerun };
     const inspected = this.#inspectorNow().inspect(trace, seq);
     return {
       row,
+      rerun,
       bytes: event.bytes.slice(),
       ...(inspected?.tree ? { tree: inspected.tree } : {}),
       parts: inspected?.parts ?? [],
@@ -286,7 +272,7 @@ export class Engine {
       now.some((id) => !f.keys.has(id))
     ) {
       const kdcs = { kdcs: [...p.initial.kdcs, ...p.world.kdcs] };
-      this.#inspector = new TraceInspector(kdcs);
+      this.#inspector = new TraceInspector(kdcs, passwordKeyFinder(kdcs.kdcs, p.scenario));
       this.#inspectorFor = { player: p, faults: p.faults, keys: new Set(ids(kdcs)) };
     }
     return this.#inspector;

@@ -18,11 +18,11 @@ import {
   type EncPart,
 } from '../../formats/decoder';
 import type { KeytabEntry } from '../../formats';
-import { fromHex } from '../../util/bytes';
+import { fromHex, toHex } from '../../util/bytes';
 import { KrbPlayError } from '../../util/errors';
 import type { KdcActorState, TraceEvent } from '../../world';
 import { baseName, describeValue, enctypeName, keyText, usageText } from './describe';
-import type { PartView, ViewNode } from './protocol';
+import type { PartView, PasswordKeyView, ViewNode } from './protocol';
 
 /** The long-term keys of every principal the world's KDCs hold, once each (trust keys sit in both). */
 export function worldKeytab(state: { readonly kdcs: readonly KdcActorState[] }): KeytabEntry[] {
@@ -61,12 +61,18 @@ export class TraceInspector {
   readonly #ring: KeyRing;
   readonly #longTerm: Key[];
   readonly #done = new Map<number, InspectedMessage>();
+  readonly #passwordKey: (key: Key) => PasswordKeyView | undefined;
   #decodedUpTo = 0;
 
-  constructor(state: { readonly kdcs: readonly KdcActorState[] }) {
+  /** `passwordKey` says which password made a long-term key, when one did (reproduce.ts). */
+  constructor(
+    state: { readonly kdcs: readonly KdcActorState[] },
+    passwordKey: (key: Key) => PasswordKeyView | undefined = () => undefined,
+  ) {
     const keytab = worldKeytab(state);
     this.#ring = new KeyRing().addKeytab(keytab);
     this.#longTerm = keytab.map((e) => e.key);
+    this.#passwordKey = passwordKey;
   }
 
   /**
@@ -106,8 +112,14 @@ export class TraceInspector {
       };
       const cipher = located[i]?.cipher;
       if (p.decrypted && cipher) {
-        const plain = this.#plaintext(p, cipher);
-        if (plain) view.plain = plain;
+        const opened = this.#plaintext(p, cipher);
+        if (opened) {
+          view.plain = opened.plain;
+          view.keyHex = toHex(opened.key.bytes);
+          view.etypeNumber = opened.key.etype;
+          const made = this.#passwordKey(opened.key);
+          if (made) view.passwordKey = made;
+        }
       }
       return view;
     });
@@ -118,7 +130,7 @@ export class TraceInspector {
    * The plaintext of an opened part. The decoder says which key opened it by name; the key itself is
    * among the long-term keys and the learnt ones, and only the right one passes the integrity check.
    */
-  #plaintext(part: EncPart, cipher: Uint8Array): Uint8Array | undefined {
+  #plaintext(part: EncPart, cipher: Uint8Array): { plain: Uint8Array; key: Key } | undefined {
     const learnt = [
       ...this.#ring.learnt('ticket'),
       ...this.#ring.learnt('subkey'),
@@ -129,7 +141,7 @@ export class TraceInspector {
     for (const key of [...named, ...learnt.map((k) => k.key), ...this.#longTerm]) {
       if (key.etype !== part.etype) continue;
       try {
-        return decrypt(key, part.keyUsage, cipher);
+        return { plain: decrypt(key, part.keyUsage, cipher), key };
       } catch (e) {
         if (e instanceof IntegrityError || e instanceof KrbPlayError) continue;
         throw e;

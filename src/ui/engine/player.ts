@@ -1,6 +1,6 @@
 /**
  * Playing a run one step at a time, each step a snapshot: a catalogue (or pasted) scenario, one step per
- * timeline action, or the first slice's built-in story. After every step the world is snapshotted — it
+ * timeline action. After every step the world is snapshotted — it
  * holds everything, down to who is signed in on each host and the notes on the trace — so going to a step
  * is a restore of its snapshot, and a step not yet played is played once from the last one before it.
  *
@@ -27,7 +27,6 @@ import {
 import { isoSeconds, parseDuration } from '../../asn1/time';
 import { World, type TraceEvent, type WorldState } from '../../world';
 import type { FaultAction, OutcomeView, ScenarioInfo, StepInfo } from './protocol';
-import { buildWorld as buildStoryWorld, STEPS, type ScenarioStep } from './scenario';
 import type { PlayedStep } from './views';
 
 /** The client operations' own start lines: the console line before them already says what was asked. */
@@ -39,10 +38,9 @@ interface State {
   records: ActionRecord[];
 }
 
-/** One step of the plan: a timeline action, or (the built-in story) a step function. */
+/** One step of the plan: a timeline action. */
 interface Planned {
-  action?: ScenarioAction;
-  story?: ScenarioStep;
+  action: ScenarioAction;
   /** Put in from the faults panel. */
   injected: boolean;
 }
@@ -56,16 +54,11 @@ export class PlayError extends Error {
   }
 }
 
-/**
- * A run stepped one action at a time. `Player.forScenario` plays a validated scenario;
- * `Player.forStory` the built-in two-forest story (scenario.ts).
- */
+/** A run stepped one action at a time: `Player.forScenario` plays a validated scenario. */
 export class Player {
   readonly info: ScenarioInfo;
-  /** The scenario played (undefined for the built-in story). */
-  readonly scenario: Scenario | undefined;
-  /** The page opens the built-in story at its end, a scenario at its start. */
-  readonly opensAtEnd: boolean;
+  /** The scenario played. */
+  readonly scenario: Scenario;
   readonly #plan: Planned[];
   /** states[k]: after k steps. */
   readonly #states: State[] = [];
@@ -73,10 +66,9 @@ export class Player {
   #world: World;
   #faults = 0;
 
-  private constructor(info: ScenarioInfo, scenario: Scenario | undefined, plan: Planned[], start: State) {
+  private constructor(info: ScenarioInfo, scenario: Scenario, plan: Planned[], start: State) {
     this.info = info;
     this.scenario = scenario;
-    this.opensAtEnd = scenario === undefined;
     this.#plan = plan;
     this.#states.push(start);
     this.#world = World.restore(start.world);
@@ -100,25 +92,6 @@ export class Player {
     };
     const plan = scenario.timeline.map((action) => ({ action, injected: false }));
     return new Player(info, scenario, plan, { world: world.snapshot(), records: [] });
-  }
-
-  static forStory(steps: readonly ScenarioStep[] = STEPS, make: () => World = buildStoryWorld): Player {
-    const world = make();
-    const info: ScenarioInfo = { ...Player.forStoryInfo(), source: 'story', start: world.now };
-    const plan = steps.map((story) => ({ story, injected: false }));
-    return new Player(info, undefined, plan, { world: world.snapshot(), records: [] });
-  }
-
-  /** The built-in story as the picker lists it. */
-  static forStoryInfo(): { id: string; title: string; summary: string; teaches: string } {
-    return {
-      id: STORY_ID,
-      title: 'Two forests: a referral, then a skewed clock',
-      summary:
-        'alice signs in on ws1 in CORP.CONTOSO.COM, gets a ticket for a file server in FABRIKAM.COM through a referral, opens its share, and is refused once ws1’s clock runs 6 minutes fast.',
-      teaches:
-        'Cross-realm referrals (RFC 6806 §8) across a forest trust, and the 5-minute clock rule (KRB_AP_ERR_SKEW). The first slice’s built-in story.',
-    };
   }
 
   get step(): number {
@@ -155,10 +128,7 @@ export class Player {
 
   /** The user of each client host ("alice@CORP.CONTOSO.COM"). */
   users(): Map<string, string> {
-    if (this.scenario) return new Map(this.scenario.clients.map((c) => [c.host, c.user]));
-    const out = new Map<string, string>();
-    for (const host of this.#world.clientHosts()) out.set(host, this.#world.client(host).config.principal);
-    return out;
+    return new Map(this.scenario.clients.map((c) => [c.host, c.user]));
   }
 
   /** The steps played up to the current one: the action each ran and what it came to. */
@@ -166,11 +136,7 @@ export class Player {
     const users = this.users();
     return this.records.map((record, i) => {
       const p = this.#plan[i]!;
-      return {
-        ...(p.action ? { action: p.action } : {}),
-        title: p.story?.title ?? actionTitle(p.action!, users),
-        record,
-      };
+      return { action: p.action, title: actionTitle(p.action, users), record };
     });
   }
 
@@ -180,15 +146,13 @@ export class Player {
 
   /** Whether the trace list shows the event (the client flows' own start lines are left out). */
   shown(e: TraceEvent): boolean {
-    // the built-in story shows every event, as the first slice did
-    if (!this.scenario) return true;
     return !(e.kind === 'action' && FLOW_STARTS.has(e.type));
   }
 
   /** Modelled: said so by the step, or to or from a modelled host. */
   modelled(e: TraceEvent): boolean {
     if (e.modelled) return true;
-    if (e.kind !== 'message' || !this.scenario) return false;
+    if (e.kind !== 'message') return false;
     const hosts = new Set(this.scenario.hosts.filter((h) => h.modelled).map((h) => h.id));
     return hosts.has(e.from) || hosts.has(e.to);
   }
@@ -198,18 +162,16 @@ export class Player {
     const records = this.#states.at(-1)!.records;
     return this.#plan.map((p, i) => {
       const played = i < this.#states.length - 1 ? records[i] : undefined;
-      const base: StepInfo = p.story
-        ? { index: i + 1, title: p.story.title, about: p.story.about, fails: p.story.fails === true }
-        : {
-            index: i + 1,
-            title: actionTitle(p.action!, users),
-            about: p.action!.note ?? '',
-            fails: false,
-          };
-      if (p.action?.id) base.actionId = p.action.id;
-      if (p.action) base.do = p.action.do;
+      const base: StepInfo = {
+        index: i + 1,
+        title: actionTitle(p.action, users),
+        about: p.action.note ?? '',
+        fails: false,
+        ...(p.action.id ? { actionId: p.action.id } : {}),
+        do: p.action.do,
+      };
       if (p.injected) base.injected = true;
-      if (played && p.action) {
+      if (played) {
         base.result = played.ok ? 'ok' : 'failed';
         base.output = played.output;
         if (!played.ok) base.fails = true;
@@ -218,9 +180,8 @@ export class Player {
     });
   }
 
-  /** The scenario's expected outcomes, as far as the run has come (none for the built-in story). */
-  outcomes(): OutcomeView[] | undefined {
-    if (!this.scenario) return undefined;
+  /** The scenario's expected outcomes, as far as the run has come. */
+  outcomes(): OutcomeView[] {
     const state = this.#states[this.#step]!;
     const results = evaluateOutcomes(this.scenario.outcomes, {
       world: this.#world,
@@ -304,31 +265,13 @@ export class Player {
     const base = this.#states[i]!;
     const planned = this.#plan[i]!;
     const world = World.restore(base.world);
-    let record: ActionRecord;
-    if (planned.story) {
-      const fromSeq = world.trace.length + 1;
-      const t = world.now;
-      planned.story.run(world);
-      record = {
-        index: i,
-        do: 'logon',
-        t,
-        fromSeq,
-        toSeq: world.trace.length,
-        ok: planned.story.fails !== true,
-        output: planned.story.title,
-      };
-    } else if (this.scenario) {
-      record = this.#playAction(world, planned, i);
-    } else {
-      record = this.#applyToStory(world, planned.action!, i);
-    }
+    const record = this.#playAction(world, planned, i);
     this.#states.push({ world: world.snapshot(), records: [...base.records, record] });
   }
 
   #playAction(world: World, planned: Planned, i: number): ActionRecord {
-    const scenario = this.scenario!;
-    const action = planned.action!;
+    const scenario = this.scenario;
+    const action = planned.action;
     // field names speak of the user's file: its own index, not counting faults put in
     const fileIndex = this.#plan.slice(0, i).filter((p) => !p.injected).length;
     const faultsBefore = this.#plan.slice(0, i).some((p) => p.injected);
@@ -357,37 +300,4 @@ export class Player {
       throw e;
     }
   }
-
-  /** A fault in the built-in story: the world's own controls, as runAction would call them. */
-  #applyToStory(world: World, a: ScenarioAction, i: number): ActionRecord {
-    const t = world.now;
-    const fromSeq = world.trace.length + 1;
-    world.action('local', 'fault', `you changed the world from the faults panel: ${actionTitle(a)}`);
-    switch (a.do) {
-      case 'set-skew':
-        world.setClockOffset(a.host, typeof a.offset === 'number' ? a.offset : 0);
-        break;
-      case 'host-down':
-      case 'host-up':
-        world.setHostUp(a.host, a.do === 'host-up');
-        break;
-      case 'block-port':
-      case 'unblock-port':
-        world.blockPort(a.host, a.port, a.do === 'block-port');
-        break;
-      case 'link-down':
-      case 'link-up':
-        world.setLink(a.a, a.b, { up: a.do === 'link-up' });
-        break;
-      case 'advance':
-        world.elapse(parseDuration(a.by)!, a.note);
-        break;
-      default:
-        throw new PlayError(`the built-in story cannot play ${a.do}`);
-    }
-    return { index: i, do: a.do, t, fromSeq, toSeq: world.trace.length, ok: true, output: actionTitle(a) };
-  }
 }
-
-/** The built-in story's id in the picker and in share links. */
-export const STORY_ID = 'two-forests';

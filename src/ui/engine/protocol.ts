@@ -7,11 +7,11 @@
 // ---- page → worker ----
 
 export type EngineRequest =
-  /** The story's steps and where the engine stands (the first request; it builds the world). */
+  /** The scenario's steps and where the engine stands (before any load: the first scenario, at its start). */
   | { id: number; kind: 'summary' }
   /** The scenarios the picker offers, available or not. */
   | { id: number; kind: 'catalogue' }
-  /** Play another scenario: a catalogue id, the built-in story, or JSON the user wrote (validated). */
+  /** Play another scenario: a catalogue id, or JSON the user wrote (validated). */
   | { id: number; kind: 'load'; source: ScenarioSource }
   /** A catalogue scenario's JSON, as a starting point for the user's own. */
   | { id: number; kind: 'source'; scenario: string }
@@ -112,8 +112,7 @@ export interface StepInfo {
   output?: string;
 }
 
-export type ScenarioSource =
-  { kind: 'catalogue'; id: string } | { kind: 'json'; text: string } | { kind: 'story' };
+export type ScenarioSource = { kind: 'catalogue'; id: string } | { kind: 'json'; text: string };
 
 /** One entry of the picker. */
 export interface CatalogueEntry {
@@ -124,7 +123,6 @@ export interface CatalogueEntry {
   available: boolean;
   /** Why it cannot run yet. */
   reason?: string;
-  source: 'catalogue' | 'story';
 }
 
 /** The scenario being played. */
@@ -133,7 +131,7 @@ export interface ScenarioInfo {
   title: string;
   summary: string;
   teaches: string;
-  source: 'catalogue' | 'user' | 'story';
+  source: 'catalogue' | 'user';
   /** The virtual time it starts at. */
   start: number;
 }
@@ -211,15 +209,15 @@ export interface ConsoleView {
 export interface Summary {
   engine: EngineOrigin;
   scenario: ScenarioInfo;
-  /** 0 = the world before the first step; steps.length = the story's end. */
+  /** 0 = the world before the first step; steps.length = the scenario's end. */
   step: number;
   steps: StepInfo[];
   /** The world's virtual time, ms since the epoch. */
   now: number;
   world: WorldView;
   trace: TraceRow[];
-  /** The scenario's expected outcomes so far (the built-in story has none). */
-  outcomes?: OutcomeView[];
+  /** The scenario's expected outcomes so far. */
+  outcomes: OutcomeView[];
   /** Every credential each client held up to this step. */
   tickets: TicketSpan[];
   /** One console per client host: commands, what they printed, the errors explained. */
@@ -334,7 +332,30 @@ export interface PartView {
   reason?: string;
   /** The plaintext (its tree is a child of the EncryptedData node, in space index+1). */
   plain?: Uint8Array;
+  /** The key that opened it, in hex (of enctype `etypeNumber`): what `krbplay decode --key` needs. */
+  keyHex?: string;
+  etypeNumber?: number;
+  /** When that key is a principal's long-term key made from a password the scenario gives. */
+  passwordKey?: PasswordKeyView;
 }
+
+/** A long-term key and the password it was made from (RFC 3961 §3 string-to-key). */
+export interface PasswordKeyView {
+  /** As MIT prints it: "alice@CORP.CONTOSO.COM". */
+  principal: string;
+  kvno: number;
+  etype: number;
+  password: string;
+  saltHex: string;
+  /** The PBKDF2 count, when not the enctype's default. */
+  iterations?: number;
+}
+
+/**
+ * How `krbplay scenario run` replays the scenario up to a step: the catalogue id (or, for the user's own
+ * scenario, a file name to save it as) and the virtual time to stop at; or why no command can.
+ */
+export type RerunView = { scenario: string; file?: true; until?: number; note?: string } | { why: string };
 
 export interface NarrationLine {
   actor: string;
@@ -353,6 +374,8 @@ export interface EventDetail {
   narration: NarrationLine[];
   /** Why the bytes did not decode, when they did not. */
   problem?: string;
+  /** The `krbplay scenario run` line for the event's step. */
+  rerun?: RerunView;
 }
 
 export interface KlistView {

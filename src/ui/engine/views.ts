@@ -49,9 +49,9 @@ export function ticketSpans(history: readonly WorldState[]): TicketSpan[] {
   return [...spans.values()];
 }
 
-/** A played step: the action it ran (none for a step of the built-in story), and what it came to. */
+/** A played step: the action it ran, and what it came to. */
 export interface PlayedStep {
-  action?: ScenarioAction;
+  action: ScenarioAction;
   title: string;
   record: ActionRecord;
 }
@@ -62,8 +62,7 @@ export const commandOf = (a: ScenarioAction): string | undefined => commandLine(
 /** The trace's echo of what was typed: the prompt line already says it. */
 const ECHOES = new Set(['net use', 'klist get', 'fault', 'sign-in', 'service-ticket', 'renew']);
 
-function hostOfAction(a: ScenarioAction | undefined): string | undefined {
-  if (!a) return undefined;
+function hostOfAction(a: ScenarioAction): string | undefined {
   if ('host' in a) return a.host;
   return undefined;
 }
@@ -88,7 +87,7 @@ export function consoleOf(
     );
     const onThisHost = hostOfAction(step.action) === host;
     if (!onThisHost && events.length === 0) continue;
-    const command = step.action ? commandOf(step.action) : undefined;
+    const command = commandOf(step.action);
     if (command && onThisHost) lines.push({ kind: 'command', text: command, t: r.t });
     else lines.push({ kind: 'note', text: `— ${step.title}`, t: r.t });
     for (const e of events) {

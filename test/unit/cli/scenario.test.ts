@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { Engine } from '../../../src/ui/engine/engine';
 import { ensureCliBuilt, krbplay, projectRoot } from './krbplay';
 
 beforeAll(() => ensureCliBuilt(), 180_000);
@@ -22,7 +23,7 @@ describe('scenario list', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^Scenarios \((\d+) of 18 run today; krbplay scenario run ID\):$/);
+    expect(lines[0]).toMatch(/^Scenarios \((\d+) of 19 run today; krbplay scenario run ID\):$/);
     expect(lines[1]).toMatch(/^ {2}kerberos-101 +Kerberos 101: AS, TGS and AP in one realm$/);
     expect(r.stdout).toMatch(/^ {2}trust-referral +Trust and referral/m);
     expect(r.stdout).toMatch(
@@ -35,7 +36,7 @@ describe('scenario list', () => {
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(Object.keys(j)).toEqual(['scenarios']);
-    expect(j.scenarios).toHaveLength(18);
+    expect(j.scenarios).toHaveLength(19);
     expect(j.scenarios[0]).toEqual({
       id: 'kerberos-101',
       title: 'Kerberos 101: AS, TGS and AP in one realm',
@@ -47,7 +48,7 @@ describe('scenario list', () => {
     // the count in the text heading is the number of available entries here
     const available = j.scenarios.filter((s: { available: boolean }) => s.available).length;
     expect(krbplay('scenario', 'list').stdout.split('\n')[0]).toBe(
-      `Scenarios (${available} of 18 run today; krbplay scenario run ID):`,
+      `Scenarios (${available} of 19 run today; krbplay scenario run ID):`,
     );
   });
 });
@@ -156,6 +157,55 @@ describe('scenario run', () => {
     expect(r.stdout).toContain(`Wrote the capture to ${pcap}.`);
     expect(Array.from(readFileSync(pcap).subarray(0, 4))).toEqual([0x0a, 0x0d, 0x0d, 0x0a]);
     expect(Array.from(readFileSync(keytab).subarray(0, 2))).toEqual([0x05, 0x02]);
+  });
+});
+
+describe("two-forests, the page's first story, is an ordinary catalogue scenario", () => {
+  test('listed, run by id and as a file through the same validator, with the trace the page shows', () => {
+    const list = JSON.parse(krbplay('scenario', 'list', '--json').stdout);
+    expect(list.scenarios).toContainEqual({
+      id: 'two-forests',
+      title: 'Two forests: a referral, then a skewed clock',
+      summary: expect.any(String),
+      available: true,
+    });
+    const byId = krbplay('scenario', 'run', 'two-forests', '--json');
+    expect([byId.status, byId.stderr]).toEqual([0, '']);
+    const run = JSON.parse(byId.stdout);
+    expect(run.outcomes.map((o: { id: string; ok: boolean }) => [o.id, o.ok])).toEqual([
+      ['as-with-preauth', true],
+      ['dc1-refers', true],
+      ['dc2-issues', true],
+      ['share-opens', true],
+      ['skew-refused', true],
+    ]);
+    // the catalogue's file, run as a user's file: the validator every scenario file goes through
+    const asFile = krbplay(
+      'scenario',
+      'run',
+      writeScenario('two-forests.json', catalogueFile('two-forests')),
+      '--json',
+    );
+    expect(asFile.stdout).toBe(byId.stdout);
+
+    // the page: the same scenario played step by step to its end shows the same events
+    const engine = new Engine({ scope: 'test', script: 'scenario.test.ts' });
+    const loaded = engine.load({ kind: 'catalogue', id: 'two-forests' });
+    if (!loaded.ok) throw new Error(loaded.problem.reason);
+    const page = engine.goto(loaded.summary.steps.length);
+    expect(
+      page.trace.map((r) => [
+        new Date(r.t).toISOString(),
+        r.from,
+        r.to,
+        r.transport,
+        r.kind === 'action' ? 'ACTION' : r.type,
+        r.result,
+      ]),
+    ).toEqual(
+      run.events.map((e: Record<string, string>) => [e.t, e.from, e.to, e.transport, e.type, e.result]),
+    );
+    expect(run.events.filter((e: { type: string }) => e.type === 'TGS-REP')).toHaveLength(2);
   });
 });
 

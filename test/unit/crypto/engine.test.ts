@@ -207,6 +207,25 @@ describe('the derived-key cache', () => {
     const ct = encrypt(key, 7, utf8('again'), random);
     expect(decrypt(key, 7, ct)).toEqual(utf8('again'));
   });
+
+  test('a key that differs in one byte, or another enctype of the same bytes, gets its own derived keys', () => {
+    const random = counterRandom();
+    for (const etype of [17, 18, 19, 20]) {
+      const base = randomKey(etype, random);
+      for (let i = 0; i < base.bytes.length; i += 5) {
+        const changed = { etype, bytes: base.bytes.slice() };
+        changed.bytes[i]! ^= 0x3a; // ':' among the bytes must not shift the key into the constant
+        const ct = encrypt(base, 3, utf8('secret'), random);
+        expect(decrypt(base, 3, ct)).toEqual(utf8('secret'));
+        expect(() => decrypt(changed, 3, ct)).toThrow(IntegrityError);
+        clearDerivedKeyCache();
+        expect(() => decrypt(changed, 3, ct)).toThrow(IntegrityError);
+      }
+    }
+    const k16 = randomKey(17, random);
+    const ct17 = encrypt(k16, 5, utf8('a message longer than one block'), random);
+    expect(() => decrypt({ etype: 19, bytes: k16.bytes }, 5, ct17)).toThrow(IntegrityError);
+  });
 });
 
 describe('string-to-key', () => {

@@ -7,7 +7,9 @@ import { ErrorCode } from '../../../src/asn1/registry';
 import { buildKdcState, Kdc, type KdcConfig, type KdcState } from '../../../src/kdc';
 import { expireReplays, rememberAuthenticator, seenAuthenticator } from '../../../src/protocol/replay';
 import { decodePac, findPacBuffer, verifyPac } from '../../../src/formats';
-import { stringToKey } from '../../../src/crypto';
+import { stringToKey, type Key } from '../../../src/crypto';
+import { cachesOf } from '../../../src/kdc/caches';
+import { KdcAdmin } from '../../../src/world/kdc-admin';
 import { findPacIn } from '../../../src/protocol/authdata';
 import { krbtgtName } from '../../../src/asn1/principal';
 import {
@@ -238,5 +240,74 @@ describe('the KDC with the index and the TGT memo', () => {
     expect([ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, ErrorCode.KRB_AP_ERR_MODIFIED]).toContain(
       expectError(r.reply).errorCode,
     );
+  });
+
+  test('the re-signed PAC memo: every service ticket verifies with the key the service has now, even right after its password changed', () => {
+    const { kdc, creds, ask } = setup();
+    const krbtgt = stringToKey(18, 'krbtgt-secret', `${REALM}krbtgt${REALM}`);
+    const pacOf = (reply: Uint8Array, key: Key) =>
+      findPacIn(openTicket(openTgsRep(reply, creds.sessionKey).ticket, key).authorizationData)!;
+    const oldKey = stringToKey(18, 'fs1-pw', `${REALM}cifsfs1.example.test`);
+    const before = pacOf(ask(T0).reply, oldKey);
+    expect(verifyPac(before, { serverKey: oldKey, kdcKey: krbtgt }).ok).toBe(true);
+    expect(cachesOf(kdc.database).resignedPac.size).toBe(1);
+
+    const admin = new KdcAdmin({ id: 'kdc', host: 'dc1', state: kdc.database });
+    admin.rotateKey(`cifs/fs1.example.test@${REALM}`, 'fs1-new-pw', { keepOld: false });
+    const newKey = stringToKey(18, 'fs1-new-pw', `${REALM}cifsfs1.example.test`);
+    const after = pacOf(ask(T0 + 10).reply, newKey);
+    expect(verifyPac(after, { serverKey: newKey, kdcKey: krbtgt }).ok).toBe(true);
+    expect(verifyPac(after, { serverKey: oldKey, kdcKey: krbtgt }).server.status).not.toBe('valid');
+    expect(after).not.toEqual(before);
+    expect(cachesOf(kdc.database).resignedPac.size).toBe(2);
+  });
+
+  test('the re-signed PAC memo is bounded: tickets for 300 services keep at most its capacity', () => {
+    const services = Array.from({ length: 300 }, (_, i) => ({
+      name: `host/s${i}.example.test`,
+      // a raw key, not a password: 300 string-to-keys would cost minutes for nothing this test looks at
+      key: { etype: 18, hex: i.toString(16).padStart(4, '0').repeat(16) },
+    }));
+    const random = seededRandom(21);
+    const kdc = new Kdc(
+      buildKdcState(
+        {
+          realms: [
+            { ...config.realms[0]!, principals: [...(config.realms[0]!.principals ?? []), ...services] },
+          ],
+        },
+        random,
+      ),
+    );
+    const creds = signIn(kdc, REALM, 'alice', 'alice-pw', T0, random);
+    const memo = cachesOf(kdc.database).resignedPac;
+    services.forEach((_, i) => {
+      const now = T0 + i;
+      const r = kdc.handle(
+        tgsReq({
+          realm: REALM,
+          sname: hostName('host', `s${i}.example.test`),
+          tgt: creds.ticket,
+          sessionKey: creds.sessionKey,
+          crealm: REALM,
+          cname: name('alice'),
+          now,
+          random,
+        }),
+        { now, random },
+      );
+      expect(r.replyType).toBe('TGS-REP');
+      expect(memo.size).toBe(Math.min(i + 1, memo.capacity));
+    });
+    expect(memo.capacity).toBe(256);
+  });
+
+  test("one KDC's re-signed PACs are not another's, nor a restored copy's", () => {
+    const a = setup();
+    expect(a.ask(T0).replyType).toBe('TGS-REP');
+    expect(cachesOf(a.kdc.database).resignedPac.size).toBe(1);
+    const b = setup();
+    expect(cachesOf(b.kdc.database).resignedPac.size).toBe(0);
+    expect(cachesOf(Kdc.restore(a.kdc.snapshot()).database).resignedPac.size).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 // The runner over the catalogue: every available scenario runs and all its outcomes hold; the ids are
-// SCENARIOS.md's; runs are deterministic; --until stops the timeline at the right virtual time; an outcome
+// SCENARIOS.md's, then the page's first story; runs are deterministic; --until stops the timeline at the right virtual time; an outcome
 // that does not hold says why.
 import { describe, expect, test } from 'vitest';
 import {
@@ -16,7 +16,8 @@ const scenario = (id: string) => findScenario(id) as Scenario;
 const HOUR = 3_600_000;
 const START = Date.parse('2026-03-02T08:00:00Z');
 
-// SCENARIOS.md's ids, in its order: a contract (the CLI and share links use them)
+// SCENARIOS.md's ids, in its order, then two-forests (the page's first story, once TypeScript beside the
+// catalogue): a contract (the CLI and share links use them)
 const IDS = [
   'kerberos-101',
   'happy-path',
@@ -36,6 +37,7 @@ const IDS = [
   'kvno-mismatch',
   'mfa-ca-not-excluded',
   'network-change-drops-proxy',
+  'two-forests',
 ];
 const AVAILABLE = [
   'kerberos-101',
@@ -52,10 +54,11 @@ const AVAILABLE = [
   'rc4-disabled',
   'kvno-mismatch',
   'network-change-drops-proxy',
+  'two-forests',
 ];
 
 describe('the catalogue', () => {
-  test('holds every id of SCENARIOS.md, in its order; those that cannot run yet say why in one line', () => {
+  test('holds every id of SCENARIOS.md, in its order, then two-forests; those that cannot run yet say why in one line', () => {
     expect(catalogue().map((s) => s.id)).toEqual(IDS);
     expect(
       catalogue()

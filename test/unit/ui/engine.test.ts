@@ -1,11 +1,13 @@
-// The engine the page's Worker runs, driven directly: the story's trace, every encrypted part opened with
-// the key that belongs to it, stepping by snapshot, klist, and answers small enough to post.
+// The engine the page's Worker runs, driven directly on two-forests (the page's first story, a catalogue
+// scenario like the others): its trace, every encrypted part opened with the key that belongs to it,
+// stepping by snapshot, klist, and answers small enough to post.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { decodeKerberos } from '../../../src/asn1';
 import { Engine, EngineError } from '../../../src/ui/engine/engine';
 import type { EventDetail, Summary, ViewNode } from '../../../src/ui/engine/protocol';
-import { START } from '../../../src/ui/engine/scenario';
 
+const START = Date.parse('2026-03-02T08:00:00Z');
+/** The Kerberos messages of the whole story, in order (the modelled SMB steps around them left out). */
 const STORY = [
   'AS-REQ', 'KRB-ERROR 25', 'AS-REQ', 'AS-REP',
   'TGS-REQ', 'TGS-REP', 'TGS-REQ', 'TGS-REP',
@@ -13,20 +15,26 @@ const STORY = [
   'AS-REQ', 'KRB-ERROR 25', 'AS-REQ', 'KRB-ERROR 37',
 ]; // prettier-ignore
 
-const messages = (s: Summary) => s.trace.filter((r) => r.kind === 'message');
+const messages = (s: Summary) => s.trace.filter((r) => r.kind === 'message' && !r.modelled);
 const label = (r: { type: string; errorCode?: number }) =>
   r.errorCode !== undefined ? `${r.type} ${r.errorCode}` : r.type;
 
 let engine: Engine;
+let opened: Summary;
 let end: Summary;
 
 beforeAll(() => {
   engine = new Engine({ scope: 'test', script: 'engine.test.ts' });
-  end = engine.summary();
+  const r = engine.load({ kind: 'catalogue', id: 'two-forests' });
+  if (!r.ok) throw new Error(r.problem.reason);
+  opened = r.summary;
+  end = engine.goto(r.summary.steps.length);
 });
 
 describe('the story', () => {
-  test('the page opens at its end: five steps, every message in order', () => {
+  test('a catalogue scenario: it opens at its start; five steps; at its end every message in order', () => {
+    expect(opened.scenario).toMatchObject({ id: 'two-forests', source: 'catalogue' });
+    expect([opened.step, opened.trace.length]).toEqual([0, 0]);
     expect(end.step).toBe(5);
     expect(end.steps.map((s) => s.fails)).toEqual([false, false, false, false, true]);
     expect(messages(end).map(label)).toEqual(STORY);
@@ -49,7 +57,9 @@ describe('the story', () => {
     const last = messages(end).at(-1)!;
     expect(last).toMatchObject({ errorCode: 37, errorName: 'KRB_AP_ERR_SKEW', tone: 'error' });
     expect(last.headline).toMatch(/clock skew too great/);
-    expect(end.trace.at(-1)).toMatchObject({ tone: 'failure' });
+    const failures = end.trace.filter((r) => r.tone === 'failure');
+    expect(failures.at(-1)).toMatchObject({ kind: 'action', step: 5 });
+    expect(failures.at(-1)!.result).toMatch(/^ws1: sign in failed: .*KRB_AP_ERR_SKEW/);
     expect(end.world.hosts.find((h) => h.id === 'ws1')).toMatchObject({ clockOffset: 6 * 60_000 });
     expect(end.world.realms.map((r) => [r.name, r.kdcHost, r.trustedBy])).toEqual([
       ['CORP.CONTOSO.COM', 'dc1', ['FABRIKAM.COM']],
