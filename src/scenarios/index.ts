@@ -5,6 +5,7 @@
  */
 export {
   validateScenario,
+  knownOf,
   parseScenarioJson,
   parseWhen,
   parseIsoTime,
@@ -34,6 +35,17 @@ export { buildWorld } from './build';
 export { runScenario, parseUntil, eventTime, clientCache, playAction } from './runner';
 export type { RunOptions, ScenarioRun, ScenarioRunJson, ScenarioEvent, PlayOptions } from './runner';
 export type { ActionRecord, EventNote } from './actions';
+export {
+  ACTIONS,
+  actionEntry,
+  actionTitle,
+  commandLine,
+  parseCommand,
+  COMMAND_SYNTAX,
+  runAction,
+} from './actions';
+export { CommandLineError } from './action-table';
+export type { ActionOutcome, ActionRun, RunContext, CommandLine } from './action-table';
 export { evaluateOutcomes } from './outcomes';
 export { startOf } from './build';
 export { CATALOGUE_FILES } from './catalogue/index';

@@ -5,7 +5,7 @@
  * the same events, byte for byte.
  */
 import type { CredentialCache } from '../client';
-import { formatDuration, isoSeconds, parseDuration } from '../asn1/time';
+import { isoSeconds } from '../asn1/time';
 import type { TraceEvent, World } from '../world';
 import { runAction, type ActionRecord } from './actions';
 import { buildWorld, startOf } from './build';
@@ -101,21 +101,10 @@ export function playAction(
   }
   const t = world.now;
   const fromSeq = world.trace.length + 1;
-  let partial = false;
-  if (action.do === 'advance') {
-    const ms = parseDuration(action.by)!;
-    const until = options.until;
-    if (until !== undefined && world.now + ms > until) {
-      partial = true;
-      world.elapse(
-        until - world.now,
-        `the clock moves forward ${formatDuration(until - world.now)} of ${action.by}, and the run stops at ${isoSeconds(until)} (--until)`,
-      );
-    } else {
-      world.elapse(ms, action.note);
-    }
-  }
-  const out = runAction(world, action, index);
+  const { partial, ...out } = runAction(world, action, {
+    field: (name) => `timeline[${index}].${name}`,
+    ...(options.until !== undefined ? { until: options.until } : {}),
+  });
   const record: ActionRecord = {
     index: options.recordIndex ?? index,
     ...(action.id !== undefined ? { id: action.id } : {}),
@@ -126,7 +115,7 @@ export function playAction(
     toSeq: world.trace.length,
     ...out,
   };
-  return { record, partial };
+  return { record, partial: partial === true };
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioRun {

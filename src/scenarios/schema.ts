@@ -11,39 +11,24 @@
  */
 import { ITERATIONS_REFUSED_FROM, MAX_ITERATIONS } from '../crypto';
 import type { KdcConfig } from '../kdc';
-import { parseDuration } from '../asn1/time';
-import { KrbPlayError } from '../util/errors';
+import { actionEntry, actionShape, type ScenarioAction } from './actions';
+import { DEFAULT_START, offsetMs, parseIsoTime, parseSignedDuration, parseWhen, timeProblem } from './clock';
+import { enctypeList, emptyKnown, ScenarioError, type Known } from './shape';
 
-/** The virtual clock starts here unless a scenario says otherwise (SCENARIOS.md). */
-export const DEFAULT_START = '2026-03-02T08:00:00Z';
+export { ScenarioError } from './shape';
+export {
+  DEFAULT_START,
+  EARLIEST_TIME,
+  TIME_LIMIT,
+  parseIsoTime,
+  parseSignedDuration,
+  parseWhen,
+  timeProblem,
+} from './clock';
+export { ACTION_KINDS } from './actions';
+export type { ActionKind, ScenarioAction, WindowsPolicyName } from './actions';
+
 export const DEFAULT_SEED = 1;
-
-/**
- * The earliest time a scenario's clocks may read: the epoch (MIT's krb5_timestamp counts seconds from it).
- */
-export const EARLIEST_TIME = Date.UTC(1970, 0, 1);
-
-/**
- * Scenario clocks stop before this day, 2037-09-13: Windows and MIT clients ask for tickets "till
- * 20370913024805Z" (their "no limit", kept on the wire as they send it), so from that day on the KDC finds
- * every request's till before its start and refuses it (KDC_ERR_NEVER_VALID, 11).
- */
-export const TIME_LIMIT = Date.UTC(2037, 8, 13);
-
-const TIME_RANGE = 'a scenario’s clocks must stay between 1970-01-01 and 2037-09-12';
-const TIME_LIMIT_WHY =
-  'from 2037-09-13 on every ticket request fails, because Windows and MIT clients ask for tickets till 2037-09-13T02:48:05Z';
-
-/** A bad scenario: the field ("timeline[2].host") and the reason. */
-export class ScenarioError extends KrbPlayError {
-  readonly field: string;
-  readonly reason: string;
-  constructor(field: string, reason: string) {
-    super('scenario', `${field}: ${reason}`);
-    this.field = field;
-    this.reason = reason;
-  }
-}
 
 // ---- the types --------------------------------------------------------------------------------------------
 
@@ -136,51 +121,6 @@ export interface ScenarioClient {
   kdcTimesync?: boolean;
 }
 
-interface ActionBase {
-  /** Outcomes refer to an action by its id. */
-  id?: string;
-  /** Run at this time: ISO-8601 UTC, or "+DURATION" after the start (the clock advances to it). */
-  at?: string;
-  /** Shown in the trace beside the action. */
-  note?: string;
-}
-
-export type ScenarioAction = ActionBase &
-  (
-    | { do: 'logon'; host: string; password?: string }
-    | { do: 'net-use'; host: string; unc: string; drive?: string }
-    | { do: 'klist-get'; host: string; spn: string }
-    | { do: 'klist-purge'; host: string }
-    | { do: 'advance'; by: string }
-    | { do: 'set-skew'; host: string; offset: string | number }
-    | { do: 'block-port'; host: string; port: number }
-    | { do: 'unblock-port'; host: string; port: number }
-    | { do: 'link-down'; a: string; b: string }
-    | { do: 'link-up'; a: string; b: string }
-    | { do: 'host-down'; host: string }
-    | { do: 'host-up'; host: string }
-    | { do: 'change-password'; principal: string; password: string; etypes?: number[] }
-    | { do: 'rotate-key'; kdc: string; principal: string; password: string; kvno?: number; keepOld?: boolean }
-    | { do: 'sync-key'; principal: string; from: string; to: string }
-    | { do: 'set-host-realm'; host: string; mapping: Record<string, string> }
-    | { do: 'test-netconnection'; host: string; target: string; port: number }
-    | { do: 'lock'; host: string }
-    | { do: 'unlock'; host: string; password?: string }
-    | { do: 'reboot'; host: string }
-    | { do: 'dsregcmd-refresh-prt'; host: string }
-    | { do: 'dsregcmd-status'; host: string }
-    | { do: 'set-policy'; host: string; policy: WindowsPolicyName; enabled: boolean }
-    | { do: 'network-change'; host: string }
-    | { do: 'klist'; host: string }
-  );
-
-/** The Windows GPOs a `set-policy` action can turn on or off. */
-export type WindowsPolicyName = 'cloud-kerberos-ticket-retrieval' | 'kdc-proxy-servers';
-const WINDOWS_POLICIES: readonly WindowsPolicyName[] = [
-  'cloud-kerberos-ticket-retrieval',
-  'kdc-proxy-servers',
-];
-
 /** Entra ID in the world: the host standing for login.microsoftonline.com, which runs the cloud realm's KDC. */
 export interface ScenarioEntra {
   host: string;
@@ -190,8 +130,6 @@ export interface ScenarioEntra {
   /** KerbTopLevelNames handed to Windows with the cloud TGT (default [".windows.net"]). */
   topLevelNames: string[];
 }
-
-export type ActionKind = ScenarioAction['do'];
 
 /** A machine-checkable statement about the run. */
 export type Predicate =
@@ -401,66 +339,8 @@ class Obj {
 
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 const HOST_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
-
-/** "2026-03-02T08:00:00Z" → ms; undefined when not an ISO-8601 UTC time. */
-export function parseIsoTime(text: string): number | undefined {
-  if (!ISO.test(text)) return undefined;
-  const t = Date.parse(text);
-  return Number.isNaN(t) ? undefined : t;
-}
-
-/** "+6m", "-30s", "6m", "0" → ms; undefined when not a signed duration. */
-export function parseSignedDuration(text: string): number | undefined {
-  const m = /^\s*([+-]?)(.*)$/.exec(text)!;
-  const body = m[2]!.trim();
-  const ms = body === '0' ? 0 : parseDuration(body);
-  if (ms === undefined) return undefined;
-  return m[1] === '-' ? -ms : ms;
-}
-
-/** "TIME|+DURATION" (an action's `at`, `--until`) → ms since the epoch, given the start. */
-export function parseWhen(text: string, start: number): number | undefined {
-  if (text.startsWith('+')) {
-    const d = parseDuration(text.slice(1));
-    return d === undefined ? undefined : start + d;
-  }
-  return parseIsoTime(text);
-}
-
-const DURATION_HINT = 'is not a duration (write it like 4h, 6m, 30s, 1h30m)';
 
 // ---- the validator ---------------------------------------------------------------------------------------
-
-const ACTIONS: readonly ActionKind[] = [
-  'logon',
-  'net-use',
-  'klist-get',
-  'klist-purge',
-  'advance',
-  'set-skew',
-  'block-port',
-  'unblock-port',
-  'link-down',
-  'link-up',
-  'host-down',
-  'host-up',
-  'change-password',
-  'rotate-key',
-  'sync-key',
-  'set-host-realm',
-  'test-netconnection',
-  'lock',
-  'unlock',
-  'reboot',
-  'dsregcmd-refresh-prt',
-  'dsregcmd-status',
-  'set-policy',
-  'network-change',
-  'klist',
-];
-
-export const ACTION_KINDS = ACTIONS;
 
 /** Parses scenario text (a file's content): bad JSON is a ScenarioError naming the place. */
 export function parseScenarioJson(text: string): AnyScenario {
@@ -721,7 +601,7 @@ function readScenario(value: Json): AnyScenario {
         ...(kp !== undefined ? { kdcProxyServers: kp } : {}),
       };
     } else o.raw('policies');
-    if (o.has('etypes')) c.etypes = etypeList(o, 'etypes');
+    if (o.has('etypes')) c.etypes = enctypeList.read(o.raw('etypes'), o.field('etypes'), emptyKnown());
     else o.raw('etypes');
     const hr = o.stringMap('hostRealm');
     if (hr) c.hostRealm = hr;
@@ -747,23 +627,9 @@ function readScenario(value: Json): AnyScenario {
     o.done();
     return c;
   });
-  const clientRef = (o: Obj, name: string) => {
-    const h = hostField(o, name);
-    if (!clientHosts.has(h)) throw new ScenarioError(o.field(name), `${h} has no client (clients[].host)`);
-    return h;
-  };
   const windowsHosts = new Set(
     clients.filter((c) => c.join === 'entra' || c.join === 'hybrid').map((c) => c.host),
   );
-  const windowsRef = (o: Obj, name: string) => {
-    const h = clientRef(o, name);
-    if (!windowsHosts.has(h))
-      throw new ScenarioError(
-        o.field(name),
-        `${h} is not Entra-joined or hybrid-joined (clients[].join): it has no PRT, CloudAP or these GPOs`,
-      );
-    return h;
-  };
 
   // Entra ID
   let entra: ScenarioEntra | undefined;
@@ -796,34 +662,23 @@ function readScenario(value: Json): AnyScenario {
     );
   }
   const kdcHosts = new Set(kdcs.map((k) => k.host));
-  const kdcRef = (o: Obj, name: string) => {
-    const h = hostField(o, name);
-    if (!kdcHosts.has(h)) throw new ScenarioError(o.field(name), `${h} runs no KDC (kdcs[].host)`);
-    return h;
-  };
 
-  // the timeline
+  // the timeline: each action read through its entry in the action table
+  const known = emptyKnown(start);
+  known.hosts = [...hostIds];
+  known.realms = realmNames;
+  known.served = served;
+  known.clients = clientHosts;
+  known.windows = windowsHosts;
+  known.kdcHosts = kdcHosts;
   const actionIds = new Map<string, number>();
   const timeline = top.list('timeline', { nonEmpty: true }).map(({ path, value }, index) => {
-    const o = Obj.of(path, value);
-    const kind = o.enumOf('do', ACTIONS);
-    const base: ActionBase = {};
-    const id = o.optStr('id', { pattern: ID, hint: 'must be lowercase letters, digits and dashes' });
-    if (id !== undefined) {
-      if (actionIds.has(id)) throw new ScenarioError(o.field('id'), `action id "${id}" is used twice`);
-      actionIds.set(id, index);
-      base.id = id;
+    const action = actionShape.read(value, path, known);
+    if (action.id !== undefined) {
+      if (actionIds.has(action.id))
+        throw new ScenarioError(`${path}.id`, `action id "${action.id}" is used twice`);
+      actionIds.set(action.id, index);
     }
-    const at = o.optStr('at');
-    if (at !== undefined) {
-      if (parseWhen(at, start) === undefined)
-        throw new ScenarioError(o.field('at'), `"${at}" is neither an ISO-8601 UTC time nor "+DURATION"`);
-      base.at = at;
-    }
-    const note = o.optStr('note');
-    if (note !== undefined) base.note = note;
-    const action = readAction(o, kind, base, { hostField, clientRef, kdcRef, realmRef, windowsRef });
-    o.done();
     return action;
   });
 
@@ -867,15 +722,23 @@ function readScenario(value: Json): AnyScenario {
   };
 }
 
-/** Why a clock reading cannot be a scenario's, or undefined when it can. */
-export function timeProblem(ms: number): string | undefined {
-  if (!(ms >= EARLIEST_TIME)) return `before 1970-01-01 (${TIME_RANGE})`;
-  if (!(ms < TIME_LIMIT)) return `on or after 2037-09-13 (${TIME_RANGE}: ${TIME_LIMIT_WHY})`;
-  return undefined;
+/**
+ * What a validated scenario offers the fields that refer to it (its hosts, realms, clients, KDCs and
+ * action ids): a command typed at one of its hosts is checked against it as its timeline was.
+ */
+export function knownOf(s: Scenario): Known {
+  const known = emptyKnown(parseIsoTime(s.start)!);
+  known.hosts = s.hosts.map((h) => h.id);
+  known.realms = s.kdc.realms.map((r) => r.name);
+  for (const k of s.kdcs) for (const r of k.realms) known.served.set(r, k.host);
+  known.clients = new Set(s.clients.map((c) => c.host));
+  known.windows = new Set(
+    s.clients.filter((c) => c.join === 'entra' || c.join === 'hybrid').map((c) => c.host),
+  );
+  known.kdcHosts = new Set(s.kdcs.map((k) => k.host));
+  for (const a of s.timeline) if (a.id !== undefined) known.actionIds.add(a.id);
+  return known;
 }
-
-const offsetOf = (v: string | number | undefined) =>
-  v === undefined ? 0 : typeof v === 'number' ? v : parseSignedDuration(v)!;
 
 /**
  * Walks the timeline's clock as the runner will (an `at` moves it to that time if later, an `advance` on
@@ -884,7 +747,7 @@ const offsetOf = (v: string | number | undefined) =>
  * the run (a time KerberosTime cannot encode, or every ticket refused after 2037-09-13).
  */
 function checkClocks(start: number, hosts: ScenarioHost[], timeline: ScenarioAction[]): void {
-  const offsets = new Map(hosts.map((h) => [h.id, offsetOf(h.clockOffset)]));
+  const offsets = new Map(hosts.map((h) => [h.id, offsetMs(h.clockOffset)]));
   const check = (clock: number, field: string, what: string) => {
     for (const [host, offset] of offsets) {
       const problem = timeProblem(clock + offset);
@@ -897,7 +760,7 @@ function checkClocks(start: number, hosts: ScenarioHost[], timeline: ScenarioAct
   };
   hosts.forEach((h, i) => {
     if (h.clockOffset !== undefined) {
-      const problem = timeProblem(start + offsetOf(h.clockOffset));
+      const problem = timeProblem(start + offsetMs(h.clockOffset));
       if (problem)
         throw new ScenarioError(
           `hosts[${i}].clockOffset`,
@@ -911,14 +774,10 @@ function checkClocks(start: number, hosts: ScenarioHost[], timeline: ScenarioAct
       clock = Math.max(clock, parseWhen(a.at, start)!);
       check(clock, `timeline[${i}].at`, `"${a.at}"`);
     }
-    if (a.do === 'advance') {
-      clock += parseDuration(a.by)!;
-      check(clock, `timeline[${i}].by`, `"${a.by}"`);
-    }
-    if (a.do === 'set-skew') {
-      offsets.set(a.host, offsetOf(a.offset));
-      check(clock, `timeline[${i}].offset`, JSON.stringify(a.offset));
-    }
+    const effect = actionEntry(a.do).clock?.(a as never);
+    if (effect && 'advance' in effect) clock += effect.advance;
+    if (effect && 'offset' in effect) offsets.set(effect.host, effect.offset);
+    if (effect) check(clock, `timeline[${i}].${effect.field}`, effect.text);
   });
 }
 
@@ -928,149 +787,7 @@ function offsetValue(field: string, v: Json): string | number {
   throw new ScenarioError(field, `${describe(v)} is not a clock offset (write it like "+6m", "-30s" or 0)`);
 }
 
-function etypeList(o: Obj, name: string): number[] {
-  const list = o.list(name, { nonEmpty: true });
-  return list.map((x) => {
-    if (typeof x.value !== 'number' || ![17, 18, 19, 20, 23].includes(x.value))
-      throw new ScenarioError(
-        x.path,
-        `must be an enctype number (17, 18, 19, 20, 23), not ${describe(x.value)}`,
-      );
-    return x.value;
-  });
-}
-
-interface Refs {
-  hostField: (o: Obj, name: string) => string;
-  clientRef: (o: Obj, name: string) => string;
-  kdcRef: (o: Obj, name: string) => string;
-  realmRef: (field: string, realm: string) => string;
-  windowsRef: (o: Obj, name: string) => string;
-}
-
 const PRINCIPAL = { pattern: /^[^@]+@[A-Za-z0-9._-]+$/, hint: 'must be name@REALM' };
-
-function readAction(o: Obj, kind: ActionKind, base: ActionBase, r: Refs): ScenarioAction {
-  switch (kind) {
-    case 'logon': {
-      const password = o.optStr('password');
-      return {
-        ...base,
-        do: kind,
-        host: r.clientRef(o, 'host'),
-        ...(password !== undefined ? { password } : {}),
-      };
-    }
-    case 'net-use': {
-      const unc = o.str('unc', {
-        pattern: /^\\\\[A-Za-z0-9.-]+\\[^\\]+$/,
-        hint: 'must be a UNC path like \\\\fs1.corp.contoso.com\\share',
-      });
-      const drive = o.optStr('drive', { pattern: /^[A-Za-z]:$/, hint: 'must be a drive letter like "Z:"' });
-      return { ...base, do: kind, host: r.clientRef(o, 'host'), unc, ...(drive ? { drive } : {}) };
-    }
-    case 'klist-get':
-      return {
-        ...base,
-        do: kind,
-        host: r.clientRef(o, 'host'),
-        spn: o.str('spn', {
-          pattern: /^[^/@]+\/[^@]+(@[A-Za-z0-9._-]+)?$/,
-          hint: 'must be a service name like cifs/host',
-        }),
-      };
-    case 'klist-purge':
-      return { ...base, do: kind, host: r.clientRef(o, 'host') };
-    case 'advance': {
-      const by = o.str('by');
-      const ms = parseDuration(by);
-      if (ms === undefined || ms <= 0) throw new ScenarioError(o.field('by'), `"${by}" ${DURATION_HINT}`);
-      return { ...base, do: kind, by };
-    }
-    case 'set-skew': {
-      const offset = offsetValue(o.field('offset'), o.raw('offset'));
-      return { ...base, do: kind, host: r.hostField(o, 'host'), offset };
-    }
-    case 'block-port':
-    case 'unblock-port':
-      return { ...base, do: kind, host: r.hostField(o, 'host'), port: o.num('port', { min: 1, max: 65535 }) };
-    case 'link-down':
-    case 'link-up': {
-      const a = r.hostField(o, 'a');
-      const b = r.hostField(o, 'b');
-      if (a === b) throw new ScenarioError(o.field('b'), 'a link joins two different hosts');
-      return { ...base, do: kind, a, b };
-    }
-    case 'host-down':
-    case 'host-up':
-      return { ...base, do: kind, host: r.hostField(o, 'host') };
-    case 'change-password': {
-      const principal = o.str('principal', PRINCIPAL);
-      r.realmRef(o.field('principal'), principal.slice(principal.lastIndexOf('@') + 1));
-      const password = o.str('password');
-      const etypes = o.has('etypes') ? etypeList(o, 'etypes') : (o.raw('etypes'), undefined);
-      return { ...base, do: kind, principal, password, ...(etypes ? { etypes } : {}) };
-    }
-    case 'rotate-key': {
-      const kdc = r.kdcRef(o, 'kdc');
-      const principal = o.str('principal', PRINCIPAL);
-      const password = o.str('password');
-      const kvno = o.optNum('kvno', { min: 1, max: 0xffffffff });
-      const keepOld = o.optBool('keepOld');
-      return {
-        ...base,
-        do: kind,
-        kdc,
-        principal,
-        password,
-        ...(kvno !== undefined ? { kvno } : {}),
-        ...(keepOld !== undefined ? { keepOld } : {}),
-      };
-    }
-    case 'sync-key': {
-      const principal = o.str('principal', PRINCIPAL);
-      const from = r.kdcRef(o, 'from');
-      const to = r.kdcRef(o, 'to');
-      if (from === to) throw new ScenarioError(o.field('to'), 'the key is copied to another KDC');
-      return { ...base, do: kind, principal, from, to };
-    }
-    case 'set-host-realm': {
-      const host = r.clientRef(o, 'host');
-      const mapping = o.stringMap('mapping');
-      if (!mapping) throw new ScenarioError(o.field('mapping'), 'is missing');
-      Object.entries(mapping).forEach(([k, realm]) => r.realmRef(`${o.field('mapping')}["${k}"]`, realm));
-      return { ...base, do: kind, host, mapping };
-    }
-    case 'test-netconnection':
-      return {
-        ...base,
-        do: kind,
-        host: r.hostField(o, 'host'),
-        target: r.hostField(o, 'target'),
-        port: o.num('port', { min: 1, max: 65535 }),
-      };
-    case 'unlock': {
-      const host = r.windowsRef(o, 'host');
-      const password = o.optStr('password');
-      return { ...base, do: kind, host, ...(password !== undefined ? { password } : {}) };
-    }
-    case 'lock':
-    case 'reboot':
-    case 'dsregcmd-refresh-prt':
-    case 'dsregcmd-status':
-    case 'network-change':
-      return { ...base, do: kind, host: r.windowsRef(o, 'host') };
-    case 'set-policy': {
-      const host = r.windowsRef(o, 'host');
-      const policy = o.enumOf('policy', WINDOWS_POLICIES);
-      const enabled = o.optBool('enabled');
-      if (enabled === undefined) throw new ScenarioError(o.field('enabled'), 'is missing (true or false)');
-      return { ...base, do: kind, host, policy, enabled };
-    }
-    case 'klist':
-      return { ...base, do: kind, host: r.clientRef(o, 'host') };
-  }
-}
 
 interface PredicateRefs {
   actionIds: Map<string, number>;

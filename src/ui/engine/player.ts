@@ -13,6 +13,7 @@
  */
 import {
   ScenarioError,
+  actionTitle,
   buildWorld,
   evaluateOutcomes,
   playAction,
@@ -23,7 +24,7 @@ import {
   type Scenario,
   type ScenarioAction,
 } from '../../scenarios';
-import { formatDuration, isoSeconds, parseDuration } from '../../asn1/time';
+import { isoSeconds, parseDuration } from '../../asn1/time';
 import { World, type TraceEvent, type WorldState } from '../../world';
 import type { FaultAction, OutcomeView, ScenarioInfo, StepInfo } from './protocol';
 import type { PlayedStep } from './views';
@@ -51,72 +52,6 @@ export class PlayError extends Error {
     super(message);
     this.field = field;
   }
-}
-
-/** Words for one action: what a person did, as the step list says it. */
-export function actionTitle(a: ScenarioAction, users: ReadonlyMap<string, string> = new Map()): string {
-  switch (a.do) {
-    case 'logon': {
-      const user = users.get(a.host);
-      return `${user ? user.split('@')[0] : 'the user'} signs in on ${a.host}`;
-    }
-    case 'net-use':
-      return `${a.host}> net use ${a.drive ? `${a.drive} ` : ''}${a.unc}`;
-    case 'klist-get':
-      return `${a.host}> klist get ${a.spn}`;
-    case 'klist-purge':
-      return `${a.host}> klist purge`;
-    case 'advance':
-      return `the clock moves forward ${a.by}`;
-    case 'set-skew': {
-      const v = typeof a.offset === 'number' ? offsetWords(a.offset) : a.offset;
-      return v === '0' || v === '±0' ? `${a.host}'s clock is set right` : `${a.host}'s clock is set to ${v}`;
-    }
-    case 'block-port':
-      return `TCP ${a.port} to ${a.host} is blocked`;
-    case 'unblock-port':
-      return `TCP ${a.port} to ${a.host} is open again`;
-    case 'link-down':
-      return `the link ${a.a} ↔ ${a.b} goes down`;
-    case 'link-up':
-      return `the link ${a.a} ↔ ${a.b} comes back`;
-    case 'host-down':
-      return `${a.host} goes down`;
-    case 'host-up':
-      return `${a.host} comes back up`;
-    case 'change-password':
-      return `the password of ${a.principal} is changed`;
-    case 'rotate-key':
-      return `${a.kdc} rotates the key of ${a.principal}`;
-    case 'sync-key':
-      return `the key of ${a.principal} is copied from ${a.from} to ${a.to}`;
-    case 'set-host-realm':
-      return `${a.host}: a GPO maps host names to realms`;
-    case 'test-netconnection':
-      return `${a.host}> Test-NetConnection ${a.target} -Port ${a.port}`;
-    case 'lock':
-      return `${a.host} is locked`;
-    case 'unlock':
-      return `the user unlocks ${a.host}`;
-    case 'reboot':
-      return `${a.host} reboots`;
-    case 'dsregcmd-refresh-prt':
-      return `${a.host}> dsregcmd /RefreshPrt`;
-    case 'dsregcmd-status':
-      return `${a.host}> dsregcmd /status`;
-    case 'set-policy':
-      return `${a.host}: the GPO “${a.policy}” is turned ${a.enabled ? 'on' : 'off'}`;
-    case 'network-change':
-      return `${a.host} moves to another network`;
-    case 'klist':
-      return `${a.host}> klist`;
-    default:
-      return (a as { do: string }).do;
-  }
-}
-
-function offsetWords(ms: number): string {
-  return ms === 0 ? '±0' : `${ms > 0 ? '+' : '-'}${formatDuration(Math.abs(ms))}`;
 }
 
 /** A run stepped one action at a time: `Player.forScenario` plays a validated scenario. */

@@ -6,7 +6,7 @@
  */
 import type { CachedCredential } from '../../client';
 import { formatPrincipal } from '../../asn1/principal';
-import type { ActionRecord, EventNote, ScenarioAction } from '../../scenarios';
+import { commandLine, type ActionRecord, type EventNote, type ScenarioAction } from '../../scenarios';
 import type { TraceEvent, WorldState } from '../../world';
 import type { ConsoleLine, ConsoleView, TicketSpan } from './protocol';
 import { windowsErrorText, windowsErrorWhy } from './windows-errors';
@@ -56,27 +56,8 @@ export interface PlayedStep {
   record: ActionRecord;
 }
 
-/** What a person types for an action, at the Windows prompt; undefined when it is not typed. */
-export function commandOf(a: ScenarioAction): string | undefined {
-  switch (a.do) {
-    case 'net-use':
-      return `net use ${a.drive ? `${a.drive} ` : ''}${a.unc}`;
-    case 'klist-get':
-      return `klist get ${a.spn}`;
-    case 'klist-purge':
-      return 'klist purge';
-    case 'test-netconnection':
-      return `Test-NetConnection ${a.target} -Port ${a.port}`;
-    case 'dsregcmd-refresh-prt':
-      return 'dsregcmd /RefreshPrt';
-    case 'dsregcmd-status':
-      return 'dsregcmd /status';
-    case 'klist':
-      return 'klist';
-    default:
-      return undefined;
-  }
-}
+/** What a person types for an action, at the Windows prompt (the action table prints it). */
+export const commandOf = (a: ScenarioAction): string | undefined => commandLine(a);
 
 /** The trace's echo of what was typed: the prompt line already says it. */
 const ECHOES = new Set(['net use', 'klist get', 'fault', 'sign-in', 'service-ticket', 'renew']);

@@ -1,0 +1,180 @@
+/**
+ * The action table: every kind of timeline action, one entry each (action-table.ts says what an entry
+ * holds). A Windows host's actions (windows.ts), the world's controls (world.ts), a KDC administrator's
+ * (kdc-admin.ts). Everything that handles actions goes through here: the validator reads an action with
+ * `actionShape`, the runner and the page's player run it with `runAction`, the step bar names it with
+ * `actionTitle`, the console prints it with `commandLine` (and `parseCommand` reads one typed), and
+ * docs/scenarios.md lists the entries.
+ */
+import type { TraceNote, World } from '../../world';
+import type { ActionBase, ActionOf, ActionRun, AnyActionEntry, RunContext } from '../action-table';
+import { CommandLineError, sameWord, words } from '../action-table';
+import { parseWhen } from '../clock';
+import {
+  describeValue,
+  fieldPath,
+  isObject,
+  obj,
+  oneOf,
+  readFields,
+  refuseUnknown,
+  ScenarioError,
+  shape,
+  str,
+  type Known,
+  type Shape,
+} from '../shape';
+import { KDC_ACTIONS } from './kdc-admin';
+import { WINDOWS_ACTIONS } from './windows';
+import { WORLD_ACTIONS } from './world';
+
+export { WINDOWS_ERRORS } from '../../azure';
+export type { WindowsPolicyName } from './windows';
+
+/**
+ * Every entry, in the order the validator lists the kinds (the order it always listed them: the first
+ * four Windows commands, the world's controls, the KDC administrator's, then the other Windows actions).
+ */
+export const ACTIONS = [
+  ...WINDOWS_ACTIONS.slice(0, 4),
+  ...WORLD_ACTIONS,
+  ...KDC_ACTIONS,
+  ...WINDOWS_ACTIONS.slice(4),
+] as const;
+
+/** A timeline action, as a scenario file writes it (each entry's fields, and the common ones). */
+export type ScenarioAction = ActionBase & ActionOf<(typeof ACTIONS)[number]>;
+export type ActionKind = ScenarioAction['do'];
+
+export const ACTION_KINDS: readonly ActionKind[] = ACTIONS.map((e) => e.do);
+
+const BY_KIND = new Map<string, AnyActionEntry>(ACTIONS.map((e) => [e.do, e]));
+
+/** The entry of a kind of action. */
+export function actionEntry(kind: string): AnyActionEntry {
+  const entry = BY_KIND.get(kind);
+  if (!entry) throw new ScenarioError('do', `there is no action "${kind}"`);
+  return entry;
+}
+
+/** What an action came to, for the outcomes and the page. */
+export interface ActionRecord {
+  index: number;
+  id?: string;
+  do: ActionKind;
+  host?: string;
+  /** When it started, virtual ms. */
+  t: number;
+  /** The trace events it produced: seq from..to (to < from when none). */
+  fromSeq: number;
+  toSeq: number;
+  ok: boolean;
+  errorCode?: number;
+  windowsError?: number;
+  /** What the console printed, one line. */
+  output: string;
+  fromCache?: boolean;
+  /** The realm of the ticket obtained (its server's realm). */
+  realm?: string;
+}
+
+/** What the layers above the world note about a trace event: the Windows error a step showed. */
+export type EventNote = TraceNote;
+
+const ID = /^[a-z0-9][a-z0-9-]*$/;
+
+/** The fields every action may have, before its own. */
+const BASE_FIELDS = ['do', 'id', 'at', 'note'];
+
+const actionIdShape = str({
+  pattern: ID,
+  hint: 'must be lowercase letters, digits and dashes',
+  type: 'action id',
+});
+const atShape = shape('"TIME" (ISO-8601 UTC) or "+DURATION" after the start', (v, path, known) => {
+  const at = str().read(v, path, known);
+  if (parseWhen(at, known.start) === undefined)
+    throw new ScenarioError(path, `"${at}" is neither an ISO-8601 UTC time nor "+DURATION"`);
+  return at;
+});
+
+/** One timeline action: `do` picks the entry, whose fields are read after the common ones. */
+export const actionShape: Shape<ScenarioAction> = shape(
+  'action',
+  (v, path, known: Known) => {
+    if (!isObject(v)) throw new ScenarioError(path, `must be an object, not ${describeValue(v)}`);
+    const kinds = oneOf(ACTION_KINDS);
+    if (v.do === undefined) throw new ScenarioError(fieldPath(path, 'do'), kinds.missing!);
+    const entry = actionEntry(kinds.read(v.do, fieldPath(path, 'do'), known));
+    const base: ActionBase = {};
+    if (v.id !== undefined) base.id = actionIdShape.read(v.id, fieldPath(path, 'id'), known);
+    if (v.at !== undefined) base.at = atShape.read(v.at, fieldPath(path, 'at'), known);
+    if (v.note !== undefined) base.note = str().read(v.note, fieldPath(path, 'note'), known);
+    const own = readFields(entry.fields, v, path, known);
+    entry.check?.(own as never, path, known);
+    refuseUnknown(v, [...BASE_FIELDS, ...Object.keys(entry.fields)], path);
+    return { ...base, do: entry.do, ...own } as ScenarioAction;
+  },
+  {
+    inner: {
+      kind: 'variants',
+      tag: 'do',
+      variants: ACTIONS.map((e) => ({ name: e.do, shape: obj(e.fields, { type: e.about }) })),
+    },
+  },
+);
+
+/** Runs one action on the world. */
+export function runAction(world: World, action: ScenarioAction, cx: RunContext): ActionRun {
+  return actionEntry(action.do).run(world, action as never, cx);
+}
+
+/** The step bar's words for an action; `users` maps client hosts to their users. */
+export function actionTitle(action: ScenarioAction, users: ReadonlyMap<string, string> = new Map()): string {
+  return actionEntry(action.do).title(action as never, users);
+}
+
+/** What a person types for an action at the host's prompt; undefined when it is not typed. */
+export function commandLine(action: ScenarioAction): string | undefined {
+  return actionEntry(action.do).command?.print(action as never);
+}
+
+/** The entries a person can type, longest name first (so "klist get" is tried before "klist"). */
+const TYPED = (ACTIONS as readonly AnyActionEntry[])
+  .filter((e) => e.command)
+  .sort((a, b) => words(b.command!.name).length - words(a.command!.name).length);
+
+/** What the console can read, one syntax a line (for help and for the error of an unknown command). */
+export const COMMAND_SYNTAX: readonly string[] = TYPED.map((e) => e.command!.syntax);
+
+/**
+ * The action a command line typed at `host`'s prompt stands for. The entry whose command name is the
+ * longest match reads the words after it; with `known` (the scenario's hosts, clients and realms) the
+ * action is then checked as the scenario's own timeline would be. Anything else is a CommandLineError
+ * that says why.
+ */
+export function parseCommand(host: string, line: string, known?: Known): ScenarioAction {
+  const typed = words(line);
+  const entry = TYPED.find((e) => {
+    const name = words(e.command!.name);
+    return name.every((w, i) => sameWord(typed[i], w));
+  });
+  if (!entry) {
+    const what =
+      typed.length === 0 ? 'nothing was typed' : `'${typed[0]}' is not a command the playground knows`;
+    throw new CommandLineError(line.trim(), `${what}; it knows: ${COMMAND_SYNTAX.join(', ')}`);
+  }
+  const command = entry.command!;
+  const bad = (reason: string): never => {
+    throw new CommandLineError(line.trim(), reason, command.syntax);
+  };
+  const fields = command.parse(typed.slice(words(command.name).length), bad);
+  const action = { do: entry.do, host, ...fields };
+  if (!known) return action as ScenarioAction;
+  try {
+    return actionShape.read(action, '', known);
+  } catch (e) {
+    if (e instanceof ScenarioError) bad(`${e.field}: ${e.reason}`);
+    throw e;
+  }
+}
