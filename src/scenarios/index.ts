@@ -38,6 +38,7 @@ export type { ActionRecord, EventNote } from './actions';
 export {
   ACTIONS,
   actionEntry,
+  actionShape,
   actionTitle,
   commandLine,
   parseCommand,

@@ -143,6 +143,15 @@ export function evaluateOutcomes(outcomes: readonly ScenarioOutcome[], ev: Evide
           : 'not reached: it speaks of the whole run, which stopped early',
       };
     }
+    if (missing.length > 0) {
+      // the user replaced the steps it speaks of
+      return {
+        ...base,
+        ok: false,
+        reached: false,
+        detail: `not reached: the run no longer has ${missing.join(', ')}`,
+      };
+    }
     const problems = o.expect.map((p) => check(p, ev)).filter((x): x is string => x !== undefined);
     return problems.length
       ? { ...base, ok: false, reached: true, detail: problems.join('; ') }

@@ -45,6 +45,7 @@ import type {
   ExportFile,
   ExportKind,
   FaultAction,
+  InsertSource,
   HostView,
   KlistStyle,
   KlistView,
@@ -106,6 +107,11 @@ export class Engine {
         return this.source(req.scenario);
       case 'fault':
         return this.fault(req.fault);
+      case 'insert':
+        return this.insert(req.action, req.source, req.replaceLater ?? false);
+      case 'undo':
+        this.#p.undo();
+        return this.summary();
       case 'export':
         return this.export(req.what, req.host);
     }
@@ -207,6 +213,18 @@ export class Engine {
     return this.summary();
   }
 
+  insert(action: unknown, source: InsertSource, replaceLater: boolean): Summary {
+    try {
+      this.#p.insert(action, source, { replaceLater });
+    } catch (e) {
+      if (e instanceof PlayError) {
+        throw new EngineError(e.field ? `${e.field}: ${e.message}` : e.message);
+      }
+      throw e;
+    }
+    return this.summary();
+  }
+
   summary(): Summary {
     const p = this.#p;
     const w = p.world;
@@ -225,6 +243,8 @@ export class Engine {
         .clientHosts()
         .map((h) => consoleOf(h, users.get(h) ?? h, p.played(), w.trace, (seq) => p.noteOf(seq))),
       faults: p.faults,
+      later: p.later,
+      ...(p.undoable !== undefined ? { undoable: p.undoable } : {}),
     };
   }
 

@@ -4,8 +4,10 @@
  * holds everything, down to who is signed in on each host and the notes on the trace — so going to a step
  * is a restore of its snapshot, and a step not yet played is played once from the last one before it.
  *
- * A fault from the faults panel is a new action put into the timeline at the current step, so the trace
- * says who changed what and when; the steps after it are played again, from the fault on.
+ * Whatever the user does — a command typed at a console, a fault from the faults panel, a policy flipped,
+ * the clock moved — is a new action put into the timeline right after the current step (`insert`), of the
+ * same kinds as a scenario file's own, so the trace says who changed what and when; the steps after it are
+ * played again, from it on, or dropped when the user chose to replace them. Every insert can be undone.
  *
  * The loop mirrors src/scenarios/runner.ts (which plays a whole timeline in one go for the CLI): `at`
  * moves the clock first, `advance` moves it before its action runs, and the outcomes are checked over the
@@ -13,9 +15,11 @@
  */
 import {
   ScenarioError,
+  actionShape,
   actionTitle,
   buildWorld,
   evaluateOutcomes,
+  knownOf,
   playAction,
   startOf,
   timeProblem,
@@ -38,12 +42,36 @@ interface State {
   records: ActionRecord[];
 }
 
+/**
+ * Where a step of the plan came from: the scenario's own timeline, or the user — typed at a console, a
+ * fault from the faults panel, a policy flipped in the world panel, the clock moved on the timeline.
+ */
+export type EntrySource = 'scenario' | 'typed' | 'fault' | 'policy' | 'clock';
+
 /** One step of the plan: a timeline action. */
 interface Planned {
   action: ScenarioAction;
-  /** Put in from the faults panel. */
-  injected: boolean;
+  source: EntrySource;
 }
+
+/** How an insert may be undone: the plan and the states played before it. */
+interface UndoPoint {
+  plan: Planned[];
+  states: State[];
+  step: number;
+  /** What the insert was, for the undo button's words. */
+  title: string;
+}
+
+/** Inserts that can be undone, newest last (the oldest are forgotten first). */
+export const MAX_UNDO = 50;
+
+/** The trace line an insert of each kind starts with; a typed command's own console line says it all. */
+const INSERT_LINES: Record<Exclude<EntrySource, 'scenario' | 'typed'>, string> = {
+  fault: 'you changed the world from the faults panel',
+  policy: 'you changed a policy',
+  clock: 'you moved the clock',
+};
 
 export class PlayError extends Error {
   /** The scenario field at fault, when the scenario's own data is ("timeline[3].at"). */
@@ -65,6 +93,7 @@ export class Player {
   #step = 0;
   #world: World;
   #faults = 0;
+  readonly #undo: UndoPoint[] = [];
 
   private constructor(info: ScenarioInfo, scenario: Scenario, plan: Planned[], start: State) {
     this.info = info;
@@ -90,7 +119,7 @@ export class Player {
       source,
       start: startOf(scenario),
     };
-    const plan = scenario.timeline.map((action) => ({ action, injected: false }));
+    const plan = scenario.timeline.map((action): Planned => ({ action, source: 'scenario' }));
     return new Player(info, scenario, plan, { world: world.snapshot(), records: [] });
   }
 
@@ -170,7 +199,10 @@ export class Player {
         ...(p.action.id ? { actionId: p.action.id } : {}),
         do: p.action.do,
       };
-      if (p.injected) base.injected = true;
+      if (p.source !== 'scenario') {
+        base.injected = true;
+        base.source = p.source;
+      }
       if (played) {
         base.result = played.ok ? 'ok' : 'failed';
         base.output = played.output;
@@ -205,19 +237,77 @@ export class Player {
     this.#world = World.restore(this.#states[step]!.world);
   }
 
-  /**
-   * Puts a fault into the timeline right after the current step, at the current virtual time, and plays
-   * it: the steps after it will be played again on the changed world.
-   */
-  inject(fault: FaultAction): void {
-    const action = this.#faultAction(fault);
-    this.#plan.splice(this.#step, 0, { action, injected: true });
-    this.#states.length = this.#step + 1;
-    this.#faults++;
-    this.goto(this.#step + 1);
+  /** How many steps come after the current one (an insert here asks whether to replace them). */
+  get later(): number {
+    return this.#plan.length - this.#step;
   }
 
-  /** How many faults were put in (the inspector's decoding starts again after one). */
+  /**
+   * Puts an action into the timeline right after the current step, at the current virtual time, and plays
+   * it. The action is checked as a scenario file's timeline action is (`value` may come from anywhere: a
+   * console, a panel, a saved run); a problem is a PlayError naming the field. The steps after it are
+   * played again on the changed world, or dropped with `replaceLater`. The insert can be undone.
+   */
+  insert(
+    value: unknown,
+    source: Exclude<EntrySource, 'scenario'>,
+    opts: { replaceLater?: boolean } = {},
+  ): void {
+    let action: ScenarioAction;
+    try {
+      action = actionShape.read(value, 'action', knownOf(this.scenario));
+    } catch (e) {
+      if (e instanceof ScenarioError) throw new PlayError(e.reason, e.field);
+      throw e;
+    }
+    const point: UndoPoint = {
+      plan: [...this.#plan],
+      states: [...this.#states],
+      step: this.#step,
+      title: actionTitle(action, this.users()),
+    };
+    if (opts.replaceLater) this.#plan.length = this.#step;
+    this.#plan.splice(this.#step, 0, { action, source });
+    this.#states.length = this.#step + 1;
+    try {
+      this.goto(this.#step + 1);
+    } catch (e) {
+      this.#restore(point);
+      throw e;
+    }
+    this.#undo.push(point);
+    if (this.#undo.length > MAX_UNDO) this.#undo.shift();
+    if (source === 'fault') this.#faults++;
+  }
+
+  /** What the last insert was, if one can be undone. */
+  get undoable(): string | undefined {
+    return this.#undo.at(-1)?.title;
+  }
+
+  /** Takes the last insert back: the plan, the steps played and the current step as they were before it. */
+  undo(): boolean {
+    const point = this.#undo.pop();
+    if (!point) return false;
+    this.#restore(point);
+    // the inspector decodes again: the trace it was built for has changed
+    this.#faults++;
+    return true;
+  }
+
+  #restore(point: UndoPoint): void {
+    this.#plan.splice(0, this.#plan.length, ...point.plan);
+    this.#states.splice(0, this.#states.length, ...point.states);
+    this.#step = point.step;
+    this.#world = World.restore(this.#states[point.step]!.world);
+  }
+
+  /** Puts a fault from the faults panel into the timeline at the current step (see `insert`). */
+  inject(fault: FaultAction): void {
+    this.insert(this.#faultAction(fault), 'fault');
+  }
+
+  /** How many times the plan changed under the trace (the inspector's decoding starts again after one). */
   get faults(): number {
     return this.#faults;
   }
@@ -273,19 +363,19 @@ export class Player {
     const scenario = this.scenario;
     const action = planned.action;
     // field names speak of the user's file: its own index, not counting faults put in
-    const fileIndex = this.#plan.slice(0, i).filter((p) => !p.injected).length;
-    const faultsBefore = this.#plan.slice(0, i).some((p) => p.injected);
+    const fileIndex = this.#plan.slice(0, i).filter((p) => p.source === 'scenario').length;
+    const faultsBefore = this.#plan.slice(0, i).some((p) => p.source !== 'scenario');
     // the step's events: from the fault's own line and the clock moving to `at`, to the action's last
     const fromSeq = world.trace.length + 1;
-    if (planned.injected) {
+    if (planned.source !== 'scenario' && planned.source !== 'typed') {
       world.action(
         action.do === 'link-down' || action.do === 'link-up'
           ? action.a
           : 'host' in action
             ? action.host
             : 'local',
-        'fault',
-        `you changed the world from the faults panel: ${actionTitle(action)} (at ${isoSeconds(world.now)})`,
+        planned.source,
+        `${INSERT_LINES[planned.source]}: ${actionTitle(action)} (at ${isoSeconds(world.now)})`,
       );
     }
     try {

@@ -17,6 +17,13 @@ export type EngineRequest =
   | { id: number; kind: 'source'; scenario: string }
   /** Put a fault into the timeline at the current step and play it. */
   | { id: number; kind: 'fault'; fault: FaultAction }
+  /**
+   * Put a timeline action (a scenario file's own kinds, checked as one) into the timeline after the current
+   * step and play it; `replaceLater` drops the steps that came after the current one.
+   */
+  | { id: number; kind: 'insert'; action: unknown; source: InsertSource; replaceLater?: boolean }
+  /** Take the last insert (or fault) back. */
+  | { id: number; kind: 'undo' }
   /** A file made from the current step's world: pcapng, keytab, ccache, trace JSON. */
   | { id: number; kind: 'export'; what: ExportKind; host?: string }
   /** Move to step `step` (0 = before anything happened): a snapshot restored, or the step run once. */
@@ -27,6 +34,9 @@ export type EngineRequest =
   | { id: number; kind: 'klist'; host: string; style: KlistStyle };
 
 export type KlistStyle = 'windows' | 'mit';
+
+/** Who put an action in: typed at a console, a fault, a policy flipped, the clock moved. */
+export type InsertSource = 'typed' | 'fault' | 'policy' | 'clock';
 
 export type EngineRequestKind = EngineRequest['kind'];
 
@@ -43,6 +53,8 @@ export interface EngineResults {
   load: LoadResult;
   source: string;
   fault: Summary;
+  insert: Summary;
+  undo: Summary;
   export: ExportFile;
   goto: Summary;
   detail: EventDetail;
@@ -105,8 +117,10 @@ export interface StepInfo {
   actionId?: string;
   /** The timeline action's kind ("logon", "net-use"). */
   do?: string;
-  /** Put in from the faults panel. */
+  /** Put in by the user (typed, a fault, a policy, the clock), not the scenario's own. */
   injected?: true;
+  /** Where a step the user put in came from. */
+  source?: 'typed' | 'fault' | 'policy' | 'clock';
   /** Once played: what it came to, and the console's one line about it. */
   result?: 'ok' | 'failed';
   output?: string;
@@ -222,8 +236,12 @@ export interface Summary {
   tickets: TicketSpan[];
   /** One console per client host: commands, what they printed, the errors explained. */
   consoles: ConsoleView[];
-  /** Faults put in from the panel so far. */
+  /** How many times the plan changed under the trace (faults, inserts, undos). */
   faults: number;
+  /** Steps after the current one (an insert here replaces them or goes before them). */
+  later: number;
+  /** What the last insert was, when one can be undone. */
+  undoable?: string;
 }
 
 export interface HostView {

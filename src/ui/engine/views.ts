@@ -60,7 +60,16 @@ export interface PlayedStep {
 export const commandOf = (a: ScenarioAction): string | undefined => commandLine(a);
 
 /** The trace's echo of what was typed: the prompt line already says it. */
-const ECHOES = new Set(['net use', 'klist get', 'fault', 'sign-in', 'service-ticket', 'renew']);
+const ECHOES = new Set([
+  'net use',
+  'klist get',
+  'fault',
+  'policy',
+  'clock',
+  'sign-in',
+  'service-ticket',
+  'renew',
+]);
 
 function hostOfAction(a: ScenarioAction): string | undefined {
   if ('host' in a) return a.host;

@@ -11,6 +11,7 @@ import type {
   EventDetail,
   ExportKind,
   FaultAction,
+  InsertSource,
   KlistStyle,
   KlistView,
   ScenarioProblem,
@@ -451,6 +452,28 @@ export class Playground {
     if (!this.summary || this.status !== 'ready') return;
     this.notice = undefined;
     await this.#move(() => this.#engine.ask('fault', { fault }));
+  }
+
+  /**
+   * Puts a timeline action into the timeline after the current step and plays it (a typed command, a
+   * policy flipped, the clock moved). At an earlier step the caller says whether the later steps go
+   * (`replaceLater`) or stay after it; either way `undoInsert` takes it back.
+   */
+  async insertAction(
+    action: unknown,
+    source: InsertSource,
+    opts: { replaceLater?: boolean } = {},
+  ): Promise<void> {
+    if (!this.summary || this.status !== 'ready') return;
+    await this.#move(() =>
+      this.#engine.ask('insert', { action, source, ...(opts.replaceLater ? { replaceLater: true } : {}) }),
+    );
+  }
+
+  /** Takes the last thing the user put into the timeline back. */
+  async undoInsert(): Promise<void> {
+    if (!this.summary?.undoable || this.status !== 'ready') return;
+    await this.#move(() => this.#engine.ask('undo', {}));
   }
 
   /** Makes a file in the worker and hands it to the browser as a download (a Blob URL: no network). */

@@ -119,6 +119,69 @@ describe('kerberos-101, step by step', () => {
   });
 });
 
+describe('what the user puts into the timeline: insert, replace the later steps, undo', () => {
+  let start: Summary;
+  beforeAll(() => {
+    const r = engine.load({ kind: 'catalogue', id: 'kerberos-101' });
+    if (!r.ok) throw new Error(r.problem.reason);
+    start = r.summary;
+  });
+
+  test('an action typed after the last step is played at once, checked as a scenario file checks it', () => {
+    const end = engine.goto(2);
+    expect(end.later).toBe(0);
+    const s = engine.insert(
+      { do: 'klist-get', host: 'ws1', spn: 'cifs/fs1.corp.contoso.com' },
+      'typed',
+      false,
+    );
+    expect(s.step).toBe(3);
+    expect(s.steps[2]).toMatchObject({ injected: true, source: 'typed', result: 'ok' });
+    expect(s.undoable).toBe(s.steps[2]!.title);
+    // a typed command's own console line says what happened: no extra line as a fault has
+    expect(s.trace.some((r) => r.kind === 'action' && r.type === 'typed')).toBe(false);
+    expect(() => engine.insert({ do: 'klist-get', host: 'nowhere', spn: 'x/y' }, 'typed', false)).toThrow(
+      /action\.host/,
+    );
+    expect(() => engine.insert({ do: 'fly' }, 'typed', false)).toThrow(/action\.do: must be one of logon, /);
+    // a refused insert leaves the run where it was
+    expect(engine.summary()).toEqual(s);
+  });
+
+  test('undo takes it back: the same summary as before the insert', () => {
+    const before = engine.goto(2);
+    engine.insert({ do: 'klist-purge', host: 'ws1' }, 'typed', false);
+    const undone = engine.handle({ id: 1, kind: 'undo' }) as Summary;
+    expect(undone.steps).toEqual(before.steps.map((x) => x));
+    expect(undone.step).toBe(before.step);
+    expect(undone.trace).toEqual(before.trace);
+  });
+
+  test('at an earlier step: kept after it, or replaced; the clock moved by the user has a line of its own', () => {
+    const reset = engine.load({ kind: 'catalogue', id: 'kerberos-101' });
+    if (!reset.ok) throw new Error(reset.problem.reason);
+    engine.goto(1);
+    const kept = engine.insert({ do: 'advance', by: '11h' }, 'clock', false);
+    expect(kept.step).toBe(2);
+    expect(kept.steps.map((x) => x.source ?? 'scenario')).toEqual(['scenario', 'clock', 'scenario']);
+    expect(kept.trace.find((r) => r.kind === 'action' && r.type === 'clock')?.result).toMatch(
+      /^you moved the clock: /,
+    );
+    // the mount after eleven hours: the TGT has expired, so the client signs in again or fails; either way it ran
+    expect(engine.goto(3).steps[2]!.result).toBeDefined();
+    engine.handle({ id: 2, kind: 'undo' });
+    engine.goto(1);
+    const replaced = engine.insert({ do: 'advance', by: '1h' }, 'clock', true);
+    expect(replaced.steps).toHaveLength(2);
+    expect(replaced.later).toBe(0);
+    // the outcome about the mount, which is gone, is not reached (and does not throw)
+    expect(replaced.outcomes?.find((o) => o.id === 'tgs-then-ap')?.state).toBe('pending');
+    const back = engine.handle({ id: 3, kind: 'undo' }) as Summary;
+    expect(back.steps.map((x) => x.actionId)).toEqual(start.steps.map((x) => x.actionId));
+    expect(back.step).toBe(1);
+  });
+});
+
 describe('clock-skew', () => {
   test('refused at the skewed sign-in, fixed by the clock; every outcome holds at the end', () => {
     const r = engine.load({ kind: 'catalogue', id: 'clock-skew' });
