@@ -280,6 +280,53 @@ export class Player {
     if (source === 'fault') this.#faults++;
   }
 
+  /** The whole plan as data, for a saved run or a share link: every step's action and where it came from. */
+  plan(): { action: ScenarioAction; source: EntrySource }[] {
+    return this.#plan.map((p) => ({ action: structuredClone(p.action), source: p.source }));
+  }
+
+  /**
+   * Builds a run from a scenario and a plan given out by `plan()` — untrusted (a saved run, a share link):
+   * every entry is checked as `insert` checks it and played in turn. The first entry that cannot be played
+   * stops the rebuild: the run keeps the base scenario and `problem` says which entry and why.
+   */
+  static fromPlan(
+    scenario: Scenario,
+    source: ScenarioInfo['source'],
+    plan: readonly unknown[],
+    step: number,
+  ): { player: Player; problem?: PlayError & { entry: number } } {
+    const built = Player.forScenario(scenario, source);
+    const entries: Planned[] = [];
+    try {
+      plan.forEach((raw, i) => {
+        const entry = raw as { action?: unknown; source?: unknown } | null;
+        const src = entry?.source;
+        if (!['scenario', 'typed', 'fault', 'policy', 'clock'].includes(src as string))
+          throw Object.assign(
+            new PlayError(`entry ${i}: source must be scenario, typed, fault, policy or clock`),
+            { entry: i },
+          );
+        try {
+          entries.push({
+            action: actionShape.read(entry!.action, `plan[${i}].action`, knownOf(scenario)),
+            source: src as EntrySource,
+          });
+        } catch (e) {
+          if (e instanceof ScenarioError) throw Object.assign(new PlayError(e.reason, e.field), { entry: i });
+          throw e;
+        }
+      });
+      const player = new Player(built.info, scenario, entries, built.#states[0]!);
+      player.goto(Math.max(0, Math.min(Math.trunc(Number(step)) || 0, entries.length)));
+      return { player };
+    } catch (e) {
+      if (!(e instanceof PlayError)) throw e;
+      const entry = (e as { entry?: number }).entry ?? -1;
+      return { player: built, problem: Object.assign(e, { entry }) };
+    }
+  }
+
   /** What the last insert was, if one can be undone. */
   get undoable(): string | undefined {
     return this.#undo.at(-1)?.title;
