@@ -50,6 +50,7 @@ import type {
   KlistStyle,
   KlistView,
   LoadResult,
+  RunLoadResult,
   RealmView,
   ScenarioSource,
   Summary,
@@ -112,6 +113,10 @@ export class Engine {
       case 'undo':
         this.#p.undo();
         return this.summary();
+      case 'plan':
+        return { plan: this.#p.plan(), step: this.#p.step };
+      case 'load-run':
+        return this.loadRun(req.source, req.plan, req.step);
       case 'export':
         return this.export(req.what, req.host);
     }
@@ -211,6 +216,18 @@ export class Engine {
       throw e;
     }
     return this.summary();
+  }
+
+  /** Plays a saved or shared run: its base scenario as `load` does, then its plan checked entry by entry. */
+  loadRun(source: ScenarioSource, plan: unknown[], step: number): RunLoadResult {
+    const base = this.load(source);
+    if (!base.ok) return base;
+    const p = this.#p;
+    const { player, problem } = Player.fromPlan(p.scenario, p.info.source, plan, step);
+    this.#player = player;
+    if (!problem) return { ok: true, summary: this.summary() };
+    const reason = problem.field ? `${problem.field}: ${problem.message}` : problem.message;
+    return { ok: true, summary: this.summary(), planProblem: { entry: problem.entry, reason } };
   }
 
   insert(action: unknown, source: InsertSource, replaceLater: boolean): Summary {

@@ -24,6 +24,10 @@ export type EngineRequest =
   | { id: number; kind: 'insert'; action: unknown; source: InsertSource; replaceLater?: boolean }
   /** Take the last insert (or fault) back. */
   | { id: number; kind: 'undo' }
+  /** The whole plan (each step's action and source) and the current step, for a saved run or a share link. */
+  | { id: number; kind: 'plan' }
+  /** Play a saved or shared run: its base scenario, then its plan (untrusted: every entry checked). */
+  | { id: number; kind: 'load-run'; source: ScenarioSource; plan: unknown[]; step: number }
   /** A file made from the current step's world: pcapng, keytab, ccache, trace JSON. */
   | { id: number; kind: 'export'; what: ExportKind; host?: string }
   /** Move to step `step` (0 = before anything happened): a snapshot restored, or the step run once. */
@@ -55,6 +59,8 @@ export interface EngineResults {
   fault: Summary;
   insert: Summary;
   undo: Summary;
+  plan: RunPlan;
+  'load-run': RunLoadResult;
   export: ExportFile;
   goto: Summary;
   detail: EventDetail;
@@ -401,3 +407,17 @@ export interface KlistView {
   style: KlistStyle;
   text: string;
 }
+
+/** A run's plan as data: every step's action with where it came from, and the current step. */
+export interface RunPlan {
+  plan: { action: unknown; source: string }[];
+  step: number;
+}
+
+/**
+ * A run loaded: its base scenario's own problem (as `load`), or the run played; when an entry of its plan
+ * could not be played, the base scenario at its start and which entry and why (`planProblem`).
+ */
+export type RunLoadResult =
+  | Extract<LoadResult, { ok: false }>
+  | { ok: true; summary: Summary; planProblem?: { entry: number; reason: string } };

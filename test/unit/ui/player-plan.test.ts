@@ -2,7 +2,9 @@
 // share link does; a plan that no longer validates opens the base scenario and says which entry and why.
 import { describe, expect, test } from 'vitest';
 import { findScenario, type Scenario } from '../../../src/scenarios';
+import { Engine } from '../../../src/ui/engine/engine';
 import { Player } from '../../../src/ui/engine/player';
+import type { RunPlan } from '../../../src/ui/engine/protocol';
 
 const base = () => findScenario('kerberos-101') as Scenario;
 
@@ -39,5 +41,31 @@ describe('a run as a plan', () => {
     const bad = Player.fromPlan(base(), 'catalogue', [{ action: {}, source: 'hacker' }], 0);
     expect(bad.problem?.entry).toBe(0);
     expect(bad.problem?.message).toMatch(/source must be/);
+  });
+});
+
+describe('the engine: plan out, run in', () => {
+  test('a run given out by one engine opens in another at the same step', () => {
+    const a = new Engine({ scope: 'test', script: 'player-plan.test.ts' });
+    a.load({ kind: 'catalogue', id: 'kerberos-101' });
+    a.goto(1);
+    a.insert({ do: 'advance', by: '11h' }, 'clock', false);
+    const out = a.handle({ id: 1, kind: 'plan' }) as RunPlan;
+    const b = new Engine({ scope: 'test', script: 'player-plan.test.ts' });
+    const r = b.loadRun(
+      { kind: 'catalogue', id: 'kerberos-101' },
+      JSON.parse(JSON.stringify(out.plan)),
+      out.step,
+    );
+    expect(r.ok).toBe(true);
+    expect(r.ok ? r.planProblem : 'not loaded').toBeUndefined();
+    expect(r.ok && r.summary.steps).toEqual(a.summary().steps);
+    const bad = b.loadRun(
+      { kind: 'catalogue', id: 'kerberos-101' },
+      [{ action: { do: 'fly' }, source: 'typed' }],
+      1,
+    );
+    expect(bad.ok && bad.planProblem?.entry).toBe(0);
+    expect(bad.ok && bad.summary.step).toBe(0);
   });
 });
