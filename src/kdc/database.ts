@@ -43,6 +43,11 @@ export interface PrincipalEntry {
   accountName?: string;
   /** A display name for LOGON_INFO (full name). */
   fullName?: string;
+  /**
+   * Active Directory's msDS-SupportedEncryptionTypes, as a list: the enctypes this account accepts for
+   * its tickets and session keys (undefined: the realm's list, as a DC's DefaultDomainSupportedEncTypes).
+   */
+  supportedEtypes?: number[];
 }
 
 export interface RealmPolicy {

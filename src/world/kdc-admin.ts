@@ -123,6 +123,19 @@ export class KdcAdmin {
     return entries.length;
   }
 
+  /**
+   * Sets an account's msDS-SupportedEncryptionTypes on every entry of a principal (undefined clears it:
+   * the realm's default applies). Returns how many entries were changed.
+   */
+  setSupportedEtypes(principal: string, etypes: readonly number[] | undefined): number {
+    const entries = this.#entries(principal);
+    for (const e of entries) {
+      if (etypes) e.supportedEtypes = [...etypes];
+      else delete e.supportedEtypes;
+    }
+    return entries.length;
+  }
+
   /** Adds a principal to one of its realms' databases. */
   addPrincipal(realm: string, entry: PrincipalEntry): void {
     const db = this.#database(realm);

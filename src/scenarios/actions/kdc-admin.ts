@@ -129,4 +129,30 @@ export const KDC_ACTIONS = [
       return { ok: true, output: `synchronised (kvno ${versions})` };
     },
   }),
+  defineAction({
+    do: 'set-supported-enctypes',
+    about:
+      "An account's msDS-SupportedEncryptionTypes is set on every KDC of its realm (AD replicates it): the KDC picks its tickets' and session keys' enctypes only from that list.",
+    fields: {
+      principal: req(realmPrincipal, 'which account'),
+      etypes: opt(enctypeList, 'the enctypes it supports (absent: cleared, the realm default applies)'),
+    },
+    title: (a) => `msDS-SupportedEncryptionTypes of ${a.principal} is set`,
+    run: (world, a, cx) => {
+      const p = parsePrincipal(a.principal);
+      let changed = 0;
+      for (const kdc of world.kdcsServing(p.realm)) {
+        if (kdc.setSupportedEtypes(a.principal, a.etypes) === 0) continue;
+        changed++;
+        const list = a.etypes ? a.etypes.join(', ') : 'not set (the realm default applies)';
+        world.action(
+          kdc.host,
+          'set-supported-enctypes',
+          `${a.principal}: msDS-SupportedEncryptionTypes is ${list}`,
+        );
+      }
+      if (changed === 0) throw new ScenarioError(cx.field('principal'), `no KDC holds ${a.principal}`);
+      return { ok: true, output: 'msDS-SupportedEncryptionTypes set' };
+    },
+  }),
 ] as const;
