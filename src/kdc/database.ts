@@ -59,6 +59,11 @@ export interface RealmPolicy {
   maxSkew: number;
   /** Enctypes the realm permits, in the KDC's order of preference. */
   etypes: number[];
+  /**
+   * A DC's DefaultDomainSupportedEncTypes: the enctypes assumed for an account without
+   * msDS-SupportedEncryptionTypes (undefined: every enctype the realm permits).
+   */
+  defaultSupportedEtypes?: number[];
   /** Issue a PAC (MS-PAC) in tickets, as Active Directory does. */
   pac: boolean;
 }

@@ -31,9 +31,12 @@ export const etypeList = (etypes: readonly number[]) => etypes.map(etypeName).jo
  * The session key's enctype (RFC 4120 §3.1.3): the first enctype in the client's list that the realm
  * permits and the server has a key for — the server must be able to use the key it finds in its ticket.
  */
-/** The enctypes the KDC may use for `server`: the realm's, narrowed by the account's supported enctypes. */
+/**
+ * The enctypes the KDC may use for `server`: the realm's, narrowed by the account's supported enctypes,
+ * or without them by the DC's DefaultDomainSupportedEncTypes.
+ */
 export function serverEtypes(server: PrincipalEntry, db: RealmState): number[] {
-  const own = server.supportedEtypes;
+  const own = server.supportedEtypes ?? db.policy.defaultSupportedEtypes;
   return own ? db.policy.etypes.filter((e) => own.includes(e)) : db.policy.etypes;
 }
 

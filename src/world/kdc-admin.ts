@@ -136,6 +136,15 @@ export class KdcAdmin {
     return entries.length;
   }
 
+  /** Sets DefaultDomainSupportedEncTypes of a realm this KDC serves (undefined clears it). False if none. */
+  setDefaultSupportedEtypes(realm: string, etypes: readonly number[] | undefined): boolean {
+    const db = this.#database(realm);
+    if (!db) return false;
+    if (etypes) db.policy.defaultSupportedEtypes = [...etypes];
+    else delete db.policy.defaultSupportedEtypes;
+    return true;
+  }
+
   /** Adds a principal to one of its realms' databases. */
   addPrincipal(realm: string, entry: PrincipalEntry): void {
     const db = this.#database(realm);

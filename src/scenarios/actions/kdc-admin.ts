@@ -15,6 +15,7 @@ import {
   num,
   opt,
   principalName,
+  realmName,
   req,
   ScenarioError,
   str,
@@ -153,6 +154,28 @@ export const KDC_ACTIONS = [
       }
       if (changed === 0) throw new ScenarioError(cx.field('principal'), `no KDC holds ${a.principal}`);
       return { ok: true, output: 'msDS-SupportedEncryptionTypes set' };
+    },
+  }),
+  defineAction({
+    do: 'set-default-domain-enctypes',
+    about:
+      "The DCs' DefaultDomainSupportedEncTypes (registry, KDC parameters): the enctypes assumed for every account of the realm without msDS-SupportedEncryptionTypes.",
+    fields: {
+      realm: req(realmName, 'the realm'),
+      etypes: opt(enctypeList, 'the default enctypes (absent: cleared, every enctype the realm permits)'),
+    },
+    title: (a) => `DefaultDomainSupportedEncTypes of ${a.realm} is set`,
+    run: (world, a) => {
+      const list = a.etypes ? a.etypes.join(', ') : 'not set (every enctype the realm permits)';
+      for (const kdc of world.kdcsServing(a.realm)) {
+        if (kdc.setDefaultSupportedEtypes(a.realm, a.etypes))
+          world.action(
+            kdc.host,
+            'set-default-domain-enctypes',
+            `${a.realm}: DefaultDomainSupportedEncTypes is ${list}`,
+          );
+      }
+      return { ok: true, output: 'DefaultDomainSupportedEncTypes set' };
     },
   }),
 ] as const;

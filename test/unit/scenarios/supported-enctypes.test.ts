@@ -70,4 +70,24 @@ describe('set-supported-enctypes', () => {
       ),
     ).toThrow(/no KDC holds nobody@CORP.CONTOSO.COM/);
   });
+
+  test('DefaultDomainSupportedEncTypes applies to an account without the attribute, not to one with it', () => {
+    const byDefault = runScenario(
+      withTimeline(
+        logonMount([{ do: 'set-default-domain-enctypes', realm: 'CORP.CONTOSO.COM', etypes: [17] }]),
+      ),
+    );
+    expect(byDefault.actions[2]!.ok).toBe(true);
+    expect(cifsChoice(byDefault)).toContain('chose aes128-cts-hmac-sha1-96');
+
+    const own = runScenario(
+      withTimeline(
+        logonMount([
+          { do: 'set-default-domain-enctypes', realm: 'CORP.CONTOSO.COM', etypes: [17] },
+          { do: 'set-supported-enctypes', principal: CIFS, etypes: [18] },
+        ]),
+      ),
+    );
+    expect(cifsChoice(own)).toContain('chose aes256-cts-hmac-sha1-96');
+  });
 });
