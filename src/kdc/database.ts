@@ -43,6 +43,11 @@ export interface PrincipalEntry {
   accountName?: string;
   /** A display name for LOGON_INFO (full name). */
   fullName?: string;
+  /**
+   * Active Directory's msDS-SupportedEncryptionTypes, as a list: the enctypes this account accepts for
+   * its tickets and session keys (undefined: the realm's list, as a DC's DefaultDomainSupportedEncTypes).
+   */
+  supportedEtypes?: number[];
 }
 
 export interface RealmPolicy {
@@ -54,6 +59,11 @@ export interface RealmPolicy {
   maxSkew: number;
   /** Enctypes the realm permits, in the KDC's order of preference. */
   etypes: number[];
+  /**
+   * A DC's DefaultDomainSupportedEncTypes: the enctypes assumed for an account without
+   * msDS-SupportedEncryptionTypes (undefined: every enctype the realm permits).
+   */
+  defaultSupportedEtypes?: number[];
   /** Issue a PAC (MS-PAC) in tickets, as Active Directory does. */
   pac: boolean;
 }

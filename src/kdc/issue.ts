@@ -31,18 +31,28 @@ export const etypeList = (etypes: readonly number[]) => etypes.map(etypeName).jo
  * The session key's enctype (RFC 4120 §3.1.3): the first enctype in the client's list that the realm
  * permits and the server has a key for — the server must be able to use the key it finds in its ticket.
  */
+/**
+ * The enctypes the KDC may use for `server`: the realm's, narrowed by the account's supported enctypes,
+ * or without them by the DC's DefaultDomainSupportedEncTypes.
+ */
+export function serverEtypes(server: PrincipalEntry, db: RealmState): number[] {
+  const own = server.supportedEtypes ?? db.policy.defaultSupportedEtypes;
+  return own ? db.policy.etypes.filter((e) => own.includes(e)) : db.policy.etypes;
+}
+
 export function chooseSessionEtype(
   requested: readonly number[],
   db: RealmState,
   server: PrincipalEntry,
   say: Narrator,
 ): number {
-  const etype = requested.find((e) => db.policy.etypes.includes(e) && server.keys.some((k) => k.etype === e));
+  const allowed = serverEtypes(server, db);
+  const etype = requested.find((e) => allowed.includes(e) && server.keys.some((k) => k.etype === e));
   if (etype === undefined) {
     throw new KdcRefusal(
       ErrorCode.KDC_ERR_ETYPE_NOSUPP,
-      `no enctype works for the session key: the client offers ${etypeList(requested)}; the realm permits ` +
-        `${etypeList(db.policy.etypes)}; ${formatPrincipal(server)} has keys for ${etypeList(server.keys.map((k) => k.etype))}`,
+      `no enctype works for the session key: the client offers ${etypeList(requested)}; the realm and the account permit ` +
+        `${etypeList(allowed)}; ${formatPrincipal(server)} has keys for ${etypeList(server.keys.map((k) => k.etype))}`,
     );
   }
   say.say(
@@ -56,7 +66,7 @@ export function chooseSessionEtype(
 /** The key the ticket is encrypted in: the server's newest key of the realm's preferred enctype. */
 export function ticketKeyOf(server: PrincipalEntry, db: RealmState): KeyEntry {
   const k =
-    pickKey(server, db.policy.etypes) ??
+    pickKey(server, serverEtypes(server, db)) ??
     pickKey(
       server,
       server.keys.map((x) => x.etype),

@@ -123,6 +123,28 @@ export class KdcAdmin {
     return entries.length;
   }
 
+  /**
+   * Sets an account's msDS-SupportedEncryptionTypes on every entry of a principal (undefined clears it:
+   * the realm's default applies). Returns how many entries were changed.
+   */
+  setSupportedEtypes(principal: string, etypes: readonly number[] | undefined): number {
+    const entries = this.#entries(principal);
+    for (const e of entries) {
+      if (etypes) e.supportedEtypes = [...etypes];
+      else delete e.supportedEtypes;
+    }
+    return entries.length;
+  }
+
+  /** Sets DefaultDomainSupportedEncTypes of a realm this KDC serves (undefined clears it). False if none. */
+  setDefaultSupportedEtypes(realm: string, etypes: readonly number[] | undefined): boolean {
+    const db = this.#database(realm);
+    if (!db) return false;
+    if (etypes) db.policy.defaultSupportedEtypes = [...etypes];
+    else delete db.policy.defaultSupportedEtypes;
+    return true;
+  }
+
   /** Adds a principal to one of its realms' databases. */
   addPrincipal(realm: string, entry: PrincipalEntry): void {
     const db = this.#database(realm);

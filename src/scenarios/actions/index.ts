@@ -24,6 +24,7 @@ import {
   type Known,
   type Shape,
 } from '../shape';
+import { ENCTYPE_POLICY_ACTIONS } from './enctype-policy';
 import { KDC_ACTIONS } from './kdc-admin';
 import { WINDOWS_ACTIONS } from './windows';
 import { WORLD_ACTIONS } from './world';
@@ -40,6 +41,7 @@ export const ACTIONS = [
   ...WORLD_ACTIONS,
   ...KDC_ACTIONS,
   ...WINDOWS_ACTIONS.slice(4),
+  ...ENCTYPE_POLICY_ACTIONS,
 ] as const;
 
 /** A timeline action, as a scenario file writes it (each entry's fields, and the common ones). */
