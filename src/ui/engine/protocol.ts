@@ -24,6 +24,11 @@ export type EngineRequest =
   | { id: number; kind: 'insert'; action: unknown; source: InsertSource; replaceLater?: boolean }
   /** Take the last insert (or fault) back. */
   | { id: number; kind: 'undo' }
+  /**
+   * A command line typed at `host`'s console: read into its timeline action and inserted as 'typed'
+   * (as `insert`); a line that cannot be read answers with the lines the console prints instead.
+   */
+  | { id: number; kind: 'command'; host: string; line: string; replaceLater?: boolean }
   /** A file made from the current step's world: pcapng, keytab, ccache, trace JSON. */
   | { id: number; kind: 'export'; what: ExportKind; host?: string }
   /** Move to step `step` (0 = before anything happened): a snapshot restored, or the step run once. */
@@ -34,6 +39,9 @@ export type EngineRequest =
   | { id: number; kind: 'klist'; host: string; style: KlistStyle };
 
 export type KlistStyle = 'windows' | 'mit';
+
+/** A typed command: the run after it was played, or the lines the console prints under it. */
+export type CommandAnswer = { ok: true; summary: Summary } | { ok: false; error: string[] };
 
 /** Who put an action in: typed at a console, a fault, a policy flipped, the clock moved. */
 export type InsertSource = 'typed' | 'fault' | 'policy' | 'clock';
@@ -55,6 +63,7 @@ export interface EngineResults {
   fault: Summary;
   insert: Summary;
   undo: Summary;
+  command: CommandAnswer;
   export: ExportFile;
   goto: Summary;
   detail: EventDetail;
