@@ -28,10 +28,6 @@ import { computeTicketTimes, type TicketTimes, type TimeLimits } from './times';
 export const etypeList = (etypes: readonly number[]) => etypes.map(etypeName).join(', ') || 'none';
 
 /**
- * The session key's enctype (RFC 4120 §3.1.3): the first enctype in the client's list that the realm
- * permits and the server has a key for — the server must be able to use the key it finds in its ticket.
- */
-/**
  * The enctypes the KDC may use for `server`: the realm's, narrowed by the account's supported enctypes,
  * or without them by the DC's DefaultDomainSupportedEncTypes.
  */
@@ -40,6 +36,10 @@ export function serverEtypes(server: PrincipalEntry, db: RealmState): number[] {
   return own ? db.policy.etypes.filter((e) => own.includes(e)) : db.policy.etypes;
 }
 
+/**
+ * The session key's enctype (RFC 4120 §3.1.3): the first enctype in the client's list that the realm
+ * permits and the server has a key for — the server must be able to use the key it finds in its ticket.
+ */
 export function chooseSessionEtype(
   requested: readonly number[],
   db: RealmState,

@@ -46,6 +46,7 @@ import type {
   ExportKind,
   FaultAction,
   InsertSource,
+  CommandAnswer,
   HostView,
   KlistStyle,
   KlistView,
@@ -58,6 +59,7 @@ import type {
   WorldView,
 } from './protocol';
 import { consoleOf, ticketSpans } from './views';
+import { readCommand } from './typed-command';
 import { windowsErrorText, windowsErrorWhy } from './windows-errors';
 
 export class EngineError extends Error {}
@@ -117,6 +119,8 @@ export class Engine {
         return { plan: this.#p.plan(), step: this.#p.step };
       case 'load-run':
         return this.loadRun(req.source, req.plan, req.step);
+      case 'command':
+        return this.command(req.host, req.line, req.replaceLater ?? false);
       case 'export':
         return this.export(req.what, req.host);
     }
@@ -240,6 +244,19 @@ export class Engine {
       throw e;
     }
     return this.summary();
+  }
+
+  /** A line typed at `host`'s console, played as a 'typed' insert, or the error lines it prints. */
+  command(host: string, line: string, replaceLater: boolean): CommandAnswer {
+    const read = readCommand(host, line);
+    if (!read.ok) return read;
+    try {
+      return { ok: true, summary: this.insert(read.action, 'typed', replaceLater) };
+    } catch (e) {
+      // checked against the world (a host it does not have, an SPN it cannot know): printed, not thrown
+      if (e instanceof EngineError) return { ok: false, error: [`${line.trim()}: ${e.message}`] };
+      throw e;
+    }
   }
 
   summary(): Summary {

@@ -28,6 +28,11 @@ export type EngineRequest =
   | { id: number; kind: 'plan' }
   /** Play a saved or shared run: its base scenario, then its plan (untrusted: every entry checked). */
   | { id: number; kind: 'load-run'; source: ScenarioSource; plan: unknown[]; step: number }
+  /**
+   * A command line typed at `host`'s console: read into its timeline action and inserted as 'typed'
+   * (as `insert`); a line that cannot be read answers with the lines the console prints instead.
+   */
+  | { id: number; kind: 'command'; host: string; line: string; replaceLater?: boolean }
   /** A file made from the current step's world: pcapng, keytab, ccache, trace JSON. */
   | { id: number; kind: 'export'; what: ExportKind; host?: string }
   /** Move to step `step` (0 = before anything happened): a snapshot restored, or the step run once. */
@@ -38,6 +43,9 @@ export type EngineRequest =
   | { id: number; kind: 'klist'; host: string; style: KlistStyle };
 
 export type KlistStyle = 'windows' | 'mit';
+
+/** A typed command: the run after it was played, or the lines the console prints under it. */
+export type CommandAnswer = { ok: true; summary: Summary } | { ok: false; error: string[] };
 
 /** Who put an action in: typed at a console, a fault, a policy flipped, the clock moved. */
 export type InsertSource = 'typed' | 'fault' | 'policy' | 'clock';
@@ -61,6 +69,7 @@ export interface EngineResults {
   undo: Summary;
   plan: RunPlan;
   'load-run': RunLoadResult;
+  command: CommandAnswer;
   export: ExportFile;
   goto: Summary;
   detail: EventDetail;

@@ -470,6 +470,33 @@ export class Playground {
     );
   }
 
+  /**
+   * A line typed at `host`'s console, played as a typed step after the current one (replacing the later
+   * steps with `replaceLater`). Answers the lines to print under the command when it could not be
+   * played (an unknown command, a bad argument); nothing is thrown and the run stays where it was.
+   */
+  async typeCommand(host: string, line: string, opts: { replaceLater?: boolean } = {}): Promise<string[]> {
+    if (!this.summary || this.status !== 'ready') return ['The playground is busy: type the command again.'];
+    this.status = 'busy';
+    this.notice = undefined;
+    try {
+      const answer = await this.#engine.ask('command', {
+        host,
+        line,
+        ...(opts.replaceLater ? { replaceLater: true } : {}),
+      });
+      if (!answer.ok) {
+        this.status = 'ready';
+        return answer.error;
+      }
+      await this.#show(answer.summary);
+      return [];
+    } catch (e) {
+      this.status = 'ready';
+      return [e instanceof Error ? e.message : String(e)];
+    }
+  }
+
   /** Takes the last thing the user put into the timeline back. */
   async undoInsert(): Promise<void> {
     if (!this.summary?.undoable || this.status !== 'ready') return;

@@ -93,3 +93,19 @@ describe('the editor never throws away text the browser did not keep', () => {
     expect(pg.editorText).toBe('{}');
   });
 });
+
+describe('a command typed at a console', () => {
+  test('played as a typed step, or its error lines answered with the run unchanged', async () => {
+    const pg = new Playground(client(), memoryStorage());
+    await pg.start('');
+    const steps = pg.summary!.steps.length;
+    expect(await pg.typeCommand('ws1', 'no-such-tool /x')).toEqual([
+      expect.stringMatching(/^no-such-tool \/x: 'no-such-tool' is not a command the playground knows/),
+    ]);
+    expect(pg.status).toBe('ready');
+    expect(pg.summary!.steps).toHaveLength(steps);
+    expect(await pg.typeCommand('ws1', 'klist purge', { replaceLater: true })).toEqual([]);
+    expect(pg.summary!.steps.at(-1)).toMatchObject({ source: 'typed' });
+    expect(pg.summary!.undoable).toBeDefined();
+  });
+});
