@@ -19,7 +19,7 @@ import {
   type StringToKeyParams,
 } from '../../crypto';
 import { parsePrincipal } from '../../asn1/principal';
-import type { Scenario } from '../../scenarios';
+import { actionEntry, type Scenario } from '../../scenarios';
 import type { CostlyKey } from './protocol';
 
 /** Above this many iterations a key is derived ahead, with the user's consent, progress and a way out. */
@@ -78,8 +78,9 @@ export function costlyKeys(s: Scenario): KeyToMake[] {
         if (user.realm !== realm.name || user.name.nameString.join('/') !== p.name) continue;
         const passwords = new Set([c.password]);
         for (const a of s.timeline) {
-          if ((a.do === 'logon' || a.do === 'unlock') && a.host === c.host && a.password !== undefined)
-            passwords.add(a.password);
+          // any action that types a password on the client's host (the table says which: logon, unlock)
+          const typed = actionEntry(a.do).password?.(a as never);
+          if (typed !== undefined && 'host' in a && a.host === c.host) passwords.add(typed);
         }
         passwords.delete(p.password);
         const offered = etypeNumbers(c.etypes ?? CLIENT_DEFAULT_ETYPES).filter((e) => held.includes(e));

@@ -4,10 +4,9 @@
  * The page only gets facts; the commands are written where they are shown.
  */
 import { formatPrincipal } from '../../asn1/principal';
-import { parseDuration } from '../../asn1/time';
 import { isStringToKeyRemembered, iterationCount, stringToKey, findEnctype, type Key } from '../../crypto';
 import { equalBytes, toHex, utf8 } from '../../util/bytes';
-import { parseWhen, startOf, type Scenario } from '../../scenarios';
+import { actionEntry, parseWhen, startOf, type Scenario } from '../../scenarios';
 import type { KdcActorState } from '../../world';
 import type { Player } from './player';
 import type { PasswordKeyView, RerunView } from './protocol';
@@ -104,7 +103,9 @@ export function rerunOf(p: Player, step: number): RerunView {
     return { why: `step ${step} has not been played yet` };
   }
   const end = history[step]!.now;
-  const advance = action.do === 'advance' ? (parseDuration(action.by) ?? 0) : 0;
+  // how far the action itself moves the clock (the table says: an advance does)
+  const effect = actionEntry(action.do).clock?.(action as never);
+  const advance = effect && 'advance' in effect ? effect.advance : 0;
   let until = record.t + advance;
   const nextStart = next.at !== undefined ? (parseWhen(next.at, startOf(scenario)) ?? end) : end;
   let note: string | undefined;
