@@ -23,7 +23,8 @@ export const WORLD_ACTIONS = [
     do: 'advance',
     about: 'The clock moves forward (nothing else happens by itself).',
     fields: { by: req(duration, 'how far') },
-    title: (a) => `the clock moves forward ${a.by}`,
+    // written back in hours and minutes however it was typed ("580m" reads as 9h 40m)
+    title: (a) => `the clock moves forward ${formatDuration(parseDuration(a.by)!)}`,
     clock: (a) => ({ advance: parseDuration(a.by)!, field: 'by', text: `"${a.by}"` }),
     run: (world, a, cx) => {
       const ms = parseDuration(a.by)!;
@@ -33,10 +34,14 @@ export const WORLD_ACTIONS = [
           until - world.now,
           `the clock moves forward ${formatDuration(until - world.now)} of ${a.by}, and the run stops at ${isoSeconds(until)} (--until)`,
         );
-        return { ok: true, output: `advanced ${a.by}`, partial: true };
+        return {
+          ok: true,
+          output: `advanced ${formatDuration(until - world.now)} of ${formatDuration(ms)}`,
+          partial: true,
+        };
       }
       world.elapse(ms, a.note);
-      return { ok: true, output: `advanced ${a.by}` };
+      return { ok: true, output: `advanced ${formatDuration(ms)}` };
     },
   }),
   defineAction({

@@ -418,9 +418,12 @@ export class Engine {
   #row(e: TraceEvent, trace: readonly TraceEvent[]): TraceRow {
     const p = this.#p;
     const line = headline(e, trace);
+    // a referral is a ticket to another realm's krbtgt: a reply, and never an error
     const referral =
       e.kind === 'message' &&
       e.replyTo !== undefined &&
+      e.errorCode === undefined &&
+      e.type !== 'KRB-ERROR' &&
       (trace.find((x) => x.seq === e.replyTo)?.narration ?? []).some(
         (n) => n.stage === 'referral' && !spokenBy(n, e.to),
       );

@@ -178,10 +178,13 @@ export class Player {
     return !(e.kind === 'action' && FLOW_STARTS.has(e.type));
   }
 
-  /** Modelled: said so by the step, or to or from a modelled host. */
+  /**
+   * Modelled: said so by the step, or a message without bytes to or from a modelled host. A message with
+   * bytes is real wherever it goes: the Kerberos that Entra's KDC answers through the KDC proxy is.
+   */
   modelled(e: TraceEvent): boolean {
     if (e.modelled) return true;
-    if (e.kind !== 'message') return false;
+    if (e.kind !== 'message' || e.bytes !== undefined) return false;
     const hosts = new Set(this.scenario.hosts.filter((h) => h.modelled).map((h) => h.id));
     return hosts.has(e.from) || hosts.has(e.to);
   }
