@@ -15,11 +15,13 @@
  */
 import {
   ScenarioError,
+  actionEntry,
   actionShape,
   actionTitle,
   buildWorld,
   evaluateOutcomes,
   knownOf,
+  parseWhen,
   playAction,
   startOf,
   timeProblem,
@@ -28,7 +30,7 @@ import {
   type Scenario,
   type ScenarioAction,
 } from '../../scenarios';
-import { isoSeconds, parseDuration } from '../../asn1/time';
+import { isoSeconds } from '../../asn1/time';
 import { World, type TraceEvent, type WorldState } from '../../world';
 import type { FaultAction, OutcomeView, ScenarioInfo, StepInfo } from './protocol';
 import type { PlayedStep } from './views';
@@ -263,6 +265,7 @@ export class Player {
       if (e instanceof ScenarioError) throw new PlayError(e.reason, e.field);
       throw e;
     }
+    this.#checkClocks(action);
     const point: UndoPoint = {
       plan: [...this.#plan],
       states: [...this.#states],
@@ -362,41 +365,48 @@ export class Player {
     return this.#faults;
   }
 
-  #faultAction(f: FaultAction): ScenarioAction {
-    const hosts = new Set(this.#world.hosts.map((h) => h.id));
-    const need = (h: string) => {
-      if (!hosts.has(h)) throw new PlayError(`there is no host "${h}" in this world`);
-      return h;
-    };
+  /**
+   * The panel's fault as a timeline action, written as a scenario file writes it: the panel gives a skew
+   * in milliseconds (the file's `offset`), everything else as it is. `insert` then checks it like any
+   * other entry — the action table's fields and checks, and the clocks it moves.
+   */
+  #faultAction(f: FaultAction): Record<string, unknown> {
     const note = 'applied from the faults panel';
-    switch (f.do) {
-      case 'set-skew': {
-        if (!Number.isFinite(f.offsetMs)) throw new PlayError('a clock offset must be a number of minutes');
-        // the same range a scenario file's clocks are held to (schema.ts)
-        const problem = timeProblem(this.#world.now + f.offsetMs);
-        if (problem) throw new PlayError(`that offset puts ${f.host}'s clock at a time ${problem}`);
-        return { do: 'set-skew', host: need(f.host), offset: f.offsetMs, note };
-      }
-      case 'host-down':
-      case 'host-up':
-        return { do: f.do, host: need(f.host), note };
-      case 'block-port':
-      case 'unblock-port':
-        if (!Number.isInteger(f.port) || f.port < 1 || f.port > 65535)
-          throw new PlayError(`${f.port} is not a TCP port (1 to 65535)`);
-        return { do: f.do, host: need(f.host), port: f.port, note };
-      case 'link-down':
-      case 'link-up':
-        if (f.a === f.b) throw new PlayError('a link joins two different hosts');
-        return { do: f.do, a: need(f.a), b: need(f.b), note };
-      case 'advance':
-        if (parseDuration(f.by) === undefined || parseDuration(f.by) === 0)
-          throw new PlayError(`"${f.by}" is not a duration like 30m, 4h or 1d`);
-        for (const h of this.#world.hosts) {
-          const problem = timeProblem(this.#world.now + h.clockOffset + parseDuration(f.by)!);
-          if (problem) throw new PlayError(`advancing ${f.by} takes ${h.id}'s clock to a time ${problem}`);
-        }
-        return { do: 'advance', by: f.by, note };
+    if (f.do === 'set-skew') return { do: 'set-skew', host: f.host, offset: f.offsetMs, note };
+    return { ...f, note };
+  }
+
+  /**
+   * Refuses an action that would take a clock where no Kerberos time can go (before 1970, after 2037-09-12),
+   * as the validator refuses it in a scenario file: an advance moves every host's clock, a skew one host's.
+   */
+  #checkClocks(action: ScenarioAction): void {
+    const effect = actionEntry(action.do).clock?.(action as never);
+    const now = this.#world.now;
+    if (action.at !== undefined) {
+      const at = parseWhen(action.at, startOf(this.scenario));
+      const problem = at === undefined ? undefined : timeProblem(at);
+      if (problem) throw new PlayError(`"${action.at}" takes the clock to a time ${problem}`, 'action.at');
+    }
+    if (!effect) return;
+    if ('offset' in effect) {
+      const problem = timeProblem(now + effect.offset);
+      if (problem)
+        throw new PlayError(
+          `${effect.text} puts ${effect.host}'s clock at a time ${problem}`,
+          `action.${effect.field}`,
+        );
+      return;
+    }
+    if (effect.advance <= 0)
+      throw new PlayError(`${effect.text} does not move the clock forward`, `action.${effect.field}`);
+    for (const h of this.#world.hosts) {
+      const problem = timeProblem(now + h.clockOffset + effect.advance);
+      if (problem)
+        throw new PlayError(
+          `${effect.text} takes ${h.id}'s clock to a time ${problem}`,
+          `action.${effect.field}`,
+        );
     }
   }
 

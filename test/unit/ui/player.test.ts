@@ -99,7 +99,11 @@ describe('kerberos-101, step by step', () => {
 
   test('faults the world cannot take are refused with a sentence', () => {
     expect(() => engine.fault({ do: 'host-down', host: 'nowhere' })).toThrow(EngineError);
-    expect(() => engine.fault({ do: 'block-port', host: 'fs1', port: 70000 })).toThrow(/not a TCP port/);
+    // read by the action table's own fields, as a scenario file's are
+    expect(() => engine.fault({ do: 'block-port', host: 'fs1', port: 70000 })).toThrow(
+      /must be at most 65535, not 70000/,
+    );
+    expect(() => engine.fault({ do: 'link-down', a: 'ws1', b: 'ws1' })).toThrow(/two different hosts/);
     expect(() => engine.fault({ do: 'advance', by: 'soon' })).toThrow(/not a duration/);
   });
 
@@ -115,6 +119,20 @@ describe('kerberos-101, step by step', () => {
     expect(() => engine.fault({ do: 'set-skew', host: 'ws1', offsetMs: -99999999999 * 60_000 })).toThrow(
       /before 1970-01-01/,
     );
+    expect(engine.goto(0)).toEqual(before);
+  });
+
+  test("any inserted action is held to the same clocks, not only the panel's faults", () => {
+    const before = engine.goto(0);
+    expect(() => engine.insert({ do: 'advance', by: '99999d' }, 'clock', false)).toThrow(
+      /takes ws1's clock to a time on or after 2037-09-13/,
+    );
+    expect(() => engine.insert({ do: 'set-skew', host: 'ws1', offset: '-99999d' }, 'typed', false)).toThrow(
+      /puts ws1's clock at a time before 1970-01-01/,
+    );
+    expect(() =>
+      engine.insert({ do: 'klist', host: 'ws1', at: '2040-01-01T00:00:00Z' }, 'typed', false),
+    ).toThrow(/takes the clock to a time on or after 2037-09-13/);
     expect(engine.goto(0)).toEqual(before);
   });
 });
