@@ -78,8 +78,10 @@ export class MyRuns implements RunHooks {
   readonly #engine: EngineClient;
   readonly #store: WorkStore;
   #unwatch: (() => void) | undefined;
-  /** What the run on screen starts from; undefined: nothing to keep (a deleted run on screen). */
+  /** What the run on screen starts from (for keeping it and for its link). */
   #base: SavedRun['base'] | undefined;
+  /** The run on screen was deleted: it is not kept again until another one is opened. */
+  #paused = false;
   #rev = 0;
   #name = '';
   #opening = false;
@@ -138,12 +140,13 @@ export class MyRuns implements RunHooks {
   loaded(source: ScenarioSource): void {
     if (this.#opening) return;
     this.#base = baseOf(source);
+    this.#paused = false;
     this.current = undefined;
     this.#rev = 0;
   }
 
   shown(summary: Summary): void {
-    if (this.#opening || !this.#base) return;
+    if (this.#opening || this.#paused || !this.#base) return;
     const base = this.#base;
     this.#queue = this.#queue
       .then(() => this.#keep(base, summary))
@@ -153,6 +156,8 @@ export class MyRuns implements RunHooks {
   }
 
   async open(hash: string): Promise<boolean> {
+    // scenario links ("#/s/", "#/j/") are the page's own to open
+    if (!/^#\/(r\d+|m)\//.test(hash)) return false;
     let target;
     try {
       target = await readLink(hash);
@@ -269,7 +274,7 @@ export class MyRuns implements RunHooks {
       if (this.current === id) {
         // the run stays on screen, no longer kept (until another scenario or run is opened)
         this.current = undefined;
-        this.#base = undefined;
+        this.#paused = true;
       }
     }
     this.refresh();
@@ -397,6 +402,7 @@ export class MyRuns implements RunHooks {
       return 'nothing';
     }
     this.#base = run.base;
+    this.#paused = false;
     if (r.planProblem) {
       const e = run.plan[r.planProblem.entry] as { source?: unknown; action?: { do?: unknown } } | undefined;
       const what = e ? ` (${String(e.source)}: ${String(e.action?.do ?? 'no action')})` : '';

@@ -192,6 +192,8 @@ describe('My scenarios', () => {
     await pg.forward();
     await runs.settled();
     expect(runs.list.map((r) => r.id)).not.toContain(id);
+    // it can still be shared: the link carries the run on screen
+    expect(await runs.shareHash()).toMatch(/^#\/r2\//);
   });
 
   test('a link pasted into the open tab is followed; one it cannot open is said, the run stays', async () => {
