@@ -14,6 +14,7 @@ import type {
   InsertSource,
   KlistStyle,
   KlistView,
+  RunLoadResult,
   ScenarioProblem,
   ScenarioSource,
   Summary,
@@ -53,6 +54,19 @@ export const KLIST_HOST = 'ws1';
 
 /** The scenario the page opens with when the link names none. */
 export const FIRST_SCENARIO = 'kerberos-101';
+
+/**
+ * What keeps the user's runs ("My scenarios": state/my-runs.svelte.ts) hears from the page: a scenario
+ * loaded, a run shown after any change; it opens the links it reads and makes the share link of a run.
+ */
+export interface RunHooks {
+  loaded(source: ScenarioSource): void;
+  shown(summary: Summary): void;
+  /** Opens what `hash` names if it is a run's link; false when it is not one, or could not be opened. */
+  open(hash: string): Promise<boolean>;
+  /** The hash carrying the whole run, or undefined when the scenario's own link says it all. */
+  shareHash(): Promise<string | undefined>;
+}
 
 /** A file the engine made, offered to the reader. */
 export interface Download {
@@ -130,6 +144,8 @@ export class Playground {
   lastDownload = $state<Download | undefined>();
   /** The share link of what is played. */
   shareLink = $state<string | undefined>();
+  /** The user's runs, kept and shared (set by MyRuns). */
+  runs: RunHooks | undefined;
 
   readonly #engine: EngineClient;
   readonly #storage: Storage | undefined;
@@ -195,6 +211,7 @@ export class Playground {
       this.error = messageOf(e);
       return;
     }
+    if (this.runs && (await this.runs.open(hash))) return;
     if (shared?.kind === 'catalogue') {
       const id = shared.id;
       const entry = this.catalogue.find((c) => c.id === id);
@@ -301,6 +318,7 @@ export class Playground {
       this.problem = undefined;
       this.#playingJson = source.kind === 'json' ? source.text : undefined;
       this.shareLink = undefined;
+      this.runs?.loaded(source);
       if (!options.keepHash) {
         // the address bar now names what is played: a link that could not be opened is gone from it
         this.linkProblem = undefined;
@@ -329,6 +347,33 @@ export class Playground {
   }
 
   pick = (id: string) => this.load({ kind: 'catalogue', id });
+
+  /**
+   * Plays a saved or shared run (`runs` reads and keeps it): its base scenario, then its plan. The answer
+   * says when the base cannot be played, or which entry of the plan could not (the base is then shown).
+   */
+  async openRun(source: ScenarioSource, plan: unknown[], step: number): Promise<RunLoadResult> {
+    this.status = this.summary ? 'busy' : 'starting';
+    this.notice = undefined;
+    try {
+      const r = await this.#engine.ask('load-run', { source, plan, step });
+      if (!r.ok) {
+        this.status = this.summary ? 'ready' : 'starting';
+        return r;
+      }
+      this.problem = undefined;
+      this.#playingJson = source.kind === 'json' ? source.text : undefined;
+      this.shareLink = undefined;
+      this.linkProblem = undefined;
+      if (!r.summary.consoles.some((c) => c.host === this.consoleHost))
+        this.consoleHost = r.summary.consoles[0]?.host ?? KLIST_HOST;
+      await this.#show(r.summary);
+      return r;
+    } catch (e) {
+      this.status = this.summary ? 'ready' : 'starting';
+      throw e;
+    }
+  }
 
   /** The editor's text changed: keep it (as the current version), and say so if it cannot be kept. */
   editJson(text: string): void {
@@ -529,7 +574,10 @@ export class Playground {
     let hash: string;
     try {
       hash =
-        this.#playingJson !== undefined ? await jsonHash(this.#playingJson) : catalogueHash(this.scenario.id);
+        (await this.runs?.shareHash()) ??
+        (this.#playingJson !== undefined
+          ? await jsonHash(this.#playingJson)
+          : catalogueHash(this.scenario.id));
     } catch (e) {
       this.notice = `No share link: ${messageOf(e)}`;
       return undefined;
@@ -574,6 +622,7 @@ export class Playground {
   async #show(summary: Summary): Promise<void> {
     this.summary = summary;
     this.status = 'ready';
+    this.runs?.shown(summary);
     const seq = messageToShow(summary.trace, summary.step);
     if (seq === undefined) this.#clearSelection();
     else await this.select(seq);
