@@ -48,6 +48,8 @@ describe.skipIf(!chromiumAvailable())('typing at the console, in Chromium', () =
     const undo = page.getByRole('button', { name: /^Undo/ });
     await undo.waitFor({ timeout: 60_000 });
     await expect.poll(() => input.inputValue()).toBe('');
+    // the step says where it came from: typed, not a fault
+    await expect.poll(() => page.getByTestId('step-source').textContent()).toBe('typed');
     await input.press('ArrowUp');
     expect(await input.inputValue()).toBe('klist purge');
     await undo.click();
