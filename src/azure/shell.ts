@@ -87,7 +87,10 @@ export function netUseList(world: World, host: string): WindowsOutcome {
   }
   const rows = letters.map((l) => {
     const status = d.drives[l] ? 'OK' : 'Unavailable';
-    return `${status.padEnd(13)}${l.padEnd(10)}${(d.drives[l] ?? kept[l]!).padEnd(26)}Microsoft Windows Network`;
+    const remote = d.drives[l] ?? kept[l]!;
+    // a remote name too long for its column puts the network on a line of its own, as net use does
+    const gap = remote.length < 26 ? remote.padEnd(26) : `${remote}\n${' '.repeat(49)}`;
+    return `${status.padEnd(13)}${l.padEnd(10)}${gap}Microsoft Windows Network`;
   });
   const table = [
     head,
