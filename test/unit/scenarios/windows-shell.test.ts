@@ -8,6 +8,7 @@ import {
   runScenario,
   validateScenario,
   type Scenario,
+  type ScenarioAction,
   type ScenarioRun,
 } from '../../../src/scenarios';
 import happyPath from '../../../src/scenarios/catalogue/happy-path.json';
