@@ -82,7 +82,7 @@ export function netUseList(world: World, host: string): WindowsOutcome {
   const head = `New connections will ${Object.keys(kept).length > 0 ? '' : 'not '}be remembered.`;
   if (letters.length === 0) {
     const output = 'There are no entries in the list.';
-    say(world, host, 'net use', `${head}\n\n${output}`);
+    say(world, host, 'connections', `${head}\n\n${output}`);
     return { ok: true, output };
   }
   const rows = letters.map((l) => {
@@ -102,7 +102,7 @@ export function netUseList(world: World, host: string): WindowsOutcome {
     ...rows,
     'The command completed successfully.',
   ];
-  say(world, host, 'net use', table.join('\n'));
+  say(world, host, 'connections', table.join('\n'));
   return { ok: true, output: `${letters.length} connection${letters.length === 1 ? '' : 's'}` };
 }
 
