@@ -154,7 +154,10 @@ export function afterLogon(world: World, host: string): string[] {
 // ---- who and where --------------------------------------------------------------------------------------
 
 /** The user's account in its realm's database (what the DC puts in the PAC), when a KDC here holds it. */
-function account(world: World, host: string): { db: RealmState; sid?: string; groups?: string[] } | undefined {
+function account(
+  world: World,
+  host: string,
+): { db: RealmState; sid?: string; groups?: string[] } | undefined {
   const user = parsePrincipal(windowsHost(world, host).user);
   const db = world.kdcs.flatMap((k) => k.state.realms).find((r) => r.name === user.realm);
   if (!db) return undefined;
@@ -278,7 +281,8 @@ export function nltestDsgetdc(world: World, host: string, domain: string): Windo
 /** `gpupdate /force`: the GPOs are applied again, and Kerberos is set up from them. */
 export function gpupdate(world: World, host: string): WindowsOutcome {
   applyKerberosConfig(world, host);
-  const output = 'Computer Policy update has completed successfully.\nUser Policy update has completed successfully.';
+  const output =
+    'Computer Policy update has completed successfully.\nUser Policy update has completed successfully.';
   say(world, host, 'gpupdate', `Updating policy...\n\n${output}`);
   return { ok: true, output: 'Computer Policy update has completed successfully.' };
 }

@@ -79,9 +79,16 @@ function toolError(tool: string, args: readonly string[]): string[] {
     case 'w32tm':
       return ['The following error occurred: The parameter is incorrect. (0x80070057)'];
     case 'dsregcmd':
-      return ['DSREGCMD switches', '  /? : Displays the help message for DSREGCMD', '  /status : Displays the device join status', '  /refreshprt : Refreshes PRT in the CloudAP cache'];
+      return [
+        'DSREGCMD switches',
+        '  /? : Displays the help message for DSREGCMD',
+        '  /status : Displays the device join status',
+        '  /refreshprt : Refreshes PRT in the CloudAP cache',
+      ];
     case 'test-netconnection':
-      return [`Test-NetConnection : A parameter cannot be found that matches parameter name '${first.replace(/^-/, '')}'.`];
+      return [
+        `Test-NetConnection : A parameter cannot be found that matches parameter name '${first.replace(/^-/, '')}'.`,
+      ];
     case 'set':
       return args.length ? [`Environment variable ${args.join(' ')} not defined`] : [];
     default:

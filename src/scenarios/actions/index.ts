@@ -165,9 +165,12 @@ export function commandEntries(line: string): AnyActionEntry[] {
 /** An entry's fields from the words, or undefined when they do not fit it. */
 function fitting(e: AnyActionEntry, args: readonly string[]): [AnyActionEntry, object] | undefined {
   try {
-    return [e, e.command!.parse(args, (reason) => {
-      throw new CommandLineError('', reason);
-    })];
+    return [
+      e,
+      e.command!.parse(args, (reason) => {
+        throw new CommandLineError('', reason);
+      }),
+    ];
   } catch (err) {
     if (err instanceof CommandLineError) return undefined;
     throw err;

@@ -55,7 +55,10 @@ const logonServerEntry = <K extends string>(kind: K, typed: string, shell: 'cmd'
       parse:
         typed.split(' ').length === 1
           ? noArgs
-          : exactly(typed.split(' ')[1]!, `the playground's ${typed.split(' ')[0]} shows ${typed.split(' ')[1]} only`),
+          : exactly(
+              typed.split(' ')[1]!,
+              `the playground's ${typed.split(' ')[0]} shows ${typed.split(' ')[1]} only`,
+            ),
     },
     run: (world, a) => windows.showLogonServer(world, a.host, typed, kind === 'set-logonserver'),
   });
@@ -71,7 +74,8 @@ export const WINDOWS_SHELL_ACTIONS = [
   }),
   defineAction({
     do: 'net-use-list',
-    about: 'Lists the connections (`net use` alone): OK, or Unavailable for a remembered drive not reconnected.',
+    about:
+      'Lists the connections (`net use` alone): OK, or Unavailable for a remembered drive not reconnected.',
     fields: { host: CLIENT },
     title: (a) => `${a.host}> net use`,
     command: { name: 'net use', syntax: 'net use', print: () => 'net use', parse: noArgs },
@@ -124,7 +128,12 @@ export const WINDOWS_SHELL_ACTIONS = [
     about: "The user's groups (`whoami /groups`): an interactive logon's well-known groups and the PAC's.",
     fields: { host: CLIENT },
     title: (a) => `${a.host}> whoami /groups`,
-    command: { name: 'whoami /groups', syntax: 'whoami /groups', print: () => 'whoami /groups', parse: noArgs },
+    command: {
+      name: 'whoami /groups',
+      syntax: 'whoami /groups',
+      print: () => 'whoami /groups',
+      parse: noArgs,
+    },
     run: (world, a) => windows.whoamiGroups(world, a.host),
   }),
   logonServerEntry('set-logonserver', 'set logonserver', 'cmd'),

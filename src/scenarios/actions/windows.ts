@@ -44,7 +44,8 @@ function persistentSwitch(switches: readonly string[], bad: (reason: string) => 
   let persistent: boolean | undefined;
   for (const sw of switches) {
     const m = /^\/persistent:(yes|no)$/i.exec(sw);
-    if (!m) bad(`${sw} is not a switch the playground's net use takes (it takes /persistent:yes|no, /delete)`);
+    if (!m)
+      bad(`${sw} is not a switch the playground's net use takes (it takes /persistent:yes|no, /delete)`);
     persistent = m[1]!.toLowerCase() === 'yes';
   }
   return persistent;
@@ -120,8 +121,13 @@ export const WINDOWS_ACTIONS = [
         if (rest.length > 2) bad(`too many words: "${rest.join(' ')}"`);
         const drive = rest.length === 2 ? word(DRIVE, rest[0]!, bad) : undefined;
         const unc = word(UNC, rest.at(-1)!, bad);
-        if (persistent !== undefined && drive === undefined) bad('/persistent: remembers a drive: name one (Z:)');
-        return { unc, ...(drive !== undefined ? { drive } : {}), ...(persistent !== undefined ? { persistent } : {}) };
+        if (persistent !== undefined && drive === undefined)
+          bad('/persistent: remembers a drive: name one (Z:)');
+        return {
+          unc,
+          ...(drive !== undefined ? { drive } : {}),
+          ...(persistent !== undefined ? { persistent } : {}),
+        };
       },
     },
     run: (world, a, cx) => {

@@ -275,12 +275,10 @@ export class Engine {
       trace: w.trace.filter((e) => p.shown(e)).map((e) => this.#row(e, w.trace)),
       outcomes: p.outcomes(),
       tickets: ticketSpans(p.history()),
-      consoles: p
-        .clientHosts()
-        .map((h) => ({
-          ...consoleOf(h, users.get(h) ?? h, p.played(), w.trace, (seq) => p.noteOf(seq)),
-          completion: vocabularyOf(w, shellOf(w, h)),
-        })),
+      consoles: p.clientHosts().map((h) => ({
+        ...consoleOf(h, users.get(h) ?? h, p.played(), w.trace, (seq) => p.noteOf(seq)),
+        completion: vocabularyOf(w, shellOf(w, h)),
+      })),
       faults: p.faults,
       later: p.later,
       ...(p.undoable !== undefined ? { undoable: p.undoable } : {}),

@@ -252,7 +252,6 @@ export interface Vocabulary {
   shares: readonly string[];
 }
 
-
 /** The whole picture at one step: the clock, the world and the trace so far. */
 export interface Summary {
   engine: EngineOrigin;

@@ -63,9 +63,7 @@ export function completeLine(line: string, v: Vocabulary): Completion {
     // "klist" alone is a command too: its longer names are listed without eating it
     return done.options.length === 0 && commands.length === 0 ? { line, options: [] } : done;
   }
-  const command = [...v.commands]
-    .sort((a, b) => b.length - a.length)
-    .find((c) => startsWith(body, `${c} `));
+  const command = [...v.commands].sort((a, b) => b.length - a.length).find((c) => startsWith(body, `${c} `));
   if (!command) return { line, options: [] };
   const cut = line.search(/\S*$/);
   const head = line.slice(0, cut);

@@ -66,9 +66,7 @@ describe('net use /persistent:yes, shutdown /r, logon: the drive comes back with
     expect(run.actions[1]).toMatchObject({ ok: true, do: 'net-use' });
     expect(run.actions[2]).toMatchObject({ ok: true, do: 'reboot' });
     const listing = printed(run, 3).join('\n');
-    expect(listing).toContain(
-      `Unavailable  Z:        ${SHARE}\n${' '.repeat(49)}Microsoft Windows Network`,
-    );
+    expect(listing).toContain(`Unavailable  Z:        ${SHARE}\n${' '.repeat(49)}Microsoft Windows Network`);
     expect(listing).toMatch(/^New connections will be remembered\./);
   });
 
