@@ -10,7 +10,8 @@ import { CommandLineError, words } from './action-table';
 import { commandEntries, parseCommand, typedEntries, type ScenarioAction } from './actions';
 import type { Known } from './shape';
 
-export type ShellKind = 'cmd' | 'powershell';
+export type { ShellKind } from '../azure';
+import type { ShellKind } from '../azure';
 
 /** A line the prompt refuses: what the console prints under it, the last line the playground's own. */
 export class ShellRefusal extends KrbPlayError {

@@ -162,7 +162,7 @@ export const WINDOWS_SHELL_ACTIONS = [
 ] as const;
 
 /** The prompt after an action on its host: the switches, and a restart (a new console opens at cmd). */
-export function shellAfter(kind: string, before: 'cmd' | 'powershell'): 'cmd' | 'powershell' {
+export function shellAfter(kind: string, before: windows.ShellKind): windows.ShellKind {
   if (kind === 'powershell') return 'powershell';
   return kind === 'cmd' || kind === 'exit-shell' || kind === 'reboot' ? 'cmd' : before;
 }
