@@ -38,6 +38,23 @@ export {
   dsregcmdStatusLine,
   applyHostRealmGpo,
 } from './console';
+export {
+  shellPrompt,
+  promptFor,
+  setShell,
+  klistTgt,
+  netUseList,
+  netUseDelete,
+  rememberDrive,
+  afterLogon,
+  whoami,
+  whoamiGroups,
+  logonServer,
+  showLogonServer,
+  nltestDsgetdc,
+  gpupdate,
+} from './shell';
+export type { ShellKind } from './shell';
 export { WINDOWS_ERRORS, systemError, LOGON_ERRORS } from './windows-errors';
 export { smbListener, findSmbServer, smbNegotiate, smbSessionSetup, smbTreeConnect } from './smb';
 export type { SmbSession } from './smb';

@@ -11,6 +11,7 @@ export const WINDOWS_ERRORS: Record<number, string> = {
   1327: 'Account restrictions are preventing this user from signing in.',
   1326: 'The user name or password is incorrect.',
   1398: 'There is a time and/or date difference between the client and server.',
+  2250: 'The network connection could not be found.',
 };
 
 /** "System error 53 has occurred. The network path was not found." */

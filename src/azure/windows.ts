@@ -164,6 +164,9 @@ export function reboot(world: World, host: string): WindowsOutcome {
   const d = device(world, host);
   emptyTicketCache(world, host);
   d.session = 'signed-out';
+  // connections are gone (a drive mapped /persistent:yes is remembered); a new console opens at cmd
+  d.drives = {};
+  delete d.shell;
   d.cloudAp.freshBoot = true;
   delete d.cloudAp.cloud;
   setKdcProxyKnown(world, host, d.policy.kdcProxy);

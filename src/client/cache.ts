@@ -207,6 +207,33 @@ export function listWindows(cache: CredentialCache, opts: ListOptions): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Windows `klist tgt`: the logon session's TGT field by field, as the LSA shows it (the ticket is DER the
+ * client cannot open, so its size stands for it).
+ */
+export function showWindowsTgt(c: CachedCredential, opts: ListOptions): string[] {
+  const names = flagsToNames(c.flags, ticketFlags, { spelling: 'windows' }).join(' ');
+  const service = t(c.server.name.nameString[0] ?? '');
+  return [
+    `Current LogonId is ${opts.logonId ?? '0:0x3e7'}`,
+    'Cached TGT:',
+    `ServiceName        : ${service}`,
+    `TargetName (SPN)   : ${service}`,
+    `ClientName         : ${t(formatName(c.client.name))}`,
+    `DomainName         : ${t(c.server.realm)}`,
+    `TargetDomainName   : ${t(tgsRealmOf(c.server.name) ?? c.server.realm)}`,
+    `AltTargetDomainName: ${t(c.client.realm)}`,
+    `Ticket Flags       : 0x${flagsToHex(c.flags).replace(/^0+(?=.)/, '')} -> ${names}`,
+    `Session Key        : KeyType 0x${c.sessionKey.etype.toString(16)} - ${windowsEtypeName(c.sessionKey.etype)}`,
+    `                   : KeyLength ${c.sessionKey.bytes.length}`,
+    `StartTime          : ${windowsTime(c.starttime)}`,
+    `EndTime            : ${windowsTime(c.endtime)}${isExpired(c, opts.now) ? ' (expired)' : ''}`,
+    `RenewUntil         : ${c.renewTill !== undefined ? windowsTime(c.renewTill) : '0'}`,
+    `TimeSkew           :  + 0:00 minute(s)`,
+    `EncodedTicket      : (size: ${c.ticket.length})`,
+  ];
+}
+
 // ---- export --------------------------------------------------------------------------------------------
 
 /** A copy of a principal for a ccache record, which keeps its own arrays. */

@@ -27,6 +27,7 @@ export {
   isExpired,
   listMit,
   listWindows,
+  showWindowsTgt,
   exportMitCcache,
   ccacheCredentialOf,
   filePrincipal,

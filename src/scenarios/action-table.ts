@@ -71,6 +71,8 @@ export interface CommandLine<A> {
   readonly name: string;
   /** The syntax, as help shows it ("net use [X:] \\server\share"). */
   readonly syntax: string;
+  /** Typed at this prompt only (cmd's own `set`, PowerShell's cmdlets); absent: a program both run. */
+  readonly shell?: 'cmd' | 'powershell';
   print(a: A): string;
   /**
    * The action's fields from the words typed after the command's name (the host is where it was typed).
@@ -123,6 +125,7 @@ export interface AnyActionEntry {
   readonly command?: {
     readonly name: string;
     readonly syntax: string;
+    readonly shell?: 'cmd' | 'powershell';
     print(a: never): string;
     parse(args: readonly string[], bad: (reason: string) => never): object;
   };

@@ -44,8 +44,11 @@ export {
   parseCommand,
   COMMAND_SYNTAX,
   runAction,
+  shellAfter,
 } from './actions';
 export { CommandLineError } from './action-table';
+export { readShellLine, ShellRefusal, shellCommands, notRecognized } from './shell';
+export type { ShellKind } from './shell';
 export type { ActionOutcome, ActionRun, RunContext, CommandLine } from './action-table';
 export { evaluateOutcomes } from './outcomes';
 export { startOf } from './build';

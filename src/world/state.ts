@@ -133,6 +133,12 @@ export interface WindowsHostState {
   policy: WindowsPolicyState;
   /** Mapped drives: "Z:" → "\\server\share". */
   drives: Record<string, string>;
+  /** Drives mapped with /persistent:yes: remembered, and reconnected at the next sign-in. */
+  persistent?: Record<string, string>;
+  /** The console's prompt: cmd (absent) or PowerShell, switched by typing `powershell`, `cmd`, `exit`. */
+  shell?: 'cmd' | 'powershell';
+  /** %LOGONSERVER%: "\\DC1", the DC that answered the last online sign-in. */
+  logonServer?: string;
   /** Entra-joined and hybrid-joined hosts. */
   cloudAp?: CloudApState;
 }

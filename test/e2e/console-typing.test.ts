@@ -42,7 +42,7 @@ describe.skipIf(!chromiumAvailable())('typing at the console, in Chromium', () =
     await input.press('Enter');
     await expect
       .poll(() => page.getByTestId('console-error').textContent())
-      .toMatch(/'frobnicate' is not a command the playground knows/);
+      .toMatch(/'frobnicate' is not recognized as an internal or external command/);
     await input.fill('klist purge');
     await input.press('Enter');
     const undo = page.getByRole('button', { name: /^Undo/ });

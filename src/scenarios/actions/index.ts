@@ -27,6 +27,8 @@ import {
 import { ENCTYPE_POLICY_ACTIONS } from './enctype-policy';
 import { KDC_ACTIONS } from './kdc-admin';
 import { WINDOWS_ACTIONS } from './windows';
+import { helpAction, WINDOWS_SHELL_ACTIONS } from './windows-shell';
+export { shellAfter } from './windows-shell';
 import { WORLD_ACTIONS } from './world';
 
 export { WINDOWS_ERRORS } from '../../azure';
@@ -42,6 +44,9 @@ export const ACTIONS = [
   ...KDC_ACTIONS,
   ...WINDOWS_ACTIONS.slice(4),
   ...ENCTYPE_POLICY_ACTIONS,
+  ...WINDOWS_SHELL_ACTIONS,
+  // help lists the typed entries, itself included: read when it runs, once the table is whole
+  helpAction(() => TYPED),
 ] as const;
 
 /** A timeline action, as a scenario file writes it (each entry's fields, and the common ones). */
@@ -142,9 +147,35 @@ export function commandLine(action: ScenarioAction): string | undefined {
 }
 
 /** The entries a person can type, longest name first (so "klist get" is tried before "klist"). */
-const TYPED = (ACTIONS as readonly AnyActionEntry[])
+const TYPED: readonly AnyActionEntry[] = (ACTIONS as readonly AnyActionEntry[])
   .filter((e) => e.command)
   .sort((a, b) => words(b.command!.name).length - words(a.command!.name).length);
+
+/** Every entry a person can type. */
+export const typedEntries = (): readonly AnyActionEntry[] => TYPED;
+
+/** The entries whose command name a line begins with: the longest name first, then in table order. */
+export function commandEntries(line: string): AnyActionEntry[] {
+  const typed = words(line);
+  const matching = TYPED.filter((e) => words(e.command!.name).every((w, i) => sameWord(typed[i], w)));
+  const longest = matching.length ? words(matching[0]!.command!.name).length : 0;
+  return matching.filter((e) => words(e.command!.name).length === longest);
+}
+
+/** An entry's fields from the words, or undefined when they do not fit it. */
+function fitting(e: AnyActionEntry, args: readonly string[]): [AnyActionEntry, object] | undefined {
+  try {
+    return [
+      e,
+      e.command!.parse(args, (reason) => {
+        throw new CommandLineError('', reason);
+      }),
+    ];
+  } catch (err) {
+    if (err instanceof CommandLineError) return undefined;
+    throw err;
+  }
+}
 
 /** What the console can read, one syntax a line (for help and for the error of an unknown command). */
 export const COMMAND_SYNTAX: readonly string[] = TYPED.map((e) => e.command!.syntax);
@@ -157,10 +188,7 @@ export const COMMAND_SYNTAX: readonly string[] = TYPED.map((e) => e.command!.syn
  */
 export function parseCommand(host: string, line: string, known?: Known): ScenarioAction {
   const typed = words(line);
-  const entry = TYPED.find((e) => {
-    const name = words(e.command!.name);
-    return name.every((w, i) => sameWord(typed[i], w));
-  });
+  const [entry, ...others] = commandEntries(line);
   if (!entry) {
     const what =
       typed.length === 0 ? 'nothing was typed' : `'${typed[0]}' is not a command the playground knows`;
@@ -170,8 +198,13 @@ export function parseCommand(host: string, line: string, known?: Known): Scenari
   const bad = (reason: string): never => {
     throw new CommandLineError(line.trim(), reason, command.syntax);
   };
-  const fields = command.parse(typed.slice(words(command.name).length), bad);
-  const action = { do: entry.do, host, ...fields };
+  const args = typed.slice(words(command.name).length);
+  // entries of the same name ("net use" maps, lists, deletes): the first whose words fit reads them
+  const [chosen, fields] = [entry, ...others].reduceRight<[AnyActionEntry, object] | undefined>(
+    (found, e) => fitting(e, args) ?? found,
+    undefined,
+  ) ?? [entry, command.parse(args, bad)];
+  const action = { do: chosen.do, host, ...fields };
   if (!known) return action as ScenarioAction;
   try {
     return actionShape.read(action, '', known);

@@ -34,6 +34,39 @@ const SPN = str({
   type: 'service name "cifs/host"',
 });
 
+function netUsePrint(a: { drive?: string; unc: string; persistent?: boolean }): string {
+  const keep = a.persistent === undefined ? '' : ` /persistent:${a.persistent ? 'yes' : 'no'}`;
+  return `net use ${a.drive ? `${a.drive} ` : ''}${a.unc}${keep}`;
+}
+
+/** net use's switches: /persistent:yes or /persistent:no (/delete is the entry of its own). */
+function persistentSwitch(switches: readonly string[], bad: (reason: string) => never): boolean | undefined {
+  let persistent: boolean | undefined;
+  for (const sw of switches) {
+    const m = /^\/persistent:(yes|no)$/i.exec(sw);
+    if (!m)
+      bad(`${sw} is not a switch the playground's net use takes (it takes /persistent:yes|no, /delete)`);
+    persistent = m[1]!.toLowerCase() === 'yes';
+  }
+  return persistent;
+}
+
+/** shutdown's words: /r (restart), and /t 0 or /f, which change nothing here. */
+function shutdownArgs(args: readonly string[], bad: (reason: string) => never): Record<string, never> {
+  if (!args.some((w) => sameWord(w, '/r')))
+    bad('the playground restarts (/r); it does not shut down, sign out or hibernate');
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
+    if (sameWord(w, '/r') || sameWord(w, '/f')) continue;
+    if (sameWord(w, '/t') && /^\d{1,6}$/.test(args[i + 1] ?? '')) {
+      i++;
+      continue;
+    }
+    bad(`"${w}" is not a switch the playground's shutdown takes`);
+  }
+  return {};
+}
+
 export const WINDOWS_ACTIONS = [
   defineAction({
     do: 'logon',
@@ -48,7 +81,20 @@ export const WINDOWS_ACTIONS = [
       const user = users.get(a.host);
       return `${user ? user.split('@')[0] : 'the user'} signs in on ${a.host}`;
     },
-    run: (world, a) => windows.logon(world, a.host, a.password),
+    command: {
+      name: 'logon',
+      syntax: 'logon [PASSWORD]',
+      print: (a) => `logon${a.password !== undefined ? ` ${a.password}` : ''}`,
+      parse: (args, bad) => {
+        if (args.length > 1) bad('takes the password typed at the sign-in screen, or nothing');
+        return args.length === 1 ? { password: args[0]! } : {};
+      },
+    },
+    run: (world, a) => {
+      const r = windows.logon(world, a.host, a.password);
+      const back = r.ok ? windows.afterLogon(world, a.host) : [];
+      return back.length > 0 ? { ...r, output: `${r.output}; ${back.join('; ')}` } : r;
+    },
     password: (a) => a.password,
   }),
   defineAction({
@@ -59,25 +105,37 @@ export const WINDOWS_ACTIONS = [
       host: CLIENT,
       unc: req(UNC, 'the share'),
       drive: opt(DRIVE, 'the drive letter to map it to'),
+      persistent: opt(bool(), 'remembered, and reconnected at the next sign-in (/persistent:yes)'),
     },
-    title: (a) => `${a.host}> net use ${a.drive ? `${a.drive} ` : ''}${a.unc}`,
+    title: (a) => `${a.host}> ${netUsePrint(a)}`,
     command: {
       name: 'net use',
-      syntax: 'net use [X:] \\\\server\\share',
-      print: (a) => `net use ${a.drive ? `${a.drive} ` : ''}${a.unc}`,
+      syntax: 'net use [X:] \\\\server\\share [/persistent:yes|no]',
+      print: netUsePrint,
       parse: (args, bad) => {
-        // /persistent:yes is Windows' own switch, but the playground does not model reconnecting at sign-in
-        const persistent = args.find((w) => w.startsWith('/'));
-        if (persistent)
-          bad(`the switch ${persistent} is not modelled (a reconnection is written as another net use)`);
-        if (args.length === 0) bad('which share? Name it as \\\\server\\share');
-        if (args.length > 2) bad(`too many words: "${args.join(' ')}"`);
-        const drive = args.length === 2 ? word(DRIVE, args[0]!, bad) : undefined;
-        const unc = word(UNC, args.at(-1)!, bad);
-        return { unc, ...(drive !== undefined ? { drive } : {}) };
+        const switches = args.filter((w) => w.startsWith('/'));
+        const rest = args.filter((w) => !w.startsWith('/'));
+        const persistent = persistentSwitch(switches, bad);
+        if (rest.length === 0 || (rest.length === 1 && /^[A-Za-z]:$/.test(rest[0]!)))
+          bad('which share? Name it as \\\\server\\share');
+        if (rest.length > 2) bad(`too many words: "${rest.join(' ')}"`);
+        const drive = rest.length === 2 ? word(DRIVE, rest[0]!, bad) : undefined;
+        const unc = word(UNC, rest.at(-1)!, bad);
+        if (persistent !== undefined && drive === undefined)
+          bad('/persistent: remembers a drive: name one (Z:)');
+        return {
+          unc,
+          ...(drive !== undefined ? { drive } : {}),
+          ...(persistent !== undefined ? { persistent } : {}),
+        };
       },
     },
-    run: (world, a, cx) => windows.netUse(world, a.host, a.unc, a.drive, cx.field('unc')),
+    run: (world, a, cx) => {
+      const r = windows.netUse(world, a.host, a.unc, a.drive, cx.field('unc'));
+      if (r.ok && a.drive && a.persistent !== undefined)
+        windows.rememberDrive(world, a.host, a.drive, a.unc, a.persistent);
+      return r;
+    },
   }),
   defineAction({
     do: 'klist-get',
@@ -131,6 +189,7 @@ export const WINDOWS_ACTIONS = [
     command: {
       name: 'Test-NetConnection',
       syntax: 'Test-NetConnection HOST -Port N',
+      shell: 'powershell',
       print: (a) => `Test-NetConnection ${a.target} -Port ${a.port}`,
       parse: (args, bad) => {
         if (args.length !== 3 || !sameWord(args[1], '-Port')) bad('names a host and a port');
@@ -145,6 +204,12 @@ export const WINDOWS_ACTIONS = [
     about: 'The session is locked.',
     fields: { host: DEVICE },
     title: (a) => `${a.host} is locked`,
+    command: {
+      name: 'rundll32 user32.dll,LockWorkStation',
+      syntax: 'rundll32 user32.dll,LockWorkStation',
+      print: () => 'rundll32 user32.dll,LockWorkStation',
+      parse: noArgs,
+    },
     run: (world, a) => windows.lock(world, a.host),
   }),
   defineAction({
@@ -152,6 +217,15 @@ export const WINDOWS_ACTIONS = [
     about: 'The user unlocks the session: a sign-in of its own for CloudAP (the PRT may be refreshed).',
     fields: { host: DEVICE, password: opt(str(), "the password typed (default: the client's)") },
     title: (a) => `the user unlocks ${a.host}`,
+    command: {
+      name: 'unlock',
+      syntax: 'unlock [PASSWORD]',
+      print: (a) => `unlock${a.password !== undefined ? ` ${a.password}` : ''}`,
+      parse: (args, bad) => {
+        if (args.length > 1) bad('takes the password typed at the lock screen, or nothing');
+        return args.length === 1 ? { password: args[0]! } : {};
+      },
+    },
     run: (world, a) => windows.unlock(world, a.host, a.password),
     password: (a) => a.password,
   }),
@@ -160,6 +234,12 @@ export const WINDOWS_ACTIONS = [
     about: 'The device restarts: the session and its tickets are gone until the next sign-in.',
     fields: { host: DEVICE },
     title: (a) => `${a.host} reboots`,
+    command: {
+      name: 'shutdown',
+      syntax: 'shutdown /r [/t 0] [/f]',
+      print: () => 'shutdown /r',
+      parse: shutdownArgs,
+    },
     run: (world, a) => windows.reboot(world, a.host),
   }),
   defineAction({

@@ -60,6 +60,7 @@ import type {
 } from './protocol';
 import { consoleOf, ticketSpans } from './views';
 import { readCommand } from './typed-command';
+import { shellOf, vocabularyOf } from './vocabulary';
 import { windowsErrorText, windowsErrorWhy } from './windows-errors';
 
 export class EngineError extends Error {}
@@ -248,7 +249,8 @@ export class Engine {
 
   /** A line typed at `host`'s console, played as a 'typed' insert, or the error lines it prints. */
   command(host: string, line: string, replaceLater: boolean): CommandAnswer {
-    const read = readCommand(host, line);
+    const w = this.#p.world;
+    const read = readCommand(host, line, w.hosts.some((h) => h.id === host) ? shellOf(w, host) : 'cmd');
     if (!read.ok) return read;
     try {
       return { ok: true, summary: this.insert(read.action, 'typed', replaceLater) };
@@ -273,9 +275,10 @@ export class Engine {
       trace: w.trace.filter((e) => p.shown(e)).map((e) => this.#row(e, w.trace)),
       outcomes: p.outcomes(),
       tickets: ticketSpans(p.history()),
-      consoles: p
-        .clientHosts()
-        .map((h) => consoleOf(h, users.get(h) ?? h, p.played(), w.trace, (seq) => p.noteOf(seq))),
+      consoles: p.clientHosts().map((h) => ({
+        ...consoleOf(h, users.get(h) ?? h, p.played(), w.trace, (seq) => p.noteOf(seq)),
+        completion: vocabularyOf(w, shellOf(w, h)),
+      })),
       faults: p.faults,
       later: p.later,
       ...(p.undoable !== undefined ? { undoable: p.undoable } : {}),

@@ -223,6 +223,8 @@ export interface ConsoleLine {
   kind: 'command' | 'out' | 'error' | 'note';
   text: string;
   t: number;
+  /** A command's prompt as it stood when it was typed ("C:\\Users\\alice>", "PS C:\\Users\\alice>"). */
+  prompt?: string;
   /** A Windows system error the line shows, and what it means here. */
   windowsError?: number;
   explain?: string;
@@ -232,6 +234,22 @@ export interface ConsoleView {
   host: string;
   user: string;
   lines: ConsoleLine[];
+  /** The prompt the console shows now: cmd's or PowerShell's (the host's state at this step). */
+  prompt?: string;
+  /** What Tab completes to at this prompt. */
+  completion?: Vocabulary;
+}
+
+/** What a line can complete to. */
+export interface Vocabulary {
+  /** The prompt's commands, by name ("klist get", "net use", "whoami /groups"). */
+  commands: readonly string[];
+  /** Host names ("contosofiles.file.core.windows.net"). */
+  hosts: readonly string[];
+  /** Service principal names without their realm ("cifs/fs1.corp.contoso.com", "krbtgt/CORP.CONTOSO.COM"). */
+  spns: readonly string[];
+  /** Shares of the file servers ("\\contosofiles.file.core.windows.net\profiles"). */
+  shares: readonly string[];
 }
 
 /** The whole picture at one step: the clock, the world and the trace so far. */

@@ -4,15 +4,18 @@
  * carries the lines the console prints under the command (what was wrong, and how the command is
  * written), and the run is left where it was.
  */
-import { CommandLineError, parseCommand, type ScenarioAction } from '../../scenarios';
+import { readShellLine, ShellRefusal, type ScenarioAction, type ShellKind } from '../../scenarios';
 
 /** The longest line a console takes; anything longer is refused before it is read. */
 export const MAX_COMMAND_LINE = 1024;
 
 export type ReadCommand = { ok: true; action: ScenarioAction } | { ok: false; error: string[] };
 
-/** The action `line` typed at `host` stands for, or the error lines the console prints. */
-export function readCommand(host: string, line: string): ReadCommand {
+/**
+ * The action `line` typed at `host`'s prompt (cmd or PowerShell) stands for, or the lines the console
+ * prints: the prompt's or the tool's own error, then what the playground takes.
+ */
+export function readCommand(host: string, line: string, shell: ShellKind = 'cmd'): ReadCommand {
   if (line.length > MAX_COMMAND_LINE) {
     return {
       ok: false,
@@ -22,11 +25,9 @@ export function readCommand(host: string, line: string): ReadCommand {
     };
   }
   try {
-    return { ok: true, action: parseCommand(host, line) };
+    return { ok: true, action: readShellLine(host, line, shell) };
   } catch (e) {
-    if (!(e instanceof CommandLineError)) throw e;
-    const error = [`${e.line === '' ? '(nothing typed)' : e.line}: ${e.reason}`];
-    if (e.syntax) error.push(`Write it as: ${e.syntax}`);
-    return { ok: false, error };
+    if (!(e instanceof ShellRefusal)) throw e;
+    return { ok: false, error: [...e.lines] };
   }
 }

@@ -6,7 +6,14 @@
  */
 import type { CachedCredential } from '../../client';
 import { formatPrincipal } from '../../asn1/principal';
-import { commandLine, type ActionRecord, type EventNote, type ScenarioAction } from '../../scenarios';
+import { promptFor } from '../../azure';
+import {
+  commandLine,
+  shellAfter,
+  type ActionRecord,
+  type EventNote,
+  type ScenarioAction,
+} from '../../scenarios';
 import type { TraceEvent, WorldState } from '../../world';
 import type { ConsoleLine, ConsoleView, TicketSpan } from './protocol';
 import { windowsErrorText, windowsErrorWhy } from './windows-errors';
@@ -89,6 +96,7 @@ export function consoleOf(
   noteOf: (seq: number) => EventNote | undefined,
 ): ConsoleView {
   const lines: ConsoleLine[] = [];
+  let shell: 'cmd' | 'powershell' = 'cmd';
   for (const step of played) {
     const r = step.record;
     const events = trace.filter(
@@ -97,7 +105,9 @@ export function consoleOf(
     const onThisHost = hostOfAction(step.action) === host;
     if (!onThisHost && events.length === 0) continue;
     const command = commandOf(step.action);
-    if (command && onThisHost) lines.push({ kind: 'command', text: command, t: r.t });
+    if (command && onThisHost)
+      lines.push({ kind: 'command', text: command, t: r.t, prompt: promptFor(user, shell) });
+    if (onThisHost) shell = shellAfter(step.action.do, shell);
     else lines.push({ kind: 'note', text: `— ${step.title}`, t: r.t });
     for (const e of events) {
       if (ECHOES.has(e.type) || e.type === 'logon') continue;
@@ -117,5 +127,5 @@ export function consoleOf(
       lines.push(line);
     }
   }
-  return { host, user, lines };
+  return { host, user, lines, prompt: promptFor(user, shell) };
 }

@@ -27,21 +27,24 @@ describe('readCommand', () => {
     });
   });
 
-  test('an unknown command: what was wrong and what the console knows', () => {
+  test('an unknown command: cmd says it is not recognized, then one line of what the playground takes', () => {
     const r = readCommand('ws1', 'fly away');
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.error[0]).toMatch(
-      /^fly away: 'fly' is not a command the playground knows; it knows: .*klist get/,
-    );
+    expect(r.error).toEqual([
+      "'fly' is not recognized as an internal or external command,",
+      'operable program or batch file.',
+      expect.stringMatching(/^The playground's cmd prompt takes: .*klist get/),
+    ]);
   });
 
-  test('a known command with a bad argument: the reason and how it is written', () => {
+  test('a known command with a bad argument: the tool’s own usage, then the reason and how it is written', () => {
     const r = readCommand('ws1', 'klist get');
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error).toHaveLength(2);
-    expect(r.error[1]).toMatch(/^Write it as: klist get /);
+    expect(r.error[0]).toMatch(/^Usage: klist /);
+    expect(r.error[1]).toMatch(/^The playground: which service\?.*; write it as: klist get SPN\.$/);
   });
 
   test('a line over the bound is refused before it is read', () => {

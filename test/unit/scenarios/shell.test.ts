@@ -1,0 +1,91 @@
+// The two prompts of a Windows console: cmd and PowerShell take the programs both run, each its own
+// commands, and refuse the rest in their own words, with one line of what the playground takes; a
+// command with a bad argument gets the real tool's error first.
+import { describe, expect, test } from 'vitest';
+import { readShellLine, ShellRefusal, shellCommands, type ShellKind } from '../../../src/scenarios';
+
+/** The lines a refused line prints at `shell`'s prompt. */
+function refused(line: string, shell: ShellKind): readonly string[] {
+  try {
+    readShellLine('ws1', line, shell);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ShellRefusal);
+    return (e as ShellRefusal).lines;
+  }
+  throw new Error(`"${line}" was accepted at the ${shell} prompt`);
+}
+
+const PLAYGROUND =
+  /^The playground's (cmd|PowerShell) prompt takes: .+ \(type help for how each is written\)\.$/;
+
+describe('cmd and PowerShell', () => {
+  test('programs both run are read at either prompt', () => {
+    for (const shell of ['cmd', 'powershell'] as const) {
+      expect(readShellLine('ws1', 'klist get cifs/fs1', shell)).toEqual({
+        do: 'klist-get',
+        host: 'ws1',
+        spn: 'cifs/fs1',
+      });
+      expect(readShellLine('ws1', 'whoami /groups', shell).do).toBe('whoami-groups');
+      expect(readShellLine('ws1', 'nltest /dsgetdc:CORP', shell).do).toBe('nltest-dsgetdc');
+    }
+  });
+
+  test("cmd does not know Test-NetConnection: cmd's own words, then what the playground takes", () => {
+    const lines = refused('Test-NetConnection contosofiles -Port 445', 'cmd');
+    expect(lines).toEqual([
+      "'Test-NetConnection' is not recognized as an internal or external command,",
+      'operable program or batch file.',
+      expect.stringMatching(PLAYGROUND),
+    ]);
+    expect(lines[2]).not.toContain('Test-NetConnection');
+    expect(readShellLine('ws1', 'Test-NetConnection contosofiles -Port 445', 'powershell')).toEqual({
+      do: 'test-netconnection',
+      host: 'ws1',
+      target: 'contosofiles',
+      port: 445,
+    });
+  });
+
+  test("PowerShell's words for a name that is no command; cmd's built-ins are its aliases there", () => {
+    expect(refused('frobnicate now', 'powershell')).toEqual([
+      "frobnicate : The term 'frobnicate' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
+      expect.stringMatching(/^The playground's PowerShell prompt takes: .*Test-NetConnection/),
+    ]);
+    expect(refused('echo %LOGONSERVER%', 'powershell')[0]).toMatch(/'echo' is Write-Output/);
+    expect(refused('set logonserver', 'powershell')[0]).toMatch(/'set' is Set-Variable/);
+    expect(readShellLine('ws1', '$env:LOGONSERVER', 'powershell').do).toBe('env-logonserver');
+    expect(refused('$env:LOGONSERVER', 'cmd')[0]).toBe(
+      "'$env:LOGONSERVER' is not recognized as an internal or external command,",
+    );
+  });
+
+  test("a bad argument: the tool's own error, then the playground's reason and syntax", () => {
+    expect(refused('whoami /bogus', 'cmd')).toEqual([
+      "ERROR: Invalid argument/option - '/bogus'.",
+      'Type "WHOAMI /?" for usage.',
+      expect.stringMatching(/^The playground: takes nothing after it, not "\/bogus"; write it as: whoami\.$/),
+    ]);
+    expect(refused('net use Z: \\\\fs1\\share /persistent:maybe', 'cmd')[0]).toBe(
+      'The syntax of this command is:',
+    );
+    expect(refused('shutdown /s', 'cmd')[0]).toMatch(/^Usage: shutdown \[\/i \| \/l \| \/s/);
+    expect(refused('set path', 'cmd')[0]).toBe('Environment variable path not defined');
+  });
+
+  test("a tool's word the playground does not model: the tool's error, not 'not recognized'", () => {
+    const lines = refused('net view', 'cmd');
+    expect(lines[0]).toBe('The syntax of this command is:');
+    expect(lines.at(-1)).toMatch(PLAYGROUND);
+  });
+
+  test('each prompt lists its own commands', () => {
+    expect(shellCommands('powershell')).toContain('Test-NetConnection');
+    expect(shellCommands('powershell')).not.toContain('echo');
+    expect(shellCommands('cmd')).toContain('echo');
+    expect(shellCommands('cmd')).not.toContain('Test-NetConnection');
+    expect(shellCommands('cmd')).toEqual(
+      expect.arrayContaining(['klist tgt', 'net use', 'help', 'powershell']),
+    );
+  });
+});
