@@ -38,6 +38,7 @@ export {
   dsregcmdStatusLine,
   applyHostRealmGpo,
 } from './console';
+export { setAllowedEtypes, inWindowsOrder, GPO_ETYPES, GPO_ETYPE_NAMES } from './enctypes-gpo';
 export { WINDOWS_ERRORS, systemError, LOGON_ERRORS } from './windows-errors';
 export { smbListener, findSmbServer, smbNegotiate, smbSessionSetup, smbTreeConnect } from './smb';
 export type { SmbSession } from './smb';
