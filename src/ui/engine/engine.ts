@@ -35,6 +35,7 @@ import { ASK_ABOVE_ITERATIONS, costlyKeys, type KeyToMake } from './costly-keys'
 import { headline, narrationOf, spokenBy, toneOf } from './describe';
 import { TraceInspector, worldKeytab } from './inspect';
 import { Player, PlayError } from './player';
+import { policyView } from './policy-view';
 import { passwordKeyFinder, rerunOf } from './reproduce';
 import type {
   CatalogueEntry,
@@ -501,6 +502,7 @@ export class Engine {
       })),
       blocked: w.network.blocked.map((b) => ({ ...b })),
       policies,
+      policy: policyView(w),
     };
   }
 }

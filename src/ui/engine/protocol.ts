@@ -4,6 +4,8 @@
  * gets the trace as rows, and the bytes, tree and opened parts of one message only when it asks.
  */
 
+import type { PolicyView } from './policy-view';
+
 // ---- page → worker ----
 
 export type EngineRequest =
@@ -293,6 +295,8 @@ export interface WorldView {
   blocked: { host: string; port: number }[];
   /** Each client's host-to-realm mapping (the GPO "Define host name-to-Kerberos realm mappings"). */
   policies: { host: string; hostRealm: Record<string, string> }[];
+  /** Every policy the world panel lets the user change, as it stands at this step. */
+  policy: PolicyView;
 }
 
 /** How a row is drawn. */
