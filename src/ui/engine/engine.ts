@@ -122,6 +122,10 @@ export class Engine {
         return this.loadRun(req.source, req.plan, req.step);
       case 'command':
         return this.command(req.host, req.line, req.replaceLater ?? false);
+      case 'read-command': {
+        const read = readCommand(req.host, req.line);
+        return read.ok ? { ok: true } : read;
+      }
       case 'export':
         return this.export(req.what, req.host);
     }

@@ -35,6 +35,11 @@ export type EngineRequest =
    * (as `insert`); a line that cannot be read answers with the lines the console prints instead.
    */
   | { id: number; kind: 'command'; host: string; line: string; replaceLater?: boolean }
+  /**
+   * Only reads a command line (nothing is played): the page asks before it asks the user whether the
+   * later steps go, so a mistyped line is printed without a question.
+   */
+  | { id: number; kind: 'read-command'; host: string; line: string }
   /** A file made from the current step's world: pcapng, keytab, ccache, trace JSON. */
   | { id: number; kind: 'export'; what: ExportKind; host?: string }
   /** Move to step `step` (0 = before anything happened): a snapshot restored, or the step run once. */
@@ -72,6 +77,7 @@ export interface EngineResults {
   plan: RunPlan;
   'load-run': RunLoadResult;
   command: CommandAnswer;
+  'read-command': { ok: true } | { ok: false; error: string[] };
   export: ExportFile;
   goto: Summary;
   detail: EventDetail;
