@@ -5,6 +5,7 @@
  * among them or, finding none it can use, refuses with KDC_ERR_ETYPE_NOSUPP. Not configured, the client's
  * own list applies again. (The DES boxes are not modelled: the playground has no DES.)
  */
+import { settingsOf } from '../client';
 import { etypeName } from '../crypto';
 import type { World } from '../world';
 import { say, windowsHost, type WindowsOutcome } from './windows-host';
@@ -46,7 +47,7 @@ export function setAllowedEtypes(
   const value = policy.allowedEtypes
     ? `Enabled: ${policy.allowedEtypes.map((e) => GPO_ETYPE_NAMES[e]).join(', ')}`
     : 'Not Configured';
-  const offers = (cfg.etypes ?? GPO_ETYPES).map(etypeName).join(', ');
+  const offers = settingsOf(cfg).etypes.map(etypeName).join(', ');
   say(
     world,
     host,

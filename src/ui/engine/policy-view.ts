@@ -6,6 +6,7 @@
  */
 import { formatPrincipal } from '../../asn1/principal';
 import { entraOf } from '../../azure';
+import { settingsOf } from '../../client';
 import type { World } from '../../world';
 
 export interface HostPolicyView {
@@ -50,13 +51,10 @@ export interface PolicyView {
   realms: RealmPolicyView[];
 }
 
-const WINDOWS_DEFAULT_ETYPES = [18, 17, 23];
-
 function hostPolicy(world: World, host: string): HostPolicyView | undefined {
   const d = world.windowsHost(host);
   if (!d) return undefined;
   const entra = entraOf(world);
-  const etypes = world.client(host).config.etypes;
   return {
     host,
     device: d.cloudAp !== undefined,
@@ -65,7 +63,7 @@ function hostPolicy(world: World, host: string): HostPolicyView | undefined {
     ...(entra ? { kdcProxyServer: { realm: entra.realm, server: entra.kdcProxy } } : {}),
     hostRealm: { ...d.policy.hostRealm },
     ...(d.policy.allowedEtypes ? { allowedEtypes: [...d.policy.allowedEtypes] } : {}),
-    offers: [...(etypes ?? WINDOWS_DEFAULT_ETYPES)],
+    offers: [...settingsOf(world.client(host).config).etypes],
   };
 }
 
