@@ -55,6 +55,7 @@ export {
   gpupdate,
 } from './shell';
 export type { ShellKind } from './shell';
+export { setAllowedEtypes, inWindowsOrder, GPO_ETYPES, GPO_ETYPE_NAMES } from './enctypes-gpo';
 export { WINDOWS_ERRORS, systemError, LOGON_ERRORS } from './windows-errors';
 export { smbListener, findSmbServer, smbNegotiate, smbSessionSetup, smbTreeConnect } from './smb';
 export type { SmbSession } from './smb';

@@ -8,7 +8,7 @@
 export { KerberosClient, stepClient } from './machine';
 export { TRANSITIONS, AT_REST, WAITING, edge } from './states';
 export type { ClientState, ClientTrigger, Transition } from './states';
-export { WINDOWS_AS_OPTIONS, WINDOWS_TGS_OPTIONS } from './config';
+export { WINDOWS_AS_OPTIONS, WINDOWS_TGS_OPTIONS, settingsOf } from './config';
 export type { ClientConfig } from './config';
 export type {
   ClientRequest,

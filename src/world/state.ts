@@ -99,6 +99,13 @@ export interface WindowsPolicyState {
    * by policy, which send matching hosts to that realm after the explicit mappings.
    */
   topLevelNames?: { realm: string; topLevelNames: string[] };
+  /**
+   * GPO "Network security: Configure encryption types allowed for Kerberos" (absent: not configured): the
+   * only enctypes the client offers in its AS-REQs and TGS-REQs, in Windows' order.
+   */
+  allowedEtypes?: number[];
+  /** The client's own enctype list before that GPO was configured, given back when it is cleared. */
+  etypesBeforeGpo?: number[];
 }
 
 export interface PrtState {

@@ -1,5 +1,6 @@
-// Typing at the console in Chromium: an unknown command prints its error under the input and leaves the
-// run as it was; a known one becomes a typed step of the timeline, and Undo takes it back.
+// Typing at the console in Chromium: an unknown command prints its error under the input (without asking
+// about the later steps) and leaves the run as it was; a known one becomes a typed step of the timeline,
+// and Undo takes it back.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import {
@@ -45,6 +46,8 @@ describe.skipIf(!chromiumAvailable())('typing at the console, in Chromium', () =
       .toMatch(/'frobnicate' is not recognized as an internal or external command/);
     await input.fill('klist purge');
     await input.press('Enter');
+    // the page opens at the start: the later steps are kept after the typed one
+    await page.getByRole('dialog').getByRole('button', { name: 'Insert here and keep them' }).click();
     const undo = page.getByRole('button', { name: /^Undo/ });
     await undo.waitFor({ timeout: 60_000 });
     await expect.poll(() => input.inputValue()).toBe('');

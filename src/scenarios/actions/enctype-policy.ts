@@ -3,16 +3,21 @@
  * the DCs' DefaultDomainSupportedEncTypes (MS-KILE 3.3.5.7). Set on every KDC of the realm, as AD replicates.
  */
 import { parsePrincipal } from '../../asn1/principal';
+import { GPO_ETYPE_NAMES, GPO_ETYPES, setAllowedEtypes } from '../../azure';
 import { defineAction } from '../action-table';
 import {
   andThen,
+  clientHost,
+  describeValue,
   enctypeList,
   knownRealm,
+  list,
   opt,
   principalName,
   realmName,
   req,
   ScenarioError,
+  shape,
 } from '../shape';
 
 /** A principal of a realm of kdc.realms. */
@@ -20,6 +25,19 @@ const realmPrincipal = andThen(principalName, 'principal "name@REALM" of kdc.rea
   knownRealm(p.slice(p.lastIndexOf('@') + 1), path, known);
   return p;
 });
+
+/** A box of the client GPO "Configure encryption types allowed for Kerberos" that the playground models. */
+const gpoEtypes = list(
+  shape('enctype number of the GPO (17, 18, 23)', (v, path) => {
+    if (typeof v !== 'number' || !GPO_ETYPES.includes(v))
+      throw new ScenarioError(
+        path,
+        `must be one of the GPO's enctypes the playground models: ${GPO_ETYPES.map((e) => `${e} (${GPO_ETYPE_NAMES[e]})`).join(', ')}, not ${describeValue(v)}`,
+      );
+    return v;
+  }),
+  { nonEmpty: true },
+);
 
 export const ENCTYPE_POLICY_ACTIONS = [
   defineAction({
@@ -69,5 +87,17 @@ export const ENCTYPE_POLICY_ACTIONS = [
       }
       return { ok: true, output: 'DefaultDomainSupportedEncTypes set' };
     },
+  }),
+  defineAction({
+    do: 'set-allowed-enctypes',
+    about:
+      'The client GPO "Network security: Configure encryption types allowed for Kerberos", applied with gpupdate: Kerberos on the host offers only these enctypes in its AS-REQs and TGS-REQs.',
+    fields: {
+      host: req(clientHost(), 'the client host'),
+      etypes: opt(gpoEtypes, 'the enctypes allowed (absent: Not Configured, the client’s own list)'),
+    },
+    title: (a) =>
+      `${a.host}: the GPO “Configure encryption types allowed for Kerberos” is ${a.etypes ? a.etypes.map((e) => GPO_ETYPE_NAMES[e]).join(', ') : 'not configured'}`,
+    run: (world, a) => setAllowedEtypes(world, a.host, a.etypes),
   }),
 ] as const;

@@ -35,6 +35,7 @@ import { ASK_ABOVE_ITERATIONS, costlyKeys, type KeyToMake } from './costly-keys'
 import { headline, narrationOf, spokenBy, toneOf } from './describe';
 import { TraceInspector, worldKeytab } from './inspect';
 import { Player, PlayError } from './player';
+import { policyView } from './policy-view';
 import { passwordKeyFinder, rerunOf } from './reproduce';
 import type {
   CatalogueEntry,
@@ -122,6 +123,10 @@ export class Engine {
         return this.loadRun(req.source, req.plan, req.step);
       case 'command':
         return this.command(req.host, req.line, req.replaceLater ?? false);
+      case 'read-command': {
+        const read = readCommand(req.host, req.line);
+        return read.ok ? { ok: true } : read;
+      }
       case 'export':
         return this.export(req.what, req.host);
     }
@@ -507,6 +512,7 @@ export class Engine {
       })),
       blocked: w.network.blocked.map((b) => ({ ...b })),
       policies,
+      policy: policyView(w),
     };
   }
 }

@@ -4,6 +4,8 @@
  * gets the trace as rows, and the bytes, tree and opened parts of one message only when it asks.
  */
 
+import type { PolicyView } from './policy-view';
+
 // ---- page → worker ----
 
 export type EngineRequest =
@@ -33,6 +35,11 @@ export type EngineRequest =
    * (as `insert`); a line that cannot be read answers with the lines the console prints instead.
    */
   | { id: number; kind: 'command'; host: string; line: string; replaceLater?: boolean }
+  /**
+   * Only reads a command line (nothing is played): the page asks before it asks the user whether the
+   * later steps go, so a mistyped line is printed without a question.
+   */
+  | { id: number; kind: 'read-command'; host: string; line: string }
   /** A file made from the current step's world: pcapng, keytab, ccache, trace JSON. */
   | { id: number; kind: 'export'; what: ExportKind; host?: string }
   /** Move to step `step` (0 = before anything happened): a snapshot restored, or the step run once. */
@@ -70,6 +77,7 @@ export interface EngineResults {
   plan: RunPlan;
   'load-run': RunLoadResult;
   command: CommandAnswer;
+  'read-command': { ok: true } | { ok: false; error: string[] };
   export: ExportFile;
   goto: Summary;
   detail: EventDetail;
@@ -311,6 +319,8 @@ export interface WorldView {
   blocked: { host: string; port: number }[];
   /** Each client's host-to-realm mapping (the GPO "Define host name-to-Kerberos realm mappings"). */
   policies: { host: string; hostRealm: Record<string, string> }[];
+  /** Every policy the world panel lets the user change, as it stands at this step. */
+  policy: PolicyView;
 }
 
 /** How a row is drawn. */

@@ -542,6 +542,19 @@ export class Playground {
     }
   }
 
+  /**
+   * Reads a line typed at `host`'s console without playing it: the lines to print under it when it is
+   * not a command the playground can read, else none.
+   */
+  async readCommand(host: string, line: string): Promise<string[]> {
+    try {
+      const read = await this.#engine.ask('read-command', { host, line });
+      return read.ok ? [] : read.error;
+    } catch (e) {
+      return [messageOf(e)];
+    }
+  }
+
   /** Takes the last thing the user put into the timeline back. */
   async undoInsert(): Promise<void> {
     if (!this.summary?.undoable || this.status !== 'ready') return;

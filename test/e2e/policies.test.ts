@@ -1,0 +1,140 @@
+// Policies in the user's hands, in Chromium: in cached-logon-4h-gap, turning the cloud Kerberos ticket GPO
+// off in the world panel before the last sign-in gives "CloudTgt: NO" at that sign-in's dsregcmd /status
+// and error 1326 at the next mount; an insert at an earlier step asks first whether to replace the later
+// steps or keep them (Cancel and Escape leave the run as it was), and Undo takes the insert back.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import {
+  buildSiteIfStale,
+  chromiumAvailable,
+  distDir,
+  launchChromium,
+  openPage,
+  serveStatic,
+  type PageRecord,
+  type StaticServer,
+} from './browser';
+
+describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium', () => {
+  let server: StaticServer;
+  let browser: Browser;
+  const pages: PageRecord[] = [];
+
+  beforeAll(async () => {
+    await buildSiteIfStale();
+    server = await serveStatic(distDir);
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const v of pages) {
+      expect(v.foreignRequests()).toEqual([]);
+      expect(v.errors).toEqual([]);
+    }
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(id: string): Promise<Page> {
+    const v = await openPage(browser, server.origin, `/#/s/${id}`);
+    pages.push(v);
+    await v.page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    return v.page;
+  }
+
+  const stepCount = (page: Page) => page.getByTestId('step-count').textContent();
+  const consoleText = (page: Page) => page.getByTestId('console-lines').textContent();
+
+  async function goto(page: Page, step: number, of: number): Promise<void> {
+    await page.getByTestId(`step-${step}`).click();
+    await expect.poll(() => stepCount(page)).toBe(`Step ${step} of ${of}`);
+  }
+
+  test('the cloud ticket GPO turned off before the last sign-in: CloudTgt NO, then 1326 at the mount', async () => {
+    const page = await open('cached-logon-4h-gap');
+    // as the scenario has it: the GPO on (step 2), the PRT refreshed at 10:30 brings a cloud TGT, the mount works
+    await page.getByTestId('step-last').click();
+    await expect.poll(() => stepCount(page)).toBe('Step 11 of 11');
+    expect(await consoleText(page)).toMatch(/CloudTgt: YES/);
+    expect(await page.getByTestId('step-11').getAttribute('data-result')).toBe('ok');
+    // the two mounts before the cloud TGT fell back to NTLM and were refused
+    expect(await page.getByTestId('windows-error-1326').count()).toBe(2);
+
+    // step 8 (the second lock): the panel shows the GPO as the world has it there, on
+    await goto(page, 8, 11);
+    const gpo = page.getByRole('switch', {
+      name: /Allow retrieving the Azure AD Kerberos Ticket Granting Ticket during logon/,
+    });
+    expect(await gpo.getAttribute('aria-checked')).toBe('true');
+    await gpo.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toMatch(/3 later steps came after it/);
+    await dialog.getByRole('button', { name: 'Insert here and keep them' }).click();
+
+    // the change is step 9, a policy step; the three later steps play again after it
+    await expect.poll(() => stepCount(page)).toBe('Step 9 of 12');
+    expect(await page.getByTestId('step-9').textContent()).toMatch(/cloud-kerberos-ticket-retrieval.*off/);
+    await expect.poll(() => gpo.getAttribute('aria-checked')).toBe('false');
+    await page.getByTestId('step-last').click();
+    await expect.poll(() => stepCount(page)).toBe('Step 12 of 12');
+    // the sign-in (unlock) after it brings no cloud TGT, and the mount falls back to NTLM: 1326
+    expect(await consoleText(page)).toMatch(/dsregcmd \/status.*CloudTgt: NO/s);
+    expect(await page.getByTestId('step-12').getAttribute('data-result')).toBe('failed');
+    await expect.poll(() => page.getByTestId('windows-error-1326').last().textContent()).toMatch(/NTLM/);
+    // going back before the change, the panel shows the GPO on again
+    await goto(page, 8, 12);
+    await expect.poll(() => gpo.getAttribute('aria-checked')).toBe('true');
+  }, 180_000);
+
+  test('an insert at an earlier step asks: Cancel and Escape change nothing; Replace drops the later steps; Undo', async () => {
+    const page = await open('cached-logon-4h-gap');
+    await goto(page, 3, 11);
+    const input = page.getByTestId('console-input').locator('input');
+    const dialog = page.getByRole('dialog');
+
+    // a line that is no command is printed at once: nothing to ask about
+    await input.fill('frobnicate');
+    await input.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('console-error').textContent())
+      .toMatch(/'frobnicate' is not a command the playground knows/);
+    expect(await dialog.isVisible()).toBe(false);
+
+    await input.fill('klist');
+    await input.press('Enter');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toMatch(/klist goes after this step/);
+    // the safe choice has the focus; Escape is Cancel
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Insert here and keep them');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await stepCount(page)).toBe('Step 3 of 11');
+    expect(await input.inputValue()).toBe('klist');
+
+    // the policy editor asks the same question, and Cancel leaves the run as it was
+    await page.getByRole('switch', { name: /Specify KDC proxy servers/ }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await stepCount(page)).toBe('Step 3 of 11');
+
+    await input.press('Enter');
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Replace the 8 later steps' }).click();
+    await expect.poll(() => stepCount(page)).toBe('Step 4 of 4');
+    expect(await page.getByTestId('step-4').textContent()).toMatch(/ws1> klist/);
+
+    // at the end there is nothing later: the next change goes in without a question
+    await page.getByRole('switch', { name: /Specify KDC proxy servers/ }).click();
+    await expect.poll(() => stepCount(page)).toBe('Step 5 of 5');
+    expect(await dialog.isVisible()).toBe(false);
+
+    // Undo takes the GPO back, then the klist, and the replaced steps return
+    const undo = page.getByRole('button', { name: /^Undo/ });
+    await undo.click();
+    await expect.poll(() => stepCount(page)).toBe('Step 4 of 4');
+    await undo.click();
+    await expect.poll(() => stepCount(page)).toBe('Step 3 of 11');
+  }, 180_000);
+});

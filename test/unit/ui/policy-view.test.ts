@@ -1,0 +1,57 @@
+// What the world panel's policy editor shows: each policy as the world holds it after the actions played,
+// read from the world the step left (and so from a snapshot restored at an earlier step).
+import { describe, expect, test } from 'vitest';
+import { findScenario, runScenario, validateScenario, type Scenario } from '../../../src/scenarios';
+import { policyView } from '../../../src/ui/engine/policy-view';
+
+type Json = Record<string, unknown>;
+const CIFS = 'cifs/fs1.corp.contoso.com@CORP.CONTOSO.COM';
+
+function kerberos101(timeline: Json[]): Scenario {
+  const s = structuredClone(findScenario('kerberos-101')) as unknown as Json;
+  s.timeline = timeline;
+  s.outcomes = [{ id: 'ran', description: 'it ran', expect: [{ action: 'first' }] }];
+  return validateScenario(s) as Scenario;
+}
+
+describe('policyView', () => {
+  test('an AD-joined client: no cloud GPOs, the own enctype list, nothing set at the KDC', () => {
+    const view = policyView(runScenario(kerberos101([{ do: 'logon', host: 'ws1', id: 'first' }])).world);
+    expect(view.hosts).toEqual([
+      expect.objectContaining({ host: 'ws1', device: false, hostRealm: {}, offers: [18, 17, 23] }),
+    ]);
+    expect(view.hosts[0]!.allowedEtypes).toBeUndefined();
+    const realm = view.realms.find((r) => r.realm === 'CORP.CONTOSO.COM')!;
+    expect(realm.defaultEtypes).toBeUndefined();
+    expect(realm.accounts.find((a) => a.principal === CIFS)).toMatchObject({ keys: expect.any(Array) });
+  });
+
+  test('after the policy actions, each shows its new value', () => {
+    const run = runScenario(
+      kerberos101([
+        { do: 'set-allowed-enctypes', host: 'ws1', etypes: [23, 17], id: 'first' },
+        { do: 'set-host-realm', host: 'ws1', mapping: { '.corp.contoso.com': 'CORP.CONTOSO.COM' } },
+        { do: 'set-default-domain-enctypes', realm: 'CORP.CONTOSO.COM', etypes: [17] },
+        { do: 'set-supported-enctypes', principal: CIFS, etypes: [18] },
+      ]),
+    );
+    const view = policyView(run.world);
+    expect(view.hosts[0]).toMatchObject({
+      allowedEtypes: [17, 23],
+      offers: [17, 23],
+      hostRealm: { '.corp.contoso.com': 'CORP.CONTOSO.COM' },
+    });
+    const realm = view.realms.find((r) => r.realm === 'CORP.CONTOSO.COM')!;
+    expect(realm.defaultEtypes).toEqual([17]);
+    expect(realm.accounts.find((a) => a.principal === CIFS)!.supportedEtypes).toEqual([18]);
+  });
+
+  test('a hybrid device shows its cloud GPOs and the KDC proxy the GPO names; the cloud realm is not listed', () => {
+    const run = runScenario(findScenario('cached-logon-4h-gap') as Scenario);
+    const view = policyView(run.world);
+    const ws1 = view.hosts.find((h) => h.host === 'ws1')!;
+    expect(ws1).toMatchObject({ device: true, cloudTicket: true, kdcProxy: false });
+    expect(ws1.kdcProxyServer?.realm).toBe('KERBEROS.MICROSOFTONLINE.COM');
+    expect(view.realms.map((r) => r.realm)).not.toContain('KERBEROS.MICROSOFTONLINE.COM');
+  });
+});
