@@ -4,6 +4,7 @@
  * typed at a prompt.
  */
 import { formatDuration, isoSeconds, parseDuration } from '../../asn1/time';
+import { passTime } from '../../azure';
 import { defineAction } from '../action-table';
 import { offsetMs } from '../clock';
 import { clockOffset, duration, hostId, num, req, ScenarioError } from '../shape';
@@ -21,7 +22,8 @@ const twoHosts = (a: { a: string; b: string }, path: string) => {
 export const WORLD_ACTIONS = [
   defineAction({
     do: 'advance',
-    about: 'The clock moves forward (nothing else happens by itself).',
+    about:
+      'The clock moves forward; what the hosts do on their own in that time (tickets expiring, SMB sessions re-authenticating, the PRT turning 4 hours old) happens on the way.',
     fields: { by: req(duration, 'how far') },
     title: (a) => `the clock moves forward ${a.by}`,
     clock: (a) => ({ advance: parseDuration(a.by)!, field: 'by', text: `"${a.by}"` }),
@@ -29,14 +31,18 @@ export const WORLD_ACTIONS = [
       const ms = parseDuration(a.by)!;
       const until = cx.until;
       if (until !== undefined && world.now + ms > until) {
-        world.elapse(
+        passTime(
+          world,
           until - world.now,
           `the clock moves forward ${formatDuration(until - world.now)} of ${a.by}, and the run stops at ${isoSeconds(until)} (--until)`,
         );
         return { ok: true, output: `advanced ${a.by}`, partial: true };
       }
-      world.elapse(ms, a.note);
-      return { ok: true, output: `advanced ${a.by}` };
+      const happened = passTime(world, ms, a.note);
+      return {
+        ok: true,
+        output: `advanced ${a.by}${happened ? ` (${happened} thing${happened === 1 ? '' : 's'} happened on the way)` : ''}`,
+      };
     },
   }),
   defineAction({
