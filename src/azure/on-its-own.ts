@@ -221,7 +221,7 @@ export function clockMarks(world: World): ClockMark[] {
           host,
           kind: 'renew-till',
           t: c.renewTill - offset,
-          label: `${host}: the ${what} can be renewed until here`,
+          label: `${host}: the ${what}'s renew-till`,
         });
     }
     const prt = world.windowsHost(host)?.cloudAp?.prt;
@@ -230,7 +230,7 @@ export function clockMarks(world: World): ClockMark[] {
         host,
         kind: 'prt-refresh',
         t: prt.updateTime + PRT_REFRESH_INTERVAL - offset,
-        label: `${host}: the PRT is 4h old (the next sign-in refreshes it)`,
+        label: `${host}: the PRT turns 4h old`,
       });
       marks.push({ host, kind: 'prt-expiry', t: prt.expiresAt - offset, label: `${host}: the PRT expires` });
     }

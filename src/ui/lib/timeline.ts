@@ -162,7 +162,7 @@ export type ClockMove = { kind: 'forward'; by: string } | { kind: 'back'; step: 
  */
 export function clockMove(
   target: number,
-  run: { now: number; start: number; step: number; steps: readonly { t?: number }[] },
+  run: { now: number; step: number; steps: readonly { t?: number }[] },
 ): ClockMove {
   const minutes = Math.round((target - run.now) / MIN);
   if (minutes >= 1) return { kind: 'forward', by: formatDuration(minutes * MIN).replaceAll(' ', '') };
@@ -173,4 +173,22 @@ export function clockMove(
     if (t !== undefined && t <= target) back = k;
   }
   return { kind: 'back', step: back };
+}
+
+/**
+ * The clock slider's ticks: midnights (UTC), every day, every other day or every week, so that at most
+ * about `maxTicks` fit; each labelled with its day ("Tue 3").
+ */
+export function clockTicks(range: ClockRange, maxTicks: number): Axis['ticks'] {
+  const DAY = 24 * HOUR;
+  const step = [DAY, 2 * DAY, 7 * DAY].find((s) => (range.to - range.from) / s <= maxTicks) ?? 7 * DAY;
+  const ticks: Axis['ticks'] = [];
+  for (let t = Math.ceil(range.from / DAY) * DAY; t <= range.to; t += step) {
+    const d = new Date(t);
+    ticks.push({
+      t,
+      label: `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()]} ${d.getUTCDate()}`,
+    });
+  }
+  return ticks;
 }

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import {
   CLOCK_RANGE,
   clockMove,
+  clockTicks,
   clockPercent,
   clockRange,
   clockText,
@@ -31,6 +32,23 @@ describe('the range and the cursor', () => {
     expect(timeAtFraction(range, Number.NaN)).toBe(range.from);
     expect(clockPercent(range, at('2026-03-09T08:00:00Z'))).toBe(50);
     expect(clockPercent(range, range.to + HOUR)).toBe(100);
+  });
+
+  test('the ticks are midnights, every day or every other day as the width allows, named by their day', () => {
+    const daily = clockTicks(range, 14);
+    expect(daily).toHaveLength(14);
+    expect(daily[0]).toEqual({ t: at('2026-03-03T00:00:00Z'), label: 'Tue 3' });
+    expect(daily.at(-1)!.label).toBe('Mon 16');
+    expect(clockTicks(range, 8).map((t) => t.label)).toEqual([
+      'Tue 3',
+      'Thu 5',
+      'Sat 7',
+      'Mon 9',
+      'Wed 11',
+      'Fri 13',
+      'Sun 15',
+    ]);
+    expect(clockTicks(range, 3).map((t) => t.label)).toEqual(['Tue 3', 'Tue 10']);
   });
 
   test('keys: arrows 15 minutes (Shift an hour), Page keys 4 hours, Home and End the ends', () => {
@@ -78,7 +96,6 @@ describe('what a move comes to', () => {
   // three played steps ending 08:00, 09:00 and 10:30; the clock at the last
   const run = {
     now: at('2026-03-02T10:30:00.132Z'),
-    start: START,
     step: 3,
     steps: [
       { t: at('2026-03-02T08:00:00.004Z') },
