@@ -296,6 +296,16 @@ export class World {
     this.action('local', 'advance', why ?? `the clock moves forward ${formatDuration(ms)}`);
   }
 
+  /**
+   * Moves the virtual clock forward to `t` without a line of its own: a walk through what the hosts do
+   * on their own (src/azure/on-its-own.ts) stops at each thing's time, and its lines say what happened.
+   * A `t` already passed (a round trip's latency went beyond it) leaves the clock where it is.
+   */
+  passTo(t: number): void {
+    if (!Number.isFinite(t)) throw new WorldError(`${t} is not a time`);
+    if (t > this.state.now) this.state.now = t;
+  }
+
   setClockOffset(hostId: string, offset: number): void {
     this.host(hostId).clockOffset = offset;
     this.action(

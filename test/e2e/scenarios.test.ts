@@ -167,6 +167,8 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     await page.getByTestId('step-2').click();
     await expect.poll(stepCount).toBe('Step 2 of 2');
     const track = page.getByTestId('ticket-0').locator('.track');
+    // the clock's slider above the rows may push them below the fold
+    await track.scrollIntoViewIfNeeded();
     const box = (await track.boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.9, box.y + box.height / 2);
     await expect.poll(stepCount).toBe('Step 3 of 3');

@@ -4,6 +4,7 @@
  * typed at a prompt.
  */
 import { formatDuration, isoSeconds, parseDuration } from '../../asn1/time';
+import { passTime } from '../../azure';
 import { defineAction } from '../action-table';
 import { offsetMs } from '../clock';
 import { clockOffset, duration, hostId, num, req, ScenarioError } from '../shape';
@@ -21,7 +22,8 @@ const twoHosts = (a: { a: string; b: string }, path: string) => {
 export const WORLD_ACTIONS = [
   defineAction({
     do: 'advance',
-    about: 'The clock moves forward (nothing else happens by itself).',
+    about:
+      'The clock moves forward; what the hosts do on their own in that time (tickets expiring, SMB sessions re-authenticating, the PRT turning 4 hours old) happens on the way.',
     fields: { by: req(duration, 'how far') },
     // written back in hours and minutes however it was typed ("580m" reads as 9h 40m)
     title: (a) => `the clock moves forward ${formatDuration(parseDuration(a.by)!)}`,
@@ -30,7 +32,8 @@ export const WORLD_ACTIONS = [
       const ms = parseDuration(a.by)!;
       const until = cx.until;
       if (until !== undefined && world.now + ms > until) {
-        world.elapse(
+        passTime(
+          world,
           until - world.now,
           `the clock moves forward ${formatDuration(until - world.now)} of ${a.by}, and the run stops at ${isoSeconds(until)} (--until)`,
         );
@@ -40,8 +43,11 @@ export const WORLD_ACTIONS = [
           partial: true,
         };
       }
-      world.elapse(ms, a.note);
-      return { ok: true, output: `advanced ${formatDuration(ms)}` };
+      const happened = passTime(world, ms, a.note);
+      return {
+        ok: true,
+        output: `advanced ${formatDuration(ms)}${happened ? ` (${happened} thing${happened === 1 ? '' : 's'} happened on the way)` : ''}`,
+      };
     },
   }),
   defineAction({

@@ -7,6 +7,7 @@
  *
  * Pure apart from being told where it runs: worker.ts wraps it in a Worker, the unit tests call it.
  */
+import { clockMarks } from '../../azure';
 import { listMit, listWindows } from '../../client';
 import { errorCodes } from '../../asn1/registry';
 import { encodeKeytab, type KeytabEntry } from '../../formats';
@@ -287,6 +288,7 @@ export class Engine {
       faults: p.faults,
       later: p.later,
       ...(p.undoable !== undefined ? { undoable: p.undoable } : {}),
+      clockMarks: clockMarks(w),
     };
   }
 

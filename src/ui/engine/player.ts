@@ -212,6 +212,7 @@ export class Player {
         base.result = played.ok ? 'ok' : 'failed';
         base.output = played.output;
         if (!played.ok) base.fails = true;
+        base.t = this.#states[i + 1]!.world.now;
       }
       return base;
     });

@@ -147,6 +147,8 @@ export interface StepInfo {
   /** Once played: what it came to, and the console's one line about it. */
   result?: 'ok' | 'failed';
   output?: string;
+  /** Once played: the virtual clock when the step ended (the timeline's clock steps back to it). */
+  t?: number;
 }
 
 export type ScenarioSource = { kind: 'catalogue'; id: string } | { kind: 'json'; text: string };
@@ -283,6 +285,16 @@ export interface Summary {
   later: number;
   /** What the last insert was, when one can be undone. */
   undoable?: string;
+  /** Times worth moving the clock to: each TGT's end and renew-till, each PRT's refresh and expiry. */
+  clockMarks: ClockMarkView[];
+}
+
+/** A time on the timeline's clock (src/azure/on-its-own.ts `clockMarks`), in true time. */
+export interface ClockMarkView {
+  host: string;
+  kind: 'tgt-end' | 'renew-till' | 'prt-refresh' | 'prt-expiry';
+  t: number;
+  label: string;
 }
 
 export interface HostView {

@@ -1,7 +1,11 @@
 /**
  * The timeline's axis: from the scenario's start to past the last ticket's end (and the clock), with
- * ticks at round hours (or minutes, for a short span) that a reader can count.
+ * ticks at round hours (or minutes, for a short span) that a reader can count. And the clock's own
+ * slider: the 14 days after the run's start, a time typed or a key pressed, and what moving the clock
+ * there comes to (an `advance` entry forward, a step back).
  */
+import { formatDuration, parseDuration } from '../../asn1/time';
+
 export interface Axis {
   from: number;
   to: number;
@@ -46,4 +50,145 @@ export function timelineAxis(
 export function percentOf(axis: Axis, t: number): number {
   const p = ((t - axis.from) / (axis.to - axis.from)) * 100;
   return Math.max(0, Math.min(100, p));
+}
+
+// ---- the clock in the user's hands ------------------------------------------------------------------------
+
+/** How far past the run's start the clock may be moved: 14 days, a PRT's whole life. */
+export const CLOCK_RANGE = 14 * 24 * HOUR;
+/** The longest text the clock's time box takes. */
+export const CLOCK_INPUT_MAX = 40;
+
+/** Where the clock may go: from the run's start to 14 days after it. */
+export interface ClockRange {
+  from: number;
+  to: number;
+}
+
+export const clockRange = (start: number): ClockRange => ({ from: start, to: start + CLOCK_RANGE });
+
+/** The time at `fraction` (0–1, clamped) of the range, to the whole minute from its start. */
+export function timeAtFraction(range: ClockRange, fraction: number): number {
+  const f = Math.max(0, Math.min(1, Number.isFinite(fraction) ? fraction : 0));
+  return range.from + Math.round((f * (range.to - range.from)) / MIN) * MIN;
+}
+
+/** Where t sits in the range, 0–100 (clamped). */
+export function clockPercent(range: ClockRange, t: number): number {
+  return Math.max(0, Math.min(100, ((t - range.from) / (range.to - range.from)) * 100));
+}
+
+/** Keeps t inside the range. */
+export const clampClock = (range: ClockRange, t: number) => Math.max(range.from, Math.min(range.to, t));
+
+/**
+ * How far a key moves the clock's cursor: the arrows 15 minutes (with Shift an hour), Page Up and Page
+ * Down 4 hours (a PRT's refresh interval), Home and End the range's ends; undefined for any other key.
+ */
+export function keyMove(key: string, shift: boolean, at: number, range: ClockRange): number | undefined {
+  const arrow = shift ? HOUR : 15 * MIN;
+  const by: Record<string, number> = {
+    ArrowRight: arrow,
+    ArrowUp: arrow,
+    ArrowLeft: -arrow,
+    ArrowDown: -arrow,
+    PageUp: 4 * HOUR,
+    PageDown: -4 * HOUR,
+  };
+  if (key === 'Home') return range.from;
+  if (key === 'End') return range.to;
+  const d = by[key];
+  return d === undefined ? undefined : clampClock(range, at + d);
+}
+
+/** "Mon 2 Mar 18:30 UTC": a clock reading for a screen reader and the cursor's label. */
+export function clockText(t: number): string {
+  const d = new Date(t);
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][
+    d.getUTCMonth()
+  ];
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${day} ${d.getUTCDate()} ${month} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
+}
+
+/**
+ * Reads a time typed into the clock's box, in UTC like the whole simulation: "18:30" (that time on the
+ * clock's day), "2026-03-03 09:00" (or with a T), "+4h30m" (that much later than the clock) or "-2h"
+ * (earlier). Answers the time, or the words that say what is wrong; never outside the range.
+ */
+export function readClockInput(
+  text: string,
+  clock: { now: number; range: ClockRange },
+): { ok: true; t: number } | { ok: false; error: string } {
+  const s = text.trim();
+  const fail = (error: string) => ({ ok: false as const, error });
+  if (s === '') return fail('Type a time: 18:30, 2026-03-03 09:00, +4h or -2h.');
+  if (s.length > CLOCK_INPUT_MAX) return fail(`That is longer than ${CLOCK_INPUT_MAX} characters.`);
+  let t: number | undefined;
+  const rel = /^([+-])\s*(.+)$/.exec(s);
+  const hm = /^(\d{1,2}):(\d{2})$/.exec(s);
+  const full = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})Z?$/i.exec(s);
+  if (rel) {
+    const ms = parseDuration(rel[2]!);
+    if (ms === undefined) return fail(`"${rel[2]}" is not a duration like 30m, 4h or 1d2h.`);
+    t = clock.now + (rel[1] === '-' ? -ms : ms);
+  } else if (hm) {
+    const [h, m] = [Number(hm[1]), Number(hm[2])];
+    if (h > 23 || m > 59) return fail(`"${s}" is not a time of day (00:00 to 23:59).`);
+    t = Math.floor(clock.now / (24 * HOUR)) * 24 * HOUR + h * HOUR + m * MIN;
+  } else if (full) {
+    const [y, mo, d, h, mi] = full.slice(1).map(Number) as [number, number, number, number, number];
+    t = Date.UTC(y, mo - 1, d, h, mi);
+    const back = new Date(t);
+    if (h > 23 || mi > 59 || back.getUTCDate() !== d || back.getUTCMonth() !== mo - 1)
+      return fail(`"${s}" is not a date and time.`);
+  } else {
+    return fail(`"${s}" is not a time: write 18:30, 2026-03-03 09:00, +4h or -2h (UTC).`);
+  }
+  if (t < clock.range.from) return fail(`That is before the run starts (${clockText(clock.range.from)}).`);
+  if (t > clock.range.to)
+    return fail(`The clock goes at most 14 days past the run's start, to ${clockText(clock.range.to)}.`);
+  return { ok: true, t };
+}
+
+/** What moving the clock to a time comes to: a clock entry forward, a step back, or nothing. */
+export type ClockMove = { kind: 'forward'; by: string } | { kind: 'back'; step: number } | { kind: 'none' };
+
+/**
+ * Moving the clock to `target` from the current step: later by a minute or more is an `advance` by the
+ * whole minutes between (written "8h30m"); earlier is going back to the last step that ended at or before
+ * it (step 0, the run's start, when none did). `steps[i].t` is when step i+1 ended, once played.
+ */
+export function clockMove(
+  target: number,
+  run: { now: number; step: number; steps: readonly { t?: number }[] },
+): ClockMove {
+  const minutes = Math.round((target - run.now) / MIN);
+  if (minutes >= 1) return { kind: 'forward', by: formatDuration(minutes * MIN).replaceAll(' ', '') };
+  if (minutes > -1) return { kind: 'none' };
+  let back = 0;
+  for (let k = 1; k < run.step; k++) {
+    const t = run.steps[k - 1]?.t;
+    if (t !== undefined && t <= target) back = k;
+  }
+  return { kind: 'back', step: back };
+}
+
+/**
+ * The clock slider's ticks: midnights (UTC), every day, every other day or every week, so that at most
+ * about `maxTicks` fit; each labelled with its day ("Tue 3").
+ */
+export function clockTicks(range: ClockRange, maxTicks: number): Axis['ticks'] {
+  const DAY = 24 * HOUR;
+  const step = [DAY, 2 * DAY, 7 * DAY].find((s) => (range.to - range.from) / s <= maxTicks) ?? 7 * DAY;
+  const ticks: Axis['ticks'] = [];
+  for (let t = Math.ceil(range.from / DAY) * DAY; t <= range.to; t += step) {
+    const d = new Date(t);
+    ticks.push({
+      t,
+      label: `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()]} ${d.getUTCDate()}`,
+    });
+  }
+  return ticks;
 }
