@@ -26,6 +26,7 @@ import {
 } from '../shape';
 import { ENCTYPE_POLICY_ACTIONS } from './enctype-policy';
 import { KDC_ACTIONS } from './kdc-admin';
+import { TAMPER_ACTIONS } from './tamper';
 import { WINDOWS_ACTIONS } from './windows';
 import { WORLD_ACTIONS } from './world';
 
@@ -42,6 +43,7 @@ export const ACTIONS = [
   ...KDC_ACTIONS,
   ...WINDOWS_ACTIONS.slice(4),
   ...ENCTYPE_POLICY_ACTIONS,
+  ...TAMPER_ACTIONS,
 ] as const;
 
 /** A timeline action, as a scenario file writes it (each entry's fields, and the common ones). */

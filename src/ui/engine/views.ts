@@ -66,6 +66,7 @@ const ECHOES = new Set([
   'fault',
   'policy',
   'clock',
+  'tamper',
   'sign-in',
   'service-ticket',
   'renew',
