@@ -83,7 +83,7 @@ describe('tamper', () => {
     );
     const req = tgsReqs(run.trace)[0]!;
     expect(decodeTgsReq(req.bytes!).reqBody.nonce).toBe(12345);
-    expect(replyTo(run.trace, req).errorCode).toBe(41);
+    expect(replyTo(run.trace, req).errorCode).toBe(31);
     expect(run.actions[2]!.ok).toBe(false);
   });
 
