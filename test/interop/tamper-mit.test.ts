@@ -14,7 +14,7 @@ import { buildKdcState, Kdc } from '../../src/kdc';
 import { intercept, type TamperEdit } from '../../src/world';
 import { hasPackages } from '../setup/needs';
 import { MitLab } from './harness/mit';
-import { expectError, hostName, name, readReply, seededRandom, signIn, tgsReq } from '../unit/kdc/helper';
+import { hostName, name, readReply, seededRandom, signIn, tgsReq } from '../unit/kdc/helper';
 
 const REALM = 'MIT.TEST';
 

@@ -85,7 +85,7 @@ function describe(a: Tamper & { from: string; skip?: number }): string {
   const e = editOf(a);
   const which = `${a.from}'s ${ordinal(a.skip)} ${a.message}`;
   if (e.kind === 'byte')
-    return `attacker on the wire (no keys): byte ${e.offset} of ${which} becomes ${e.value}`;
+    return `attacker on the wire (no keys): byte ${e.offset} of ${which} becomes 0x${e.value.toString(16).padStart(2, '0')}`;
   if (e.kind === 'field') return `attacker on the wire (no keys): ${e.field} of ${which} becomes ${e.value}`;
   return `what if the KDC had issued the TGT in ${which} with ${e.field} ${e.value} (re-sealed with its key)`;
 }
