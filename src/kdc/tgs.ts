@@ -268,7 +268,8 @@ function tgsReceiver(scope: RequestScope, db: RealmState): ApReqReceiver {
 
 /**
  * RFC 4120 §5.5.1: in PA-TGS-REQ the authenticator's checksum covers the KDC-REQ-BODY as sent (key usage
- * 6), so nobody can change the request on its way without the KDC noticing.
+ * 6), so nobody can change the request on its way without the KDC noticing. A checksum that does not
+ * verify is KRB_AP_ERR_BAD_INTEGRITY, as MIT krb5kdc answers it (test/interop/tamper-mit.test.ts).
  */
 function checkReqBodyChecksum(scope: RequestScope, accepted: AcceptedApReq): void {
   const { say } = scope;
@@ -305,7 +306,7 @@ function checkReqBodyChecksum(scope: RequestScope, accepted: AcceptedApReq): voi
       false,
     );
     throw new KdcRefusal(
-      ErrorCode.KRB_AP_ERR_MODIFIED,
+      ErrorCode.KRB_AP_ERR_BAD_INTEGRITY,
       'the request body was modified: its checksum (key usage 6) does not match',
     );
   }

@@ -70,3 +70,5 @@ export type {
   TraceEventJson,
   TraceJsonOptions,
 } from './export';
+export { SEALED_FIELDS, TAMPER_MESSAGES, WIRE_FIELDS, intercept, valueProblem } from './tamper';
+export type { PendingTamper, SealedField, TamperEdit, TamperMessage, WireField } from './tamper';

@@ -6,6 +6,7 @@
  * methods. Each host carries its own state: its Kerberos client, its own view of where the KDCs are, and
  * Windows (the LSA's logon session and caches, its GPOs, CloudAP).
  */
+import type { PendingTamper } from './tamper';
 import type { CachedCredential, ClientSnapshot } from '../client';
 import type { KdcState } from '../kdc';
 import type { ServiceState } from '../services';
@@ -48,6 +49,8 @@ export interface NetworkState {
   links: LinkState[];
   /** Ports a firewall drops on their way to a host ("an ISP blocks TCP 445"). */
   blocked: { host: string; port: number }[];
+  /** Tampers waiting for the message each names (tamper.ts); absent when none was ever armed. */
+  tampers?: PendingTamper[];
 }
 
 /** Where a realm's KDC is, and how clients reach it (MIT's [realms] kdc = …, or Windows' DC locator). */

@@ -17,6 +17,7 @@ import type { ServiceState } from '../services';
 import { WorldError } from './errors';
 import { KdcAdmin } from './kdc-admin';
 import { randomSourceOf, seedRandomState, nextUnit } from './random';
+import { intercept, type PendingTamper } from './tamper';
 import type {
   EntraState,
   HostState,
@@ -342,6 +343,19 @@ export class World {
     this.action(hostId, 'firewall', `port ${port} to ${hostId} is ${blocked ? 'blocked' : 'open again'}`);
   }
 
+  /**
+   * Arms a tamper (tamper.ts): the message it names is changed when it leaves its host, on its way to a
+   * KDC. It waits in the network state, so stepping back and forth keeps it or drops it with the step.
+   */
+  armTamper(tamper: PendingTamper): void {
+    (this.state.network.tampers ??= []).push(structuredClone(tamper));
+  }
+
+  /** Tampers armed and not yet used. */
+  get pendingTampers(): readonly Readonly<PendingTamper>[] {
+    return this.state.network.tampers ?? [];
+  }
+
   // ---- the trace ----
 
   /** A note on a trace event (the Windows error a console showed for it). */
@@ -446,6 +460,8 @@ export class World {
     message: WireMessage,
     options: TripOptions,
   ): Trip<Rep> {
+    const altered = this.#tampered(from, to, request, message);
+    if (altered) [request, message] = altered;
     const modelled = options.modelled ? { modelled: true } : {};
     const route = { from, to: to.host, transport: to.transport, port: to.port };
     const sent = this.record({
@@ -498,6 +514,31 @@ export class World {
       this.annotate(reply.seq, { windowsError: answer.reply.windowsError });
     this.state.now += this.latency(to.host, from);
     return { ok: true, value: answer.value, request: sent, reply };
+  }
+
+  /** A KDC request (raw bytes to port 88) as an armed tamper leaves it, or undefined when none names it. */
+  #tampered<Req>(
+    from: string,
+    to: Endpoint,
+    request: Req,
+    message: WireMessage,
+  ): [Req, WireMessage] | undefined {
+    const pending = this.state.network.tampers;
+    if (!pending?.length || to.port !== 88 || !(request instanceof Uint8Array)) return undefined;
+    const kdc = this.kdcOn(to.host);
+    const keyOf = (t: {
+      realm: string;
+      sname: { nameString: string[] };
+      encPart: { etype: number; kvno?: number };
+    }) => {
+      const entry = kdc?.entries(`${t.sname.nameString.join('/')}@${t.realm}`)[0];
+      const k = entry?.keys.find((x) => x.etype === t.encPart.etype && (t.encPart.kvno ?? x.kvno) === x.kvno);
+      return k ? { etype: k.etype, bytes: k.key } : undefined;
+    };
+    const hit = intercept(pending, from, request, keyOf, this.rng);
+    if (!hit) return undefined;
+    const narration = [...(message.narration ?? []), hit.said];
+    return [hit.bytes as Req, { ...message, bytes: hit.bytes, narration }];
   }
 }
 

@@ -26,6 +26,7 @@ import {
 } from '../shape';
 import { ENCTYPE_POLICY_ACTIONS } from './enctype-policy';
 import { KDC_ACTIONS } from './kdc-admin';
+import { TAMPER_ACTIONS } from './tamper';
 import { WINDOWS_ACTIONS } from './windows';
 import { helpAction, WINDOWS_SHELL_ACTIONS } from './windows-shell';
 export { shellAfter } from './windows-shell';
@@ -44,6 +45,7 @@ export const ACTIONS = [
   ...KDC_ACTIONS,
   ...WINDOWS_ACTIONS.slice(4),
   ...ENCTYPE_POLICY_ACTIONS,
+  ...TAMPER_ACTIONS,
   ...WINDOWS_SHELL_ACTIONS,
   // help lists the typed entries, itself included: read when it runs, once the table is whole
   helpAction(() => TYPED),

@@ -48,7 +48,7 @@ interface State {
  * Where a step of the plan came from: the scenario's own timeline, or the user — typed at a console, a
  * fault from the faults panel, a policy flipped in the world panel, the clock moved on the timeline.
  */
-export type EntrySource = 'scenario' | 'typed' | 'fault' | 'policy' | 'clock';
+export type EntrySource = 'scenario' | 'typed' | 'fault' | 'policy' | 'clock' | 'tamper';
 
 /** One step of the plan: a timeline action. */
 interface Planned {
@@ -73,6 +73,7 @@ const INSERT_LINES: Record<Exclude<EntrySource, 'scenario' | 'typed'>, string> =
   fault: 'you changed the world from the faults panel',
   policy: 'you changed a policy',
   clock: 'you moved the clock',
+  tamper: 'you tampered with a message',
 };
 
 export class PlayError extends Error {
@@ -309,9 +310,9 @@ export class Player {
       plan.forEach((raw, i) => {
         const entry = raw as { action?: unknown; source?: unknown } | null;
         const src = entry?.source;
-        if (!['scenario', 'typed', 'fault', 'policy', 'clock'].includes(src as string))
+        if (!['scenario', 'typed', 'fault', 'policy', 'clock', 'tamper'].includes(src as string))
           throw Object.assign(
-            new PlayError(`entry ${i}: source must be scenario, typed, fault, policy or clock`),
+            new PlayError(`entry ${i}: source must be scenario, typed, fault, policy, clock or tamper`),
             { entry: i },
           );
         try {

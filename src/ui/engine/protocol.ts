@@ -55,7 +55,7 @@ export type KlistStyle = 'windows' | 'mit';
 export type CommandAnswer = { ok: true; summary: Summary } | { ok: false; error: string[] };
 
 /** Who put an action in: typed at a console, a fault, a policy flipped, the clock moved. */
-export type InsertSource = 'typed' | 'fault' | 'policy' | 'clock';
+export type InsertSource = 'typed' | 'fault' | 'policy' | 'clock' | 'tamper';
 
 export type EngineRequestKind = EngineRequest['kind'];
 
@@ -143,7 +143,7 @@ export interface StepInfo {
   /** Put in by the user (typed, a fault, a policy, the clock), not the scenario's own. */
   injected?: true;
   /** Where a step the user put in came from. */
-  source?: 'typed' | 'fault' | 'policy' | 'clock';
+  source?: 'typed' | 'fault' | 'policy' | 'clock' | 'tamper';
   /** Once played: what it came to, and the console's one line about it. */
   result?: 'ok' | 'failed';
   output?: string;

@@ -73,6 +73,7 @@ const ECHOES = new Set([
   'fault',
   'policy',
   'clock',
+  'tamper',
   'sign-in',
   'service-ticket',
   'renew',

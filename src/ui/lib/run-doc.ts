@@ -13,7 +13,7 @@ export const RUN_FORMAT = 1;
 export const MAX_PLAN = 2000;
 /** The longest run file accepted on import. */
 export const MAX_RUN_FILE_CHARS = 2 * 1024 * 1024;
-const SOURCES = ['scenario', 'typed', 'fault', 'policy', 'clock'];
+const SOURCES = ['scenario', 'typed', 'fault', 'policy', 'clock', 'tamper'];
 
 export interface SavedRun {
   format: number;

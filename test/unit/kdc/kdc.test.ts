@@ -330,7 +330,7 @@ describe('TGS exchange (RFC 4120 §3.3)', () => {
     expect([ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, ErrorCode.KRB_AP_ERR_MODIFIED]).toContain(err.errorCode);
   });
 
-  test('a request body changed after the checksum was made is KRB_AP_ERR_MODIFIED (41)', () => {
+  test('a request body changed after the checksum was made is KRB_AP_ERR_BAD_INTEGRITY (31), as MIT says', () => {
     const { kdc, random } = fresh();
     const creds = tgt(kdc, random);
     const tamperBody = (b: KdcReqBody): KdcReqBody => ({
@@ -340,7 +340,7 @@ describe('TGS exchange (RFC 4120 §3.3)', () => {
     const err = expectError(
       kdc.handle(tgsReq({ ...base(creds, random, T0), tamperBody }), { now: T0, random }).reply,
     );
-    expect(err.errorCode).toBe(ErrorCode.KRB_AP_ERR_MODIFIED);
+    expect(err.errorCode).toBe(ErrorCode.KRB_AP_ERR_BAD_INTEGRITY);
   });
 
   test('renewal before renew-till extends the ticket; after it, KRB_AP_ERR_TKT_EXPIRED (32)', () => {

@@ -1,0 +1,72 @@
+/**
+ * What the inspector's tamper control needs to know about a message (TamperControl.svelte): whether it
+ * can be tampered with, which of its host's requests it is within its step (the action's `skip`), where
+ * the TGT's enc-part is in its bytes, and, once the run is replayed, which message is its replay.
+ */
+import type { PartView, TraceRow, ViewNode } from '../engine/protocol';
+
+/** The requests a tamper can name (src/world/tamper.ts): they go to a KDC on port 88. */
+const TAMPERABLE = new Set(['AS-REQ', 'TGS-REQ']);
+
+export const canTamper = (row: TraceRow): boolean =>
+  row.kind === 'message' && TAMPERABLE.has(row.type) && row.port === 88 && row.step > 0;
+
+/** The host's requests of the same kind to port 88 in the same step, in order (a retry counts: it is sent). */
+function sameKind(trace: readonly TraceRow[], row: TraceRow, step: number): TraceRow[] {
+  return trace.filter(
+    (r) =>
+      r.step === step && r.kind === 'message' && r.from === row.from && r.type === row.type && r.port === 88,
+  );
+}
+
+/** How many requests of its kind its host sent before it in its step: the tamper lets that many pass. */
+export const skipOf = (trace: readonly TraceRow[], row: TraceRow): number =>
+  sameKind(trace, row, row.step).filter((r) => r.seq < row.seq).length;
+
+/** The replay of `row` in the run played again from `step`: the `skip`+1-th of its kind there. */
+export const replayOf = (
+  trace: readonly TraceRow[],
+  row: TraceRow,
+  step: number,
+  skip: number,
+): TraceRow | undefined => sameKind(trace, row, step)[skip];
+
+export const replyTo = (trace: readonly TraceRow[], row: TraceRow | undefined): TraceRow | undefined =>
+  row ? trace.find((r) => r.replyTo === row.seq) : undefined;
+
+/** A message and its answer in one line: "TGS-REP: ticket for cifs/…" or "KRB_AP_ERR_BAD_INTEGRITY (31)". */
+export function answerLine(reply: TraceRow | undefined): string {
+  if (!reply) return 'no answer';
+  if (reply.errorCode !== undefined)
+    return `${reply.errorName ?? 'KRB-ERROR'} (${reply.errorCode}): ${reply.result}`;
+  return `${reply.type}: ${reply.result}`;
+}
+
+function find(node: ViewNode | undefined, test: (n: ViewNode) => boolean): ViewNode | undefined {
+  if (!node) return undefined;
+  if (test(node)) return node;
+  for (const c of node.children ?? []) {
+    const hit = find(c, test);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** The bytes of the TGT's sealed enc-part in a TGS-REQ (the cipher inside ticket.enc-part), if any. */
+export function ticketCipher(
+  tree: ViewNode | undefined,
+  parts: readonly PartView[],
+): { offset: number; length: number } | undefined {
+  const part = parts.findIndex((p) => p.path.endsWith('ticket.enc-part'));
+  if (part < 0) return undefined;
+  const sealed = find(tree, (n) => n.space === 0 && n.part === part);
+  const cipher = find(sealed, (n) => n.name === 'cipher');
+  return cipher ? { offset: cipher.offset, length: cipher.length } : undefined;
+}
+
+/** A byte typed in hex ("ff", "0x3c") or decimal ("#200" is not taken): undefined when it is not one. */
+export function readByte(text: string): number | undefined {
+  const t = text.trim().toLowerCase().replace(/^0x/, '');
+  if (!/^[0-9a-f]{1,2}$/.test(t)) return undefined;
+  return parseInt(t, 16);
+}

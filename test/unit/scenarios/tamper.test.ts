@@ -1,0 +1,167 @@
+// A tamper, one entry of the action table: an attacker on the wire (no keys) changes ws1's next TGS-REQ
+// and the KDC refuses it for real; a what-if edit of the TGT, sealed again with the krbtgt key, is taken.
+import { describe, expect, test } from 'vitest';
+import { decodeApReq, decodeTgsReq, decodeTgsRep } from '../../../src/asn1';
+import { runScenario, validateScenario, type Scenario } from '../../../src/scenarios';
+import kerberos101 from '../../../src/scenarios/catalogue/kerberos-101.json';
+import type { TraceEvent } from '../../../src/world';
+
+type Json = Record<string, unknown>;
+
+function withTimeline(timeline: Json[]): Scenario {
+  const s = structuredClone(kerberos101) as Json;
+  s.timeline = timeline;
+  s.outcomes = [{ id: 'ran', description: 'it ran', expect: [{ action: 'logon' }] }];
+  return validateScenario(s) as Scenario;
+}
+
+const LOGON = { do: 'logon', host: 'ws1', id: 'logon' };
+const MOUNT = {
+  do: 'net-use',
+  host: 'ws1',
+  unc: '\\\\fs1.corp.contoso.com\\share',
+  drive: 'S:',
+  id: 'mount',
+};
+const tgsReqs = (trace: readonly TraceEvent[]) =>
+  trace.filter((e) => e.kind === 'message' && e.type === 'TGS-REQ' && e.from === 'ws1');
+const replyTo = (trace: readonly TraceEvent[], req: TraceEvent) => trace.find((e) => e.replyTo === req.seq)!;
+
+/** Where the TGT's enc-part cipher starts in a TGS-REQ. */
+function ticketCipherOffset(bytes: Uint8Array): number {
+  const req = decodeTgsReq(bytes);
+  const cipher = decodeApReq(req.padata!.find((p) => p.padataType === 1)!.padataValue).ticket.encPart.cipher;
+  for (let i = 0; i + cipher.length <= bytes.length; i++)
+    if (cipher.every((b, j) => bytes[i + j] === b)) return i;
+  throw new Error('the cipher is not in the message');
+}
+
+describe('tamper', () => {
+  const original = runScenario(withTimeline([LOGON, MOUNT]));
+  const firstReq = tgsReqs(original.trace)[0]!;
+
+  test('untampered, the mount gets its service ticket', () => {
+    expect(original.actions[1]!.ok).toBe(true);
+    expect(replyTo(original.trace, firstReq).type).toBe('TGS-REP');
+  });
+
+  test("a byte flipped in the TGT's enc-part: KRB_AP_ERR_BAD_INTEGRITY (31), and the mount fails", () => {
+    const offset = ticketCipherOffset(firstReq.bytes!) + 20;
+    const byte = firstReq.bytes![offset]! ^ 0xff;
+    const run = runScenario(
+      withTimeline([
+        LOGON,
+        { do: 'tamper', from: 'ws1', message: 'TGS-REQ', kind: 'wire', offset, byte },
+        MOUNT,
+      ]),
+    );
+    const req = tgsReqs(run.trace)[0]!;
+    // the bytes the KDC got differ from the original in that byte only
+    expect(req.bytes!.length).toBe(firstReq.bytes!.length);
+    expect([...req.bytes!].flatMap((b, i) => (b === firstReq.bytes![i] ? [] : [i]))).toEqual([offset]);
+    expect(req.narration.some((n) => n.actor === 'attacker' && /set byte/.test(n.text))).toBe(true);
+    expect(replyTo(run.trace, req).errorCode).toBe(31);
+    expect(run.actions[2]!.ok).toBe(false);
+    // the tamper is used once: nothing is left armed
+    expect(run.world.network.tampers).toEqual([]);
+  });
+
+  test("req-body's nonce rewritten: the authenticator's checksum no longer matches", () => {
+    const run = runScenario(
+      withTimeline([
+        LOGON,
+        {
+          do: 'tamper',
+          from: 'ws1',
+          message: 'TGS-REQ',
+          kind: 'wire',
+          field: 'req-body.nonce',
+          value: '12345',
+        },
+        MOUNT,
+      ]),
+    );
+    const req = tgsReqs(run.trace)[0]!;
+    expect(decodeTgsReq(req.bytes!).reqBody.nonce).toBe(12345);
+    expect(replyTo(run.trace, req).errorCode).toBe(31);
+    expect(run.actions[2]!.ok).toBe(false);
+  });
+
+  test('what if the TGT had a day more: sealed again with the krbtgt key, the KDC accepts it', () => {
+    const run = runScenario(
+      withTimeline([
+        LOGON,
+        {
+          do: 'tamper',
+          from: 'ws1',
+          message: 'TGS-REQ',
+          kind: 'what-if',
+          field: 'ticket.endtime',
+          value: '+1d',
+        },
+        MOUNT,
+      ]),
+    );
+    const req = tgsReqs(run.trace)[0]!;
+    expect(req.narration.some((n) => n.actor === 'what if' && /sealed again/.test(n.text))).toBe(true);
+    expect(req.bytes).not.toEqual(firstReq.bytes);
+    const reply = replyTo(run.trace, req);
+    expect(reply.type).toBe('TGS-REP');
+    expect(decodeTgsRep(reply.bytes!).ticket.sname.nameString).toEqual(['cifs', 'fs1.corp.contoso.com']);
+    expect(run.actions[2]!.ok).toBe(true);
+  });
+
+  test('skip lets the first such request pass; a second one is changed', () => {
+    const run = runScenario(
+      withTimeline([
+        LOGON,
+        {
+          do: 'tamper',
+          from: 'ws1',
+          message: 'TGS-REQ',
+          kind: 'wire',
+          field: 'req-body.nonce',
+          value: '1',
+          skip: 1,
+        },
+        MOUNT,
+      ]),
+    );
+    const reqs = tgsReqs(run.trace);
+    expect(replyTo(run.trace, reqs[0]!).type).toBe('TGS-REP');
+    // kerberos-101's mount asks for one ticket only: the armed tamper waits, one pass used up
+    expect(reqs.length).toBe(1);
+    expect(run.world.network.tampers).toEqual([expect.objectContaining({ skip: 0 })]);
+  });
+
+  test.each([
+    [{ kind: 'wire', field: 'ticket.endtime', value: '+1d' }, /only a clear field can be rewritten/],
+    [{ kind: 'what-if', offset: 3, byte: 1 }, /not a byte/],
+    [{ kind: 'wire', offset: 3 }, /needs offset and byte/],
+    [
+      { kind: 'wire', offset: 3, byte: 1, field: 'req-body.nonce', value: '1' },
+      /a byte or a field, not both/,
+    ],
+    [{ kind: 'wire', field: 'req-body.nonce', value: 'x' }, /a nonce is a whole number/],
+    [{ kind: 'what-if', field: 'ticket.endtime', value: 'tomorrow' }, /neither an ISO-8601/],
+    [{ kind: 'wire', offset: 3, byte: 256 }, /at most 255/],
+  ])('a tamper that cannot be is refused when read: %j', (edit, why) => {
+    expect(() => withTimeline([LOGON, { do: 'tamper', from: 'ws1', message: 'TGS-REQ', ...edit }])).toThrow(
+      why,
+    );
+  });
+
+  test('a byte past the end of the message leaves it unchanged, and the trace says why', () => {
+    const run = runScenario(
+      withTimeline([
+        LOGON,
+        { do: 'tamper', from: 'ws1', message: 'TGS-REQ', kind: 'wire', offset: 60000, byte: 0 },
+        MOUNT,
+      ]),
+    );
+    const req = tgsReqs(run.trace)[0]!;
+    expect(req.bytes).toEqual(firstReq.bytes);
+    expect(req.narration.find((n) => n.stage === 'tamper')?.text).toMatch(/past the end of the message/);
+    expect(run.actions[2]!.ok).toBe(true);
+  });
+});
