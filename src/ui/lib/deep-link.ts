@@ -124,7 +124,7 @@ function readField(value: string): string[] | string {
       return `the link's field name ${quoted(r)} is damaged (a "%" not followed by two hex digits)`;
     }
     if (name.trim() === '') return "the link's field path has an empty name in it (two dots in a row?)";
-    if (name.length > MAX_FIELD_NAME_CHARS || /[\u0000-\u001f]/.test(name))
+    if (name.length > MAX_FIELD_NAME_CHARS || [...name].some((c) => c.charCodeAt(0) < 0x20))
       return `the link's field name ${quoted(name)} is not a field name the inspector shows`;
     names.push(name);
   }
