@@ -100,6 +100,16 @@ describe.skipIf(!chromiumAvailable())('deep links, the embed mode and the traini
       .find((f) => f.url().includes('embed=1'))!
       .evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
     expect(fits).toBe(true);
+    // the selected row is scrolled into the sequence pane's sight
+    const inSight = await page
+      .frames()
+      .find((f) => f.url().includes('embed=1'))!
+      .evaluate(() => {
+        const row = document.querySelector('[data-seq="12"]')!.getBoundingClientRect();
+        const pane = document.querySelector('.trace')!.getBoundingClientRect();
+        return row.top >= pane.top && row.bottom <= pane.bottom;
+      });
+    expect(inSight).toBe(true);
     // live: the step buttons move the run
     await frame.getByTestId('step-back').click();
     await expect.poll(() => frame.getByTestId('step-count').textContent()).toBe('Step 1 of 2');
@@ -134,6 +144,8 @@ describe.skipIf(!chromiumAvailable())('deep links, the embed mode and the traini
       expect(await page.getByTestId('inspector').count()).toBe(0);
       const seq = [3, 4, 5, 6][i]!;
       expect(await page.getByTestId(`row-${seq}`).count()).toBe(0);
+      // nor counted: before the first answer only the logon (#1) is on screen
+      if (i === 0) expect(await page.getByTestId('trace-count').textContent()).toBe('0 messages · 1 events');
       await page.getByTestId(`training-choice-${pick}`).click();
       await expect.poll(() => page.getByTestId('training-explain').textContent()).toMatch(verdict);
       expect(await page.getByTestId(`row-${seq}`).count()).toBe(1);
