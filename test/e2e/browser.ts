@@ -69,8 +69,11 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves a folder read-only on a random loopback port (GET and HEAD; nothing outside the folder). */
-export async function serveStatic(root: string): Promise<StaticServer> {
+/**
+ * Serves a folder read-only on a random loopback port (GET and HEAD; nothing outside the folder), and
+ * `pages` (path → HTML) from memory beside it: a test's own page, such as one that iframes the app.
+ */
+export async function serveStatic(root: string, pages: Record<string, string> = {}): Promise<StaticServer> {
   const base = normalize(root + sep);
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -79,6 +82,12 @@ export async function serveStatic(root: string): Promise<StaticServer> {
         return;
       }
       const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      const page = Object.hasOwn(pages, pathname) ? pages[pathname] : undefined;
+      if (page !== undefined) {
+        res.writeHead(200, { 'content-type': MIME['.html']!, 'cache-control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : page);
+        return;
+      }
       const file = normalize(join(base, pathname.endsWith('/') ? `${pathname}index.html` : pathname));
       if (!file.startsWith(base)) {
         res.writeHead(403).end();

@@ -27,6 +27,8 @@ import { migrateLegacyJson, MY_SCENARIO, SCENARIO_JSON } from '../lib/saved-json
 import { catalogueHash, jsonHash, readShareHash, type SharedScenario } from '../lib/share';
 import { WorkStore, type Doc, type Version } from '../lib/work-store';
 import { findNode, initiallyOpen, nodeAtByte, pathTo } from '../lib/tree';
+import { readDeepLink } from '../lib/deep-link';
+import { followDeepLink } from './follow-link';
 
 export type PlaygroundStatus = 'starting' | 'ready' | 'busy' | 'error';
 
@@ -198,9 +200,11 @@ export class Playground {
    */
   async start(hash = '', events?: EventTarget): Promise<void> {
     this.#openStore(events);
+    // a deep link: the share link, then the step, message and field to open (lib/deep-link.ts)
+    const deep = readDeepLink(hash);
     let shared: SharedScenario | undefined;
     try {
-      shared = await readShareHash(hash);
+      shared = await readShareHash(deep.base);
     } catch (e) {
       this.linkProblem = messageOf(e);
     }
@@ -223,7 +227,8 @@ export class Playground {
         shared = undefined;
       }
     }
-    if (shared && !(await this.load(shared)) && shared.kind === 'json' && this.problem) {
+    const loaded = shared ? await this.load(shared) : false;
+    if (shared && !loaded && shared.kind === 'json' && this.problem) {
       // the link's scenario does not validate: into the editor, the user's own text kept as a version
       this.#replaceText(shared.text, 'from a share link');
       this.editorOpen = true;
@@ -235,6 +240,11 @@ export class Playground {
         { keepHash: this.linkProblem !== undefined },
       );
       if (problem && this.editorOpen) this.problem = problem;
+    }
+    if (loaded) {
+      const problems = [...deep.problems, ...(await followDeepLink(this, deep))];
+      if (problems.length > 0)
+        this.notice = `Part of this link could not be followed: ${problems.join('; ')}.`;
     }
   }
 
