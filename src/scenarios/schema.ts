@@ -409,7 +409,7 @@ const unavailableShape = obj(
     available: req(no, 'false: the scenario cannot run yet'),
     reason: req(str(), 'why, in a line'),
   },
-  { type: 'scenario that cannot run yet' },
+  { type: 'A scenario of the catalogue that cannot run yet: its header and why.' },
 );
 
 const availableShape = andThen(
@@ -443,9 +443,9 @@ const availableShape = andThen(
       timeline: req(timelineShape, 'what happens, in order, on the virtual clock'),
       outcomes: req(outcomesShape, 'what must hold at the end'),
     },
-    { type: 'scenario' },
+    { type: 'A scenario that runs: its world, its timeline, and the outcomes it expects.' },
   ),
-  'scenario',
+  'A scenario that runs: its world, its timeline, and the outcomes it expects.',
   ({ reason: _ignored, ...scenario }) => scenario,
 );
 

@@ -80,7 +80,13 @@ export type Inner =
   | { kind: 'object'; fields: Fields }
   | { kind: 'list'; item: Shape<unknown> }
   | { kind: 'map'; key: string; value: Shape<unknown> }
-  | { kind: 'variants'; tag?: string; variants: readonly { name: string; shape: Shape<unknown> }[] };
+  | {
+      kind: 'variants';
+      tag?: string;
+      variants: readonly { name: string; shape: Shape<unknown> }[];
+      /** Fields every variant has beside its own (an action's do, id, at, note). */
+      common?: Fields;
+    };
 
 export interface Shape<T> {
   /** How the reference names the value ("text", "whole number 1–65535", "host id"). */
