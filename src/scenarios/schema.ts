@@ -1,19 +1,48 @@
 /**
- * The scenario schema: what a scenario file (JSON) may say, as TypeScript types, and the validator that
- * turns any JSON value into a Scenario or names the first bad field and the reason. It never throws
- * anything but a ScenarioError, whatever the input.
+ * The scenario schema: what a scenario file (JSON) may say, described once as data with the shapes of
+ * shape.ts. The description is the validator (any JSON value becomes a Scenario, or a ScenarioError naming
+ * the first bad field and the reason; never anything else), the TypeScript types are inferred from it, and
+ * docs/scenarios.md's reference is printed from it (reference.ts).
  *
  * A scenario is a world (realms and their KDC configuration, hosts, network, file servers, clients with
  * their GPO-like settings) and a timeline of actions a person takes on the virtual clock, with expected
- * outcomes: predicates over the run that the runner checks (outcomes.ts). The KDC configuration is the one
- * `krbplay kdc --config` reads (docs/cli.md); its own fields are checked when the world is built, and
- * named with the `kdc.` prefix.
+ * outcomes: predicates over the run that the runner checks (outcomes.ts). The `kdc` block is the
+ * configuration `krbplay kdc --config` reads (kdc-shape.ts), the timeline's actions are the action table's
+ * (actions/), the outcomes are predicate-shape.ts's. Fields are read in the order they are listed here;
+ * the ones that others refer to (hosts, realms, clients, KDCs, action ids) tell `Known` as they are read.
+ * One field is one line: a new field is one more line in its object.
  */
-import { ITERATIONS_REFUSED_FROM, MAX_ITERATIONS } from '../crypto';
 import type { KdcConfig } from '../kdc';
 import { actionEntry, actionShape, type ScenarioAction } from './actions';
-import { DEFAULT_START, offsetMs, parseIsoTime, parseSignedDuration, parseWhen, timeProblem } from './clock';
-import { enctypeList, emptyKnown, ScenarioError, type Known } from './shape';
+import { DEFAULT_START, offsetMs, parseIsoTime, parseWhen, timeProblem } from './clock';
+import { kdcShape } from './kdc-shape';
+import { outcomesShape } from './predicate-shape';
+import {
+  andThen,
+  bool,
+  checked,
+  clockOffset,
+  computed,
+  dflt,
+  emptyKnown,
+  enctypeList,
+  hostId,
+  knownRealm,
+  list,
+  map,
+  num,
+  obj,
+  oneOf,
+  opt,
+  realmName,
+  req,
+  ScenarioError,
+  shape,
+  str,
+  type Known,
+  type Shape,
+  type ShapeValue,
+} from './shape';
 
 export { ScenarioError } from './shape';
 export {
@@ -27,324 +56,427 @@ export {
 } from './clock';
 export { ACTION_KINDS } from './actions';
 export type { ActionKind, ScenarioAction, WindowsPolicyName } from './actions';
+export type { Predicate, ScenarioOutcome } from './predicate-shape';
 
 export const DEFAULT_SEED = 1;
 
-// ---- the types --------------------------------------------------------------------------------------------
-
-export interface ScenarioHost {
-  /** Short id used everywhere else in the file ("ws1", "dc1"). */
-  id: string;
-  /** DNS name ("ws1.corp.contoso.com"). */
-  name: string;
-  /** The host's clock against true time: "+6m", "-30s", or ms. */
-  clockOffset?: string | number;
-  up?: boolean;
-  /** This host stands for something whose internals are not public (Entra ID): its messages are labelled modelled. */
-  modelled?: boolean;
-}
-
-export interface ScenarioKdc {
-  /** The host the KDC runs on. */
-  host: string;
-  /** The realms (from kdc.realms) this KDC serves. */
-  realms: string[];
-}
-
-export interface ScenarioLocation {
-  host: string;
-  transport: 'udp' | 'tcp' | 'kkdcp';
-  /** kkdcp only: the proxy's URL path ("/<tenant>/kerberos"). */
-  proxyPath?: string;
-}
-
-export interface ScenarioLink {
-  a: string;
-  b: string;
-  up?: boolean;
-  latency?: number;
-  loss?: number;
-}
-
-export interface ScenarioNetwork {
-  /** Default one-way latency, ms (default 1). */
-  latency?: number;
-  links?: ScenarioLink[];
-  blocked?: { host: string; port: number }[];
-}
-
-export interface ScenarioService {
-  id: string;
-  /** The host the service runs on; its DNS name is what `net use \\NAME\share` names. */
-  host: string;
-  /** "cifs/fs1.corp.contoso.com": keys come from the KDC database of `realm` (its keytab). */
-  spn: string;
-  realm: string;
-  /** Default 445 over SMB. */
-  port?: number;
-  /** Share names `net use` may connect to (default: any). */
-  shares?: string[];
-  /**
-   * What the server does when the client falls back to NTLM (modelled: no NTLM bytes are made).
-   * Azure Files refuses NTLM for these identities (default "refused").
-   */
-  ntlm?: 'refused' | 'accepted';
-}
-
-export interface ScenarioClient {
-  host: string;
-  /** "alice@CORP.CONTOSO.COM". */
-  user: string;
-  password: string;
-  /**
-   * How the device is joined: "ad" (domain-joined only: no PRT), "entra" (Entra-joined) or "hybrid"
-   * (Entra hybrid-joined). Entra and hybrid devices run the Windows model of src/azure (PRT, cloud TGT,
-   * cached logon) and need the scenario's `entra` block.
-   */
-  join?: 'ad' | 'entra' | 'hybrid';
-  /** Entra/hybrid devices: their GPOs (default: both off). */
-  policies?: {
-    /** "Allow retrieving the cloud kerberos ticket during the logon". */
-    cloudKerberosTicketRetrieval?: boolean;
-    /** "Specify KDC proxy servers for Kerberos clients", naming the cloud realm's proxy. */
-    kdcProxyServers?: boolean;
-  };
-  /** Enctypes the client offers (default 18, 17, 23, as Windows). */
-  etypes?: number[];
-  /** GPO "Define host name-to-Kerberos realm mappings": "host" or ".suffix" → realm. */
-  hostRealm?: Record<string, string>;
-  /**
-   * GPO "Allow retrieving the cloud kerberos ticket during the logon": the cloud realm's top-level names
-   * (KerbTopLevelNames) send matching hosts to that realm, after the explicit mappings.
-   */
-  cloudKerberosTicketRetrieval?: { realm: string; topLevelNames: string[] };
-  kdcTimesync?: boolean;
-}
-
-/** Entra ID in the world: the host standing for login.microsoftonline.com, which runs the cloud realm's KDC. */
-export interface ScenarioEntra {
-  host: string;
-  tenantId: string;
-  /** The cloud realm (KERBEROS.MICROSOFTONLINE.COM), one of kdc.realms, served by the KDC on `host`. */
-  realm: string;
-  /** KerbTopLevelNames handed to Windows with the cloud TGT (default [".windows.net"]). */
-  topLevelNames: string[];
-}
-
-/** A machine-checkable statement about the run. */
-export type Predicate =
-  /** An action ended as stated (ok, Kerberos error code, Windows error). */
-  | {
-      action: string;
-      ok?: boolean;
-      errorCode?: number;
-      windowsError?: number;
-      /** The ticket came from the credential cache (nothing was sent). */
-      fromCache?: boolean;
-      /** The ticket (or TGT) obtained belongs to this realm (the server's realm). */
-      realm?: string;
-      /** A regular expression the console output must match. */
-      outputMatches?: string;
-    }
-  /** A ticket is (or is not) in a client's final klist. */
-  | { klist: { host: string; server: string; present?: boolean; etype?: number } }
-  /** A message crossed the network (optionally: during an action, with an error code, a number of times). */
-  | {
-      message: {
-        type: string;
-        errorCode?: number;
-        from?: string;
-        to?: string;
-        transport?: string;
-        during?: string;
-        resultMatches?: string;
-        count?: number;
-        present?: boolean;
-      };
-    }
-  /** The exact sequence of message types ("KRB-ERROR 25") over the run or during the actions named. */
-  | { messages: { types: string[]; during?: string[] } };
-
-export interface ScenarioOutcome {
-  id: string;
-  description: string;
-  /** Every predicate must hold. */
-  expect: Predicate[];
-}
-
-interface ScenarioHeader {
-  id: string;
-  title: string;
-  summary: string;
-  /** What the scenario teaches (SCENARIOS.md's second column). */
-  teaches: string;
-}
-
-export interface UnavailableScenario extends ScenarioHeader {
-  available: false;
-  /** One line: why it cannot run yet. */
-  reason: string;
-}
-
-export interface Scenario extends ScenarioHeader {
-  available: true;
-  start: string;
-  seed: number;
-  kdc: KdcConfig;
-  kdcs: ScenarioKdc[];
-  locator: Record<string, ScenarioLocation>;
-  hosts: ScenarioHost[];
-  network: ScenarioNetwork;
-  services: ScenarioService[];
-  clients: ScenarioClient[];
-  /** Present when a client is Entra-joined or hybrid-joined. */
-  entra?: ScenarioEntra;
-  timeline: ScenarioAction[];
-  outcomes: ScenarioOutcome[];
-}
-
-export type AnyScenario = Scenario | UnavailableScenario;
-
-// ---- reading JSON values with a path ----------------------------------------------------------------------
-
-type Json = unknown;
-
-function isObject(v: Json): v is Record<string, Json> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function describe(v: Json): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'string') return `the string "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
-  if (typeof v === 'object') return 'an object';
-  return `${typeof v} ${String(v)}`;
-}
-
-/** Reads one object, field by field, and refuses fields it does not know. */
-class Obj {
-  private readonly used = new Set<string>();
-  constructor(
-    readonly path: string,
-    readonly value: Record<string, Json>,
-  ) {}
-
-  static of(path: string, v: Json): Obj {
-    if (!isObject(v)) throw new ScenarioError(path || '(top)', `must be an object, not ${describe(v)}`);
-    return new Obj(path, v);
-  }
-
-  field(name: string): string {
-    return this.path ? `${this.path}.${name}` : name;
-  }
-
-  has(name: string): boolean {
-    return this.value[name] !== undefined;
-  }
-
-  raw(name: string): Json {
-    this.used.add(name);
-    return this.value[name];
-  }
-
-  str(name: string, opts: { pattern?: RegExp; hint?: string } = {}): string {
-    const v = this.raw(name);
-    if (v === undefined) throw new ScenarioError(this.field(name), 'is missing');
-    if (typeof v !== 'string' || v === '')
-      throw new ScenarioError(this.field(name), `must be a non-empty string, not ${describe(v)}`);
-    if (opts.pattern && !opts.pattern.test(v))
-      throw new ScenarioError(this.field(name), `"${v}" ${opts.hint ?? 'is not valid here'}`);
-    return v;
-  }
-
-  optStr(name: string, opts: { pattern?: RegExp; hint?: string } = {}): string | undefined {
-    return this.has(name) ? this.str(name, opts) : (this.raw(name), undefined);
-  }
-
-  num(name: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number {
-    const v = this.raw(name);
-    if (v === undefined) throw new ScenarioError(this.field(name), 'is missing');
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new ScenarioError(this.field(name), `must be a number, not ${describe(v)}`);
-    if (opts.integer !== false && !Number.isInteger(v))
-      throw new ScenarioError(this.field(name), `must be a whole number, not ${v}`);
-    if (opts.min !== undefined && v < opts.min)
-      throw new ScenarioError(this.field(name), `must be at least ${opts.min}, not ${v}`);
-    if (opts.max !== undefined && v > opts.max)
-      throw new ScenarioError(this.field(name), `must be at most ${opts.max}, not ${v}`);
-    return v;
-  }
-
-  optNum(name: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
-    return this.has(name) ? this.num(name, opts) : (this.raw(name), undefined);
-  }
-
-  optBool(name: string): boolean | undefined {
-    const v = this.raw(name);
-    if (v === undefined) return undefined;
-    if (typeof v !== 'boolean')
-      throw new ScenarioError(this.field(name), `must be true or false, not ${describe(v)}`);
-    return v;
-  }
-
-  list(name: string, opts: { optional?: boolean; nonEmpty?: boolean } = {}): { path: string; value: Json }[] {
-    const v = this.raw(name);
-    if (v === undefined) {
-      if (opts.optional) return [];
-      throw new ScenarioError(this.field(name), 'is missing');
-    }
-    if (!Array.isArray(v)) throw new ScenarioError(this.field(name), `must be a list, not ${describe(v)}`);
-    if (opts.nonEmpty && v.length === 0) throw new ScenarioError(this.field(name), 'must not be empty');
-    return v.map((value, i) => ({ path: `${this.field(name)}[${i}]`, value }));
-  }
-
-  obj(name: string): Obj {
-    return Obj.of(this.field(name), this.raw(name));
-  }
-
-  stringMap(name: string): Record<string, string> | undefined {
-    const v = this.raw(name);
-    if (v === undefined) return undefined;
-    const o = Obj.of(this.field(name), v);
-    const out: Record<string, string> = {};
-    for (const k of Object.keys(o.value)) out[k] = o.str(k);
-    return out;
-  }
-
-  enumOf<T extends string>(name: string, values: readonly T[], fallback?: T): T {
-    const v = this.raw(name);
-    if (v === undefined && fallback !== undefined) return fallback;
-    if (v === undefined)
-      throw new ScenarioError(this.field(name), `is missing (one of ${values.join(', ')})`);
-    if (typeof v !== 'string' || !values.includes(v as T))
-      throw new ScenarioError(this.field(name), `must be one of ${values.join(', ')}, not ${describe(v)}`);
-    return v as T;
-  }
-
-  /** Every field of the object was read: anything else is a typo worth naming. */
-  done(): void {
-    for (const k of Object.keys(this.value)) {
-      if (!this.used.has(k)) {
-        const near = [...this.used].find((u) => u.toLowerCase() === k.toLowerCase());
-        throw new ScenarioError(
-          this.field(k),
-          `unknown field${near ? ` (did you mean "${near}"?)` : ` (known here: ${[...this.used].join(', ')})`}`,
-        );
-      }
-    }
-  }
-}
-
-// ---- small formats ----------------------------------------------------------------------------------------
-
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 const HOST_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const isWindowsJoin = (join: string | undefined) => join === 'entra' || join === 'hybrid';
 
-// ---- the validator ---------------------------------------------------------------------------------------
+// ---- small values ------------------------------------------------------------------------------------------
+
+const start = shape(`ISO-8601 UTC time like ${DEFAULT_START}`, (v, path, known) => {
+  const text = str().read(v, path, known);
+  const ms = parseIsoTime(text);
+  if (ms === undefined)
+    throw new ScenarioError(path, `"${text}" is not an ISO-8601 UTC time like ${DEFAULT_START}`);
+  const problem = timeProblem(ms);
+  if (problem) throw new ScenarioError(path, `"${text}" is ${problem}`);
+  known.start = ms;
+  return text;
+});
+
+const suffixes = list(
+  str({ pattern: /^\./, hint: 'must be a ".suffix" like ".windows.net"', type: '".suffix"' }),
+  { nonEmpty: true },
+);
+
+const latency = num({ min: 0, max: 60_000, integer: false, type: 'ms 0–60000' });
+const port = num({ min: 1, max: 65535, type: 'TCP port 1–65535' });
+
+/** The file says this of itself: it runs ("available": true or absent) or it cannot yet (false). */
+const yes = andThen(bool(), 'true', () => true as const);
+const no = andThen(bool(), 'false', () => false as const);
+
+// ---- hosts -------------------------------------------------------------------------------------------------
+
+const hostShape = obj(
+  {
+    id: req(
+      str({ pattern: HOST_ID, hint: 'must be a short id like "ws1"', type: 'short id' }),
+      'the short id the rest of the file uses ("ws1", "dc1")',
+    ),
+    name: req(
+      str({ pattern: /^[A-Za-z0-9.-]+$/, hint: 'must be a DNS name', type: 'DNS name' }),
+      'its DNS name',
+    ),
+    clockOffset: opt(clockOffset, 'its clock against true time (default 0)'),
+    up: opt(bool(), 'it is up (default true)'),
+    modelled: opt(bool(), 'it stands for what is not public (Entra ID): its messages are labelled modelled'),
+  },
+  { type: 'host' },
+);
+
+export type ScenarioHost = ShapeValue<typeof hostShape>;
+
+/** Hosts are named once; each clock starts between 1970 and 2037; the rest of the file refers to them. */
+function registerHosts(hosts: ScenarioHost[], path: string, known: Known): void {
+  hosts.forEach((h, i) => {
+    if (known.hosts.includes(h.id))
+      throw new ScenarioError(`${path}[${i}].id`, `host "${h.id}" is listed twice`);
+    known.hosts.push(h.id);
+    const offset = offsetMs(h.clockOffset);
+    known.clockOffsets.set(h.id, offset);
+    const problem = h.clockOffset === undefined ? undefined : timeProblem(known.start + offset);
+    if (problem)
+      throw new ScenarioError(
+        `${path}[${i}].clockOffset`,
+        `${JSON.stringify(h.clockOffset)} puts ${h.id}'s clock at a time ${problem}`,
+      );
+  });
+}
+
+// ---- which host serves which realm, and how clients find it ------------------------------------------------
+
+const kdcEntryShape = obj(
+  {
+    host: req(hostId, 'the host the KDC runs on'),
+    realms: req(list(realmName, { nonEmpty: true }), 'the realms (of kdc.realms) it serves'),
+  },
+  {
+    type: 'KDC',
+    check: (k, path, known) =>
+      k.realms.forEach((r, i) => {
+        const other = known.served.get(r);
+        if (other !== undefined)
+          throw new ScenarioError(`${path}.realms[${i}]`, `${r} is already served by the KDC on ${other}`);
+        known.served.set(r, k.host);
+      }),
+  },
+);
+
+export type ScenarioKdc = ShapeValue<typeof kdcEntryShape>;
+
+const kdcsShape = checked(list(kdcEntryShape, { nonEmpty: true }), (kdcs, _path, known) => {
+  known.realms.forEach((r, i) => {
+    if (!known.served.has(r))
+      throw new ScenarioError(`kdc.realms[${i}]`, `no KDC serves ${r} (list it in kdcs[].realms)`);
+  });
+  known.kdcHosts = new Set(kdcs.map((k) => k.host));
+});
+
+const locationShape = obj(
+  {
+    host: req(hostId, "the host of the realm's KDC"),
+    transport: dflt(oneOf(['udp', 'tcp', 'kkdcp'] as const), 'tcp', 'how requests travel'),
+    proxyPath: opt(str({ pattern: /^\//, hint: 'must start with "/"' }), "kkdcp only: the proxy's URL path"),
+  },
+  {
+    type: 'location',
+    check: (l, path) => {
+      if (l.proxyPath !== undefined && l.transport !== 'kkdcp')
+        throw new ScenarioError(`${path}.proxyPath`, 'only a kkdcp locator has a proxy path');
+    },
+  },
+);
+
+export type ScenarioLocation = ShapeValue<typeof locationShape>;
+
+/** Each realm over TCP to the host serving it (Windows sends Kerberos over TCP). */
+function defaultLocator(known: Known): Record<string, ScenarioLocation> {
+  const locator: Record<string, ScenarioLocation> = {};
+  for (const [realm, host] of known.served) locator[realm] = { host, transport: 'tcp' };
+  return locator;
+}
+
+const locatorShape = andThen(
+  map(locationShape, { key: 'realm', style: 'dot', keyCheck: knownRealm }),
+  'object: realm → location',
+  (given, path, known) => {
+    for (const [realm, l] of Object.entries(given))
+      if (l.host !== known.served.get(realm))
+        throw new ScenarioError(
+          `${path}.${realm}.host`,
+          `${realm} is served by the KDC on ${known.served.get(realm)}, not ${l.host}`,
+        );
+    return { ...defaultLocator(known), ...given };
+  },
+);
+
+// ---- the network -------------------------------------------------------------------------------------------
+
+const linkShape = obj(
+  {
+    a: req(hostId, 'one end'),
+    b: req(hostId, 'the other end'),
+    up: opt(bool(), 'the link is up (default true)'),
+    latency: opt(latency, "one-way latency, ms (default: the network's)"),
+    loss: opt(num({ min: 0, max: 1, integer: false, type: 'fraction 0–1' }), 'the share of packets lost'),
+  },
+  { type: 'link' },
+);
+
+const blockedShape = obj(
+  { host: req(hostId, 'the host'), port: req(port, 'the port a firewall drops') },
+  { type: 'blocked port' },
+);
+
+const networkShape = obj(
+  {
+    latency: dflt(latency, 1, 'default one-way latency, ms'),
+    links: dflt(list(linkShape), [], 'links between two hosts that differ from the default'),
+    blocked: dflt(list(blockedShape), [], 'ports a firewall drops from the start'),
+  },
+  { type: 'network' },
+);
+
+export type ScenarioLink = ShapeValue<typeof linkShape>;
+export type ScenarioNetwork = ShapeValue<typeof networkShape>;
+
+// ---- file servers ------------------------------------------------------------------------------------------
+
+const serviceShape = obj(
+  {
+    id: req(str({ pattern: HOST_ID, hint: 'must be a short id like "fs1"', type: 'short id' }), 'names it'),
+    host: req(hostId, 'the host it runs on: `net use \\\\NAME\\share` names its DNS name'),
+    spn: req(
+      str({
+        pattern: /^[^@]+\/[^@]+$/,
+        hint: 'must be a service name like "cifs/fs1.corp.contoso.com" (no realm)',
+        type: 'service name',
+      }),
+      "its principal: the keytab is the realm's keys for it",
+    ),
+    realm: req(realmName, 'the realm whose KDC holds its keys'),
+    port: opt(port, 'default 445, over SMB'),
+    shares: opt(list(str({ type: 'share name' })), 'the shares `net use` may connect to (default: any)'),
+    ntlm: opt(
+      oneOf(['refused', 'accepted'] as const),
+      'what it does when the client falls back to NTLM (default refused, modelled)',
+    ),
+  },
+  { type: 'service' },
+);
+
+export type ScenarioService = ShapeValue<typeof serviceShape>;
+
+const servicesShape = checked(list(serviceShape), (services, path) => {
+  const seen = new Set<string>();
+  services.forEach((s, i) => {
+    if (seen.has(s.id)) throw new ScenarioError(`${path}[${i}].id`, `service "${s.id}" is listed twice`);
+    seen.add(s.id);
+  });
+});
+
+// ---- clients -----------------------------------------------------------------------------------------------
+
+const userShape = checked(
+  str({ pattern: /^[^@/]+@[A-Za-z0-9._-]+$/, hint: 'must be user@REALM', type: 'user "name@REALM"' }),
+  (user, path, known) => knownRealm(user.split('@')[1]!, path, known),
+);
+
+const policiesShape = obj(
+  {
+    cloudKerberosTicketRetrieval: opt(
+      bool(),
+      '"Allow retrieving the cloud kerberos ticket during the logon"',
+    ),
+    kdcProxyServers: opt(
+      bool(),
+      '"Specify KDC proxy servers for Kerberos clients", naming the cloud realm\'s proxy',
+    ),
+  },
+  { type: 'GPOs' },
+);
+
+const cloudTicketShape = obj(
+  {
+    realm: req(realmName, 'the cloud realm'),
+    topLevelNames: req(suffixes, 'KerbTopLevelNames: hosts under them go to the cloud realm'),
+  },
+  { type: 'cloud kerberos ticket GPO' },
+);
+
+const clientShape = obj(
+  {
+    host: req(hostId, 'the host the person sits at'),
+    user: req(userShape, 'who logs on ("alice@CORP.CONTOSO.COM")'),
+    password: req(str(), 'their password'),
+    join: opt(oneOf(['ad', 'entra', 'hybrid'] as const), 'how the device is joined (default ad: no PRT)'),
+    policies: opt(policiesShape, 'Entra or hybrid devices: their GPOs (default: both off)'),
+    etypes: opt(enctypeList, 'the enctypes it offers (default 18, 17, 23, as Windows)'),
+    hostRealm: opt(
+      map(str(), { key: 'host or ".suffix"', style: 'dot' }),
+      'GPO "host name-to-Kerberos realm mappings"',
+    ),
+    cloudKerberosTicketRetrieval: opt(
+      cloudTicketShape,
+      "AD devices: the cloud realm's top-level names, after the mappings",
+    ),
+    kdcTimesync: opt(bool(), 'it sets its clock from the KDC (default false)'),
+  },
+  {
+    type: 'client',
+    check: (c, path) => {
+      const windows = isWindowsJoin(c.join);
+      if (c.policies && !windows)
+        throw new ScenarioError(
+          `${path}.policies`,
+          'only an Entra-joined or hybrid-joined device ("join": "entra" or "hybrid") has these GPOs',
+        );
+      if (c.cloudKerberosTicketRetrieval && windows)
+        throw new ScenarioError(
+          `${path}.cloudKerberosTicketRetrieval`,
+          'on an Entra or hybrid device the cloud realm and its top-level names come from Entra with the PRT: turn the GPO on with "policies": {"cloudKerberosTicketRetrieval": true}',
+        );
+    },
+  },
+);
+
+export type ScenarioClient = ShapeValue<typeof clientShape>;
+
+const clientsShape = checked(list(clientShape, { nonEmpty: true }), (clients, path, known) => {
+  clients.forEach((c, i) => {
+    if (known.clients.has(c.host))
+      throw new ScenarioError(`${path}[${i}].host`, `${c.host} already has a client`);
+    known.clients.add(c.host);
+    if (isWindowsJoin(c.join)) known.windows.add(c.host);
+  });
+});
+
+// ---- Entra ID ----------------------------------------------------------------------------------------------
+
+const entraShape = obj(
+  {
+    host: req(hostId, "the host standing for login.microsoftonline.com: it runs the cloud realm's KDC"),
+    tenantId: req(
+      str({ pattern: /^[A-Za-z0-9-]+$/, hint: 'must be a tenant id (a GUID)', type: 'tenant id' }),
+      'the tenant',
+    ),
+    realm: req(realmName, 'the cloud realm (KERBEROS.MICROSOFTONLINE.COM), served by the KDC on `host`'),
+    topLevelNames: dflt(suffixes, ['.windows.net'], 'KerbTopLevelNames handed to Windows with the cloud TGT'),
+  },
+  {
+    type: 'Entra ID',
+    check: (e, path, known) => {
+      const server = known.served.get(e.realm);
+      if (server !== e.host)
+        throw new ScenarioError(
+          `${path}.host`,
+          `${e.realm} is served by the KDC on ${server}, not ${e.host}: Entra runs the cloud realm's KDC`,
+        );
+    },
+  },
+);
+
+export type ScenarioEntra = ShapeValue<typeof entraShape>;
+
+/** Without an entra block, no client may be Entra-joined or hybrid-joined. */
+function noEntra(_path: string, known: Known): undefined {
+  const i = [...known.clients].findIndex((h) => known.windows.has(h));
+  if (i >= 0)
+    throw new ScenarioError(
+      `clients[${i}].join`,
+      'an Entra-joined or hybrid-joined device needs Entra ID: add an "entra" block (host, tenantId, realm)',
+    );
+  return undefined;
+}
+
+// ---- the timeline ------------------------------------------------------------------------------------------
+
+const timelineShape = checked(list(actionShape, { nonEmpty: true }), (timeline, path, known) => {
+  timeline.forEach((a, i) => {
+    if (a.id === undefined) return;
+    if (known.actionIds.has(a.id))
+      throw new ScenarioError(`${path}[${i}].id`, `action id "${a.id}" is used twice`);
+    known.actionIds.add(a.id);
+  });
+  checkClocks(timeline, known);
+});
+
+// ---- the file ----------------------------------------------------------------------------------------------
+
+const kdcBlock: Shape<KdcConfig> = kdcShape;
+
+const HEADER = {
+  id: req(
+    str({
+      pattern: ID,
+      hint: 'must be lowercase letters, digits and dashes ("clock-skew")',
+      type: 'scenario id',
+    }),
+    'the scenario id ("clock-skew")',
+  ),
+  title: req(str(), 'its title'),
+  summary: req(str(), 'what happens, in a sentence or two'),
+  teaches: req(str(), 'what it teaches'),
+};
+
+const unavailableShape = obj(
+  {
+    ...HEADER,
+    available: req(no, 'false: the scenario cannot run yet'),
+    reason: req(str(), 'why, in a line'),
+  },
+  { type: 'A scenario of the catalogue that cannot run yet: its header and why.' },
+);
+
+const availableShape = andThen(
+  obj(
+    {
+      ...HEADER,
+      available: dflt(yes, true, 'true (or absent): the scenario runs'),
+      reason: opt(str(), 'read only when "available" is false'),
+      start: dflt(start, DEFAULT_START, 'the virtual clock at the start'),
+      seed: dflt(
+        num({ min: 0, max: 0xffffffff }),
+        DEFAULT_SEED,
+        'the seed of every random value: same seed, same bytes',
+      ),
+      hosts: req(checked(list(hostShape, { nonEmpty: true }), registerHosts), 'the machines'),
+      kdc: req(kdcBlock, 'the realms and their KDC databases, as `krbplay kdc --config` reads them'),
+      kdcs: req(kdcsShape, 'which host runs a KDC for which realms'),
+      locator: computed(
+        req(locatorShape, "how clients find each realm's KDC"),
+        'each realm over TCP to its KDC',
+        (_p, known) => defaultLocator(known),
+      ),
+      network: dflt(networkShape, { latency: 1, links: [], blocked: [] }, 'latency, links and firewalls'),
+      services: dflt(servicesShape, [], 'the file servers'),
+      clients: req(clientsShape, 'the people at their machines'),
+      entra: computed(
+        opt(entraShape, 'Entra ID in the world'),
+        'required when a client is Entra-joined or hybrid-joined',
+        noEntra,
+      ),
+      timeline: req(timelineShape, 'what happens, in order, on the virtual clock'),
+      outcomes: req(outcomesShape, 'what must hold at the end'),
+    },
+    { type: 'A scenario that runs: its world, its timeline, and the outcomes it expects.' },
+  ),
+  'A scenario that runs: its world, its timeline, and the outcomes it expects.',
+  ({ reason: _ignored, ...scenario }) => scenario,
+);
+
+export type UnavailableScenario = ShapeValue<typeof unavailableShape>;
+export type Scenario = ShapeValue<typeof availableShape>;
+export type AnyScenario = Scenario | UnavailableScenario;
+
+/** A whole scenario file: "available": false makes it a header and a reason. */
+export const scenarioShape: Shape<AnyScenario> = shape(
+  'scenario',
+  (v, path, known) =>
+    typeof v === 'object' && v !== null && (v as { available?: unknown }).available === false
+      ? unavailableShape.read(v, path, known)
+      : availableShape.read(v, path, known),
+  {
+    inner: {
+      kind: 'variants',
+      tag: 'available',
+      variants: [
+        { name: 'true', shape: availableShape },
+        { name: 'false', shape: unavailableShape },
+      ],
+    },
+  },
+);
+
+// ---- reading -----------------------------------------------------------------------------------------------
 
 /** Parses scenario text (a file's content): bad JSON is a ScenarioError naming the place. */
 export function parseScenarioJson(text: string): AnyScenario {
-  let value: Json;
+  let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
@@ -354,372 +486,14 @@ export function parseScenarioJson(text: string): AnyScenario {
 }
 
 /** Checks a JSON value against the schema. Returns the scenario with defaults filled in; throws ScenarioError. */
-export function validateScenario(value: Json): AnyScenario {
+export function validateScenario(value: unknown): AnyScenario {
   try {
-    return readScenario(value);
+    return scenarioShape.read(value, '', emptyKnown(parseIsoTime(DEFAULT_START)!));
   } catch (e) {
     if (e instanceof ScenarioError) throw e;
     // A bug in the validator must not look like a crash of the caller: name it plainly.
     throw new ScenarioError('(top)', `cannot be read: ${(e as Error).message}`);
   }
-}
-
-function readScenario(value: Json): AnyScenario {
-  const top = Obj.of('', value);
-  const header: ScenarioHeader = {
-    id: top.str('id', { pattern: ID, hint: 'must be lowercase letters, digits and dashes ("clock-skew")' }),
-    title: top.str('title'),
-    summary: top.str('summary'),
-    teaches: top.str('teaches'),
-  };
-  const available = top.optBool('available') ?? true;
-  if (!available) {
-    const reason = top.str('reason');
-    top.done();
-    return { ...header, available: false, reason };
-  }
-  top.raw('reason');
-
-  const startText = top.optStr('start') ?? DEFAULT_START;
-  const start = parseIsoTime(startText);
-  if (start === undefined)
-    throw new ScenarioError('start', `"${startText}" is not an ISO-8601 UTC time like ${DEFAULT_START}`);
-  const startProblem = timeProblem(start);
-  if (startProblem) throw new ScenarioError('start', `"${startText}" is ${startProblem}`);
-  const seed = top.optNum('seed', { min: 0, max: 0xffffffff }) ?? DEFAULT_SEED;
-
-  // hosts
-  const hosts = top.list('hosts', { nonEmpty: true }).map(({ path, value }) => {
-    const o = Obj.of(path, value);
-    const h: ScenarioHost = {
-      id: o.str('id', { pattern: HOST_ID, hint: 'must be a short id like "ws1"' }),
-      name: o.str('name', { pattern: /^[A-Za-z0-9.-]+$/, hint: 'must be a DNS name' }),
-    };
-    const offset = o.raw('clockOffset');
-    if (offset !== undefined) {
-      h.clockOffset = offsetValue(o.field('clockOffset'), offset);
-    }
-    const up = o.optBool('up');
-    if (up !== undefined) h.up = up;
-    const modelled = o.optBool('modelled');
-    if (modelled !== undefined) h.modelled = modelled;
-    o.done();
-    return h;
-  });
-  const hostIds = new Set<string>();
-  hosts.forEach((h, i) => {
-    if (hostIds.has(h.id)) throw new ScenarioError(`hosts[${i}].id`, `host "${h.id}" is listed twice`);
-    hostIds.add(h.id);
-  });
-  const hostRef = (field: string, id: string) => {
-    if (!hostIds.has(id))
-      throw new ScenarioError(field, `there is no host "${id}" (hosts: ${[...hostIds].join(', ')})`);
-    return id;
-  };
-  const hostField = (o: Obj, name: string) => hostRef(o.field(name), o.str(name));
-
-  // realms: the KDC configuration (checked in depth when the world is built)
-  const kdcObj = top.obj('kdc');
-  const realmNames: string[] = [];
-  kdcObj.list('realms', { nonEmpty: true }).forEach(({ path, value }) => {
-    const r = Obj.of(path, value);
-    realmNames.push(r.str('name'));
-    // A share link may carry any count: refuse here, with the field named, what string-to-key would refuse
-    // when the world is built (and what would hold the page for minutes).
-    const principals = r.value.principals;
-    if (Array.isArray(principals)) {
-      principals.forEach((p, i) => {
-        if (!isObject(p) || p.iterations === undefined) return;
-        const field = `${r.field('principals')}[${i}].iterations`;
-        const n = Obj.of(`${r.field('principals')}[${i}]`, p).num('iterations', { min: 1 });
-        if (n >= ITERATIONS_REFUSED_FROM) {
-          throw new ScenarioError(
-            field,
-            `${n} PBKDF2 iterations are too many: the most is ${MAX_ITERATIONS} (2^24 - 1), as in MIT krb5, ` +
-              'which refuses more as "Invalid key generation parameters"; so many would take minutes ' +
-              '(real KDCs use 4096 with AES-SHA1, 32768 with AES-SHA2)',
-          );
-        }
-      });
-    }
-  });
-  kdcObj.list('trusts', { optional: true }).forEach(({ path, value }) => {
-    const t = Obj.of(path, value);
-    for (const side of ['from', 'to']) {
-      const realm = t.str(side);
-      if (!realmNames.includes(realm))
-        throw new ScenarioError(
-          t.field(side),
-          `"${realm}" is not one of kdc.realms (${realmNames.join(', ')})`,
-        );
-    }
-  });
-  for (const k of Object.keys(kdcObj.value)) {
-    if (k !== 'realms' && k !== 'trusts')
-      throw new ScenarioError(kdcObj.field(k), 'unknown field (known here: realms, trusts)');
-  }
-  const kdc = structuredClone(kdcObj.value) as unknown as KdcConfig;
-  const realmRef = (field: string, realm: string) => {
-    if (!realmNames.includes(realm))
-      throw new ScenarioError(field, `"${realm}" is not one of kdc.realms (${realmNames.join(', ')})`);
-    return realm;
-  };
-
-  // which host serves which realm
-  const served = new Map<string, string>();
-  const kdcs = top.list('kdcs', { nonEmpty: true }).map(({ path, value }) => {
-    const o = Obj.of(path, value);
-    const host = hostField(o, 'host');
-    const realms = o.list('realms', { nonEmpty: true }).map((r) => {
-      if (typeof r.value !== 'string')
-        throw new ScenarioError(r.path, `must be a realm name, not ${describe(r.value)}`);
-      realmRef(r.path, r.value);
-      if (served.has(r.value))
-        throw new ScenarioError(r.path, `${r.value} is already served by the KDC on ${served.get(r.value)}`);
-      served.set(r.value, host);
-      return r.value;
-    });
-    o.done();
-    return { host, realms };
-  });
-  realmNames.forEach((r, i) => {
-    if (!served.has(r))
-      throw new ScenarioError(`kdc.realms[${i}]`, `no KDC serves ${r} (list it in kdcs[].realms)`);
-  });
-
-  // the locator: default, each realm over TCP to the host serving it (Windows sends Kerberos over TCP)
-  const locator: Record<string, ScenarioLocation> = {};
-  for (const [realm, host] of served) locator[realm] = { host, transport: 'tcp' };
-  if (top.has('locator')) {
-    const lo = top.obj('locator');
-    for (const realm of Object.keys(lo.value)) {
-      realmRef(lo.field(realm), realm);
-      const o = lo.obj(realm);
-      const loc: ScenarioLocation = {
-        host: hostField(o, 'host'),
-        transport: o.enumOf('transport', ['udp', 'tcp', 'kkdcp'] as const, 'tcp'),
-      };
-      const proxyPath = o.optStr('proxyPath', { pattern: /^\//, hint: 'must start with "/"' });
-      if (proxyPath !== undefined) {
-        if (loc.transport !== 'kkdcp')
-          throw new ScenarioError(o.field('proxyPath'), 'only a kkdcp locator has a proxy path');
-        loc.proxyPath = proxyPath;
-      }
-      if (loc.host !== served.get(realm))
-        throw new ScenarioError(
-          o.field('host'),
-          `${realm} is served by the KDC on ${served.get(realm)}, not ${loc.host}`,
-        );
-      o.done();
-      locator[realm] = loc;
-    }
-    lo.done();
-  } else top.raw('locator');
-
-  // network
-  const network: ScenarioNetwork = { latency: 1, links: [], blocked: [] };
-  if (top.has('network')) {
-    const n = top.obj('network');
-    network.latency = n.optNum('latency', { min: 0, max: 60_000, integer: false }) ?? 1;
-    network.links = n.list('links', { optional: true }).map(({ path, value }) => {
-      const o = Obj.of(path, value);
-      const link: ScenarioLink = { a: hostField(o, 'a'), b: hostField(o, 'b') };
-      const up = o.optBool('up');
-      if (up !== undefined) link.up = up;
-      const latency = o.optNum('latency', { min: 0, max: 60_000, integer: false });
-      if (latency !== undefined) link.latency = latency;
-      const loss = o.optNum('loss', { min: 0, max: 1, integer: false });
-      if (loss !== undefined) link.loss = loss;
-      o.done();
-      return link;
-    });
-    network.blocked = n.list('blocked', { optional: true }).map(({ path, value }) => {
-      const o = Obj.of(path, value);
-      const b = { host: hostField(o, 'host'), port: o.num('port', { min: 1, max: 65535 }) };
-      o.done();
-      return b;
-    });
-    n.done();
-  } else top.raw('network');
-
-  // services
-  const serviceIds = new Set<string>();
-  const services = top.list('services', { optional: true }).map(({ path, value }) => {
-    const o = Obj.of(path, value);
-    const s: ScenarioService = {
-      id: o.str('id', { pattern: HOST_ID, hint: 'must be a short id like "fs1"' }),
-      host: hostField(o, 'host'),
-      spn: o.str('spn', {
-        pattern: /^[^@]+\/[^@]+$/,
-        hint: 'must be a service name like "cifs/fs1.corp.contoso.com" (no realm)',
-      }),
-      realm: realmRef(o.field('realm'), o.str('realm')),
-    };
-    if (serviceIds.has(s.id)) throw new ScenarioError(o.field('id'), `service "${s.id}" is listed twice`);
-    serviceIds.add(s.id);
-    const port = o.optNum('port', { min: 1, max: 65535 });
-    if (port !== undefined) s.port = port;
-    const shares = o.list('shares', { optional: true }).map((x) => {
-      if (typeof x.value !== 'string' || x.value === '')
-        throw new ScenarioError(x.path, 'must be a share name');
-      return x.value;
-    });
-    if (o.has('shares')) s.shares = shares;
-    if (o.has('ntlm')) s.ntlm = o.enumOf('ntlm', ['refused', 'accepted'] as const);
-    else o.raw('ntlm');
-    o.done();
-    return s;
-  });
-
-  // clients
-  const clientHosts = new Set<string>();
-  const clients = top.list('clients', { nonEmpty: true }).map(({ path, value }) => {
-    const o = Obj.of(path, value);
-    const c: ScenarioClient = {
-      host: hostField(o, 'host'),
-      user: o.str('user', { pattern: /^[^@/]+@[A-Za-z0-9._-]+$/, hint: 'must be user@REALM' }),
-      password: o.str('password'),
-    };
-    if (clientHosts.has(c.host)) throw new ScenarioError(o.field('host'), `${c.host} already has a client`);
-    clientHosts.add(c.host);
-    realmRef(o.field('user'), c.user.split('@')[1]!);
-    if (o.has('join')) c.join = o.enumOf('join', ['ad', 'entra', 'hybrid'] as const);
-    else o.raw('join');
-    const windows = c.join === 'entra' || c.join === 'hybrid';
-    if (o.has('policies')) {
-      if (!windows)
-        throw new ScenarioError(
-          o.field('policies'),
-          'only an Entra-joined or hybrid-joined device ("join": "entra" or "hybrid") has these GPOs',
-        );
-      const g = o.obj('policies');
-      const ck = g.optBool('cloudKerberosTicketRetrieval');
-      const kp = g.optBool('kdcProxyServers');
-      g.done();
-      c.policies = {
-        ...(ck !== undefined ? { cloudKerberosTicketRetrieval: ck } : {}),
-        ...(kp !== undefined ? { kdcProxyServers: kp } : {}),
-      };
-    } else o.raw('policies');
-    if (o.has('etypes')) c.etypes = enctypeList.read(o.raw('etypes'), o.field('etypes'), emptyKnown());
-    else o.raw('etypes');
-    const hr = o.stringMap('hostRealm');
-    if (hr) c.hostRealm = hr;
-    if (o.has('cloudKerberosTicketRetrieval')) {
-      if (windows)
-        throw new ScenarioError(
-          o.field('cloudKerberosTicketRetrieval'),
-          'on an Entra or hybrid device the cloud realm and its top-level names come from Entra with the PRT: turn the GPO on with "policies": {"cloudKerberosTicketRetrieval": true}',
-        );
-      const g = o.obj('cloudKerberosTicketRetrieval');
-      c.cloudKerberosTicketRetrieval = {
-        realm: realmRef(g.field('realm'), g.str('realm')),
-        topLevelNames: g.list('topLevelNames', { nonEmpty: true }).map((x) => {
-          if (typeof x.value !== 'string' || !x.value.startsWith('.'))
-            throw new ScenarioError(x.path, 'must be a ".suffix" like ".windows.net"');
-          return x.value;
-        }),
-      };
-      g.done();
-    } else o.raw('cloudKerberosTicketRetrieval');
-    const ts = o.optBool('kdcTimesync');
-    if (ts !== undefined) c.kdcTimesync = ts;
-    o.done();
-    return c;
-  });
-  const windowsHosts = new Set(
-    clients.filter((c) => c.join === 'entra' || c.join === 'hybrid').map((c) => c.host),
-  );
-
-  // Entra ID
-  let entra: ScenarioEntra | undefined;
-  if (top.has('entra')) {
-    const e = top.obj('entra');
-    entra = {
-      host: hostField(e, 'host'),
-      tenantId: e.str('tenantId', { pattern: /^[A-Za-z0-9-]+$/, hint: 'must be a tenant id (a GUID)' }),
-      realm: realmRef(e.field('realm'), e.str('realm')),
-      topLevelNames: e.has('topLevelNames')
-        ? e.list('topLevelNames', { nonEmpty: true }).map((x) => {
-            if (typeof x.value !== 'string' || !x.value.startsWith('.'))
-              throw new ScenarioError(x.path, 'must be a ".suffix" like ".windows.net"');
-            return x.value;
-          })
-        : (e.raw('topLevelNames'), ['.windows.net']),
-    };
-    if (served.get(entra.realm) !== entra.host)
-      throw new ScenarioError(
-        e.field('host'),
-        `${entra.realm} is served by the KDC on ${served.get(entra.realm)}, not ${entra.host}: Entra runs the cloud realm's KDC`,
-      );
-    e.done();
-  } else top.raw('entra');
-  if (windowsHosts.size > 0 && !entra) {
-    const i = clients.findIndex((c) => windowsHosts.has(c.host));
-    throw new ScenarioError(
-      `clients[${i}].join`,
-      `an Entra-joined or hybrid-joined device needs Entra ID: add an "entra" block (host, tenantId, realm)`,
-    );
-  }
-  const kdcHosts = new Set(kdcs.map((k) => k.host));
-
-  // the timeline: each action read through its entry in the action table
-  const known = emptyKnown(start);
-  known.hosts = [...hostIds];
-  known.realms = realmNames;
-  known.served = served;
-  known.clients = clientHosts;
-  known.windows = windowsHosts;
-  known.kdcHosts = kdcHosts;
-  const actionIds = new Map<string, number>();
-  const timeline = top.list('timeline', { nonEmpty: true }).map(({ path, value }, index) => {
-    const action = actionShape.read(value, path, known);
-    if (action.id !== undefined) {
-      if (actionIds.has(action.id))
-        throw new ScenarioError(`${path}.id`, `action id "${action.id}" is used twice`);
-      actionIds.set(action.id, index);
-    }
-    return action;
-  });
-
-  checkClocks(start, hosts, timeline);
-
-  // outcomes
-  const outcomeIds = new Set<string>();
-  const outcomes = top.list('outcomes', { nonEmpty: true }).map(({ path, value }) => {
-    const o = Obj.of(path, value);
-    const id = o.str('id', { pattern: ID, hint: 'must be lowercase letters, digits and dashes' });
-    if (outcomeIds.has(id)) throw new ScenarioError(o.field('id'), `outcome id "${id}" is used twice`);
-    outcomeIds.add(id);
-    const description = o.str('description');
-    const rawExpect = o.raw('expect');
-    if (rawExpect === undefined) throw new ScenarioError(o.field('expect'), 'is missing');
-    const list = Array.isArray(rawExpect)
-      ? rawExpect.map((v, i) => ({ path: `${o.field('expect')}[${i}]`, value: v }))
-      : [{ path: o.field('expect'), value: rawExpect }];
-    if (list.length === 0) throw new ScenarioError(o.field('expect'), 'must hold at least one predicate');
-    const expect = list.map((p) => readPredicate(p.path, p.value, { actionIds, hostRef, clientHosts }));
-    o.done();
-    return { id, description, expect };
-  });
-
-  top.done();
-  return {
-    ...header,
-    available: true,
-    start: startText,
-    seed,
-    kdc,
-    kdcs,
-    locator,
-    hosts,
-    network,
-    services,
-    clients,
-    ...(entra ? { entra } : {}),
-    timeline,
-    outcomes,
-  };
 }
 
 /**
@@ -729,12 +503,11 @@ function readScenario(value: Json): AnyScenario {
 export function knownOf(s: Scenario): Known {
   const known = emptyKnown(parseIsoTime(s.start)!);
   known.hosts = s.hosts.map((h) => h.id);
+  for (const h of s.hosts) known.clockOffsets.set(h.id, offsetMs(h.clockOffset));
   known.realms = s.kdc.realms.map((r) => r.name);
   for (const k of s.kdcs) for (const r of k.realms) known.served.set(r, k.host);
   known.clients = new Set(s.clients.map((c) => c.host));
-  known.windows = new Set(
-    s.clients.filter((c) => c.join === 'entra' || c.join === 'hybrid').map((c) => c.host),
-  );
+  known.windows = new Set(s.clients.filter((c) => isWindowsJoin(c.join)).map((c) => c.host));
   known.kdcHosts = new Set(s.kdcs.map((k) => k.host));
   for (const a of s.timeline) if (a.id !== undefined) known.actionIds.add(a.id);
   return known;
@@ -746,8 +519,8 @@ export function knownOf(s: Scenario): Known {
  * 1970-01-01 … 2037-09-12, naming the field that takes it out. A later step would otherwise fail deep in
  * the run (a time KerberosTime cannot encode, or every ticket refused after 2037-09-13).
  */
-function checkClocks(start: number, hosts: ScenarioHost[], timeline: ScenarioAction[]): void {
-  const offsets = new Map(hosts.map((h) => [h.id, offsetMs(h.clockOffset)]));
+function checkClocks(timeline: ScenarioAction[], known: Known): void {
+  const offsets = new Map(known.clockOffsets);
   const check = (clock: number, field: string, what: string) => {
     for (const [host, offset] of offsets) {
       const problem = timeProblem(clock + offset);
@@ -758,20 +531,10 @@ function checkClocks(start: number, hosts: ScenarioHost[], timeline: ScenarioAct
         );
     }
   };
-  hosts.forEach((h, i) => {
-    if (h.clockOffset !== undefined) {
-      const problem = timeProblem(start + offsetMs(h.clockOffset));
-      if (problem)
-        throw new ScenarioError(
-          `hosts[${i}].clockOffset`,
-          `${JSON.stringify(h.clockOffset)} puts ${h.id}'s clock at a time ${problem}`,
-        );
-    }
-  });
-  let clock = start;
+  let clock = known.start;
   timeline.forEach((a, i) => {
     if (a.at !== undefined) {
-      clock = Math.max(clock, parseWhen(a.at, start)!);
+      clock = Math.max(clock, parseWhen(a.at, known.start)!);
       check(clock, `timeline[${i}].at`, `"${a.at}"`);
     }
     const effect = actionEntry(a.do).clock?.(a as never);
@@ -779,142 +542,4 @@ function checkClocks(start: number, hosts: ScenarioHost[], timeline: ScenarioAct
     if (effect && 'offset' in effect) offsets.set(effect.host, effect.offset);
     if (effect) check(clock, `timeline[${i}].${effect.field}`, effect.text);
   });
-}
-
-function offsetValue(field: string, v: Json): string | number {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && parseSignedDuration(v) !== undefined) return v;
-  throw new ScenarioError(field, `${describe(v)} is not a clock offset (write it like "+6m", "-30s" or 0)`);
-}
-
-const PRINCIPAL = { pattern: /^[^@]+@[A-Za-z0-9._-]+$/, hint: 'must be name@REALM' };
-
-interface PredicateRefs {
-  actionIds: Map<string, number>;
-  hostRef: (field: string, id: string) => string;
-  clientHosts: Set<string>;
-}
-
-function regex(field: string, text: string): string {
-  try {
-    new RegExp(text);
-  } catch (e) {
-    throw new ScenarioError(field, `is not a regular expression: ${(e as Error).message}`);
-  }
-  return text;
-}
-
-const MESSAGE_TYPE = /^[A-Z0-9][A-Za-z0-9 _-]*$/;
-
-function readPredicate(path: string, value: Json, refs: PredicateRefs): Predicate {
-  const o = Obj.of(path, value);
-  const kinds = ['action', 'klist', 'message', 'messages'].filter((k) => o.has(k));
-  if (kinds.length !== 1) {
-    throw new ScenarioError(
-      path,
-      kinds.length === 0
-        ? 'must say what it checks: "action", "klist", "message" or "messages"'
-        : `checks one thing, not ${kinds.join(' and ')}`,
-    );
-  }
-  const actionRef = (field: string, id: string) => {
-    if (!refs.actionIds.has(id))
-      throw new ScenarioError(field, `there is no action "${id}" in the timeline (give the action an "id")`);
-    return id;
-  };
-  let p: Predicate;
-  switch (kinds[0]) {
-    case 'action': {
-      const action = actionRef(o.field('action'), o.str('action'));
-      const pred: Extract<Predicate, { action: string }> = { action };
-      const ok = o.optBool('ok');
-      if (ok !== undefined) pred.ok = ok;
-      const errorCode = o.optNum('errorCode', { min: -2147483648, max: 2147483647 });
-      if (errorCode !== undefined) pred.errorCode = errorCode;
-      const windowsError = o.optNum('windowsError', { min: 0 });
-      if (windowsError !== undefined) pred.windowsError = windowsError;
-      const fromCache = o.optBool('fromCache');
-      if (fromCache !== undefined) pred.fromCache = fromCache;
-      const realm = o.optStr('realm');
-      if (realm !== undefined) pred.realm = realm;
-      const om = o.optStr('outputMatches');
-      if (om !== undefined) pred.outputMatches = regex(o.field('outputMatches'), om);
-      p = pred;
-      break;
-    }
-    case 'klist': {
-      const k = o.obj('klist');
-      const host = refs.hostRef(k.field('host'), k.str('host'));
-      if (!refs.clientHosts.has(host)) throw new ScenarioError(k.field('host'), `${host} has no client`);
-      const server = k.str('server', PRINCIPAL);
-      const present = k.optBool('present');
-      const etype = k.optNum('etype', { min: 0 });
-      k.done();
-      p = {
-        klist: {
-          host,
-          server,
-          ...(present !== undefined ? { present } : {}),
-          ...(etype !== undefined ? { etype } : {}),
-        },
-      };
-      break;
-    }
-    case 'message': {
-      const m = o.obj('message');
-      const pred: Extract<Predicate, { message: object }>['message'] = {
-        type: m.str('type', {
-          pattern: MESSAGE_TYPE,
-          hint: 'must be a message type like "AS-REQ" or "KRB-ERROR"',
-        }),
-      };
-      const errorCode = m.optNum('errorCode', { min: 0 });
-      if (errorCode !== undefined) pred.errorCode = errorCode;
-      for (const side of ['from', 'to'] as const) {
-        const h = m.optStr(side);
-        if (h !== undefined) pred[side] = refs.hostRef(m.field(side), h);
-      }
-      const transport = m.optStr('transport');
-      if (transport !== undefined) {
-        if (!['udp', 'tcp', 'kkdcp', 'smb', 'https', 'local'].includes(transport))
-          throw new ScenarioError(
-            m.field('transport'),
-            `"${transport}" is not a transport (udp, tcp, kkdcp, smb, https, local)`,
-          );
-        pred.transport = transport;
-      }
-      const during = m.optStr('during');
-      if (during !== undefined) pred.during = actionRef(m.field('during'), during);
-      const rm = m.optStr('resultMatches');
-      if (rm !== undefined) pred.resultMatches = regex(m.field('resultMatches'), rm);
-      const count = m.optNum('count', { min: 0 });
-      if (count !== undefined) pred.count = count;
-      const present = m.optBool('present');
-      if (present !== undefined) pred.present = present;
-      m.done();
-      p = { message: pred };
-      break;
-    }
-    default: {
-      const m = o.obj('messages');
-      const types = m.list('types').map((x) => {
-        if (typeof x.value !== 'string' || !MESSAGE_TYPE.test(x.value))
-          throw new ScenarioError(
-            x.path,
-            `must be a message type like "AS-REQ" or "KRB-ERROR 25", not ${describe(x.value)}`,
-          );
-        return x.value;
-      });
-      const during = m.has('during')
-        ? m.list('during', { nonEmpty: true }).map((x) => {
-            if (typeof x.value !== 'string') throw new ScenarioError(x.path, 'must be an action id');
-            return actionRef(x.path, x.value);
-          })
-        : (m.raw('during'), undefined);
-      m.done();
-      p = { messages: { types, ...(during ? { during } : {}) } };
-    }
-  }
-  o.done();
-  return p;
 }

@@ -57,6 +57,8 @@ export interface Known {
   actionIds: Set<string>;
   /** The scenario's start, ms (an action's `at` counts from it). */
   start: number;
+  /** Each host's clock offset from true time, ms (hosts[].clockOffset), for the walk of the clocks. */
+  clockOffsets: Map<string, number>;
 }
 
 export function emptyKnown(start = 0): Known {
@@ -69,6 +71,7 @@ export function emptyKnown(start = 0): Known {
     kdcHosts: new Set(),
     actionIds: new Set(),
     start,
+    clockOffsets: new Map(),
   };
 }
 
@@ -77,7 +80,13 @@ export type Inner =
   | { kind: 'object'; fields: Fields }
   | { kind: 'list'; item: Shape<unknown> }
   | { kind: 'map'; key: string; value: Shape<unknown> }
-  | { kind: 'variants'; tag?: string; variants: readonly { name: string; shape: Shape<unknown> }[] };
+  | {
+      kind: 'variants';
+      tag?: string;
+      variants: readonly { name: string; shape: Shape<unknown> }[];
+      /** Fields every variant has beside its own (an action's do, id, at, note). */
+      common?: Fields;
+    };
 
 export interface Shape<T> {
   /** How the reference names the value ("text", "whole number 1–65535", "host id"). */
@@ -96,6 +105,12 @@ export interface Field<T, O extends boolean> {
   readonly about: string;
   /** The value an absent field gets (the field is then never undefined). */
   readonly fallback?: { value: T; text: string };
+  /**
+   * What an absent field comes to, from the rest of the file read so far (a default made of other fields,
+   * or a refusal naming the field when others need it); undefined leaves it absent. `text` says it in the
+   * reference.
+   */
+  readonly absent?: { text: string; value(path: string, known: Known): T | undefined };
 }
 
 export type Fields = Readonly<Record<string, Field<unknown, boolean>>>;
@@ -119,6 +134,12 @@ export const req = <T>(shape: Shape<T>, about: string): Field<T, false> => ({
   about,
 });
 export const opt = <T>(shape: Shape<T>, about: string): Field<T, true> => ({ shape, optional: true, about });
+/** A field that, absent, comes from the rest of the file (`absent.value`), or stays absent when that is undefined. */
+export const computed = <T, O extends boolean>(
+  field: Field<T, O>,
+  text: string,
+  value: (path: string, known: Known) => T | undefined,
+): Field<T, O> => ({ ...field, absent: { text, value } });
 /** A field that may be absent and then has `value` (`text` says it in the reference). */
 export const dflt = <T>(
   shape: Shape<T>,
@@ -169,6 +190,8 @@ export function andThen<T, U>(
 
 interface StrOptions {
   pattern?: RegExp;
+  /** The empty string is a value too (a password, a salt). */
+  empty?: boolean;
   /** Said after the value when it does not match: `"x" must be …`. */
   hint?: string;
   /** How the reference names it (default "text"). */
@@ -176,8 +199,8 @@ interface StrOptions {
 }
 
 function readStr(v: unknown, path: string, o: StrOptions = {}): string {
-  if (typeof v !== 'string' || v === '')
-    throw new ScenarioError(path, `must be a non-empty string, not ${describeValue(v)}`);
+  if (typeof v !== 'string' || (v === '' && !o.empty))
+    throw new ScenarioError(path, `must be a ${o.empty ? '' : 'non-empty '}string, not ${describeValue(v)}`);
   if (o.pattern && !o.pattern.test(v))
     throw new ScenarioError(path, `"${v}" ${o.hint ?? 'is not valid here'}`);
   return v;
@@ -253,6 +276,15 @@ export function list<T>(item: Shape<T>, o: { nonEmpty?: boolean } = {}): Shape<T
   );
 }
 
+/** One `item`, or a list of them (`key` or `key[i]` is named). */
+export function oneOrList<T>(item: Shape<T>): Shape<T | T[]> {
+  return shape(
+    `${item.type}, or a list of them`,
+    (v, path, known) => (Array.isArray(v) ? list(item).read(v, path, known) : item.read(v, path, known)),
+    { inner: { kind: 'list', item } },
+  );
+}
+
 /**
  * An object whose keys the file chooses (a realm, a host name), each holding a `value`. A value's field is
  * named `path.KEY` (`dot`) or `path["KEY"]` (`bracket`, for keys holding dots).
@@ -289,7 +321,8 @@ export function readFields<F extends Fields>(
     const at = fieldPath(path, name);
     const raw = v[name];
     if (raw === undefined) {
-      if (f.fallback) out[name] = structuredClone(f.fallback.value);
+      const value = f.fallback ? structuredClone(f.fallback.value) : f.absent?.value(at, known);
+      if (value !== undefined) out[name] = value;
       else if (!f.optional) throw new ScenarioError(at, f.shape.missing ?? 'is missing');
       continue;
     }

@@ -16,8 +16,10 @@ import {
   isObject,
   obj,
   oneOf,
+  opt,
   readFields,
   refuseUnknown,
+  req,
   ScenarioError,
   shape,
   str,
@@ -107,6 +109,14 @@ const atShape = shape('"TIME" (ISO-8601 UTC) or "+DURATION" after the start', (v
   return at;
 });
 
+/** The fields every action has beside its own, as the reference lists them. */
+const COMMON_FIELDS = {
+  do: req({ ...oneOf(ACTION_KINDS), type: 'one of the kinds below' }, 'the kind of action'),
+  id: opt(actionIdShape, 'outcomes refer to the action by it'),
+  at: opt(atShape, 'run at this time (the clock advances to it)'),
+  note: opt(str(), 'shown in the trace beside the action'),
+};
+
 /** One timeline action: `do` picks the entry, whose fields are read after the common ones. */
 export const actionShape: Shape<ScenarioAction> = shape(
   'action',
@@ -129,6 +139,7 @@ export const actionShape: Shape<ScenarioAction> = shape(
       kind: 'variants',
       tag: 'do',
       variants: ACTIONS.map((e) => ({ name: e.do, shape: obj(e.fields, { type: e.about }) })),
+      common: COMMON_FIELDS,
     },
   },
 );
