@@ -66,7 +66,9 @@ describe('kerberos-101, step by step', () => {
     expect(smb.every((r) => r.modelled)).toBe(true);
     expect(new Set(Object.values(states(s)))).toEqual(new Set(['ok']));
     const ws1 = s.consoles.find((c) => c.host === 'ws1')!;
+    // the sign-in is typed at the console too (logon), then the mount
     expect(ws1.lines.filter((l) => l.kind === 'command').map((l) => l.text)).toEqual([
+      'logon',
       'net use S: \\\\fs1.corp.contoso.com\\share',
     ]);
     expect(ws1.lines.at(-1)!.text).toMatch(/The command completed successfully/);

@@ -99,8 +99,11 @@ describe('a command typed at a console', () => {
     const pg = new Playground(client(), memoryStorage());
     await pg.start('');
     const steps = pg.summary!.steps.length;
+    // cmd's own words, then one line of what the playground takes
     expect(await pg.typeCommand('ws1', 'no-such-tool /x')).toEqual([
-      expect.stringMatching(/^no-such-tool \/x: 'no-such-tool' is not a command the playground knows/),
+      "'no-such-tool' is not recognized as an internal or external command,",
+      'operable program or batch file.',
+      expect.stringMatching(/^The playground's cmd prompt takes: .*klist get.*net use/),
     ]);
     expect(pg.status).toBe('ready');
     expect(pg.summary!.steps).toHaveLength(steps);

@@ -139,7 +139,9 @@ describe('a host’s console', () => {
     expect(commandOf({ do: 'test-netconnection', host: 'ws1', target: 'x', port: 445 })).toBe(
       'Test-NetConnection x -Port 445',
     );
-    expect(commandOf({ do: 'logon', host: 'ws1' })).toBeUndefined();
+    expect(commandOf({ do: 'logon', host: 'ws1' })).toBe('logon');
+    // a change of the world is no command at a prompt
+    expect(commandOf({ do: 'host-down', host: 'ws1' })).toBeUndefined();
   });
 });
 
