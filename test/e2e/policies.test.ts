@@ -98,7 +98,7 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
     await input.press('Enter');
     await expect
       .poll(() => page.getByTestId('console-error').textContent())
-      .toMatch(/'frobnicate' is not a command the playground knows/);
+      .toMatch(/'frobnicate' is not recognized as an internal or external command/);
     expect(await dialog.isVisible()).toBe(false);
 
     await input.fill('klist');

@@ -55,6 +55,8 @@ export function readDeepLink(hash: string): DeepLink {
   // one "/" at the end is forgiven, as a path's would be (and as share.ts forgives it)
   const tail = (m[2] ?? '').replace(/\/$/, '');
   if (tail === '') return { base, problems: [] };
+  // a #/j/ link whose next part is not a deep link's is one link with a "/" inside it: share.ts says so
+  if (base.startsWith('#/j/') && !/^\/(step|msg|field)(\/|$)/.test(tail)) return { base: hash, problems: [] };
   if (tail.length > MAX_DEEP_CHARS)
     return {
       base,
