@@ -43,10 +43,12 @@ export {
   commandLine,
   parseCommand,
   COMMAND_SYNTAX,
+  LINUX_COMMAND_SYNTAX,
+  osOf,
   runAction,
 } from './actions';
 export { CommandLineError } from './action-table';
-export type { ActionOutcome, ActionRun, RunContext, CommandLine } from './action-table';
+export type { ActionOutcome, ActionRun, RunContext, CommandLine, HostOs } from './action-table';
 export { evaluateOutcomes } from './outcomes';
 export { startOf } from './build';
 export { CATALOGUE_FILES } from './catalogue/index';

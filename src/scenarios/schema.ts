@@ -97,6 +97,11 @@ export interface ScenarioClient {
   user: string;
   password: string;
   /**
+   * The host's system (default "windows"). A "linux" host runs MIT krb5's kinit, klist, kvno and kdestroy
+   * (world/linux-host.ts): no Windows, no join, no GPOs; `hostRealm` is its krb5.conf [domain_realm].
+   */
+  os?: 'windows' | 'linux';
+  /**
    * How the device is joined: "ad" (domain-joined only: no PRT), "entra" (Entra-joined) or "hybrid"
    * (Entra hybrid-joined). Entra and hybrid devices run the Windows model of src/azure (PRT, cloud TGT,
    * cached logon) and need the scenario's `entra` block.
@@ -364,6 +369,18 @@ export function validateScenario(value: Json): AnyScenario {
   }
 }
 
+/** What only a Windows client has, refused on a Linux host with the field named and why. */
+function refuseWindowsOnly(o: Obj): void {
+  const why: Record<string, string> = {
+    join: 'a Linux host is not joined here (it runs MIT kinit, klist, kvno and kdestroy): leave "join" out',
+    policies: 'these are Windows GPOs: a Linux host has none',
+    cloudKerberosTicketRetrieval:
+      'a Windows GPO: a Linux host maps host names to realms with "hostRealm" (krb5.conf [domain_realm])',
+  };
+  for (const [name, reason] of Object.entries(why))
+    if (o.has(name)) throw new ScenarioError(o.field(name), reason);
+}
+
 function readScenario(value: Json): AnyScenario {
   const top = Obj.of('', value);
   const header: ScenarioHeader = {
@@ -583,6 +600,9 @@ function readScenario(value: Json): AnyScenario {
     if (clientHosts.has(c.host)) throw new ScenarioError(o.field('host'), `${c.host} already has a client`);
     clientHosts.add(c.host);
     realmRef(o.field('user'), c.user.split('@')[1]!);
+    if (o.has('os')) c.os = o.enumOf('os', ['windows', 'linux'] as const);
+    else o.raw('os');
+    if (c.os === 'linux') refuseWindowsOnly(o);
     if (o.has('join')) c.join = o.enumOf('join', ['ad', 'entra', 'hybrid'] as const);
     else o.raw('join');
     const windows = c.join === 'entra' || c.join === 'hybrid';
@@ -670,6 +690,7 @@ function readScenario(value: Json): AnyScenario {
   known.served = served;
   known.clients = clientHosts;
   known.windows = windowsHosts;
+  known.linux = new Set(clients.filter((c) => c.os === 'linux').map((c) => c.host));
   known.kdcHosts = kdcHosts;
   const actionIds = new Map<string, number>();
   const timeline = top.list('timeline', { nonEmpty: true }).map(({ path, value }, index) => {
@@ -735,6 +756,7 @@ export function knownOf(s: Scenario): Known {
   known.windows = new Set(
     s.clients.filter((c) => c.join === 'entra' || c.join === 'hybrid').map((c) => c.host),
   );
+  known.linux = new Set(s.clients.filter((c) => c.os === 'linux').map((c) => c.host));
   known.kdcHosts = new Set(s.kdcs.map((k) => k.host));
   for (const a of s.timeline) if (a.id !== undefined) known.actionIds.add(a.id);
   return known;

@@ -26,6 +26,7 @@ export type {
   SmbShareState,
   JoinType,
   WindowsHostState,
+  LinuxHostState,
   WindowsPolicyState,
   CloudApState,
   PrtState,
@@ -70,3 +71,15 @@ export type {
   TraceEventJson,
   TraceJsonOptions,
 } from './export';
+export {
+  addLinuxHost,
+  linuxHost,
+  kinit,
+  klist,
+  klistText,
+  kvno,
+  kdestroy,
+  ccacheFile,
+  LINUX_UID,
+} from './linux-host';
+export type { LinuxHostConfig, MitOutcome } from './linux-host';

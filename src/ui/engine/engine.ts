@@ -15,6 +15,8 @@ import {
   catalogue,
   findScenario,
   kdcPasswordKeys,
+  knownOf,
+  osOf,
   parseScenarioJson,
   ScenarioError,
   type AnyScenario,
@@ -248,7 +250,7 @@ export class Engine {
 
   /** A line typed at `host`'s console, played as a 'typed' insert, or the error lines it prints. */
   command(host: string, line: string, replaceLater: boolean): CommandAnswer {
-    const read = readCommand(host, line);
+    const read = readCommand(host, line, osOf(host, knownOf(this.#p.scenario)));
     if (!read.ok) return read;
     try {
       return { ok: true, summary: this.insert(read.action, 'typed', replaceLater) };

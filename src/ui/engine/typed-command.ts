@@ -4,15 +4,18 @@
  * carries the lines the console prints under the command (what was wrong, and how the command is
  * written), and the run is left where it was.
  */
-import { CommandLineError, parseCommand, type ScenarioAction } from '../../scenarios';
+import { CommandLineError, parseCommand, type HostOs, type ScenarioAction } from '../../scenarios';
 
 /** The longest line a console takes; anything longer is refused before it is read. */
 export const MAX_COMMAND_LINE = 1024;
 
 export type ReadCommand = { ok: true; action: ScenarioAction } | { ok: false; error: string[] };
 
-/** The action `line` typed at `host` stands for, or the error lines the console prints. */
-export function readCommand(host: string, line: string): ReadCommand {
+/**
+ * The action `line` typed at `host` stands for, or the error lines the console prints. The prompt is
+ * the host's system's (`os`): a Linux host reads MIT krb5's commands, a Windows host Windows'.
+ */
+export function readCommand(host: string, line: string, os: HostOs = 'windows'): ReadCommand {
   if (line.length > MAX_COMMAND_LINE) {
     return {
       ok: false,
@@ -22,7 +25,7 @@ export function readCommand(host: string, line: string): ReadCommand {
     };
   }
   try {
-    return { ok: true, action: parseCommand(host, line) };
+    return { ok: true, action: parseCommand(host, line, undefined, os) };
   } catch (e) {
     if (!(e instanceof CommandLineError)) throw e;
     const error = [`${e.line === '' ? '(nothing typed)' : e.line}: ${e.reason}`];
