@@ -129,7 +129,7 @@ export function klistText(
     dates: 'en_US',
     markExpired: false,
     ...opts,
-  }).trimEnd();
+  }).replace(/\n$/, '');
   return { ok: true, text };
 }
 
