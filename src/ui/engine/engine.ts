@@ -60,7 +60,7 @@ import type {
   TraceRow,
   WorldView,
 } from './protocol';
-import { consoleOf, ticketSpans } from './views';
+import { consoleOf, promptOf, ticketSpans } from './views';
 import { readCommand } from './typed-command';
 import { windowsErrorText, windowsErrorWhy } from './windows-errors';
 
@@ -277,7 +277,9 @@ export class Engine {
       tickets: ticketSpans(p.history()),
       consoles: p
         .clientHosts()
-        .map((h) => consoleOf(h, users.get(h) ?? h, p.played(), w.trace, (seq) => p.noteOf(seq))),
+        .map((h) =>
+          consoleOf(h, users.get(h) ?? h, p.played(), w.trace, (seq) => p.noteOf(seq), promptOf(w, h)),
+        ),
       faults: p.faults,
       later: p.later,
       ...(p.undoable !== undefined ? { undoable: p.undoable } : {}),

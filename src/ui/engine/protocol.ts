@@ -232,6 +232,8 @@ export interface ConsoleView {
   host: string;
   user: string;
   lines: ConsoleLine[];
+  /** The host's prompt: "alice@linux1:~$" on a Linux host; absent on Windows (the page writes C:\>). */
+  prompt?: string;
 }
 
 /** The whole picture at one step: the clock, the world and the trace so far. */

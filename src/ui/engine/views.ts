@@ -7,7 +7,7 @@
 import type { CachedCredential } from '../../client';
 import { formatPrincipal } from '../../asn1/principal';
 import { commandLine, type ActionRecord, type EventNote, type ScenarioAction } from '../../scenarios';
-import type { TraceEvent, WorldState } from '../../world';
+import type { TraceEvent, World, WorldState } from '../../world';
 import type { ConsoleLine, ConsoleView, TicketSpan } from './protocol';
 import { windowsErrorText, windowsErrorWhy } from './windows-errors';
 
@@ -81,12 +81,19 @@ function hostOfAction(a: ScenarioAction): string | undefined {
  * sign-in or a clock change), then every line the host printed while it ran; the client's own account
  * of a Kerberos operation ("ws1: got cifs/…") as a note; a Windows error with its meaning.
  */
+/** A Linux host's shell prompt ("alice@linux1:~$"); undefined on Windows, whose prompt the page writes. */
+export function promptOf(world: World, host: string): string | undefined {
+  const linux = world.linuxHost(host);
+  return linux ? `${linux.user.split('@')[0]}@${host}:~$` : undefined;
+}
+
 export function consoleOf(
   host: string,
   user: string,
   played: readonly PlayedStep[],
   trace: readonly TraceEvent[],
   noteOf: (seq: number) => EventNote | undefined,
+  prompt?: string,
 ): ConsoleView {
   const lines: ConsoleLine[] = [];
   for (const step of played) {
@@ -117,5 +124,5 @@ export function consoleOf(
       lines.push(line);
     }
   }
-  return { host, user, lines };
+  return { host, user, lines, ...(prompt !== undefined ? { prompt } : {}) };
 }
