@@ -25,6 +25,7 @@ import {
 } from '../../scenarios';
 import {
   clientOf,
+  klistText,
   exportCcache,
   exportPcapng,
   keytabEntries,
@@ -344,6 +345,9 @@ export class Engine {
       throw new EngineError(`${host} has no Kerberos client, so no credential cache`);
     }
     const now = this.#p.world.hostNow(host);
+    // on a Linux host, MIT's klist -e -f as that host prints it (its cache file, en_US dates)
+    if (style === 'mit' && this.#p.world.linuxHost(host))
+      return { host, style, text: klistText(this.#p.world, host, { etypes: true, flags: true }).text };
     const text = style === 'mit' ? listMit(client.cache, { now }) : listWindows(client.cache, { now });
     return { host, style, text };
   }
