@@ -5,7 +5,7 @@
  * file servers whose keytabs are the keys their realm's KDC holds, and on each client host a Kerberos client
  * with Windows around it (src/azure: joined to AD only, or an Entra or hybrid device).
  */
-import { addWindowsHost, setUpEntra } from '../azure';
+import { addWindowsHost, setUpCloudTrust, setUpEntra } from '../azure';
 import { buildKdcState, KdcConfigError, type KdcState } from '../kdc';
 import {
   addClient,
@@ -137,6 +137,7 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
     const users = s.clients.filter(isWindowsDevice).map((c) => c.user);
     try {
       setUpEntra(world, s.entra, [...new Set(users)]);
+      setUpCloudTrust(world);
     } catch (e) {
       throw new ScenarioError('entra', (e as Error).message);
     }

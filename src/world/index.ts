@@ -31,6 +31,8 @@ export type {
   PrtState,
   EntraConfig,
   EntraState,
+  ConditionalAccessState,
+  KerberosServerState,
   TraceNote,
 } from './state';
 export { KdcAdmin, keysFromPassword } from './kdc-admin';
