@@ -13,7 +13,11 @@ describe.each(['cloud-trust-partial-tgt'])('%s', (id) => {
   test('every outcome holds', () => {
     const run = runScenario(byId(id));
     const failed = run.outcomes.filter((o) => !o.ok);
-    if (failed.length) console.log(JSON.stringify(failed, null, 1), run.world.trace.map((e) => `${e.from}->${e.to} ${e.type} ${e.result}`).join('\n'));
+    if (failed.length)
+      console.log(
+        JSON.stringify(failed, null, 1),
+        run.world.trace.map((e) => `${e.from}->${e.to} ${e.type} ${e.result}`).join('\n'),
+      );
     expect(failed).toEqual([]);
   });
 });
