@@ -9,7 +9,7 @@ const byId = (id: string) => {
   return s;
 };
 
-describe.each(['cloud-trust-partial-tgt'])('%s', (id) => {
+describe.each(['cloud-trust-partial-tgt', 'mfa-ca-not-excluded', 'tgt-expiry-cloud-trust'])('%s', (id) => {
   test('every outcome holds', () => {
     const run = runScenario(byId(id));
     const failed = run.outcomes.filter((o) => !o.ok);

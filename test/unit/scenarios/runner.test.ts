@@ -37,6 +37,7 @@ const IDS = [
   'kvno-mismatch',
   'mfa-ca-not-excluded',
   'network-change-drops-proxy',
+  'tgt-expiry-cloud-trust',
   'two-forests',
 ];
 const AVAILABLE = [
