@@ -90,5 +90,20 @@ describe.runIf(hasPackages('tshark'))(
         expect(hexes).toContain(toHex(key.key));
       }
     });
+
+    test('without the keytab tshark cannot see the key list (it is inside the encrypted part)', async () => {
+      const { stdout } = await runOk('tshark', [
+        '-r',
+        files.pcap,
+        '-n',
+        '-Y',
+        'kerberos.kerbKeyListRep.key_element',
+        '-T',
+        'fields',
+        '-e',
+        'frame.number',
+      ]);
+      expect(stdout.trim()).toBe('');
+    });
   },
 );
