@@ -43,6 +43,7 @@ export const CLOUD_ACTIONS = [
     title: (a) => `${a.host}> Set-AzureADKerberosServer -RotateServerKey`,
     command: {
       name: 'Set-AzureADKerberosServer -RotateServerKey',
+      shell: 'powershell',
       syntax: 'Set-AzureADKerberosServer -RotateServerKey',
       print: () => 'Set-AzureADKerberosServer -RotateServerKey',
       parse: noArgs,
@@ -57,6 +58,7 @@ export const CLOUD_ACTIONS = [
     title: (a) => `${a.host}> Get-AzureADKerberosServer`,
     command: {
       name: 'Get-AzureADKerberosServer',
+      shell: 'powershell',
       syntax: 'Get-AzureADKerberosServer',
       print: () => 'Get-AzureADKerberosServer',
       parse: noArgs,
