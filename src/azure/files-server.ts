@@ -15,6 +15,7 @@ import {
   rightsText,
   shareLevel,
   tokenSids,
+  READ,
   WRITE,
   type EffectiveAce,
 } from './files-authz';
@@ -102,6 +103,31 @@ export function sidName(world: World, sid: string): string {
   return sid;
 }
 
+/**
+ * The SID of a name icacls is given: "*S-1-…", a well-known name ("Everyone", "BUILTIN\Users"), DOMAIN\user
+ * or user@domain from its realm's database (the LSA's lookup at the DC, not drawn).
+ */
+export function sidOf(world: World, name: string): string | undefined {
+  if (/^\*S-1-\d+(-\d+)+$/i.test(name)) return name.slice(1).toUpperCase();
+  const lower = name.toLowerCase();
+  const known = Object.entries(WELL_KNOWN_NAMES).find(
+    ([, n]) => n.toLowerCase() === lower || n.split('\\').pop()!.toLowerCase() === lower,
+  );
+  if (known) return known[0];
+  const [domain, user] = name.includes('\\')
+    ? (name.split('\\') as [string, string])
+    : name.includes('@')
+      ? ([name.slice(name.indexOf('@') + 1), name.slice(0, name.indexOf('@'))] as [string, string])
+      : ['', name];
+  for (const realm of world.kdcs.flatMap((k) => k.state.realms)) {
+    const d = domain.toLowerCase();
+    if (d && realm.netbiosName.toLowerCase() !== d && realm.name.toLowerCase() !== d) continue;
+    const p = realm.principals.find((e) => e.realm === realm.name && e.name.nameString.join('/').toLowerCase() === user.toLowerCase());
+    if (p?.sid) return p.sid;
+  }
+  return undefined;
+}
+
 /** "(DENY) CORP\alice (S-1-5-21-…-1104): R on report.docx" — the ACE as the trace names it. */
 export const describeAce = (world: World, a: EffectiveAce): string =>
   `${a.type === 'deny' ? '(DENY) ' : ''}${sidName(world, a.sid)} (${a.sid}): ${rightsText(a.mask)}, ${a.inherited ? `inherited from \\${a.from}` : `explicit on \\${a.from}`}`;
@@ -142,8 +168,7 @@ function create(
   if (!node && (!parent || !parent.dir)) return { status: 'STATUS_OBJECT_PATH_NOT_FOUND' };
   if (node && r.disposition === 'create') return { status: 'STATUS_OBJECT_NAME_COLLISION' };
   if (!node && r.disposition === 'open') return { status: 'STATUS_OBJECT_NAME_NOT_FOUND' };
-  if (node && node.dir !== r.dir && r.disposition !== 'open')
-    return { status: node.dir ? 'STATUS_FILE_IS_A_DIRECTORY' : 'STATUS_NOT_A_DIRECTORY' };
+  if (node && node.dir && !r.dir && r.access & (READ | WRITE)) return { status: 'STATUS_FILE_IS_A_DIRECTORY' };
   if (node && !node.dir && r.dir) return { status: 'STATUS_NOT_A_DIRECTORY' };
   // a new file or folder is the folder's to allow (add file / add subdirectory)
   const target = node ?? parent!;
