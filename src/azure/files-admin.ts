@@ -11,7 +11,10 @@ import { sidName } from './files-server';
 import { say, type WindowsOutcome } from './windows-host';
 
 /** The Azure Files account a service is, or why not. */
-export function storageAccount(world: World, id: string): { svc: ServiceActorState; authz: AzureFilesAuthzState } | string {
+export function storageAccount(
+  world: World,
+  id: string,
+): { svc: ServiceActorState; authz: AzureFilesAuthzState } | string {
   const svc = world.services.find((s) => s.id === id);
   if (!svc?.smb) return `there is no file server "${id}"`;
   if (!svc.smb.azure) return `"${id}" is not an Azure Files account (services[].azureFiles)`;
@@ -44,7 +47,9 @@ export function setShareRole(
   const when = takesEffect(world, authz);
   const smb = SHARE_ROLES[role]!.rank > 0 ? '' : ' (a REST/OAuth role: it grants nothing over SMB)';
   if (remove) {
-    const live = authz.roles.filter((r) => r.principal.toLowerCase() === principal.toLowerCase() && r.role === role);
+    const live = authz.roles.filter(
+      (r) => r.principal.toLowerCase() === principal.toLowerCase() && r.role === role,
+    );
     for (const r of live) r.removedAt ??= when.at;
     const output = `Azure RBAC: ${role} removed from ${principal} on ${authz.account}; ${when.words}`;
     say(world, svc.host, 'role removed', output);
@@ -76,7 +81,10 @@ export function removeGroupMember(world: World, principal: string, group: string
     const kdc = world.kdc(k.host);
     for (const e of kdc.entries(principal)) {
       if (!e.groups?.some((g) => g.toUpperCase() === group.toUpperCase())) continue;
-      changed += kdc.setGroups(principal, e.groups.filter((g) => g.toUpperCase() !== group.toUpperCase()));
+      changed += kdc.setGroups(
+        principal,
+        e.groups.filter((g) => g.toUpperCase() !== group.toUpperCase()),
+      );
       say(
         world,
         k.host,
@@ -85,6 +93,7 @@ export function removeGroupMember(world: World, principal: string, group: string
       );
     }
   }
-  if (changed === 0) return { ok: false, output: `${principal} is not a member of ${group} in any database here` };
+  if (changed === 0)
+    return { ok: false, output: `${principal} is not a member of ${group} in any database here` };
   return { ok: true, output: `${principal} removed from ${group}` };
 }

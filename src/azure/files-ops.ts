@@ -39,7 +39,10 @@ export function failed(world: World, host: string, windowsError: number, output:
 }
 
 const failedWith = (world: World, host: string, reply: FileReply | undefined): WindowsOutcome => {
-  const [code, text] = (reply && STATUS_WORDS[reply.status]) ?? [64, 'The specified network name is no longer available.'];
+  const [code, text] = (reply && STATUS_WORDS[reply.status]) ?? [
+    64,
+    'The specified network name is no longer available.',
+  ];
   return failed(world, host, code, text);
 };
 
@@ -52,7 +55,12 @@ export function resolvePath(world: World, host: string, typed: string): SharePat
     unc = windowsHost(world, host).drives[drive[1]!.toUpperCase()];
     rest = drive[2] ?? '';
     if (!unc) {
-      say(world, host, 'path', `${drive[1]!.toUpperCase()} is not a mapped drive here (the playground's files live on shares)`);
+      say(
+        world,
+        host,
+        'path',
+        `${drive[1]!.toUpperCase()} is not a mapped drive here (the playground's files live on shares)`,
+      );
       return failed(world, host, 3, 'The system cannot find the path specified.');
     }
   } else {
@@ -68,7 +76,10 @@ export function resolvePath(world: World, host: string, typed: string): SharePat
     say(world, host, 'path', `${host} has no SMB session to ${unc}: connect it first with net use`);
     return failed(world, host, 53, 'The network path was not found.');
   }
-  const path = rest.split('\\').filter((p) => p !== '').join('\\');
+  const path = rest
+    .split('\\')
+    .filter((p) => p !== '')
+    .join('\\');
   return { svc, share, path, session: session.id, shown: typed };
 }
 
@@ -108,12 +119,24 @@ const accessWords = (mask: number) =>
     .join(', ');
 
 /** A request on an open file (READ, WRITE, QUERY_DIRECTORY, QUERY_INFO, SET_INFO, CLOSE). */
-export function fileStep(world: World, host: string, p: SharePath, req: FileRequest, what: string): FileReply | undefined {
+export function fileStep(
+  world: World,
+  host: string,
+  p: SharePath,
+  req: FileRequest,
+  what: string,
+): FileReply | undefined {
   return smbFileRequest(world, host, p.svc, req, `\\${p.path}: ${what}`);
 }
 
 const close = (world: World, host: string, p: SharePath, deleteOnClose = false) =>
-  fileStep(world, host, p, { op: 'close', ...at(p), ...(deleteOnClose ? { deleteOnClose } : {}) }, deleteOnClose ? 'close, delete on close' : 'close');
+  fileStep(
+    world,
+    host,
+    p,
+    { op: 'close', ...at(p), ...(deleteOnClose ? { deleteOnClose } : {}) },
+    deleteOnClose ? 'close, delete on close' : 'close',
+  );
 
 /** `type FILE`: CREATE (read), READ, CLOSE; the console prints the file. */
 export function typeFile(world: World, host: string, typed: string): WindowsOutcome {
@@ -162,7 +185,8 @@ export function copyFile(world: World, host: string, from: string, to: string): 
   const src = resolvePath(world, host, from);
   if (isOutcome(src)) return src;
   const content = readFile(world, host, src);
-  if (typeof content !== 'string') return failed(world, host, content.windowsError ?? 5, `${content.output}\n        0 file(s) copied.`);
+  if (typeof content !== 'string')
+    return failed(world, host, content.windowsError ?? 5, `${content.output}\n        0 file(s) copied.`);
   const into = resolvePath(world, host, to);
   if (isOutcome(into)) return into;
   const name = src.path.slice(src.path.lastIndexOf('\\') + 1);
@@ -225,11 +249,13 @@ export function listDirectory(world: World, host: string, typed: string): Window
   const bytes = files.reduce((n, e) => n + e.size, 0);
   const where = /^[A-Za-z]:$/.test(typed) ? `${typed}\\` : typed;
   const text = [
-    ` Volume in drive ${where.slice(0, 2)} is ${p.share}`,
+    ` Volume in drive ${where.slice(0, 1)} is ${p.share}`,
     '',
     ` Directory of ${where}`,
     '',
-    ...entries.map((e) => `${dirTime(e.modified)}    ${e.dir ? '<DIR>         ' : String(e.size).padStart(14)} ${e.name}`),
+    ...entries.map(
+      (e) => `${dirTime(e.modified)}    ${e.dir ? '<DIR>         ' : String(e.size).padStart(14)} ${e.name}`,
+    ),
     `${String(files.length).padStart(16)} File(s) ${String(bytes).padStart(14)} bytes`,
     `${String(entries.length - files.length).padStart(16)} Dir(s)`,
   ];
@@ -238,8 +264,8 @@ export function listDirectory(world: World, host: string, typed: string): Window
 }
 
 /** One icacls line of an ACE: "CORP\alice:(DENY)(R)", "BUILTIN\Users:(I)(OI)(CI)(RX)". */
-export const icaclsAce = (world: World, a: EffectiveAce | AceState): string =>
-  `${sidName(world, a.sid)}:${a.type === 'deny' ? '(DENY)' : ''}${'inherited' in a && a.inherited ? '(I)' : ''}${a.inherit ? '(OI)(CI)' : ''}(${rightsText(a.mask)})`;
+export const icaclsAce = (world: World, a: EffectiveAce | AceState, dir = true): string =>
+  `${sidName(world, a.sid)}:${a.type === 'deny' ? '(DENY)' : ''}${'inherited' in a && a.inherited ? '(I)' : ''}${a.inherit && dir ? '(OI)(CI)' : ''}(${rightsText(a.mask)})`;
 
 /** `icacls PATH`: CREATE (read permissions), QUERY_INFO (the security descriptor), CLOSE. */
 export function showAcl(world: World, host: string, typed: string): WindowsOutcome {
@@ -249,7 +275,7 @@ export function showAcl(world: World, host: string, typed: string): WindowsOutco
   if (opened?.status !== 'STATUS_SUCCESS') return icaclsFailed(world, host, typed, opened);
   const info = fileStep(world, host, p, { op: 'query-info', ...at(p) }, 'query security descriptor (DACL)');
   close(world, host, p);
-  const lines = (info?.acl ?? []).map((a) => icaclsAce(world, a));
+  const lines = (info?.acl ?? []).map((a) => icaclsAce(world, a, info?.dir));
   const text = [
     ...lines.map((l, i) => (i === 0 ? `${typed} ${l}` : `${' '.repeat(typed.length + 1)}${l}`)),
     '',
@@ -259,18 +285,40 @@ export function showAcl(world: World, host: string, typed: string): WindowsOutco
   return { ok: true, output: `${lines.length} ACEs` };
 }
 
-function icaclsFailed(world: World, host: string, typed: string, reply: FileReply | undefined): WindowsOutcome {
+function icaclsFailed(
+  world: World,
+  host: string,
+  typed: string,
+  reply: FileReply | undefined,
+): WindowsOutcome {
   const words = (reply && STATUS_WORDS[reply.status]) ?? [5, 'Access is denied.'];
-  return failed(world, host, words[0], `${typed}: ${words[1]}\nSuccessfully processed 0 files; Failed processing 1 files`);
+  return failed(
+    world,
+    host,
+    words[0],
+    `${typed}: ${words[1]}\nSuccessfully processed 0 files; Failed processing 1 files`,
+  );
 }
 
 /** `icacls PATH /grant|/deny NAME:(RIGHTS)`: CREATE (change permissions), SET_INFO, CLOSE. */
-export function changeAcl(world: World, host: string, typed: string, ace: AceState, who: string): WindowsOutcome {
+export function changeAcl(
+  world: World,
+  host: string,
+  typed: string,
+  ace: AceState,
+  who: string,
+): WindowsOutcome {
   const p = resolvePath(world, host, typed);
   if (isOutcome(p)) return p;
   const opened = createFile(world, host, p, WRITE_DAC, 'open', false);
   if (opened?.status !== 'STATUS_SUCCESS') return icaclsFailed(world, host, typed, opened);
-  fileStep(world, host, p, { op: 'set-info', ...at(p), ace }, `set security descriptor: add ${icaclsAce(world, ace)} (${who})`);
+  fileStep(
+    world,
+    host,
+    p,
+    { op: 'set-info', ...at(p), ace },
+    `set security descriptor: add ${icaclsAce(world, ace)} (${who})`,
+  );
   close(world, host, p);
   const output = `processed file: ${typed}\nSuccessfully processed 1 files; Failed processing 0 files`;
   say(world, host, 'icacls', output);

@@ -76,6 +76,8 @@ export interface FileReply {
   entries?: DirEntry[];
   acl?: EffectiveAce[];
   owner?: string;
+  /** QUERY_INFO: the object is a folder. */
+  dir?: boolean;
 }
 
 // ---- names of SIDs ------------------------------------------------------------------------------------
@@ -122,7 +124,9 @@ export function sidOf(world: World, name: string): string | undefined {
   for (const realm of world.kdcs.flatMap((k) => k.state.realms)) {
     const d = domain.toLowerCase();
     if (d && realm.netbiosName.toLowerCase() !== d && realm.name.toLowerCase() !== d) continue;
-    const p = realm.principals.find((e) => e.realm === realm.name && e.name.nameString.join('/').toLowerCase() === user.toLowerCase());
+    const p = realm.principals.find(
+      (e) => e.realm === realm.name && e.name.nameString.join('/').toLowerCase() === user.toLowerCase(),
+    );
     if (p?.sid) return p.sid;
   }
   return undefined;
@@ -168,7 +172,8 @@ function create(
   if (!node && (!parent || !parent.dir)) return { status: 'STATUS_OBJECT_PATH_NOT_FOUND' };
   if (node && r.disposition === 'create') return { status: 'STATUS_OBJECT_NAME_COLLISION' };
   if (!node && r.disposition === 'open') return { status: 'STATUS_OBJECT_NAME_NOT_FOUND' };
-  if (node && node.dir && !r.dir && r.access & (READ | WRITE)) return { status: 'STATUS_FILE_IS_A_DIRECTORY' };
+  if (node && node.dir && !r.dir && r.access & (READ | WRITE))
+    return { status: 'STATUS_FILE_IS_A_DIRECTORY' };
   if (node && !node.dir && r.dir) return { status: 'STATUS_NOT_A_DIRECTORY' };
   // a new file or folder is the folder's to allow (add file / add subdirectory)
   const target = node ?? parent!;
@@ -246,6 +251,7 @@ export function serveFile(world: World, svc: ServiceActorState, r: FileRequest):
       return {
         status: 'STATUS_SUCCESS',
         acl: effectiveAcl(nodes, node),
+        dir: node.dir,
         ...(node.owner ? { owner: node.owner } : {}),
       };
     case 'set-info':

@@ -77,7 +77,7 @@ function accountKeySession(svc: ServiceActorState, req: { user: string; key: str
   const azure = svc.smb!.azure;
   const ok =
     azure?.accountKey !== undefined &&
-    req.user.toLowerCase() === `localhost\${azure.account}`.toLowerCase() &&
+    req.user.toLowerCase() === `localhost\\${azure.account}`.toLowerCase() &&
     req.key === azure.accountKey;
   if (!ok)
     return {
@@ -267,7 +267,7 @@ export function smbTreeConnect(
   return { ok: false, windowsError: (trip.ok && trip.value.windowsError) || 67 };
 }
 
-/** SESSION_SETUP with the storage account key (`net use ... /user:localhost\\account KEY`). */
+/** SESSION_SETUP with the storage account key (`net use ... /user:localhost\account KEY`). */
 export function smbAccountKeySession(
   world: World,
   host: string,

@@ -265,8 +265,14 @@ const azureFilesShape = obj(
       str({ pattern: /^[a-z0-9]{3,24}$/, hint: 'must be a storage account name', type: 'account name' }),
       'the storage account name (the key signs in as localhost\\NAME)',
     ),
-    accountKey: opt(str({ pattern: /^\S{1,128}$/, type: 'key' }), 'the storage account key (net use /user:localhost\\NAME KEY)'),
-    defaultPermission: opt(oneOf(Object.keys(DEFAULT_PERMISSIONS)), 'the default share-level permission (default None)'),
+    accountKey: opt(
+      str({ pattern: /^\S{1,128}$/, type: 'key' }),
+      'the storage account key (net use /user:localhost\\NAME KEY)',
+    ),
+    defaultPermission: opt(
+      oneOf(Object.keys(DEFAULT_PERMISSIONS)),
+      'the default share-level permission (default None)',
+    ),
     roles: opt(
       list(
         obj(
@@ -279,8 +285,14 @@ const azureFilesShape = obj(
       ),
       'RBAC roles in force from the start',
     ),
-    propagation: opt(duration, 'how long a later role change takes to reach the file service (default 0: at once)'),
-    files: opt(list(fileShape), "the shares' files and folders at the start (each share's root has the default ACL)"),
+    propagation: opt(
+      duration,
+      'how long a later role change takes to reach the file service (default 0: at once)',
+    ),
+    files: opt(
+      list(fileShape),
+      "the shares' files and folders at the start (each share's root has the default ACL)",
+    ),
   },
   { type: 'Azure Files authorization' },
 );
@@ -304,7 +316,10 @@ const serviceShape = obj(
       oneOf(['refused', 'accepted'] as const),
       'what it does when the client falls back to NTLM (default refused, modelled)',
     ),
-    azureFiles: opt(azureFilesShape, 'Azure Files: share-level roles, the default permission, the key, files and ACLs'),
+    azureFiles: opt(
+      azureFilesShape,
+      'Azure Files: share-level roles, the default permission, the key, files and ACLs',
+    ),
   },
   { type: 'service' },
 );

@@ -1,7 +1,6 @@
 /**
  * The built-in scenarios, in the order of SCENARIOS.md (the ids are a contract: the CLI and share links use
- * them). Each is a JSON file beside this one; the ones that need what is not modelled yet (the Entra join
- * and its PRT, Azure Files authorization) are listed with "available": false and the reason. Last comes
+ * them). Each is a JSON file beside this one; the ones that need what is not modelled yet are listed with "available": false and the reason. Last comes
  * two-forests, the page's first story (a referral across a forest trust, then a skewed clock): once a
  * TypeScript story beside the catalogue, now a catalogue file like the others, under the id its share
  * links already used.
@@ -24,6 +23,8 @@ import rc4Disabled from './rc4-disabled.json';
 import kvnoMismatch from './kvno-mismatch.json';
 import mfaCaNotExcluded from './mfa-ca-not-excluded.json';
 import networkChangeDropsProxy from './network-change-drops-proxy.json';
+import shareDefaultPermission from './share-default-permission.json';
+import groupSidGrants from './group-sid-grants.json';
 import twoForests from './two-forests.json';
 
 /** The catalogue as the files say it: validated by catalogue() in ../catalogue.ts. */
@@ -46,5 +47,7 @@ export const CATALOGUE_FILES: readonly unknown[] = [
   kvnoMismatch,
   mfaCaNotExcluded,
   networkChangeDropsProxy,
+  shareDefaultPermission,
+  groupSidGrants,
   twoForests,
 ];

@@ -37,6 +37,8 @@ const IDS = [
   'kvno-mismatch',
   'mfa-ca-not-excluded',
   'network-change-drops-proxy',
+  'share-default-permission',
+  'group-sid-grants',
   'two-forests',
 ];
 const AVAILABLE = [
@@ -47,6 +49,8 @@ const AVAILABLE = [
   'tgt-expiry-10h',
   'trust-referral',
   'coexistence-realm-mapping',
+  'share-reader-cannot-write',
+  'ntfs-deny',
   'clock-skew',
   'port-445-blocked',
   'offline-cached-logon',
@@ -54,6 +58,8 @@ const AVAILABLE = [
   'rc4-disabled',
   'kvno-mismatch',
   'network-change-drops-proxy',
+  'share-default-permission',
+  'group-sid-grants',
   'two-forests',
 ];
 
