@@ -139,12 +139,6 @@ export const FILES_ACTIONS = [
     'Makes a folder: CREATE (directory, create only), CLOSE.',
     files.makeDirectory,
   ),
-  pathCommand(
-    'icacls',
-    'icacls',
-    "Shows a file's or folder's ACL (`icacls PATH`): CREATE for read permissions, QUERY_INFO.",
-    files.showAcl,
-  ),
   defineAction({
     do: 'echo-to-file',
     about:
@@ -159,7 +153,7 @@ export const FILES_ACTIONS = [
       parse: (args, bad) => {
         const line = args.join(' ');
         const gt = line.indexOf('>');
-        if (gt < 0) bad('the playground writes echo into a file: echo TEXT > PATH');
+        if (gt < 0) bad('the playground takes echo TEXT > PATH, or echo %LOGONSERVER%');
         if (line[gt + 1] === '>') bad('>> (append) is not modelled: use > to write the file');
         return {
           text: word(TEXT, line.slice(0, gt).trim(), bad),
@@ -228,6 +222,12 @@ export const FILES_ACTIONS = [
       );
     },
   }),
+  pathCommand(
+    'icacls',
+    'icacls',
+    "Shows a file's or folder's ACL (`icacls PATH`): CREATE for read permissions, QUERY_INFO.",
+    files.showAcl,
+  ),
   defineAction({
     do: 'net-use-key',
     about:

@@ -49,8 +49,9 @@ export const ACTIONS = [
   ...WINDOWS_ACTIONS.slice(4),
   ...ENCTYPE_POLICY_ACTIONS,
   ...TAMPER_ACTIONS,
-  ...WINDOWS_SHELL_ACTIONS,
+  // before the shell's `echo %LOGONSERVER%`, so that a line with `>` hears echo's own reasons
   ...FILES_ACTIONS,
+  ...WINDOWS_SHELL_ACTIONS,
   // help lists the typed entries, itself included: read when it runs, once the table is whole
   helpAction(() => TYPED),
 ] as const;
