@@ -41,8 +41,8 @@ describe('scenario list', () => {
       summary: expect.any(String),
       available: true,
     });
-    const notYet = j.scenarios.find((s: { id: string }) => s.id === 'share-reader-cannot-write');
-    expect(notYet).toMatchObject({ available: false, reason: expect.stringMatching(/share-level RBAC/) });
+    const notYet = j.scenarios.find((s: { id: string }) => s.id === 'mfa-ca-not-excluded');
+    expect(notYet).toMatchObject({ available: false, reason: expect.stringMatching(/Conditional Access/) });
     // the count in the text heading is the number of available entries here
     const available = j.scenarios.filter((s: { available: boolean }) => s.available).length;
     expect(krbplay('scenario', 'list').stdout.split('\n')[0]).toBe(
@@ -235,8 +235,8 @@ describe('errors', () => {
     ],
     [
       'a scenario not available yet',
-      () => 'share-reader-cannot-write',
-      /^krbplay scenario run: scenario 'share-reader-cannot-write' is not available yet: needs Azure Files share-level RBAC/,
+      () => 'mfa-ca-not-excluded',
+      /^krbplay scenario run: scenario 'mfa-ca-not-excluded' is not available yet: needs Entra Conditional Access/,
     ],
   ])('%s: one line, exit 1', (_what, arg, line) => {
     const r = krbplay('scenario', 'run', arg());
