@@ -8,7 +8,14 @@ import { errorCodes } from '../asn1/registry';
 import { formatPrincipal } from '../asn1/principal';
 import { runOperation, type World } from '../world';
 import { ssoStateLine } from './cloudap';
-import { findSmbServer, smbNegotiate, smbSessionSetup, smbTreeConnect } from './smb';
+import {
+  findSmbServer,
+  smbAccountKeySession,
+  smbNegotiate,
+  smbSessionSetup,
+  smbTreeConnect,
+  type SmbSession,
+} from './smb';
 import { ensureTgt, setMapping } from './windows';
 import { say, type WindowsOutcome } from './windows-host';
 import { systemError } from './windows-errors';
@@ -18,9 +25,16 @@ import { systemError } from './windows-errors';
  * carries the AP-REQ for cifs/server (or falls back to NTLM), TREE_CONNECT opens the share. `where` names
  * what the UNC came from, for a name that does not resolve.
  */
-export function netUse(world: World, host: string, unc: string, drive?: string, where = unc): WindowsOutcome {
+export function netUse(
+  world: World,
+  host: string,
+  unc: string,
+  drive?: string,
+  where = unc,
+  as?: { user: string; key: string },
+): WindowsOutcome {
   const [server, share] = unc.slice(2).split('\\') as [string, string];
-  say(world, host, 'net use', `net use ${drive ? `${drive} ` : ''}${unc}`);
+  say(world, host, 'net use', `net use ${drive ? `${drive} ` : ''}${unc}${as ? ` /user:${as.user}` : ''}`);
   const fail = (windowsError: number, errorCode?: number): WindowsOutcome => {
     const output = systemError(windowsError);
     say(world, host, 'result', output, windowsError);
@@ -32,10 +46,19 @@ export function netUse(world: World, host: string, unc: string, drive?: string, 
     return fail(53);
   }
   if (!smbNegotiate(world, host, svc, server)) return fail(53);
-  ensureTgt(world, host);
-  const session = smbSessionSetup(world, host, svc, server);
-  if (!session.ok) return fail(session.windowsError, session.errorCode);
-  if (!smbTreeConnect(world, host, svc, server, share)) return fail(67);
+  let session: SmbSession;
+  if (as) {
+    // the storage account key: NTLMv2, no Kerberos at all
+    const id = smbAccountKeySession(world, host, svc, as.user, as.key);
+    if (id === undefined) return fail(1326);
+    session = { ok: true, access: { ok: true }, session: id };
+  } else {
+    ensureTgt(world, host);
+    session = smbSessionSetup(world, host, svc, server);
+    if (!session.ok) return fail(session.windowsError, session.errorCode);
+  }
+  const tree = smbTreeConnect(world, host, svc, server, share, session.session);
+  if (!tree.ok) return fail(tree.windowsError);
   const windows = world.windowsHost(host);
   if (drive && windows) windows.drives[drive.toUpperCase()] = unc;
   const output = `${drive ? `Drive ${drive.toUpperCase()} is now connected to ${unc}. ` : ''}The command completed successfully.`;

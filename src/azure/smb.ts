@@ -19,18 +19,96 @@ import {
   type ServiceActorState,
   type World,
 } from '../world';
+import { shareLevel } from './files-authz';
+import { openSession, serveFile, statusText, type FileReply, type FileRequest } from './files-server';
 
-type SmbRequest = { op: 'negotiate' } | { op: 'ntlm' } | { op: 'tree-connect'; share: string };
+/**
+ * What the client asks of the server, as plain data (an encoder can make SMB2 of it): NEGOTIATE, the NTLM
+ * fallback, the storage account key's NTLMv2 SESSION_SETUP, TREE_CONNECT on a session, and the file
+ * requests of files-server.ts.
+ */
+export type SmbRequest =
+  | { op: 'negotiate' }
+  | { op: 'ntlm' }
+  | { op: 'account-key'; user: string; key: string; host: string }
+  | { op: 'tree-connect'; share: string; session?: number }
+  | FileRequest;
+
+/** What the sender gets back: whether it worked, the session opened, a file request's reply. */
+export interface SmbReply {
+  ok: boolean;
+  session?: number;
+  file?: FileReply;
+  windowsError?: number;
+}
+
+/** TREE_CONNECT: the share must exist, and the session's share-level permission must allow something. */
+function treeConnect(world: World, svc: ServiceActorState, share: string, id?: number) {
+  const smb = svc.smb!;
+  if (smb.shares && !smb.shares.some((s) => s.toLowerCase() === share.toLowerCase()))
+    return {
+      value: { ok: false },
+      reply: { type: 'SMB2 TREE_CONNECT', result: 'STATUS_BAD_NETWORK_NAME', windowsError: 67 },
+    };
+  const session = smb.sessions?.find((s) => s.id === id);
+  if (session && smb.azure) {
+    const level = shareLevel(smb.azure, session, world.hostNow(svc.host));
+    if (level.mask === 0)
+      return {
+        value: { ok: false, windowsError: 5 },
+        reply: {
+          type: 'SMB2 TREE_CONNECT',
+          result: `${statusText('STATUS_ACCESS_DENIED')}: no share-level permission for ${session.principal} (${level.why})`,
+          windowsError: 5,
+        },
+      };
+    session.trees.push(share);
+    return {
+      value: { ok: true },
+      reply: { type: 'SMB2 TREE_CONNECT', result: `connected to ${share}; share level: ${level.why}` },
+    };
+  }
+  session?.trees.push(share);
+  return { value: { ok: true }, reply: { type: 'SMB2 TREE_CONNECT', result: `connected to ${share}` } };
+}
+
+/** SESSION_SETUP with the storage account key (NTLMv2 as localhost\account; modelled here). */
+function accountKeySession(svc: ServiceActorState, req: { user: string; key: string; host: string }) {
+  const azure = svc.smb!.azure;
+  const ok =
+    azure?.accountKey !== undefined &&
+    req.user.toLowerCase() === `localhost\\${azure.account}`.toLowerCase() &&
+    req.key === azure.accountKey;
+  if (!ok)
+    return {
+      value: { ok: false, windowsError: 1326 },
+      reply: {
+        type: 'SMB2 SESSION_SETUP',
+        result: `STATUS_LOGON_FAILURE (modelled): not the storage account's name and key`,
+        windowsError: 1326,
+      },
+    };
+  const s = openSession(svc, { host: req.host, principal: req.user, groupSids: [], superuser: true });
+  return {
+    value: { ok: true, session: s.id },
+    reply: {
+      type: 'SMB2 SESSION_SETUP',
+      result: `NTLMv2 (modelled): ${req.user} signed in with the storage account key: superuser, no ACL applies (session ${s.id})`,
+    },
+  };
+}
 
 /** The SMB server listening at an endpoint (a service with shares). */
-export const smbListener: Protocol<SmbRequest, { ok: boolean }, ServiceActorState> = {
+export const smbListener: Protocol<SmbRequest, SmbReply, ServiceActorState> = {
   listener: (world, at) =>
     world.services.find((s) => s.smb && s.host === at.host && s.port === at.port) as
       ServiceActorState | undefined,
   absent: (at) => `nothing listens on ${at.host}:${at.port}`,
-  serve(_world, svc, req) {
+  serve(world, svc, req) {
     const smb = svc.smb!;
     switch (req.op) {
+      case 'account-key':
+        return accountKeySession(svc, req);
       case 'negotiate':
         return {
           value: { ok: true },
@@ -49,14 +127,16 @@ export const smbListener: Protocol<SmbRequest, { ok: boolean }, ServiceActorStat
           },
         };
       }
-      case 'tree-connect': {
-        const ok = !smb.shares || smb.shares.some((s) => s.toLowerCase() === req.share.toLowerCase());
+      case 'tree-connect':
+        return treeConnect(world, svc, req.share, req.session);
+      default: {
+        const file = serveFile(world, svc, req);
         return {
-          value: { ok },
+          value: { ok: file.status === 'STATUS_SUCCESS', file },
           reply: {
-            type: 'SMB2 TREE_CONNECT',
-            result: ok ? `connected to ${req.share}` : 'STATUS_BAD_NETWORK_NAME',
-            ...(ok ? {} : { windowsError: 67 }),
+            type: `SMB2 ${req.op.toUpperCase().replace('-', '_')}`,
+            result: `${statusText(file.status)}${file.why ? `: ${file.why}` : ''}`,
+            ...(file.status === 'STATUS_ACCESS_DENIED' ? { windowsError: 5 } : {}),
           },
         };
       }
@@ -111,7 +191,28 @@ export function smbNegotiate(
 const KDC_ERR_POLICY = 12;
 
 export type SmbSession =
-  { ok: true; access: ServiceAccess } | { ok: false; windowsError: number; errorCode?: number };
+  | { ok: true; access: ServiceAccess; session: number }
+  | { ok: false; windowsError: number; errorCode?: number };
+
+/**
+ * The server keeps the session SESSION_SETUP opened, with the identity its service found in the ticket it
+ * validated (the PAC's SIDs): later requests are checked against it.
+ */
+function keepSession(
+  world: World,
+  host: string,
+  svc: Readonly<ServiceActorState>,
+  access: ServiceAccess,
+): number {
+  const id = access.identity;
+  return openSession(world.service(svc.id), {
+    host,
+    // NTLM accepted (an on-prem server): the user the client signed in as, no PAC
+    principal: id?.principal ?? world.client(host).config.principal,
+    ...(id?.userSid ? { userSid: id.userSid } : {}),
+    groupSids: id ? [...id.groupSids] : [],
+  }).id;
+}
 
 /** SESSION_SETUP: the AP-REQ for cifs/<server>; without a ticket, the NTLM fallback. */
 export function smbSessionSetup(
@@ -122,7 +223,7 @@ export function smbSessionSetup(
 ): SmbSession {
   const spn = `cifs/${server.toLowerCase()}`;
   const access = accessService(world, host, svc.id, spn);
-  if (access.ok) return { ok: true, access };
+  if (access.ok) return { ok: true, access, session: keepSession(world, host, svc, access) };
   const code = access.errorCode !== undefined ? { errorCode: access.errorCode } : {};
   // a policy refusal (Conditional Access in the cloud realm, modelled): Windows shows 1327, no NTLM
   if (access.ticket && !access.ticket.ok && access.errorCode === KDC_ERR_POLICY)
@@ -141,28 +242,70 @@ export function smbSessionSetup(
       },
       { timeout: TCP_CONNECT_TIMEOUT, connected: true, modelled: true },
     );
-    return ntlm.ok && ntlm.value.ok ? { ok: true, access } : { ok: false, windowsError: 1326, ...code };
+    return ntlm.ok && ntlm.value.ok
+      ? { ok: true, access, session: keepSession(world, host, svc, access) }
+      : { ok: false, windowsError: 1326, ...code };
   }
   // the AP-REQ found no way to the server (53), or the server refused the ticket: STATUS_LOGON_FAILURE
   if (access.ticket?.ok && access.errorCode === undefined) return { ok: false, windowsError: 53 };
   return { ok: false, windowsError: 1326, ...code };
 }
 
-/** TREE_CONNECT to a share on the open session: false when the server has no such share. */
+/** TREE_CONNECT to a share on the open session: 67 when the server has no such share, 5 without share-level access. */
 export function smbTreeConnect(
   world: World,
   host: string,
   svc: Readonly<ServiceActorState>,
   server: string,
   share: string,
-): boolean {
+  session?: number,
+): { ok: true } | { ok: false; windowsError: number } {
   const trip = world.roundTrip(
     host,
     endpointOf(svc),
     smbListener,
-    { op: 'tree-connect', share },
+    { op: 'tree-connect', share, ...(session !== undefined ? { session } : {}) },
     { type: 'SMB2 TREE_CONNECT', result: `\\\\${server}\\${share}` },
     { timeout: TCP_CONNECT_TIMEOUT, connected: true, modelled: true },
   );
-  return trip.ok && trip.value.ok;
+  if (trip.ok && trip.value.ok) return { ok: true };
+  return { ok: false, windowsError: (trip.ok && trip.value.windowsError) || 67 };
+}
+
+/** SESSION_SETUP with the storage account key (`net use ... /user:localhost\account KEY`). */
+export function smbAccountKeySession(
+  world: World,
+  host: string,
+  svc: Readonly<ServiceActorState>,
+  user: string,
+  key: string,
+): number | undefined {
+  const trip = world.roundTrip(
+    host,
+    endpointOf(svc),
+    smbListener,
+    { op: 'account-key', user, key, host },
+    { type: 'SMB2 SESSION_SETUP', result: `NTLMSSP (modelled): ${user} with the storage account key` },
+    { timeout: TCP_CONNECT_TIMEOUT, connected: true, modelled: true },
+  );
+  return trip.ok && trip.value.ok ? trip.value.session : undefined;
+}
+
+/** A file request on an open session: the server's reply, or undefined when nothing came back. */
+export function smbFileRequest(
+  world: World,
+  host: string,
+  svc: Readonly<ServiceActorState>,
+  req: FileRequest,
+  what: string,
+): FileReply | undefined {
+  const trip = world.roundTrip(
+    host,
+    endpointOf(svc),
+    smbListener,
+    req,
+    { type: `SMB2 ${req.op.toUpperCase().replace('-', '_')}`, result: what },
+    { timeout: TCP_CONNECT_TIMEOUT, connected: true, modelled: true },
+  );
+  return trip.ok ? trip.value.file : undefined;
 }

@@ -15,10 +15,14 @@ import {
   seedRandomState,
   serviceStateFromKdc,
   World,
+  type FileNodeState,
   type KdcActorState,
   type LinuxHostConfig,
   type ServiceActorState,
+  type SmbShareState,
 } from '../world';
+import { DEFAULT_ROOT_ACL, SIMPLE_RIGHTS } from '../azure/files-authz';
+import { parseDuration } from '../asn1/time';
 import { KrbPlayError } from '../util/errors';
 import {
   parseIsoTime,
@@ -26,6 +30,7 @@ import {
   ScenarioError,
   type Scenario,
   type ScenarioClient,
+  type ScenarioService,
 } from './schema';
 
 /** The KDC actor's id in the world: "kdc-dc1". */
@@ -76,8 +81,44 @@ function buildKdcs(s: Scenario, seed: number): KdcActorState[] {
   });
 }
 
+/** Azure Files' authorization state from the file: roles and default permission in force from the start. */
+function azureFilesOf(svc: ScenarioService, start: number): Pick<SmbShareState, 'azure' | 'files'> {
+  const az = svc.azureFiles;
+  if (!az) return {};
+  const files: Record<string, FileNodeState[]> = {};
+  for (const f of az.files ?? []) {
+    const nodes = (files[f.share.toLowerCase()] ??= [
+      { path: '', dir: true, acl: DEFAULT_ROOT_ACL.map((a) => ({ ...a })), modified: start },
+    ]);
+    nodes.push({
+      path: f.path,
+      dir: f.dir ?? false,
+      ...(f.dir ? {} : { content: f.content ?? '' }),
+      acl: (f.acl ?? []).map((a) => ({
+        type: a.type,
+        sid: a.sid,
+        mask: SIMPLE_RIGHTS.find(([l]) => l === a.rights)![1],
+        ...(a.inherit ? { inherit: true } : {}),
+      })),
+      ...(f.protected ? { protected: true } : {}),
+      modified: start,
+    });
+  }
+  return {
+    azure: {
+      account: az.account,
+      ...(az.accountKey !== undefined ? { accountKey: az.accountKey } : {}),
+      // in force from before the start, whatever the file server's clock says
+      defaults: [{ value: az.defaultPermission ?? 'None', effectiveAt: 0 }],
+      roles: (az.roles ?? []).map((r) => ({ ...r, effectiveAt: 0 })),
+      propagationMs: az.propagation ? parseDuration(az.propagation)! : 0,
+    },
+    files,
+  };
+}
+
 /** The file servers: SMB servers whose keytabs are the keys their realm's KDC holds. */
-function buildServices(s: Scenario, kdcs: KdcActorState[]): ServiceActorState[] {
+function buildServices(s: Scenario, kdcs: KdcActorState[], start: number): ServiceActorState[] {
   const kdcFor = (realm: string) => kdcs.find((k) => k.state.realms.some((r) => r.name === realm))!;
   return s.services.map((svc, i) => {
     let state;
@@ -97,7 +138,11 @@ function buildServices(s: Scenario, kdcs: KdcActorState[]): ServiceActorState[] 
       port: svc.port ?? 445,
       transport: 'smb' as const,
       state,
-      smb: { ntlm: svc.ntlm ?? 'refused', ...(svc.shares ? { shares: [...svc.shares] } : {}) },
+      smb: {
+        ntlm: svc.ntlm ?? 'refused',
+        ...(svc.shares ? { shares: [...svc.shares] } : {}),
+        ...azureFilesOf(svc, start),
+      },
     };
   });
 }
@@ -105,7 +150,7 @@ function buildServices(s: Scenario, kdcs: KdcActorState[]): ServiceActorState[] 
 export function buildWorld(s: Scenario, seed = s.seed): World {
   const start = startOf(s);
   const kdcs = buildKdcs(s, seed);
-  const services = buildServices(s, kdcs);
+  const services = buildServices(s, kdcs, start);
 
   const world = World.create({
     seed,

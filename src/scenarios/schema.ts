@@ -16,6 +16,7 @@ import type { KdcConfig } from '../kdc';
 import { actionEntry, actionShape, type ScenarioAction } from './actions';
 import { DEFAULT_START, offsetMs, parseIsoTime, parseWhen, timeProblem } from './clock';
 import { kdcShape } from './kdc-shape';
+import { DEFAULT_PERMISSIONS, SHARE_ROLES } from '../azure/files-authz';
 import { outcomesShape } from './predicate-shape';
 import {
   andThen,
@@ -23,6 +24,7 @@ import {
   checked,
   clockOffset,
   computed,
+  duration,
   dflt,
   emptyKnown,
   enctypeList,
@@ -226,6 +228,75 @@ export type ScenarioNetwork = ShapeValue<typeof networkShape>;
 
 // ---- file servers ------------------------------------------------------------------------------------------
 
+const SID = str({ pattern: /^S-1-\d+(-\d+)+$/, hint: 'must be a SID like S-1-5-21-1-2-3-1107', type: 'SID' });
+
+const aceShape = obj(
+  {
+    type: req(oneOf(['allow', 'deny'] as const), 'allow or deny'),
+    sid: req(SID, 'the user or group it applies to'),
+    rights: req(oneOf(['F', 'M', 'RX', 'R', 'W', 'D'] as const), "icacls' simple rights"),
+    inherit: opt(bool(), "inherited by the folder's files and subfolders ((OI)(CI))"),
+  },
+  { type: 'ACE' },
+);
+
+const fileShape = obj(
+  {
+    share: req(str({ type: 'share name' }), 'the share it is on'),
+    path: req(
+      str({
+        pattern: /^[^\\<>:"|?*]+(\\[^\\<>:"|?*]+)*$/,
+        hint: 'must be a path inside the share like finance\\budget.xlsx',
+        type: 'path in the share',
+      }),
+      'its path inside the share (folders first)',
+    ),
+    dir: opt(bool(), 'a folder'),
+    content: opt(str({ pattern: /^[^]{0,10000}$/, type: 'text' }), "a file's text"),
+    acl: opt(list(aceShape), 'its explicit ACEs (the root and folders above add theirs by inheritance)'),
+    protected: opt(bool(), 'inheritance from the folder above disabled'),
+  },
+  { type: 'file' },
+);
+
+const azureFilesShape = obj(
+  {
+    account: req(
+      str({ pattern: /^[a-z0-9]{3,24}$/, hint: 'must be a storage account name', type: 'account name' }),
+      'the storage account name (the key signs in as localhost\\NAME)',
+    ),
+    accountKey: opt(
+      str({ pattern: /^\S{1,128}$/, type: 'key' }),
+      'the storage account key (net use /user:localhost\\NAME KEY)',
+    ),
+    defaultPermission: opt(
+      oneOf(Object.keys(DEFAULT_PERMISSIONS)),
+      'the default share-level permission (default None)',
+    ),
+    roles: opt(
+      list(
+        obj(
+          {
+            principal: req(str({ type: 'user or SID' }), 'a user "alice@CORP.CONTOSO.COM" or a SID'),
+            role: req(oneOf(Object.keys(SHARE_ROLES)), 'the Azure role'),
+          },
+          { type: 'role assignment' },
+        ),
+      ),
+      'RBAC roles in force from the start',
+    ),
+    propagation: opt(
+      duration,
+      'how long a later role change takes to reach the file service (default 0: at once)',
+    ),
+    files: opt(
+      list(fileShape),
+      "the shares' files and folders at the start (each share's root has the default ACL)",
+    ),
+  },
+  { type: 'Azure Files authorization' },
+);
+
 const serviceShape = obj(
   {
     id: req(str({ pattern: HOST_ID, hint: 'must be a short id like "fs1"', type: 'short id' }), 'names it'),
@@ -244,6 +315,10 @@ const serviceShape = obj(
     ntlm: opt(
       oneOf(['refused', 'accepted'] as const),
       'what it does when the client falls back to NTLM (default refused, modelled)',
+    ),
+    azureFiles: opt(
+      azureFilesShape,
+      'Azure Files: share-level roles, the default permission, the key, files and ACLs',
     ),
   },
   { type: 'service' },

@@ -125,6 +125,13 @@ export class KdcAdmin {
     return entries.length;
   }
 
+  /** A principal's group SIDs (what the PAC of its next TGT carries). Returns how many entries were changed. */
+  setGroups(principal: string, groups: readonly string[]): number {
+    const entries = this.#entries(principal);
+    for (const e of entries) e.groups = [...groups];
+    return entries.length;
+  }
+
   /**
    * Sets an account's msDS-SupportedEncryptionTypes on every entry of a principal (undefined clears it:
    * the realm's default applies). Returns how many entries were changed.

@@ -85,6 +85,72 @@ export interface SmbShareState {
   shares?: string[];
   /** What it does when the client falls back to NTLM (modelled). */
   ntlm: 'refused' | 'accepted';
+  /** Azure Files' authorization (share-level RBAC, the default permission, the storage key), when configured. */
+  azure?: AzureFilesAuthzState;
+  /** The files and folders of each share (by share name, lowercase), made on first use. */
+  files?: Record<string, FileNodeState[]>;
+  /** The SMB sessions it holds, each with the identity SESSION_SETUP authenticated (src/azure/files-authz.ts). */
+  sessions?: SmbSessionState[];
+}
+
+/** A share-level permission: an RBAC role or the default permission, by the name Azure gives it. */
+export interface ShareRoleAssignmentState {
+  /** Who: a user ("alice@CORP.CONTOSO.COM") or a SID (a synced user or group). */
+  principal: string;
+  role: string;
+  /** When it takes effect (virtual ms: the assignment plus the propagation delay). */
+  effectiveAt: number;
+  /** When its removal takes effect, if removed. */
+  removedAt?: number;
+}
+
+export interface AzureFilesAuthzState {
+  /** The storage account's name ("contosofiles"): the user name of `localhost\contosofiles`. */
+  account: string;
+  /** The storage account key, for the admin's NTLMv2 sign-in as localhost\account (modelled). */
+  accountKey?: string;
+  /** The default share-level permission, each value from when it takes effect (the last one in force wins). */
+  defaults: { value: string; effectiveAt: number }[];
+  roles: ShareRoleAssignmentState[];
+  /** How long a role change takes to reach the file service, ms (Microsoft: up to hours). */
+  propagationMs: number;
+}
+
+/** One access control entry (an icacls line): allow or deny rights (a mask) to a SID. */
+export interface AceState {
+  type: 'allow' | 'deny';
+  sid: string;
+  mask: number;
+  /** Inherited by the folder's files and subfolders ((OI)(CI)). */
+  inherit?: boolean;
+}
+
+/** A file or folder of a share ("" is the share's root). */
+export interface FileNodeState {
+  path: string;
+  dir: boolean;
+  content?: string;
+  /** The explicit ACEs (the inherited ones come from the folders above, unless protected). */
+  acl: AceState[];
+  /** Inheritance disabled (icacls /inheritance:r). */
+  protected?: boolean;
+  owner?: string;
+  modified: number;
+}
+
+/** A session SESSION_SETUP opened: who it is, as the server's check of the ticket (or the key) found. */
+export interface SmbSessionState {
+  id: number;
+  /** The client host that opened it. */
+  host: string;
+  principal: string;
+  /** The user's SID and group SIDs, from the PAC the service validated (absent for the storage key). */
+  userSid?: string;
+  groupSids: string[];
+  /** Signed in with the storage account key: superuser, no ACL applies. */
+  superuser?: boolean;
+  /** The shares TREE_CONNECT opened on it. */
+  trees: string[];
 }
 
 export interface ServiceActorState {

@@ -28,6 +28,7 @@ import {
 } from '../shape';
 import { CLOUD_ACTIONS } from './cloud';
 import { ENCTYPE_POLICY_ACTIONS } from './enctype-policy';
+import { FILES_ACTIONS } from './files';
 import { KDC_ACTIONS } from './kdc-admin';
 import { MIT_ACTIONS } from './mit';
 import { TAMPER_ACTIONS } from './tamper';
@@ -51,6 +52,8 @@ export const ACTIONS = [
   ...ENCTYPE_POLICY_ACTIONS,
   ...TAMPER_ACTIONS,
   ...CLOUD_ACTIONS,
+  // before the shell's `echo %LOGONSERVER%`, so that a line with `>` hears echo's own reasons
+  ...FILES_ACTIONS,
   ...WINDOWS_SHELL_ACTIONS,
   // help lists the typed entries, itself included: read when it runs, once the table is whole
   helpAction(() => typedAt('windows')),

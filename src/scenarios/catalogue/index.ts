@@ -1,7 +1,6 @@
 /**
  * The built-in scenarios, in the order of SCENARIOS.md (the ids are a contract: the CLI and share links use
- * them). Each is a JSON file beside this one; the ones that need what is not modelled yet (the Entra join
- * and its PRT, Azure Files authorization) are listed with "available": false and the reason. Last comes
+ * them). Each is a JSON file beside this one; the ones that need what is not modelled yet are listed with "available": false and the reason. Last comes
  * two-forests, the page's first story (a referral across a forest trust, then a skewed clock): once a
  * TypeScript story beside the catalogue, now a catalogue file like the others, under the id its share
  * links already used.
@@ -25,6 +24,8 @@ import kvnoMismatch from './kvno-mismatch.json';
 import mfaCaNotExcluded from './mfa-ca-not-excluded.json';
 import networkChangeDropsProxy from './network-change-drops-proxy.json';
 import tgtExpiryCloudTrust from './tgt-expiry-cloud-trust.json';
+import shareDefaultPermission from './share-default-permission.json';
+import groupSidGrants from './group-sid-grants.json';
 import twoForests from './two-forests.json';
 
 /** The catalogue as the files say it: validated by catalogue() in ../catalogue.ts. */
@@ -48,5 +49,7 @@ export const CATALOGUE_FILES: readonly unknown[] = [
   mfaCaNotExcluded,
   networkChangeDropsProxy,
   tgtExpiryCloudTrust,
+  shareDefaultPermission,
+  groupSidGrants,
   twoForests,
 ];

@@ -23,12 +23,10 @@ describe('scenario list', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^Scenarios \((\d+) of 20 run today; krbplay scenario run ID\):$/);
+    expect(lines[0]).toMatch(/^Scenarios \((\d+) of 22 run today; krbplay scenario run ID\):$/);
     expect(lines[1]).toMatch(/^ {2}kerberos-101 +Kerberos 101: AS, TGS and AP in one realm$/);
     expect(r.stdout).toMatch(/^ {2}trust-referral +Trust and referral/m);
-    expect(r.stdout).toMatch(
-      /Not available yet:\n {2}share-reader-cannot-write +Share-level RBAC: .*\(needs Azure Files share-level RBAC/,
-    );
+    expect(r.stdout).not.toMatch(/Not available yet/);
   });
 
   test('JSON: {"scenarios":[{id, title, summary, available, reason?}]}', () => {
@@ -36,19 +34,19 @@ describe('scenario list', () => {
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(Object.keys(j)).toEqual(['scenarios']);
-    expect(j.scenarios).toHaveLength(20);
+    expect(j.scenarios).toHaveLength(22);
     expect(j.scenarios[0]).toEqual({
       id: 'kerberos-101',
       title: 'Kerberos 101: AS, TGS and AP in one realm',
       summary: expect.any(String),
       available: true,
     });
-    const notYet = j.scenarios.find((s: { id: string }) => s.id === 'share-reader-cannot-write');
-    expect(notYet).toMatchObject({ available: false, reason: expect.stringMatching(/share-level RBAC/) });
+    const notYet = j.scenarios.find((s: { id: string }) => s.id === 'mfa-ca-not-excluded');
+    expect(notYet).toMatchObject({ available: false, reason: expect.stringMatching(/Conditional Access/) });
     // the count in the text heading is the number of available entries here
     const available = j.scenarios.filter((s: { available: boolean }) => s.available).length;
     expect(krbplay('scenario', 'list').stdout.split('\n')[0]).toBe(
-      `Scenarios (${available} of 20 run today; krbplay scenario run ID):`,
+      `Scenarios (${available} of 22 run today; krbplay scenario run ID):`,
     );
   });
 });
@@ -237,8 +235,8 @@ describe('errors', () => {
     ],
     [
       'a scenario not available yet',
-      () => 'share-reader-cannot-write',
-      /^krbplay scenario run: scenario 'share-reader-cannot-write' is not available yet: needs Azure Files share-level RBAC/,
+      () => 'mfa-ca-not-excluded',
+      /^krbplay scenario run: scenario 'mfa-ca-not-excluded' is not available yet: needs Entra Conditional Access/,
     ],
   ])('%s: one line, exit 1', (_what, arg, line) => {
     const r = krbplay('scenario', 'run', arg());

@@ -38,6 +38,8 @@ const IDS = [
   'mfa-ca-not-excluded',
   'network-change-drops-proxy',
   'tgt-expiry-cloud-trust',
+  'share-default-permission',
+  'group-sid-grants',
   'two-forests',
 ];
 const AVAILABLE = [
@@ -48,6 +50,8 @@ const AVAILABLE = [
   'tgt-expiry-10h',
   'trust-referral',
   'coexistence-realm-mapping',
+  'share-reader-cannot-write',
+  'ntfs-deny',
   'clock-skew',
   'port-445-blocked',
   'offline-cached-logon',
@@ -58,6 +62,8 @@ const AVAILABLE = [
   'mfa-ca-not-excluded',
   'network-change-drops-proxy',
   'tgt-expiry-cloud-trust',
+  'share-default-permission',
+  'group-sid-grants',
   'two-forests',
 ];
 

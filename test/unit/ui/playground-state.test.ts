@@ -50,10 +50,12 @@ describe('a link the page cannot play', () => {
 
   test('a catalogue scenario that cannot run yet says why', async () => {
     const pg = new Playground(client(), memoryStorage());
-    await pg.start('#/s/ntfs-deny');
+    await pg.start('#/s/mfa-ca-not-excluded');
     expect(pg.error).toBeUndefined();
     expect(pg.scenario?.id).toBe('kerberos-101');
-    expect(pg.linkProblem).toMatch(/"ntfs-deny" cannot be played yet: it needs NTFS ACLs/);
+    expect(pg.linkProblem).toMatch(
+      /"mfa-ca-not-excluded" cannot be played yet: it needs Entra Conditional Access/,
+    );
   });
 
   test('a damaged #/j/ link is said the same way', async () => {
