@@ -19,6 +19,7 @@ import {
   type ServiceActorState,
   type World,
 } from '../world';
+import { wireNegotiate, wireSessionSetup, wireTreeConnect } from './smb-wire';
 
 type SmbRequest = { op: 'negotiate' } | { op: 'ntlm' } | { op: 'tree-connect'; share: string };
 
@@ -104,6 +105,7 @@ export function smbNegotiate(
       }),
     },
   );
+  if (trip.ok) wireNegotiate(world, host, svc, trip.request, trip.reply);
   return trip.ok;
 }
 
@@ -119,7 +121,9 @@ export function smbSessionSetup(
   server: string,
 ): SmbSession {
   const spn = `cifs/${server.toLowerCase()}`;
+  const before = world.trace.length;
   const access = accessService(world, host, svc.id, spn);
+  wireSessionSetup(world, host, svc, before, access);
   if (access.ok) return { ok: true, access };
   const code = access.errorCode !== undefined ? { errorCode: access.errorCode } : {};
   if (access.ticket && !access.ticket.ok) {
@@ -159,5 +163,7 @@ export function smbTreeConnect(
     { type: 'SMB2 TREE_CONNECT', result: `\\\\${server}\\${share}` },
     { timeout: TCP_CONNECT_TIMEOUT, connected: true, modelled: true },
   );
+  if (trip.ok)
+    wireTreeConnect(world, host, svc, `\\\\${server}\\${share}`, trip.value.ok, trip.request, trip.reply);
   return trip.ok && trip.value.ok;
 }

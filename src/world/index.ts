@@ -60,8 +60,11 @@ export {
   exportTraceJson,
   traceToJson,
   traceEventToJson,
+  smbSessionKeys,
+  exportSmbSessionKeys,
 } from './export';
 export type {
+  SmbSessionKey,
   ExportHost,
   PcapExportOptions,
   PcapPlan,
