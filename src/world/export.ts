@@ -185,7 +185,9 @@ function kdcTransportOf(e: TraceEvent): 'udp' | 'tcp' | 'kkdcp' | undefined {
 /** Why a message of the trace has no frames in a capture, or undefined when it has. */
 function notDrawn(e: TraceEvent, answered: ReadonlySet<number | undefined>): string | undefined {
   if (e.transport === 'smb' && e.smb2) return undefined;
-  if (e.transport === 'smb') return 'an SMB step without SMB2 bytes (modelled: no connection, or NTLM)';
+  if (e.transport === 'smb') {
+    return `an SMB message to port ${e.port ?? '?'} without its SMB2 bytes (a modelled step: no SMB2 connection was opened for it, or NTLM)`;
+  }
   if (!kdcTransportOf(e)) {
     return `a ${e.transport.toUpperCase()} message to port ${e.port ?? '?'}; only KDC traffic is drawn (the service protocol's framing is not modelled)`;
   }
@@ -384,14 +386,14 @@ export function smbSessionKeys(source: Source): SmbSessionKey[] {
 }
 
 /**
- * The SMB session keys as Wireshark's UAT file \`smb2_seskey_list\` holds them (one
- * "SessionId","SessionKey","ServerToClient","ClientToServer" line each; Wireshark derives the last two
- * from the session key and the preauth hash it follows), the same lines tshark takes as
- * \`-o uat:smb2_seskey_list:LINE\`.
+ * The SMB session keys as Wireshark's UAT file \`smb2_seskey_list\` holds them: one line per session,
+ * SessionId (its 8 bytes in wire order), SessionKey, and the ServerToClient and ClientToServer keys left
+ * empty (Wireshark derives them from the session key and the preauth hash it follows), hex bytes
+ * unquoted; tshark takes each line as \`-o uat:smb2_seskey_list:LINE\`.
  */
 export function exportSmbSessionKeys(source: Source): string {
   return smbSessionKeys(source)
-    .map((k) => `"${k.sessionIdWire}","${k.sessionKey}","",""\n`)
+    .map((k) => `${k.sessionIdWire},${k.sessionKey},"",""\n`)
     .join('');
 }
 
