@@ -7,12 +7,33 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { KKDCP_LUA } from '../../src/formats/pcap';
+import { KKDCP_LUA, writePcapng } from '../../src/formats/pcap';
+import {
+  Access,
+  closeRequest,
+  closeResponse,
+  Command,
+  CreateOption,
+  createRequest,
+  createResponse,
+  Disposition,
+  exchange,
+  nextFileId,
+  NtStatus,
+  queryDirectoryRequest,
+  queryDirectoryResponse,
+  readRequest,
+  readResponse,
+  writeRequest,
+  writeResponse,
+  type Smb2ConnectionState,
+} from '../../src/smb2';
 import { catalogue, runScenario, type Scenario } from '../../src/scenarios';
 import {
   exportKeytab,
   exportPcapng,
   exportSmbSessionKeys,
+  planPcapExport,
   smbSessionKeys,
   type TraceEvent,
 } from '../../src/world';
@@ -110,6 +131,48 @@ async function framesMatching(x: Exported, filter: string): Promise<number[]> {
 }
 
 const mounting: Exported[] = [];
+/** happy-path's world, kept for the file operations test. */
+let happy: ReturnType<typeof runScenario> | undefined;
+
+/** dir, type, echo > file and a refused open, as SMB2 does them on the session happy-path opened. */
+function fileOperations(c: Smb2ConnectionState, t: number): { request: Uint8Array; response: Uint8Array }[] {
+  const ok = NtStatus.SUCCESS;
+  const dirId = nextFileId(c);
+  const fileId = nextFileId(c);
+  const facts = { time: t, size: 5, directory: false };
+  const text = new TextEncoder().encode('hello');
+  const open = (name: string, access: number, dir: boolean) =>
+    createRequest({
+      name,
+      desiredAccess: access,
+      disposition: dir ? Disposition.OPEN : Disposition.OPEN_IF,
+      createOptions: dir ? CreateOption.DIRECTORY_FILE : CreateOption.NON_DIRECTORY_FILE,
+    });
+  return [
+    exchange(c, Command.CREATE, open('', Access.GENERIC_READ, true), {
+      status: ok,
+      body: createResponse(dirId, { ...facts, size: 0, directory: true }, false),
+    }),
+    exchange(c, Command.QUERY_DIRECTORY, queryDirectoryRequest(dirId, '*'), {
+      status: ok,
+      body: queryDirectoryResponse([
+        { name: '.', time: t, size: 0, directory: true },
+        { name: 'notes.txt', ...facts },
+      ]),
+    }),
+    exchange(c, Command.CLOSE, closeRequest(dirId), { status: ok, body: closeResponse() }),
+    exchange(c, Command.CREATE, open('notes.txt', Access.GENERIC_READ | Access.GENERIC_WRITE, false), {
+      status: ok,
+      body: createResponse(fileId, facts, false),
+    }),
+    exchange(c, Command.WRITE, writeRequest(fileId, text, 0), { status: ok, body: writeResponse(5) }),
+    exchange(c, Command.READ, readRequest(fileId, 5, 0), { status: ok, body: readResponse(text) }),
+    exchange(c, Command.CLOSE, closeRequest(fileId), { status: ok, body: closeResponse() }),
+    exchange(c, Command.CREATE, open('secret.txt', Access.GENERIC_READ, false), {
+      status: NtStatus.ACCESS_DENIED,
+    }),
+  ];
+}
 let sealedTotal = 0;
 
 describe.runIf(hasPackages('tshark'))('SMB2 in the capture export vs tshark', () => {
@@ -120,6 +183,7 @@ describe.runIf(hasPackages('tshark'))('SMB2 in the capture export vs tshark', ()
     for (const s of catalogue().filter((x): x is Scenario => x.available)) {
       const run = runScenario(s);
       if (smbSessionKeys(run.world).length === 0) continue;
+      if (s.id === 'happy-path') happy = run;
       const x: Exported = {
         id: s.id,
         trace: run.world.trace,
@@ -217,5 +281,49 @@ describe.runIf(hasPackages('tshark'))('SMB2 in the capture export vs tshark', ()
       `happy-path: tshark decrypted ${parts} Kerberos parts; the KKDCP frames without kkdcp.lua: ${stdout.trim() || 'no Kerberos seen'}`,
     );
     expect(stdout.trim()).toBe('');
+  }, 120_000);
+
+  test('the file operations’ bytes (CREATE, QUERY_DIRECTORY, READ, WRITE, CLOSE, an ACCESS_DENIED) on the session: tshark opens and dissects each', async () => {
+    const w = happy!.world;
+    const svc = w.services.find((x) => x.smb)!;
+    const c = structuredClone(w.smbConnection('ws1', svc.id)!);
+    const plan = planPcapExport(w);
+    const last = plan.messages.filter((m) => m.transport === 'smb').at(-1)!;
+    const [client, server] = last.src.endsWith(':445') ? [last.dst, last.src] : [last.src, last.dst];
+    const ops = fileOperations(c, w.now);
+    const messages = [...plan.messages];
+    ops.forEach((o, i) => {
+      const time = new Date(w.now + i);
+      messages.push({ time, src: client, dst: server, transport: 'smb', bytes: o.request });
+      messages.push({ time, src: server, dst: client, transport: 'smb', bytes: o.response });
+    });
+    const x: Exported = { ...mounting.find((m) => m.id === 'happy-path')!, pcap: join(dir, 'files.pcapng') };
+    writeFileSync(x.pcap, writePcapng(messages));
+    const all = await frames(x);
+    expect(all.filter((f) => f.malformed || f.sealed)).toEqual([]);
+    const after = all
+      .filter((f) => f.transform && !f.commands.includes(3))
+      .map((f) => [f.commands[0], f.response]);
+    expect(after).toEqual(
+      [5, 14, 6, 5, 9, 8, 6, 5].flatMap((cmd) => [
+        [cmd, false],
+        [cmd, true],
+      ]),
+    );
+    const { stdout } = await runOk('tshark', [
+      ...tsharkArgs(x),
+      '-Y',
+      'smb2.cmd == 5 || smb2.cmd == 14 || smb2.cmd == 8',
+      '-T',
+      'fields',
+      '-e',
+      'smb2.nt_status',
+      '-e',
+      'smb2.filename',
+      '-e',
+      'smb2.read_length',
+    ]);
+    expect(stdout).toContain('notes.txt');
+    expect(stdout).toMatch(/0xc0000022/);
   }, 120_000);
 });
