@@ -4,9 +4,12 @@
  *  - pcapng (Wireshark, tshark): every Kerberos message of the trace as the frames that carried it, on
  *    the virtual times. KDC traffic goes to port 88 over UDP or TCP as it travelled (TCP as whole
  *    connections: handshake, the length-prefixed record, the reply, FIN), MS-KKDCP as plain HTTP on
- *    port 80 (the real thing was HTTPS on 443; a frame comment says so). Messages to services (AP-REQ
- *    in SMB or HTTP) are not drawn: their SMB2/HTTP framing is not modelled, and a Kerberos token on a
- *    made-up transport would mislead. A comment on the next frame says what was left out.
+ *    port 80 (the real thing was HTTPS on 443; a frame comment says so; kkdcp.lua, shipped beside it,
+ *    lets Wireshark read the Kerberos inside). SMB steps that carry their SMB2 bytes (src/azure/smb-wire.ts)
+ *    go on one TCP connection to 445 per NEGOTIATE, with the NetBIOS length prefix; the session keys that
+ *    open their encryption are exported too (exportSmbSessionKeys). Messages without bytes on a wire
+ *    (modelled steps, an AP-REQ to a service whose framing is not made) are not drawn; a comment on the
+ *    next frame says what was left out.
  *    Every frame that completes a message carries a comment: the trace's seq, route and result.
  *  - keytab: every long-term key the world's KDCs hold (or those of the named principals), so that
  *    Wireshark decrypts tickets and, through the session keys it learns, the replies.
