@@ -21,3 +21,14 @@ export * from './messages';
 export * from './files';
 export { negotiate, sessionSetup, exchange, treeConnect, nextFileId, connectionSeed } from './connection';
 export type { Smb2ConnectionState, Smb2SessionState, Smb2Exchange, SessionAnswer } from './connection';
+export {
+  ntowfv2,
+  ntlmV2Response,
+  avPairs,
+  AvId,
+  ntlmNegotiate,
+  ntlmChallenge,
+  ntlmAuthenticate,
+  NTLM_FLAGS,
+} from './ntlm';
+export type { NtlmV2Response, AuthenticateFields } from './ntlm';
