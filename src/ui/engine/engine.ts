@@ -396,7 +396,8 @@ export class Engine {
         const keys = smbSessionKeys(w);
         return {
           name: 'smb2_seskey_list',
-          mime: 'text/plain',
+          // not text/plain: a browser would add ".txt", and Wireshark reads the file by this exact name
+          mime: 'application/octet-stream',
           bytes: new TextEncoder().encode(exportSmbSessionKeys(w)),
           about: keys.length
             ? `${keys.length} SMB session${keys.length === 1 ? '' : 's'} up to ${at} (id and session key): put the file in your Wireshark profile folder, or give each line to tshark as -o uat:smb2_seskey_list:LINE; Wireshark then opens the encrypted SMB3 and checks the signatures.`
