@@ -17,7 +17,7 @@ const srcOf = (context) => context.options[0]?.src ?? defaultSrc;
 export const FLOORS = [
   ['util'],
   ['crypto', 'asn1'],
-  ['formats', 'protocol'],
+  ['formats', 'protocol', 'smb2'],
   ['kdc', 'client', 'services'],
   ['world', 'node'],
   ['azure'],

@@ -21,6 +21,7 @@ import {
 } from '../world';
 import { shareLevel } from './files-authz';
 import { openSession, serveFile, statusText, type FileReply, type FileRequest } from './files-server';
+import { wireNegotiate, wireSessionSetup, wireTreeConnect } from './smb-wire';
 
 /**
  * What the client asks of the server, as plain data (an encoder can make SMB2 of it): NEGOTIATE, the NTLM
@@ -184,6 +185,7 @@ export function smbNegotiate(
       }),
     },
   );
+  if (trip.ok) wireNegotiate(world, host, svc, trip.request, trip.reply);
   return trip.ok;
 }
 
@@ -222,7 +224,9 @@ export function smbSessionSetup(
   server: string,
 ): SmbSession {
   const spn = `cifs/${server.toLowerCase()}`;
+  const before = world.trace.length;
   const access = accessService(world, host, svc.id, spn);
+  wireSessionSetup(world, host, svc, before, access);
   if (access.ok) return { ok: true, access, session: keepSession(world, host, svc, access) };
   const code = access.errorCode !== undefined ? { errorCode: access.errorCode } : {};
   // a policy refusal (Conditional Access in the cloud realm, modelled): Windows shows 1327, no NTLM
@@ -268,6 +272,8 @@ export function smbTreeConnect(
     { type: 'SMB2 TREE_CONNECT', result: `\\\\${server}\\${share}` },
     { timeout: TCP_CONNECT_TIMEOUT, connected: true, modelled: true },
   );
+  if (trip.ok)
+    wireTreeConnect(world, host, svc, `\\\\${server}\\${share}`, trip.value.ok, trip.request, trip.reply);
   if (trip.ok && trip.value.ok) return { ok: true };
   return { ok: false, windowsError: (trip.ok && trip.value.windowsError) || 67 };
 }

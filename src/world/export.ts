@@ -4,9 +4,12 @@
  *  - pcapng (Wireshark, tshark): every Kerberos message of the trace as the frames that carried it, on
  *    the virtual times. KDC traffic goes to port 88 over UDP or TCP as it travelled (TCP as whole
  *    connections: handshake, the length-prefixed record, the reply, FIN), MS-KKDCP as plain HTTP on
- *    port 80 (the real thing was HTTPS on 443; a frame comment says so). Messages to services (AP-REQ
- *    in SMB or HTTP) are not drawn: their SMB2/HTTP framing is not modelled, and a Kerberos token on a
- *    made-up transport would mislead. A comment on the next frame says what was left out.
+ *    port 80 (the real thing was HTTPS on 443; a frame comment says so; kkdcp.lua, shipped beside it,
+ *    lets Wireshark read the Kerberos inside). SMB steps that carry their SMB2 bytes (src/azure/smb-wire.ts)
+ *    go on one TCP connection to 445 per NEGOTIATE, with the NetBIOS length prefix; the session keys that
+ *    open their encryption are exported too (exportSmbSessionKeys). Messages without bytes on a wire
+ *    (modelled steps, an AP-REQ to a service whose framing is not made) are not drawn; a comment on the
+ *    next frame says what was left out.
  *    Every frame that completes a message carries a comment: the trace's seq, route and result.
  *  - keytab: every long-term key the world's KDCs hold (or those of the named principals), so that
  *    Wireshark decrypts tickets and, through the session keys it learns, the replies.
@@ -184,6 +187,10 @@ function kdcTransportOf(e: TraceEvent): 'udp' | 'tcp' | 'kkdcp' | undefined {
 
 /** Why a message of the trace has no frames in a capture, or undefined when it has. */
 function notDrawn(e: TraceEvent, answered: ReadonlySet<number | undefined>): string | undefined {
+  if (e.transport === 'smb' && e.smb2) return undefined;
+  if (e.transport === 'smb') {
+    return `an SMB message to port ${e.port ?? '?'} without its SMB2 bytes (a modelled step: no SMB2 connection was opened for it, or NTLM)`;
+  }
   if (!kdcTransportOf(e)) {
     return `a ${e.transport.toUpperCase()} message to port ${e.port ?? '?'}; only KDC traffic is drawn (the service protocol's framing is not modelled)`;
   }
@@ -193,6 +200,45 @@ function notDrawn(e: TraceEvent, answered: ReadonlySet<number | undefined>): str
     return `no answer (${e.result}); the ${e.transport === 'kkdcp' ? 'HTTPS' : 'TCP'} connection never opened`;
   }
   return undefined;
+}
+
+/** What a KDC proxy frame's comment says about how it is drawn. */
+function kkdcpNote(server: string, port: number, unwrap: boolean, proxyPort: number): string {
+  const real = `MS-KKDCP: sent as HTTPS to ${server}:${port}`;
+  return unwrap
+    ? `${real}; drawn here as the Kerberos message inside, over TCP ${KERBEROS_PORT}`
+    : `${real}; drawn here as plain HTTP on port ${proxyPort} so that it can be read (kkdcp.lua, shipped with the export, hands the Kerberos inside to Wireshark: tshark -X lua_script:kkdcp.lua)`;
+}
+
+const SMB_PORT = 445;
+
+/**
+ * An SMB step's SMB2 message on its TCP connection to port 445: a NEGOTIATE request opens a new
+ * connection (a new client port), the later messages between the same two hosts ride it.
+ */
+function smbMessage(
+  e: TraceEvent,
+  addresses: Record<string, string>,
+  ports: Map<string, number>,
+  newPort: () => number,
+): MessageToWrite | string {
+  const request = e.replyTo === undefined;
+  const client = request ? e.from : e.to;
+  const server = request ? e.to : e.from;
+  const key = `${client}>${server}`;
+  if (request && e.type === 'SMB2 NEGOTIATE') ports.set(key, newPort());
+  const port = ports.get(key);
+  if (port === undefined) return 'its SMB2 connection (the NEGOTIATE that opened it) is not in this capture';
+  const clientEp = endpoint(addresses[client]!, port);
+  const serverEp = endpoint(addresses[server]!, e.port ?? SMB_PORT);
+  return {
+    time: new Date(e.t),
+    src: request ? clientEp : serverEp,
+    dst: request ? serverEp : clientEp,
+    transport: 'smb',
+    bytes: e.smb2!,
+    comment: describeEvent(e),
+  };
 }
 
 /**
@@ -215,6 +261,12 @@ export function planPcapExport(
   const nextPort = new Map<string, number>();
   const clientPort = new Map<number, number>();
   const firstPort = options.firstClientPort ?? 49152;
+  const smbPorts = new Map<string, number>();
+  const takePort = (client: string) => {
+    const port = nextPort.get(client) ?? firstPort;
+    nextPort.set(client, port >= 65535 ? firstPort : port + 1);
+    return port;
+  };
 
   const messages: MessageToWrite[] = [];
   const seqs: number[] = [];
@@ -232,14 +284,24 @@ export function planPcapExport(
       skip(e, why);
       continue;
     }
+    if (e.smb2) {
+      const m = smbMessage(e, addresses, smbPorts, () => takePort(e.from));
+      if (typeof m === 'string') skip(e, m);
+      else {
+        m.comment = [m.comment!, ...pendingNotes].join('\n');
+        pendingNotes = [];
+        messages.push(m);
+        seqs.push(e.seq);
+      }
+      continue;
+    }
     const transport = kdcTransportOf(e)!;
     const request = e.replyTo === undefined;
     const client = request ? e.from : e.to;
     const server = request ? e.to : e.from;
     let port: number;
     if (request) {
-      port = nextPort.get(client) ?? firstPort;
-      nextPort.set(client, port >= 65535 ? firstPort : port + 1);
+      port = takePort(client);
       clientPort.set(e.seq, port);
     } else {
       const p = clientPort.get(e.replyTo!);
@@ -254,14 +316,7 @@ export function planPcapExport(
     const clientEp = endpoint(addresses[client]!, port);
     const serverEp = endpoint(addresses[server]!, serverPort);
     const notes = [describeEvent(e)];
-    if (kkdcp) {
-      const real = `MS-KKDCP: sent as HTTPS to ${names.get(server)}:${e.port ?? 443}`;
-      notes.push(
-        unwrap
-          ? `${real}; drawn here as the Kerberos message inside, over TCP ${KERBEROS_PORT}`
-          : `${real}; drawn here as plain HTTP on port ${proxyPort} so that it can be read`,
-      );
-    }
+    if (kkdcp) notes.push(kkdcpNote(names.get(server)!, e.port ?? 443, unwrap, proxyPort));
     if (e.transport === 'udp' && request && !answered.has(e.seq)) notes.push('no reply came back');
     notes.push(...pendingNotes);
     pendingNotes = [];
@@ -310,6 +365,39 @@ export function exportPcap(
 ): Uint8Array {
   const plan = planPcapExport(source, hosts, options);
   return writePcap(plan.messages, { kdcProxyPath: plan.kdcProxyPath });
+}
+
+// ---------------------------------------------------------------------------------------------
+// SMB session keys
+
+/** An SMB session the trace opened: its id and session key, both as hex. */
+export interface SmbSessionKey {
+  /** The SessionId as a u64 in hex ("0000040012345679"), as Wireshark's smb2.sesid shows it. */
+  sessionId: string;
+  /** The same 8 bytes in wire order (little-endian), as Wireshark's smb2_seskey_list wants them. */
+  sessionIdWire: string;
+  sessionKey: string;
+}
+
+export function smbSessionKeys(source: Source): SmbSessionKey[] {
+  return traceOf(source).flatMap((e) => {
+    if (!e.smbSession) return [];
+    const id = e.smbSession.id;
+    const wire = (id.match(/../g) ?? []).reverse().join('');
+    return [{ sessionId: id, sessionIdWire: wire, sessionKey: toHex(e.smbSession.key) }];
+  });
+}
+
+/**
+ * The SMB session keys as Wireshark's UAT file \`smb2_seskey_list\` holds them: one line per session,
+ * SessionId (its 8 bytes in wire order), SessionKey, and the ServerToClient and ClientToServer keys left
+ * empty (Wireshark derives them from the session key and the preauth hash it follows), hex bytes
+ * unquoted; tshark takes each line as \`-o uat:smb2_seskey_list:LINE\`.
+ */
+export function exportSmbSessionKeys(source: Source): string {
+  return smbSessionKeys(source)
+    .map((k) => `${k.sessionIdWire},${k.sessionKey},"",""\n`)
+    .join('');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -68,8 +68,11 @@ export {
   exportTraceJson,
   traceToJson,
   traceEventToJson,
+  smbSessionKeys,
+  exportSmbSessionKeys,
 } from './export';
 export type {
+  SmbSessionKey,
   ExportHost,
   PcapExportOptions,
   PcapPlan,

@@ -6,6 +6,7 @@
  * methods. Each host carries its own state: its Kerberos client, its own view of where the KDCs are, and
  * Windows (the LSA's logon session and caches, its GPOs, CloudAP).
  */
+import type { Smb2ConnectionState } from '../smb2';
 import type { PendingTamper } from './tamper';
 import type { CachedCredential, ClientSnapshot } from '../client';
 import type { KdcState } from '../kdc';
@@ -297,4 +298,6 @@ export interface WorldState {
   trace: TraceEvent[];
   /** Notes on trace events, by seq. */
   notes: Record<number, TraceNote>;
+  /** The SMB2 connections hosts hold, "host>service" → the connection's state (src/smb2). */
+  smb?: Record<string, Smb2ConnectionState>;
 }

@@ -22,6 +22,10 @@
  *     narration  what each actor said about it (the KDC's pipeline stages, the client's checks)
  *     replyTo    for a reply, the seq of its request
  *     modelled   true when the step is a model of something not standardised (Entra internals)
+ *     smb2       for an SMB step, the SMB2 message as it crossed TCP 445 (a TRANSFORM_HEADER around it once
+ *                the session encrypts); `bytes` keeps the Kerberos token inside, if any (src/smb2)
+ *     smbSession on the SESSION_SETUP response that opened an SMB session: its id (16 hex digits) and
+ *                session key, which the capture export gives Wireshark (uat:smb2_seskey_list)
  *   }
  *
  * The decoded tree and the opened encrypted parts are not stored: they are derived from `bytes` on demand
@@ -55,6 +59,8 @@ export interface TraceEvent {
   narration: Narration[];
   replyTo?: number;
   modelled?: boolean;
+  smb2?: Uint8Array;
+  smbSession?: { id: string; key: Uint8Array };
 }
 
 export type { NarratedEvent };

@@ -14,6 +14,7 @@ import type { ClientSnapshot } from '../client';
 import type { RandomSource } from '../crypto';
 import { formatDuration } from '../asn1/time';
 import type { ServiceState } from '../services';
+import type { Smb2ConnectionState } from '../smb2';
 import { WorldError } from './errors';
 import { KdcAdmin } from './kdc-admin';
 import { randomSourceOf, seedRandomState, nextUnit } from './random';
@@ -375,6 +376,25 @@ export class World {
 
   noteOf(seq: number): TraceNote | undefined {
     return this.state.notes[seq];
+  }
+
+  /** Adds what an SMB step put on the wire to its trace event (src/azure/smb.ts makes the bytes). */
+  addSmbWire(seq: number, wire: Pick<TraceEvent, 'smb2' | 'smbSession'>): void {
+    const e = this.state.trace[seq - 1];
+    if (!e || e.seq !== seq) throw new WorldError(`there is no trace event ${seq}`);
+    Object.assign(e, wire);
+  }
+
+  /** The SMB2 connection `host` holds to the SMB service `service`, if one is open. */
+  smbConnection(host: string, service: string): Smb2ConnectionState | undefined {
+    return this.state.smb?.[`${host}>${service}`];
+  }
+
+  /** Opens (or, with undefined, forgets) the SMB2 connection from `host` to `service`. */
+  setSmbConnection(host: string, service: string, c: Smb2ConnectionState | undefined): void {
+    const all = (this.state.smb ??= {});
+    if (c) all[`${host}>${service}`] = c;
+    else delete all[`${host}>${service}`];
   }
 
   /** Records something a person did, so the trace tells the whole story. */

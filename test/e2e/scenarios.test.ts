@@ -147,7 +147,21 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     // Section Header Block type 0x0A0D0D0A, then the byte-order magic 0x1A2B3C4D
     expect([...bytes.subarray(0, 4)]).toEqual([0x0a, 0x0d, 0x0d, 0x0a]);
     expect(bytes.readUInt32LE(8)).toBe(0x1a2b3c4d);
-    expect(await page.getByTestId('export-about').textContent()).toMatch(/6 KDC messages \(AS, TGS\)/);
+    expect(await page.getByTestId('export-about').textContent()).toMatch(
+      /12 messages up to step 2: Kerberos \(AS, TGS, the KDC proxy's HTTP\) and 6 SMB2 messages on TCP 445\. .*tshark -2 -r kerberos-101\.pcapng -X lua_script:kkdcp\.lua/,
+    );
+    const [lua] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-kkdcp-lua').click(),
+    ]);
+    expect(lua.suggestedFilename()).toBe('kkdcp.lua');
+    expect(readFileSync((await lua.path())!, 'utf8')).toContain('Proto("kkdcp"');
+    const [keys] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-smb-keys').click(),
+    ]);
+    expect(keys.suggestedFilename()).toBe('smb2_seskey_list');
+    expect(readFileSync((await keys.path())!, 'utf8')).toMatch(/^[0-9a-f]{16},[0-9a-f]{32},"",""\n$/);
 
     const [keytab] = await Promise.all([
       page.waitForEvent('download'),

@@ -4,7 +4,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { formatRun, parseUntil, runScenario } from '../../scenarios';
-import { exportKeytab, exportPcapng } from '../../world';
+import { KKDCP_LUA } from '../../formats/pcap';
+import { exportKeytab, exportPcapng, exportSmbSessionKeys } from '../../world';
 import { KrbPlayInputError } from '../../util';
 import { UsageError } from '../args';
 import { defineCommand } from '../command';
@@ -32,8 +33,11 @@ JSON: {"id":"…","start":"…","events":[EVENT…],"outcomes":[{"id":"…","des
 
 --until TIME|+DURATION stops the timeline: actions that would start later are not played, an advance
 is cut short, and outcomes about what did not happen are "not reached" (they do not fail the run).
---pcap and --keytab write the run's Kerberos messages (pcapng) and the KDCs' keys (keytab), for
-Wireshark or tshark.
+--pcap and --keytab write the run's Kerberos and SMB2 messages (pcapng) and the KDCs' keys (keytab),
+for Wireshark or tshark; --lua writes kkdcp.lua (a Wireshark dissector for the KDC proxy's bodies) and
+--smb-keys the SMB session keys (Wireshark's smb2_seskey_list), which open the SMB3 encryption:
+  tshark -2 -r F.pcapng -X lua_script:kkdcp.lua -o kerberos.decrypt:TRUE -o kerberos.file:F.keytab
+         -o smb2.verify_signatures:TRUE -o uat:smb2_seskey_list:LINE (each line of --smb-keys)
 
 Exit status 0 when every outcome holds, 1 when one does not (named on stderr) or the scenario is bad
 (the field and the reason), 2 for a usage error.`,
@@ -43,12 +47,15 @@ Exit status 0 when every outcome holds, 1 when one does not (named on stderr) or
     until: { type: 'string', valueName: 'TIME|+DURATION', help: 'stop the timeline at this virtual time' },
     pcap: { type: 'string', valueName: 'F', help: 'write the run as a pcapng capture' },
     keytab: { type: 'string', valueName: 'F', help: "write the KDCs' keys as a keytab" },
+    lua: { type: 'string', valueName: 'F', help: "write kkdcp.lua, Wireshark's reader of KDC proxy bodies" },
+    'smb-keys': { type: 'string', valueName: 'F', help: 'write the SMB session keys (smb2_seskey_list)' },
   },
   examples: [
     'krbplay scenario run trust-referral',
     'krbplay scenario run clock-skew --json',
     'krbplay scenario run kerberos-101 --until +1s',
     'krbplay scenario run my-scenario.json --pcap run.pcapng --keytab run.keytab',
+    'krbplay scenario run happy-path --pcap run.pcapng --keytab run.keytab --lua kkdcp.lua --smb-keys smb2_seskey_list',
   ],
   run({ options, positionals }, io) {
     const scenario = loadScenario(positionals[0]!);
@@ -67,11 +74,17 @@ Exit status 0 when every outcome holds, 1 when one does not (named on stderr) or
     const run = runScenario(scenario, until !== undefined ? { until } : {});
     if (options.pcap) writeOut(options.pcap, exportPcapng(run.world), 'capture');
     if (options.keytab) writeOut(options.keytab, exportKeytab(run.world), 'keytab');
+    if (options.lua) writeOut(options.lua, new TextEncoder().encode(KKDCP_LUA), 'Lua dissector');
+    const smbKeys = options['smb-keys'];
+    if (smbKeys)
+      writeOut(smbKeys, new TextEncoder().encode(exportSmbSessionKeys(run.world)), 'SMB session keys');
     if (options.json) io.stdout(JSON.stringify(run.json) + '\n');
     else {
       io.stdout(formatRun(run));
       if (options.pcap) io.stdout(`Wrote the capture to ${options.pcap}.\n`);
       if (options.keytab) io.stdout(`Wrote the keytab to ${options.keytab}.\n`);
+      if (options.lua) io.stdout(`Wrote the KDC proxy dissector to ${options.lua}.\n`);
+      if (smbKeys) io.stdout(`Wrote the SMB session keys to ${smbKeys}.\n`);
     }
     const failed = run.outcomes.filter((o) => o.reached && !o.ok);
     if (failed.length > 0) {

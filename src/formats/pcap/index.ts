@@ -14,3 +14,4 @@ export type { StreamLimits } from './tcp';
 export { looksLikeKerberos, kerberosMessageType } from './kerberos';
 export { writePcapng, writePcap, synthesiseFrames } from './write';
 export type { MessageToWrite, WriteCaptureOptions, SynthesisedFrame } from './write';
+export { KKDCP_LUA, KKDCP_LUA_NAME } from './kkdcp-lua';

@@ -16,8 +16,11 @@ export interface MessageToWrite {
   /** "ip:port", IPv6 as "[2001:db8::1]:88". */
   src: string;
   dst: string;
-  transport: 'udp' | 'tcp' | 'kkdcp';
-  /** The Kerberos message (TCP: without length prefix, added here); kkdcp: the KDC-PROXY-MESSAGE. */
+  transport: 'udp' | 'tcp' | 'kkdcp' | 'smb';
+  /**
+   * The Kerberos message (TCP: without length prefix, added here); kkdcp: the KDC-PROXY-MESSAGE; smb: an
+   * SMB2 message (the NetBIOS session length is added here, RFC 1002 §4.3.1 as MS-SMB2 §2.1 uses it).
+   */
   bytes: Uint8Array;
   /** pcapng only: a comment on the frame that completes the message (opt_comment). */
   comment?: string;
@@ -76,7 +79,7 @@ export function synthesiseFrames(
       wire.send(m.time, src, dst, udpSegment(src, dst, m.bytes), 17, m.comment);
       return;
     }
-    if (m.transport !== 'tcp' && m.transport !== 'kkdcp') {
+    if (m.transport !== 'tcp' && m.transport !== 'kkdcp' && m.transport !== 'smb') {
       throw new CaptureError(`writer: message ${i + 1} has transport "${String(m.transport)}"`);
     }
     const key = connectionKey(m.src, m.dst);
@@ -91,10 +94,13 @@ export function synthesiseFrames(
     const stream =
       m.transport === 'tcp'
         ? withLengthPrefix(m.bytes)
-        : httpFraming(m.bytes, fromClient, m.dst, options.kdcProxyPath ?? '/KdcProxy');
+        : m.transport === 'smb'
+          ? netbiosFraming(m.bytes)
+          : httpFraming(m.bytes, fromClient, m.dst, options.kdcProxyPath ?? '/KdcProxy');
     c.send(m.time, fromClient, stream, m.comment);
-    // Kerberos over TCP: one request, one reply, then the connection closes (RFC 4120 §7.2.2).
-    if (!fromClient) {
+    // Kerberos over TCP: one request, one reply, then the connection closes (RFC 4120 §7.2.2); an SMB
+    // connection stays open for the session's next messages.
+    if (!fromClient && m.transport !== 'smb') {
       c.close(m.time);
       connections.delete(key);
     }
@@ -102,6 +108,15 @@ export function synthesiseFrames(
   const last = messages.length > 0 ? messages[messages.length - 1]!.time : new Date(0);
   for (const c of connections.values()) c.close(last);
   return wire.frames;
+}
+
+/** MS-SMB2 §2.1 Direct TCP transport: a zero byte, then the SMB2 message's length in 3 bytes. */
+function netbiosFraming(message: Uint8Array): Uint8Array {
+  if (message.length > 0xffffff) {
+    throw new CaptureError(`writer: an SMB2 message of ${message.length} bytes does not fit a 24-bit length`);
+  }
+  const n = message.length;
+  return concatBytes(new Uint8Array([0, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]), message);
 }
 
 /** A pcapng file (SHB, one Ethernet IDB, one EPB per frame) carrying `messages`. */

@@ -11,6 +11,7 @@ import { clockMarks } from '../../azure';
 import { listMit, listWindows } from '../../client';
 import { errorCodes } from '../../asn1/registry';
 import { encodeKeytab, type KeytabEntry } from '../../formats';
+import { KKDCP_LUA, KKDCP_LUA_NAME } from '../../formats/pcap';
 import {
   CATALOGUE_FILES,
   catalogue,
@@ -29,7 +30,9 @@ import {
   klistText,
   exportCcache,
   exportPcapng,
+  exportSmbSessionKeys,
   keytabEntries,
+  smbSessionKeys,
   planPcapExport,
   traceToJson,
   World,
@@ -376,11 +379,34 @@ export class Engine {
       case 'pcapng': {
         const plan = planPcapExport(w);
         const frames = plan.messages.length;
+        const smb = plan.messages.filter((m) => m.transport === 'smb').length;
+        const left = plan.skipped.length
+          ? `; ${plan.skipped.length} trace events are left out (modelled steps with no bytes on a wire)`
+          : '';
         return {
           name: `${base}.pcapng`,
           mime: 'application/vnd.tcpdump.pcap',
           bytes: exportPcapng(w),
-          about: `${frames} KDC message${frames === 1 ? '' : 's'} (AS, TGS) up to ${at}${plan.skipped.length ? `; ${plan.skipped.length} trace events are left out: the AP exchange inside SMB and the modelled steps have no framing to draw` : ''}. Open it with the keytab to see inside the encrypted parts.`,
+          about: `${frames} messages up to ${at}: Kerberos (AS, TGS, the KDC proxy's HTTP)${smb ? ` and ${smb} SMB2 messages on TCP 445` : ''}${left}. ${howToOpen(base)}`,
+        };
+      }
+      case 'kkdcp-lua':
+        return {
+          name: KKDCP_LUA_NAME,
+          mime: 'text/x-lua',
+          bytes: new TextEncoder().encode(KKDCP_LUA),
+          about: `a Wireshark dissector for the KDC proxy's bodies (Wireshark has none): tshark -X lua_script:${KKDCP_LUA_NAME}, or copy it into Wireshark's personal Lua plugins folder (Help → About Wireshark → Folders).`,
+        };
+      case 'smb-keys': {
+        const keys = smbSessionKeys(w);
+        return {
+          name: 'smb2_seskey_list',
+          // not text/plain: a browser would add ".txt", and Wireshark reads the file by this exact name
+          mime: 'application/octet-stream',
+          bytes: new TextEncoder().encode(exportSmbSessionKeys(w)),
+          about: keys.length
+            ? `${keys.length} SMB session${keys.length === 1 ? '' : 's'} up to ${at} (id and session key): put the file in your Wireshark profile folder, or give each line to tshark as -o uat:smb2_seskey_list:LINE; Wireshark then opens the encrypted SMB3 and checks the signatures.`
+            : `no SMB session was set up up to ${at}: the file is empty.`,
         };
       }
       case 'keytab': {
@@ -530,4 +556,13 @@ export class Engine {
       policy: policyView(w),
     };
   }
+}
+
+/** The tshark line that opens a capture export with the files exported beside it. */
+export function howToOpen(base: string): string {
+  return (
+    `Open it with the keytab, kkdcp.lua and the SMB session keys: tshark -2 -r ${base}.pcapng ` +
+    `-X lua_script:${KKDCP_LUA_NAME} -o kerberos.decrypt:TRUE -o kerberos.file:${base}.keytab ` +
+    `-o smb2.verify_signatures:TRUE -o uat:smb2_seskey_list:LINE (each line of smb2_seskey_list).`
+  );
 }

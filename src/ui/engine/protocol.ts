@@ -201,7 +201,7 @@ export type FaultAction =
   | { do: 'link-down' | 'link-up'; a: string; b: string }
   | { do: 'advance'; by: string };
 
-export type ExportKind = 'pcapng' | 'keytab' | 'ccache' | 'trace-json';
+export type ExportKind = 'pcapng' | 'keytab' | 'ccache' | 'trace-json' | 'kkdcp-lua' | 'smb-keys';
 
 export interface ExportFile {
   name: string;

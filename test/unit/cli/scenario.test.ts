@@ -156,6 +156,19 @@ describe('scenario run', () => {
     expect(Array.from(readFileSync(pcap).subarray(0, 4))).toEqual([0x0a, 0x0d, 0x0d, 0x0a]);
     expect(Array.from(readFileSync(keytab).subarray(0, 2))).toEqual([0x05, 0x02]);
   });
+
+  test('--lua and --smb-keys write kkdcp.lua and the SMB session keys that open the capture', () => {
+    const lua = join(dir, 'kkdcp.lua');
+    const keys = join(dir, 'smb2_seskey_list');
+    const r = krbplay('scenario', 'run', 'happy-path', '--lua', lua, '--smb-keys', keys);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain(`Wrote the KDC proxy dissector to ${lua}.`);
+    expect(r.stdout).toContain(`Wrote the SMB session keys to ${keys}.`);
+    expect(readFileSync(lua, 'utf8')).toContain(
+      'DissectorTable.get("media_type"):add("application/kerberos", kkdcp)',
+    );
+    expect(readFileSync(keys, 'utf8')).toMatch(/^[0-9a-f]{16},[0-9a-f]{32},"",""\n$/);
+  });
 });
 
 describe("two-forests, the page's first story, is an ordinary catalogue scenario", () => {

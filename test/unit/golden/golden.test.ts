@@ -39,6 +39,8 @@ function traceDump(trace: readonly TraceEvent[]): string {
     for (const n of e.narration) lines.push(`  [${n.actor}/${n.stage}${n.ok ? '' : ' !'}] ${n.text}`);
     if (e.bytes) lines.push(`  bytes: ${hex(e.bytes)}`);
     if (e.inner) lines.push(`  inner: ${hex(e.inner)}`);
+    if (e.smb2) lines.push(`  smb2: ${hex(e.smb2)}`);
+    if (e.smbSession) lines.push(`  smb session: ${e.smbSession.id} key ${hex(e.smbSession.key)}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -231,6 +231,25 @@ describe('exports and sources', () => {
     expect(json.events.length).toBeGreaterThan(8);
   });
 
+  test('kkdcp.lua and the SMB session keys ship with the capture; the capture says how to open them', () => {
+    const r = engine.load({ kind: 'catalogue', id: 'happy-path' });
+    if (!r.ok) throw new Error(r.problem.reason);
+    expect(new TextDecoder().decode(engine.export('smb-keys').bytes)).toBe('');
+    expect(engine.export('smb-keys').about).toMatch(/no SMB session was set up/);
+    engine.goto(r.summary.steps.length);
+    const keys = engine.export('smb-keys');
+    expect(keys.name).toBe('smb2_seskey_list');
+    expect(new TextDecoder().decode(keys.bytes)).toMatch(/^[0-9a-f]{16},[0-9a-f]{32},"",""\n$/);
+    const lua = engine.export('kkdcp-lua');
+    expect(lua.name).toBe('kkdcp.lua');
+    expect(new TextDecoder().decode(lua.bytes)).toContain(
+      'DissectorTable.get("media_type"):add("application/kerberos", kkdcp)',
+    );
+    const pcap = engine.export('pcapng');
+    expect(pcap.about).toMatch(/SMB2 messages on TCP 445/);
+    expect(pcap.about).toContain('tshark -2 -r happy-path.pcapng -X lua_script:kkdcp.lua');
+  });
+
   test('a scenario the user wrote: validated, the field named; a good one plays', () => {
     const bad = JSON.parse(engine.source('kerberos-101')) as { timeline: { do: string }[] };
     bad.timeline[1]!.do = 'mount-everything';

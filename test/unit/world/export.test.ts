@@ -171,7 +171,9 @@ describe('pcapng', () => {
     const comments = frameComments(file).filter((c): c is string => c !== undefined);
     expect(comments).toHaveLength(expected.length);
     comments.forEach((c, i) => expect(c.startsWith(`seq ${expected[i]!.seq} `)).toBe(true));
-    expect(comments.join('\n')).toMatch(/not in this capture: seq \d+ ws1 -> fs3 AP-REQ: a SMB message/);
+    expect(comments.join('\n')).toMatch(
+      /not in this capture: seq \d+ ws1 -> fs3 AP-REQ: an SMB message to port 445 without its SMB2 bytes/,
+    );
     const kk = comments.filter((c) => / kkdcp\//.test(c));
     expect(kk.length).toBeGreaterThan(0);
     for (const c of kk)
