@@ -97,7 +97,13 @@ function fromIakerb(
   const framing: Framing[] = framed ? ['gssapi', 'iakerb'] : ['iakerb'];
   if (token.message.length === 0) {
     const innerContextToken = ctx.root.slice(tree.offset, end);
-    return { type: 'GSS-API', value: { thisMech: IAKERB_OID, innerContextToken }, framing, tree, iakerb: token };
+    return {
+      type: 'GSS-API',
+      value: { thisMech: IAKERB_OID, innerContextToken },
+      framing,
+      tree,
+      iakerb: token,
+    };
   }
   const inner = decodeKerberosAt(ctx, end - token.message.length, end, depth + 1);
   return { ...inner, framing, tree, iakerb: token } as DecodedKerberos;

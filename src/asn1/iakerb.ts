@@ -115,7 +115,9 @@ export interface IakerbFinished {
   checksum: Checksum;
 }
 
-export const IakerbFinishedCodec = seq<IakerbFinished>('IAKERB-FINISHED', [req(1, 'checksum', ChecksumCodec)]);
+export const IakerbFinishedCodec = seq<IakerbFinished>('IAKERB-FINISHED', [
+  req(1, 'checksum', ChecksumCodec),
+]);
 
 const INNER: Record<number, { type: NonNullable<IakerbToken['messageType']>; codec: Codec<unknown> }> = {
   0x6a: { type: 'AS-REQ', codec: AsReqCodec as Codec<unknown> },
@@ -181,14 +183,22 @@ export function decodeIakerbBodyAt(
 ): { nodes: KrbNode[]; value: IakerbToken } {
   const h = readHeader(ctx, start, end);
   if (!(h.cls === 'universal' && h.num === 16)) {
-    throw new DecodeError(start, `expected the IAKERB-HEADER SEQUENCE after TOK_ID 05 01, found ${tagName(h.cls, h.num)}`);
+    throw new DecodeError(
+      start,
+      `expected the IAKERB-HEADER SEQUENCE after TOK_ID 05 01, found ${tagName(h.cls, h.num)}`,
+    );
   }
   const headerEnd = start + h.headerLength + h.length;
   const ht = parseDer(ctx, start, headerEnd, 'IAKERB-HEADER', depth + 1);
   const header = IakerbHeaderCodec.decode(ht, ctx, 'IAKERB-HEADER');
   const realmTlv = ht.children.find((c) => c.num === 1)?.children[0];
   const dialect: IakerbDialect = realmTlv?.num === 4 ? 'mit-1.20' : 'draft';
-  const value: IakerbToken = { header: header.value, message: ctx.root.slice(headerEnd, end), framed, dialect };
+  const value: IakerbToken = {
+    header: header.value,
+    message: ctx.root.slice(headerEnd, end),
+    framed,
+    dialect,
+  };
   const nodes = [header.node];
   if (end > headerEnd) {
     const inner = INNER[ctx.root[headerEnd]!];
@@ -233,13 +243,20 @@ export function decodeIakerbToken(bytes: Uint8Array): IakerbToken {
   const ctx = newContext(toBytes(bytes));
   if (bytes[0] !== 0x60) return decodeBareIakerbAt(ctx, 0, bytes.length).value;
   const h = readHeader(ctx, 0, bytes.length);
-  if (!(h.cls === 'application' && h.num === 0 && h.constructed) || h.headerLength + h.length !== bytes.length)
-    throw new DecodeError(0, 'expected a GSS-API InitialContextToken ([APPLICATION 0]) around the IAKERB token');
+  if (
+    !(h.cls === 'application' && h.num === 0 && h.constructed) ||
+    h.headerLength + h.length !== bytes.length
+  )
+    throw new DecodeError(
+      0,
+      'expected a GSS-API InitialContextToken ([APPLICATION 0]) around the IAKERB token',
+    );
   const oidStart = h.headerLength;
   const oh = readHeader(ctx, oidStart, bytes.length);
   const oidEnd = oidStart + oh.headerLength + oh.length;
   const mech = ObjectIdentifier.decode(parseDer(ctx, oidStart, oidEnd, 'thisMech'), ctx, 'thisMech').value;
-  if (mech !== IAKERB_OID) throw new DecodeError(oidStart, `expected the IAKERB mechanism (${IAKERB_OID}), found ${mech}`);
+  if (mech !== IAKERB_OID)
+    throw new DecodeError(oidStart, `expected the IAKERB mechanism (${IAKERB_OID}), found ${mech}`);
   if (bytes[oidEnd] !== 0x05 || bytes[oidEnd + 1] !== 0x01)
     throw new DecodeError(oidEnd, 'expected TOK_ID 05 01 (IAKERB_PROXY)');
   return decodeIakerbBodyAt(ctx, oidEnd + 2, bytes.length, 0, true).value;

@@ -49,7 +49,10 @@ export function iakerbRequestToken(state: IakerbInitiator, send: SendRequest): U
   if (state.sent >= IAKERB_MAX_TOKENS)
     throw new ClientInputError(`the client sent ${IAKERB_MAX_TOKENS} IAKERB tokens without a ticket`);
   const framed = state.sent === 0 || IAKERB_DIALECTS[state.dialect].frameAll;
-  const token = encodeIakerbToken({ header: { targetRealm: send.realm }, message: send.bytes, framed }, state.dialect);
+  const token = encodeIakerbToken(
+    { header: { targetRealm: send.realm }, message: send.bytes, framed },
+    state.dialect,
+  );
   state.conv = concatBytes(state.conv, token);
   state.sent++;
   return token;

@@ -63,8 +63,16 @@ export function readIakerbRequest(state: IakerbAcceptorState, token: Uint8Array)
   if (read.header.targetRealm === '' || read.message.length === 0)
     return { kind: 'refused', reason: 'an IAKERB token needs both a target realm and a KDC request' };
   if (read.messageType !== 'AS-REQ' && read.messageType !== 'TGS-REQ')
-    return { kind: 'refused', reason: `a client may have only AS-REQs and TGS-REQs relayed, not a ${read.messageType}` };
-  return { kind: 'relay', realm: read.header.targetRealm, message: read.message, messageType: read.messageType };
+    return {
+      kind: 'refused',
+      reason: `a client may have only AS-REQs and TGS-REQs relayed, not a ${read.messageType}`,
+    };
+  return {
+    kind: 'relay',
+    realm: read.header.targetRealm,
+    message: read.message,
+    messageType: read.messageType,
+  };
 }
 
 /**
@@ -114,7 +122,10 @@ export function gssChecksumExtensions(cksum: Uint8Array): { type: number; data: 
     const type = view.getUint32(at);
     const len = view.getUint32(at + 4);
     if (at + 8 + len > cksum.length)
-      throw new KerberosRefusal(ErrorCode.KRB_AP_ERR_MSG_TYPE, 'a GSS-API checksum extension runs past the end');
+      throw new KerberosRefusal(
+        ErrorCode.KRB_AP_ERR_MSG_TYPE,
+        'a GSS-API checksum extension runs past the end',
+      );
     out.push({ type, data: cksum.subarray(at + 8, at + 8 + len) });
     at += 8 + len;
   }
@@ -138,7 +149,10 @@ export function verifyIakerbFinished(state: IakerbAcceptorState, auth: Authentic
       `the AP-REQ after IAKERB carries no IAKERB-FINISHED (checksum extension ${dialect.finishedExtension})`,
     );
   if (!auth.subkey)
-    throw new KerberosRefusal(ErrorCode.KRB_AP_ERR_INAPP_CKSUM, 'the IAKERB finish needs a subkey, and the authenticator has none');
+    throw new KerberosRefusal(
+      ErrorCode.KRB_AP_ERR_INAPP_CKSUM,
+      'the IAKERB finish needs a subkey, and the authenticator has none',
+    );
   const key: Key = { etype: auth.subkey.keytype, bytes: auth.subkey.keyvalue };
   let ok: boolean;
   try {
