@@ -64,3 +64,4 @@ export type { CloudNames, WindowsRealmChoice } from './realm';
 export { dcc2, checkDcc2, DCC2_ITERATIONS } from './dcc2';
 export { passTime, clockMarks, MAX_HAPPENINGS } from './on-its-own';
 export type { ClockMark } from './on-its-own';
+export { iakerbConnect } from './iakerb';

@@ -27,6 +27,7 @@ import {
   type Shape,
 } from '../shape';
 import { ENCTYPE_POLICY_ACTIONS } from './enctype-policy';
+import { IAKERB_ACTIONS } from './iakerb';
 import { KDC_ACTIONS } from './kdc-admin';
 import { TAMPER_ACTIONS } from './tamper';
 import { WINDOWS_ACTIONS } from './windows';
@@ -49,6 +50,7 @@ export const ACTIONS = [
   ...ENCTYPE_POLICY_ACTIONS,
   ...TAMPER_ACTIONS,
   ...WINDOWS_SHELL_ACTIONS,
+  ...IAKERB_ACTIONS,
   // help lists the typed entries, itself included: read when it runs, once the table is whole
   helpAction(() => TYPED),
 ] as const;

@@ -37,6 +37,7 @@ const IDS = [
   'kvno-mismatch',
   'mfa-ca-not-excluded',
   'network-change-drops-proxy',
+  'iakerb-no-dc-line-of-sight',
   'two-forests',
 ];
 const AVAILABLE = [
@@ -54,11 +55,12 @@ const AVAILABLE = [
   'rc4-disabled',
   'kvno-mismatch',
   'network-change-drops-proxy',
+  'iakerb-no-dc-line-of-sight',
   'two-forests',
 ];
 
 describe('the catalogue', () => {
-  test('holds every id of SCENARIOS.md, in its order, then two-forests; those that cannot run yet say why in one line', () => {
+  test('holds every id of SCENARIOS.md, in its order, then iakerb-no-dc-line-of-sight and two-forests; those that cannot run yet say why in one line', () => {
     expect(catalogue().map((s) => s.id)).toEqual(IDS);
     expect(
       catalogue()
