@@ -20,7 +20,12 @@ function serviceFor(world: World, spn: string) {
 }
 
 /** Opens `spn` through IAKERB: signs in through the server first when the LSA holds no TGT. */
-export function iakerbConnect(world: World, host: string, spn: string, dialect?: IakerbDialect): WindowsOutcome {
+export function iakerbConnect(
+  world: World,
+  host: string,
+  spn: string,
+  dialect?: IakerbDialect,
+): WindowsOutcome {
   const svc = serviceFor(world, spn);
   if (!svc) return { ok: false, output: `no service in this world is ${spn}` };
   say(

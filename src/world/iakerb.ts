@@ -9,11 +9,7 @@
  * The trace shows each token as the Kerberos message it carries (its type), with its bytes the whole
  * token: the inspector opens the GSS-API framing, the IAKERB-HEADER and the relayed message inside.
  */
-import {
-  decodeKerberos,
-  isIakerbProxyToken,
-  type IakerbDialect,
-} from '../asn1';
+import { decodeKerberos, isIakerbProxyToken, type IakerbDialect } from '../asn1';
 import { errorCodes } from '../asn1/registry';
 import {
   acceptApRep,
@@ -54,7 +50,14 @@ interface IakerbRequestToService {
 
 type IakerbServed = { token: Uint8Array } | { accepted: AcceptResult } | { refused: string };
 
-const said = (actor: string, stage: string, text: string, ok = true): Narration => ({ actor, stage, text, ok });
+const said = (actor: string, stage: string, text: string, ok = true): Narration => ({
+  actor,
+  stage,
+  text,
+  ok,
+});
+
+const an = (type: string) => (type.startsWith('A') ? 'an' : 'a');
 
 /** The message a token carries, for the trace's type column. */
 function carried(token: Uint8Array): { type: string; errorCode?: number } {
@@ -67,7 +70,8 @@ function relay(world: World, svc: ServiceActorState, req: IakerbRequestToService
   const me = `service ${svc.state.name.nameString.join('/')}@${svc.state.realm}`;
   const r = readIakerbRequest(req.acceptor, req.token);
   if (r.kind !== 'relay') {
-    const why = r.kind === 'refused' ? r.reason : 'realm discovery is not modelled: the client names its realm';
+    const why =
+      r.kind === 'refused' ? r.reason : 'realm discovery is not modelled: the client names its realm';
     return {
       heard: [said(me, 'refuse', why, false)],
       value: { refused: why },
@@ -78,7 +82,11 @@ function relay(world: World, svc: ServiceActorState, req: IakerbRequestToService
     said(me, 'decode', `an IAKERB token for the KDC of ${r.realm}: relaying the ${r.messageType} inside it`),
   ];
   const ex = sendToKdc(world, svc.host, r.realm, r.message, [
-    said(me, 'referral', `relays ${world.host(svc.host).name}'s copy of the client's ${r.messageType} (IAKERB)`),
+    said(
+      me,
+      'referral',
+      `relays ${world.host(svc.host).name}'s copy of the client's ${r.messageType} (IAKERB)`,
+    ),
   ]);
   const token = iakerbAnswerToken(
     req.acceptor,
@@ -94,7 +102,7 @@ function relay(world: World, svc: ServiceActorState, req: IakerbRequestToService
   const inner = carried(token);
   return {
     heard,
-    requestResult: `IAKERB: a ${r.messageType} for the KDC of ${r.realm}, relayed`,
+    requestResult: `IAKERB: ${an(r.messageType)} ${r.messageType} for the KDC of ${r.realm}, relayed`,
     value: { token },
     reply: {
       ...inner,
@@ -153,7 +161,13 @@ interface Conversation {
 }
 
 /** One token to the service and its answer: the client's transport while IAKERB runs. */
-function toService(world: World, hostId: string, c: Conversation, token: Uint8Array, message: { type: string; result: string; narration?: Narration[] }) {
+function toService(
+  world: World,
+  hostId: string,
+  c: Conversation,
+  token: Uint8Array,
+  message: { type: string; result: string; narration?: Narration[] },
+) {
   return world.roundTrip(
     hostId,
     { host: c.svc.host, port: c.svc.port, transport: c.svc.transport },
@@ -174,7 +188,12 @@ function toService(world: World, hostId: string, c: Conversation, token: Uint8Ar
 /** Runs one client operation with the service as its only way to a KDC. */
 function throughService(world: World, hostId: string, c: Conversation, request: ClientRequest): ClientResult {
   const client = clientOf(world, hostId);
-  const what = request.kind === 'sign-in' ? 'sign in' : request.kind === 'service-ticket' ? `get a ticket for ${request.service}` : 'renew';
+  const what =
+    request.kind === 'sign-in'
+      ? 'sign in'
+      : request.kind === 'service-ticket'
+        ? `get a ticket for ${request.service}`
+        : 'renew';
   world.action(hostId, request.kind, `${hostId}: ${what}, through ${c.svc.host} (IAKERB)`);
   const run = runClient(
     client,
@@ -183,12 +202,13 @@ function throughService(world: World, hostId: string, c: Conversation, request: 
       const token = iakerbRequestToken(c.initiator, send);
       const trip = toService(world, hostId, c, token, {
         type: send.message,
-        result: `IAKERB to ${c.svc.host}: a ${send.message} for the KDC of ${send.realm}`,
+        result: `IAKERB to ${c.svc.host}: ${an(send.message)} ${send.message} for the KDC of ${send.realm}`,
         ...(narration ? { narration: narration as Narration[] } : {}),
       });
       if (!trip.ok) return { failure: 'unreachable', message: trip.failure.text };
       const v = trip.value;
-      if (!('token' in v)) return { failure: 'unreachable', message: 'refused' in v ? v.refused : 'no token' };
+      if (!('token' in v))
+        return { failure: 'unreachable', message: 'refused' in v ? v.refused : 'no token' };
       return iakerbReplyOf(c.initiator, v.token, c.svc.host);
     },
     () => ({ now: world.hostNow(hostId), random: world.random }),
@@ -198,7 +218,9 @@ function throughService(world: World, hostId: string, c: Conversation, request: 
   world.action(
     hostId,
     'result',
-    r.ok ? `${hostId}: got ${formatPrincipal(r.credential.server)} through IAKERB` : `${hostId}: ${what} failed: ${r.error.message}`,
+    r.ok
+      ? `${hostId}: got ${formatPrincipal(r.credential.server)} through IAKERB`
+      : `${hostId}: ${what} failed: ${r.error.message}`,
     run.steps[run.steps.length - 1]!.events,
   );
   return r;
@@ -233,15 +255,26 @@ export function accessServiceViaIakerb(
     { actor, clockOffset: client.clockOffset, ...iakerbApOptions(c.initiator) },
     { now: world.hostNow(hostId), random: world.random },
   );
-  const trip = toService(world, hostId, c, built.token, { type: 'AP-REQ', result: 'sent', narration: built.events });
+  const trip = toService(world, hostId, c, built.token, {
+    type: 'AP-REQ',
+    result: 'sent',
+    narration: built.events,
+  });
   if (!trip.ok) return { ok: false, error: trip.failure.text, ticket };
   const v = trip.value;
   if (!('accepted' in v)) return { ok: false, error: 'the service did not answer the AP-REQ', ticket };
-  if (!v.accepted.ok) return { ok: false, error: v.accepted.message, errorCode: v.accepted.errorCode, ticket };
+  if (!v.accepted.ok)
+    return { ok: false, error: v.accepted.message, errorCode: v.accepted.errorCode, ticket };
   try {
     const mutual = v.accepted.apRep ? acceptApRep(built.context, v.accepted.apRep, actor) : undefined;
-    if (mutual?.events.length) world.action(hostId, 'mutual-auth', `${hostId}: the service proved itself`, mutual.events);
-    return { ok: true, identity: v.accepted.identity, ...(mutual ? { session: mutual.session } : {}), ticket };
+    if (mutual?.events.length)
+      world.action(hostId, 'mutual-auth', `${hostId}: the service proved itself`, mutual.events);
+    return {
+      ok: true,
+      identity: v.accepted.identity,
+      ...(mutual ? { session: mutual.session } : {}),
+      ticket,
+    };
   } catch (e) {
     if (!(e instanceof ClientError)) throw e;
     return { ok: false, error: e.message, ...(e.code !== undefined ? { errorCode: e.code } : {}), ticket };
@@ -250,5 +283,10 @@ export function accessServiceViaIakerb(
 
 function failed(r: ClientResult): IakerbAccess {
   if (r.ok) return { ok: true, ticket: r };
-  return { ok: false, error: r.error.message, ...(r.error.code !== undefined ? { errorCode: r.error.code } : {}), ticket: r };
+  return {
+    ok: false,
+    error: r.error.message,
+    ...(r.error.code !== undefined ? { errorCode: r.error.code } : {}),
+    ticket: r,
+  };
 }

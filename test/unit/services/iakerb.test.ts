@@ -26,6 +26,7 @@ import {
   type AcceptResult,
   type IakerbAcceptorState,
 } from '../../../src/services';
+import { decodeMessage, KeyRing } from '../../../src/formats/decoder';
 import { serviceStateFromKdc } from '../../../src/world/flows';
 import { config, REALM } from '../client/config';
 import { Net, seededRandom, T0 } from '../client/net';
@@ -130,6 +131,15 @@ describe('IAKERB through our acceptor to our KDC', () => {
       expect(r.outcome.conversation.conv).toEqual(r.acceptor.conv);
     },
   );
+
+  test("the inspector's decoder opens the relayed AS-REP inside its IAKERB token with alice's password", async () => {
+    const r = await iakerb('mit-1.20');
+    const ring = new KeyRing().addPassword(`alice@${REALM}`, 'alice-pw');
+    const asRep = decodeMessage(r.tokens[3]!, ring);
+    expect(asRep.type).toBe('AS-REP');
+    expect(asRep.tree.children!.map((c) => c.name)).toEqual(['tok-id', 'IAKERB-HEADER', 'AS-REP']);
+    expect(asRep.encParts.find((p) => p.path === 'enc-part')).toMatchObject({ decrypted: true, keyUsage: 3 });
+  });
 
   test('a token changed on the way (a cookie slipped into the TGS-REP) fails the finish: KRB_AP_ERR_BAD_INTEGRITY', async () => {
     let n = 0;
