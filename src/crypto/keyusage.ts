@@ -170,8 +170,7 @@ export const KEY_USAGES: readonly KeyUsageInfo[] = [
   {
     usage: 41,
     name: 'FINISHED',
-    description:
-      'KRB-FINISHED / IAKERB-FINISHED checksum over the exchange, keyed with the initiator subkey',
+    description: 'KRB-FINISHED / IAKERB-FINISHED checksum over the exchange, keyed with the initiator subkey',
     source: 'RFC 6113 §5.4.3; draft-ietf-kitten-iakerb-03 §4',
   },
   {
