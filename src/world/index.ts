@@ -26,6 +26,7 @@ export type {
   SmbShareState,
   JoinType,
   WindowsHostState,
+  LinuxHostState,
   WindowsPolicyState,
   CloudApState,
   PrtState,
@@ -74,3 +75,15 @@ export { SEALED_FIELDS, TAMPER_MESSAGES, WIRE_FIELDS, intercept, valueProblem } 
 export type { PendingTamper, SealedField, TamperEdit, TamperMessage, WireField } from './tamper';
 export { accessServiceViaIakerb, iakerbListener } from './iakerb';
 export type { IakerbAccess } from './iakerb';
+export {
+  addLinuxHost,
+  linuxHost,
+  kinit,
+  klist,
+  klistText,
+  kvno,
+  kdestroy,
+  ccacheFile,
+  LINUX_UID,
+} from './linux-host';
+export type { LinuxHostConfig, MitOutcome } from './linux-host';
