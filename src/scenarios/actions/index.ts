@@ -26,6 +26,7 @@ import {
   type Known,
   type Shape,
 } from '../shape';
+import { CLOUD_ACTIONS } from './cloud';
 import { ENCTYPE_POLICY_ACTIONS } from './enctype-policy';
 import { IAKERB_ACTIONS } from './iakerb';
 import { KDC_ACTIONS } from './kdc-admin';
@@ -50,6 +51,7 @@ export const ACTIONS = [
   ...WINDOWS_ACTIONS.slice(4),
   ...ENCTYPE_POLICY_ACTIONS,
   ...TAMPER_ACTIONS,
+  ...CLOUD_ACTIONS,
   ...WINDOWS_SHELL_ACTIONS,
   ...IAKERB_ACTIONS,
   // help lists the typed entries, itself included: read when it runs, once the table is whole

@@ -24,6 +24,7 @@ import rc4Disabled from './rc4-disabled.json';
 import kvnoMismatch from './kvno-mismatch.json';
 import mfaCaNotExcluded from './mfa-ca-not-excluded.json';
 import networkChangeDropsProxy from './network-change-drops-proxy.json';
+import tgtExpiryCloudTrust from './tgt-expiry-cloud-trust.json';
 import iakerbNoDcLineOfSight from './iakerb-no-dc-line-of-sight.json';
 import twoForests from './two-forests.json';
 
@@ -47,6 +48,7 @@ export const CATALOGUE_FILES: readonly unknown[] = [
   kvnoMismatch,
   mfaCaNotExcluded,
   networkChangeDropsProxy,
+  tgtExpiryCloudTrust,
   iakerbNoDcLineOfSight,
   twoForests,
 ];

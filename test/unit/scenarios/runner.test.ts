@@ -37,6 +37,7 @@ const IDS = [
   'kvno-mismatch',
   'mfa-ca-not-excluded',
   'network-change-drops-proxy',
+  'tgt-expiry-cloud-trust',
   'iakerb-no-dc-line-of-sight',
   'two-forests',
 ];
@@ -52,9 +53,12 @@ const AVAILABLE = [
   'port-445-blocked',
   'offline-cached-logon',
   'reboot-persistent-mount',
+  'cloud-trust-partial-tgt',
   'rc4-disabled',
   'kvno-mismatch',
+  'mfa-ca-not-excluded',
   'network-change-drops-proxy',
+  'tgt-expiry-cloud-trust',
   'iakerb-no-dc-line-of-sight',
   'two-forests',
 ];
