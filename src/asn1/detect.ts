@@ -2,7 +2,8 @@
  * `decodeKerberos`: given bytes a learner pasted or a capture held, find out what they are and decode
  * them, with the tree of every field. Recognised: any RFC 4120 message or encrypted-part plaintext by its
  * [APPLICATION n] tag, with or without the TCP record mark; a KDC-PROXY-MESSAGE (MS-KKDCP); a GSS-API
- * krb5 token; a SPNEGO token, framed or bare.
+ * krb5 token; a SPNEGO token, framed or bare; an IAKERB token (draft-ietf-kitten-iakerb), framed or bare
+ * (05 01: MIT before 1.22), whose relayed KDC message is decoded as the message.
  *
  * The first byte decides, so nothing is tried twice: 0x00 can only start a record mark (no DER element
  * has tag 0), 0x60 is the GSS-API framing ([APPLICATION 0]), other constructed [APPLICATION n] are
@@ -35,6 +36,8 @@ import { KrbErrorCodec } from './krberror';
 import type { KrbError } from './krberror';
 import { EncTicketPartCodec, TicketCodec } from './ticket';
 import type { EncTicketPart, Ticket } from './ticket';
+import { IAKERB_OID, decodeBareIakerbAt } from './iakerb';
+import type { IakerbToken } from './iakerb';
 import './padata';
 
 export type KerberosPdu =
@@ -66,7 +69,7 @@ export type KerberosPdu =
 export type KerberosType = KerberosPdu['type'];
 
 /** The wrappings found around the message, outermost first. */
-export type Framing = 'tcp' | 'kkdcp' | 'spnego' | 'gssapi';
+export type Framing = 'tcp' | 'kkdcp' | 'spnego' | 'gssapi' | 'iakerb';
 
 export type DecodedKerberos = KerberosPdu & {
   framing: Framing[];
@@ -78,7 +81,33 @@ export type DecodedKerberos = KerberosPdu & {
   spnego?: NegotiationToken;
   /** Set when a krb5 GSS-API token carried the message (RFC 4121 §4.1). */
   gss?: { thisMech: string; tokId: number };
+  /** Set when an IAKERB token carried the message: its header (target realm, cookie) and dialect. */
+  iakerb?: IakerbToken;
 };
+
+/** An IAKERB token: the KDC message it relays (framing 'iakerb'), or the token alone when it relays none. */
+function fromIakerb(
+  ctx: DecodeContext,
+  token: IakerbToken,
+  tree: KrbNode,
+  end: number,
+  depth: number,
+  framed: boolean,
+): DecodedKerberos {
+  const framing: Framing[] = framed ? ['gssapi', 'iakerb'] : ['iakerb'];
+  if (token.message.length === 0) {
+    const innerContextToken = ctx.root.slice(tree.offset, end);
+    return {
+      type: 'GSS-API',
+      value: { thisMech: IAKERB_OID, innerContextToken },
+      framing,
+      tree,
+      iakerb: token,
+    };
+  }
+  const inner = decodeKerberosAt(ctx, end - token.message.length, end, depth + 1);
+  return { ...inner, framing, tree, iakerb: token } as DecodedKerberos;
+}
 
 const BY_APPLICATION_TAG: Record<number, { type: KerberosType; codec: Codec<unknown> }> = {
   1: { type: 'Ticket', codec: TicketCodec as Codec<unknown> },
@@ -144,6 +173,7 @@ export function decodeKerberosAt(ctx: DecodeContext, start: number, end: number,
   }
   if (first === 0x60) {
     const g = decodeGssAt(ctx, start, end, depth);
+    if (g.iakerb) return fromIakerb(ctx, g.iakerb, g.node, end, depth, true);
     if (g.krb5)
       return {
         ...g.krb5.message,
@@ -166,6 +196,10 @@ export function decodeKerberosAt(ctx: DecodeContext, start: number, end: number,
       framing: ['gssapi'],
       tree: g.node,
     };
+  }
+  if (first === 0x05) {
+    const b = decodeBareIakerbAt(ctx, start, end, depth);
+    return fromIakerb(ctx, b.value, b.node, end, depth, false);
   }
   if ((first & 0xe0) === 0x60) {
     const num = first & 0x1f;
@@ -204,7 +238,7 @@ export function decodeKerberosAt(ctx: DecodeContext, start: number, end: number,
   throw new DecodeError(
     start,
     `not a Kerberos message: it starts with ${tagName(cls, first & 0x1f)} (0x${first.toString(16).padStart(2, '0')}); ` +
-      'expected an [APPLICATION n] Kerberos message, a 4-byte TCP length, a KDC-PROXY-MESSAGE, a GSS-API token or a SPNEGO token',
+      'expected an [APPLICATION n] Kerberos message, a 4-byte TCP length, a KDC-PROXY-MESSAGE, a GSS-API token, a SPNEGO token or an IAKERB token (05 01)',
   );
 }
 

@@ -30,6 +30,8 @@ import { ApRepCodec, ApReqCodec } from './ap';
 import type { ApRep, ApReq } from './ap';
 import { KrbErrorCodec } from './krberror';
 import type { KrbError } from './krberror';
+import { IAKERB_OID, IAKERB_TOK_PROXY, decodeIakerbBodyAt } from './iakerb';
+import type { IakerbToken } from './iakerb';
 
 export const GSS_OID = {
   /** RFC 1964 / RFC 4121: Kerberos V5. */
@@ -40,12 +42,15 @@ export const GSS_OID = {
   SPNEGO: '1.3.6.1.5.5.2',
   NTLMSSP: '1.3.6.1.4.1.311.2.2.10',
   NEGOEX: '1.3.6.1.4.1.311.2.2.30',
+  /** draft-ietf-kitten-iakerb: krb5 with the KDC exchanges relayed by the acceptor. */
+  IAKERB: IAKERB_OID,
 } as const;
 
 /** RFC 4121 §4.1: the two bytes before the Kerberos message in a krb5 context token. */
 export const TOK_ID = { KRB_AP_REQ: 0x0100, KRB_AP_REP: 0x0200, KRB_ERROR: 0x0300 } as const;
 
-const isKrb5 = (oid: string) => oid === GSS_OID.KRB5 || oid === GSS_OID.MS_KRB5;
+/** IAKERB's AP-REQ, AP-REP and KRB-ERROR tokens are krb5's, under the IAKERB OID (MIT init_sec_context). */
+const isKrb5 = (oid: string) => oid === GSS_OID.KRB5 || oid === GSS_OID.MS_KRB5 || oid === IAKERB_OID;
 
 /** RFC 2743 §3.1. */
 export interface GssInitialContextToken {
@@ -186,6 +191,8 @@ export interface GssDecoded {
   innerContextToken: Uint8Array;
   krb5?: { tokId: number; krbMessage: Uint8Array; message: Krb5GssMessage };
   spnego?: NegotiationToken;
+  /** An IAKERB_PROXY token: the header and the relayed KDC message. */
+  iakerb?: IakerbToken;
 }
 
 /** Reads an InitialContextToken at [start, end) of the context's root, with its tree. */
@@ -225,11 +232,17 @@ export function decodeGssAt(ctx: DecodeContext, start: number, end: number, dept
       length: 2,
       value: tokId.toString(16).padStart(4, '0'),
     });
+    if (mech.value === IAKERB_OID && tokId === IAKERB_TOK_PROXY) {
+      const body = decodeIakerbBodyAt(ctx, oidEnd + 2, end, depth, true);
+      node.children!.push(...body.nodes);
+      result.iakerb = body.value;
+      return result;
+    }
     const inner = KRB5_INNER[tokId];
     if (!inner) {
       throw new DecodeError(
         oidEnd,
-        `krb5 GSS-API TOK_ID ${tokId.toString(16).padStart(4, '0')} is not a context token (0100 AP-REQ, 0200 AP-REP, 0300 KRB-ERROR)`,
+        `krb5 GSS-API TOK_ID ${tokId.toString(16).padStart(4, '0')} is not a context token (0100 AP-REQ, 0200 AP-REP, 0300 KRB-ERROR${mech.value === IAKERB_OID ? ', 0501 IAKERB_PROXY' : ''})`,
       );
     }
     const t = parseDer(ctx, oidEnd + 2, end, inner.type, depth + 1);

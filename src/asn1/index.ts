@@ -29,5 +29,6 @@ export * from './padata';
 export * from './fast';
 export * from './kkdcp';
 export * from './gssapi';
+export * from './iakerb';
 export * from './framing';
 export * from './detect';

@@ -66,3 +66,4 @@ export { passTime, clockMarks, MAX_HAPPENINGS } from './on-its-own';
 export type { ClockMark } from './on-its-own';
 export { setUpCloudTrust, helloLogon, rotateKerberosServerKey, kerberosServerStatus } from './cloud-trust';
 export { setMfaPolicy, setAssignmentRequired } from './conditional-access';
+export { iakerbConnect } from './iakerb';

@@ -18,6 +18,7 @@ import {
   decodeTicket,
   encodeApReq,
   encodeAuthenticator,
+  encodeIakerbFinished,
   encodeKrb5GssToken,
   TOK_ID,
   type ApRep,
@@ -37,7 +38,7 @@ import {
 } from '../crypto';
 import { formatPrincipal, type Principal } from '../asn1/principal';
 import { isoSeconds, kerberosTimestamp } from '../asn1/time';
-import { concatBytes, u32le } from '../util/bytes';
+import { concatBytes, u32be, u32le } from '../util/bytes';
 import type { CachedCredential, KeyData } from './cache';
 import { ApError } from './errors';
 import { ClientNarrator, type ClientEvent } from './events';
@@ -75,6 +76,14 @@ export interface ApReqOptions {
   /** KDC time minus host time, ms (what kdc_timesync learned), applied to ctime. */
   clockOffset?: number;
   actor?: string;
+  /** The GSS-API token's mechanism OID (default krb5); IAKERB sends its AP-REQ under its own. */
+  mech?: string;
+  /**
+   * IAKERB's finish (draft-ietf-kitten-iakerb §4): a checksum over every IAKERB token exchanged, keyed
+   * with our subkey, appended to the GSS-API checksum as extension `extension` (4-byte big-endian type and
+   * length, RFC 4121 §4.1.1).
+   */
+  finished?: { conv: Uint8Array; extension: number; usage: number };
 }
 
 /** What the client must remember to check the AP-REP: plain data. */
@@ -109,6 +118,13 @@ export function gssChecksumBytes(flags: number, channelBindings?: Uint8Array): U
   return concatBytes(u32le(16), bnd, u32le(flags >>> 0));
 }
 
+/** One RFC 4121 checksum extension: 4-byte big-endian type and length, then IAKERB-FINISHED. */
+function finishedExtension(f: NonNullable<ApReqOptions['finished']>, subkey: KeyData): Uint8Array {
+  const cksumtype = checksumTypeForEnctype(subkey.etype);
+  const data = encodeIakerbFinished({ cksumtype, checksum: checksum(cksumtype, subkey, f.usage, f.conv) });
+  return concatBytes(u32be(f.extension), u32be(data.length), data);
+}
+
 function uint31(ctx: StepContext): number {
   const b = ctx.random(4);
   return (((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0) & 0x7fffffff;
@@ -125,6 +141,11 @@ export function buildApReq(cred: CachedCredential, options: ApReqOptions, ctx: S
   const now = ctx.now + (options.clockOffset ?? 0);
   const { time, usec } = kerberosTimestamp(now);
 
+  let subkey: KeyData | undefined;
+  if ((options.subkey ?? true) || options.finished) {
+    const k = randomKey(sessionKey.etype, ctx.random);
+    subkey = { etype: k.etype, bytes: k.bytes };
+  }
   let cksum: Checksum | undefined;
   if (want.type === 'plain') {
     const cksumtype = checksumTypeForEnctype(sessionKey.etype);
@@ -132,13 +153,11 @@ export function buildApReq(cred: CachedCredential, options: ApReqOptions, ctx: S
   } else if (want.type === 'gss') {
     cksum = {
       cksumtype: GSS_CHECKSUM_TYPE,
-      checksum: gssChecksumBytes(want.flags ?? defaultFlags, want.channelBindings),
+      checksum: concatBytes(
+        gssChecksumBytes(want.flags ?? defaultFlags, want.channelBindings),
+        options.finished && subkey ? finishedExtension(options.finished, subkey) : new Uint8Array(0),
+      ),
     };
-  }
-  let subkey: KeyData | undefined;
-  if (options.subkey ?? true) {
-    const k = randomKey(sessionKey.etype, ctx.random);
-    subkey = { etype: k.etype, bytes: k.bytes };
   }
   const seqNumber = (options.sequenceNumber ?? true) ? uint31(ctx) : undefined;
 
@@ -174,11 +193,20 @@ export function buildApReq(cred: CachedCredential, options: ApReqOptions, ctx: S
         : want.type === 'plain'
           ? ', a checksum of the application data (key usage 10)'
           : '') +
+      (options.finished
+        ? `, and the IAKERB finish: a checksum over the ${options.finished.conv.length} bytes of IAKERB tokens exchanged, keyed with the subkey (key usage ${options.finished.usage}, extension ${options.finished.extension})`
+        : '') +
       (mutual ? '; mutual authentication required' : ''),
   );
   return {
     apReq,
-    token: gss ? encodeKrb5GssToken({ tokId: TOK_ID.KRB_AP_REQ, krbMessage: apReq }) : apReq,
+    token: gss
+      ? encodeKrb5GssToken({
+          tokId: TOK_ID.KRB_AP_REQ,
+          krbMessage: apReq,
+          ...(options.mech ? { thisMech: options.mech } : {}),
+        })
+      : apReq,
     context: {
       client: cred.client,
       server: cred.server,

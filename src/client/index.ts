@@ -60,3 +60,13 @@ export {
 } from './errors';
 export type { ClientErrorKind, ReplyCheck } from './errors';
 export type { ClientEvent, ClientStage } from './events';
+export {
+  newIakerbInitiator,
+  iakerbRequestToken,
+  iakerbReplyOf,
+  iakerbApOptions,
+  iakerbInitiate,
+  IAKERB_KDC_NOT_FOUND,
+  IAKERB_KDC_NO_RESPONSE,
+} from './iakerb';
+export type { IakerbInitiator, IakerbOutcome, TokenExchange } from './iakerb';

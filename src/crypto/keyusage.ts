@@ -168,6 +168,19 @@ export const KEY_USAGES: readonly KeyUsageInfo[] = [
     source: 'RFC 6113 §5.4.2',
   },
   {
+    usage: 41,
+    name: 'FINISHED',
+    description: 'KRB-FINISHED / IAKERB-FINISHED checksum over the exchange, keyed with the initiator subkey',
+    source: 'RFC 6113 §5.4.3; draft-ietf-kitten-iakerb-03 §4',
+  },
+  {
+    usage: 42,
+    name: 'IAKERB_FINISHED',
+    description:
+      'IAKERB-FINISHED checksum over the IAKERB tokens as MIT krb5 before 1.22 keys it, with the initiator subkey',
+    source: 'MIT krb5 krb5.h (KRB5_KEYUSAGE_IAKERB_FINISHED)',
+  },
+  {
     usage: 51,
     name: 'FAST_ENC',
     description: 'FAST armored request (KrbFastReq), encrypted with the armor key',
@@ -242,6 +255,8 @@ export const KeyUsage = {
   GSS_TOK_INITIATOR_SIGN: 25,
   PA_S4U_X509_USER_REQUEST: 26,
   PA_S4U_X509_USER_REPLY: 27,
+  FINISHED: 41,
+  IAKERB_FINISHED: 42,
   FAST_REQ_CHKSUM: 50,
   FAST_ENC: 51,
   FAST_REP: 52,

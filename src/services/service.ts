@@ -11,6 +11,9 @@ import {
   decodeKerberos,
   encodeApRep,
   encodeEncApRepPart,
+  encodeKrb5GssToken,
+  IAKERB_OID,
+  TOK_ID,
   type ApReq,
   type Authenticator,
   type EncTicketPart,
@@ -25,6 +28,7 @@ import { Narrator, type NarratedEvent } from '../protocol/events';
 import { formatName, formatPrincipal, sameName } from '../asn1/principal';
 import { asRefusal, KerberosRefusal, refusalReply } from '../protocol/refusal';
 import { expireReplays, type ReplayEntry } from '../protocol/replay';
+import { verifyIakerbFinished, type IakerbAcceptorState } from './iakerb';
 
 /** One long-term key of the service (what its keytab holds). */
 export interface ServiceKey {
@@ -77,6 +81,11 @@ export interface AcceptContext {
   random: RandomSource;
   /** Issue our own subkey in the AP-REP, as SMB servers do (default true). */
   serviceSubkey?: boolean;
+  /**
+   * The AP-REQ closes an IAKERB exchange this service relayed: its authenticator must carry the finish
+   * over these tokens, and the AP-REP goes back in a GSS-API token under the IAKERB OID.
+   */
+  iakerb?: IakerbAcceptorState;
 }
 
 export class KerberizedService {
@@ -140,6 +149,7 @@ export class KerberizedService {
       ticketKey: key,
       client,
     } = acceptApReq(apReq, this.receiver(ctx.now), say);
+    if (ctx.iakerb) verifyIakerbFinished(ctx.iakerb, auth, say);
     const identity = this.identityOf(part, key, client, say);
 
     const clientSubkey: Key | undefined = auth.subkey
@@ -148,7 +158,10 @@ export class KerberizedService {
     const mutual =
       apReq.apOptions & ApOption.MUTUAL_REQUIRED ? this.apRep(auth, sessionKey, ctx, say) : undefined;
     const sessionSubkey = mutual?.subkey ?? clientSubkey ?? sessionKey;
-    const apRep = mutual?.apRep;
+    const apRep =
+      mutual && ctx.iakerb
+        ? encodeKrb5GssToken({ thisMech: IAKERB_OID, tokId: TOK_ID.KRB_AP_REP, krbMessage: mutual.apRep })
+        : mutual?.apRep;
     say.say(
       'issue',
       `authenticated ${client}${identity.userSid ? ` (SID ${identity.userSid}, ${identity.groupSids.length} group SIDs)` : ''}`,

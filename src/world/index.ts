@@ -83,6 +83,8 @@ export type {
 } from './export';
 export { SEALED_FIELDS, TAMPER_MESSAGES, WIRE_FIELDS, intercept, valueProblem } from './tamper';
 export type { PendingTamper, SealedField, TamperEdit, TamperMessage, WireField } from './tamper';
+export { accessServiceViaIakerb, iakerbListener } from './iakerb';
+export type { IakerbAccess } from './iakerb';
 export {
   addLinuxHost,
   linuxHost,

@@ -62,6 +62,11 @@ export const SYSTEM_PACKAGES = [
     present: () => onPath('python3'),
   },
   {
+    pkg: 'krb5-gss-samples',
+    forWhat: "MIT's gss-client and gss-server, the other ends of our IAKERB initiator and acceptor",
+    present: () => onPath('gss-client') && onPath('gss-server'),
+  },
+  {
     pkg: 'tshark',
     forWhat: "Wireshark's dissector, the judge of our wire format",
     present: () => onPath('tshark'),

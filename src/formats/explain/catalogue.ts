@@ -883,16 +883,46 @@ export const DER_CATALOGUE: Catalogue = {
     ref: 'RFC 2743 §3.1, RFC 4121 §4.1',
     fields: {
       thisMech: {
-        words: 'Which mechanism: 1.2.840.113554.1.2.2 is Kerberos 5, 1.3.6.1.5.5.2 is SPNEGO.',
+        words:
+          'Which mechanism: 1.2.840.113554.1.2.2 is Kerberos 5, 1.3.6.1.5.5.2 is SPNEGO, 1.3.6.1.5.2.5 is IAKERB (Kerberos with the KDC messages relayed by the server).',
         ref: 'RFC 2743 §3.1',
       },
       'tok-id': {
-        words: 'The Kerberos GSS token kind: 0100 AP-REQ, 0200 AP-REP, 0300 KRB-ERROR.',
-        ref: 'RFC 4121 §4.1',
+        words:
+          'The Kerberos GSS token kind: 0100 AP-REQ, 0200 AP-REP, 0300 KRB-ERROR; under IAKERB, 0501 IAKERB_PROXY: a KDC message the server relays.',
+        ref: 'RFC 4121 §4.1, draft-ietf-kitten-iakerb-03 §3.1',
       },
       innerContextToken: {
         words: 'The token of a mechanism the playground does not read (NTLM, for example).',
         ref: 'RFC 2743 §3.1',
+      },
+    },
+  },
+  'IAKERB-HEADER': {
+    words:
+      'IAKERB: the header in front of a KDC message the client cannot send itself. The server sends the message to a KDC of target-realm and wraps the reply under the same header.',
+    ref: 'draft-ietf-kitten-iakerb-03 §3.1, RFC 2743 §3.1',
+    fields: {
+      'target-realm': {
+        words:
+          'The realm whose KDC the server must ask (a UTF8String in the draft; MIT krb5 before 1.22 writes an OCTET STRING). Empty with no message: the client asks the server for its realm.',
+        ref: 'draft-ietf-kitten-iakerb-03 §3.1',
+      },
+      cookie: {
+        words:
+          'State the server may hand the client to be sent back with the next token; the client returns it unchanged.',
+        ref: 'draft-ietf-kitten-iakerb-03 §3.1',
+      },
+    },
+  },
+  'IAKERB token': {
+    words:
+      'An IAKERB token without the GSS-API header, as MIT krb5 before 1.22 sends every token after the first: TOK_ID 05 01, the IAKERB-HEADER, the KDC message.',
+    ref: 'draft-ietf-kitten-iakerb-03 §3.1, RFC 4121 §4.1',
+    fields: {
+      'tok-id': {
+        words: '05 01: IAKERB_PROXY, a KDC message relayed by the server.',
+        ref: 'draft-ietf-kitten-iakerb-03 §3.1, RFC 4121 §4.1',
       },
     },
   },

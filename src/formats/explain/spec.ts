@@ -74,12 +74,13 @@ function msUrl(doc: string, section: string | undefined): string | undefined {
   return id ? `${MS_BASE}/${doc.toLowerCase()}/${id}` : undefined;
 }
 
-const DOC = /^(RFC \d+|MS-[A-Z0-9]+|MIT keytab|MIT ccache)(?: §([\d.]+))?/;
+const DOC = /^(RFC \d+|MS-[A-Z0-9]+|MIT keytab|MIT ccache|draft-[a-z0-9-]+-\d\d)(?: §([\d.]+))?/;
 const SECTION_ONLY = /^§([\d.]+)/;
 
 /**
  * The links of a reference text. Each comma-separated piece that names a document (or a section of the
- * document named before it) becomes a link; other text (a draft, "IANA") stays text without a link.
+ * document named before it) becomes a link (an RFC, an MS- document, an Internet-Draft named with its
+ * version); other text ("IANA") stays text without a link.
  */
 export function specLinks(ref: string): SpecLink[] {
   const out: SpecLink[] = [];
@@ -104,5 +105,8 @@ export function specLinks(ref: string): SpecLink[] {
 function linkFor(doc: string, section: string | undefined): string | undefined {
   if (doc.startsWith('RFC ')) return rfcUrl(doc.slice(4), section);
   if (doc.startsWith('MS-')) return msUrl(doc, section);
+  // An Internet-Draft by its name and version, on the IETF's datatracker.
+  if (doc.startsWith('draft-'))
+    return `https://datatracker.ietf.org/doc/html/${doc}${section ? `#section-${section}` : ''}`;
   return MIT_PAGES[doc];
 }

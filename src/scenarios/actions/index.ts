@@ -29,6 +29,7 @@ import {
 import { CLOUD_ACTIONS } from './cloud';
 import { ENCTYPE_POLICY_ACTIONS } from './enctype-policy';
 import { FILES_ACTIONS } from './files';
+import { IAKERB_ACTIONS } from './iakerb';
 import { KDC_ACTIONS } from './kdc-admin';
 import { MIT_ACTIONS } from './mit';
 import { TAMPER_ACTIONS } from './tamper';
@@ -55,6 +56,7 @@ export const ACTIONS = [
   // before the shell's `echo %LOGONSERVER%`, so that a line with `>` hears echo's own reasons
   ...FILES_ACTIONS,
   ...WINDOWS_SHELL_ACTIONS,
+  ...IAKERB_ACTIONS,
   // help lists the typed entries, itself included: read when it runs, once the table is whole
   helpAction(() => typedAt('windows')),
   ...MIT_ACTIONS,

@@ -26,6 +26,7 @@ import networkChangeDropsProxy from './network-change-drops-proxy.json';
 import tgtExpiryCloudTrust from './tgt-expiry-cloud-trust.json';
 import shareDefaultPermission from './share-default-permission.json';
 import groupSidGrants from './group-sid-grants.json';
+import iakerbNoDcLineOfSight from './iakerb-no-dc-line-of-sight.json';
 import twoForests from './two-forests.json';
 
 /** The catalogue as the files say it: validated by catalogue() in ../catalogue.ts. */
@@ -51,5 +52,6 @@ export const CATALOGUE_FILES: readonly unknown[] = [
   tgtExpiryCloudTrust,
   shareDefaultPermission,
   groupSidGrants,
+  iakerbNoDcLineOfSight,
   twoForests,
 ];
