@@ -10,7 +10,8 @@ import { decodePac, findPacBuffer, verifyPac } from '../../../src/formats';
 import { stringToKey, type Key } from '../../../src/crypto';
 import { cachesOf } from '../../../src/kdc/caches';
 import { KdcAdmin } from '../../../src/world/kdc-admin';
-import { findPacIn } from '../../../src/protocol/authdata';
+import { findPacIn, wrapPac } from '../../../src/protocol/authdata';
+import { sealTicket } from '../../../src/kdc/issue';
 import { krbtgtName } from '../../../src/asn1/principal';
 import {
   expectError,
@@ -240,6 +241,34 @@ describe('the KDC with the index and the TGT memo', () => {
     expect([ErrorCode.KRB_AP_ERR_BAD_INTEGRITY, ErrorCode.KRB_AP_ERR_MODIFIED]).toContain(
       expectError(r.reply).errorCode,
     );
+  });
+
+  test("the checked-PAC memo: a TGT's PAC is checked once for all its service tickets, and a changed PAC in a TGT sealed anew is still refused", () => {
+    const { kdc, creds, ask } = setup();
+    for (let i = 0; i < 3; i++) expect(ask(T0 + i * 10).replyType).toBe('TGS-REP');
+    expect(cachesOf(kdc.database).checkedPac.size).toBe(1);
+
+    // The same TGT with one byte of its LOGON_INFO changed, sealed again in the krbtgt key: the ticket
+    // itself opens, but the PAC no longer matches its server signature.
+    const krbtgt = stringToKey(18, 'krbtgt-secret', `${REALM}krbtgt${REALM}`);
+    const part = openTicket(creds.ticket, krbtgt);
+    const pac = findPacIn(part.authorizationData)!.slice();
+    const view = new DataView(pac.buffer, pac.byteOffset);
+    expect(view.getUint32(8, true)).toBe(1); // the first buffer is LOGON_INFO
+    pac[Number(view.getBigUint64(16, true)) + 40]! ^= 0x01;
+    const kvno = creds.ticket.encPart.kvno ?? 1;
+    const changed = sealTicket(
+      { ...part, authorizationData: wrapPac(pac) },
+      REALM,
+      creds.ticket.sname,
+      { etype: 18, kvno, key: krbtgt.bytes },
+      seededRandom(4),
+    );
+    const r = ask(T0 + 40, T0 + 40, changed);
+    expect(expectError(r.reply).errorCode).toBe(ErrorCode.KRB_AP_ERR_MODIFIED);
+    expect(cachesOf(kdc.database).checkedPac.size).toBe(2);
+    expect(expectError(ask(T0 + 50, T0 + 50, changed).reply).errorCode).toBe(ErrorCode.KRB_AP_ERR_MODIFIED);
+    expect(ask(T0 + 60).replyType).toBe('TGS-REP');
   });
 
   test('the re-signed PAC memo: every service ticket verifies with the key the service has now, even right after its password changed', () => {
