@@ -49,6 +49,12 @@ export interface Codec<T> {
    * names, realms, times, flags); undefined for any other value, and for anything `encode` would refuse.
    */
   key?(v: unknown): string | undefined;
+  /**
+   * For a primitive type: the content octets `encode` would give asn1js for the value (its identifier
+   * is the codec's own, `nums[0]`), so an EXPLICIT field of it can be spliced from a remembered header
+   * (LeafHeaders); undefined for anything `encode` would refuse or write otherwise.
+   */
+  content?(v: unknown): Uint8Array | undefined;
 }
 
 // ---- helpers ----------------------------------------------------------------------------------------
@@ -165,6 +171,37 @@ class FieldCache {
 }
 
 /**
+ * The identifier and length octets asn1js writes for `[tag] { primitive of `length` octets }`, remembered
+ * by (tag, identifier, length): they depend on nothing else. A field whose value differs in every message
+ * (a nonce, a session key, a ciphertext) is then spliced as those octets and its content, where asn1js
+ * would build and encode two elements for it and copy the content again at each level. Bounded: a full
+ * table starts over.
+ */
+const LeafHeaders = {
+  MAX: 1024,
+  headers: new Map<string, Uint8Array>(),
+
+  /** `[tag] content` as one element, or undefined when `codec` gives no content for the value. */
+  splice(tag: number, codec: Codec<unknown>, v: unknown): asn1js.BaseBlock | undefined {
+    const content = codec.content?.(v);
+    if (content === undefined) return undefined;
+    const univ = codec.nums[0]!;
+    const id = `${tag};${univ};${content.length}`;
+    let header = this.headers.get(id);
+    if (header === undefined) {
+      const der = toDer(explicit(tag, universal(univ, new Uint8Array(content.length))));
+      header = der.slice(0, der.length - content.length);
+      if (this.headers.size >= this.MAX) this.headers.clear();
+      this.headers.set(id, header);
+    }
+    const out = new Uint8Array(header.length + content.length);
+    out.set(header);
+    out.set(content, header.length);
+    return spliced(out.buffer);
+  },
+};
+
+/**
  * The same codec, never remembered by field: for values that differ in every message (a nonce), where a
  * remembered encoding would only be made, stored and never asked for again.
  */
@@ -226,8 +263,36 @@ function integerCodec(typeName: string, min: number, max: number, num = 2): Code
     key(v) {
       return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? String(v) : undefined;
     },
+    content(v) {
+      return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+        ? integerContent(v)
+        : undefined;
+    },
   };
   return self;
+}
+
+/**
+ * The content octets of an INTEGER (X.690 §8.3): two's complement, big-endian, in the fewest octets, so
+ * that the first nine bits are never all zeros or all ones. For the 32-bit values of Kerberos; the same
+ * octets asn1js writes (test/unit/asn1/encode-cache.test.ts compares them over the whole range).
+ */
+export function integerContent(v: number): Uint8Array {
+  // Five octets hold any value from -2^31 to 2^32 - 1 (a UInt32 with its top bit set needs a 00 in front).
+  const full = [
+    v < 0 ? 0xff : 0,
+    Math.floor(v / 0x1000000) & 0xff,
+    (v >>> 16) & 0xff,
+    (v >>> 8) & 0xff,
+    v & 0xff,
+  ];
+  let start = 0;
+  while (start < 4 && (full[start] === 0 || full[start] === 0xff)) {
+    const next = full[start + 1]!;
+    if ((full[start] === 0 && next & 0x80) || (full[start] === 0xff && !(next & 0x80))) break;
+    start++;
+  }
+  return new Uint8Array(full.slice(start));
 }
 
 /** RFC 4120 §5.2.4. */
@@ -408,6 +473,9 @@ export const OctetString: Codec<Uint8Array> = {
   encode(v) {
     if (!(v instanceof Uint8Array)) badValue('OCTET STRING', v);
     return new asn1js.OctetString({ valueHex: v });
+  },
+  content(v) {
+    return v instanceof Uint8Array ? v : undefined;
   },
   key(v) {
     // Short ones only (an empty transited list): keys of 16 bytes and more, and ciphertexts, differ every time.
@@ -659,7 +727,7 @@ export function seq<T>(typeName: string, fields: readonly Field[]): Codec<T> {
           continue;
         }
         endRun();
-        value.push(explicit(f.tag, f.codec.encode(fv)));
+        value.push(LeafHeaders.splice(f.tag, f.codec, fv) ?? explicit(f.tag, f.codec.encode(fv)));
       }
       endRun();
       return new asn1js.Sequence({ value });

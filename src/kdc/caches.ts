@@ -13,11 +13,14 @@
  *  - resignedPac: the authorization data a service ticket gets from a TGT of this realm: those buffers laid
  *    out again, signed with the new ticket's key and the krbtgt key (HMAC checksums: deterministic) and
  *    wrapped in AD-IF-RELEVANT. Keyed by the PAC's bytes, whether the new ticket is a TGT, and both keys'
- *    enctypes and bytes: a changed password or a rotated krbtgt key misses it and signs afresh. The TGT's
- *    own PAC signatures are verified on every request all the same (pac.ts).
+ *    enctypes and bytes: a changed password or a rotated krbtgt key misses it and signs afresh.
+ *  - checkedPac: what checking a TGT's PAC signatures found (pac.ts), keyed by the PAC's bytes, the key
+ *    of the TGT (which signed it) and whether the KDC signature is checked too. Checking is a pure function
+ *    of those (HMAC checksums), so a PAC seen before with the same key is found as it was: a changed byte
+ *    or another key misses it and is checked afresh, and a failure is remembered as the failure it is.
  */
 import type { AuthorizationData, EncTicketPart } from '../asn1';
-import type { PacBufferContent } from '../formats';
+import type { PacBufferContent, PacVerification } from '../formats';
 import { attachedCache, bytesKey, LruMemo } from '../protocol/memo';
 import type { KdcState } from './database';
 
@@ -25,6 +28,7 @@ export interface KdcCaches {
   openedTickets: LruMemo<EncTicketPart>;
   carriedPac: LruMemo<readonly PacBufferContent[]>;
   resignedPac: LruMemo<AuthorizationData>;
+  checkedPac: LruMemo<PacVerification>;
 }
 
 const CACHES = Symbol('KDC caches');
@@ -34,6 +38,7 @@ export function cachesOf(state: KdcState): KdcCaches {
     openedTickets: new LruMemo<EncTicketPart>(512),
     carriedPac: new LruMemo<readonly PacBufferContent[]>(256),
     resignedPac: new LruMemo<AuthorizationData>(256),
+    checkedPac: new LruMemo<PacVerification>(256),
   }));
 }
 

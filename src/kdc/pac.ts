@@ -23,6 +23,7 @@ import {
   PAC_BUFFER_NAMES,
   verifyPac,
   type KerbValidationInfo,
+  type PacVerification,
   type PacBuffer,
   type PacBufferContent,
 } from '../formats';
@@ -309,10 +310,7 @@ export function carryPac(
     return undefined;
   }
   const local = input.issuer === db.name;
-  const check = verifyPac(pacBytes, {
-    serverKey: input.tgtKey,
-    ...(local ? { kdcKey: input.tgtKey } : {}),
-  });
+  const check = checkedPac(scope, pacBytes, input.tgtKey, local);
   if (check.server.status !== 'valid' || (local && check.kdc.status !== 'valid')) {
     const what = check.server.status !== 'valid' ? 'server' : 'KDC';
     const reason =
@@ -340,6 +338,18 @@ export function carryPac(
       : `re-signed the filtered PAC for ${formatName(input.server.name)}, with its key and ${db.name}'s krbtgt key`,
   );
   return authorizationData;
+}
+
+/**
+ * The TGT's PAC signatures checked with the TGT's key: the server signature, and for a TGT of this realm
+ * the KDC signature too (the same krbtgt key made both). Remembered by the PAC's bytes and the key
+ * (caches.ts): a client shows the same TGT for every service ticket it asks for.
+ */
+function checkedPac(scope: RequestScope, pacBytes: Uint8Array, tgtKey: Key, local: boolean): PacVerification {
+  const id = `${local ? 'local' : 'trust'}\u0000${tgtKey.etype}\u0000${bytesKey(tgtKey.bytes)}\u0000${bytesKey(pacBytes)}`;
+  return cachesOf(scope.state).checkedPac.get(id, () =>
+    verifyPac(pacBytes, { serverKey: tgtKey, ...(local ? { kdcKey: tgtKey } : {}) }),
+  );
 }
 
 /**

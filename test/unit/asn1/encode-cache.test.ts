@@ -4,6 +4,7 @@
  * exactly one value, values encode alike whether remembered or not, and what encode refuses it still
  * refuses after a similar value was remembered.
  */
+import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
 import {
@@ -15,6 +16,19 @@ import {
   type KrbError,
   type PrincipalName,
 } from '../../../src/asn1';
+import {
+  encodeWith,
+  explicit,
+  Int32,
+  integerContent,
+  OctetString,
+  opt,
+  req,
+  seq,
+  uncached,
+  UInt32Lenient,
+} from '../../../src/asn1/codec';
+import { toDer } from '../../../src/asn1/der';
 import { concatBytes, fromHex, toHex } from '../../../src/util/bytes';
 
 /** A DER element with a minimal definite length (the test's own tiny encoder). */
@@ -186,6 +200,72 @@ describe('remembered field encodings', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  test('integers are given the content octets asn1js writes, over the whole 32-bit range and its edges', () => {
+    const asn1jsContent = (v: number) =>
+      toHex(new Uint8Array(new asn1js.Integer({ value: v }).valueBlock.toBER()));
+    const edges = [
+      0, 1, -1, 127, 128, -128, -129, 255, 256, 32767, 32768, -32768, -32769, 0x7fffff, 0x800000,
+    ];
+    const more = [
+      -0x800000, -0x800001, 0x7fffffff, 0x80000000, -0x80000000, 0xffffffff, 0xff000000, 0x00ff0000,
+    ];
+    for (const v of [...edges, ...more]) expect(toHex(integerContent(v)), String(v)).toBe(asn1jsContent(v));
+    fc.assert(
+      fc.property(fc.integer({ min: -0x80000000, max: 0xffffffff }), (v) => {
+        expect(toHex(integerContent(v))).toBe(asn1jsContent(v));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('fields that differ in every message (numbers, byte strings) are spliced to the bytes asn1js writes for them', () => {
+    interface Rec {
+      a: number;
+      b?: Uint8Array;
+      c: number;
+    }
+    const codec = seq<Rec>('Test', [
+      req(0, 'a', uncached(UInt32Lenient)),
+      opt(1, 'b', OctetString),
+      req(2, 'c', uncached(Int32)),
+    ]);
+    const byAsn1js = (r: Rec) =>
+      toHex(
+        toDer(
+          new asn1js.Sequence({
+            value: [
+              explicit(0, new asn1js.Integer({ value: r.a })),
+              ...(r.b ? [explicit(1, new asn1js.OctetString({ valueHex: r.b }))] : []),
+              explicit(2, new asn1js.Integer({ value: r.c })),
+            ],
+          }),
+        ),
+      );
+    const rec = fc.record(
+      {
+        a: fc.integer({ min: -0x80000000, max: 0xffffffff }),
+        // Lengths across the short and long forms of a length (127, 128, 255, 256 and beyond).
+        b: fc
+          .integer({ min: 0, max: 70_000 })
+          .chain((n) =>
+            fc.uint8Array({ minLength: n % 300 === 7 ? n : n % 300, maxLength: n % 300 === 7 ? n : n % 300 }),
+          ),
+        c: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+      },
+      { requiredKeys: ['a', 'c'] },
+    );
+    fc.assert(
+      fc.property(fc.array(rec, { minLength: 1, maxLength: 4 }), (recs) => {
+        for (const r of recs) expect(toHex(encodeWith(codec, r))).toBe(byAsn1js(r));
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => encodeWith(codec, { a: 1.5, c: 0 })).toThrowError('cannot encode UInt32: 1.5');
+    expect(() => encodeWith(codec, { a: 1, b: 'x' as unknown as Uint8Array, c: 0 })).toThrowError(
+      'cannot encode OCTET STRING: x',
     );
   });
 });

@@ -10,7 +10,9 @@ import { decodePac, findPacBuffer, verifyPac } from '../../../src/formats';
 import { stringToKey, type Key } from '../../../src/crypto';
 import { cachesOf } from '../../../src/kdc/caches';
 import { KdcAdmin } from '../../../src/world/kdc-admin';
-import { findPacIn } from '../../../src/protocol/authdata';
+import { findPacIn, wrapPac } from '../../../src/protocol/authdata';
+import type { PrincipalName } from '../../../src/asn1';
+import { sealTicket } from '../../../src/kdc/issue';
 import { krbtgtName } from '../../../src/asn1/principal';
 import {
   expectError,
@@ -242,6 +244,34 @@ describe('the KDC with the index and the TGT memo', () => {
     );
   });
 
+  test("the checked-PAC memo: a TGT's PAC is checked once for all its service tickets, and a changed PAC in a TGT sealed anew is still refused", () => {
+    const { kdc, creds, ask } = setup();
+    for (let i = 0; i < 3; i++) expect(ask(T0 + i * 10).replyType).toBe('TGS-REP');
+    expect(cachesOf(kdc.database).checkedPac.size).toBe(1);
+
+    // The same TGT with one byte of its LOGON_INFO changed, sealed again in the krbtgt key: the ticket
+    // itself opens, but the PAC no longer matches its server signature.
+    const krbtgt = stringToKey(18, 'krbtgt-secret', `${REALM}krbtgt${REALM}`);
+    const part = openTicket(creds.ticket, krbtgt);
+    const pac = findPacIn(part.authorizationData)!.slice();
+    const view = new DataView(pac.buffer, pac.byteOffset);
+    expect(view.getUint32(8, true)).toBe(1); // the first buffer is LOGON_INFO
+    pac[Number(view.getBigUint64(16, true)) + 40]! ^= 0x01;
+    const kvno = creds.ticket.encPart.kvno ?? 1;
+    const changed = sealTicket(
+      { ...part, authorizationData: wrapPac(pac) },
+      REALM,
+      creds.ticket.sname,
+      { etype: 18, kvno, key: krbtgt.bytes },
+      seededRandom(4),
+    );
+    const r = ask(T0 + 40, T0 + 40, changed);
+    expect(expectError(r.reply).errorCode).toBe(ErrorCode.KRB_AP_ERR_MODIFIED);
+    expect(cachesOf(kdc.database).checkedPac.size).toBe(2);
+    expect(expectError(ask(T0 + 50, T0 + 50, changed).reply).errorCode).toBe(ErrorCode.KRB_AP_ERR_MODIFIED);
+    expect(ask(T0 + 60).replyType).toBe('TGS-REP');
+  });
+
   test('the re-signed PAC memo: every service ticket verifies with the key the service has now, even right after its password changed', () => {
     const { kdc, creds, ask } = setup();
     const krbtgt = stringToKey(18, 'krbtgt-secret', `${REALM}krbtgt${REALM}`);
@@ -309,5 +339,65 @@ describe('the KDC with the index and the TGT memo', () => {
     const b = setup();
     expect(cachesOf(b.kdc.database).resignedPac.size).toBe(0);
     expect(cachesOf(Kdc.restore(a.kdc.snapshot()).database).resignedPac.size).toBe(0);
+  });
+});
+
+describe('the principal index (src/kdc/lookup.ts)', () => {
+  const USERS = 10_000;
+  const hex = (i: number) => i.toString(16).padStart(8, '0').repeat(8);
+  const big: KdcConfig = {
+    realms: [
+      {
+        name: REALM,
+        krbtgtPassword: 'krbtgt-secret',
+        principals: [
+          ...Array.from({ length: USERS }, (_, i) => ({ name: `user${i}`, key: { etype: 18, hex: hex(i) } })),
+          { name: 'alice', password: 'alice-pw' },
+          { name: 'cifs/fs1.example.test', password: 'fs1-pw' },
+        ],
+      },
+    ],
+  };
+
+  test('with 10,000 accounts a service ticket reads a few entries of the list, not all of them; an account added later is found', () => {
+    const random = seededRandom(9);
+    const kdc = new Kdc(buildKdcState(big, random));
+    const creds = signIn(kdc, REALM, 'alice', 'alice-pw', T0, random);
+    const db = kdc.database.realms[0]!;
+    let reads = 0;
+    db.principals = new Proxy(db.principals, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const ask = (sname: PrincipalName, now: number) =>
+      kdc.handle(
+        tgsReq({
+          realm: REALM,
+          sname,
+          tgt: creds.ticket,
+          sessionKey: creds.sessionKey,
+          crealm: REALM,
+          cname: name('alice'),
+          now,
+          random,
+        }),
+        { now, random },
+      );
+    expect(ask(hostName('cifs', 'fs1.example.test'), T0).replyType).toBe('TGS-REP'); // a new list: indexed once
+    reads = 0;
+    for (let i = 1; i <= 20; i++)
+      expect(ask(hostName('cifs', 'fs1.example.test'), T0 + i * 10).replyType).toBe('TGS-REP');
+    // A scan reads up to 10,002 entries for each of the lookups of a request (the server, the krbtgt).
+    expect(reads).toBeLessThan(20 * 20);
+
+    const unknown = ask(hostName('cifs', 'fs2.example.test'), T0 + 300);
+    expect(expectError(unknown.reply).errorCode).toBe(ErrorCode.KDC_ERR_S_PRINCIPAL_UNKNOWN);
+    const admin = new KdcAdmin({ id: 'kdc', host: 'dc1', state: kdc.database });
+    const fs1 = db.principals.find((p) => p.name.nameString[1] === 'fs1.example.test')!;
+    admin.addPrincipal(REALM, { ...fs1, name: { nameType: 2, nameString: ['cifs', 'fs2.example.test'] } });
+    expect(ask(hostName('cifs', 'fs2.example.test'), T0 + 310).replyType).toBe('TGS-REP');
+    expect(ask(hostName('cifs', 'fs1.example.test'), T0 + 320).replyType).toBe('TGS-REP');
   });
 });
