@@ -7,9 +7,9 @@ import { isoSeconds } from '../asn1/time';
 import { addHours, CAUSES, emptyHour, type FleetFailure, type HourCounts } from './counts';
 import { modelUser } from './model';
 import { DAY, HOUR, userName, userPlan } from './plan';
-import { realUser } from './real';
 import type { Fleet } from './shape';
-import { fleetBase, userScenario } from './world';
+import { realUser } from './real';
+import { fleetBase, userScenario, type FleetBase } from './world';
 
 export interface FleetOptions {
   /** Override the file's clients and days. */
@@ -39,42 +39,70 @@ export interface FleetReport {
   complete: boolean;
 }
 
-export function runFleet(fleet: Fleet, options: FleetOptions = {}): FleetReport {
-  const base = fleetBase(fleet);
-  const clients = options.clients ?? fleet.clients;
-  const days = options.days ?? fleet.days;
-  const count = days * 24;
-  const hours = Array.from({ length: count }, emptyHour);
-  const failures: FleetFailure[] = [];
-  const real: number[] = [];
-  let totalFailures = 0;
-  let complete = true;
-  for (let i = 0; i < clients; i++) {
-    let tally;
-    if (options.real?.has(i)) {
-      tally = realUser(userScenario(fleet, base, i, days), base, i, count).tally;
-      real.push(i);
-    } else tally = modelUser(base, i, userPlan(fleet, i, base.start, days), count);
-    addHours(hours, tally.hours);
-    totalFailures += tally.failures.length;
-    for (const f of tally.failures) if (failures.length < MAX_LISTED_FAILURES) failures.push(f);
-    if (options.progress?.(i + 1, clients) === false) {
-      complete = false;
-      break;
-    }
+/**
+ * A fleet run that goes a few users at a time (`next`), so a worker can answer a cancel between slices;
+ * `runFleet` runs one to the end.
+ */
+export class FleetRunner {
+  readonly clients: number;
+  readonly days: number;
+  done = 0;
+  private readonly base: FleetBase;
+  private readonly hours: HourCounts[];
+  private readonly failures: FleetFailure[] = [];
+  private readonly real: number[] = [];
+  private totalFailures = 0;
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly options: Omit<FleetOptions, 'progress'> = {},
+  ) {
+    this.base = fleetBase(fleet);
+    this.clients = options.clients ?? fleet.clients;
+    this.days = options.days ?? fleet.days;
+    this.hours = Array.from({ length: this.days * 24 }, emptyHour);
   }
-  return {
-    fleet: fleet.fleet,
-    seed: fleet.seed,
-    clients,
-    days,
-    start: base.start,
-    hours,
-    failures,
-    totalFailures,
-    real,
-    complete,
-  };
+
+  /** Plays up to `count` more users; true while some are left. */
+  next(count: number): boolean {
+    const { fleet, base, days } = this;
+    const end = Math.min(this.clients, this.done + count);
+    for (let i = this.done; i < end; i++) {
+      let tally;
+      if (this.options.real?.has(i)) {
+        tally = realUser(userScenario(fleet, base, i, days), base, i, days * 24).tally;
+        this.real.push(i);
+      } else tally = modelUser(base, i, userPlan(fleet, i, base.start, days), days * 24);
+      addHours(this.hours, tally.hours);
+      this.totalFailures += tally.failures.length;
+      for (const f of tally.failures) if (this.failures.length < MAX_LISTED_FAILURES) this.failures.push(f);
+    }
+    this.done = end;
+    return this.done < this.clients;
+  }
+
+  report(): FleetReport {
+    return {
+      fleet: this.fleet.fleet,
+      seed: this.fleet.seed,
+      clients: this.done,
+      days: this.days,
+      start: this.base.start,
+      hours: this.hours,
+      failures: this.failures,
+      totalFailures: this.totalFailures,
+      real: this.real,
+      complete: this.done === this.clients,
+    };
+  }
+}
+
+export function runFleet(fleet: Fleet, options: FleetOptions = {}): FleetReport {
+  const { progress, ...rest } = options;
+  const runner = new FleetRunner(fleet, rest);
+  while (runner.next(1)) if (progress?.(runner.done, runner.clients) === false) return runner.report();
+  progress?.(runner.done, runner.clients);
+  return runner.report();
 }
 
 /** Exchanges with a KDC or Entra the report counts (AS, TGS and PRT requests). */

@@ -113,6 +113,16 @@ function advances(from: number, to: number): ScenarioAction[] {
 
 /** The scenario of user `index`: what the real world plays for that user, step by step. */
 export function userScenario(fleet: Fleet, base: FleetBase, index: number, days: number): Scenario {
+  return validateScenario(userScenarioFile(fleet, base, index, days)) as Scenario;
+}
+
+/** The same as a scenario file (JSON), for the page's editor and player. */
+export function userScenarioFile(
+  fleet: Fleet,
+  base: FleetBase,
+  index: number,
+  days: number,
+): Record<string, unknown> {
   const plan = userPlan(fleet, index, base.start, days);
   const timeline: ScenarioAction[] = [];
   let t = base.start;
@@ -139,5 +149,5 @@ export function userScenario(fleet: Fleet, base: FleetBase, index: number, days:
       },
     ],
   };
-  return validateScenario(file) as Scenario;
+  return file;
 }
