@@ -22,6 +22,7 @@ export const FLOORS = [
   ['world', 'node'],
   ['azure'],
   ['scenarios'],
+  ['fleet'],
   ['ui', 'cli'],
   ['main.ts'],
 ];

@@ -76,7 +76,7 @@ export default tseslint.config(
   },
   {
     // The top floors stay readable: no function over 100 lines.
-    files: ['src/{world,azure,scenarios,client,kdc,services,protocol}/**/*.ts'],
+    files: ['src/{world,azure,scenarios,fleet,client,kdc,services,protocol}/**/*.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 100 }] },
   },
 );

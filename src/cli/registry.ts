@@ -12,6 +12,7 @@ import { kinit } from './commands/kinit';
 import { kvno } from './commands/kvno';
 import { scenarioList } from './commands/scenario-list';
 import { scenarioRun } from './commands/scenario-run';
+import { fleet } from './commands/fleet';
 
 export const COMMANDS: readonly Command[] = [
   string2key,
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   kvno,
   scenarioList,
   scenarioRun,
+  fleet,
 ];
 
 /** Promised by docs/cli.md, not written yet. */
