@@ -37,6 +37,7 @@ const IDS = [
   'kvno-mismatch',
   'mfa-ca-not-excluded',
   'network-change-drops-proxy',
+  'rc4-enforcement-2026',
   'two-forests',
 ];
 const AVAILABLE = [
@@ -54,6 +55,7 @@ const AVAILABLE = [
   'rc4-disabled',
   'kvno-mismatch',
   'network-change-drops-proxy',
+  'rc4-enforcement-2026',
   'two-forests',
 ];
 
