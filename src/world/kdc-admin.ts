@@ -145,6 +145,13 @@ export class KdcAdmin {
     return true;
   }
 
+  /** From now on this KDC refuses every renewal in `realm`, saying `why` (Entra's cloud realm, modelled). */
+  refuseRenewals(realm: string, why: string): void {
+    const db = this.#database(realm);
+    if (!db) throw new WorldError(`the KDC on ${this.host} does not serve ${realm}`);
+    db.policy.refuseRenewal = why;
+  }
+
   /** Adds a principal to one of its realms' databases. */
   addPrincipal(realm: string, entry: PrincipalEntry): void {
     const db = this.#database(realm);
