@@ -27,6 +27,7 @@ import {
   type Shape,
 } from '../shape';
 import { ENCTYPE_POLICY_ACTIONS } from './enctype-policy';
+import { ENTRA_APP_ACTIONS } from './entra-app';
 import { KDC_ACTIONS } from './kdc-admin';
 import { TAMPER_ACTIONS } from './tamper';
 import { WINDOWS_ACTIONS } from './windows';
@@ -47,6 +48,7 @@ export const ACTIONS = [
   ...KDC_ACTIONS,
   ...WINDOWS_ACTIONS.slice(4),
   ...ENCTYPE_POLICY_ACTIONS,
+  ...ENTRA_APP_ACTIONS,
   ...TAMPER_ACTIONS,
   ...WINDOWS_SHELL_ACTIONS,
   // help lists the typed entries, itself included: read when it runs, once the table is whole

@@ -25,6 +25,7 @@ import kvnoMismatch from './kvno-mismatch.json';
 import mfaCaNotExcluded from './mfa-ca-not-excluded.json';
 import networkChangeDropsProxy from './network-change-drops-proxy.json';
 import rc4Enforcement2026 from './rc4-enforcement-2026.json';
+import privateLink1326 from './private-link-1326.json';
 import twoForests from './two-forests.json';
 
 /** The catalogue as the files say it: validated by catalogue() in ../catalogue.ts. */
@@ -48,5 +49,6 @@ export const CATALOGUE_FILES: readonly unknown[] = [
   mfaCaNotExcluded,
   networkChangeDropsProxy,
   rc4Enforcement2026,
+  privateLink1326,
   twoForests,
 ];

@@ -38,6 +38,7 @@ const IDS = [
   'mfa-ca-not-excluded',
   'network-change-drops-proxy',
   'rc4-enforcement-2026',
+  'private-link-1326',
   'two-forests',
 ];
 const AVAILABLE = [
@@ -56,6 +57,7 @@ const AVAILABLE = [
   'kvno-mismatch',
   'network-change-drops-proxy',
   'rc4-enforcement-2026',
+  'private-link-1326',
   'two-forests',
 ];
 
