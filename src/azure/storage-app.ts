@@ -1,5 +1,5 @@
 /**
- * The storage account's app registration in Entra ID (modelled; docs/modelled.md, "storage-app-identifier-uris"):
+ * The storage account's app registration in Entra ID (modelled; docs/modelled.md, "storage-app-identifieruris"):
  * Entra's KDC issues a ticket for cifs/<name> only when the storage account's app lists
  * api://<tenant>/CIFS/<name> among its identifierUris. Enabling Entra Kerberos on the account lists its
  * public name (contosofiles.file.core.windows.net); a private endpoint's name

@@ -16,7 +16,7 @@
  * A domain whose DefaultDomainSupportedEncTypes is set keeps it (the KB: "not functionally impacted").
  * Only realms that issue a PAC (Active Directory's) follow this; an MIT-style realm does not. The dates are
  * the updates' release days (Patch Tuesday): a DC in the playground is taken to install each on its day
- * (modelled: a real DC has them when its administrator installs them). docs/modelled.md, "rc4-phase".
+ * (modelled: a real DC has them when its administrator installs them). docs/modelled.md, "rc4-phase-out".
  */
 import { etypeName } from '../crypto';
 import { ErrorCode } from '../asn1/registry';
