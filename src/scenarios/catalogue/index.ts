@@ -24,6 +24,7 @@ import rc4Disabled from './rc4-disabled.json';
 import kvnoMismatch from './kvno-mismatch.json';
 import mfaCaNotExcluded from './mfa-ca-not-excluded.json';
 import networkChangeDropsProxy from './network-change-drops-proxy.json';
+import tgtExpiryCloudTrust from './tgt-expiry-cloud-trust.json';
 import rc4Enforcement2026 from './rc4-enforcement-2026.json';
 import privateLink1326 from './private-link-1326.json';
 import twoForests from './two-forests.json';
@@ -48,6 +49,7 @@ export const CATALOGUE_FILES: readonly unknown[] = [
   kvnoMismatch,
   mfaCaNotExcluded,
   networkChangeDropsProxy,
+  tgtExpiryCloudTrust,
   rc4Enforcement2026,
   privateLink1326,
   twoForests,

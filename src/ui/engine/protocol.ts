@@ -244,10 +244,12 @@ export interface ConsoleView {
   host: string;
   user: string;
   lines: ConsoleLine[];
-  /** The prompt the console shows now: cmd's or PowerShell's (the host's state at this step). */
+  /** The prompt the console shows now: cmd's or PowerShell's (the host's state at this step), or a Linux host's shell's. */
   prompt?: string;
   /** What Tab completes to at this prompt. */
   completion?: Vocabulary;
+  /** A Linux host (MIT krb5's tools only); absent on Windows. */
+  os?: 'linux';
 }
 
 /** What a line can complete to. */

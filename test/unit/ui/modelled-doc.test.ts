@@ -19,7 +19,7 @@ describe('docs/modelled.md', () => {
     for (const entry of readModelledDoc(doc)) {
       expect(entry.body.length, entry.slug).toBeGreaterThan(40);
       expect(
-        /^Source:/m.test(doc.split(/^## /m).find((p) => slugOf(p.split('\n')[0]!) === entry.slug)!),
+        /Source:/.test(doc.split(/^## /m).find((p) => slugOf(p.split('\n')[0]!) === entry.slug)!),
         entry.slug,
       ).toBe(true);
     }
