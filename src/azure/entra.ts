@@ -35,6 +35,7 @@ import {
   type Protocol,
   type World,
 } from '../world';
+import { asObserved, CLOUD_RENEWAL_REFUSED } from './cloud-tgt';
 import { partialTgtFor } from './partial-tgt';
 
 export const CLOUD_REALM = 'KERBEROS.MICROSOFTONLINE.COM';
@@ -97,6 +98,7 @@ export function setUpEntra(world: World, config: EntraConfig, users: string[]): 
   };
   world.setEntra(state);
   const kdc = cloudKdc(world, state);
+  kdc.refuseRenewals(state.realm, CLOUD_RENEWAL_REFUSED);
   for (const user of users) {
     const p = parsePrincipal(user);
     const home = world.kdcsServing(p.realm)[0]?.entries(user, p.realm)[0];
@@ -283,7 +285,7 @@ function cloudTgtFor(
     decrypt({ etype: key.etype, bytes: key.key }, KeyUsage.AS_REP_ENCPART, rep.encPart.cipher),
   );
   if (part.nonce !== nonce) return { why: 'the cloud KDC answered another request (nonce)' };
-  const credential = credentialOf(rep, part, 'TicketSuppliedAtLogon');
+  const credential = asObserved(world, kdc, credentialOf(rep, part, 'TicketSuppliedAtLogon'), narration);
   narration.push(
     entraNarration(
       `modelled: Entra opened the AS-REP with the per-user key and puts the Ticket (encrypted in krbtgt/${entra.realm}'s key, kvno ${credential.ticketKvno ?? '?'}) and its session key in the PRT response, with KerbTopLevelNames ${entra.topLevelNames.join(',')} and the KDC proxy ${entra.kdcProxy}`,

@@ -61,6 +61,14 @@ const isTgt = (c: CachedCredential) => {
   return realm !== undefined && realm === c.server.realm;
 };
 
+/** What the expiry line says of renewal: a cloud TGT's is refused by Entra (cloud-tgt.ts), others were not asked. */
+function renewWords(world: World, c: CachedCredential): string {
+  if (!c.renewTill || c.renewTill <= c.endtime) return '';
+  if (kindOf(world, c) === 'cloud TGT')
+    return `; its renew-till is ${isoSeconds(c.renewTill)}, but Entra does not renew cloud TGTs (modelled): a new one comes only with an unlock or a sign-in`;
+  return `; it could have been renewed until ${isoSeconds(c.renewTill)}, but nothing renewed it`;
+}
+
 /** A ticket reaching its end time: one line. */
 function expiries(world: World, host: string, offset: number): Happening[] {
   return world.client(host).cache.credentials.map((c) => ({
@@ -71,7 +79,7 @@ function expiries(world: World, host: string, offset: number): Happening[] {
         w,
         host,
         'expired',
-        `${host}: the ${kindOf(w, c)} ${formatName(c.server.name)} @ ${c.server.realm} has expired (it ended at ${isoSeconds(c.endtime)}${c.renewTill && c.renewTill > c.endtime ? `; it could have been renewed until ${isoSeconds(c.renewTill)}, but nothing renewed it` : ''})`,
+        `${host}: the ${kindOf(w, c)} ${formatName(c.server.name)} @ ${c.server.realm} has expired (it ended at ${isoSeconds(c.endtime)}${renewWords(w, c)})`,
       ),
   }));
 }
@@ -216,7 +224,8 @@ export function clockMarks(world: World): ClockMark[] {
     for (const c of world.client(host).cache.credentials.filter(isTgt)) {
       const what = kindOf(world, c);
       marks.push({ host, kind: 'tgt-end', t: c.endtime - offset, label: `${host}: the ${what} ends` });
-      if (c.renewTill && c.renewTill > c.endtime)
+      // a cloud TGT's renew-till is no time to move to: Entra refuses its renewal
+      if (c.renewTill && c.renewTill > c.endtime && what !== 'cloud TGT')
         marks.push({
           host,
           kind: 'renew-till',

@@ -66,6 +66,11 @@ export interface RealmPolicy {
   defaultSupportedEtypes?: number[];
   /** Issue a PAC (MS-PAC) in tickets, as Active Directory does. */
   pac: boolean;
+  /**
+   * Why this realm's KDC refuses every renewal (KDC_ERR_BADOPTION), when it does: Entra ID does not renew
+   * cloud TGTs (modelled, src/azure/cloud-tgt.ts). Undefined: renewals as RFC 4120 §3.3.3.1.
+   */
+  refuseRenewal?: string;
 }
 
 export interface RealmState {

@@ -23,16 +23,18 @@ import type { Narrator } from './events';
 import { pickKey } from './lookup';
 import { KdcRefusal } from './refusal';
 import type { RequestScope } from './scope';
+import { auditRc4Phase, enforceRc4Phase, implicitEtypes } from './rc4-phase';
 import { computeTicketTimes, type TicketTimes, type TimeLimits } from './times';
 
 export const etypeList = (etypes: readonly number[]) => etypes.map(etypeName).join(', ') || 'none';
 
 /**
  * The enctypes the KDC may use for `server`: the realm's, narrowed by the account's supported enctypes,
- * or without them by the DC's DefaultDomainSupportedEncTypes.
+ * or without them by the DC's DefaultDomainSupportedEncTypes, or at `now` by the RC4 phase-out
+ * (rc4-phase.ts: AES-only once enforced).
  */
-export function serverEtypes(server: PrincipalEntry, db: RealmState): number[] {
-  const own = server.supportedEtypes ?? db.policy.defaultSupportedEtypes;
+export function serverEtypes(server: PrincipalEntry, db: RealmState, now?: number): number[] {
+  const own = server.supportedEtypes ?? implicitEtypes(server, db, now);
   return own ? db.policy.etypes.filter((e) => own.includes(e)) : db.policy.etypes;
 }
 
@@ -45,8 +47,9 @@ export function chooseSessionEtype(
   db: RealmState,
   server: PrincipalEntry,
   say: Narrator,
+  now?: number,
 ): number {
-  const allowed = serverEtypes(server, db);
+  const allowed = serverEtypes(server, db, now);
   const etype = requested.find((e) => allowed.includes(e) && server.keys.some((k) => k.etype === e));
   if (etype === undefined) {
     throw new KdcRefusal(
@@ -64,9 +67,9 @@ export function chooseSessionEtype(
 }
 
 /** The key the ticket is encrypted in: the server's newest key of the realm's preferred enctype. */
-export function ticketKeyOf(server: PrincipalEntry, db: RealmState): KeyEntry {
+export function ticketKeyOf(server: PrincipalEntry, db: RealmState, now?: number): KeyEntry {
   const k =
-    pickKey(server, serverEtypes(server, db)) ??
+    pickKey(server, serverEtypes(server, db, now)) ??
     pickKey(
       server,
       server.keys.map((x) => x.etype),
@@ -134,8 +137,10 @@ export interface IssuedTicket {
  */
 export function issueTicket(scope: RequestScope, db: RealmState, order: TicketOrder): IssuedTicket {
   const { req, ctx, say } = scope;
-  const sessionEtype = chooseSessionEtype(req.reqBody.etype, db, order.server, say);
-  const ticketKey = ticketKeyOf(order.server, db);
+  enforceRc4Phase(req.reqBody.etype, order.server, db, ctx.now, say);
+  const sessionEtype = chooseSessionEtype(req.reqBody.etype, db, order.server, say, ctx.now);
+  const ticketKey = ticketKeyOf(order.server, db, ctx.now);
+  auditRc4Phase(order.server, db, ctx.now, { sessionEtype, ticketKey }, say);
   const times = computeTicketTimes(req.reqBody, {
     ...order.limits,
     now: ctx.now,

@@ -417,6 +417,7 @@ function renewOrValidate(scope: RequestScope, db: RealmState, checked: CheckedTg
   let times: { starttime: Date; endtime: Date; renewTill?: Date };
   let flags = tgt.flags;
   if (renew) {
+    if (db.policy.refuseRenewal) throw new KdcRefusal(ErrorCode.KDC_ERR_BADOPTION, db.policy.refuseRenewal);
     if (!(tgt.flags & TicketFlag.RENEWABLE) || !tgt.renewTill) {
       throw new KdcRefusal(
         ErrorCode.KDC_ERR_BADOPTION,

@@ -81,6 +81,7 @@ function check(p: Predicate, ev: Evidence): string | undefined {
     const m = p.message;
     const during = m.during ? [byId(m.during)!] : undefined;
     const re = m.resultMatches ? new RegExp(m.resultMatches) : undefined;
+    const said = m.narrationMatches ? new RegExp(m.narrationMatches) : undefined;
     const hits = ev.world.trace.filter(
       (e) =>
         e.kind === 'message' &&
@@ -90,9 +91,10 @@ function check(p: Predicate, ev: Evidence): string | undefined {
         (m.to === undefined || e.to === m.to) &&
         (m.transport === undefined || e.transport === m.transport) &&
         (!re || re.test(e.result)) &&
+        (!said || e.narration.some((n) => said.test(n.text))) &&
         inScope(e, during),
     );
-    const what = `${m.type}${m.errorCode !== undefined ? ` ${code(m.errorCode)}` : ''}${m.from ? ` from ${m.from}` : ''}${m.to ? ` to ${m.to}` : ''}${m.transport ? ` over ${m.transport}` : ''}${m.during ? ` during ${m.during}` : ''}`;
+    const what = `${m.type}${m.errorCode !== undefined ? ` ${code(m.errorCode)}` : ''}${m.from ? ` from ${m.from}` : ''}${m.to ? ` to ${m.to}` : ''}${m.transport ? ` over ${m.transport}` : ''}${m.during ? ` during ${m.during}` : ''}${m.narrationMatches ? ` saying /${m.narrationMatches}/` : ''}`;
     if (m.count !== undefined && hits.length !== m.count)
       return `${what}: seen ${hits.length} times, expected ${m.count}`;
     const present = m.present ?? true;

@@ -101,6 +101,10 @@ const messagePredicate = obj(
         transport: opt(transport, 'how it travelled'),
         during: opt(actionRef, 'sent during this action'),
         resultMatches: opt(regex, 'a regular expression its result must match'),
+        narrationMatches: opt(
+          regex,
+          "a regular expression one of its narration lines must match (a KDC's stage, a DC's event)",
+        ),
         count: opt(num({ min: 0 }), 'exactly this many such messages'),
         present: opt(bool(), 'there is one (default true) or none'),
       }),

@@ -42,6 +42,11 @@ export interface ServiceState {
   name: PrincipalName;
   keys: ServiceKey[];
   maxSkew: number;
+  /**
+   * Other names of the same principal the server takes tickets for, in the same keys: an Azure Files
+   * account answers to each identifierUri of its app (src/azure/storage-app.ts). Absent: its name only.
+   */
+  aliases?: PrincipalName[];
   /** Authenticators seen within the skew window (RFC 4120 §3.2.3). */
   replayCache: ReplayEntry[];
 }
@@ -216,7 +221,8 @@ export class KerberizedService {
     return {
       ticketKey: (ticket) => {
         const ticketFor = `${formatName(ticket.sname)}@${ticket.realm}`;
-        if (ticket.realm !== this.state.realm || !sameName(ticket.sname, this.state.name, true)) {
+        const named = [this.state.name, ...(this.state.aliases ?? [])];
+        if (ticket.realm !== this.state.realm || !named.some((n) => sameName(ticket.sname, n, true))) {
           throw new KerberosRefusal(
             ErrorCode.KRB_AP_ERR_NOT_US,
             `the ticket is for ${ticketFor}, not for ${me}`,

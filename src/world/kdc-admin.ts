@@ -154,6 +154,13 @@ export class KdcAdmin {
     return true;
   }
 
+  /** From now on this KDC refuses every renewal in `realm`, saying `why` (Entra's cloud realm, modelled). */
+  refuseRenewals(realm: string, why: string): void {
+    const db = this.#database(realm);
+    if (!db) throw new WorldError(`the KDC on ${this.host} does not serve ${realm}`);
+    db.policy.refuseRenewal = why;
+  }
+
   /** Adds or replaces a read-only DC object in a realm this KDC serves (src/kdc/key-list.ts). */
   setRodc(realm: string, rodc: RodcEntry): void {
     const db = this.#database(realm);

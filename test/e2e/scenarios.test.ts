@@ -325,6 +325,19 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     expect(await p.locator('li.row.modelled [data-type="PRT-REQUEST"]').count()).toBeGreaterThan(0);
     expect(await p.locator('li.row.modelled [data-type="TGS-REQ"]').count()).toBe(0);
     expect(await p.locator('li.row:not(.modelled) [data-type="TGS-REQ"]').count()).toBeGreaterThan(0);
+    // the inspector's "modelled" badge opens the docs/modelled.md entries of the step, with their sources
+    await p.locator('li.row.modelled [data-type="PRT-RESPONSE"]').first().click();
+    const badge = p.getByTestId('inspector').getByTestId('modelled-badge');
+    expect(await badge.getAttribute('aria-expanded')).toBe('false');
+    await badge.click();
+    expect(await badge.getAttribute('aria-expanded')).toBe('true');
+    const entries = p.getByTestId('modelled-entries');
+    await entries.waitFor();
+    expect(
+      await entries.locator('section').evaluateAll((s) => s.map((x) => x.getAttribute('data-slug'))),
+    ).toEqual(['entra-prt-exchange', 'cloud-tgt-flags', 'cloud-tgt-renewal']);
+    expect(await entries.textContent()).toMatch(/docs\/modelled\.md#cloud-tgt-flags.*0x40810000/s);
+    expect(await entries.locator('a[href^="https://learn.microsoft.com/"]').count()).toBeGreaterThan(0);
     await p.screenshot({ path: shot('scenarios-happy-path.png') });
     expect(fresh.foreignRequests()).toEqual([]);
     expect(fresh.errors).toEqual([]);

@@ -30,6 +30,7 @@ import { CLOUD_ACTIONS } from './cloud';
 import { ENCTYPE_POLICY_ACTIONS } from './enctype-policy';
 import { FILES_ACTIONS } from './files';
 import { IAKERB_ACTIONS } from './iakerb';
+import { ENTRA_APP_ACTIONS } from './entra-app';
 import { KDC_ACTIONS } from './kdc-admin';
 import { MIT_ACTIONS } from './mit';
 import { TAMPER_ACTIONS } from './tamper';
@@ -51,6 +52,7 @@ export const ACTIONS = [
   ...KDC_ACTIONS,
   ...WINDOWS_ACTIONS.slice(4),
   ...ENCTYPE_POLICY_ACTIONS,
+  ...ENTRA_APP_ACTIONS,
   ...TAMPER_ACTIONS,
   ...CLOUD_ACTIONS,
   // before the shell's `echo %LOGONSERVER%`, so that a line with `>` hears echo's own reasons

@@ -27,6 +27,8 @@ import tgtExpiryCloudTrust from './tgt-expiry-cloud-trust.json';
 import shareDefaultPermission from './share-default-permission.json';
 import groupSidGrants from './group-sid-grants.json';
 import iakerbNoDcLineOfSight from './iakerb-no-dc-line-of-sight.json';
+import rc4Enforcement2026 from './rc4-enforcement-2026.json';
+import privateLink1326 from './private-link-1326.json';
 import twoForests from './two-forests.json';
 
 /** The catalogue as the files say it: validated by catalogue() in ../catalogue.ts. */
@@ -53,5 +55,7 @@ export const CATALOGUE_FILES: readonly unknown[] = [
   shareDefaultPermission,
   groupSidGrants,
   iakerbNoDcLineOfSight,
+  rc4Enforcement2026,
+  privateLink1326,
   twoForests,
 ];

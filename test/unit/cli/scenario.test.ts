@@ -23,7 +23,7 @@ describe('scenario list', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^Scenarios \((\d+) of 23 run today; krbplay scenario run ID\):$/);
+    expect(lines[0]).toMatch(/^Scenarios \((\d+) of 25 run today; krbplay scenario run ID\):$/);
     expect(lines[1]).toMatch(/^ {2}kerberos-101 +Kerberos 101: AS, TGS and AP in one realm$/);
     expect(r.stdout).toMatch(/^ {2}trust-referral +Trust and referral/m);
     expect(r.stdout).not.toMatch(/Not available yet/);
@@ -34,7 +34,7 @@ describe('scenario list', () => {
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(Object.keys(j)).toEqual(['scenarios']);
-    expect(j.scenarios).toHaveLength(23);
+    expect(j.scenarios).toHaveLength(25);
     expect(j.scenarios[0]).toEqual({
       id: 'kerberos-101',
       title: 'Kerberos 101: AS, TGS and AP in one realm',
@@ -46,7 +46,7 @@ describe('scenario list', () => {
     // the count in the text heading is the number of available entries here
     const available = j.scenarios.filter((s: { available: boolean }) => s.available).length;
     expect(krbplay('scenario', 'list').stdout.split('\n')[0]).toBe(
-      `Scenarios (${available} of 23 run today; krbplay scenario run ID):`,
+      `Scenarios (${available} of 25 run today; krbplay scenario run ID):`,
     );
   });
 });

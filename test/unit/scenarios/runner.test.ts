@@ -41,6 +41,8 @@ const IDS = [
   'share-default-permission',
   'group-sid-grants',
   'iakerb-no-dc-line-of-sight',
+  'rc4-enforcement-2026',
+  'private-link-1326',
   'two-forests',
 ];
 const AVAILABLE = [
@@ -66,6 +68,8 @@ const AVAILABLE = [
   'share-default-permission',
   'group-sid-grants',
   'iakerb-no-dc-line-of-sight',
+  'rc4-enforcement-2026',
+  'private-link-1326',
   'two-forests',
 ];
 
