@@ -6,7 +6,8 @@
 // is no task over 50 ms; like every bench it measures and prints, and never fails on speed (it checks
 // that what it timed happened: each step played, each message opened, the tree expanded).
 //
-// KRBPLAY_BENCH_UI_RUNS=3 sets how many fresh page loads are measured (the figures are the worst run).
+// KRBPLAY_BENCH_UI_RUNS=3 sets how many fresh page loads are measured (the figures are the worst run);
+// KRBPLAY_BENCH_UI_DIST=DIR measures another build of the site (an older commit's, to compare).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -94,8 +95,9 @@ describe.skipIf(!chromiumAvailable())('the page in Chromium: main-thread long ta
   let browser: Browser;
 
   beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
+    const other = process.env.KRBPLAY_BENCH_UI_DIST;
+    if (!other) await buildSiteIfStale();
+    server = await serveStatic(other ?? distDir);
     browser = await launchChromium();
   }, 300_000);
 
