@@ -6,13 +6,7 @@
  * Two listings, as the two worlds print them: MIT `klist -e -f` and Windows `klist`; and an export to an
  * MIT ccache file (src/formats) that MIT's own `klist -c` reads.
  */
-import {
-  TicketFlag,
-  flagsToHex,
-  flagsToNames,
-  ticketFlags,
-  ticketFlagsToKlistString,
-} from '../asn1/registry';
+import { flagsToHex, flagsToNames, ticketFlags, ticketFlagsToKlistString } from '../asn1/registry';
 import { findEnctype } from '../crypto';
 import { encodeCcache, type CcacheCredential } from '../formats';
 import { formatName, formatPrincipal, sameName, tgsRealmOf, type Principal } from '../asn1/principal';
@@ -114,11 +108,16 @@ export function findTgt(
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
-/** MIT klist in the C locale (strftime %x %X): "03/02/26 08:00:00" (UTC: the playground's hosts keep UTC). */
-function mitTime(ms: number): string {
+/**
+ * MIT klist's times (UTC: the playground's hosts keep UTC). klist picks the first strftime format whose
+ * text fits 19 characters: in the C locale "%x %X", "03/02/26 08:00:00"; in en_US (a desktop's locale)
+ * "%x %X" is too long ("03/02/2026 08:00:00 AM") and "%x %T" gives "03/02/2026 08:00:00".
+ */
+function mitTime(ms: number, dates: MitDates = 'C'): string {
   const d = new Date(ms);
+  const year = dates === 'C' ? pad2(d.getUTCFullYear() % 100) : String(d.getUTCFullYear());
   return (
-    `${pad2(d.getUTCMonth() + 1)}/${pad2(d.getUTCDate())}/${pad2(d.getUTCFullYear() % 100)} ` +
+    `${pad2(d.getUTCMonth() + 1)}/${pad2(d.getUTCDate())}/${year} ` +
     `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
   );
 }
@@ -152,30 +151,67 @@ export interface ListOptions {
   cacheName?: string;
   /** Windows: the logon session ("0:0x3e7"). */
   logonId?: string;
+  /** MIT: show each ticket's flags, as `klist -f` (default true). */
+  flags?: boolean;
+  /** MIT: show the session key's and the ticket's enctypes, as `klist -e` (default true). */
+  etypes?: boolean;
+  /** MIT: the locale klist runs in, which sets how dates are written (default "C"). */
+  dates?: MitDates;
+  /** MIT: mark tickets ended at `now` with "(expired)", which MIT does not print (default true). */
+  markExpired?: boolean;
 }
 
+/** The locales whose dates MIT klist is known to write: C (a server, a test) and en_US (a desktop). */
+export type MitDates = 'C' | 'en_US';
+
 /**
- * MIT `klist -e -f`. MIT prints expired tickets like any other; the playground adds "(expired)" after
- * the server name so a learner sees it at the listing's time.
+ * MIT `klist`, by default with `-e -f` in the C locale. MIT prints expired tickets like any other; unless
+ * told not to (`markExpired: false`), the playground adds "(expired)" after the server name so a learner
+ * sees it at the listing's time. The detail line under a ticket is MIT's: "for client", "renew until",
+ * "Flags" and "Etype" joined by commas, broken after three fields' worth.
  */
 export function listMit(cache: CredentialCache, opts: ListOptions): string {
   const lines = [`Ticket cache: ${opts.cacheName ?? 'MEMORY:playground'}`];
   if (!cache.defaultPrincipal) {
     return `klist: No credentials cache found (ticket cache ${opts.cacheName ?? 'MEMORY:playground'})\n`;
   }
+  const time = (ms: number) => mitTime(ms, opts.dates);
+  const gap = ' '.repeat(time(0).length + 2);
   // Names are escaped (t): a newline or an ESC sequence in one shows as \n or \u001b instead of acting.
-  lines.push(`Default principal: ${t(formatPrincipal(cache.defaultPrincipal))}`, '');
-  lines.push('Valid starting     Expires            Service principal');
+  const me = t(formatPrincipal(cache.defaultPrincipal));
+  lines.push(`Default principal: ${me}`, '');
+  lines.push(`${'Valid starting'.padEnd(gap.length)}${'Expires'.padEnd(gap.length)}Service principal`);
   for (const c of cache.credentials) {
-    const expired = isExpired(c, opts.now) ? '  (expired)' : '';
-    lines.push(`${mitTime(c.starttime)}  ${mitTime(c.endtime)}  ${t(formatPrincipal(c.server))}${expired}`);
-    const renew = c.renewTill !== undefined && c.flags & TicketFlag.RENEWABLE;
-    lines.push(
-      `\t${renew ? `renew until ${mitTime(c.renewTill!)}, ` : ''}Flags: ${ticketFlagsToKlistString(c.flags)}`,
-    );
-    lines.push(`\tEtype (skey, tkt): ${mitEtypeName(c.sessionKey.etype)}, ${mitEtypeName(c.ticketEtype)} `);
+    const expired = opts.markExpired !== false && isExpired(c, opts.now) ? '  (expired)' : '';
+    lines.push(`${time(c.starttime)}  ${time(c.endtime)}  ${t(formatPrincipal(c.server))}${expired}`);
+    lines.push(...mitDetail(c, me, time, opts));
   }
   return lines.join('\n') + '\n';
+}
+
+/** The lines MIT klist prints under a ticket (none when it has nothing to say). */
+function mitDetail(c: CachedCredential, me: string, time: (ms: number) => string, opts: ListOptions) {
+  const lines: string[] = [];
+  let line: string[] = [];
+  let fields = 0;
+  const add = (text: string, weight: number) => {
+    line.push(text);
+    fields += weight;
+  };
+  const client = t(formatPrincipal(c.client));
+  if (client !== me) add(`for client ${client}`, 1);
+  if (c.renewTill) add(`renew until ${time(c.renewTill)}`, 2);
+  const flags = opts.flags !== false ? ticketFlagsToKlistString(c.flags) : '';
+  if (flags) add(`Flags: ${flags}`, 1);
+  if (fields > 2) {
+    lines.push(`\t${line.join(', ')}`);
+    line = [];
+    fields = 0;
+  }
+  if (opts.etypes !== false)
+    add(`Etype (skey, tkt): ${mitEtypeName(c.sessionKey.etype)}, ${mitEtypeName(c.ticketEtype)} `, 1);
+  if (fields > 0) lines.push(`\t${line.join(', ')}`);
+  return lines;
 }
 
 /** Windows `klist`: numbered entries, "name @ REALM", flags in hex and in words. */

@@ -43,6 +43,7 @@ export {
 } from './ap';
 export type { ApReqOptions, ApRequestContext, ApSession, AuthenticatorChecksum, BuiltApReq } from './ap';
 export { realmForHost } from './realm';
+export { mitMessage } from './mit-words';
 export type { RealmChoice } from './realm';
 export { runClient, runClientAsync, stepInputOf, MAX_EXCHANGES } from './drive';
 export { credentialOf } from './messages';

@@ -62,6 +62,9 @@ export class CommandLineError extends KrbPlayError {
   }
 }
 
+/** The system a client host runs: its prompt reads that system's commands. */
+export type HostOs = 'windows' | 'linux';
+
 /** How a person types the action at the host's prompt. */
 export interface CommandLine<A> {
   /**
@@ -73,6 +76,11 @@ export interface CommandLine<A> {
   readonly syntax: string;
   /** Typed at this prompt only (cmd's own `set`, PowerShell's cmdlets); absent: a program both run. */
   readonly shell?: 'cmd' | 'powershell';
+  /**
+   * The system whose prompt reads it (default "windows", where names match in any case); a "linux"
+   * command is read only at a Linux host's prompt, and its name must be typed exactly.
+   */
+  readonly os?: HostOs;
   print(a: A): string;
   /**
    * The action's fields from the words typed after the command's name (the host is where it was typed).
@@ -126,6 +134,7 @@ export interface AnyActionEntry {
     readonly name: string;
     readonly syntax: string;
     readonly shell?: 'cmd' | 'powershell';
+    readonly os?: HostOs;
     print(a: never): string;
     parse(args: readonly string[], bad: (reason: string) => never): object;
   };

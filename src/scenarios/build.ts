@@ -3,17 +3,20 @@
  * from the scenario's KDC configuration for the realms it serves (trust keys come from the trust
  * passwords, so both sides of a trust hold the same key), hosts with their clock offsets, the network,
  * file servers whose keytabs are the keys their realm's KDC holds, and on each client host a Kerberos client
- * with Windows around it (src/azure: joined to AD only, or an Entra or hybrid device).
+ * with Windows around it (src/azure: joined to AD only, or an Entra or hybrid device), or, on a Linux
+ * client, MIT krb5's tools (world/linux-host.ts).
  */
 import { addWindowsHost, setUpEntra } from '../azure';
 import { buildKdcState, KdcConfigError, type KdcState } from '../kdc';
 import {
   addClient,
+  addLinuxHost,
   randomSourceOf,
   seedRandomState,
   serviceStateFromKdc,
   World,
   type KdcActorState,
+  type LinuxHostConfig,
   type ServiceActorState,
 } from '../world';
 import { KrbPlayError } from '../util/errors';
@@ -29,6 +32,16 @@ import {
 export const kdcActorId = (host: string) => `kdc-${host}`;
 
 const isWindowsDevice = (c: ScenarioClient) => c.join === 'entra' || c.join === 'hybrid';
+
+/** A Linux client: MIT krb5 on the host, its krb5.conf [domain_realm] from `hostRealm`. */
+const linuxConfigOf = (c: ScenarioClient): LinuxHostConfig => ({
+  host: c.host,
+  user: c.user,
+  password: c.password,
+  ...(c.hostRealm ? { hostRealm: c.hostRealm } : {}),
+  ...(c.etypes ? { etypes: c.etypes } : {}),
+  ...(c.kdcTimesync !== undefined ? { kdcTimesync: c.kdcTimesync } : {}),
+});
 
 export function offsetMs(v: string | number | undefined): number {
   if (v === undefined) return 0;
@@ -121,6 +134,7 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
   // the host-to-realm table comes with Windows below (src/azure/windows-host.ts applyKerberosConfig)
   s.clients.forEach((c, i) => {
     try {
+      if (c.os === 'linux') return void addLinuxHost(world, linuxConfigOf(c));
       addClient(world, c.host, {
         principal: c.user,
         ...(c.etypes ? { etypes: c.etypes } : {}),
@@ -142,6 +156,7 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
     }
   }
   for (const c of s.clients) {
+    if (c.os === 'linux') continue;
     addWindowsHost(world, {
       host: c.host,
       join: c.join ?? 'ad',

@@ -43,13 +43,15 @@ export {
   commandLine,
   parseCommand,
   COMMAND_SYNTAX,
+  LINUX_COMMAND_SYNTAX,
+  osOf,
   runAction,
   shellAfter,
 } from './actions';
 export { CommandLineError } from './action-table';
 export { readShellLine, ShellRefusal, shellCommands, notRecognized } from './shell';
 export type { ShellKind } from './shell';
-export type { ActionOutcome, ActionRun, RunContext, CommandLine } from './action-table';
+export type { ActionOutcome, ActionRun, RunContext, CommandLine, HostOs } from './action-table';
 export { evaluateOutcomes } from './outcomes';
 export { startOf } from './build';
 export { CATALOGUE_FILES } from './catalogue/index';

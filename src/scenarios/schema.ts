@@ -293,6 +293,10 @@ const clientShape = obj(
     host: req(hostId, 'the host the person sits at'),
     user: req(userShape, 'who logs on ("alice@CORP.CONTOSO.COM")'),
     password: req(str(), 'their password'),
+    os: opt(
+      oneOf(['windows', 'linux'] as const),
+      'its system (default windows); a linux host runs MIT kinit, klist, kvno, kdestroy: no join, no GPOs',
+    ),
     join: opt(oneOf(['ad', 'entra', 'hybrid'] as const), 'how the device is joined (default ad: no PRT)'),
     policies: opt(policiesShape, 'Entra or hybrid devices: their GPOs (default: both off)'),
     etypes: opt(enctypeList, 'the enctypes it offers (default 18, 17, 23, as Windows)'),
@@ -309,6 +313,7 @@ const clientShape = obj(
   {
     type: 'client',
     check: (c, path) => {
+      if (c.os === 'linux') refuseWindowsOnly(c, path);
       const windows = isWindowsJoin(c.join);
       if (c.policies && !windows)
         throw new ScenarioError(
@@ -326,12 +331,26 @@ const clientShape = obj(
 
 export type ScenarioClient = ShapeValue<typeof clientShape>;
 
+/** What only a Windows client has, refused on a Linux host with the field named and why. */
+function refuseWindowsOnly(c: object, path: string): void {
+  const why: Record<string, string> = {
+    join: 'a Linux host is not joined here (it runs MIT kinit, klist, kvno and kdestroy): leave "join" out',
+    policies: 'these are Windows GPOs: a Linux host has none',
+    cloudKerberosTicketRetrieval:
+      'a Windows GPO: a Linux host maps host names to realms with "hostRealm" (krb5.conf [domain_realm])',
+  };
+  for (const [name, reason] of Object.entries(why))
+    if (name in c && (c as Record<string, unknown>)[name] !== undefined)
+      throw new ScenarioError(`${path}.${name}`, reason);
+}
+
 const clientsShape = checked(list(clientShape, { nonEmpty: true }), (clients, path, known) => {
   clients.forEach((c, i) => {
     if (known.clients.has(c.host))
       throw new ScenarioError(`${path}[${i}].host`, `${c.host} already has a client`);
     known.clients.add(c.host);
     if (isWindowsJoin(c.join)) known.windows.add(c.host);
+    if (c.os === 'linux') known.linux.add(c.host);
   });
 });
 
@@ -508,6 +527,7 @@ export function knownOf(s: Scenario): Known {
   for (const k of s.kdcs) for (const r of k.realms) known.served.set(r, k.host);
   known.clients = new Set(s.clients.map((c) => c.host));
   known.windows = new Set(s.clients.filter((c) => isWindowsJoin(c.join)).map((c) => c.host));
+  known.linux = new Set(s.clients.filter((c) => c.os === 'linux').map((c) => c.host));
   known.kdcHosts = new Set(s.kdcs.map((k) => k.host));
   for (const a of s.timeline) if (a.id !== undefined) known.actionIds.add(a.id);
   return known;

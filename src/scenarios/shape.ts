@@ -51,6 +51,8 @@ export interface Known {
   clients: Set<string>;
   /** Client hosts joined to Entra (entra or hybrid). */
   windows: Set<string>;
+  /** Client hosts that are Linux hosts with MIT krb5 (clients[].os "linux"). */
+  linux: Set<string>;
   /** Hosts running a KDC (kdcs[].host). */
   kdcHosts: Set<string>;
   /** The timeline's action ids. */
@@ -68,6 +70,7 @@ export function emptyKnown(start = 0): Known {
     served: new Map(),
     clients: new Set(),
     windows: new Set(),
+    linux: new Set(),
     kdcHosts: new Set(),
     actionIds: new Set(),
     start,
@@ -387,6 +390,28 @@ export const clientHost = (wording = ' (clients[].host)'): Shape<string> =>
     if (!known.clients.has(h)) throw new ScenarioError(path, `${h} has no client${wording}`);
     return h;
   });
+
+/** A Windows client host (clients[].os is not "linux"): the one where Windows' actions happen. */
+export const windowsClientHost: Shape<string> = shape('Windows client host id', (v, path, known) => {
+  const h = clientHost().read(v, path, known);
+  if (known.linux.has(h))
+    throw new ScenarioError(
+      path,
+      `${h} is a Linux host (clients[].os): it runs MIT's kinit, klist, kvno and kdestroy, not Windows`,
+    );
+  return h;
+});
+
+/** A Linux client host (clients[].os "linux"): MIT krb5's tools run there. */
+export const linuxHost: Shape<string> = shape('Linux client host id', (v, path, known) => {
+  const h = clientHost().read(v, path, known);
+  if (!known.linux.has(h))
+    throw new ScenarioError(
+      path,
+      `${h} is not a Linux host (clients[].os "linux"): MIT's tools are not there`,
+    );
+  return h;
+});
 
 /** A client host joined to Entra ("join": "entra" or "hybrid"): it has CloudAP, a PRT, the cloud GPOs. */
 export const entraHost: Shape<string> = shape('Entra or hybrid client host id', (v, path, known) => {

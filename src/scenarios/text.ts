@@ -1,13 +1,13 @@
 /**
  * A run as text (`krbplay scenario run` without --json): one line per event (virtual time, from -> to,
  * transport, type, result), then the final klist of each Windows client and what dsregcmd /status would
- * say, then the outcomes.
+ * say (on a Linux host, MIT's klist), then the outcomes.
  */
 import { dsregcmdStatus, windowsDevice } from '../azure';
 import { listWindows } from '../client';
 import { isoSeconds } from '../asn1/time';
 import { escapeControls } from '../util/printable';
-import { formatTraceEvent } from '../world';
+import { formatTraceEvent, klistText } from '../world';
 import type { ScenarioRun } from './runner';
 import { clientCache } from './runner';
 
@@ -38,6 +38,11 @@ export function formatRun(run: ScenarioRun): string {
   if (!run.complete) lines.push(`# the run stopped at ${run.json.stoppedAt} (--until)`);
   for (const c of s.clients) {
     const now = run.world.hostNow(c.host);
+    if (c.os === 'linux') {
+      lines.push('', `${c.host}$ klist   (at ${isoSeconds(now)}, ${c.host}'s clock)`);
+      lines.push(...klistText(run.world, c.host, { etypes: false, flags: false }).text.split('\n'));
+      continue;
+    }
     lines.push('', `${c.host}> klist   (at ${isoSeconds(now)}, ${c.host}'s clock)`);
     lines.push(...listWindows(clientCache(run, c.host), { now }).replace(/\n+$/, '').split('\n').slice(1));
     if (windowsDevice(run.world, c.host)) {

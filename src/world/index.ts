@@ -26,6 +26,7 @@ export type {
   SmbShareState,
   JoinType,
   WindowsHostState,
+  LinuxHostState,
   WindowsPolicyState,
   CloudApState,
   PrtState,
@@ -72,3 +73,15 @@ export type {
 } from './export';
 export { SEALED_FIELDS, TAMPER_MESSAGES, WIRE_FIELDS, intercept, valueProblem } from './tamper';
 export type { PendingTamper, SealedField, TamperEdit, TamperMessage, WireField } from './tamper';
+export {
+  addLinuxHost,
+  linuxHost,
+  kinit,
+  klist,
+  klistText,
+  kvno,
+  kdestroy,
+  ccacheFile,
+  LINUX_UID,
+} from './linux-host';
+export type { LinuxHostConfig, MitOutcome } from './linux-host';

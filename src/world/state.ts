@@ -31,6 +31,18 @@ export interface HostState {
   locator?: Record<string, KdcLocation | null>;
   /** Windows on this host, when it runs Windows (src/azure/windows.ts). */
   windows?: WindowsHostState;
+  /** A Linux host with MIT krb5's kinit, klist, kvno and kdestroy (world/linux-host.ts); no Windows. */
+  linux?: LinuxHostState;
+}
+
+/** A Linux host's login and what its MIT tools need beside the Kerberos client. */
+export interface LinuxHostState {
+  /** The login user's principal ("alice@CORP.CONTOSO.COM"): kinit's name when no cache says another. */
+  user: string;
+  /** The password the user types at kinit's prompt. */
+  password: string;
+  /** The login's uid: its default credential cache is FILE:/tmp/krb5cc_<uid>. */
+  uid: number;
 }
 
 export interface LinkState {

@@ -28,6 +28,7 @@ import type {
   ServiceActorState,
   TraceNote,
   WindowsHostState,
+  LinuxHostState,
   WorldState,
 } from './state';
 import type { Narration, TraceEvent, Transport } from './trace';
@@ -193,6 +194,15 @@ export class World {
 
   setWindowsHost(hostId: string, windows: WindowsHostState): void {
     this.host(hostId).windows = windows;
+  }
+
+  /** A Linux host's login (world/linux-host.ts), live; undefined when the host is not one. */
+  linuxHost(hostId: string): LinuxHostState | undefined {
+    return this.host(hostId).linux;
+  }
+
+  setLinuxHost(hostId: string, linux: LinuxHostState): void {
+    this.host(hostId).linux = linux;
   }
 
   /** Entra ID's state (src/azure/entra.ts), live; undefined when the world has no Entra. */

@@ -81,5 +81,16 @@ describe.runIf(hasPackages('krb5-user'))('the client cache as MIT klist sees it'
     ]);
     // Our MIT-style listing is MIT's, byte for byte.
     expect(listMit(h.client.cache, { now: T0 + MIN, cacheName: `FILE:${file}` })).toBe(out);
+    // and so without -f, or without both: MIT's detail line ("renew until", "Flags", "Etype") field by field
+    const mit = (...flags: string[]) =>
+      execFileSync('klist', ['-c', file, ...flags], {
+        env: { ...process.env, LC_ALL: 'C', TZ: 'UTC', KRB5_CONFIG: '/dev/null' },
+        encoding: 'utf8',
+      });
+    const ours = (o: { flags: boolean; etypes: boolean }) =>
+      listMit(h.client.cache, { now: T0 + MIN, cacheName: `FILE:${file}`, ...o });
+    expect(ours({ flags: false, etypes: true })).toBe(mit('-e'));
+    expect(ours({ flags: false, etypes: false })).toBe(mit());
+    expect(mit()).toMatch(/^\trenew until 03\/09\/26 08:00:00$/m);
   });
 });

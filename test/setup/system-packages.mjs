@@ -42,6 +42,11 @@ export const SYSTEM_PACKAGES = [
     present: () => onPath('kinit') && onPath('klist'),
   },
   {
+    pkg: 'locales',
+    forWhat: "the en_US locale's source, to run MIT klist as a Linux desktop does (localedef, en_US dates)",
+    present: () => existsSync('/usr/share/i18n/locales/en_US'),
+  },
+  {
     pkg: 'krb5-k5tls',
     forWhat: "MIT's TLS plugin, for kinit through a KDC proxy (MS-KKDCP)",
     present: k5tlsPresent,

@@ -7,7 +7,7 @@
  * docs/scenarios.md lists the entries.
  */
 import type { TraceNote, World } from '../../world';
-import type { ActionBase, ActionOf, ActionRun, AnyActionEntry, RunContext } from '../action-table';
+import type { ActionBase, ActionOf, ActionRun, AnyActionEntry, HostOs, RunContext } from '../action-table';
 import { CommandLineError, sameWord, words } from '../action-table';
 import { parseWhen } from '../clock';
 import {
@@ -28,6 +28,7 @@ import {
 } from '../shape';
 import { ENCTYPE_POLICY_ACTIONS } from './enctype-policy';
 import { KDC_ACTIONS } from './kdc-admin';
+import { MIT_ACTIONS } from './mit';
 import { TAMPER_ACTIONS } from './tamper';
 import { WINDOWS_ACTIONS } from './windows';
 import { helpAction, WINDOWS_SHELL_ACTIONS } from './windows-shell';
@@ -50,7 +51,8 @@ export const ACTIONS = [
   ...TAMPER_ACTIONS,
   ...WINDOWS_SHELL_ACTIONS,
   // help lists the typed entries, itself included: read when it runs, once the table is whole
-  helpAction(() => TYPED),
+  helpAction(() => typedAt('windows')),
+  ...MIT_ACTIONS,
 ] as const;
 
 /** A timeline action, as a scenario file writes it (each entry's fields, and the common ones). */
@@ -164,13 +166,20 @@ const TYPED: readonly AnyActionEntry[] = (ACTIONS as readonly AnyActionEntry[])
   .filter((e) => e.command)
   .sort((a, b) => words(b.command!.name).length - words(a.command!.name).length);
 
-/** Every entry a person can type. */
-export const typedEntries = (): readonly AnyActionEntry[] => TYPED;
+/** The entries typed at a prompt of `os`. */
+const typedAt = (os: HostOs) => TYPED.filter((e) => (e.command!.os ?? 'windows') === os);
 
-/** The entries whose command name a line begins with: the longest name first, then in table order. */
-export function commandEntries(line: string): AnyActionEntry[] {
+/** Every entry a person can type at a prompt of `os`. */
+export const typedEntries = (os: HostOs = 'windows'): readonly AnyActionEntry[] => typedAt(os);
+
+/**
+ * The entries of `os` whose command name a line begins with: the longest name first, then in table
+ * order. Windows matches names in any case; a Linux shell only the name as it is spelled.
+ */
+export function commandEntries(line: string, os: HostOs = 'windows'): AnyActionEntry[] {
   const typed = words(line);
-  const matching = TYPED.filter((e) => words(e.command!.name).every((w, i) => sameWord(typed[i], w)));
+  const same = os === 'linux' ? (a: string | undefined, b: string) => a === b : sameWord;
+  const matching = typedAt(os).filter((e) => words(e.command!.name).every((w, i) => same(typed[i], w)));
   const longest = matching.length ? words(matching[0]!.command!.name).length : 0;
   return matching.filter((e) => words(e.command!.name).length === longest);
 }
@@ -191,22 +200,44 @@ function fitting(e: AnyActionEntry, args: readonly string[]): [AnyActionEntry, o
 }
 
 /** What the console can read, one syntax a line (for help and for the error of an unknown command). */
-export const COMMAND_SYNTAX: readonly string[] = TYPED.map((e) => e.command!.syntax);
+export const COMMAND_SYNTAX: readonly string[] = typedAt('windows').map((e) => e.command!.syntax);
+
+/** What a Linux host's prompt can read (MIT krb5's tools), one syntax a line. */
+export const LINUX_COMMAND_SYNTAX: readonly string[] = typedAt('linux').map((e) => e.command!.syntax);
+
+/** The system `host` runs, as the scenario says (a host it does not know is taken as Windows). */
+export const osOf = (host: string, known?: Known): HostOs => (known?.linux.has(host) ? 'linux' : 'windows');
+
+/** What a prompt says of a line it has no command for: the shell's own words, then what it knows. */
+function unknownCommand(line: string, typed: readonly string[], os: HostOs): CommandLineError {
+  if (os === 'linux') {
+    const what = typed.length === 0 ? 'nothing was typed' : `bash: ${typed[0]}: command not found`;
+    return new CommandLineError(
+      line.trim(),
+      `${what}; on this Linux host the playground knows MIT krb5's ${LINUX_COMMAND_SYNTAX.join(', ')}`,
+    );
+  }
+  const what =
+    typed.length === 0 ? 'nothing was typed' : `'${typed[0]}' is not a command the playground knows`;
+  return new CommandLineError(line.trim(), `${what}; it knows: ${COMMAND_SYNTAX.join(', ')}`);
+}
 
 /**
- * The action a command line typed at `host`'s prompt stands for. The entry whose command name is the
+ * The action a command line typed at `host`'s prompt stands for. The prompt is the host's system's
+ * (`os`: by default what `known` says of the host): the entry of that system whose command name is the
  * longest match reads the words after it; with `known` (the scenario's hosts, clients and realms) the
  * action is then checked as the scenario's own timeline would be. Anything else is a CommandLineError
  * that says why.
  */
-export function parseCommand(host: string, line: string, known?: Known): ScenarioAction {
+export function parseCommand(
+  host: string,
+  line: string,
+  known?: Known,
+  os: HostOs = osOf(host, known),
+): ScenarioAction {
   const typed = words(line);
-  const [entry, ...others] = commandEntries(line);
-  if (!entry) {
-    const what =
-      typed.length === 0 ? 'nothing was typed' : `'${typed[0]}' is not a command the playground knows`;
-    throw new CommandLineError(line.trim(), `${what}; it knows: ${COMMAND_SYNTAX.join(', ')}`);
-  }
+  const [entry, ...others] = commandEntries(line, os);
+  if (!entry) throw unknownCommand(line, typed, os);
   const command = entry.command!;
   const bad = (reason: string): never => {
     throw new CommandLineError(line.trim(), reason, command.syntax);

@@ -8,9 +8,9 @@
 import * as windows from '../../azure';
 import type { AnyActionEntry } from '../action-table';
 import { defineAction, noArgs, sameWord, word } from '../action-table';
-import { bool, clientHost, opt, req, str } from '../shape';
+import { bool, opt, req, str, windowsClientHost } from '../shape';
 
-const CLIENT = req(clientHost(), 'the client host where it happens');
+const CLIENT = req(windowsClientHost, 'the client host where it happens');
 const DRIVE = str({
   pattern: /^[A-Za-z]:$/,
   hint: 'must be a drive letter like "Z:"',

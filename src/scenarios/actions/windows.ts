@@ -6,7 +6,19 @@
 import * as windows from '../../azure';
 import { clientOf } from '../../world';
 import { defineAction, noArgs, sameWord, word } from '../action-table';
-import { bool, clientHost, entraHost, hostId, map, num, oneOf, opt, realmName, req, str } from '../shape';
+import {
+  bool,
+  entraHost,
+  hostId,
+  map,
+  num,
+  oneOf,
+  opt,
+  realmName,
+  req,
+  str,
+  windowsClientHost,
+} from '../shape';
 
 /** The Windows GPOs a `set-policy` action can turn on or off. */
 export type WindowsPolicyName = windows.WindowsPolicy;
@@ -15,7 +27,7 @@ const WINDOWS_POLICIES: readonly WindowsPolicyName[] = [
   'kdc-proxy-servers',
 ];
 
-const CLIENT = req(clientHost(), 'the client host where it happens');
+const CLIENT = req(windowsClientHost, 'the client host where it happens');
 const DEVICE = req(entraHost, 'the Entra-joined or hybrid-joined client host');
 const PORT = num({ min: 1, max: 65535, type: 'TCP port 1–65535' });
 const UNC = str({

@@ -16,6 +16,8 @@ import {
   catalogue,
   findScenario,
   kdcPasswordKeys,
+  knownOf,
+  osOf,
   parseScenarioJson,
   ScenarioError,
   type AnyScenario,
@@ -24,6 +26,7 @@ import {
 } from '../../scenarios';
 import {
   clientOf,
+  klistText,
   exportCcache,
   exportPcapng,
   keytabEntries,
@@ -60,7 +63,7 @@ import type {
   TraceRow,
   WorldView,
 } from './protocol';
-import { consoleOf, ticketSpans } from './views';
+import { consoleOf, promptOf, ticketSpans } from './views';
 import { readCommand } from './typed-command';
 import { shellOf, vocabularyOf } from './vocabulary';
 import { windowsErrorText, windowsErrorWhy } from './windows-errors';
@@ -256,7 +259,9 @@ export class Engine {
   /** A line typed at `host`'s console, played as a 'typed' insert, or the error lines it prints. */
   command(host: string, line: string, replaceLater: boolean): CommandAnswer {
     const w = this.#p.world;
-    const read = readCommand(host, line, w.hosts.some((h) => h.id === host) ? shellOf(w, host) : 'cmd');
+    const linux = osOf(host, knownOf(this.#p.scenario)) === 'linux';
+    const shell = w.hosts.some((h) => h.id === host) ? shellOf(w, host) : 'cmd';
+    const read = readCommand(host, line, linux ? 'linux' : shell);
     if (!read.ok) return read;
     try {
       return { ok: true, summary: this.insert(read.action, 'typed', replaceLater) };
@@ -282,8 +287,8 @@ export class Engine {
       outcomes: p.outcomes(),
       tickets: ticketSpans(p.history()),
       consoles: p.clientHosts().map((h) => ({
-        ...consoleOf(h, users.get(h) ?? h, p.played(), w.trace, (seq) => p.noteOf(seq)),
-        completion: vocabularyOf(w, shellOf(w, h)),
+        ...consoleOf(h, users.get(h) ?? h, p.played(), w.trace, (seq) => p.noteOf(seq), promptOf(w, h)),
+        completion: vocabularyOf(w, w.linuxHost(h) ? 'linux' : shellOf(w, h)),
       })),
       faults: p.faults,
       later: p.later,
@@ -350,6 +355,9 @@ export class Engine {
       throw new EngineError(`${host} has no Kerberos client, so no credential cache`);
     }
     const now = this.#p.world.hostNow(host);
+    // on a Linux host, MIT's klist -e -f as that host prints it (its cache file, en_US dates)
+    if (style === 'mit' && this.#p.world.linuxHost(host))
+      return { host, style, text: klistText(this.#p.world, host, { etypes: true, flags: true }).text };
     const text = style === 'mit' ? listMit(client.cache, { now }) : listWindows(client.cache, { now });
     return { host, style, text };
   }

@@ -244,7 +244,7 @@ export interface ConsoleView {
   host: string;
   user: string;
   lines: ConsoleLine[];
-  /** The prompt the console shows now: cmd's or PowerShell's (the host's state at this step). */
+  /** The prompt the console shows now: cmd's or PowerShell's (the host's state at this step), or a Linux host's shell's. */
   prompt?: string;
   /** What Tab completes to at this prompt. */
   completion?: Vocabulary;

@@ -14,7 +14,7 @@ import {
   type EventNote,
   type ScenarioAction,
 } from '../../scenarios';
-import type { TraceEvent, WorldState } from '../../world';
+import type { TraceEvent, World, WorldState } from '../../world';
 import type { ConsoleLine, ConsoleView, TicketSpan } from './protocol';
 import { windowsErrorText, windowsErrorWhy } from './windows-errors';
 
@@ -89,12 +89,19 @@ function hostOfAction(a: ScenarioAction): string | undefined {
  * sign-in or a clock change), then every line the host printed while it ran; the client's own account
  * of a Kerberos operation ("ws1: got cifs/…") as a note; a Windows error with its meaning.
  */
+/** A Linux host's shell prompt ("alice@linux1:~$"); undefined on Windows, whose prompt the page writes. */
+export function promptOf(world: World, host: string): string | undefined {
+  const linux = world.linuxHost(host);
+  return linux ? `${linux.user.split('@')[0]}@${host}:~$` : undefined;
+}
+
 export function consoleOf(
   host: string,
   user: string,
   played: readonly PlayedStep[],
   trace: readonly TraceEvent[],
   noteOf: (seq: number) => EventNote | undefined,
+  prompt?: string,
 ): ConsoleView {
   const lines: ConsoleLine[] = [];
   let shell: 'cmd' | 'powershell' = 'cmd';
@@ -107,7 +114,7 @@ export function consoleOf(
     if (!onThisHost && events.length === 0) continue;
     const command = commandOf(step.action);
     if (command && onThisHost)
-      lines.push({ kind: 'command', text: command, t: r.t, prompt: promptFor(user, shell) });
+      lines.push({ kind: 'command', text: command, t: r.t, prompt: prompt ?? promptFor(user, shell) });
     if (onThisHost) shell = shellAfter(step.action.do, shell);
     else lines.push({ kind: 'note', text: `— ${step.title}`, t: r.t });
     for (const e of events) {
@@ -128,5 +135,5 @@ export function consoleOf(
       lines.push(line);
     }
   }
-  return { host, user, lines, prompt: promptFor(user, shell) };
+  return { host, user, lines, prompt: prompt ?? promptFor(user, shell) };
 }

@@ -218,7 +218,7 @@ describe('errors', () => {
         s.timeline[1].host = 'ws9';
         return writeScenario('bad-host.json', s);
       },
-      /^krbplay scenario run: .*bad-host\.json: timeline\[1\]\.host: there is no host "ws9" \(hosts: ws1, dc1, fs1\)\n$/,
+      /^krbplay scenario run: .*bad-host\.json: timeline\[1\]\.host: there is no host "ws9" \(hosts: ws1, dc1, fs1, linux1\)\n$/,
     ],
     [
       'not JSON',

@@ -172,7 +172,7 @@ describe('each bad field is named, with the reason', () => {
     [
       'a KDC on an unknown host',
       (s) => ((s.kdcs as Json[])[0]!.host = 'dc9'),
-      'kdcs[0].host: there is no host "dc9" (hosts: ws1, dc1, fs1)',
+      'kdcs[0].host: there is no host "dc9" (hosts: ws1, dc1, fs1, linux1)',
     ],
     [
       'a KDC for an unknown realm',

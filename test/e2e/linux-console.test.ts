@@ -1,0 +1,73 @@
+// The Linux host's console in Chromium: kerberos-101's linux1 has a shell prompt (alice@linux1:~$) that
+// reads MIT krb5's commands — kinit, kvno, klist as MIT prints them — each a typed step of the timeline,
+// and answers a Windows command as bash does.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import {
+  buildSiteIfStale,
+  chromiumAvailable,
+  distDir,
+  launchChromium,
+  openPage,
+  serveStatic,
+  type PageRecord,
+  type StaticServer,
+} from './browser';
+
+describe.skipIf(!chromiumAvailable())("linux1's console, in Chromium", () => {
+  let server: StaticServer;
+  let browser: Browser;
+  let v: PageRecord | undefined;
+
+  beforeAll(async () => {
+    await buildSiteIfStale();
+    server = await serveStatic(distDir);
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    if (v) {
+      expect(v.foreignRequests()).toEqual([]);
+      expect(v.errors).toEqual([]);
+    }
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('kinit, kvno and klist typed at alice@linux1:~$ print what MIT prints', async () => {
+    v = await openPage(browser, server.origin, '/#/s/kerberos-101');
+    const { page } = v;
+    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.getByRole('tab', { name: 'linux1' }).click();
+    const form = page.getByTestId('console-input');
+    await expect.poll(() => form.locator('label').textContent()).toBe('alice@linux1:~$');
+    const input = page.getByRole('textbox', { name: "Command at linux1's prompt" });
+    const screen = page.getByTestId('console-lines');
+    const type = async (line: string, shows: RegExp) => {
+      await input.fill(line);
+      await input.press('Enter');
+      await expect.poll(() => screen.textContent(), { timeout: 60_000 }).toMatch(shows);
+    };
+
+    await type('klist', /klist: No credentials cache found \(filename: \/tmp\/krb5cc_1000\)/);
+    await type('kinit', /Password for alice@CORP\.CONTOSO\.COM:/);
+    await type(
+      'kvno cifs/fs1.corp.contoso.com',
+      /cifs\/fs1\.corp\.contoso\.com@CORP\.CONTOSO\.COM: kvno = 1/,
+    );
+    await type('klist -e', /Valid starting {7}Expires {14}Service principal/);
+    expect(await screen.textContent()).toMatch(
+      /03\/02\/2026 08:00:\d\d {2}03\/02\/2026 18:00:\d\d {2}cifs\/fs1\.corp\.contoso\.com@CORP\.CONTOSO\.COM/,
+    );
+    // each typed line is shown at the shell's prompt
+    const commands = await screen.locator('.line.command .text').allTextContents();
+    expect(commands).toContain('alice@linux1:~$\u00a0kvno cifs/fs1.corp.contoso.com');
+
+    // a Windows command: bash's words, and what the playground knows here
+    await input.fill('net use \\\\fs1.corp.contoso.com\\share');
+    await input.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('console-error').textContent())
+      .toMatch(/bash: net: command not found; on this Linux host the playground knows MIT krb5's kinit/);
+  }, 180_000);
+});
