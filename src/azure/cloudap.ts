@@ -38,7 +38,12 @@ export function prtRefreshReason(ca: CloudApState, now: number): string | undefi
 }
 
 /** CloudAP at a sign-in (logon or unlock): refresh the PRT when allowed, then hand Kerberos the cloud TGT. */
-export function cloudApSignIn(world: World, host: string, when: 'logon' | 'unlock'): string {
+export function cloudApSignIn(
+  world: World,
+  host: string,
+  when: 'logon' | 'unlock',
+  opts: { partialTgt?: boolean } = {},
+): string {
   const d = device(world, host);
   const ca = d.cloudAp;
   const now = world.hostNow(host);
@@ -49,12 +54,15 @@ export function cloudApSignIn(world: World, host: string, when: 'logon' | 'unloc
       user: d.user,
       wantTgt: d.policy.cloudKerberosTicketRetrieval,
       reason: `${when}: ${why}`,
+      ...(opts.partialTgt ? { partialTgt: true } : {}),
     });
     const had = ca.prt !== undefined;
     if (r.ok) {
       ca.prt = { id: r.prt.id, updateTime: r.prt.issuedAt, expiresAt: r.prt.expiresAt };
       ca.refreshPending = false;
       ca.freshBoot = false;
+      if (r.partialTgt) ca.partialTgt = r.partialTgt;
+      else delete ca.partialTgt;
       const entra = entraOf(world)!;
       if (r.cloudTgt)
         ca.cloud = {

@@ -35,6 +35,7 @@ import {
   type Protocol,
   type World,
 } from '../world';
+import { partialTgtFor } from './partial-tgt';
 
 export const CLOUD_REALM = 'KERBEROS.MICROSOFTONLINE.COM';
 const HOUR = 3_600_000;
@@ -61,6 +62,8 @@ export type PrtResult =
       cloudTgt?: CachedCredential;
       /** Why no cloud TGT came although one was asked for. */
       noTgt?: string;
+      /** Cloud Kerberos trust: the partial TGT for the on-prem domain (cloud-trust.ts). */
+      partialTgt?: CachedCredential;
       topLevelNames: string[];
       kdcProxy: string;
     }
@@ -127,6 +130,8 @@ const entraNarration = (text: string, ok = true): Narration => ({
 interface PrtRequest {
   user: string;
   wantTgt: boolean;
+  /** A Windows Hello sign-in on a device with cloud Kerberos trust: a partial TGT too. */
+  partialTgt?: boolean;
 }
 
 type IssuedPrtResponse = Extract<PrtResult, { ok: true }>;
@@ -154,13 +159,17 @@ export const entraListener: Protocol<PrtRequest, IssuedPrtResponse, EntraState> 
       if ('credential' in got) cloudTgt = got.credential;
       else noTgt = got.why;
     }
+    const partialTgt = req.partialTgt ? partialTgtFor(world, entra, req.user, narration) : undefined;
     const result =
       `200 OK (modelled): a PRT valid until ${isoSeconds(prt.expiresAt)}` +
       (cloudTgt
         ? `, a cloud TGT ${formatPrincipal(cloudTgt.server)} for ${formatPrincipal(cloudTgt.client)} valid until ${isoSeconds(cloudTgt.endtime)}, KerbTopLevelNames ${entra.topLevelNames.join(',')}, KDC proxy ${entra.kdcProxy}`
         : noTgt
           ? `; no cloud TGT: ${noTgt}`
-          : '; no cloud TGT (none asked for)');
+          : '; no cloud TGT (none asked for)') +
+      (partialTgt
+        ? `, a partial TGT ${formatPrincipal(partialTgt.server)} (kvno ${partialTgt.ticketKvno ?? '?'})`
+        : '');
     return {
       reply: { type: 'PRT-RESPONSE', result, narration },
       value: {
@@ -168,6 +177,7 @@ export const entraListener: Protocol<PrtRequest, IssuedPrtResponse, EntraState> 
         prt,
         ...(cloudTgt ? { cloudTgt } : {}),
         ...(noTgt ? { noTgt } : {}),
+        ...(partialTgt ? { partialTgt } : {}),
         topLevelNames: [...entra.topLevelNames],
         kdcProxy: entra.kdcProxy,
       },
@@ -184,7 +194,7 @@ export const entraListener: Protocol<PrtRequest, IssuedPrtResponse, EntraState> 
 export function requestPrt(
   world: World,
   device: string,
-  opts: { user: string; wantTgt: boolean; reason: string },
+  opts: { user: string; wantTgt: boolean; reason: string; partialTgt?: boolean },
 ): PrtResult {
   const entra = entraOf(world);
   if (!entra) return { ok: false, why: 'this world has no Entra ID' };
@@ -194,7 +204,7 @@ export function requestPrt(
     device,
     { host: entra.host, port: 443, transport: 'https' },
     entraListener,
-    { user: opts.user, wantTgt: opts.wantTgt },
+    { user: opts.user, wantTgt: opts.wantTgt, ...(opts.partialTgt ? { partialTgt: true } : {}) },
     {
       type: 'PRT-REQUEST',
       result: `POST ${url} (modelled): CloudAP asks for a PRT for ${opts.user}${opts.wantTgt ? ', claim tgt=true' : ''} (${opts.reason})`,

@@ -64,3 +64,5 @@ export type { CloudNames, WindowsRealmChoice } from './realm';
 export { dcc2, checkDcc2, DCC2_ITERATIONS } from './dcc2';
 export { passTime, clockMarks, MAX_HAPPENINGS } from './on-its-own';
 export type { ClockMark } from './on-its-own';
+export { setUpCloudTrust, helloLogon, rotateKerberosServerKey, kerberosServerStatus } from './cloud-trust';
+export { setMfaPolicy, setAssignmentRequired } from './conditional-access';

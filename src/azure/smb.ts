@@ -108,6 +108,8 @@ export function smbNegotiate(
 }
 
 /** What SESSION_SETUP came to: Kerberos, or NTLM after Kerberos gave no ticket. */
+const KDC_ERR_POLICY = 12;
+
 export type SmbSession =
   { ok: true; access: ServiceAccess } | { ok: false; windowsError: number; errorCode?: number };
 
@@ -122,6 +124,9 @@ export function smbSessionSetup(
   const access = accessService(world, host, svc.id, spn);
   if (access.ok) return { ok: true, access };
   const code = access.errorCode !== undefined ? { errorCode: access.errorCode } : {};
+  // a policy refusal (Conditional Access in the cloud realm, modelled): Windows shows 1327, no NTLM
+  if (access.ticket && !access.ticket.ok && access.errorCode === KDC_ERR_POLICY)
+    return { ok: false, windowsError: 1327, ...code };
   if (access.ticket && !access.ticket.ok) {
     // no Kerberos ticket: SPNEGO falls back to NTLM
     const why = access.ticket.error.message;

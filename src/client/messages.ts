@@ -134,6 +134,8 @@ export interface TgsRequestSpec {
   random: RandomSource;
   /** A subkey for the reply (RFC 4120 §5.5.1; the KDC then encrypts with key usage 9). */
   subkey?: KeyData;
+  /** PA-DATA after PA-TGS-REQ (KERB-KEY-LIST-REQ, MS-KILE 2.2.11). */
+  padata?: PaData[];
 }
 
 /** A TGS-REQ: body, then PA-TGS-REQ = AP-REQ(TGT, authenticator{checksum(body), ctime, subkey}). */
@@ -172,7 +174,7 @@ export function encodeTgsRequest(s: TgsRequestSpec): Uint8Array {
   return encodeTgsReq({
     pvno: 5,
     msgType: MessageType.TGS_REQ,
-    padata: [{ padataType: PaType.PA_TGS_REQ, padataValue: apReq }],
+    padata: [{ padataType: PaType.PA_TGS_REQ, padataValue: apReq }, ...(s.padata ?? [])],
     reqBody: body,
   });
 }

@@ -78,6 +78,35 @@ export interface RealmState {
   domainSid: string;
   /** The NetBIOS-style domain name for the PAC (LOGON_INFO LogonDomainName). */
   netbiosName: string;
+  /** Read-only DC objects whose TGTs this realm's writable DCs accept (key-list.ts). */
+  rodcs?: RodcEntry[];
+  /** Modelled rules that refuse service tickets for some servers (Entra's Conditional Access, key-list.ts). */
+  serviceRules?: ServiceRule[];
+}
+
+/**
+ * A read-only DC as a writable DC sees it (MS-KILE 3.1.5.8): its number, which makes the high 16 bits of
+ * its krbtgt account's key version, and its password replication policy (the SIDs whose keys it may
+ * hold: allowed, and denied, which wins). Entra's CN=AzureADKerberos object is one (cloud Kerberos trust).
+ */
+export interface RodcEntry {
+  id: number;
+  /** Its name in the directory ("AzureADKerberos"). */
+  name: string;
+  /** Its krbtgt account, a principal of this realm ("krbtgt_AzureAD"). */
+  account: string;
+  allowed: string[];
+  denied: string[];
+}
+
+/** A service whose tickets the KDC refuses (modelled), with the code and words it answers with. */
+export interface ServiceRule {
+  /** The server's name without realm, matched without regard to case ("cifs/contosofiles.file.core.windows.net"). */
+  server: string;
+  code: number;
+  text: string;
+  /** Clients ("alice@CORP.CONTOSO.COM", any case) the rule lets through. */
+  exceptClients?: string[];
 }
 
 /** A direct trust: principals of `from` may use services of `to` (both realms hold krbtgt/to@from). */

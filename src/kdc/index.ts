@@ -6,7 +6,17 @@ export { Kdc } from './kdc';
 export type { KdcContext, KdcResult } from './kdc';
 export { buildKdcState, KdcConfigError } from './config';
 export type { KdcConfig, RealmConfig, PrincipalConfig, TrustConfig } from './config';
-export type { KdcState, RealmState, PrincipalEntry, KeyEntry, RealmPolicy, TrustEdge } from './database';
+export type {
+  KdcState,
+  RealmState,
+  PrincipalEntry,
+  KeyEntry,
+  RealmPolicy,
+  TrustEdge,
+  RodcEntry,
+  ServiceRule,
+} from './database';
+export { rodcKvno, splitKvno } from './key-list';
 export type { NarratedEvent, Stage } from './events';
 export { KdcRefusal } from './refusal';
 export { computeTicketTimes } from './times';

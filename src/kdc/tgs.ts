@@ -11,6 +11,7 @@ import {
   type ApReq,
   type Authenticator,
   type EncTicketPart,
+  type PaData,
   type PrincipalName,
   type Ticket,
 } from '../asn1';
@@ -27,6 +28,7 @@ import { carryPac } from './pac';
 import { acceptApReq, type AcceptedApReq, type ApReqReceiver } from '../protocol/ap-req';
 import { openTicketMemo } from './caches';
 import { KdcRefusal } from './refusal';
+import { checkServiceRules, exchangeRodcTgt, rodcAccount, rodcOf } from './key-list';
 
 interface CheckedTgt {
   apReq: ApReq;
@@ -47,6 +49,11 @@ export function handleTgsReq(scope: RequestScope, db: RealmState): Issued {
   scope.client = { realm: tgt.crealm, name: tgt.cname };
   const clientText = formatPrincipal({ realm: tgt.crealm, name: tgt.cname });
   checkLineage(scope, db, checked, clientText);
+  const rodc = rodcOf(db, checked.apReq.ticket);
+  if (rodc) {
+    const kvno = checked.apReq.ticket.encPart.kvno!;
+    return exchangeRodcTgt(scope, db, rodc, { tgt, kvno }, (t, p, pa) => reply(scope, checked, t, p, pa));
+  }
 
   if (req.padata?.some((p) => p.padataType === PaType.PA_FX_FAST)) {
     // RFC 6113 §5.4: a KDC that does not use FAST answers from the outer request; MIT clients armor every
@@ -70,6 +77,7 @@ export function handleTgsReq(scope: RequestScope, db: RealmState): Issued {
   const canonicalize = (body.kdcOptions & KdcOption.CANONICALIZE) !== 0;
   const target = resolveServer(scope, db, body.sname, canonicalize);
   const { server, replySname } = target;
+  if (server.name.nameString[0] !== 'krbtgt') checkServiceRules(scope, db, server.name);
 
   if (tgt.endtime.getTime() <= ctx.now) {
     // Accepted within the clock-skew allowance, yet no ticket may outlive the TGT it was asked with.
@@ -148,13 +156,20 @@ function checkLineage(scope: RequestScope, db: RealmState, checked: CheckedTgt, 
 }
 
 /** The TGS-REP (RFC 4120 §5.4.2), its part encrypted in the authenticator's subkey or the TGT session key. */
-function reply(scope: RequestScope, checked: CheckedTgt, ticket: Ticket, part: EncTicketPart): Issued {
+function reply(
+  scope: RequestScope,
+  checked: CheckedTgt,
+  ticket: Ticket,
+  part: EncTicketPart,
+  encryptedPaData: PaData[] = [],
+): Issued {
   const { req, ctx, say } = scope;
   const { tgt, authenticator } = checked;
   const repPart = encKdcRepPart(part, {
     nonce: req.reqBody.nonce,
     srealm: req.reqBody.realm,
     sname: ticket.sname,
+    encryptedPaData,
   });
   const subkey = authenticator.subkey;
   const replyKey: Key = subkey ? { etype: subkey.keytype, bytes: subkey.keyvalue } : checked.sessionKey;
@@ -216,6 +231,11 @@ function tgsReceiver(scope: RequestScope, db: RealmState): ApReqReceiver {
   const { req, ctx, state } = scope;
   const options = req.reqBody.kdcOptions;
   const tgtName = (ticket: Ticket) => `${formatName(ticket.sname)}@${ticket.realm}`;
+  // a read-only DC's TGT is opened with its own krbtgt account's key (key-list.ts)
+  const keyName = (ticket: Ticket) => {
+    const rodc = rodcOf(db, ticket);
+    return rodc ? `${rodc.account}@${db.name}` : tgtName(ticket);
+  };
   return {
     ticketKey(ticket) {
       if (tgsRealmOf(ticket.sname) !== db.name) {
@@ -223,6 +243,16 @@ function tgsReceiver(scope: RequestScope, db: RealmState): ApReqReceiver {
           ErrorCode.KRB_AP_ERR_NOT_US,
           `the ticket in PA-TGS-REQ is for ${tgtName(ticket)}, not for this KDC (krbtgt/${db.name})`,
         );
+      }
+      const rodc = rodcOf(db, ticket);
+      if (rodc) {
+        const k = keyFor(
+          rodcAccount(db, rodc),
+          ticket.encPart.etype,
+          ticket.encPart.kvno,
+          'the TGT of a read-only DC',
+        );
+        return { etype: k.etype, kvno: k.kvno, bytes: k.key };
       }
       const tgsEntry = findPrincipal(db, ticket.sname, ticket.realm);
       if (!tgsEntry) {
@@ -257,11 +287,11 @@ function tgsReceiver(scope: RequestScope, db: RealmState): ApReqReceiver {
       sessionKey: 'the TGT session key',
       ticket: 'ticket-granting ticket',
       wrongKey: (k, ticket) => ({
-        say: `the TGT does not decrypt with ${tgtName(ticket)}'s ${etypeName(k.etype)} key (kvno ${k.kvno})`,
+        say: `the TGT does not decrypt with ${keyName(ticket)}'s ${etypeName(k.etype)} key (kvno ${k.kvno})`,
         refuse: `the ticket-granting ticket does not decrypt with ${tgtName(ticket)}'s key: it was changed, or made with another key`,
       }),
       opened: (client, k, ticket) =>
-        `decrypted the TGT of ${client} with ${tgtName(ticket)}'s ${etypeName(k.etype)} key (kvno ${k.kvno}); issued by ${ticket.realm}`,
+        `decrypted the TGT of ${client} with ${keyName(ticket)}'s ${etypeName(k.etype)} key (kvno ${k.kvno}); issued by ${ticket.realm}`,
     },
   };
 }

@@ -6,7 +6,7 @@
  * with Windows around it (src/azure: joined to AD only, or an Entra or hybrid device), or, on a Linux
  * client, MIT krb5's tools (world/linux-host.ts).
  */
-import { addWindowsHost, setUpEntra } from '../azure';
+import { addWindowsHost, setUpCloudTrust, setUpEntra } from '../azure';
 import { buildKdcState, KdcConfigError, type KdcState } from '../kdc';
 import {
   addClient,
@@ -151,6 +151,7 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
     const users = s.clients.filter(isWindowsDevice).map((c) => c.user);
     try {
       setUpEntra(world, s.entra, [...new Set(users)]);
+      setUpCloudTrust(world);
     } catch (e) {
       throw new ScenarioError('entra', (e as Error).message);
     }

@@ -356,6 +356,29 @@ const clientsShape = checked(list(clientShape, { nonEmpty: true }), (clients, pa
 
 // ---- Entra ID ----------------------------------------------------------------------------------------------
 
+const trustSid = str({
+  pattern: /^S-1-\d+(-\d+)+$/,
+  hint: 'is not a SID (like "S-1-5-21-1-2-3-513")',
+  type: 'SID',
+});
+
+const cloudTrustShape = obj(
+  {
+    domain: req(realmName, 'the on-prem realm whose DCs hold the AzureADKerberos object and krbtgt_AzureAD'),
+    rodcId: dflt(
+      num({ min: 1, max: 0xffff }),
+      28087,
+      "the RODC number of AzureADKerberos: the high 16 bits of krbtgt_AzureAD's kvno (MS-KILE 3.1.5.8)",
+    ),
+    allowed: req(
+      list(trustSid),
+      "SIDs in the object's allowed password replication list (msDS-RevealOnDemandGroup)",
+    ),
+    denied: dflt(list(trustSid), [], 'SIDs in its denied list (msDS-NeverRevealGroup): privileged groups'),
+  },
+  { type: 'cloud Kerberos trust' },
+);
+
 const entraShape = obj(
   {
     host: req(hostId, "the host standing for login.microsoftonline.com: it runs the cloud realm's KDC"),
@@ -365,6 +388,10 @@ const entraShape = obj(
     ),
     realm: req(realmName, 'the cloud realm (KERBEROS.MICROSOFTONLINE.COM), served by the KDC on `host`'),
     topLevelNames: dflt(suffixes, ['.windows.net'], 'KerbTopLevelNames handed to Windows with the cloud TGT'),
+    cloudTrust: opt(
+      cloudTrustShape,
+      'Windows Hello for Business cloud Kerberos trust: the AzureADKerberos read-only DC object in an on-prem domain',
+    ),
   },
   {
     type: 'Entra ID',

@@ -32,6 +32,8 @@ export type {
   PrtState,
   EntraConfig,
   EntraState,
+  ConditionalAccessState,
+  KerberosServerState,
   TraceNote,
 } from './state';
 export { KdcAdmin, keysFromPassword } from './kdc-admin';

@@ -12,6 +12,8 @@ import {
   type KeyEntry,
   type PrincipalEntry,
   type RealmState,
+  type RodcEntry,
+  type ServiceRule,
 } from '../kdc';
 import { parsePrincipal, sameName } from '../asn1/principal';
 import { WorldError } from './errors';
@@ -143,6 +145,21 @@ export class KdcAdmin {
     if (etypes) db.policy.defaultSupportedEtypes = [...etypes];
     else delete db.policy.defaultSupportedEtypes;
     return true;
+  }
+
+  /** Adds or replaces a read-only DC object in a realm this KDC serves (src/kdc/key-list.ts). */
+  setRodc(realm: string, rodc: RodcEntry): void {
+    const db = this.#database(realm);
+    if (!db) throw new WorldError(`the KDC on ${this.host} does not serve ${realm}`);
+    db.rodcs = [...(db.rodcs ?? []).filter((r) => r.id !== rodc.id), structuredClone(rodc)];
+  }
+
+  /** Replaces the modelled service rules of a realm this KDC serves (Conditional Access). */
+  setServiceRules(realm: string, rules: readonly ServiceRule[]): void {
+    const db = this.#database(realm);
+    if (!db) throw new WorldError(`the KDC on ${this.host} does not serve ${realm}`);
+    if (rules.length) db.serviceRules = rules.map((r) => ({ ...r }));
+    else delete db.serviceRules;
   }
 
   /** Adds a principal to one of its realms' databases. */

@@ -140,6 +140,8 @@ export interface CloudApState {
   cloud?: { realm: string; topLevelNames: string[]; kdcProxy: string; tgt?: CachedCredential };
   /** Kerberos knows how to reach the cloud realm's KDC (its KDC proxy). */
   kdcProxyKnown: boolean;
+  /** Cloud Kerberos trust: the partial TGT of the last PRT response, until a DC exchanges it. */
+  partialTgt?: CachedCredential;
 }
 
 export interface WindowsHostState {
@@ -174,12 +176,34 @@ export interface EntraConfig {
   realm: string;
   /** KerbTopLevelNames handed to Kerberos with the cloud TGT (".windows.net"). */
   topLevelNames: string[];
+  /** Windows Hello for Business cloud Kerberos trust (src/azure/cloud-trust.ts). */
+  cloudTrust?: { domain: string; rodcId: number; allowed: string[]; denied: string[] };
+}
+
+/** Entra's copy of the AzureADKerberos object's key (src/azure/cloud-trust.ts, modelled). */
+export interface KerberosServerState {
+  domain: string;
+  rodcId: number;
+  account: string;
+  /** The key version Entra holds (CloudKeyVersion), and the key (AES-256). */
+  cloudKeyVersion: number;
+  key: Uint8Array;
+}
+
+/** Conditional Access as modelled on the cloud realm's TGS exchange (src/azure/conditional-access.ts). */
+export interface ConditionalAccessState {
+  /** Storage apps (cifs SPNs) an MFA policy covers. */
+  mfa: string[];
+  /** Apps that require user assignment, and the users assigned to each. */
+  assignment: Record<string, string[]>;
 }
 
 export interface EntraState extends EntraConfig {
   /** The KDC proxy as Windows is told it: "login.microsoftonline.com:443:/<tenant>/kerberos". */
   kdcProxy: string;
   prtsIssued: number;
+  kerberosServer?: KerberosServerState;
+  conditionalAccess?: ConditionalAccessState;
 }
 
 // ---- the whole --------------------------------------------------------------------------------------

@@ -38,6 +38,11 @@ describe.skipIf(!chromiumAvailable())("linux1's console, in Chromium", () => {
     v = await openPage(browser, server.origin, '/#/s/kerberos-101');
     const { page } = v;
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    // at the last step, so that a typed line comes after the run (nothing to replace or keep)
+    await page.getByTestId('step-last').click();
+    await expect
+      .poll(() => page.getByTestId('step-count').textContent(), { timeout: 60_000 })
+      .toMatch(/^Step (\d+) of \1$/);
     await page.getByRole('tab', { name: 'linux1' }).click();
     const form = page.getByTestId('console-input');
     await expect.poll(() => form.locator('label').textContent()).toBe('alice@linux1:~$');

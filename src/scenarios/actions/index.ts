@@ -26,6 +26,7 @@ import {
   type Known,
   type Shape,
 } from '../shape';
+import { CLOUD_ACTIONS } from './cloud';
 import { ENCTYPE_POLICY_ACTIONS } from './enctype-policy';
 import { KDC_ACTIONS } from './kdc-admin';
 import { MIT_ACTIONS } from './mit';
@@ -49,6 +50,7 @@ export const ACTIONS = [
   ...WINDOWS_ACTIONS.slice(4),
   ...ENCTYPE_POLICY_ACTIONS,
   ...TAMPER_ACTIONS,
+  ...CLOUD_ACTIONS,
   ...WINDOWS_SHELL_ACTIONS,
   // help lists the typed entries, itself included: read when it runs, once the table is whole
   helpAction(() => typedAt('windows')),

@@ -24,6 +24,7 @@ import rc4Disabled from './rc4-disabled.json';
 import kvnoMismatch from './kvno-mismatch.json';
 import mfaCaNotExcluded from './mfa-ca-not-excluded.json';
 import networkChangeDropsProxy from './network-change-drops-proxy.json';
+import tgtExpiryCloudTrust from './tgt-expiry-cloud-trust.json';
 import twoForests from './two-forests.json';
 
 /** The catalogue as the files say it: validated by catalogue() in ../catalogue.ts. */
@@ -46,5 +47,6 @@ export const CATALOGUE_FILES: readonly unknown[] = [
   kvnoMismatch,
   mfaCaNotExcluded,
   networkChangeDropsProxy,
+  tgtExpiryCloudTrust,
   twoForests,
 ];

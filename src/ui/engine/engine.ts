@@ -289,6 +289,7 @@ export class Engine {
       consoles: p.clientHosts().map((h) => ({
         ...consoleOf(h, users.get(h) ?? h, p.played(), w.trace, (seq) => p.noteOf(seq), promptOf(w, h)),
         completion: vocabularyOf(w, w.linuxHost(h) ? 'linux' : shellOf(w, h)),
+        ...(w.linuxHost(h) ? { os: 'linux' as const } : {}),
       })),
       faults: p.faults,
       later: p.later,
@@ -355,9 +356,13 @@ export class Engine {
       throw new EngineError(`${host} has no Kerberos client, so no credential cache`);
     }
     const now = this.#p.world.hostNow(host);
-    // on a Linux host, MIT's klist -e -f as that host prints it (its cache file, en_US dates)
-    if (style === 'mit' && this.#p.world.linuxHost(host))
-      return { host, style, text: klistText(this.#p.world, host, { etypes: true, flags: true }).text };
+    // a Linux host has MIT's klist only: -e -f as that host prints it (its cache file, en_US dates)
+    if (this.#p.world.linuxHost(host))
+      return {
+        host,
+        style: 'mit',
+        text: klistText(this.#p.world, host, { etypes: true, flags: true }).text,
+      };
     const text = style === 'mit' ? listMit(client.cache, { now }) : listWindows(client.cache, { now });
     return { host, style, text };
   }

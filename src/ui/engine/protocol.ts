@@ -248,6 +248,8 @@ export interface ConsoleView {
   prompt?: string;
   /** What Tab completes to at this prompt. */
   completion?: Vocabulary;
+  /** A Linux host (MIT krb5's tools only); absent on Windows. */
+  os?: 'linux';
 }
 
 /** What a line can complete to. */

@@ -23,7 +23,7 @@ describe('scenario list', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^Scenarios \((\d+) of 19 run today; krbplay scenario run ID\):$/);
+    expect(lines[0]).toMatch(/^Scenarios \((\d+) of 20 run today; krbplay scenario run ID\):$/);
     expect(lines[1]).toMatch(/^ {2}kerberos-101 +Kerberos 101: AS, TGS and AP in one realm$/);
     expect(r.stdout).toMatch(/^ {2}trust-referral +Trust and referral/m);
     expect(r.stdout).toMatch(
@@ -36,7 +36,7 @@ describe('scenario list', () => {
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(Object.keys(j)).toEqual(['scenarios']);
-    expect(j.scenarios).toHaveLength(19);
+    expect(j.scenarios).toHaveLength(20);
     expect(j.scenarios[0]).toEqual({
       id: 'kerberos-101',
       title: 'Kerberos 101: AS, TGS and AP in one realm',
@@ -48,7 +48,7 @@ describe('scenario list', () => {
     // the count in the text heading is the number of available entries here
     const available = j.scenarios.filter((s: { available: boolean }) => s.available).length;
     expect(krbplay('scenario', 'list').stdout.split('\n')[0]).toBe(
-      `Scenarios (${available} of 19 run today; krbplay scenario run ID):`,
+      `Scenarios (${available} of 20 run today; krbplay scenario run ID):`,
     );
   });
 });

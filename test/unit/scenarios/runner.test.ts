@@ -37,6 +37,7 @@ const IDS = [
   'kvno-mismatch',
   'mfa-ca-not-excluded',
   'network-change-drops-proxy',
+  'tgt-expiry-cloud-trust',
   'two-forests',
 ];
 const AVAILABLE = [
@@ -51,9 +52,12 @@ const AVAILABLE = [
   'port-445-blocked',
   'offline-cached-logon',
   'reboot-persistent-mount',
+  'cloud-trust-partial-tgt',
   'rc4-disabled',
   'kvno-mismatch',
+  'mfa-ca-not-excluded',
   'network-change-drops-proxy',
+  'tgt-expiry-cloud-trust',
   'two-forests',
 ];
 

@@ -44,4 +44,13 @@ describe("linux1's console", () => {
       /^\tFlags: IA, Etype \(skey, tkt\): aes256-cts-hmac-sha1-96, aes256-cts-hmac-sha1-96 $/m,
     );
   });
+
+  test('a Linux host has MIT’s klist only: the panel asked for Windows’ gets MIT’s, and says so', () => {
+    const view = engine.klist('linux1', 'windows');
+    expect(view.style).toBe('mit');
+    expect(view.text).toBe(engine.klist('linux1', 'mit').text);
+    expect(view.text).not.toContain('Current LogonId');
+    expect(engine.summary().consoles.find((c) => c.host === 'linux1')!.os).toBe('linux');
+    expect(engine.summary().consoles.find((c) => c.host === 'ws1')!.os).toBeUndefined();
+  });
 });
