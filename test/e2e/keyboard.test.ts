@@ -1,5 +1,7 @@
 // The playground by keyboard alone, in Chromium: Enter on "Step forward" keeps the focus there step after
-// step (and at the end), and the scenario picker is a menu the arrow keys, Home, End and Escape move in.
+// step (and at the end), and the scenario picker is a menu the arrow keys, Home, End and Escape move in;
+// the inspector's field tree is one tab stop the arrow keys move in (the WAI-ARIA tree pattern). The
+// timeline's clock slider and its arrow keys are proven in clock.test.ts.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -89,5 +91,68 @@ describe.skipIf(!chromiumAvailable())('the keyboard, in Chromium', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('scenario-id').textContent()).toBe(next);
     expect(next).not.toBe('kerberos-101');
+  });
+
+  test('the field tree is one tab stop; ↓ ↑ Home End walk it, → opens and enters, ← closes and climbs', async () => {
+    await page.getByTestId('step-last').click();
+    await page.locator('[data-testid^="row-"][data-type="TGS-REQ"]').first().click();
+    await page.locator('[data-testid="inspector-type"]', { hasText: /^TGS-REQ$/ }).waitFor();
+    const tree = page.getByTestId('tree');
+    const node = () => page.evaluate(() => (document.activeElement as HTMLElement).dataset.node ?? '');
+    const name = () => page.evaluate(() => document.activeElement?.querySelector('.name')?.textContent ?? '');
+    const expanded = () =>
+      page.evaluate(() =>
+        document.activeElement?.closest('[role="treeitem"]')?.getAttribute('aria-expanded'),
+      );
+    // exactly one field takes Tab, and the twisties take none
+    await expect.poll(() => tree.locator('button[tabindex="0"]').count()).toBe(1);
+    expect(await tree.locator('button.twisty:not([tabindex="-1"])').count()).toBe(0);
+    const collapse = page.getByRole('button', { name: 'collapse', exact: true });
+    const names = () => tree.locator('button.field .name').allTextContents();
+    await collapse.click();
+    await collapse.focus();
+    await page.keyboard.press('Tab'); // into the tree
+    expect(await node()).not.toBe('');
+    await page.keyboard.press('Home'); // the root, open on its first level
+    const [root] = await names();
+    expect(await name()).toBe(root);
+    expect(await expanded()).toBe('true');
+    await page.keyboard.press('ArrowLeft'); // an open one closes, the focus stays
+    await expect.poll(names).toEqual([root]);
+    expect(await expanded()).toBe('false');
+    await page.keyboard.press('ArrowRight'); // opens it, the focus stays
+    await expect.poll(expanded).toBe('true');
+    expect(await name()).toBe(root);
+    const [, first, second] = await names();
+    await page.keyboard.press('ArrowRight'); // into its first child
+    expect(await name()).toBe(first);
+    await page.keyboard.press('ArrowDown');
+    expect(await name()).toBe(second);
+    await page.keyboard.press('ArrowUp');
+    expect(await name()).toBe(first);
+    await page.keyboard.press('End');
+    const last = await node();
+    expect(last).not.toBe('0');
+    await page.keyboard.press('Home');
+    expect(await name()).toBe(root);
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft'); // a closed or leaf field: up to its parent
+    expect(await node()).not.toBe(last);
+    expect(
+      await page.evaluate(
+        (id) => !!document.activeElement?.closest('[role="treeitem"]')?.querySelector(`[data-node="${id}"]`),
+        last,
+      ),
+    ).toBe(true);
+    expect(await expanded()).toBe('true');
+    await page.keyboard.press('ArrowLeft'); // an open one: it closes
+    await expect.poll(expanded).toBe('false');
+    expect(await node()).not.toBe(last);
+    // Tab leaves the tree at once, and Shift+Tab comes back to the field focused last
+    const inTree = await node();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="tree"]'))).toBe(false);
+    await page.keyboard.press('Shift+Tab');
+    expect(await node()).toBe(inTree);
   });
 });

@@ -1,0 +1,140 @@
+// npm run bench -- ui: the page's main thread in Chromium, over what a learner does first: load the
+// playground on happy-path, play it to the end a step at a time (the first share mount included), select
+// five messages, and "expand all" on the last. A PerformanceObserver for 'longtask', installed before the
+// page's own scripts run, records every main-thread task over 50 ms; the bench prints the longest of each
+// phase and overall, and the time from navigation until the playground is on screen and answers. The goal
+// is no task over 50 ms; like every bench it measures and prints, and never fails on speed (it checks
+// that what it timed happened: each step played, each message opened, the tree expanded).
+//
+// KRBPLAY_BENCH_UI_RUNS=3 sets how many fresh page loads are measured (the figures are the worst run);
+// KRBPLAY_BENCH_UI_DIST=DIR measures another build of the site (an older commit's, to compare).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import {
+  buildSiteIfStale,
+  chromiumAvailable,
+  distDir,
+  launchChromium,
+  openPage,
+  serveStatic,
+  type StaticServer,
+} from '../e2e/browser';
+
+interface Task {
+  start: number;
+  duration: number;
+}
+
+/** Runs in the page before its scripts: keep every long task, and a mark for each phase's start. */
+function observeLongTasks(): void {
+  const w = window as unknown as { __longTasks: Task[] };
+  w.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+interface Phase {
+  name: string;
+  from: number;
+  to: number;
+}
+
+async function now(page: Page): Promise<number> {
+  return page.evaluate(() => performance.now());
+}
+
+async function oneRun(page: Page): Promise<{ phases: Phase[]; tasks: Task[]; usableMs: number }> {
+  const phases: Phase[] = [];
+  await page.getByTestId('playground').waitFor({ timeout: 120_000 });
+  const usableMs = await now(page);
+  phases.push({ name: 'load', from: 0, to: usableMs });
+
+  let from = await now(page);
+  const total = Number((await page.getByTestId('step-count').textContent())!.match(/of (\d+)/)![1]);
+  for (let step = 1; step <= total; step++) {
+    await page.getByTestId('step-forward').click();
+    await page
+      .locator('[data-testid="step-count"]', { hasText: `Step ${step} of ${total}` })
+      .waitFor({ timeout: 120_000 });
+  }
+  await page.locator('[data-testid="step-forward"][aria-disabled="true"]').waitFor();
+  phases.push({ name: `play ${total} steps`, from, to: await now(page) });
+
+  from = await now(page);
+  // real messages (a modelled one has no bytes to decode)
+  const rows = page.locator('li.row:not(.modelled) > [data-testid^="row-"][data-kind="message"]');
+  const count = await rows.count();
+  expect(count).toBeGreaterThanOrEqual(5);
+  for (let i = 0; i < 5; i++) {
+    // four spread over the trace, then a TGS-REQ (a big tree, with two opened parts, to expand)
+    const row =
+      i < 4
+        ? rows.nth(Math.floor((i * (count - 1)) / 4))
+        : page.locator('[data-testid^="row-"][data-type="TGS-REQ"]').last();
+    const type = (await row.getAttribute('data-type'))!.split(' ')[0]!;
+    await row.click();
+    await page.locator('[data-testid="inspector-type"]', { hasText: type }).waitFor();
+  }
+  phases.push({ name: 'select 5 messages', from, to: await now(page) });
+
+  from = await now(page);
+  const before = await page.getByTestId('tree').locator('button.field').count();
+  await page.getByRole('button', { name: 'expand all', exact: true }).click();
+  await expect.poll(() => page.getByTestId('tree').locator('button.field').count()).toBeGreaterThan(before);
+  phases.push({ name: 'expand all', from, to: await now(page) });
+
+  // let the observer deliver the last entries
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  const tasks = await page.evaluate(() => (window as unknown as { __longTasks: Task[] }).__longTasks);
+  return { phases, tasks, usableMs };
+}
+
+describe.skipIf(!chromiumAvailable())('the page in Chromium: main-thread long tasks', () => {
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const other = process.env.KRBPLAY_BENCH_UI_DIST;
+    if (!other) await buildSiteIfStale();
+    server = await serveStatic(other ?? distDir);
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('load, play happy-path, select 5 messages, expand all', async () => {
+    const runs = Number(process.env.KRBPLAY_BENCH_UI_RUNS ?? 3);
+    const worst = new Map<string, number>();
+    let usable = 0;
+    for (let r = 0; r < runs; r++) {
+      // a fresh context (its own storage and caches); the observer goes in before the measured load
+      const v = await openPage(browser, server.origin, '/#/s/happy-path');
+      await v.context.addInitScript(observeLongTasks);
+      await v.page.setViewportSize({ width: 1280, height: 800 });
+      await v.page.reload({ waitUntil: 'load' });
+      const { phases, tasks, usableMs } = await oneRun(v.page);
+      usable = Math.max(usable, usableMs);
+      for (const p of phases) {
+        const inside = tasks.filter((t) => t.start + t.duration > p.from && t.start < p.to);
+        const longest = Math.max(0, ...inside.map((t) => t.duration));
+        worst.set(p.name, Math.max(worst.get(p.name) ?? 0, longest));
+      }
+      expect(v.foreignRequests()).toEqual([]);
+      expect(v.errors).toEqual([]);
+      await v.context.close();
+    }
+    const all = Math.max(...worst.values());
+    console.log(`\nui: ${runs} fresh loads of happy-path at 1280×800 (the worst run of each phase)`);
+    for (const [name, ms] of worst) {
+      console.log(
+        `  ${name.padEnd(20)} longest main-thread task ${ms ? `${ms.toFixed(0)} ms` : 'none over 50 ms'}`,
+      );
+    }
+    console.log(`  overall              longest ${all.toFixed(0)} ms (goal ≤ 50 ms)`);
+    console.log(`  playground on screen ${usable.toFixed(0)} ms after navigation (goal ≤ 1000 ms)`);
+  });
+});

@@ -1,0 +1,118 @@
+// axe-core (Deque's rule set, WCAG 2.x A and AA) finds nothing on the playground, in the light theme
+// and the dark one (the page follows prefers-color-scheme): at its start, with a message open in the
+// inspector and every node of its tree expanded, with the field explanation showing, a failing
+// scenario's KRB-ERROR open, and the crypto proof page. axe runs in the page itself (the page's
+// Content-Security-Policy forbids inline scripts, so the test's context bypasses it for axe alone).
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import {
+  buildSiteIfStale,
+  chromiumAvailable,
+  distDir,
+  launchChromium,
+  serveStatic,
+  type StaticServer,
+} from './browser';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface Violation {
+  id: string;
+  help: string;
+  targets: string[];
+}
+
+/** Runs axe over the whole page and returns each violated rule with the first few elements it names. */
+async function axe(page: Page): Promise<Violation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () => {
+    const run = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe.run;
+    interface AxeViolation {
+      id: string;
+      help: string;
+      nodes: { target: string[] }[];
+    }
+    const r = await run();
+    return r.violations.map((v) => ({
+      id: v.id,
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
+  });
+}
+
+describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violation', () => {
+  let server: StaticServer;
+  let browser: Browser;
+  /** Requests to anywhere but the served origin (aborted; there must be none). */
+  const foreign: string[] = [];
+
+  beforeAll(async () => {
+    await buildSiteIfStale();
+    server = await serveStatic(distDir);
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    expect(foreign).toEqual([]);
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(scheme: 'light' | 'dark', path: string): Promise<Page> {
+    const context = await browser.newContext({
+      colorScheme: scheme,
+      bypassCSP: true,
+      viewport: { width: 1280, height: 800 },
+    });
+    // nothing leaves the tab: a request to another origin fails the test
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(server.origin) || /^(data|blob|about):/.test(url)) return route.continue();
+      foreign.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    await page.goto(server.origin + path);
+    return page;
+  }
+
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`${scheme}: kerberos-101 at its start, then played, a message open and expanded, a field explained`, async () => {
+      const page = await open(scheme, '/#/s/kerberos-101');
+      await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+      expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(
+        scheme === 'dark',
+      );
+      expect(await axe(page)).toEqual([]);
+
+      await page.getByTestId('step-last').click();
+      await page.locator('[data-testid="step-count"]', { hasText: 'Step 2 of 2' }).waitFor();
+      await page.locator('[data-testid^="row-"][data-type="TGS-REQ"]').first().click();
+      await expect.poll(() => page.getByTestId('inspector-type').textContent()).toBe('TGS-REQ');
+      await page.getByRole('button', { name: 'expand all' }).click();
+      await page.getByTestId('tree').locator('button.field').nth(3).focus();
+      await page.getByTestId('field-explanation').waitFor();
+      expect(await axe(page)).toEqual([]);
+      await page.context().close();
+    });
+
+    test(`${scheme}: a failing scenario's KRB-ERROR in the inspector, and the crypto proof page`, async () => {
+      const page = await open(scheme, '/#/s/clock-skew');
+      await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+      await page.getByTestId('step-last').click();
+      const error = page.locator('[data-testid^="row-"][data-type^="KRB-ERROR"]').first();
+      await error.waitFor({ timeout: 60_000 });
+      await error.click();
+      await expect.poll(() => page.getByTestId('inspector-type').textContent()).toBe('KRB-ERROR');
+      expect(await axe(page)).toEqual([]);
+
+      await page.getByTestId('nav-crypto').click();
+      await page.waitForFunction(() => location.hash === '#/crypto');
+      await page.locator('main h2').first().waitFor();
+      expect(await axe(page)).toEqual([]);
+      await page.context().close();
+    });
+  }
+});

@@ -1,0 +1,189 @@
+// The screen at four sizes, in Chromium, measured from the DOM: a laptop (1280×800), a desktop
+// (1440×900), 200% zoom of the laptop (a 640×400 CSS-pixel viewport is what the page sees then), and a
+// phone (390×844). Nothing that can be seen runs past the window's sides; the step title stays clear
+// of the virtual clock; the lane names stay each in their own lane; the timeline's labels neither
+// overlap nor leave their card. On the two large screens the sequence diagram is the main pane, with at
+// least 12 rows in full view, and the inspector's field tree and hex dump are on screen together.
+// KRBPLAY_SCREENSHOTS=DIR saves a screenshot of each size there.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import {
+  buildSiteIfStale,
+  chromiumAvailable,
+  distDir,
+  launchChromium,
+  openPage,
+  serveStatic,
+  type StaticServer,
+} from './browser';
+
+interface Measure {
+  /** Seen elements whose visible box runs past the window's left or right edge. */
+  overflowing: string[];
+  scrollWidth: number;
+  clientWidth: number;
+  /** Trace rows wholly inside both the trace's scroll box and the window. */
+  rowsInView: number;
+  /** Visible height of the field tree and of the hex dump inside the window. */
+  treeInView: number;
+  hexInView: number;
+  titleHitsClock: boolean;
+  laneNames: { text: string; left: number; right: number; clips: boolean }[];
+  /** The timeline's tick labels, axis by axis (the clock slider's and the tickets'). */
+  ticks: { left: number; right: number; inCard: boolean }[][];
+}
+
+/** Runs in the page: every figure the tests assert, from the DOM as laid out. */
+function measure(): Measure {
+  const vw = document.documentElement.clientWidth;
+  const vh = document.documentElement.clientHeight;
+  // an element's box as far as it can be seen: cut by every ancestor that clips its overflow
+  const seen = (e: Element) => {
+    const r = e.getBoundingClientRect();
+    let [l, rt, t, b] = [r.left, r.right, r.top, r.bottom];
+    for (let a = e.parentElement; a; a = a.parentElement) {
+      const cs = getComputedStyle(a);
+      const q = a.getBoundingClientRect();
+      if (cs.overflowX !== 'visible') [l, rt] = [Math.max(l, q.left), Math.min(rt, q.right)];
+      if (cs.overflowY !== 'visible') [t, b] = [Math.max(t, q.top), Math.min(b, q.bottom)];
+    }
+    return { l, r: rt, t, b };
+  };
+  const overflowing = [...document.querySelectorAll('body *')]
+    .filter((e) => {
+      const s = seen(e);
+      return s.r - s.l > 0 && s.b - s.t > 0 && (s.r > vw + 0.5 || s.l < -0.5);
+    })
+    .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} "${e.textContent?.slice(0, 40)}"`);
+  const trace = document.querySelector('[data-testid="trace"]')!.closest('.trace')!;
+  const box = trace.getBoundingClientRect();
+  const rowsInView = [...trace.querySelectorAll('li')].filter((li) => {
+    const r = li.getBoundingClientRect();
+    return r.height > 0 && r.top >= Math.max(box.top, 0) - 0.5 && r.bottom <= Math.min(box.bottom, vh) + 0.5;
+  }).length;
+  const inView = (sel: string) => {
+    const e = document.querySelector(sel);
+    if (!e) return 0;
+    const s = seen(e);
+    return Math.max(0, Math.min(s.b, vh) - Math.max(s.t, 0));
+  };
+  const title = document.querySelector('[data-testid="step-title"]')!.getBoundingClientRect();
+  const clock = document.querySelector('[data-testid="clock"]')!.parentElement!.parentElement!;
+  const c = clock.getBoundingClientRect();
+  const titleHitsClock = !(
+    title.right <= c.left ||
+    c.right <= title.left ||
+    title.bottom <= c.top ||
+    c.bottom <= title.top
+  );
+  const laneNames = [...document.querySelectorAll('.lane-names > span')].map((s) => {
+    const r = s.getBoundingClientRect();
+    const clips = s.scrollWidth > s.clientWidth;
+    return {
+      text: s.textContent ?? '',
+      left: r.left,
+      right: r.right,
+      // a name longer than its lane must end in an ellipsis, clipped inside it
+      clips:
+        clips &&
+        !(getComputedStyle(s).textOverflow === 'ellipsis' && getComputedStyle(s).overflow === 'hidden'),
+    };
+  });
+  const card = document.querySelector('[data-testid="timeline"]')!.getBoundingClientRect();
+  const ticks = [...document.querySelectorAll('[data-testid="timeline"] .axis')].map((axis) =>
+    [...axis.querySelectorAll('.tick')].map((t) => {
+      const r = t.getBoundingClientRect();
+      return {
+        left: r.left,
+        right: r.right,
+        inCard: r.left >= card.left - 0.5 && r.right <= card.right + 0.5,
+      };
+    }),
+  );
+  return {
+    overflowing,
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: vw,
+    rowsInView,
+    treeInView: inView('[data-testid="tree"]'),
+    hexInView: inView('.dump'),
+    titleHitsClock,
+    laneNames,
+    ticks,
+  };
+}
+
+const SIZES = [
+  { name: 'laptop', width: 1280, height: 800, app: true },
+  { name: 'desktop', width: 1440, height: 900, app: true },
+  { name: '200% zoom of the laptop', width: 640, height: 400, app: false },
+  { name: 'phone', width: 390, height: 844, app: false },
+];
+
+describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
+  let server: StaticServer;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    await buildSiteIfStale();
+    server = await serveStatic(distDir);
+    browser = await launchChromium();
+    // happy-path: four hosts (a long name among them), a UNC path as a step title, tickets on the timeline
+    const v = await openPage(browser, server.origin, '/#/s/happy-path');
+    page = v.page;
+    errors = v.errors;
+    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.getByTestId('step-forward').click();
+    await page.getByTestId('step-forward').click();
+    await page.locator('[data-testid="step-count"]', { hasText: 'Step 2 of' }).waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid^="row-"][data-type="TGS-REQ"]').last().click();
+    await page.locator('[data-testid="inspector-type"]', { hasText: /^TGS-REQ$/ }).waitFor();
+    await page.locator('.dump').waitFor();
+  }, 300_000);
+
+  afterAll(async () => {
+    expect(errors).toEqual([]);
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const size of SIZES) {
+    test(`${size.name} (${size.width}×${size.height})`, async () => {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      // the selected row in the trace's view (the page itself stays at its top on a large screen)
+      await page.locator('[data-testid^="row-"][aria-pressed="true"]').scrollIntoViewIfNeeded();
+      if (size.app) await page.evaluate(() => window.scrollTo(0, 0));
+      const m = await page.evaluate(measure);
+      if (process.env.KRBPLAY_SCREENSHOTS) {
+        await page.screenshot({
+          path: join(process.env.KRBPLAY_SCREENSHOTS, `layout-${size.width}x${size.height}.png`),
+        });
+      }
+      expect(m.overflowing).toEqual([]);
+      expect(m.scrollWidth).toBe(m.clientWidth);
+      expect(m.titleHitsClock).toBe(false);
+      expect(m.laneNames.map((l) => l.text)).toEqual(['ws1', 'dc1', 'entra', 'contosofiles']);
+      for (const [i, l] of m.laneNames.entries()) {
+        expect(l.clips, `lane name ${l.text}`).toBe(false);
+        if (i > 0) expect(l.left).toBeGreaterThanOrEqual(m.laneNames[i - 1]!.right - 0.5);
+      }
+      expect(m.ticks.length).toBe(2);
+      for (const axis of m.ticks) {
+        expect(axis.length).toBeGreaterThanOrEqual(2);
+        for (const [i, t] of axis.entries()) {
+          expect(t.inCard).toBe(true);
+          if (i > 0) expect(t.left).toBeGreaterThanOrEqual(axis[i - 1]!.right);
+        }
+      }
+      if (size.app) {
+        expect(m.rowsInView).toBeGreaterThanOrEqual(12);
+        expect(m.treeInView).toBeGreaterThan(40);
+        expect(m.hexInView).toBeGreaterThan(80);
+      }
+    });
+  }
+});
