@@ -29,6 +29,7 @@ import groupSidGrants from './group-sid-grants.json';
 import iakerbNoDcLineOfSight from './iakerb-no-dc-line-of-sight.json';
 import rc4Enforcement2026 from './rc4-enforcement-2026.json';
 import privateLink1326 from './private-link-1326.json';
+import cloudOnlyIdentity from './cloud-only-identity.json';
 import twoForests from './two-forests.json';
 
 /** The catalogue as the files say it: validated by catalogue() in ../catalogue.ts. */
@@ -57,5 +58,6 @@ export const CATALOGUE_FILES: readonly unknown[] = [
   iakerbNoDcLineOfSight,
   rc4Enforcement2026,
   privateLink1326,
+  cloudOnlyIdentity,
   twoForests,
 ];

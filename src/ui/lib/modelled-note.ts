@@ -15,11 +15,16 @@ export function modelledNote(row: ModelledRow): string {
   if (row.type === 'SMB2 SESSION_SETUP')
     return `The playground models this NTLM fallback ${how} without making its NTLMSSP messages: only Kerberos is real here, and no Kerberos ticket was sent in it.`;
   if (row.type.startsWith('SMB2 '))
-    return `The playground models SMB2's own framing ${how} (MS-SMB2) without making its packets. The Kerberos of this mount is real: the TGS exchange, and the AP-REQ and AP-REP that SESSION_SETUP carries, can be opened.`;
+    return `The playground models the file server's side of this SMB2 step ${how} (MS-SMB2): what it decides. NEGOTIATE, the Kerberos SESSION_SETUP and TREE_CONNECT are also real SMB 3.1.1 bytes in the exported capture; the file requests are not. The Kerberos of this mount is real: the TGS exchange, and the AP-REQ and AP-REP that SESSION_SETUP carries, can be opened.`;
   if (row.type.startsWith('PRT-'))
     return `Entra ID's token endpoint is modelled ${how}: its JSON, JWTs and session key are not made. The cloud TGT it hands back (inside that JSON, in the real response) is a real Kerberos ticket made by the cloud realm's KDC: see it in the tickets panel or with klist.`;
   return `The playground models this step ${how} without making its packets: only Kerberos is real here.`;
 }
+
+/** The file requests of an SMB session (files-server.ts): decided by the share level and the ACLs. */
+const FILE_REQUESTS = new Set(
+  ['CREATE', 'READ', 'WRITE', 'CLOSE', 'QUERY_DIRECTORY', 'QUERY_INFO', 'SET_INFO'].map((op) => `SMB2 ${op}`),
+);
 
 /**
  * The docs/modelled.md entries (their anchors) of a modelled step, the closest first: what its type and
@@ -27,6 +32,7 @@ export function modelledNote(row: ModelledRow): string {
  */
 export function modelledEntriesOf(row: ModelledRow): string[] {
   if (row.type === 'SMB2 SESSION_SETUP') return ['ntlm-fallback'];
+  if (FILE_REQUESTS.has(row.type)) return ['azure-files-authorization', 'smb2-framing'];
   if (row.type.startsWith('SMB2 ') || row.transport === 'smb') return ['smb2-framing'];
   if (row.type.startsWith('PRT-'))
     return /cloud TGT krbtgt\//.test(row.result)

@@ -267,7 +267,7 @@ describe('bounds and recognition', () => {
 
   test('bytes that are no Kerberos message say what they start with', () => {
     expect(rejection('020105').message).toBe(
-      'byte 0: not a Kerberos message: it starts with INTEGER (0x02); expected an [APPLICATION n] Kerberos message, a 4-byte TCP length, a KDC-PROXY-MESSAGE, a GSS-API token or a SPNEGO token',
+      'byte 0: not a Kerberos message: it starts with INTEGER (0x02); expected an [APPLICATION n] Kerberos message, a 4-byte TCP length, a KDC-PROXY-MESSAGE, a GSS-API token, a SPNEGO token or an IAKERB token (05 01)',
     );
     expect(rejection('6503020105').message).toMatch(
       /^byte 0: \[APPLICATION 5\] is not a Kerberos message or part \(known: 1 Ticket, 2 Authenticator/,

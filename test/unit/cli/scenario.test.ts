@@ -23,10 +23,10 @@ describe('scenario list', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^Scenarios \((\d+) of 25 run today; krbplay scenario run ID\):$/);
+    expect(lines[0]).toMatch(/^Scenarios \((\d+) of 26 run today; krbplay scenario run ID\):$/);
     expect(lines[1]).toMatch(/^ {2}kerberos-101 +Kerberos 101: AS, TGS and AP in one realm$/);
     expect(r.stdout).toMatch(/^ {2}trust-referral +Trust and referral/m);
-    expect(r.stdout).not.toMatch(/Not available yet/);
+    expect(r.stdout).toMatch(/Not available yet:\n {2}cloud-only-identity +.*\(needs cloud-only identities/);
   });
 
   test('JSON: {"scenarios":[{id, title, summary, available, reason?}]}', () => {
@@ -34,19 +34,22 @@ describe('scenario list', () => {
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(Object.keys(j)).toEqual(['scenarios']);
-    expect(j.scenarios).toHaveLength(25);
+    expect(j.scenarios).toHaveLength(26);
     expect(j.scenarios[0]).toEqual({
       id: 'kerberos-101',
       title: 'Kerberos 101: AS, TGS and AP in one realm',
       summary: expect.any(String),
       available: true,
     });
-    const notYet = j.scenarios.find((s: { id: string }) => s.id === 'mfa-ca-not-excluded');
-    expect(notYet).toMatchObject({ available: false, reason: expect.stringMatching(/Conditional Access/) });
+    const notYet = j.scenarios.find((s: { id: string }) => s.id === 'cloud-only-identity');
+    expect(notYet).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/cloud-only identities/),
+    });
     // the count in the text heading is the number of available entries here
     const available = j.scenarios.filter((s: { available: boolean }) => s.available).length;
     expect(krbplay('scenario', 'list').stdout.split('\n')[0]).toBe(
-      `Scenarios (${available} of 25 run today; krbplay scenario run ID):`,
+      `Scenarios (${available} of 26 run today; krbplay scenario run ID):`,
     );
   });
 });
@@ -248,8 +251,8 @@ describe('errors', () => {
     ],
     [
       'a scenario not available yet',
-      () => 'mfa-ca-not-excluded',
-      /^krbplay scenario run: scenario 'mfa-ca-not-excluded' is not available yet: needs Entra Conditional Access/,
+      () => 'cloud-only-identity',
+      /^krbplay scenario run: scenario 'cloud-only-identity' is not available yet: needs cloud-only identities/,
     ],
   ])('%s: one line, exit 1', (_what, arg, line) => {
     const r = krbplay('scenario', 'run', arg());

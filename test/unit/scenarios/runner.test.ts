@@ -43,6 +43,7 @@ const IDS = [
   'iakerb-no-dc-line-of-sight',
   'rc4-enforcement-2026',
   'private-link-1326',
+  'cloud-only-identity',
   'two-forests',
 ];
 const AVAILABLE = [

@@ -40,11 +40,19 @@ describe('docs/modelled.md', () => {
     expect([...kinds.keys()].sort()).toEqual([
       'PRT-REQUEST https',
       'PRT-RESPONSE https',
+      'SMB2 CLOSE smb',
+      'SMB2 CREATE smb',
       'SMB2 NEGOTIATE smb',
+      'SMB2 QUERY_DIRECTORY smb',
+      'SMB2 QUERY_INFO smb',
+      'SMB2 READ smb',
       'SMB2 SESSION_SETUP smb',
+      'SMB2 SET_INFO smb',
       'SMB2 TREE_CONNECT smb',
+      'SMB2 WRITE smb',
       'timeout smb',
     ]);
+    expect(kinds.get('SMB2 CREATE smb')).toEqual(['azure-files-authorization', 'smb2-framing']);
     expect(kinds.get('PRT-RESPONSE https')).toEqual([
       'entra-prt-exchange',
       'cloud-tgt-flags',

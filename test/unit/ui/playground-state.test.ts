@@ -50,11 +50,11 @@ describe('a link the page cannot play', () => {
 
   test('a catalogue scenario that cannot run yet says why', async () => {
     const pg = new Playground(client(), memoryStorage());
-    await pg.start('#/s/mfa-ca-not-excluded');
+    await pg.start('#/s/cloud-only-identity');
     expect(pg.error).toBeUndefined();
     expect(pg.scenario?.id).toBe('kerberos-101');
     expect(pg.linkProblem).toMatch(
-      /"mfa-ca-not-excluded" cannot be played yet: it needs Entra Conditional Access/,
+      /"cloud-only-identity" cannot be played yet: it needs cloud-only identities/,
     );
   });
 
