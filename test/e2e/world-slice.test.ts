@@ -186,7 +186,7 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
     expect(await hex.getAttribute('data-length')).toBe('1038');
     expect(await hex.locator('.b.hl').count()).toBe(36);
     // As a reader would first see it: each pane at its top, the referral's opened ticket in the hex dump.
-    await page.locator('section.inspector').evaluateAll((els) => els.forEach((e) => (e.scrollTop = 0)));
+    await page.locator('.pane.inspector').evaluateAll((els) => els.forEach((e) => (e.scrollTop = 0)));
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
     console.log(`screenshot: ${SCREENSHOT}`);
@@ -226,8 +226,8 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
 
   test('on a phone the panes stack: sequence, then inspector', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    const seq = await page.locator('section.sequence').boundingBox();
-    const insp = await page.locator('section.inspector').boundingBox();
+    const seq = await page.locator('.pane.sequence').boundingBox();
+    const insp = await page.locator('.pane.inspector').boundingBox();
     expect(seq && insp && insp.y > seq.y).toBe(true);
     expect(seq!.width).toBeGreaterThan(300);
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
