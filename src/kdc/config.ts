@@ -41,6 +41,8 @@ export interface RealmConfig {
   maxSkew?: string | number;
   etypes?: (number | string)[];
   pac?: boolean;
+  /** Follow Windows DCs' 2026 RC4 phase-out (default true in scenarios; `krbplay kdc` sets false). */
+  rc4PhaseOut?: boolean;
   principals?: PrincipalConfig[];
   hostRealm?: Record<string, string>;
   domainSid?: string;
@@ -296,7 +298,10 @@ export function buildKdcState(config: KdcConfig, random: RandomSource): KdcState
       if (typeof v !== 'string') throw new KdcConfigError(`${f}.hostRealm["${k}"]`, 'must be a realm name');
       hostRealm[k.toLowerCase()] = v;
     }
+    if (r.rc4PhaseOut !== undefined && typeof r.rc4PhaseOut !== 'boolean')
+      throw new KdcConfigError(`${f}.rc4PhaseOut`, 'must be true or false');
     const domainSid = r.domainSid ?? defaultDomainSid(r.name);
+
     if (!/^S-1-5-21(-\d+){3}$/.test(domainSid))
       throw new KdcConfigError(`${f}.domainSid`, 'must look like S-1-5-21-a-b-c');
     return {
@@ -307,6 +312,7 @@ export function buildKdcState(config: KdcConfig, random: RandomSource): KdcState
         maxSkew: duration(`${f}.maxSkew`, r.maxSkew, DEFAULTS.maxSkew),
         etypes,
         pac: r.pac ?? true,
+        ...(r.rc4PhaseOut !== undefined ? { rc4PhaseOut: r.rc4PhaseOut } : {}),
       },
       principals,
       hostRealm,

@@ -67,6 +67,11 @@ export interface RealmPolicy {
   /** Issue a PAC (MS-PAC) in tickets, as Active Directory does. */
   pac: boolean;
   /**
+   * Follow Windows DCs' 2026 RC4 phase-out on the KDC's calendar (rc4-phase.ts) when the realm issues a
+   * PAC. Undefined: follow it; false: a KDC that is no Windows DC (`krbplay kdc` by default).
+   */
+  rc4PhaseOut?: boolean;
+  /**
    * Why this realm's KDC refuses every renewal (KDC_ERR_BADOPTION), when it does: Entra ID does not renew
    * cloud TGTs (modelled, src/azure/cloud-tgt.ts). Undefined: renewals as RFC 4120 §3.3.3.1.
    */

@@ -14,7 +14,8 @@
  *   longer exists); the behaviour is that of enforcement.
  *
  * A domain whose DefaultDomainSupportedEncTypes is set keeps it (the KB: "not functionally impacted").
- * Only realms that issue a PAC (Active Directory's) follow this; an MIT-style realm does not. The dates are
+ * Only realms that issue a PAC (Active Directory's) follow this; an MIT-style realm does not, nor a realm
+ * whose policy says `rc4PhaseOut: false` (`krbplay kdc`'s, which is no Windows DC). The dates are
  * the updates' release days (Patch Tuesday): a DC in the playground is taken to install each on its day
  * (modelled: a real DC has them when its administrator installs them). docs/modelled.md, "rc4-phase-out".
  */
@@ -55,6 +56,7 @@ const PHASE_WORDS: Record<Rc4Phase, string> = {
 function followsDefault(server: PrincipalEntry, db: RealmState): boolean {
   return (
     db.policy.pac &&
+    db.policy.rc4PhaseOut !== false &&
     server.supportedEtypes === undefined &&
     db.policy.defaultSupportedEtypes === undefined &&
     server.name.nameString[0] !== 'krbtgt'

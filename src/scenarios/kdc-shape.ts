@@ -164,6 +164,10 @@ const realmShape = obj(
     maxSkew: opt(kdcDuration, 'the clock skew the KDC allows (default 5m)'),
     etypes: opt(kdcEtypes, 'the enctypes of its keys (default 18, 17, 20, 19, 23)'),
     pac: opt(bool(), 'tickets carry a PAC (default true)'),
+    rc4PhaseOut: opt(
+      bool(),
+      "a PAC realm follows Windows DCs' 2026 RC4 phase-out on the virtual calendar (default true)",
+    ),
     principals: opt(checked(list(principalShape), unique('principal')), 'its accounts (krbtgt is added)'),
     hostRealm: opt(map(str(), { key: 'host or ".suffix"', style: 'bracket' }), "the KDC's host → realm map"),
     domainSid: opt(

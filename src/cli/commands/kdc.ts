@@ -149,7 +149,12 @@ The configuration (JSON; lines may carry // comments) is described in README.md 
 function readConfig(file: string): KdcConfig {
   const text = readFileText(file, '--config file', FILE_LIMITS.config);
   try {
-    return JSON.parse(stripJsonComments(text)) as KdcConfig;
+    const config = JSON.parse(stripJsonComments(text)) as KdcConfig;
+    // krbplay kdc is no Windows DC: its realms keep RC4 where the keys have it, unless a realm asks
+    if (Array.isArray(config.realms))
+      for (const r of config.realms)
+        if (r && typeof r === 'object' && r.rc4PhaseOut === undefined) r.rc4PhaseOut = false;
+    return config;
   } catch (e) {
     throw new KrbPlayInputError(`bad configuration ${file}: not JSON: ${(e as Error).message}`);
   }

@@ -5,7 +5,9 @@
 import { describe, expect, test } from 'vitest';
 import { findScenario, runScenario, validateScenario, type Scenario } from '../../../src/scenarios';
 import { CATALOGUE_FILES } from '../../../src/scenarios/catalogue/index';
-import { rc4Phase, RC4_PHASE_DATES } from '../../../src/kdc/rc4-phase';
+import { implicitEtypes, rc4Phase, RC4_PHASE_DATES } from '../../../src/kdc/rc4-phase';
+import { buildKdcState, KdcConfigError, type KdcConfig } from '../../../src/kdc';
+import { seededRandom } from './helper';
 
 /** The parts of the scenario file the variants change. */
 interface File {
@@ -101,5 +103,37 @@ describe('an account without msDS-SupportedEncryptionTypes', () => {
     );
     expect(run.outcomes.every((o) => o.ok)).toBe(true);
     expect(narrationOf(run, 'mount-may').some((t) => /treated as AES-only/.test(t))).toBe(false);
+  });
+});
+
+describe('a KDC that is no Windows DC', () => {
+  const realm = (rc4PhaseOut?: unknown) =>
+    ({
+      realms: [
+        {
+          name: 'EXAMPLE.TEST',
+          pac: true,
+          ...(rc4PhaseOut !== undefined ? { rc4PhaseOut } : {}),
+          principals: [{ name: 'host/svc23.example.test', password: 'svc-password', etypes: [23] }],
+        },
+      ],
+    }) as KdcConfig;
+  const svc = (config: KdcConfig) => {
+    const db = buildKdcState(config, seededRandom()).realms[0]!;
+    return { db, server: db.principals.find((p) => p.name.nameString[1] === 'svc23.example.test')! };
+  };
+  const may = Date.UTC(2026, 4, 1);
+
+  test('rc4PhaseOut false: an RC4-keyed account keeps the realm’s enctypes after April 2026', () => {
+    const off = svc(realm(false));
+    expect(implicitEtypes(off.server, off.db, may)).toBeUndefined();
+    // the same account in a realm that follows the phase-out (the default) is AES-only
+    const on = svc(realm());
+    expect(implicitEtypes(on.server, on.db, may)).toEqual([18, 17]);
+  });
+
+  test('rc4PhaseOut that is not true or false is refused, naming the field', () => {
+    expect(() => svc(realm('no'))).toThrow(KdcConfigError);
+    expect(() => svc(realm('no'))).toThrow(/realms\[0\]\.rc4PhaseOut/);
   });
 });
