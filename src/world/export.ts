@@ -19,7 +19,7 @@
  * Pure: no I/O; the caller writes the bytes where it wants.
  */
 import { exportMitCcache } from '../client';
-import { formatPrincipal, type Principal } from '../asn1/principal';
+import { formatPrincipal, parsePrincipal, type Principal } from '../asn1/principal';
 import { encodeKeytab, type KeytabEntry } from '../formats';
 import { writePcap, writePcapng, type MessageToWrite } from '../formats/pcap';
 import { toHex, utf8 } from '../util';
@@ -430,6 +430,20 @@ export function keytabEntries(world: World, principals?: readonly string[]): Key
           seen.add(id);
           entries.push({ principal, timestamp, kvno: k.kvno, key: { etype: k.etype, bytes: k.key.slice() } });
         }
+      }
+    }
+  }
+  // keys replaced during the run: tickets made with them may be in the capture
+  for (const kdc of world.kdcs) {
+    for (const r of kdc.retired ?? []) {
+      const principal = parsePrincipal(r.principal);
+      const text = formatPrincipal(principal);
+      if (wanted && !wanted.has(text)) continue;
+      for (const k of r.keys) {
+        const id = `${text}|${k.kvno}|${k.etype}|${toHex(k.key)}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        entries.push({ principal, timestamp, kvno: k.kvno, key: { etype: k.etype, bytes: k.key.slice() } });
       }
     }
   }

@@ -55,6 +55,12 @@ export class KdcAdmin {
     return this.#actor.state.realms.map((r) => r.name);
   }
 
+  /** Keys about to be replaced, kept for the keytab export (tickets made with them may be in a capture). */
+  #retire(principal: string, keys: readonly KeyEntry[]): void {
+    if (keys.length === 0) return;
+    (this.#actor.retired ??= []).push({ principal, keys: keys.map((k) => ({ ...k, key: k.key.slice() })) });
+  }
+
   #database(realm: string): RealmState | undefined {
     return this.#actor.state.realms.find((r) => r.name === realm);
   }
@@ -93,6 +99,7 @@ export class KdcAdmin {
     if (!db) return [];
     return this.#entries(principal, realm).map((e) => {
       const kvno = nextKvno(e);
+      this.#retire(principal, e.keys);
       e.keys = keysFromPassword(principal, password, etypes ?? db.policy.etypes, kvno);
       return { kvno, etypes: [...new Set(e.keys.map((k) => k.etype))] };
     });
@@ -113,6 +120,10 @@ export class KdcAdmin {
       kvno = options.kvno ?? nextKvno(e);
       const fresh = keysFromPassword(principal, password, [...new Set(e.keys.map((k) => k.etype))], kvno);
       const kept = options.keepOld === false ? [] : e.keys.filter((k) => k.kvno !== kvno);
+      this.#retire(
+        principal,
+        e.keys.filter((k) => !kept.includes(k)),
+      );
       e.keys = [...fresh, ...kept];
     }
     return kvno;
@@ -121,7 +132,10 @@ export class KdcAdmin {
   /** Replaces the keys of every entry of a principal (a key copied from another KDC). Returns how many. */
   setKeys(principal: string, keys: readonly KeyEntry[]): number {
     const entries = this.#entries(principal);
-    for (const e of entries) e.keys = keys.map((k) => ({ ...k, key: k.key.slice() }));
+    for (const e of entries) {
+      this.#retire(principal, e.keys);
+      e.keys = keys.map((k) => ({ ...k, key: k.key.slice() }));
+    }
     return entries.length;
   }
 

@@ -9,7 +9,7 @@
 import type { Smb2ConnectionState } from '../smb2';
 import type { PendingTamper } from './tamper';
 import type { CachedCredential, ClientSnapshot } from '../client';
-import type { KdcState } from '../kdc';
+import type { KdcState, KeyEntry } from '../kdc';
 import type { ServiceState } from '../services';
 import type { RandomState } from './random';
 import type { TraceEvent, Transport } from './trace';
@@ -78,6 +78,11 @@ export interface KdcActorState {
   id: string;
   host: string;
   state: KdcState;
+  /**
+   * Keys this KDC held earlier in the run and replaced (a password change, keys copied over): tickets made
+   * with them may still be in a capture, so the keytab export writes them too (export.ts keytabEntries).
+   */
+  retired?: { principal: string; keys: KeyEntry[] }[];
 }
 
 /** What an SMB server adds around the Kerberized service it runs (src/azure/smb.ts). */

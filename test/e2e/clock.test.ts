@@ -72,7 +72,8 @@ describe.skipIf(!chromiumAvailable())('the clock in the user’s hands, in Chrom
     expect(ends).toEqual(['18:00', '20:30']);
     expect(await page.getByTestId('clock-mark-prt-refresh').count()).toBe(1);
 
-    // drag the cursor from 10:30 to about 22:00, in many small moves
+    // drag the cursor from 10:30 to about 22:00, in many small moves (the slider sits below the stage)
+    await slider().scrollIntoViewIfNeeded();
     const box = (await slider().boundingBox())!;
     const xAt = (hoursAfterStart: number) => box.x + (box.width * hoursAfterStart * HOUR) / RANGE;
     const y = box.y + box.height / 2;

@@ -79,9 +79,9 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
       expect(await page.getByTestId(`pick-${id}`).isEnabled(), id).toBe(true);
     }
     // not available yet: disabled, with the reason
-    const ntfsDeny = page.getByTestId('pick-ntfs-deny');
-    expect(await ntfsDeny.isDisabled()).toBe(true);
-    expect(await ntfsDeny.textContent()).toMatch(/Not available: .*not modelled yet/);
+    const notYet = page.getByTestId('pick-cloud-only-identity');
+    expect(await notYet.isDisabled()).toBe(true);
+    expect(await notYet.textContent()).toMatch(/Not available: .*not modelled yet/);
     await page.screenshot({ path: shot('scenarios-picker.png') });
     await page.keyboard.press('Escape');
     await page.mouse.click(700, 900);
