@@ -120,22 +120,27 @@ export const serviceListener: Protocol<
       now: world.hostNow(svc.host),
       random: world.random,
     });
-    const reply = result.ok ? result.apRep : result.error;
     return {
       heard: result.events,
       requestResult: `presents a ticket for ${svc.state.name.nameString.join('/')}@${svc.state.realm}`,
       value: result,
-      reply: {
-        type: result.ok ? (reply ? 'AP-REP' : 'accepted') : 'KRB-ERROR',
-        ...(reply ? { bytes: reply } : {}),
-        ...(!result.ok ? { errorCode: result.errorCode } : {}),
-        result: result.ok
-          ? `accepted ${result.identity.principal}`
-          : `refused: ${errorCodes.describe(result.errorCode)}`,
-      },
+      reply: acceptReply(result),
     };
   },
 };
+
+/** What a service sends back for the AP-REQ it checked: an AP-REP, a bare acceptance, or a KRB-ERROR. */
+export function acceptReply(result: AcceptResult) {
+  const reply = result.ok ? result.apRep : result.error;
+  return {
+    type: result.ok ? (reply ? 'AP-REP' : 'accepted') : 'KRB-ERROR',
+    ...(reply ? { bytes: reply } : {}),
+    ...(!result.ok ? { errorCode: result.errorCode } : {}),
+    result: result.ok
+      ? `accepted ${result.identity.principal}`
+      : `refused: ${errorCodes.describe(result.errorCode)}`,
+  };
+}
 
 export interface ServiceAccess {
   ok: boolean;

@@ -20,7 +20,6 @@ import {
   iakerbRequestToken,
   newIakerbInitiator,
   runClient,
-  type ApSession,
   type ClientRequest,
   type ClientResult,
   type IakerbInitiator,
@@ -33,10 +32,9 @@ import {
   newIakerbAcceptor,
   readIakerbRequest,
   type AcceptResult,
-  type AuthenticatedIdentity,
   type IakerbAcceptorState,
 } from '../services';
-import { clientOf } from './flows';
+import { acceptReply, clientOf, type ServiceAccess } from './flows';
 import { sendToKdc } from './kdc-exchange';
 import type { ServiceActorState } from './state';
 import type { Narration } from './trace';
@@ -128,31 +126,17 @@ export const iakerbListener: Protocol<IakerbRequestToService, IakerbServed, Serv
       random: world.random,
       iakerb: req.acceptor,
     });
-    const reply = accepted.ok ? accepted.apRep : accepted.error;
     return {
       heard: accepted.events,
       requestResult: `presents a ticket for ${svc.state.name.nameString.join('/')}@${svc.state.realm}, with the IAKERB finish`,
       value: { accepted },
-      reply: {
-        type: accepted.ok ? (reply ? 'AP-REP' : 'accepted') : 'KRB-ERROR',
-        ...(reply ? { bytes: reply } : {}),
-        ...(!accepted.ok ? { errorCode: accepted.errorCode } : {}),
-        result: accepted.ok
-          ? `accepted ${accepted.identity.principal}`
-          : `refused: ${errorCodes.describe(accepted.errorCode)}`,
-      },
+      reply: acceptReply(accepted),
     };
   },
 };
 
-export interface IakerbAccess {
-  ok: boolean;
-  error?: string;
-  errorCode?: number;
-  identity?: AuthenticatedIdentity;
-  session?: ApSession;
-  ticket?: ClientResult;
-}
+/** What the client has after an IAKERB conversation: the same as after a direct AP exchange. */
+export type IakerbAccess = ServiceAccess;
 
 interface Conversation {
   svc: ServiceActorState;
