@@ -27,6 +27,7 @@ import { clientOf } from './flows';
 import type { Narration, TraceEvent } from './trace';
 import { WorldError } from './errors';
 import type { HostState } from './state';
+import type { KeyEntry } from '../kdc';
 import type { World } from './world';
 
 /** A host as the exports need it: its id (the trace's from/to) and, when known, its DNS name. */
@@ -414,39 +415,29 @@ export function keytabEntries(world: World, principals?: readonly string[]): Key
   const seen = new Set<string>();
   const entries: KeytabEntry[] = [];
   const timestamp = Math.floor(world.now / 1000);
-  for (const kdc of world.kdcs) {
-    for (const realm of kdc.state.realms) {
+  /** A principal's keys, each (principal, kvno, etype, key) once; false when the principal is not wanted. */
+  const add = (principal: Principal, keys: readonly KeyEntry[]): boolean => {
+    const text = formatPrincipal(principal);
+    if (wanted && !wanted.has(text)) return false;
+    for (const k of keys) {
+      const id = `${text}|${k.kvno}|${k.etype}|${toHex(k.key)}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      entries.push({ principal, timestamp, kvno: k.kvno, key: { etype: k.etype, bytes: k.key.slice() } });
+    }
+    return true;
+  };
+  for (const kdc of world.kdcs)
+    for (const realm of kdc.state.realms)
       for (const p of realm.principals) {
         const principal: Principal = {
           realm: p.realm,
           name: { nameType: p.name.nameType, nameString: [...p.name.nameString] },
         };
-        const text = formatPrincipal(principal);
-        if (wanted && !wanted.has(text)) continue;
-        found.add(text);
-        for (const k of p.keys) {
-          const id = `${text}|${k.kvno}|${k.etype}|${toHex(k.key)}`;
-          if (seen.has(id)) continue;
-          seen.add(id);
-          entries.push({ principal, timestamp, kvno: k.kvno, key: { etype: k.etype, bytes: k.key.slice() } });
-        }
+        if (add(principal, p.keys)) found.add(formatPrincipal(principal));
       }
-    }
-  }
   // keys replaced during the run: tickets made with them may be in the capture
-  for (const kdc of world.kdcs) {
-    for (const r of kdc.retired ?? []) {
-      const principal = parsePrincipal(r.principal);
-      const text = formatPrincipal(principal);
-      if (wanted && !wanted.has(text)) continue;
-      for (const k of r.keys) {
-        const id = `${text}|${k.kvno}|${k.etype}|${toHex(k.key)}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        entries.push({ principal, timestamp, kvno: k.kvno, key: { etype: k.etype, bytes: k.key.slice() } });
-      }
-    }
-  }
+  for (const kdc of world.kdcs) for (const r of kdc.retired ?? []) add(parsePrincipal(r.principal), r.keys);
   const missing = [...(wanted ?? [])].filter((p) => !found.has(p));
   if (missing.length > 0) {
     throw new WorldError(`no KDC in this world holds ${missing.join(', ')}: there is no key to export`);
