@@ -272,11 +272,16 @@ export class KeyRing {
     return this.#given.filter((c) => c.key.etype === etype);
   }
 
-  /** krbtgt/REALM@REALM keys: they sign a PAC's KDC, ticket and full checksums (MS-PAC §2.8). */
+  /**
+   * krbtgt/REALM@REALM keys: they sign a PAC's KDC, ticket and full checksums (MS-PAC §2.8). An Active
+   * Directory keytab may name the same key by its account, `krbtgt@REALM` (Samba's `samba-tool domain
+   * exportkeytab` does): that entry counts too.
+   */
   krbtgtKeys(realm: string): Candidate[] {
     const all: Candidate[] = [];
     for (const etype of new Set([...this.#entries.map((e) => e.key.etype), 18, 17, 20, 19, 23])) {
       all.push(...this.longTermKeys({ components: ['krbtgt', realm], realm }, etype));
+      all.push(...this.longTermKeys({ components: ['krbtgt'], realm }, etype));
     }
     return all;
   }

@@ -295,4 +295,23 @@ describe('AS → TGS → AP built by our KDC', () => {
     expect(svc.length).toBeGreaterThanOrEqual(2);
     expect(svc.every((v) => String(v).startsWith('valid'))).toBe(true);
   });
+
+  test('a krbtgt key named by its Active Directory account (krbtgt@REALM) signs the PAC as krbtgt/REALM does', () => {
+    // samba-tool domain exportkeytab writes the realm's krbtgt key under the account's name; the service
+    // ticket's KDC and ticket signatures are made with it all the same (MS-PAC §2.8.2, §2.8.3).
+    const adKeytab = [
+      { ...keytab[0]!, principal: parsePrincipal(`krbtgt@${REALM}`, undefined, 1) },
+      keytab[1]!,
+    ];
+    const adRing = new KeyRing().addKeytab(adKeytab).addPassword(`alice@${REALM}`, 'alice-pw');
+    const decoded = wire.map((b, i) => decodeMessage(b, adRing, { frame: i + 1 }));
+    const checks: string[] = [];
+    const walk = (n: { name: string; value?: unknown; children?: unknown[] }) => {
+      if (n.name === 'verified') checks.push(String(n.value));
+      (n.children as (typeof n)[] | undefined)?.forEach(walk);
+    };
+    walk(decoded[5]!.encParts.find((p) => p.path === 'ticket.enc-part')!.plain!);
+    expect(checks.length).toBeGreaterThanOrEqual(2);
+    expect(checks.filter((c) => !c.startsWith('valid'))).toEqual([]);
+  });
 });
