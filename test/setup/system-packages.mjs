@@ -13,6 +13,17 @@ function onPath(cmd) {
   }
 }
 
+/** @param {string} pkg */
+function dpkgInstalled(pkg) {
+  try {
+    return execFileSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).includes(
+      'installed',
+    );
+  } catch {
+    return false;
+  }
+}
+
 function k5tlsPresent() {
   try {
     const out = execFileSync('sh', ['-c', 'ls /usr/lib/*/krb5/plugins/tls/k5tls.so 2>/dev/null || true'], {
@@ -65,6 +76,28 @@ export const SYSTEM_PACKAGES = [
     pkg: 'krb5-gss-samples',
     forWhat: "MIT's gss-client and gss-server, the other ends of our IAKERB initiator and acceptor",
     present: () => onPath('gss-client') && onPath('gss-server'),
+  },
+  {
+    pkg: 'samba',
+    forWhat:
+      'a Samba Active Directory domain controller (Heimdal KDC and AD), a second KDC our client is checked against',
+    present: () => existsSync('/usr/sbin/samba') && onPath('samba-tool'),
+  },
+  ...['samba-ad-dc', 'samba-dsdb-modules', 'samba-ad-provision'].map((pkg) => ({
+    pkg,
+    forWhat:
+      'what the Samba domain controller needs to be provisioned and to run (not pulled in as a recommendation)',
+    present: () => dpkgInstalled(pkg),
+  })),
+  {
+    pkg: 'smbclient',
+    forWhat: "Samba's SMB client (Heimdal's GSS-API), which takes the credential caches we write",
+    present: () => onPath('smbclient'),
+  },
+  {
+    pkg: 'iproute2',
+    forWhat: 'network namespaces (ip netns), so that the Samba DC listens on ports of its own',
+    present: () => onPath('ip'),
   },
   {
     pkg: 'tshark',
