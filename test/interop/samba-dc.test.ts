@@ -7,6 +7,8 @@
 //   valid: server, KDC, ticket and full checksums, the krbtgt key named as AD names it (`krbtgt@REALM`);
 // - Samba's own SMB client (Heimdal's GSS-API) takes the credential cache we wrote and mounts NETLOGON;
 // - a wrong password gets MIT's words from the DC's pre-authentication refusal.
+// And the other way: Samba's Heimdal client (its Python bindings, as samba-tool uses them) signs in at
+// `krbplay kdc`, gets a service ticket, and makes an AP-REQ that our Kerberized service accepts.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +16,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stringToKey } from '../../src/crypto';
 import { decodeCcache, decodeKeytab } from '../../src/formats';
 import { decodeMessage, KeyRing } from '../../src/formats/decoder';
+import { cryptoRandom } from '../../src/node/random';
+import { KerberizedService } from '../../src/services';
 import { toHex } from '../../src/util/bytes';
 import { hasPackages } from '../setup/needs';
 import { Daemon, run, runOk, waitFor, type RunResult } from './harness';
 import { assertCliBuilt } from './kinit-helpers';
+import { KrbplayKdc, writeKrb5Conf } from './krbplay-kdc';
 
 const REALM = 'SAMBA.TEST';
 const HOST = 'dc1.samba.test';
@@ -218,3 +223,101 @@ describe.runIf(hasPackages('samba', 'samba-ad-provision', 'smbclient', 'iproute2
     });
   },
 );
+
+// Heimdal's client as Samba builds it: kinit with a password into a named ccache, then the raw krb5 GENSEC
+// mechanism's first token (an AP-REQ) for a service, which makes it ask the KDC for the service ticket.
+const HEIMDAL_CLIENT = `
+import sys
+from samba import param, gensec
+from samba.credentials import Credentials, MUST_USE_KERBEROS
+realm, user, password, ccache, service, host = sys.argv[1:7]
+lp = param.LoadParm()
+lp.set('realm', realm)
+creds = Credentials()
+creds.guess(lp)
+creds.set_username(user)
+creds.set_password(password)
+creds.set_realm(realm)
+creds.set_kerberos_state(MUST_USE_KERBEROS)
+creds.get_named_ccache(lp, 'FILE:' + ccache)
+client = gensec.Security.start_client({'lp_ctx': lp, 'target_hostname': host})
+client.set_credentials(creds)
+client.set_target_service(service)
+client.set_target_hostname(host)
+client.start_mech_by_name('krb5')
+finished, token = client.update(b'')
+print(bytes(token).hex())
+`;
+
+describe.runIf(hasPackages('samba'))('Samba’s Heimdal client against our KDC', () => {
+  const REALM2 = 'EXAMPLE.TEST';
+  const SID = 'S-1-5-21-1004336348-1177238915-682003330';
+  let dir: string;
+  let kdc: KrbplayKdc;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'krbplay-heimdal-'));
+    kdc = await KrbplayKdc.start({
+      dir,
+      config: {
+        realms: [
+          {
+            name: REALM2,
+            domainSid: SID,
+            principals: [
+              { name: 'alice', password: 'alice-pw', requiresPreauth: true, sid: `${SID}-1104` },
+              { name: 'cifs/fs1.example.test', password: 'fs1-pw' },
+            ],
+          },
+        ],
+      },
+    });
+    writeKrb5Conf(join(dir, 'krb5.conf'), {
+      defaultRealm: REALM2,
+      realms: { [REALM2]: [`127.0.0.1:${kdc.port}`] },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await kdc?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('Heimdal signs in, gets a cifs ticket, and our service accepts its AP-REQ', async () => {
+    writeFileSync(join(dir, 'client.py'), HEIMDAL_CLIENT);
+    const ccache = join(dir, 'heimdal.cc');
+    // Debian's Python, which has Samba's bindings (not any other python3 first on the PATH).
+    const r = await runOk(
+      '/usr/bin/python3',
+      [join(dir, 'client.py'), REALM2, 'alice', 'alice-pw', ccache, 'cifs', 'fs1.example.test'],
+      { env: { ...process.env, KRB5_CONFIG: join(dir, 'krb5.conf') }, timeoutMs: 90_000 },
+    );
+    const log = await kdc.log();
+    expect(log.some((l) => /AS-REQ alice@EXAMPLE\.TEST .*PREAUTH_REQUIRED \(25\)/.test(l))).toBe(true);
+    expect(log.some((l) => /AS-REQ alice@EXAMPLE\.TEST .*ISSUE/.test(l))).toBe(true);
+    expect(
+      log.some((l) =>
+        /TGS-REQ alice@EXAMPLE\.TEST for cifs\/fs1\.example\.test@EXAMPLE\.TEST: ISSUE/.test(l),
+      ),
+    ).toBe(true);
+    // Heimdal's credential cache, read by ours.
+    const held = decodeCcache(new Uint8Array(readFileSync(ccache)));
+    expect(held.credentials.map((c) => c.server.name.nameString.join('/'))).toContain(`krbtgt/${REALM2}`);
+
+    const apReq = Uint8Array.from(Buffer.from(r.stdout.trim(), 'hex'));
+    const service = new KerberizedService({
+      realm: REALM2,
+      name: { nameType: 3, nameString: ['cifs', 'fs1.example.test'] },
+      keys: [18, 17].map((etype) => ({
+        etype,
+        kvno: 1,
+        key: stringToKey(etype, 'fs1-pw', `${REALM2}cifsfs1.example.test`).bytes,
+      })),
+      maxSkew: 5 * 60_000,
+      replayCache: [],
+    });
+    const accepted = service.accept(apReq, { now: Date.now(), random: cryptoRandom });
+    expect(accepted.ok ? accepted.identity.principal : accepted.message).toBe(`alice@${REALM2}`);
+    expect(accepted.ok && accepted.identity.userSid).toBe(`${SID}-1104`);
+  });
+});
