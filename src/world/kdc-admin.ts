@@ -4,6 +4,7 @@
  * Entra's own use of its KDC inside the modelled PRT step. Nothing above the world writes into a KDC's
  * state but through here.
  */
+import type { SecurityEvent } from './security-log';
 import { principalSalt, stringToKey } from '../crypto';
 import {
   Kdc,
@@ -48,6 +49,16 @@ export class KdcAdmin {
   /** The host the KDC runs on. */
   get host(): string {
     return this.#actor.host;
+  }
+
+  /** The DC's Security log, oldest first. */
+  get securityLog(): readonly SecurityEvent[] {
+    return this.#actor.securityLog ?? [];
+  }
+
+  /** Writes one audit event to the DC's Security log. */
+  audit(event: SecurityEvent): void {
+    (this.#actor.securityLog ??= []).push(event);
   }
 
   /** The realms it serves. */

@@ -22,6 +22,8 @@ import type { KdcResult } from '../kdc';
 import { krbtgtName } from '../asn1/principal';
 import { formatDuration, kerberosTimestamp } from '../asn1/time';
 import type { KdcAdmin } from './kdc-admin';
+import { hostAddresses } from './addresses';
+import { securityEvent } from './security-log';
 import type { KdcLocation } from './state';
 import type { Narration } from './trace';
 import {
@@ -41,6 +43,20 @@ export interface KdcExchange {
 }
 
 // ---- the KDC's side -------------------------------------------------------------------------------------
+
+/** The DC writes its Security log event for the exchange it just answered. */
+function audit(
+  world: World,
+  kdc: KdcAdmin,
+  request: Uint8Array,
+  result: KdcResult,
+  from: string,
+  now: number,
+) {
+  const clientAddress = hostAddresses(world.hosts)[from] ?? '0.0.0.0';
+  const event = securityEvent({ ...result, request, now, clientAddress, clientPort: 0 });
+  if (event) kdc.audit(event);
+}
 
 /** One line about a KDC reply: the error, or the ticket it carries (and whether it is a referral). */
 function replyLine(result: KdcResult): string {
@@ -91,9 +107,10 @@ function tooBigError(kdc: KdcAdmin, now: number, size: number): Uint8Array {
 export const kdcListener: Protocol<Uint8Array, { reply: Uint8Array; tooBig: boolean }, KdcAdmin> = {
   listener: (world, at) => world.kdcOn(at.host),
   absent: (at) => `${at.host} runs no KDC`,
-  serve(world, kdc, request, _from, at) {
+  serve(world, kdc, request, from, at) {
     const now = world.hostNow(at.host);
     const result = kdc.handle(request, { now, random: world.random });
+    audit(world, kdc, request, result, from, now);
     if (at.transport !== 'udp' || result.reply.length <= UDP_REPLY_LIMIT)
       return kdcAnswer({ reply: result.reply, tooBig: false }, result);
     const reply = tooBigError(kdc, now, result.reply.length);
@@ -114,9 +131,11 @@ export const kdcListener: Protocol<Uint8Array, { reply: Uint8Array; tooBig: bool
 export const kdcProxyListener: Protocol<Uint8Array, Uint8Array, KdcAdmin> = {
   listener: (world, at) => world.kdcOn(at.host),
   absent: (at) => `${at.host} runs no KDC behind its proxy`,
-  serve(world, kdc, body, _from, at) {
+  serve(world, kdc, body, from, at) {
     const request = stripTcpPrefix(decodeKdcProxyMessage(body).kerbMessage);
-    const result = kdc.handle(request, { now: world.hostNow(at.host), random: world.random });
+    const now = world.hostNow(at.host);
+    const result = kdc.handle(request, { now, random: world.random });
+    audit(world, kdc, request, result, from, now);
     const replyBody = encodeKdcProxyMessage({ kerbMessage: addTcpPrefix(result.reply) });
     return kdcAnswer(result.reply, result, replyBody, result.reply);
   },

@@ -6,6 +6,7 @@
  * methods. Each host carries its own state: its Kerberos client, its own view of where the KDCs are, and
  * Windows (the LSA's logon session and caches, its GPOs, CloudAP).
  */
+import type { SecurityEvent } from './security-log';
 import type { Smb2ConnectionState } from '../smb2';
 import type { PendingTamper } from './tamper';
 import type { CachedCredential, ClientSnapshot } from '../client';
@@ -83,6 +84,8 @@ export interface KdcActorState {
    * with them may still be in a capture, so the keytab export writes them too (export.ts keytabEntries).
    */
   retired?: { principal: string; keys: KeyEntry[] }[];
+  /** The DC's Security log: the audit events written for each exchange it answered (security-log.ts). */
+  securityLog?: SecurityEvent[];
 }
 
 /** What an SMB server adds around the Kerberized service it runs (src/azure/smb.ts). */

@@ -1,0 +1,105 @@
+/**
+ * The DC's Security log: the audit events a Windows KDC writes for each exchange it answers, built from the
+ * request it read and the reply it sent. Pure: the world calls `securityEvent` where its KDC listener
+ * answers and keeps the result as plain data.
+ *
+ * - 4768 "A Kerberos authentication ticket (TGT) was requested": every AS exchange except a bad
+ *   password (success, or failure with its Result Code: 0x6 unknown client, 0x12 revoked, 0x17 expired);
+ * - 4771 "Kerberos pre-authentication failed": an AS-REQ whose pre-authentication was wrong (0x18);
+ * - 4769 "A Kerberos service ticket was requested": every TGS exchange that is not a renewal;
+ * - 4770 "A Kerberos service ticket was renewed": a TGS-REQ with the RENEW option that got a ticket.
+ * A KDC_ERR_PREAUTH_REQUIRED (0x19) answer is the normal first step of a logon, and is not written.
+ */
+import { decodeKerberos } from '../asn1';
+
+export interface SecurityEvent {
+  id: 4768 | 4769 | 4770 | 4771;
+  /** Virtual time, ms since the epoch. */
+  at: number;
+  keyword: 'Audit Success' | 'Audit Failure';
+  /** The event's fields, in the order and with the names Windows writes them. */
+  fields: [string, string][];
+}
+
+export interface SecurityEventInput {
+  request: Uint8Array;
+  reply: Uint8Array;
+  replyType: 'AS-REP' | 'TGS-REP' | 'KRB-ERROR';
+  errorCode?: number;
+  now: number;
+  /** The client's IPv4 address, and the port it sent from (0 when the world does not model one). */
+  clientAddress: string;
+  clientPort: number;
+}
+
+const PREAUTH_REQUIRED = 0x19;
+const PREAUTH_FAILED = 0x18;
+const RENEW = 0x00000002;
+const PA_ENC_TIMESTAMP = 2;
+
+const hex = (n: number) => `0x${(n >>> 0).toString(16).toUpperCase()}`;
+const address = (ip: string) => (ip.includes(':') ? ip : `::ffff:${ip}`);
+
+function replyEtype(reply: Uint8Array, replyType: SecurityEventInput['replyType']): string {
+  if (replyType === 'KRB-ERROR') return '0xFFFFFFFF';
+  const d = decodeKerberos(reply);
+  if (d.type !== 'AS-REP' && d.type !== 'TGS-REP') return '0xFFFFFFFF';
+  return hex(d.value.ticket.encPart.etype);
+}
+
+/** The event a Windows DC writes for one exchange, or undefined when it writes none. */
+export function securityEvent(input: SecurityEventInput): SecurityEvent | undefined {
+  const d = decodeKerberos(input.request);
+  if (d.type !== 'AS-REQ' && d.type !== 'TGS-REQ') return undefined;
+  const code = input.replyType === 'KRB-ERROR' ? (input.errorCode ?? 0) : 0;
+  if (code === PREAUTH_REQUIRED) return undefined;
+  const body = d.value.reqBody;
+  const keyword = code === 0 ? 'Audit Success' : 'Audit Failure';
+  const service = body.sname ? body.sname.nameString.join('/') : '';
+  const network: [string, string][] = [
+    ['Client Address', address(input.clientAddress)],
+    ['Client Port', String(input.clientPort)],
+  ];
+  const options = hex(body.kdcOptions);
+  if (d.type === 'AS-REQ') {
+    const account = body.cname ? body.cname.nameString.join('/') : '';
+    const preauth = d.value.padata?.find((p) => p.padataType === PA_ENC_TIMESTAMP) ? '2' : '0';
+    if (code === PREAUTH_FAILED) {
+      const fields: [string, string][] = [
+        ['Account Name', account],
+        ['Service Name', service],
+        ...network,
+        ['Ticket Options', options],
+        ['Failure Code', hex(code)],
+        ['Pre-Authentication Type', preauth],
+      ];
+      return { id: 4771, at: input.now, keyword, fields };
+    }
+    const fields: [string, string][] = [
+      ['Account Name', account],
+      ['Supplied Realm Name', body.realm],
+      ['Service Name', service],
+      ...network,
+      ['Ticket Options', options],
+      ['Result Code', hex(code)],
+      ['Ticket Encryption Type', replyEtype(input.reply, input.replyType)],
+      ['Pre-Authentication Type', code === 0 ? preauth : '-'],
+    ];
+    return { id: 4768, at: input.now, keyword, fields };
+  }
+  const renewal = (body.kdcOptions & RENEW) !== 0;
+  const fields: [string, string][] = [
+    ['Service Name', service],
+    ...network,
+    ['Ticket Options', options],
+    ['Ticket Encryption Type', replyEtype(input.reply, input.replyType)],
+    ...(renewal ? [] : ([['Failure Code', hex(code)]] as [string, string][])),
+    ['Transited Services', '-'],
+  ];
+  return { id: renewal && code === 0 ? 4770 : 4769, at: input.now, keyword, fields };
+}
+
+/** One event as a line of text, for search and the console. */
+export function securityEventText(e: SecurityEvent): string {
+  return `${e.id} ${e.keyword} ${e.fields.map(([k, v]) => `${k}: ${v}`).join('; ')}`;
+}
