@@ -22,7 +22,7 @@ export const FLOORS = [
   ['world', 'node'],
   ['azure'],
   ['scenarios'],
-  ['fleet'],
+  ['fleet', 'support'],
   ['ui', 'cli'],
   ['main.ts'],
 ];

@@ -15,18 +15,7 @@ import {
 import { decodeTicket } from '../../../src/asn1';
 import { config, REALM } from './config';
 import { HOUR, Host, MIN, Net, T0 } from './net';
-
-function aliceWithTicket() {
-  const h = new Host(new Net(config), { principal: `alice@${REALM}` });
-  for (const request of [
-    { kind: 'sign-in', password: 'alice-pw' } as const,
-    { kind: 'service-ticket', service: 'cifs/fs1.example.test' } as const,
-  ]) {
-    const r = h.run(request).result;
-    if (!r.ok) throw r.error;
-  }
-  return h;
-}
+import { aliceWithTicket } from './alice';
 
 describe('klist', () => {
   test('Windows klist: numbered entries, names with " @ ", flags in hex and words, Kdc Called', () => {

@@ -1,0 +1,2 @@
+export * from './paste';
+export * from './windows-klist';

@@ -1,0 +1,61 @@
+/**
+ * Text a customer pasted (klist, dsregcmd, setspn output): split into bounded lines, with the lines no
+ * reader understood kept, numbered, for the page to show. Pure: no I/O, no clock.
+ */
+import { KrbPlayError } from '../util/errors';
+
+/** A paste that cannot be read: too large, too many lines, a line too long. */
+export class PasteError extends KrbPlayError {
+  constructor(message: string) {
+    super('input', `paste: ${message}`);
+  }
+}
+
+/** The bounds a paste must stay within, checked before anything is parsed. */
+export interface PasteLimits {
+  maxChars: number;
+  maxLines: number;
+  maxLineLength: number;
+}
+
+/** A klist of hundreds of tickets or a full dsregcmd report fits easily; a log file does not. */
+export const PASTE_LIMITS: PasteLimits = { maxChars: 512 * 1024, maxLines: 10_000, maxLineLength: 2048 };
+
+/** One line of the paste, numbered from 1 as an editor shows it. */
+export interface PastedLine {
+  line: number;
+  text: string;
+}
+
+/** The paste as numbered lines (CRLF or LF), or a PasteError naming the bound it broke. */
+export function pastedLines(text: string, limits: PasteLimits = PASTE_LIMITS): PastedLine[] {
+  if (text.length > limits.maxChars)
+    throw new PasteError(`${text.length} characters pasted, at most ${limits.maxChars} are read`);
+  const raw = text.split(/\r?\n/);
+  if (raw.length > limits.maxLines)
+    throw new PasteError(`${raw.length} lines pasted, at most ${limits.maxLines} are read`);
+  return raw.map((t, i) => {
+    if (t.length > limits.maxLineLength)
+      throw new PasteError(
+        `line ${i + 1} has ${t.length} characters, at most ${limits.maxLineLength} are read`,
+      );
+    return { line: i + 1, text: t };
+  });
+}
+
+/**
+ * A time as Windows klist writes it ("3/2/2026 8:00:00 (local)", or with AM/PM), as milliseconds on the
+ * customer's own wall clock read as UTC: the paste does not say the time zone. Undefined when it is no time.
+ */
+export function windowsKlistTime(text: string): number | undefined {
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?: ?([AP]M))?(?: \(local\))?$/i.exec(
+    text.trim(),
+  );
+  if (!m) return undefined;
+  const [, mo, d, y, h, mi, s, ampm] = m;
+  let hour = Number(h);
+  if (ampm) hour = (hour % 12) + (ampm.toUpperCase() === 'PM' ? 12 : 0);
+  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), hour, Number(mi), Number(s));
+  const back = new Date(ms);
+  return back.getUTCDate() === Number(d) && hour < 24 ? ms : undefined;
+}
