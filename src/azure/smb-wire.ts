@@ -6,8 +6,36 @@
  * sealed (Azure Files: secure transfer requires SMB 3.x encryption) or signed (a server on-prem).
  */
 
-import { connectionSeed, negotiate, NtStatus, sessionSetup, treeConnect } from '../smb2';
+import {
+  Access,
+  closeRequest,
+  closeResponse,
+  Command,
+  connectionSeed,
+  CreateOption,
+  createRequest,
+  createResponse,
+  currentFileId,
+  Disposition,
+  exchange,
+  negotiate,
+  nextFileId,
+  NtStatus,
+  queryDirectoryRequest,
+  queryDirectoryResponse,
+  readRequest,
+  readResponse,
+  sessionSetup,
+  treeConnect,
+  type Smb2ConnectionState,
+  type Smb2Exchange,
+  writeRequest,
+  writeResponse,
+} from '../smb2';
+import { utf8 } from '../util';
 import type { ServiceAccess, ServiceActorState, TraceEvent, World } from '../world';
+import { DELETE, READ, READ_CONTROL, WRITE, WRITE_DAC } from './files-authz';
+import { NT_STATUS, type FileReply, type FileRequest } from './files-server';
 
 type Svc = Readonly<ServiceActorState>;
 
@@ -74,9 +102,124 @@ export function wireTreeConnect(
   request: TraceEvent,
   reply: TraceEvent,
 ): void {
+  const connection = keyedConnection(world, host, svc);
+  if (connection) addExchange(world, treeConnect(connection, unc, found), request, reply);
+}
+
+/** The model's access bits as the NT access mask a Windows client puts in CREATE (MS-DTYP §2.4.3). */
+function desiredAccess(mask: number): number {
+  const bits: [number, number][] = [
+    [READ, Access.FILE_READ_DATA | Access.FILE_READ_ATTRIBUTES | Access.SYNCHRONIZE],
+    [WRITE, Access.FILE_WRITE_DATA | Access.FILE_APPEND_DATA],
+    [DELETE, Access.DELETE],
+    [READ_CONTROL, Access.READ_CONTROL],
+    [WRITE_DAC, 0x0004_0000],
+  ];
+  return bits.reduce((acc, [b, nt]) => (mask & b ? acc | nt : acc), 0);
+}
+
+const DISPOSITION = {
+  open: Disposition.OPEN,
+  create: Disposition.CREATE,
+  'overwrite-if': Disposition.OVERWRITE_IF,
+} as const;
+
+/** One file step's request body, command and (on success) response body. */
+function fileMessages(
+  connection: Smb2ConnectionState,
+  req: FileRequest,
+  reply: FileReply,
+  t: number,
+): { command: number; request: Uint8Array; response: () => Uint8Array } | undefined {
+  switch (req.op) {
+    case 'create':
+      return {
+        command: Command.CREATE,
+        request: createRequest({
+          name: req.path,
+          desiredAccess: desiredAccess(req.access),
+          disposition: DISPOSITION[req.disposition],
+          createOptions: req.dir ? CreateOption.DIRECTORY_FILE : CreateOption.NON_DIRECTORY_FILE,
+        }),
+        response: () =>
+          createResponse(
+            nextFileId(connection),
+            { time: t, size: reply.content?.length ?? 0, directory: req.dir || reply.dir === true },
+            req.disposition !== 'open',
+          ),
+      };
+    case 'read':
+      return {
+        command: Command.READ,
+        request: readRequest(currentFileId(connection), 65_536, 0),
+        response: () => readResponse(utf8(reply.content ?? '')),
+      };
+    case 'write': {
+      const data = utf8(req.data);
+      return {
+        command: Command.WRITE,
+        request: writeRequest(currentFileId(connection), data, 0),
+        response: () => writeResponse(data.length),
+      };
+    }
+    case 'close':
+      return {
+        command: Command.CLOSE,
+        request: closeRequest(currentFileId(connection)),
+        response: closeResponse,
+      };
+    case 'query-directory':
+      return {
+        command: Command.QUERY_DIRECTORY,
+        request: queryDirectoryRequest(currentFileId(connection), '*'),
+        response: () =>
+          queryDirectoryResponse(
+            (reply.entries ?? []).map((e) => ({
+              name: e.name,
+              time: e.modified,
+              size: e.size,
+              directory: e.dir,
+            })),
+          ),
+      };
+    default:
+      // QUERY_INFO and SET_INFO (the security descriptor icacls reads and writes) are not encoded yet.
+      return undefined;
+  }
+}
+
+/**
+ * A file step on the session's tree (CREATE with its desired access, READ, WRITE, QUERY_DIRECTORY, CLOSE):
+ * its request and the server's answer, a refusal as the NT status with the ERROR body.
+ */
+export function wireFile(
+  world: World,
+  host: string,
+  svc: Svc,
+  req: FileRequest,
+  reply: FileReply,
+  request: TraceEvent,
+  answer: TraceEvent,
+): void {
+  const connection = keyedConnection(world, host, svc);
+  if (!connection) return;
+  const m = fileMessages(connection, req, reply, request.t);
+  if (!m) return;
+  const status = NT_STATUS[reply.status];
+  const out = exchange(connection, m.command, m.request, {
+    status,
+    ...(status === NtStatus.SUCCESS ? { body: m.response() } : {}),
+  });
+  addExchange(world, out, request, answer);
+}
+
+/** The host's connection to the service once its session has keys (later messages are signed or sealed). */
+function keyedConnection(world: World, host: string, svc: Svc) {
   const connection = world.smbConnection(host, svc.id);
-  if (!connection?.session?.keys) return;
-  const out = treeConnect(connection, unc, found);
+  return connection?.session?.keys ? connection : undefined;
+}
+
+function addExchange(world: World, out: Smb2Exchange, request: TraceEvent, reply: TraceEvent): void {
   world.addSmbWire(request.seq, { smb2: out.request });
   world.addSmbWire(reply.seq, { smb2: out.response });
 }

@@ -21,7 +21,7 @@ import {
 } from '../world';
 import { shareLevel } from './files-authz';
 import { openSession, serveFile, statusText, type FileReply, type FileRequest } from './files-server';
-import { wireNegotiate, wireSessionSetup, wireTreeConnect } from './smb-wire';
+import { wireFile, wireNegotiate, wireSessionSetup, wireTreeConnect } from './smb-wire';
 
 /**
  * What the client asks of the server, as plain data (an encoder can make SMB2 of it): NEGOTIATE, the NTLM
@@ -313,5 +313,6 @@ export function smbFileRequest(
     { type: `SMB2 ${req.op.toUpperCase().replace('-', '_')}`, result: what },
     { timeout: TCP_CONNECT_TIMEOUT, connected: true, modelled: true },
   );
+  if (trip.ok && trip.value.file) wireFile(world, host, svc, req, trip.value.file, trip.request, trip.reply);
   return trip.ok ? trip.value.file : undefined;
 }

@@ -263,6 +263,11 @@ export function treeConnect(
 /** A new FileId (persistent and volatile halves) for CREATE. */
 export function nextFileId(state: Smb2ConnectionState): Uint8Array {
   state.files += 1;
+  return currentFileId(state);
+}
+
+/** The FileId the last CREATE handed out (the handle later READ, WRITE… and CLOSE name). */
+export function currentFileId(state: Smb2ConnectionState): Uint8Array {
   return derive(state.seed, `file ${state.files}`, 16);
 }
 

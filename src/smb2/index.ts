@@ -19,7 +19,15 @@ export {
 } from './protect';
 export * from './messages';
 export * from './files';
-export { negotiate, sessionSetup, exchange, treeConnect, nextFileId, connectionSeed } from './connection';
+export {
+  negotiate,
+  sessionSetup,
+  exchange,
+  treeConnect,
+  nextFileId,
+  currentFileId,
+  connectionSeed,
+} from './connection';
 export type { Smb2ConnectionState, Smb2SessionState, Smb2Exchange, SessionAnswer } from './connection';
 export {
   ntowfv2,

@@ -283,6 +283,39 @@ describe.runIf(hasPackages('tshark'))('SMB2 in the capture export vs tshark', ()
     expect(stdout.trim()).toBe('');
   }, 120_000);
 
+  test('the scenarios’ own file steps are in their exports: tshark dissects CREATE, QUERY_DIRECTORY, READ, WRITE and CLOSE, and ntfs-deny’s refused CREATE shows STATUS_ACCESS_DENIED', async () => {
+    const seen: Record<string, number[]> = {};
+    for (const x of mounting) {
+      // the clients whose session has keys on the wire (Kerberos: their TREE_CONNECT has bytes; the
+      // storage-account-key sign-in with NTLMSSP is still modelled without them)
+      const keyed = new Set(
+        x.trace
+          .filter((e) => e.type === 'SMB2 TREE_CONNECT' && e.smb2 && e.replyTo === undefined)
+          .map((e) => e.from),
+      );
+      const fileSteps = x.trace.filter(
+        (e) =>
+          e.kind === 'message' &&
+          (keyed.has(e.from) || keyed.has(e.to)) &&
+          /^SMB2 (CREATE|READ|WRITE|CLOSE|QUERY_DIRECTORY)$/.test(e.type),
+      );
+      if (fileSteps.length === 0) continue;
+      const all = await frames(x);
+      const cmds = all.flatMap((f) => f.commands).filter((c) => [5, 6, 8, 9, 14].includes(c));
+      // one frame per file step, each dissected after the TRANSFORM_HEADER was opened
+      expect({ id: x.id, files: cmds.length }).toEqual({ id: x.id, files: fileSteps.length });
+      seen[x.id] = [...new Set(cmds)].sort((a, b) => a - b);
+    }
+    console.log(`file commands dissected per scenario: ${JSON.stringify(seen)}`);
+    expect(Object.keys(seen)).toEqual(expect.arrayContaining(['ntfs-deny', 'share-reader-cannot-write']));
+    const deny = mounting.find((m) => m.id === 'ntfs-deny')!;
+    const denied = await framesMatching(
+      deny,
+      'smb2.cmd == 5 && smb2.flags.response == 1 && smb2.nt_status == 0xc0000022',
+    );
+    expect(denied.length).toBeGreaterThan(0);
+  }, 600_000);
+
   test('the file operations’ bytes (CREATE, QUERY_DIRECTORY, READ, WRITE, CLOSE, an ACCESS_DENIED) on the session: tshark opens and dissects each', async () => {
     const w = happy!.world;
     const svc = w.services.find((x) => x.smb)!;
