@@ -1,6 +1,11 @@
-/** The page's routes, from the URL's hash: "#/crypto" is the crypto proof, anything else the playground. */
-export type Route = 'playground' | 'crypto';
+/**
+ * The page's routes, from the URL's hash: "#/crypto" is the crypto proof, "#/capture" opens a capture,
+ * anything else the playground.
+ */
+export type Route = 'playground' | 'crypto' | 'capture';
 
 export function routeOf(hash: string): Route {
-  return /^#\/?crypto\/?$/.test(hash) ? 'crypto' : 'playground';
+  if (/^#\/?crypto\/?$/.test(hash)) return 'crypto';
+  if (/^#\/?capture\/?$/.test(hash)) return 'capture';
+  return 'playground';
 }

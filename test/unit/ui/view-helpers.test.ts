@@ -171,4 +171,7 @@ test('routes: #/crypto is the crypto proof, anything else the playground', () =>
   expect(routeOf('')).toBe('playground');
   expect(routeOf('#/')).toBe('playground');
   expect(routeOf('#/cryptography')).toBe('playground');
+  expect(routeOf('#/capture')).toBe('capture');
+  expect(routeOf('#capture/')).toBe('capture');
+  expect(routeOf('#/captures')).toBe('playground');
 });
