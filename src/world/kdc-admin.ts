@@ -39,6 +39,9 @@ export function keysFromPassword(
 
 const nextKvno = (e: PrincipalEntry) => Math.max(...e.keys.map((k) => k.kvno)) + 1;
 
+/** How many events a DC's Security log keeps (the newest), so a long run's log stays bounded. */
+export const SECURITY_LOG_MAX = 10_000;
+
 export class KdcAdmin {
   readonly #actor: KdcActorState;
 
@@ -56,9 +59,14 @@ export class KdcAdmin {
     return this.#actor.securityLog ?? [];
   }
 
-  /** Writes one audit event to the DC's Security log. */
+  /**
+   * Writes one audit event to the DC's Security log. Like a Windows log set to "overwrite events as
+   * needed", it keeps the newest SECURITY_LOG_MAX events and drops the oldest.
+   */
   audit(event: SecurityEvent): void {
-    (this.#actor.securityLog ??= []).push(event);
+    const log = (this.#actor.securityLog ??= []);
+    log.push(event);
+    if (log.length > SECURITY_LOG_MAX) log.splice(0, log.length - SECURITY_LOG_MAX);
   }
 
   /** The realms it serves. */

@@ -1,6 +1,7 @@
 // The DC's Security log: the events a Windows KDC writes for each exchange, with their fields and codes.
 import { describe, expect, test } from 'vitest';
 import { runScenario, validateScenario, type Scenario } from '../../../src/scenarios';
+import { SECURITY_LOG_MAX } from '../../../src/world/kdc-admin';
 import { securityEventText, type SecurityEvent } from '../../../src/world/security-log';
 import kerberos101 from '../../../src/scenarios/catalogue/kerberos-101.json';
 
@@ -75,5 +76,19 @@ describe('the DC Security log', () => {
     expect(dc?.securityLog?.map((e) => e.id)).toEqual(
       run.world.kdcsServing('CORP.CONTOSO.COM')[0]!.securityLog.map((e) => e.id),
     );
+  });
+
+  test('the log is bounded: past SECURITY_LOG_MAX events the oldest go, as a log that overwrites as needed', () => {
+    const run = runScenario(scenario());
+    const dc = run.world.kdcsServing('CORP.CONTOSO.COM')[0]!;
+    const first = dc.securityLog[0]!;
+    const written = dc.securityLog.length;
+    for (let i = 0; i < SECURITY_LOG_MAX; i++) dc.audit({ ...first, fields: [['Account Name', `u${i}`]] });
+    expect(dc.securityLog.length).toBe(SECURITY_LOG_MAX);
+    // the run's own events were the oldest: all gone, the newest kept in order
+    expect(dc.securityLog.slice(0, written).map((e) => field(e, 'Account Name'))).toEqual(
+      Array.from({ length: written }, (_, i) => `u${i}`),
+    );
+    expect(field(dc.securityLog.at(-1)!, 'Account Name')).toBe(`u${SECURITY_LOG_MAX - 1}`);
   });
 });
