@@ -5,6 +5,7 @@
  * user has no other SID, so this is the one a cloud service ticket's PAC carries for it. See
  * docs/modelled.md, "Cloud SID from the object ID".
  */
+import { fromHex } from '../util/bytes';
 import { KrbPlayInputError } from '../util/errors';
 
 const GUID = /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/i;
@@ -18,13 +19,12 @@ function guidBytes(objectId: string): Uint8Array {
         'f82d79af-1278-4894-ac01-d90e30875cf8 (8-4-4-4-12 hex digits)',
     );
   }
-  const hex = (s: string): number[] => (s.match(/../g) ?? []).map((b) => parseInt(b, 16));
   const [, d1, d2, d3, d4a, d4b] = m as unknown as [string, string, string, string, string, string];
   return Uint8Array.from([
-    ...hex(d1).reverse(),
-    ...hex(d2).reverse(),
-    ...hex(d3).reverse(),
-    ...hex(d4a + d4b),
+    ...fromHex(d1).reverse(),
+    ...fromHex(d2).reverse(),
+    ...fromHex(d3).reverse(),
+    ...fromHex(d4a + d4b),
   ]);
 }
 

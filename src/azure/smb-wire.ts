@@ -113,7 +113,7 @@ function desiredAccess(mask: number): number {
     [WRITE, Access.FILE_WRITE_DATA | Access.FILE_APPEND_DATA],
     [DELETE, Access.DELETE],
     [READ_CONTROL, Access.READ_CONTROL],
-    [WRITE_DAC, 0x0004_0000],
+    [WRITE_DAC, Access.WRITE_DAC],
   ];
   return bits.reduce((acc, [b, nt]) => (mask & b ? acc | nt : acc), 0);
 }
