@@ -1,8 +1,8 @@
 // The screen at four sizes, in Chromium, measured from the DOM: a laptop (1280×800), a desktop
 // (1440×900), 200% zoom of the laptop (a 640×400 CSS-pixel viewport is what the page sees then), and a
 // phone (390×844). Nothing that can be seen runs past the window's sides; the step title stays clear
-// of the virtual clock; the lane names stay each in their own lane; the timeline's labels neither
-// overlap nor leave their card. On the two large screens the sequence diagram is the main pane, with at
+// of the virtual clock, and the page's name of the page links; the lane names stay each in their own
+// lane; the timeline's labels neither overlap nor leave their card. On the two large screens the sequence diagram is the main pane, with at
 // least 12 rows in full view, and the inspector's field tree and hex dump are on screen together.
 // KRBPLAY_SCREENSHOTS=DIR saves a screenshot of each size there.
 import { join } from 'node:path';
@@ -29,6 +29,8 @@ interface Measure {
   treeInView: number;
   hexInView: number;
   titleHitsClock: boolean;
+  /** The page's name in the header drawn under one of the page links. */
+  nameHitsLinks: boolean;
   laneNames: { text: string; left: number; right: number; clips: boolean }[];
   /** The timeline's tick labels, axis by axis (the clock slider's and the tickets'). */
   ticks: { left: number; right: number; inCard: boolean }[][];
@@ -71,11 +73,15 @@ function measure(): Measure {
   const title = document.querySelector('[data-testid="step-title"]')!.getBoundingClientRect();
   const clock = document.querySelector('[data-testid="clock"]')!.parentElement!.parentElement!;
   const c = clock.getBoundingClientRect();
-  const titleHitsClock = !(
-    title.right <= c.left ||
-    c.right <= title.left ||
-    title.bottom <= c.top ||
-    c.bottom <= title.top
+  const overlaps = (a: DOMRect, b: DOMRect) =>
+    !(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top);
+  const titleHitsClock = overlaps(title, c);
+  // the page's name, as its text is drawn, against each page link in the header
+  const name = document.createRange();
+  name.selectNodeContents(document.querySelector('header h1')!);
+  const nameBox = name.getBoundingClientRect();
+  const nameHitsLinks = [...document.querySelectorAll('header nav a')].some((a) =>
+    overlaps(nameBox, a.getBoundingClientRect()),
   );
   const laneNames = [...document.querySelectorAll('.lane-names > span')].map((s) => {
     const r = s.getBoundingClientRect();
@@ -109,6 +115,7 @@ function measure(): Measure {
     treeInView: inView('[data-testid="tree"]'),
     hexInView: inView('.dump'),
     titleHitsClock,
+    nameHitsLinks,
     laneNames,
     ticks,
   };
@@ -166,6 +173,7 @@ describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
       expect(m.overflowing).toEqual([]);
       expect(m.scrollWidth).toBe(m.clientWidth);
       expect(m.titleHitsClock).toBe(false);
+      expect(m.nameHitsLinks).toBe(false);
       expect(m.laneNames.map((l) => l.text)).toEqual(['ws1', 'dc1', 'entra', 'contosofiles']);
       for (const [i, l] of m.laneNames.entries()) {
         expect(l.clips, `lane name ${l.text}`).toBe(false);
