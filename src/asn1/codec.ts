@@ -105,10 +105,10 @@ export function explicit(num: number, inner: asn1js.BaseBlock, tagClass = 3): as
 }
 
 /**
- * DER that asn1js wrote earlier, handed back to it as one element of a SEQUENCE's contents: asn1js asks
- * each child of a constructed value for its bytes (`toBER(sizeOnly, writer)`), and this child answers
- * with the bytes asn1js itself produced, unchanged (they are never written to: asn1js copies out of what
- * it is given). Nothing here makes an identifier or a length.
+ * DER that asn1js wrote earlier, handed back to it as one element of a constructed value's contents:
+ * asn1js asks each child of a constructed value for its bytes (`toBER(sizeOnly, writer)`), and this
+ * child answers with the bytes asn1js itself produced, unchanged (they are never written to: asn1js
+ * copies out of what it is given). Nothing here makes an identifier or a length.
  */
 class SplicedDer {
   /** What asn1js reads of any child before encoding: never the indefinite form (X.690 §10.1). */
@@ -126,47 +126,145 @@ class SplicedDer {
 
 const spliced = (der: ArrayBuffer) => new SplicedDer(der) as unknown as asn1js.BaseBlock;
 
+/** A piece of DER: bytes asn1js wrote, or a constructed value made of pieces. */
+type Piece = Uint8Array | Pieces;
+
+/**
+ * A constructed value (a SEQUENCE, an [n] or [APPLICATION n] wrapper) kept as pieces: the identifier and
+ * length octets asn1js wrote for its tag and length (Headers), then its contents as the pieces of its
+ * fields. Nothing is copied until the whole message is asked for its bytes, and then every byte is
+ * copied once, where asn1js would copy the contents again at each enclosing level (a ticket's ciphertext
+ * eight times in a TGS-REP). It answers asn1js as any child does (`toBER`), so it may sit inside an
+ * element asn1js builds.
+ */
+class Pieces {
+  readonly lenBlock = { isIndefiniteForm: false };
+  readonly error = '';
+  /** Bytes from the identifier to the end of the contents. */
+  readonly length: number;
+  constructor(
+    readonly header: Uint8Array,
+    readonly contents: readonly Piece[],
+    contentLength: number,
+  ) {
+    this.length = header.length + contentLength;
+  }
+
+  /** Copies the value's bytes into `out` from `at`; returns where they end. */
+  writeTo(out: Uint8Array, at: number): number {
+    out.set(this.header, at);
+    let end = at + this.header.length;
+    for (const p of this.contents) {
+      if (p instanceof Pieces) end = p.writeTo(out, end);
+      else {
+        out.set(p, end);
+        end += p.length;
+      }
+    }
+    return end;
+  }
+
+  toBER(sizeOnly?: boolean, writer?: { write(buf: ArrayBuffer): void }): ArrayBuffer {
+    let out = new ArrayBuffer(this.length);
+    if (!sizeOnly) this.writeTo(new Uint8Array(out), 0);
+    if (!writer) return out;
+    writer.write(out);
+    out = new ArrayBuffer(0);
+    return out;
+  }
+}
+
+/** What a codec's `encode` gave, as a piece: a Pieces as it is, anything else encoded by asn1js. */
+function pieceOf(block: asn1js.BaseBlock): Piece {
+  return block instanceof Pieces ? block : toDer(block);
+}
+
+const pieceLength = (p: Piece) => p.length;
+
+/**
+ * The identifier and length octets asn1js writes for a constructed value of a tag class, number and
+ * contents length, remembered: they depend on nothing else. Bounded: a full table starts over.
+ */
+const Headers = {
+  MAX: 4096,
+  /** Keyed by class, number and length as one number (2^42 at most: exact as a double). */
+  headers: new Map<number, Uint8Array>(),
+
+  of(tagClass: number, num: number, length: number): Uint8Array {
+    const remembered = num < 0x10000 && length < 0x1000000;
+    const id = (tagClass * 0x10000 + num) * 0x1000000 + length;
+    let header = remembered ? this.headers.get(id) : undefined;
+    if (header === undefined) {
+      const block = new asn1js.Constructed({
+        idBlock: { tagClass, tagNumber: num },
+        value: [spliced(new ArrayBuffer(length))],
+      });
+      const der = toDer(block);
+      header = der.slice(0, der.length - length);
+      if (remembered) {
+        if (this.headers.size >= this.MAX) this.headers.clear();
+        this.headers.set(id, header);
+      }
+    }
+    return header;
+  },
+};
+
+/** `contents` behind the identifier and length octets asn1js writes for them, as one constructed value. */
+function constructed(tagClass: number, num: number, contents: readonly Piece[]): Pieces {
+  let n = 0;
+  for (const p of contents) n += pieceLength(p);
+  return new Pieces(Headers.of(tagClass, num, n), contents, n);
+}
+
+/** A Pieces where asn1js elements are expected: it answers `toBER` as they do. */
+const asBlock = (p: Pieces) => p as unknown as asn1js.BaseBlock;
+
+/** `[num] inner` (EXPLICIT), context class unless told, as pieces. */
+function wrap(num: number, inner: asn1js.BaseBlock, tagClass = 3): Pieces {
+  return constructed(tagClass, num, [pieceOf(inner)]);
+}
+
 /**
  * Remembered encodings of the small fields every message repeats: pvno, msg-type, the realm, the
  * principal names, enctypes, flags, times. Each field is written by asn1js once, as `[tag] inner`, and
  * kept as those bytes. A run of such fields side by side in a SEQUENCE (pvno, msg-type, crealm, cname of a
  * KDC-REP; crealm to renew-till of an EncTicketPart) is kept too, as the fields' bytes one after the other,
- * so later messages hand asn1js one element for the whole run instead of building and encoding each field
- * again. Bounded: a full table starts over.
+ * so later messages take the whole run as one piece instead of building and encoding each field again.
+ * Bounded: a full table starts over.
  */
 class FieldCache {
   private static readonly MAX = 512;
-  private readonly fields = new Map<string, ArrayBuffer>();
-  private readonly runs = new Map<string, asn1js.BaseBlock>();
+  private readonly fields = new Map<string, Uint8Array>();
+  private readonly runs = new Map<string, Uint8Array>();
 
   /** The bytes of `[tag] inner` for a field whose value has the key `key`. */
-  field(tag: number, key: string, make: () => asn1js.BaseBlock): ArrayBuffer {
+  field(tag: number, key: string, make: () => asn1js.BaseBlock): Uint8Array {
     const id = `${tag};${key}`;
     let der = this.fields.get(id);
     if (der === undefined) {
-      der = toDer(explicit(tag, make())).slice().buffer;
+      der = toDer(explicit(tag, make())).slice();
       if (this.fields.size >= FieldCache.MAX) this.fields.clear();
       this.fields.set(id, der);
     }
     return der;
   }
 
-  /** One element for a run of fields, from its joined key, made from the fields' bytes on a miss. */
-  run(key: string, make: () => ArrayBuffer[]): asn1js.BaseBlock {
-    let block = this.runs.get(key);
-    if (block === undefined) {
+  /** The bytes of a run of fields, from its joined key, made from the fields' bytes on a miss. */
+  run(key: string, make: () => Uint8Array[]): Uint8Array {
+    let der = this.runs.get(key);
+    if (der === undefined) {
       const parts = make();
-      const der = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+      der = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
       let at = 0;
       for (const p of parts) {
-        der.set(new Uint8Array(p), at);
-        at += p.byteLength;
+        der.set(p, at);
+        at += p.length;
       }
-      block = spliced(der.buffer);
       if (this.runs.size >= FieldCache.MAX) this.runs.clear();
-      this.runs.set(key, block);
+      this.runs.set(key, der);
     }
-    return block;
+    return der;
   }
 }
 
@@ -181,8 +279,8 @@ const LeafHeaders = {
   MAX: 1024,
   headers: new Map<string, Uint8Array>(),
 
-  /** `[tag] content` as one element, or undefined when `codec` gives no content for the value. */
-  splice(tag: number, codec: Codec<unknown>, v: unknown): asn1js.BaseBlock | undefined {
+  /** `[tag] content` as two pieces, or undefined when `codec` gives no content for the value. */
+  splice(tag: number, codec: Codec<unknown>, v: unknown): [Uint8Array, Uint8Array] | undefined {
     const content = codec.content?.(v);
     if (content === undefined) return undefined;
     const univ = codec.nums[0]!;
@@ -194,10 +292,7 @@ const LeafHeaders = {
       if (this.headers.size >= this.MAX) this.headers.clear();
       this.headers.set(id, header);
     }
-    const out = new Uint8Array(header.length + content.length);
-    out.set(header);
-    out.set(content, header.length);
-    return spliced(out.buffer);
+    return [header, content];
   },
 };
 
@@ -691,8 +786,8 @@ export function seq<T>(typeName: string, fields: readonly Field[]): Codec<T> {
     encode(v) {
       const rec = v as Record<string, unknown>;
       if (typeof rec !== 'object' || rec === null) badValue(typeName, v);
-      const value: asn1js.BaseBlock[] = [];
-      // The fields with a key since the last one without: they go to asn1js as one remembered element.
+      const value: Piece[] = [];
+      // The fields with a key since the last one without: they go in as one remembered piece.
       let run: number[] = [];
       let runKey = '';
       const endRun = () => {
@@ -727,10 +822,12 @@ export function seq<T>(typeName: string, fields: readonly Field[]): Codec<T> {
           continue;
         }
         endRun();
-        value.push(LeafHeaders.splice(f.tag, f.codec, fv) ?? explicit(f.tag, f.codec.encode(fv)));
+        const leaf = LeafHeaders.splice(f.tag, f.codec, fv);
+        if (leaf) value.push(leaf[0], leaf[1]);
+        else value.push(wrap(f.tag, f.codec.encode(fv)));
       }
       endRun();
-      return new asn1js.Sequence({ value });
+      return asBlock(constructed(1, 16, value));
     },
     key(v) {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
@@ -777,7 +874,13 @@ export function seqOf<T>(item: Codec<T>, typeName = `SEQUENCE OF ${item.typeName
     },
     encode(v) {
       if (!Array.isArray(v)) badValue(typeName, v);
-      return new asn1js.Sequence({ value: v.map((x) => item.encode(x)) });
+      return asBlock(
+        constructed(
+          1,
+          16,
+          v.map((x) => pieceOf(item.encode(x))),
+        ),
+      );
     },
     key(v) {
       if (!Array.isArray(v) || v.length > 16 || !item.key) return undefined;
@@ -860,7 +963,7 @@ export function app<T>(num: number, typeName: string, inner: Codec<T>, opts: App
         }
       }
       const body = inner.encode(v);
-      return explicit(tag, body, 2);
+      return asBlock(wrap(tag, body, 2));
     },
   };
   return self;
@@ -897,7 +1000,7 @@ export function choice<T>(typeName: string, alternatives: readonly Field[]): Cod
       const present = alternatives.filter((a) => rec?.[a.prop] !== undefined);
       if (present.length !== 1) badValue(`${typeName} (exactly one alternative)`, v);
       const a = present[0]!;
-      return explicit(a.tag, a.codec.encode(rec[a.prop]));
+      return asBlock(wrap(a.tag, a.codec.encode(rec[a.prop])));
     },
   };
   return self;

@@ -9,14 +9,18 @@ import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
 import {
   decodeEncTicketPart,
+  decodeTicket,
   decodeKrbError,
   encodeEncTicketPart,
   encodeKrbError,
+  encodeTicket,
   type EncTicketPart,
   type KrbError,
   type PrincipalName,
 } from '../../../src/asn1';
 import {
+  app,
+  choice,
   encodeWith,
   explicit,
   Int32,
@@ -25,6 +29,7 @@ import {
   opt,
   req,
   seq,
+  seqOf,
   uncached,
   UInt32Lenient,
 } from '../../../src/asn1/codec';
@@ -267,5 +272,87 @@ describe('remembered field encodings', () => {
     expect(() => encodeWith(codec, { a: 1, b: 'x' as unknown as Uint8Array, c: 0 })).toThrowError(
       'cannot encode OCTET STRING: x',
     );
+  });
+
+  test('constructed values are written as pieces behind remembered headers: the bytes asn1js writes for the whole value', () => {
+    // A SEQUENCE OF byte strings inside a CHOICE, inside a SEQUENCE, inside [APPLICATION 5]: the lengths
+    // of every level cross the short and long forms, so each level's header comes from the table both
+    // fresh and remembered, and a header remembered for one length never serves another.
+    interface Inner {
+      x?: Uint8Array;
+      y?: number;
+    }
+    interface Rec {
+      list: Uint8Array[];
+      pick: Inner;
+      n: number;
+    }
+    const pick = choice<Inner>('Pick', [req(0, 'x', OctetString), req(1, 'y', uncached(Int32))]);
+    const codec = app<Rec>(
+      5,
+      'Test',
+      seq<Rec>('Test', [req(0, 'list', seqOf(OctetString)), req(1, 'pick', pick), req(2, 'n', Int32)]),
+    );
+    const octets = (b: Uint8Array) => new asn1js.OctetString({ valueHex: b });
+    const byAsn1js = (r: Rec) =>
+      toHex(
+        toDer(
+          explicit(
+            5,
+            new asn1js.Sequence({
+              value: [
+                explicit(0, new asn1js.Sequence({ value: r.list.map(octets) })),
+                explicit(
+                  1,
+                  r.pick.x
+                    ? explicit(0, octets(r.pick.x))
+                    : explicit(1, new asn1js.Integer({ value: r.pick.y! })),
+                ),
+                explicit(2, new asn1js.Integer({ value: r.n })),
+              ],
+            }),
+            2,
+          ),
+        ),
+      );
+    const bytes = fc
+      .integer({ min: 0, max: 400 })
+      .chain((n) => fc.uint8Array({ minLength: n, maxLength: n }));
+    const rec: fc.Arbitrary<Rec> = fc.record({
+      list: fc.array(bytes, { maxLength: 4 }),
+      pick: fc.oneof(
+        bytes.map((x) => ({ x })),
+        fc.integer({ min: -0x80000000, max: 0x7fffffff }).map((y) => ({ y })),
+      ),
+      n: fc.integer({ min: -5, max: 5 }),
+    });
+    fc.assert(
+      fc.property(fc.array(rec, { minLength: 1, maxLength: 4 }), (recs) => {
+        for (const r of recs) expect(toHex(encodeWith(codec, r))).toBe(byAsn1js(r));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a ticket written as pieces: one changed byte of its ciphertext changes that byte only, at any length', () => {
+    const ticket = (cipher: Uint8Array) => ({
+      tktVno: 5,
+      realm: 'EXAMPLE.COM',
+      sname: { nameType: 2, nameString: ['krbtgt', 'EXAMPLE.COM'] },
+      encPart: { etype: 18, kvno: 2, cipher },
+    });
+    for (const n of [0, 1, 100, 127, 128, 255, 256, 1100, 65535, 65536]) {
+      const cipher = new Uint8Array(n).map((_, i) => i & 0xff);
+      const first = encodeTicket(ticket(cipher));
+      expect(decodeTicket(first).encPart.cipher).toEqual(cipher);
+      if (n === 0) continue;
+      const changed = cipher.slice();
+      changed[n >> 1]! ^= 0x01;
+      const second = encodeTicket(ticket(changed));
+      expect(second.length).toBe(first.length);
+      expect(decodeTicket(second).encPart.cipher).toEqual(changed);
+      const differ = [...first].flatMap((b, i) => (b === second[i] ? [] : [i]));
+      expect(differ).toEqual([first.length - n + (n >> 1)]);
+    }
   });
 });
