@@ -2,9 +2,19 @@
  * OpenSSL's AES and HMAC (node:crypto) behind the crypto layer's primitives (src/crypto/primitives.ts),
  * for `krbplay`: the same bytes as @noble's (test/unit/node/crypto.test.ts proves it on random keys and
  * data), with AES-NI doing in a few hundred nanoseconds what the JavaScript AES takes tens of
- * microseconds for. The browser keeps @noble; nothing here is reachable from it.
+ * microseconds for. A cipher is kept per key (see KeptCipher), since making one costs more than the AES
+ * of a short message; HMAC is made afresh each time (node:crypto can copy a hash's state but not an HMAC's,
+ * and two copied hashes cost more than one new HMAC). The browser keeps @noble; nothing here is reachable
+ * from it.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  type Cipher,
+  type Decipher,
+} from 'node:crypto';
 import { type CryptoPrimitives, type HashName, useCryptoPrimitives } from '../crypto';
 
 const NODE_HASH: Record<HashName, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384' };
@@ -29,19 +39,81 @@ function own(parts: Buffer, last: Buffer): Uint8Array {
   return out;
 }
 
+/**
+ * An OpenSSL cipher kept for one key, direction and mode, and the chaining block it holds now (CBC: the
+ * last ciphertext block it saw; ECB: none). Making a cipher costs more than AES-CBC over a short
+ * message, and a KDC uses the same few keys all day; a kept cipher is given an IV the way CBC itself
+ * chains: the first block of input (encrypting) or of output (decrypting) is XORed with the block the
+ * cipher holds and with the IV wanted, which gives exactly the bytes of a fresh cipher under that IV.
+ */
+interface KeptCipher {
+  cipher: Cipher | Decipher;
+  chain: Uint8Array;
+}
+
+type CipherUse = 'cbc-encrypt' | 'cbc-decrypt' | 'ecb-decrypt';
+
+/** Kept ciphers by use and key, least recently used out first. */
+const MAX_KEPT = 256;
+const kept = new Map<string, KeptCipher>();
+
+function keptCipher(use: CipherUse, key: Uint8Array, data: Uint8Array): KeptCipher {
+  const mode = use === 'ecb-decrypt' ? 'ecb' : 'cbc';
+  const name = aesName(key, mode);
+  // A part block would stay inside the cipher and be chained into the next message.
+  if (data.length % 16 !== 0)
+    throw new RangeError(`AES-${mode.toUpperCase()} takes whole 16-byte blocks, not ${data.length} bytes`);
+  let id: string = use;
+  for (let i = 0; i < key.length; i++) id += String.fromCharCode(key[i]!);
+  let k = kept.get(id);
+  if (k === undefined) {
+    const iv = mode === 'cbc' ? new Uint8Array(16) : null;
+    const cipher = use === 'cbc-encrypt' ? createCipheriv(name, key, iv) : createDecipheriv(name, key, iv);
+    k = { cipher: cipher.setAutoPadding(false), chain: new Uint8Array(16) };
+    if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value as string);
+  } else {
+    kept.delete(id); // a Map iterates in insertion order: re-inserting marks it most recent
+  }
+  kept.set(id, k);
+  return k;
+}
+
+function checkIv(iv: Uint8Array): void {
+  if (iv.length !== 16) throw new RangeError(`an AES-CBC IV is 16 bytes, not ${iv.length}`);
+}
+
+/** `out`'s first block XORed with `a` and `b` (16 bytes each), in place. */
+function xorFirstBlock(out: Uint8Array, a: Uint8Array, b: Uint8Array): void {
+  for (let i = 0; i < 16; i++) out[i]! ^= a[i]! ^ b[i]!;
+}
+
+/** A Buffer's bytes as a Uint8Array of its own (see `own`). */
+const owned = (b: Buffer) => own(b, EMPTY);
+const EMPTY = Buffer.alloc(0);
+
 export const nodeCryptoPrimitives: CryptoPrimitives = {
   name: `node:crypto (OpenSSL ${process.versions.openssl})`,
   aesCbcEncrypt(key, iv, data) {
-    const c = createCipheriv(aesName(key, 'cbc'), key, iv).setAutoPadding(false);
-    return own(c.update(data), c.final());
+    checkIv(iv);
+    const k = keptCipher('cbc-encrypt', key, data);
+    if (data.length === 0) return new Uint8Array(0);
+    const input = data.slice();
+    xorFirstBlock(input, k.chain, iv);
+    const out = owned(k.cipher.update(input));
+    k.chain = out.slice(out.length - 16);
+    return out;
   },
   aesCbcDecrypt(key, iv, data) {
-    const d = createDecipheriv(aesName(key, 'cbc'), key, iv).setAutoPadding(false);
-    return own(d.update(data), d.final());
+    checkIv(iv);
+    const k = keptCipher('cbc-decrypt', key, data);
+    if (data.length === 0) return new Uint8Array(0);
+    const out = owned(k.cipher.update(data));
+    xorFirstBlock(out, k.chain, iv);
+    k.chain = data.slice(data.length - 16);
+    return out;
   },
   aesEcbDecrypt(key, data) {
-    const d = createDecipheriv(aesName(key, 'ecb'), key, null).setAutoPadding(false);
-    return own(d.update(data), d.final());
+    return owned(keptCipher('ecb-decrypt', key, data).cipher.update(data));
   },
   hmac(hash, key, data) {
     return new Uint8Array(createHmac(NODE_HASH[hash], key).update(data).digest());
@@ -50,6 +122,11 @@ export const nodeCryptoPrimitives: CryptoPrimitives = {
     return new Uint8Array(createHash(NODE_HASH[hash]).update(data).digest());
   },
 };
+
+/** How many ciphers are kept now, and at most. */
+export function keptCipherCount(): { size: number; capacity: number } {
+  return { size: kept.size, capacity: MAX_KEPT };
+}
 
 /** Puts OpenSSL behind the crypto layer for this process (the `krbplay` command does it at start). */
 export function useNodeCrypto(): void {

@@ -20,6 +20,7 @@ import {
   type HashName,
 } from '../../../src/crypto';
 import { nodeCryptoPrimitives, useNodeCrypto } from '../../../src/node';
+import { keptCipherCount } from '../../../src/node/crypto';
 
 const node = nodeCryptoPrimitives;
 const noble = noblePrimitives;
@@ -159,5 +160,80 @@ describe("@noble's HMAC key states", () => {
     noble.hmac('SHA-1', key, b);
     expect(noble.hmac('SHA-1', key, a)).toEqual(macA);
     expect(noble.hmac('SHA-1', key, b)).toEqual(hmac(sha1, key, b));
+  });
+});
+
+describe("node:crypto's kept ciphers", () => {
+  type Op = { kind: 'enc' | 'dec' | 'ecb'; key: number; iv: Uint8Array; data: Uint8Array };
+  const keys = [new Uint8Array(16).fill(1), new Uint8Array(32).fill(2), new Uint8Array(32).fill(3)];
+  const op: fc.Arbitrary<Op> = fc.record({
+    kind: fc.constantFrom<Op['kind']>('enc', 'dec', 'ecb'),
+    key: fc.integer({ min: 0, max: keys.length - 1 }),
+    iv,
+    data: fc.oneof(blocks, fc.constant(new Uint8Array(0))),
+  });
+  const run = (p: typeof node, o: Op) => {
+    const k = keys[o.key]!;
+    if (o.kind === 'enc') return p.aesCbcEncrypt(k, o.iv, o.data);
+    if (o.kind === 'dec') return p.aesCbcDecrypt(k, o.iv, o.data);
+    return p.aesEcbDecrypt(k, o.data);
+  };
+
+  test('one cipher serves message after message, IV after IV, each answer the one a fresh cipher gives', () => {
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 30 }), (ops) => {
+        for (const o of ops) expect(run(node, o)).toEqual(run(noble, o));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('a key changed by one bit never gets the kept cipher', () => {
+    fc.assert(
+      fc.property(aesKey, fc.nat(), iv, blocks, (k, bit, v, data) => {
+        const first = node.aesCbcEncrypt(k, v, data);
+        const changed = k.slice();
+        changed[(bit >> 3) % k.length]! ^= 1 << (bit & 7);
+        const other = node.aesCbcEncrypt(changed, v, data);
+        expect(other).toEqual(noble.aesCbcEncrypt(changed, v, data));
+        expect(other).not.toEqual(first);
+        expect(node.aesCbcDecrypt(changed, v, first)).toEqual(noble.aesCbcDecrypt(changed, v, first));
+        expect(node.aesEcbDecrypt(changed, data)).toEqual(noble.aesEcbDecrypt(changed, data));
+        expect(node.aesCbcDecrypt(k, v, first)).toEqual(data);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('are bounded however many keys pass', () => {
+    const data = new Uint8Array(48).fill(5);
+    const v = new Uint8Array(16).fill(6);
+    for (let i = 0; i < 1000; i++) {
+      const key = new Uint8Array(16).fill(i & 0xff);
+      key[0] = i >> 8;
+      expect(node.aesCbcEncrypt(key, v, data)).toEqual(noble.aesCbcEncrypt(key, v, data));
+      expect(keptCipherCount().size).toBeLessThanOrEqual(keptCipherCount().capacity);
+    }
+    expect(keptCipherCount().size).toBe(keptCipherCount().capacity);
+  });
+
+  test('a part block or an IV of another length is refused, and the kept cipher stays right', () => {
+    const k = keys[0]!;
+    const v = new Uint8Array(16).fill(7);
+    const data = new Uint8Array(32).fill(8);
+    const want = noble.aesCbcEncrypt(k, v, data);
+    expect(node.aesCbcEncrypt(k, v, data)).toEqual(want);
+    expect(() => node.aesCbcEncrypt(k, v, new Uint8Array(17))).toThrowError(
+      'AES-CBC takes whole 16-byte blocks, not 17 bytes',
+    );
+    expect(() => node.aesCbcDecrypt(k, v, new Uint8Array(15))).toThrowError(RangeError);
+    expect(() => node.aesEcbDecrypt(k, new Uint8Array(1))).toThrowError(
+      'AES-ECB takes whole 16-byte blocks, not 1 bytes',
+    );
+    expect(() => node.aesCbcEncrypt(k, new Uint8Array(8), data)).toThrowError(
+      'an AES-CBC IV is 16 bytes, not 8',
+    );
+    expect(node.aesCbcEncrypt(k, v, data)).toEqual(want);
+    expect(node.aesCbcDecrypt(k, v, want)).toEqual(data);
   });
 });
