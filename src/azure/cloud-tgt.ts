@@ -45,14 +45,8 @@ export function asObserved(
 ): CachedCredential {
   const realm = credential.server.realm;
   const ticket = decodeTicket(credential.ticket);
-  const entry = kdc.entries(`krbtgt/${realm}@${realm}`, realm)[0];
-  const keyEntry = entry?.keys.find(
-    (k) =>
-      k.etype === ticket.encPart.etype &&
-      (ticket.encPart.kvno === undefined || k.kvno === ticket.encPart.kvno),
-  );
-  if (!keyEntry) return credential;
-  const key = { etype: keyEntry.etype, bytes: keyEntry.key };
+  const key = kdc.keyFor(`krbtgt/${realm}@${realm}`, realm, ticket.encPart);
+  if (!key) return credential;
   const part = decodeEncTicketPart(decrypt(key, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher));
   const before = part.flags;
   const flags = part.renewTill ? CLOUD_TGT_FLAGS : CLOUD_TGT_FLAGS & ~TicketFlag.RENEWABLE;

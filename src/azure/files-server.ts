@@ -76,8 +76,10 @@ export interface FileReply {
   entries?: DirEntry[];
   acl?: EffectiveAce[];
   owner?: string;
-  /** QUERY_INFO: the object is a folder. */
+  /** QUERY_INFO, SET_INFO: the object is a folder. */
   dir?: boolean;
+  /** QUERY_INFO, SET_INFO: the folder's ACL inherits nothing from above (SE_DACL_PROTECTED). */
+  protected?: boolean;
 }
 
 // ---- names of SIDs ------------------------------------------------------------------------------------
@@ -222,6 +224,15 @@ function addAce(node: FileNodeState, ace: AceState): void {
   } else node.acl.push({ ...ace });
 }
 
+/** QUERY_INFO's answer, and SET_INFO's: the node's security descriptor as it stands (after the change). */
+const securityOf = (nodes: readonly FileNodeState[], node: Readonly<FileNodeState>): FileReply => ({
+  status: 'STATUS_SUCCESS',
+  acl: effectiveAcl(nodes, node),
+  dir: node.dir,
+  ...(node.protected ? { protected: true } : {}),
+  ...(node.owner ? { owner: node.owner } : {}),
+});
+
 /** The server's answer to a file request on one of its sessions. */
 export function serveFile(world: World, svc: ServiceActorState, r: FileRequest): FileReply {
   const s = svc.smb!.sessions?.find((x) => x.id === r.session);
@@ -248,15 +259,10 @@ export function serveFile(world: World, svc: ServiceActorState, r: FileRequest):
     case 'query-directory':
       return listDirectory(svc, r, now);
     case 'query-info':
-      return {
-        status: 'STATUS_SUCCESS',
-        acl: effectiveAcl(nodes, node),
-        dir: node.dir,
-        ...(node.owner ? { owner: node.owner } : {}),
-      };
+      return securityOf(nodes, node);
     case 'set-info':
       addAce(node, r.ace);
-      return { status: 'STATUS_SUCCESS' };
+      return securityOf(nodes, node);
   }
 }
 

@@ -197,11 +197,15 @@ const DOMAIN_GROUPS: Record<string, string> = {
 };
 const ENABLED = 'Mandatory group, Enabled by default, Enabled group';
 
-/** `whoami /groups`: the well-known groups of an interactive logon, then the PAC's domain groups. */
+/**
+ * `whoami /groups`: the well-known groups of an interactive logon, then the logon token's groups (the PAC
+ * of the logon's TGT); before any online logon, the groups the directory holds for the user.
+ */
 export function whoamiGroups(world: World, host: string): WindowsOutcome {
   const acct = account(world, host);
   const domainSid = acct?.db.domainSid;
-  const pac = acct?.groups ?? (domainSid ? [`${domainSid}-513`] : []);
+  const token = windowsHost(world, host).token?.groupSids;
+  const pac = token ?? acct?.groups ?? (domainSid ? [`${domainSid}-513`] : []);
   const rows = [
     ...WELL_KNOWN,
     ...pac.map((sid): [string, string, string] => {

@@ -8,6 +8,15 @@
 
 import {
   Access,
+  AceFlag,
+  AceType,
+  encodeSecurityDescriptor,
+  queryInfoResponse,
+  queryInfoSecurityRequest,
+  SdControl,
+  SecurityInformation,
+  setInfoResponse,
+  setInfoSecurityRequest,
   closeRequest,
   closeResponse,
   Command,
@@ -34,7 +43,8 @@ import {
 } from '../smb2';
 import { utf8 } from '../util';
 import type { ServiceAccess, ServiceActorState, TraceEvent, World } from '../world';
-import { DELETE, READ, READ_CONTROL, WRITE, WRITE_DAC } from './files-authz';
+import { encodeBinarySid } from '../formats';
+import { ALL, DELETE, EXECUTE, READ, READ_CONTROL, WRITE, WRITE_DAC, WRITE_OWNER } from './files-authz';
 import { NT_STATUS, type FileReply, type FileRequest } from './files-server';
 
 type Svc = Readonly<ServiceActorState>;
@@ -130,7 +140,7 @@ function fileMessages(
   req: FileRequest,
   reply: FileReply,
   t: number,
-): { command: number; request: Uint8Array; response: () => Uint8Array } | undefined {
+): { command: number; request: Uint8Array; response: () => Uint8Array } {
   switch (req.op) {
     case 'create':
       return {
@@ -182,10 +192,62 @@ function fileMessages(
             })),
           ),
       };
-    default:
-      // QUERY_INFO and SET_INFO (the security descriptor icacls reads and writes) are not encoded yet.
-      return undefined;
+    case 'query-info':
+      return {
+        command: Command.QUERY_INFO,
+        request: queryInfoSecurityRequest(currentFileId(connection), SecurityInformation.DACL),
+        response: () => queryInfoResponse(securityDescriptor(reply)),
+      };
+    case 'set-info':
+      // icacls writes the whole new DACL: the ACL as it stands with the ACE added
+      return {
+        command: Command.SET_INFO,
+        request: setInfoSecurityRequest(
+          currentFileId(connection),
+          SecurityInformation.DACL,
+          securityDescriptor(reply),
+        ),
+        response: setInfoResponse,
+      };
   }
+}
+
+/**
+ * The model's rights as the access mask of an ACE (MS-DTYP §2.4.3; FILE_* of MS-SMB2 §2.2.13.1.1), so that
+ * icacls' simple rights come to Windows' own masks: R 0x120089, RX 0x1200a9, W 0x100116, M 0x1301bf,
+ * F 0x1f01ff (FILE_ALL_ACCESS), D 0x10000.
+ */
+export function aceMask(mask: number): number {
+  const bits: [number, number][] = [
+    [READ, Access.FILE_READ_DATA | Access.FILE_READ_EA | Access.FILE_READ_ATTRIBUTES],
+    [
+      WRITE,
+      Access.FILE_WRITE_DATA | Access.FILE_APPEND_DATA | Access.FILE_WRITE_EA | Access.FILE_WRITE_ATTRIBUTES,
+    ],
+    [EXECUTE, Access.FILE_EXECUTE],
+    [DELETE, Access.DELETE],
+    [READ_CONTROL, Access.READ_CONTROL],
+    [WRITE_DAC, Access.WRITE_DAC],
+    [WRITE_OWNER, Access.WRITE_OWNER],
+  ];
+  const nt = bits.reduce((acc, [b, m]) => (mask & b ? acc | m : acc), 0);
+  const synchronize = mask & (READ | WRITE | EXECUTE) ? Access.SYNCHRONIZE : 0;
+  return (nt | synchronize | (mask === ALL ? Access.FILE_DELETE_CHILD : 0)) >>> 0;
+}
+
+/** The SECURITY_DESCRIPTOR of a QUERY_INFO or SET_INFO reply: its DACL, in canonical order, self-relative. */
+export function securityDescriptor(reply: FileReply): Uint8Array {
+  return encodeSecurityDescriptor({
+    control: SdControl.DACL_AUTO_INHERITED | (reply.protected ? SdControl.DACL_PROTECTED : 0),
+    dacl: (reply.acl ?? []).map((a) => ({
+      type: a.type === 'deny' ? AceType.ACCESS_DENIED : AceType.ACCESS_ALLOWED,
+      flags:
+        (a.inherit && reply.dir ? AceFlag.OBJECT_INHERIT | AceFlag.CONTAINER_INHERIT : 0) |
+        (a.inherited ? AceFlag.INHERITED : 0),
+      mask: aceMask(a.mask),
+      sid: encodeBinarySid(a.sid),
+    })),
+  });
 }
 
 /**
@@ -204,7 +266,6 @@ export function wireFile(
   const connection = keyedConnection(world, host, svc);
   if (!connection) return;
   const m = fileMessages(connection, req, reply, request.t);
-  if (!m) return;
   const status = NT_STATUS[reply.status];
   const out = exchange(connection, m.command, m.request, {
     status,

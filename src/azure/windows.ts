@@ -9,7 +9,11 @@
  *   (a cached logon, without an on-prem TGT). Then CloudAP's PRT step (cloudap.ts) hands Kerberos the cloud
  *   TGT ("Kdc Called: TicketSuppliedAtLogon").
  */
-import { KdcError, type ClientResult } from '../client';
+import { KdcError, type CachedCredential, type ClientResult } from '../client';
+import { decodeEncTicketPart, decodeTicket } from '../asn1/ticket';
+import { decrypt, KeyUsage } from '../crypto';
+import { decodePac, findPacBuffer, tokenGroupSids } from '../formats';
+import { findPacIn } from '../protocol/authdata';
 import { errorCodes } from '../asn1/registry';
 import { formatPrincipal, parsePrincipal, tgsRealmOf } from '../asn1/principal';
 import { isoSeconds } from '../asn1/time';
@@ -53,7 +57,10 @@ export function logon(world: World, host: string, password?: string): WindowsOut
 /** A domain-joined host: the AS exchange at the DC, and nothing else. */
 function domainLogon(world: World, host: string, password: string): WindowsOutcome {
   const r = runOperation(world, host, { kind: 'sign-in', password });
-  if (r.ok) return { ok: true, output: 'signed in', realm: r.credential.server.realm };
+  if (r.ok) {
+    setLogonToken(world, host, r.credential);
+    return { ok: true, output: 'signed in', realm: r.credential.server.realm };
+  }
   const code = r.error.code;
   const winErr = code !== undefined ? LOGON_ERRORS[code] : r.error.kind === 'transport' ? 1311 : undefined;
   const clocks =
@@ -70,6 +77,27 @@ function domainLogon(world: World, host: string, password: string): WindowsOutco
   };
 }
 
+/**
+ * The logon token: the SIDs in the PAC of the TGT the logon got, opened with the krbtgt key of the KDC
+ * that issued it (modelled: Windows builds the token from the PAC of a ticket to the computer itself,
+ * which carries the same SIDs). A TGT without a PAC leaves the token as it was.
+ */
+function setLogonToken(world: World, host: string, tgt: CachedCredential): void {
+  const realm = tgt.server.realm;
+  const issuer = world.kdcs.find((k) => k.state.realms.some((r) => r.name === realm));
+  const ticket = decodeTicket(tgt.ticket);
+  const key = issuer && world.kdc(issuer.host).keyFor(`krbtgt/${realm}@${realm}`, realm, ticket.encPart);
+  if (!key) return;
+  const part = decodeEncTicketPart(decrypt(key, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher));
+  const pac = findPacIn(part.authorizationData);
+  const sids = pac && findPacBuffer(decodePac(pac), 'logonInfo')?.sids;
+  if (!sids) return;
+  windowsHost(world, host).token = {
+    ...(sids.userSid ? { userSid: sids.userSid } : {}),
+    groupSids: tokenGroupSids(sids),
+  };
+}
+
 /** An Entra or hybrid device: on-prem first (or a cached logon), then CloudAP. */
 function deviceLogon(world: World, host: string, password: string): WindowsOutcome {
   const d = device(world, host);
@@ -79,6 +107,7 @@ function deviceLogon(world: World, host: string, password: string): WindowsOutco
   let output: string;
   if (r.ok) {
     d.logonKind = 'online';
+    setLogonToken(world, host, r.credential);
     d.cachedVerifier = toHex(dcc2(accountName(d), password));
     output = `signed in at the DC (on-prem TGT ${formatPrincipal(r.credential.server)})`;
     say(world, host, 'lsa', `${host}: the LSA keeps a cached logon verifier (DCC2) for ${accountName(d)}`);

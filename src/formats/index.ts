@@ -77,6 +77,7 @@ export {
   decodeClaimsInfo,
   encodeClaimsInfo,
   logonInfoSids,
+  tokenGroupSids,
   FILETIME_NEVER,
   fileTimeToIso,
   fileTimeToUnixSeconds,

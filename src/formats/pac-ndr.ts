@@ -131,6 +131,17 @@ export function logonInfoSids(info: KerbValidationInfo): LogonInfoSids {
   };
 }
 
+/** The group SIDs a token gets from LOGON_INFO: the primary group, the groups, extra and resource SIDs, each once. */
+export function tokenGroupSids(sids: LogonInfoSids): string[] {
+  const all = [
+    ...(sids.primaryGroupSid ? [sids.primaryGroupSid] : []),
+    ...sids.groupSids,
+    ...sids.extraSids,
+    ...sids.resourceGroupSids,
+  ];
+  return all.filter((s, i) => all.indexOf(s) === i);
+}
+
 function fileTime(r: NdrReader, what: string): FileTime {
   // FILETIME is a structure of two DWORDs (low, high): 4-aligned, not 8 (MS-DTYP §2.3.3).
   r.align(4, what);

@@ -21,7 +21,7 @@ import {
 } from '../asn1';
 import { ApOption, ErrorCode, MessageType } from '../asn1/registry';
 import { describeEnctype, encrypt, KeyUsage, randomKey, type Key, type RandomSource } from '../crypto';
-import { decodePac, findPacBuffer, FormatError, verifyPac } from '../formats';
+import { decodePac, findPacBuffer, FormatError, tokenGroupSids, verifyPac } from '../formats';
 import { acceptApReq, type ApReqReceiver, type ReceiverKey } from '../protocol/ap-req';
 import { findPacIn } from '../protocol/authdata';
 import { Narrator, type NarratedEvent } from '../protocol/events';
@@ -306,12 +306,7 @@ export class KerberizedService {
     const sids = findPacBuffer(pac, 'logonInfo')?.sids;
     if (sids) {
       if (sids.userSid) identity.userSid = sids.userSid;
-      identity.groupSids = [
-        ...(sids.primaryGroupSid ? [sids.primaryGroupSid] : []),
-        ...sids.groupSids,
-        ...sids.extraSids,
-        ...sids.resourceGroupSids,
-      ].filter((s, i, all) => all.indexOf(s) === i);
+      identity.groupSids = tokenGroupSids(sids);
     }
     const upn = findPacBuffer(pac, 'upnDnsInfo')?.upnDnsInfo;
     if (upn) {

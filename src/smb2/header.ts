@@ -21,6 +21,8 @@ export const Command = {
   READ: 0x0008,
   WRITE: 0x0009,
   QUERY_DIRECTORY: 0x000e,
+  QUERY_INFO: 0x0010,
+  SET_INFO: 0x0011,
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 

@@ -19,6 +19,7 @@ export {
 } from './protect';
 export * from './messages';
 export * from './files';
+export * from './security';
 export {
   negotiate,
   sessionSetup,

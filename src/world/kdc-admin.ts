@@ -5,7 +5,8 @@
  * state but through here.
  */
 import type { SecurityEvent } from './security-log';
-import { principalSalt, stringToKey } from '../crypto';
+import { principalSalt, stringToKey, type Key } from '../crypto';
+import type { EncryptedData } from '../asn1/common';
 import {
   Kdc,
   type KdcContext,
@@ -97,6 +98,14 @@ export class KdcAdmin {
    */
   entries(principal: string, inRealm?: string): readonly Readonly<PrincipalEntry>[] {
     return this.#entries(principal, inRealm);
+  }
+
+  /** The key of `principal` a ticket's part is sealed in (its enctype and, when given, its key version). */
+  keyFor(principal: string, realm: string, sealed: Pick<EncryptedData, 'etype' | 'kvno'>): Key | undefined {
+    const k = this.#entries(principal, realm)[0]?.keys.find(
+      (k) => k.etype === sealed.etype && (sealed.kvno === undefined || k.kvno === sealed.kvno),
+    );
+    return k ? { etype: k.etype, bytes: k.key } : undefined;
   }
 
   /** Every principal in one realm's database. */

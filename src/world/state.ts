@@ -236,6 +236,11 @@ export interface WindowsHostState {
   persistent?: Record<string, string>;
   /** The console's prompt: cmd (absent) or PowerShell, switched by typing `powershell`, `cmd`, `exit`. */
   shell?: 'cmd' | 'powershell';
+  /**
+   * The logon token's SIDs (`whoami /groups`): the user and groups the PAC of the logon's TGT carried,
+   * fixed until the next online logon; a cached logon keeps the last one.
+   */
+  token?: { userSid?: string; groupSids: string[] };
   /** %LOGONSERVER%: "\\DC1", the DC that answered the last online sign-in. */
   logonServer?: string;
   /** Entra-joined and hybrid-joined hosts. */

@@ -29,6 +29,8 @@ import {
   type Smb2ConnectionState,
 } from '../../src/smb2';
 import { catalogue, runScenario, type Scenario } from '../../src/scenarios';
+import { effectiveAcl } from '../../src/azure/files-authz';
+import { aceMask } from '../../src/azure/smb-wire';
 import {
   exportKeytab,
   exportPcapng,
@@ -174,6 +176,44 @@ function fileOperations(c: Smb2ConnectionState, t: number): { request: Uint8Arra
   ];
 }
 let sealedTotal = 0;
+/** Every scenario's run, for the model's side of a comparison. */
+const runs = new Map<string, ReturnType<typeof runScenario>>();
+
+/** The ACL the model holds for the object a QUERY_INFO or SET_INFO request named, as type, SID, mask. */
+function modelAcl(run: ReturnType<typeof runScenario>, request: TraceEvent): string[] {
+  const path = /^\\([^:]*):/.exec(request.result)![1]!;
+  const svc = run.world.services.find((s) => s.host === request.to && s.smb)!;
+  for (const nodes of Object.values(svc.smb!.files ?? {})) {
+    const node = nodes.find((n) => n.path.toLowerCase() === path.toLowerCase());
+    if (node)
+      return effectiveAcl(nodes, node).map(
+        (a) => `${a.type === 'deny' ? 1 : 0} ${a.sid} 0x${aceMask(a.mask).toString(16).padStart(8, '0')}`,
+      );
+  }
+  throw new Error(`no ${path} on ${request.to}`);
+}
+
+/** What tshark dissects in the security descriptors of the frames `filter` picks: per trace seq, each ACE. */
+async function dissectedAcls(x: Exported, filter: string): Promise<Map<number, string[]>> {
+  const args = [...tsharkArgs(x), '-Y', filter, '-T', 'fields', '-E', 'separator=\t'];
+  args.push('-E', 'occurrence=a', '-E', 'aggregator=|');
+  for (const f of ['frame.comment', 'nt.ace.type', 'nt.sid', 'nt.access_mask', '_ws.malformed'])
+    args.push('-e', f);
+  const { stdout } = await runOk('tshark', args);
+  const out = new Map<number, string[]>();
+  for (const line of stdout.split('\n').filter((l) => l.trim() !== '')) {
+    const [comment, types, sids, masks, malformed] = line.split('\t');
+    expect(malformed ?? '').toBe('');
+    const t = types!.split('|');
+    const m = masks!.split('|');
+    const seq = Number(/^seq (\d+) /.exec(comment ?? '')![1]);
+    out.set(
+      seq,
+      sids!.split('|').map((sid, i) => `${t[i]} ${sid} ${m[i]}`),
+    );
+  }
+  return out;
+}
 
 describe.runIf(hasPackages('tshark'))('SMB2 in the capture export vs tshark', () => {
   beforeAll(() => {
@@ -184,6 +224,7 @@ describe.runIf(hasPackages('tshark'))('SMB2 in the capture export vs tshark', ()
       const run = runScenario(s);
       if (smbSessionKeys(run.world).length === 0) continue;
       if (s.id === 'happy-path') happy = run;
+      runs.set(s.id, run);
       const x: Exported = {
         id: s.id,
         trace: run.world.trace,
@@ -314,6 +355,32 @@ describe.runIf(hasPackages('tshark'))('SMB2 in the capture export vs tshark', ()
       'smb2.cmd == 5 && smb2.flags.response == 1 && smb2.nt_status == 0xc0000022',
     );
     expect(denied.length).toBeGreaterThan(0);
+  }, 600_000);
+
+  test('icacls on the wire: each QUERY_INFO response and SET_INFO request carries a security descriptor whose ACEs tshark dissects as the model holds them', async () => {
+    let compared = 0;
+    for (const x of mounting) {
+      const run = runs.get(x.id)!;
+      const withBytes = x.trace.filter((e) => e.smb2 && /^SMB2 (QUERY|SET)_INFO$/.test(e.type));
+      if (withBytes.length === 0) continue;
+      const queried = await dissectedAcls(x, 'smb2.cmd == 16 && smb2.flags.response == 1');
+      const set = await dissectedAcls(x, 'smb2.cmd == 17 && smb2.flags.response == 0');
+      // the QUERY_INFO responses and SET_INFO requests; the catalogue changes no ACL after its last icacls,
+      // so the model's ACL at the end of the run is the one each carried
+      const carrying = withBytes.filter((e) => (e.type === 'SMB2 QUERY_INFO') === (e.replyTo !== undefined));
+      for (const e of carrying) {
+        const request = e.replyTo === undefined ? e : x.trace.find((r) => r.seq === e.replyTo)!;
+        const seen = e.type === 'SMB2 QUERY_INFO' ? queried : set;
+        expect({ id: x.id, seq: e.seq, aces: seen.get(e.seq) }).toEqual({
+          id: x.id,
+          seq: e.seq,
+          aces: modelAcl(run, request),
+        });
+        compared++;
+      }
+    }
+    console.log(`security descriptors dissected and compared with the model: ${compared}`);
+    expect(compared).toBeGreaterThan(0);
   }, 600_000);
 
   test('the file operations’ bytes (CREATE, QUERY_DIRECTORY, READ, WRITE, CLOSE, an ACCESS_DENIED) on the session: tshark opens and dissects each', async () => {
