@@ -35,3 +35,6 @@ export function cloudSidFromObjectId(objectId: string): string {
   const subs = [0, 4, 8, 12].map((at) => view.getUint32(at, true));
   return ['S-1-12-1', ...subs.map(String)].join('-');
 }
+
+/** A cloud SID (S-1-12-1-…): the identity of a cloud-only Entra user or group, never an AD account's. */
+export const isCloudSid = (sid: string): boolean => /^S-1-12-1-/i.test(sid);

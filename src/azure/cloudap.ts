@@ -15,6 +15,7 @@ import { storeCredential } from '../client';
 import { formatName, formatPrincipal, parsePrincipal } from '../asn1/principal';
 import { formatDuration, isoSeconds } from '../asn1/time';
 import type { CloudApState, World } from '../world';
+import { cloudOnlyReleaseRefusal, isCloudOnly } from './cloud-only';
 import { entraOf, PRT_REFRESH_INTERVAL, requestPrt } from './entra';
 import {
   applyKerberosConfig,
@@ -49,10 +50,12 @@ export function cloudApSignIn(
   const now = world.hostNow(host);
   const why = prtRefreshReason(ca, now);
   let text: string;
+  // a cloud-only user on a release that does not support it: no cloud TGT asked for (modelled)
+  const refused = isCloudOnly(world, d.user) ? cloudOnlyReleaseRefusal(d.os) : undefined;
   if (why) {
     const r = requestPrt(world, host, {
       user: d.user,
-      wantTgt: d.policy.cloudKerberosTicketRetrieval,
+      wantTgt: d.policy.cloudKerberosTicketRetrieval && !refused,
       reason: `${when}: ${why}`,
       ...(opts.partialTgt ? { partialTgt: true } : {}),
     });
@@ -72,7 +75,7 @@ export function cloudApSignIn(
           tgt: r.cloudTgt,
         };
       else delete ca.cloud;
-      text = `CloudAP: PRT ${had ? 'updated' : 'issued'} (${why})${r.cloudTgt ? ' with a cloud TGT' : d.policy.cloudKerberosTicketRetrieval ? `, no cloud TGT: ${r.noTgt ?? '?'}` : ', no cloud TGT: the GPO "Allow retrieving the cloud kerberos ticket during the logon" is off'}`;
+      text = `CloudAP: PRT ${had ? 'updated' : 'issued'} (${why})${r.cloudTgt ? ' with a cloud TGT' : refused ? `, no cloud TGT: ${refused}` : d.policy.cloudKerberosTicketRetrieval ? `, no cloud TGT: ${r.noTgt ?? '?'}` : ', no cloud TGT: the GPO "Allow retrieving the cloud kerberos ticket during the logon" is off'}`;
     } else {
       text = `CloudAP: Entra cannot be reached (${r.why}): ${ca.prt ? `it keeps the PRT updated at ${isoSeconds(ca.prt.updateTime)}` : 'no PRT'}`;
     }
@@ -181,7 +184,8 @@ export function dsregcmdStatus(world: World, host: string): string {
   const home = homeRealm(d);
   const prtValid = prt !== undefined && now < prt.expiresAt;
   const cloudTgt = entra ? validTgtFor(cache, entra.realm, now) : undefined;
-  const onPrem = validTgtFor(cache, home, now);
+  // a cloud-only user's home is the cloud realm: it has no on-prem TGT, whatever the cache holds
+  const onPrem = isCloudOnly(world, d.user) ? undefined : validTgtFor(cache, home, now);
   const lines = [
     ...box('Device State'),
     row('AzureAdJoined', 'YES'),

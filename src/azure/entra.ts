@@ -36,6 +36,7 @@ import {
   type World,
 } from '../world';
 import { asObserved, CLOUD_RENEWAL_REFUSED } from './cloud-tgt';
+import { cloudOnlyEntry, cloudOnlyUser } from './cloud-only';
 import { partialTgtFor } from './partial-tgt';
 
 export const CLOUD_REALM = 'KERBEROS.MICROSOFTONLINE.COM';
@@ -101,6 +102,10 @@ export function setUpEntra(world: World, config: EntraConfig, users: string[]): 
   kdc.refuseRenewals(state.realm, CLOUD_RENEWAL_REFUSED);
   for (const user of users) {
     const p = parsePrincipal(user);
+    if (p.realm === state.realm) {
+      addCloudOnlyUser(world, kdc, state, user);
+      continue;
+    }
     const home = world.kdcsServing(p.realm)[0]?.entries(user, p.realm)[0];
     if (!home) throw new Error(`${user} is not in its realm's database: nothing to sync to Entra`);
     if (kdc.principals(state.realm).some((e) => upnOf(e) === upnOf(home))) continue;
@@ -119,6 +124,17 @@ export function setUpEntra(world: World, config: EntraConfig, users: string[]): 
     });
   }
   return state;
+}
+
+/** A user of the cloud realm itself: it must be one of Entra's cloud-only users (cloud-only.ts). */
+function addCloudOnlyUser(world: World, kdc: KdcAdmin, entra: EntraState, user: string): void {
+  const found = cloudOnlyUser(entra, user);
+  if (!found)
+    throw new Error(
+      `${user} is in the cloud realm ${entra.realm} but is not one of Entra's cloud-only users: list it in "cloudOnlyUsers"`,
+    );
+  if (kdc.entries(user, entra.realm).length) return;
+  kdc.addPrincipal(entra.realm, cloudOnlyEntry(entra.realm, found, randomKey(18, world.random).bytes));
 }
 
 const entraNarration = (text: string, ok = true): Narration => ({

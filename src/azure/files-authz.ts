@@ -10,7 +10,9 @@
  *   (learn.microsoft.com/azure/storage/files/storage-files-identity-assign-share-level-permissions;
  *   learn.microsoft.com/azure/role-based-access-control/built-in-roles/storage.) A role change reaches the
  *   file service after a propagation delay, documented as up to hours: each assignment carries the virtual
- *   time it takes effect.
+ *   time it takes effect. A cloud-only identity (its user SID a cloud SID, S-1-12-1-…) gets the default
+ *   share-level permission only: no role assigned to it applies (Entra Kerberos for cloud-only identities,
+ *   preview: learn.microsoft.com/azure/storage/files/storage-files-identity-auth-hybrid-identities-enable).
  * - File and folder level, checked at each CREATE: the Windows ACL (allow and deny ACEs on SIDs, in
  *   canonical order: explicit deny, explicit allow, inherited deny, inherited allow; inheritable ACEs of the
  *   folders above) against the session's token — the user SID and group SIDs of the PAC the service
@@ -23,6 +25,7 @@
  * Pure decisions over plain data; the SMB server (smb.ts) and the file steps (files-ops.ts) call them.
  */
 import type { AceState, AzureFilesAuthzState, FileNodeState, SmbSessionState } from '../world';
+import { isCloudSid } from './cloud-sid';
 
 // ---- access masks (a simplified FILE_* set: one bit per thing a person can be allowed or denied) ----------
 
@@ -150,7 +153,11 @@ export function shareLevel(
   let best: { rank: number; role: string; why: string } = defRole
     ? { rank: SHARE_ROLES[defRole]!.rank, role: defRole, why: `default share-level permission ${def}` }
     : { rank: 0, role: '', why: `default share-level permission None and no SMB role` };
-  for (const r of authz.roles) {
+  // cloud-only identities get the default share-level permission only (preview; docs/modelled.md)
+  const cloudOnly = session.userSid !== undefined && isCloudSid(session.userSid);
+  if (cloudOnly)
+    best = { ...best, why: `${best.why}; a cloud-only identity: only the default applies, no RBAC role` };
+  for (const r of cloudOnly ? [] : authz.roles) {
     const live = r.effectiveAt <= now && !(r.removedAt !== undefined && r.removedAt <= now);
     const rank = SHARE_ROLES[r.role]?.rank ?? 0;
     if (live && held(session, r.principal) && rank > best.rank)

@@ -7,7 +7,7 @@
  */
 import type { CachedCredential, CredentialCache } from '../client';
 import { parsePrincipal, tgsRealmOf } from '../asn1/principal';
-import type { CloudApState, JoinType, WindowsHostState, World } from '../world';
+import type { CloudApState, JoinType, WindowsHostState, WindowsRelease, World } from '../world';
 import { entraOf } from './entra';
 import { hostRealmTableFor } from './realm';
 
@@ -26,6 +26,8 @@ export interface WindowsHostConfig {
   kdcProxyPolicy?: boolean;
   /** A host without Entra: the cloud realm's top-level names set by policy (KerbTopLevelNames). */
   topLevelNames?: { realm: string; topLevelNames: string[] };
+  /** The Windows release (absent: a current Windows 11). */
+  os?: WindowsRelease;
 }
 
 /** What a Windows command came to, as the console shows it. */
@@ -56,6 +58,7 @@ export function addWindowsHost(world: World, config: WindowsHostConfig): Windows
       ...(config.topLevelNames ? { topLevelNames: structuredClone(config.topLevelNames) } : {}),
     },
     drives: {},
+    ...(config.os ? { os: config.os } : {}),
     ...(joinedToEntra(config.join)
       ? { cloudAp: { freshBoot: true, refreshPending: false, kdcProxyKnown: kdcProxy } }
       : {}),

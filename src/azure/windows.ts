@@ -21,6 +21,7 @@ import { fromHex, toHex } from '../util/bytes';
 import { clientOf, runOperation, type World } from '../world';
 import { storeCredential } from '../client';
 import { cloudApSignIn } from './cloudap';
+import { cloudOnlyUser, isCloudOnly } from './cloud-only';
 import { checkDcc2, dcc2 } from './dcc2';
 import {
   accountName,
@@ -103,6 +104,7 @@ function deviceLogon(world: World, host: string, password: string): WindowsOutco
   const d = device(world, host);
   emptyTicketCache(world, host);
   setKdcProxyKnown(world, host, d.policy.kdcProxy);
+  if (isCloudOnly(world, d.user)) return cloudOnlyLogon(world, host, d, password);
   const r: ClientResult = runOperation(world, host, { kind: 'sign-in', password });
   let output: string;
   if (r.ok) {
@@ -129,6 +131,33 @@ function deviceLogon(world: World, host: string, password: string): WindowsOutco
   d.session = 'active';
   const cloud = cloudApSignIn(world, host, 'logon');
   return { ok: true, output: `${output}; ${cloud}`, realm: homeRealm(d) };
+}
+
+/**
+ * A cloud-only user (cloud-only.ts): Entra alone checks the password, in CloudAP's PRT request (modelled);
+ * there is no DC to ask and no on-prem TGT to get.
+ */
+function cloudOnlyLogon(world: World, host: string, d: WindowsDevice, password: string): WindowsOutcome {
+  if (cloudOnlyUser(world.entra, d.user)!.password !== password) {
+    say(
+      world,
+      host,
+      'logon failed',
+      `Entra refused the sign-in of ${d.user}: the password is incorrect (modelled)`,
+    );
+    return { ok: false, windowsError: 1326, output: 'The user name or password is incorrect.' };
+  }
+  d.logonKind = 'online';
+  d.session = 'active';
+  say(
+    world,
+    host,
+    'lsa',
+    `${host}: ${d.user} is a cloud-only Entra user: no AD account and no DC to ask; Entra checks the password (modelled)`,
+  );
+  world.client(host).cache.defaultPrincipal = parsePrincipal(d.user);
+  const cloud = cloudApSignIn(world, host, 'logon');
+  return { ok: true, output: `signed in with Entra ID (cloud-only user, no on-prem TGT); ${cloud}` };
 }
 
 /** No DC answered: the password is checked against the verifier of the last online logon. */
@@ -259,6 +288,7 @@ function ensureDomainTgt(world: World, host: string, password: string): void {
  * sight it says so and does nothing (a cached logon stays without an on-prem TGT).
  */
 function ensureOnPremTgt(world: World, host: string, d: WindowsDevice): void {
+  if (isCloudOnly(world, d.user)) return; // no on-prem realm at all
   const home = homeRealm(d);
   if (validTgtFor(world.client(host).cache, home, world.hostNow(host))) return;
   const dc = world.locatorFor(host, home)?.host;

@@ -209,6 +209,7 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
       user: c.user,
       password: c.password,
       cloudKerberosTicketRetrieval: c.policies?.cloudKerberosTicketRetrieval ?? false,
+      ...(c.windows ? { os: c.windows } : {}),
       ...(c.hostRealm ? { mapping: c.hostRealm } : {}),
       ...(c.policies?.kdcProxyServers ? { kdcProxyPolicy: true } : {}),
       ...(c.cloudKerberosTicketRetrieval ? { topLevelNames: c.cloudKerberosTicketRetrieval } : {}),

@@ -384,6 +384,10 @@ const clientShape = obj(
       "AD devices: the cloud realm's top-level names, after the mappings",
     ),
     kdcTimesync: opt(bool(), 'it sets its clock from the KDC (default false)'),
+    windows: opt(
+      oneOf(['windows-11', 'windows-10', 'server-2025', 'server-2022'] as const),
+      'the Windows release (default a current Windows 11): cloud-only users need 11 or Server 2025',
+    ),
   },
   {
     type: 'client',
@@ -411,6 +415,7 @@ function refuseWindowsOnly(c: object, path: string): void {
   const why: Record<string, string> = {
     join: 'a Linux host is not joined here (it runs MIT kinit, klist, kvno and kdestroy): leave "join" out',
     policies: 'these are Windows GPOs: a Linux host has none',
+    windows: 'a Windows release: a Linux host has none',
     cloudKerberosTicketRetrieval:
       'a Windows GPO: a Linux host maps host names to realms with "hostRealm" (krb5.conf [domain_realm])',
   };
@@ -454,6 +459,34 @@ const cloudTrustShape = obj(
   { type: 'cloud Kerberos trust' },
 );
 
+const objectId = str({
+  pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  hint: 'must be an Entra object ID (a GUID like f82d79af-1278-4894-ac01-d90e30875cf8)',
+  type: 'object ID',
+});
+
+const cloudOnlyUserShape = obj(
+  {
+    name: req(
+      str({ pattern: /^[^@/\\\s]+$/, hint: 'must be an account name like "bob"', type: 'account name' }),
+      'the account in the cloud realm: a client signs in as NAME@<the cloud realm>',
+    ),
+    upn: req(
+      str({
+        pattern: /^[^@\s]+@[A-Za-z0-9.-]+$/,
+        hint: 'must be like bob@contoso.onmicrosoft.com',
+        type: 'UPN',
+      }),
+      'its sign-in name in Entra',
+    ),
+    objectId: req(objectId, 'its Entra object ID: its SID is S-1-12-1 and the ID as four numbers'),
+    password: req(str(), 'its Entra password'),
+    groups: opt(list(objectId), "object IDs of its Entra groups: their cloud SIDs join the tickets' PAC"),
+    fullName: opt(str(), 'its display name'),
+  },
+  { type: 'cloud-only user' },
+);
+
 const entraShape = obj(
   {
     host: req(hostId, "the host standing for login.microsoftonline.com: it runs the cloud realm's KDC"),
@@ -466,6 +499,10 @@ const entraShape = obj(
     cloudTrust: opt(
       cloudTrustShape,
       'Windows Hello for Business cloud Kerberos trust: the AzureADKerberos read-only DC object in an on-prem domain',
+    ),
+    cloudOnlyUsers: opt(
+      list(cloudOnlyUserShape),
+      'users who exist only in Entra (no AD account), Entra Kerberos for cloud-only identities (preview)',
     ),
   },
   {

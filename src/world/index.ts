@@ -36,6 +36,8 @@ export type {
   CloudApState,
   PrtState,
   EntraConfig,
+  CloudOnlyUser,
+  WindowsRelease,
   EntraState,
   ConditionalAccessState,
   KerberosServerState,

@@ -245,7 +245,12 @@ export interface WindowsHostState {
   logonServer?: string;
   /** Entra-joined and hybrid-joined hosts. */
   cloudAp?: CloudApState;
+  /** The Windows release (absent: a current Windows 11); Entra Kerberos for cloud-only users needs 11 or Server 2025. */
+  os?: WindowsRelease;
 }
+
+/** The Windows releases a scenario names (what a cloud-only user's Entra Kerberos depends on). */
+export type WindowsRelease = 'windows-11' | 'windows-10' | 'server-2025' | 'server-2022';
 
 // ---- Entra ID (src/azure/entra.ts) -------------------------------------------------------------------
 
@@ -258,6 +263,23 @@ export interface EntraConfig {
   topLevelNames: string[];
   /** Windows Hello for Business cloud Kerberos trust (src/azure/cloud-trust.ts). */
   cloudTrust?: { domain: string; rodcId: number; allowed: string[]; denied: string[] };
+  /** Users who exist only in Entra (no AD account): the cloud realm is their only realm (src/azure/cloud-only.ts). */
+  cloudOnlyUsers?: CloudOnlyUser[];
+}
+
+/** A cloud-only Entra user: its SIDs come from object IDs (src/azure/cloud-sid.ts). */
+export interface CloudOnlyUser {
+  /** The account name in the cloud realm ("bob" is bob@KERBEROS.MICROSOFTONLINE.COM to Kerberos). */
+  name: string;
+  /** Its sign-in name in Entra ("bob@contoso.onmicrosoft.com"). */
+  upn: string;
+  /** Its Entra object ID (a GUID): its SID is S-1-12-1 and the ID's four 32-bit numbers. */
+  objectId: string;
+  /** Its Entra password (Entra checks it at sign-in, modelled). */
+  password: string;
+  /** Object IDs of the Entra groups it belongs to: their cloud SIDs join the PAC. */
+  groups?: string[];
+  fullName?: string;
 }
 
 /** Entra's copy of the AzureADKerberos object's key (src/azure/cloud-trust.ts, modelled). */

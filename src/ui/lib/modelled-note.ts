@@ -32,6 +32,8 @@ const FILE_REQUESTS = new Set(
  */
 export function modelledEntriesOf(row: ModelledRow): string[] {
   if (row.type === 'SMB2 SESSION_SETUP') return ['ntlm-fallback'];
+  if (row.type.startsWith('SMB2 ') && /a cloud-only identity/.test(row.result))
+    return ['cloud-only-identities', 'azure-files-authorization', 'smb2-framing'];
   if (FILE_REQUESTS.has(row.type)) return ['azure-files-authorization', 'smb2-framing'];
   if (row.type.startsWith('SMB2 ') || row.transport === 'smb') return ['smb2-framing'];
   if (row.type.startsWith('PRT-'))

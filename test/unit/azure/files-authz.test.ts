@@ -57,6 +57,35 @@ describe('share level', () => {
     expect(reader.why).toBe('default share-level permission StorageFileDataSmbShareReader');
   });
 
+  test('a cloud-only identity (cloud SID) gets the default only: a role assigned to it, or to its group, does not count', () => {
+    const BOB = 'S-1-12-1-1797209134-1292606023-2049709454-1631276447';
+    const GROUP = 'S-1-12-1-2748966385-1316621355-2354779807-2423926349';
+    const bob: SmbSessionState = {
+      ...alice,
+      principal: 'bob@KERBEROS.MICROSOFTONLINE.COM',
+      userSid: BOB,
+      groupSids: [GROUP],
+    };
+    const roles = [
+      role('Storage File Data SMB Share Contributor', 'bob@KERBEROS.MICROSOFTONLINE.COM'),
+      role('Storage File Data SMB Admin', GROUP),
+    ];
+    const none = shareLevel(authz({ roles }), bob, 1);
+    expect(none.mask).toBe(0);
+    expect(none.superuser).toBe(false);
+    expect(none.why).toMatch(/cloud-only identity: only the default applies, no RBAC role/);
+    const reader = shareLevel(
+      authz({ roles, defaults: [{ value: 'StorageFileDataSmbShareReader', effectiveAt: 0 }] }),
+      bob,
+      1,
+    );
+    expect(reader.mask & READ).toBe(READ);
+    expect(reader.mask & WRITE).toBe(0);
+    // the same role on an AD identity counts
+    const hybrid = shareLevel(authz({ roles: [role('Storage File Data SMB Share Contributor')] }), alice, 1);
+    expect(hybrid.mask & WRITE).toBe(WRITE);
+  });
+
   test('the higher of the role and the default wins, either way round', () => {
     const a = shareLevel(
       authz({

@@ -71,6 +71,7 @@ const AVAILABLE = [
   'iakerb-no-dc-line-of-sight',
   'rc4-enforcement-2026',
   'private-link-1326',
+  'cloud-only-identity',
   'two-forests',
 ];
 
