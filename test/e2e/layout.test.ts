@@ -3,7 +3,8 @@
 // phone (390×844). Nothing that can be seen runs past the window's sides; the step title stays clear
 // of the virtual clock, and the page's name of the page links; the lane names stay each in their own
 // lane; the timeline's labels neither overlap nor leave their card. On the two large screens the sequence diagram is the main pane, with at
-// least 12 rows in full view, and the inspector's field tree and hex dump are on screen together.
+// least 12 rows in full view, the inspector's field tree and hex dump are on screen together, and the
+// bottom dock keeps the clock's slider and the console's input in the window.
 // KRBPLAY_SCREENSHOTS=DIR saves a screenshot of each size there.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -34,6 +35,9 @@ interface Measure {
   laneNames: { text: string; left: number; right: number; clips: boolean }[];
   /** The timeline's tick labels, axis by axis (the clock slider's and the tickets'). */
   ticks: { left: number; right: number; inCard: boolean }[][];
+  /** The clock slider's track and the console's input line: wholly in the window and not covered. */
+  sliderInWindow: boolean;
+  consoleInputInWindow: boolean;
 }
 
 /** Runs in the page: every figure the tests assert, from the DOM as laid out. */
@@ -96,9 +100,11 @@ function measure(): Measure {
         !(getComputedStyle(s).textOverflow === 'ellipsis' && getComputedStyle(s).overflow === 'hidden'),
     };
   });
-  const card = document.querySelector('[data-testid="timeline"]')!.getBoundingClientRect();
-  const ticks = [...document.querySelectorAll('[data-testid="timeline"] .axis')].map((axis) =>
+  // the clock slider's axis is in the timeline's card, or in the bottom dock when the dock holds the slider
+  const axes = '[data-testid="timeline"] .axis, [data-testid="dock"] .axis';
+  const ticks = [...document.querySelectorAll(axes)].map((axis) =>
     [...axis.querySelectorAll('.tick')].map((t) => {
+      const card = axis.closest('[data-testid="timeline"], [data-testid="dock"]')!.getBoundingClientRect();
       const r = t.getBoundingClientRect();
       return {
         left: r.left,
@@ -107,7 +113,18 @@ function measure(): Measure {
       };
     }),
   );
+  const inWindow = (sel: string) => {
+    const e = document.querySelector(sel);
+    if (!e) return false;
+    const r = e.getBoundingClientRect();
+    const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+    const inside =
+      r.height > 0 && r.top >= -0.5 && r.bottom <= vh + 0.5 && r.left >= -0.5 && r.right <= vw + 0.5;
+    return inside && hit !== null && (hit === e || e.contains(hit));
+  };
   return {
+    sliderInWindow: inWindow('[data-testid="clock-track"]'),
+    consoleInputInWindow: inWindow('[data-testid="console-input"] input'),
     overflowing,
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: vw,
@@ -191,7 +208,38 @@ describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
         expect(m.rowsInView).toBeGreaterThanOrEqual(12);
         expect(m.treeInView).toBeGreaterThan(40);
         expect(m.hexInView).toBeGreaterThan(80);
+        // the bottom dock: the clock's slider and the console's input without scrolling
+        expect(m.sliderInWindow).toBe(true);
+        expect(m.consoleInputInWindow).toBe(true);
       }
     });
   }
+
+  test('the bottom dock folds away: the slider and the input go back to their cards, and come back', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const dock = page.getByTestId('dock');
+    const toggle = page.getByTestId('dock-toggle');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(await dock.getByTestId('clock-track').count()).toBe(1);
+    expect(await dock.getByTestId('console-input').count()).toBe(1);
+    expect(await page.getByTestId('timeline').getByTestId('clock-track').count()).toBe(0);
+    expect(await page.getByTestId('console').getByTestId('console-input').count()).toBe(0);
+
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await dock.getByTestId('clock-track').count()).toBe(0);
+    expect(await page.getByTestId('timeline').getByTestId('clock-track').count()).toBe(1);
+    expect(await page.getByTestId('console').getByTestId('console-input').count()).toBe(1);
+
+    await toggle.click();
+    await expect.poll(() => dock.getByTestId('clock-track').count()).toBe(1);
+    expect(await dock.getByTestId('console-input').count()).toBe(1);
+  });
+
+  test('below the app layout there is no dock: the slider and the input are in their cards', async () => {
+    await page.setViewportSize({ width: 1100, height: 800 });
+    await expect.poll(() => page.getByTestId('dock').count()).toBe(0);
+    expect(await page.getByTestId('timeline').getByTestId('clock-track').count()).toBe(1);
+    expect(await page.getByTestId('console').getByTestId('console-input').count()).toBe(1);
+  });
 });
