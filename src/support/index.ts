@@ -4,3 +4,5 @@ export * from './klist-tgt';
 export * from './mit-klist';
 export * from './dsregcmd';
 export * from './setspn';
+export * from './case';
+export * from './rules';
