@@ -6,3 +6,4 @@ export * from './dsregcmd';
 export * from './setspn';
 export * from './case';
 export * from './rules';
+export * from './case-scenario';

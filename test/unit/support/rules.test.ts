@@ -1,26 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { dsregcmdStatus } from '../../../src/azure';
-import { listWindows } from '../../../src/client';
-import { clientCache, findScenario, runScenario, startOf, type Scenario } from '../../../src/scenarios';
+import { findScenario } from '../../../src/scenarios';
 import { caseFindings, readCase, type Finding } from '../../../src/support';
+import { pasteOf } from './paste-of';
 import { readModelledDoc } from '../../../src/ui/lib/modelled-doc';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
-
-/** A scenario played (up to `until`), and ws1's klist and dsregcmd at its end, as one paste. */
-function pasteOf(id: string, until?: (start: number) => number) {
-  const s = findScenario(id) as Scenario;
-  const run = runScenario(s, until ? { until: until(startOf(s)) } : {});
-  const now = run.world.hostNow('ws1');
-  return {
-    now,
-    start: startOf(s),
-    klist: listWindows(clientCache(run, 'ws1'), { now }),
-    dsreg: dsregcmdStatus(run.world, 'ws1'),
-  };
-}
 
 const ids = (f: Finding[]) => f.map((x) => x.id);
 
