@@ -55,7 +55,12 @@ export function windowsKlistTime(text: string): number | undefined {
   const [, mo, d, y, h, mi, s, ampm] = m;
   let hour = Number(h);
   if (ampm) hour = (hour % 12) + (ampm.toUpperCase() === 'PM' ? 12 : 0);
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), hour, Number(mi), Number(s));
-  const back = new Date(ms);
-  return back.getUTCDate() === Number(d) && hour < 24 ? ms : undefined;
+  return utcTime(Number(y), Number(mo), Number(d), [hour, Number(mi), Number(s)]);
+}
+
+/** A date and a time of day as UTC milliseconds; undefined when a part is out of range (13/45/2026). */
+export function utcTime(year: number, mo: number, d: number, [h, mi, s, ms]: number[]): number | undefined {
+  if (mo < 1 || mo > 12 || h! > 23 || mi! > 59 || s! > 59) return undefined;
+  const t = Date.UTC(year, mo - 1, d, h!, mi!, s!, ms ?? 0);
+  return new Date(t).getUTCDate() === d ? t : undefined;
 }

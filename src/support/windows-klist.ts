@@ -30,6 +30,8 @@ export interface WindowsKlistTicket {
 
 export interface WindowsKlist {
   logonId?: string;
+  /** `klist -li ID` run from another session: "Targeted LogonId is 0:0x3e7". */
+  targetedLogonId?: string;
   /** The count on the "Cached Tickets: (N)" line. */
   count?: number;
   tickets: WindowsKlistTicket[];
@@ -79,13 +81,18 @@ function readTicketLine(ticket: WindowsKlistTicket | undefined, text: string): b
   return true;
 }
 
-/** Windows `klist` (as `klist`, `klist -li 0x3e7`, any LogonId) into its tickets, keeping unread lines. */
-export function parseWindowsKlist(text: string, limits?: PasteLimits): WindowsKlist {
+/** Windows `klist` lines (numbered as pasted) into their tickets, keeping unread lines. */
+export function readWindowsKlist(lines: readonly PastedLine[]): WindowsKlist {
   const out: WindowsKlist = { tickets: [], unread: [] };
   let ticket: WindowsKlistTicket | undefined;
-  for (const line of pastedLines(text, limits)) {
+  for (const line of lines) {
     let rest = line.text.trim();
     if (rest === '') continue;
+    const targeted = /^Targeted LogonId is (\S+)$/.exec(rest);
+    if (targeted) {
+      out.targetedLogonId = targeted[1];
+      continue;
+    }
     const logon = /^Current LogonId is (\S+)$/.exec(rest);
     const count = /^Cached Tickets: \((\d+)\)$/.exec(rest);
     const entry = /^#(\d+)>\s*(.*)$/.exec(rest);
@@ -101,4 +108,9 @@ export function parseWindowsKlist(text: string, limits?: PasteLimits): WindowsKl
     }
   }
   return out;
+}
+
+/** Windows `klist` (as `klist`, `klist -li 0x3e7`, any LogonId) into its tickets, keeping unread lines. */
+export function parseWindowsKlist(text: string, limits?: PasteLimits): WindowsKlist {
+  return readWindowsKlist(pastedLines(text, limits));
 }
