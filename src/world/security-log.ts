@@ -96,3 +96,97 @@ export function securityEvent(input: SecurityEventInput): SecurityEvent | undefi
 export function securityEventText(e: SecurityEvent): string {
   return `${e.id} ${e.keyword} ${e.fields.map(([k, v]) => `${k}: ${v}`).join('; ')}`;
 }
+
+/** What Event Viewer's General tab says each event is. */
+export const SECURITY_EVENT_TITLES: Record<SecurityEvent['id'], string> = {
+  4768: 'A Kerberos authentication ticket (TGT) was requested.',
+  4769: 'A Kerberos service ticket was requested.',
+  4770: 'A Kerberos service ticket was renewed.',
+  4771: 'Kerberos pre-authentication failed.',
+};
+
+/** The field's name in the event's XML (EventData), which Event Viewer's Details tab shows. */
+const EVENT_DATA_NAMES: Record<string, string> = {
+  'Account Name': 'TargetUserName',
+  'Supplied Realm Name': 'TargetDomainName',
+  'Service Name': 'ServiceName',
+  'Client Address': 'IpAddress',
+  'Client Port': 'IpPort',
+  'Ticket Options': 'TicketOptions',
+  'Result Code': 'Status',
+  'Failure Code': 'Status',
+  'Ticket Encryption Type': 'TicketEncryptionType',
+  'Pre-Authentication Type': 'PreAuthType',
+  'Transited Services': 'TransmittedServices',
+};
+
+/** An event as Event Viewer's Details tab lays it out: the System block, then the EventData block. */
+export interface SecurityEventDetails {
+  title: string;
+  system: [string, string][];
+  eventData: [string, string][];
+}
+
+/** The details of one event written by the DC on `computer`. */
+export function securityEventDetails(e: SecurityEvent, computer: string): SecurityEventDetails {
+  const task =
+    e.id === 4768 || e.id === 4771 ? 'Kerberos Authentication Service' : 'Kerberos Service Ticket Operations';
+  return {
+    title: SECURITY_EVENT_TITLES[e.id],
+    system: [
+      ['Provider', 'Microsoft-Windows-Security-Auditing'],
+      ['EventID', String(e.id)],
+      ['Task Category', task],
+      ['Keywords', e.keyword],
+      ['TimeCreated', new Date(e.at).toISOString()],
+      ['Channel', 'Security'],
+      ['Computer', computer],
+    ],
+    eventData: e.fields.map(([k, v]) => [EVENT_DATA_NAMES[k] ?? k, v]),
+  };
+}
+
+/** One DC's log: the host it runs on, the realms it serves, its events oldest first. */
+export interface DcSecurityLog {
+  host: string;
+  realms: string[];
+  events: readonly SecurityEvent[];
+}
+
+/** Every DC's log in a world's state, in the order the world lists its KDCs. */
+export function securityLogsOf(
+  kdcs: readonly { host: string; state: { realms: { name: string }[] }; securityLog?: SecurityEvent[] }[],
+): DcSecurityLog[] {
+  return kdcs.map((k) => ({
+    host: k.host,
+    realms: k.state.realms.map((r) => r.name),
+    events: k.securityLog ?? [],
+  }));
+}
+
+const isoTime = (ms: number) => new Date(ms).toISOString();
+
+/** The logs as text: a heading per DC, then one line per event, oldest first. */
+export function formatSecurityLogs(logs: readonly DcSecurityLog[]): string {
+  let out = '';
+  for (const dc of logs) {
+    const n = dc.events.length;
+    out += `# Security log of ${dc.host} (${dc.realms.join(', ')}): ${n} event${n === 1 ? '' : 's'}\n`;
+    for (const e of dc.events) out += `${isoTime(e.at)}  ${securityEventText(e)}\n`;
+  }
+  return out;
+}
+
+/** The logs as JSON: each event's fields as an object, in the order Windows writes them. */
+export function securityLogsJson(logs: readonly DcSecurityLog[]) {
+  return logs.map((dc) => ({
+    dc: dc.host,
+    realms: dc.realms,
+    events: dc.events.map((e) => ({
+      id: e.id,
+      t: isoTime(e.at),
+      keyword: e.keyword,
+      fields: Object.fromEntries(e.fields),
+    })),
+  }));
+}
