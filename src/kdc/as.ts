@@ -100,7 +100,7 @@ export function handleAsReq(scope: RequestScope, db: RealmState): Issued {
     'issue',
     `answered with an AS-REP: the session key and times, encrypted in ${formatPrincipal(client)}'s key (key usage 3)`,
   );
-  return { reply, replyType: 'AS-REP' };
+  return { reply, replyType: 'AS-REP', ticket };
 }
 
 /** The client: in the database, an account that may sign in (not disabled, not a krbtgt key). */

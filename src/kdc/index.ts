@@ -3,7 +3,7 @@
  * and narrated events, over state that can be snapshotted and restored.
  */
 export { Kdc } from './kdc';
-export type { KdcContext, KdcResult } from './kdc';
+export type { KdcContext, KdcRequestFacts, KdcResult } from './kdc';
 export { buildKdcState, KdcConfigError } from './config';
 export type { KdcConfig, RealmConfig, PrincipalConfig, TrustConfig } from './config';
 export type {

@@ -9,8 +9,8 @@
  * check the ticket-granting ticket and authenticator (TGS) → choose enctypes → compute times → issue.
  * Every refusal becomes a KRB-ERROR with the right code, the KDC's time and an e-text (RFC 4120 §5.9.1).
  */
-import { decodeValue, AsReqCodec, TgsReqCodec, type KdcReq } from '../asn1';
-import { ErrorCode } from '../asn1/registry';
+import { decodeValue, AsReqCodec, TgsReqCodec, type KdcReq, type PrincipalName, type Ticket } from '../asn1';
+import { ErrorCode, PaType } from '../asn1/registry';
 import { krbtgtName } from '../asn1/principal';
 import { asRefusal, refusalReply } from '../protocol/refusal';
 import { handleAsReq } from './as';
@@ -33,6 +33,21 @@ export interface KdcResult {
   /** Who asked for what, when the request could be read (krb5kdc's log line). */
   client?: string;
   server?: string;
+  /** What the request asked, when it could be read: what a DC's Security log writes of it. */
+  request?: KdcRequestFacts;
+  /** The ticket the reply carries, when one was issued. */
+  ticket?: Ticket;
+}
+
+/** The request as the KDC read it, kept so no one downstream decodes it again. */
+export interface KdcRequestFacts {
+  type: 'AS-REQ' | 'TGS-REQ';
+  realm: string;
+  cname?: PrincipalName;
+  sname?: PrincipalName;
+  kdcOptions: number;
+  /** It carried PA-ENC-TIMESTAMP (pre-authentication by the password's key). */
+  encTimestamp: boolean;
 }
 
 export class Kdc {
@@ -103,6 +118,7 @@ export class Kdc {
         ...issued,
         events: say.events,
         ...this.logNames(scope),
+        ...this.requestFacts(scope),
       };
     } catch (e) {
       return this.refuse(asRefusal(e), scope, say, ctx);
@@ -117,6 +133,21 @@ export class Kdc {
     else if (b.cname) out.client = `${b.cname.nameString.join('/')}@${b.realm}`;
     if (b.sname) out.server = `${b.sname.nameString.join('/')}@${b.realm}`;
     return out;
+  }
+
+  private requestFacts(scope: RequestScope | undefined): { request?: KdcRequestFacts } {
+    if (!scope) return {};
+    const { req, bytes } = scope;
+    const b = req.reqBody;
+    const request: KdcRequestFacts = {
+      type: bytes[0] === 0x6a ? 'AS-REQ' : 'TGS-REQ',
+      realm: b.realm,
+      kdcOptions: b.kdcOptions,
+      encTimestamp: req.padata?.some((p) => p.padataType === PaType.PA_ENC_TIMESTAMP) ?? false,
+    };
+    if (b.cname) request.cname = b.cname;
+    if (b.sname) request.sname = b.sname;
+    return { request };
   }
 
   /** RFC 4120 §5.9.1: the error names the server and, when known, the client; stime is the KDC's time. */
@@ -136,6 +167,7 @@ export class Kdc {
       errorCode: r.code,
       events: say.events,
       ...this.logNames(scope),
+      ...this.requestFacts(scope),
     };
   }
 

@@ -3,7 +3,7 @@
  * the request itself. Kept apart from `kdc.ts` so that the handlers it dispatches to (as.ts, tgs.ts,
  * pac.ts) import downwards only.
  */
-import type { KdcReq, PrincipalName } from '../asn1';
+import type { KdcReq, PrincipalName, Ticket } from '../asn1';
 import type { RandomSource } from '../crypto';
 import type { KdcState } from './database';
 import type { Narrator } from './events';
@@ -18,6 +18,8 @@ export interface KdcContext {
 export interface Issued {
   reply: Uint8Array;
   replyType: 'AS-REP' | 'TGS-REP';
+  /** The ticket inside the reply, as issued. */
+  ticket: Ticket;
 }
 
 /** What AS and TGS handlers share: the state, the time and randomness, the narration. */

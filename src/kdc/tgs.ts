@@ -187,7 +187,7 @@ function reply(
     'issue',
     `answered with a TGS-REP, encrypted in the ${subkey ? "authenticator's subkey (key usage 9)" : 'TGT session key (key usage 8)'}`,
   );
-  return { reply: bytes, replyType: 'TGS-REP' };
+  return { reply: bytes, replyType: 'TGS-REP', ticket };
 }
 
 /** The bytes the authenticator's checksum covers: the KDC-REQ-BODY inside req-body's [4] wrapper. */

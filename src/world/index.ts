@@ -99,3 +99,12 @@ export {
   LINUX_UID,
 } from './linux-host';
 export type { LinuxHostConfig, MitOutcome } from './linux-host';
+export {
+  SECURITY_EVENT_TITLES,
+  formatSecurityLogs,
+  securityEventDetails,
+  securityEventText,
+  securityLogsJson,
+  securityLogsOf,
+} from './security-log';
+export type { DcSecurityLog, SecurityEvent, SecurityEventDetails } from './security-log';

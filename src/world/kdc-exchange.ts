@@ -24,6 +24,7 @@ import { formatDuration, kerberosTimestamp } from '../asn1/time';
 import type { KdcAdmin } from './kdc-admin';
 import { hostAddresses } from './addresses';
 import { securityEvent } from './security-log';
+import { attachedCache } from '../protocol/memo';
 import type { KdcLocation } from './state';
 import type { Narration } from './trace';
 import {
@@ -44,28 +45,26 @@ export interface KdcExchange {
 
 // ---- the KDC's side -------------------------------------------------------------------------------------
 
-/** The DC writes its Security log event for the exchange it just answered. */
-function audit(
-  world: World,
-  kdc: KdcAdmin,
-  request: Uint8Array,
-  result: KdcResult,
-  from: string,
-  now: number,
-) {
-  const clientAddress = hostAddresses(world.hosts)[from] ?? '0.0.0.0';
-  const event = securityEvent({ ...result, request, now, clientAddress, clientPort: 0 });
+const ADDRESSES = Symbol("the hosts' addresses");
+
+/**
+ * The DC writes its Security log event for the exchange it just answered, from what the KDC read and
+ * issued. The hosts' addresses are worked out once per hosts list (the world never adds a host to it).
+ */
+function audit(world: World, kdc: KdcAdmin, result: KdcResult, from: string, now: number) {
+  const addresses = attachedCache(world.hosts, ADDRESSES, () => hostAddresses(world.hosts));
+  const clientAddress = addresses[from] ?? '0.0.0.0';
+  const event = securityEvent({ ...result, now, clientAddress, clientPort: 0 });
   if (event) kdc.audit(event);
 }
 
 /** One line about a KDC reply: the error, or the ticket it carries (and whether it is a referral). */
 function replyLine(result: KdcResult): string {
   if (result.replyType === 'KRB-ERROR') return errorCodes.describe(result.errorCode!);
-  // the one thing KdcResult does not say: the name in the ticket it issued
-  const d = decodeKerberos(result.reply);
-  if (d.type !== 'AS-REP' && d.type !== 'TGS-REP') return d.type;
-  const t = d.value.ticket.sname;
-  const got = `${t.nameString.join('/')}@${d.value.ticket.realm}`;
+  const ticket = result.ticket;
+  if (!ticket) return result.replyType;
+  const t = ticket.sname;
+  const got = `${t.nameString.join('/')}@${ticket.realm}`;
   const asked = result.server ?? '';
   if (result.replyType === 'TGS-REP' && t.nameString[0] === 'krbtgt' && !/^krbtgt[/@]/.test(asked)) {
     return `referral: ${got} (the service is in ${t.nameString[1]})`;
@@ -110,7 +109,7 @@ export const kdcListener: Protocol<Uint8Array, { reply: Uint8Array; tooBig: bool
   serve(world, kdc, request, from, at) {
     const now = world.hostNow(at.host);
     const result = kdc.handle(request, { now, random: world.random });
-    audit(world, kdc, request, result, from, now);
+    audit(world, kdc, result, from, now);
     if (at.transport !== 'udp' || result.reply.length <= UDP_REPLY_LIMIT)
       return kdcAnswer({ reply: result.reply, tooBig: false }, result);
     const reply = tooBigError(kdc, now, result.reply.length);
@@ -135,7 +134,7 @@ export const kdcProxyListener: Protocol<Uint8Array, Uint8Array, KdcAdmin> = {
     const request = stripTcpPrefix(decodeKdcProxyMessage(body).kerbMessage);
     const now = world.hostNow(at.host);
     const result = kdc.handle(request, { now, random: world.random });
-    audit(world, kdc, request, result, from, now);
+    audit(world, kdc, result, from, now);
     const replyBody = encodeKdcProxyMessage({ kerbMessage: addTcpPrefix(result.reply) });
     return kdcAnswer(result.reply, result, replyBody, result.reply);
   },

@@ -10,7 +10,7 @@
  * - 4770 "A Kerberos service ticket was renewed": a TGS-REQ with the RENEW option that got a ticket.
  * A KDC_ERR_PREAUTH_REQUIRED (0x19) answer is the normal first step of a logon, and is not written.
  */
-import { decodeKerberos } from '../asn1';
+import type { KdcResult } from '../kdc';
 
 export interface SecurityEvent {
   id: 4768 | 4769 | 4770 | 4771;
@@ -21,11 +21,11 @@ export interface SecurityEvent {
   fields: [string, string][];
 }
 
-export interface SecurityEventInput {
-  request: Uint8Array;
-  reply: Uint8Array;
-  replyType: 'AS-REP' | 'TGS-REP' | 'KRB-ERROR';
-  errorCode?: number;
+/** What the KDC said of the exchange (its request as read, its reply, the ticket), and where from. */
+export interface SecurityEventInput extends Pick<
+  KdcResult,
+  'replyType' | 'errorCode' | 'request' | 'ticket'
+> {
   now: number;
   /** The client's IPv4 address, and the port it sent from (0 when the world does not model one). */
   clientAddress: string;
@@ -35,35 +35,28 @@ export interface SecurityEventInput {
 const PREAUTH_REQUIRED = 0x19;
 const PREAUTH_FAILED = 0x18;
 const RENEW = 0x00000002;
-const PA_ENC_TIMESTAMP = 2;
 
 const hex = (n: number) => `0x${(n >>> 0).toString(16).toUpperCase()}`;
 const address = (ip: string) => (ip.includes(':') ? ip : `::ffff:${ip}`);
 
-function replyEtype(reply: Uint8Array, replyType: SecurityEventInput['replyType']): string {
-  if (replyType === 'KRB-ERROR') return '0xFFFFFFFF';
-  const d = decodeKerberos(reply);
-  if (d.type !== 'AS-REP' && d.type !== 'TGS-REP') return '0xFFFFFFFF';
-  return hex(d.value.ticket.encPart.etype);
-}
-
 /** The event a Windows DC writes for one exchange, or undefined when it writes none. */
 export function securityEvent(input: SecurityEventInput): SecurityEvent | undefined {
-  const d = decodeKerberos(input.request);
-  if (d.type !== 'AS-REQ' && d.type !== 'TGS-REQ') return undefined;
+  const req = input.request;
+  if (!req) return undefined;
   const code = input.replyType === 'KRB-ERROR' ? (input.errorCode ?? 0) : 0;
   if (code === PREAUTH_REQUIRED) return undefined;
-  const body = d.value.reqBody;
   const keyword = code === 0 ? 'Audit Success' : 'Audit Failure';
-  const service = body.sname ? body.sname.nameString.join('/') : '';
+  const service = req.sname ? req.sname.nameString.join('/') : '';
   const network: [string, string][] = [
     ['Client Address', address(input.clientAddress)],
     ['Client Port', String(input.clientPort)],
   ];
-  const options = hex(body.kdcOptions);
-  if (d.type === 'AS-REQ') {
-    const account = body.cname ? body.cname.nameString.join('/') : '';
-    const preauth = d.value.padata?.find((p) => p.padataType === PA_ENC_TIMESTAMP) ? '2' : '0';
+  const options = hex(req.kdcOptions);
+  const etype =
+    input.replyType !== 'KRB-ERROR' && input.ticket ? hex(input.ticket.encPart.etype) : '0xFFFFFFFF';
+  if (req.type === 'AS-REQ') {
+    const account = req.cname ? req.cname.nameString.join('/') : '';
+    const preauth = req.encTimestamp ? '2' : '0';
     if (code === PREAUTH_FAILED) {
       const fields: [string, string][] = [
         ['Account Name', account],
@@ -77,22 +70,22 @@ export function securityEvent(input: SecurityEventInput): SecurityEvent | undefi
     }
     const fields: [string, string][] = [
       ['Account Name', account],
-      ['Supplied Realm Name', body.realm],
+      ['Supplied Realm Name', req.realm],
       ['Service Name', service],
       ...network,
       ['Ticket Options', options],
       ['Result Code', hex(code)],
-      ['Ticket Encryption Type', replyEtype(input.reply, input.replyType)],
+      ['Ticket Encryption Type', etype],
       ['Pre-Authentication Type', code === 0 ? preauth : '-'],
     ];
     return { id: 4768, at: input.now, keyword, fields };
   }
-  const renewal = (body.kdcOptions & RENEW) !== 0;
+  const renewal = (req.kdcOptions & RENEW) !== 0;
   const fields: [string, string][] = [
     ['Service Name', service],
     ...network,
     ['Ticket Options', options],
-    ['Ticket Encryption Type', replyEtype(input.reply, input.replyType)],
+    ['Ticket Encryption Type', etype],
     ...(renewal ? [] : ([['Failure Code', hex(code)]] as [string, string][])),
     ['Transited Services', '-'],
   ];
@@ -102,4 +95,98 @@ export function securityEvent(input: SecurityEventInput): SecurityEvent | undefi
 /** One event as a line of text, for search and the console. */
 export function securityEventText(e: SecurityEvent): string {
   return `${e.id} ${e.keyword} ${e.fields.map(([k, v]) => `${k}: ${v}`).join('; ')}`;
+}
+
+/** What Event Viewer's General tab says each event is. */
+export const SECURITY_EVENT_TITLES: Record<SecurityEvent['id'], string> = {
+  4768: 'A Kerberos authentication ticket (TGT) was requested.',
+  4769: 'A Kerberos service ticket was requested.',
+  4770: 'A Kerberos service ticket was renewed.',
+  4771: 'Kerberos pre-authentication failed.',
+};
+
+/** The field's name in the event's XML (EventData), which Event Viewer's Details tab shows. */
+const EVENT_DATA_NAMES: Record<string, string> = {
+  'Account Name': 'TargetUserName',
+  'Supplied Realm Name': 'TargetDomainName',
+  'Service Name': 'ServiceName',
+  'Client Address': 'IpAddress',
+  'Client Port': 'IpPort',
+  'Ticket Options': 'TicketOptions',
+  'Result Code': 'Status',
+  'Failure Code': 'Status',
+  'Ticket Encryption Type': 'TicketEncryptionType',
+  'Pre-Authentication Type': 'PreAuthType',
+  'Transited Services': 'TransmittedServices',
+};
+
+/** An event as Event Viewer's Details tab lays it out: the System block, then the EventData block. */
+export interface SecurityEventDetails {
+  title: string;
+  system: [string, string][];
+  eventData: [string, string][];
+}
+
+/** The details of one event written by the DC on `computer`. */
+export function securityEventDetails(e: SecurityEvent, computer: string): SecurityEventDetails {
+  const task =
+    e.id === 4768 || e.id === 4771 ? 'Kerberos Authentication Service' : 'Kerberos Service Ticket Operations';
+  return {
+    title: SECURITY_EVENT_TITLES[e.id],
+    system: [
+      ['Provider', 'Microsoft-Windows-Security-Auditing'],
+      ['EventID', String(e.id)],
+      ['Task Category', task],
+      ['Keywords', e.keyword],
+      ['TimeCreated', new Date(e.at).toISOString()],
+      ['Channel', 'Security'],
+      ['Computer', computer],
+    ],
+    eventData: e.fields.map(([k, v]) => [EVENT_DATA_NAMES[k] ?? k, v]),
+  };
+}
+
+/** One DC's log: the host it runs on, the realms it serves, its events oldest first. */
+export interface DcSecurityLog {
+  host: string;
+  realms: string[];
+  events: readonly SecurityEvent[];
+}
+
+/** Every DC's log in a world's state, in the order the world lists its KDCs. */
+export function securityLogsOf(
+  kdcs: readonly { host: string; state: { realms: { name: string }[] }; securityLog?: SecurityEvent[] }[],
+): DcSecurityLog[] {
+  return kdcs.map((k) => ({
+    host: k.host,
+    realms: k.state.realms.map((r) => r.name),
+    events: k.securityLog ?? [],
+  }));
+}
+
+const isoTime = (ms: number) => new Date(ms).toISOString();
+
+/** The logs as text: a heading per DC, then one line per event, oldest first. */
+export function formatSecurityLogs(logs: readonly DcSecurityLog[]): string {
+  let out = '';
+  for (const dc of logs) {
+    const n = dc.events.length;
+    out += `# Security log of ${dc.host} (${dc.realms.join(', ')}): ${n} event${n === 1 ? '' : 's'}\n`;
+    for (const e of dc.events) out += `${isoTime(e.at)}  ${securityEventText(e)}\n`;
+  }
+  return out;
+}
+
+/** The logs as JSON: each event's fields as an object, in the order Windows writes them. */
+export function securityLogsJson(logs: readonly DcSecurityLog[]) {
+  return logs.map((dc) => ({
+    dc: dc.host,
+    realms: dc.realms,
+    events: dc.events.map((e) => ({
+      id: e.id,
+      t: isoTime(e.at),
+      keyword: e.keyword,
+      fields: Object.fromEntries(e.fields),
+    })),
+  }));
 }

@@ -1,7 +1,8 @@
 // axe-core (Deque's rule set, WCAG 2.x A and AA) finds nothing on the playground, in the light theme
 // and the dark one (the page follows prefers-color-scheme): at its start, with a message open in the
-// inspector and every node of its tree expanded, with the field explanation showing, a failing
-// scenario's KRB-ERROR open, and the crypto proof page. axe runs in the page itself (the page's
+// inspector and every node of its tree expanded, with the field explanation showing, the Security log
+// panel with an event open and its filters set, a failing scenario's KRB-ERROR open, and the crypto
+// proof page. axe runs in the page itself (the page's
 // Content-Security-Policy forbids inline scripts, so the test's context bypasses it for axe alone).
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -94,6 +95,13 @@ describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violatio
       await page.getByRole('button', { name: 'expand all' }).click();
       await page.getByTestId('tree').locator('button.field').nth(3).focus();
       await page.getByTestId('field-explanation').waitFor();
+      expect(await axe(page)).toEqual([]);
+
+      // the Security log panel, an event open to its details and a filter set
+      await page.getByTestId('security-log-row').first().getByRole('button').click();
+      await page.getByTestId('security-log-details').waitFor();
+      await page.getByTestId('security-log-id').selectOption('4769');
+      await page.getByTestId('security-log-search').fill('cifs');
       expect(await axe(page)).toEqual([]);
       await page.context().close();
     });

@@ -5,7 +5,14 @@
 import { writeFileSync } from 'node:fs';
 import { formatRun, parseUntil, runScenario } from '../../scenarios';
 import { KKDCP_LUA } from '../../formats/pcap';
-import { exportKeytab, exportPcapng, exportSmbSessionKeys } from '../../world';
+import {
+  exportKeytab,
+  exportPcapng,
+  exportSmbSessionKeys,
+  formatSecurityLogs,
+  securityLogsJson,
+  securityLogsOf,
+} from '../../world';
 import { KrbPlayInputError } from '../../util';
 import { UsageError } from '../args';
 import { defineCommand } from '../command';
@@ -31,6 +38,9 @@ step models what is not public or not made byte for byte), then the final klist 
 and its dsregcmd /status (not shown without an Entra join), then the outcomes.
 JSON: {"id":"…","start":"…","events":[EVENT…],"outcomes":[{"id":"…","description":"…","ok":true}]}.
 
+--security-log adds each DC's Security log: the 4768/4769/4770/4771 events a Windows DC would write
+for the exchanges it answered, one line each (in JSON, "securityLog":[{"dc","realms","events"}]).
+
 --until TIME|+DURATION stops the timeline: actions that would start later are not played, an advance
 is cut short, and outcomes about what did not happen are "not reached" (they do not fail the run).
 --pcap and --keytab write the run's Kerberos and SMB2 messages (pcapng) and the KDCs' keys (keytab),
@@ -49,11 +59,16 @@ Exit status 0 when every outcome holds, 1 when one does not (named on stderr) or
     keytab: { type: 'string', valueName: 'F', help: "write the KDCs' keys as a keytab" },
     lua: { type: 'string', valueName: 'F', help: "write kkdcp.lua, Wireshark's reader of KDC proxy bodies" },
     'smb-keys': { type: 'string', valueName: 'F', help: 'write the SMB session keys (smb2_seskey_list)' },
+    'security-log': {
+      type: 'boolean',
+      help: "print each DC's Security log (4768, 4769, 4770, 4771) after the run",
+    },
   },
   examples: [
     'krbplay scenario run trust-referral',
     'krbplay scenario run clock-skew --json',
     'krbplay scenario run kerberos-101 --until +1s',
+    'krbplay scenario run kerberos-101 --security-log',
     'krbplay scenario run my-scenario.json --pcap run.pcapng --keytab run.keytab',
     'krbplay scenario run happy-path --pcap run.pcapng --keytab run.keytab --lua kkdcp.lua --smb-keys smb2_seskey_list',
   ],
@@ -78,9 +93,14 @@ Exit status 0 when every outcome holds, 1 when one does not (named on stderr) or
     const smbKeys = options['smb-keys'];
     if (smbKeys)
       writeOut(smbKeys, new TextEncoder().encode(exportSmbSessionKeys(run.world)), 'SMB session keys');
-    if (options.json) io.stdout(JSON.stringify(run.json) + '\n');
+    const logs = options['security-log'] ? securityLogsOf(run.world.kdcs) : undefined;
+    if (options.json)
+      io.stdout(
+        JSON.stringify(logs ? { ...run.json, securityLog: securityLogsJson(logs) } : run.json) + '\n',
+      );
     else {
       io.stdout(formatRun(run));
+      if (logs) io.stdout(formatSecurityLogs(logs));
       if (options.pcap) io.stdout(`Wrote the capture to ${options.pcap}.\n`);
       if (options.keytab) io.stdout(`Wrote the keytab to ${options.keytab}.\n`);
       if (options.lua) io.stdout(`Wrote the KDC proxy dissector to ${options.lua}.\n`);

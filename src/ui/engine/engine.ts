@@ -33,6 +33,7 @@ import {
   exportSmbSessionKeys,
   keytabEntries,
   smbSessionKeys,
+  securityLogsOf,
   planPcapExport,
   traceToJson,
   World,
@@ -58,6 +59,7 @@ import type {
   HostView,
   KlistStyle,
   KlistView,
+  SecurityLogView,
   LoadResult,
   RunLoadResult,
   RealmView,
@@ -111,6 +113,8 @@ export class Engine {
         return this.detail(req.seq);
       case 'klist':
         return this.klist(req.host, req.style);
+      case 'security-log':
+        return this.securityLog();
       case 'catalogue':
         return this.catalogue();
       case 'load':
@@ -368,6 +372,12 @@ export class Engine {
       };
     const text = style === 'mit' ? listMit(client.cache, { now }) : listWindows(client.cache, { now });
     return { host, style, text };
+  }
+
+  /** Each DC's Security log at the current step: what it wrote up to now (a step back restores it). */
+  securityLog(): SecurityLogView {
+    const dcs = securityLogsOf(this.#p.world.kdcs).map((d) => ({ ...d, events: [...d.events] }));
+    return { dcs };
   }
 
   export(what: ExportKind, host?: string): ExportFile {

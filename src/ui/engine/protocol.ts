@@ -4,6 +4,7 @@
  * gets the trace as rows, and the bytes, tree and opened parts of one message only when it asks.
  */
 
+import type { SecurityEvent } from '../../world';
 import type { PolicyView } from './policy-view';
 
 // ---- page → worker ----
@@ -47,7 +48,9 @@ export type EngineRequest =
   /** Everything the inspector shows for one trace event of the current step. */
   | { id: number; kind: 'detail'; seq: number }
   /** A host's credential cache as `klist` prints it, at the current step. */
-  | { id: number; kind: 'klist'; host: string; style: KlistStyle };
+  | { id: number; kind: 'klist'; host: string; style: KlistStyle }
+  /** Each DC's Security log at the current step. */
+  | { id: number; kind: 'security-log' };
 
 export type KlistStyle = 'windows' | 'mit';
 
@@ -82,6 +85,7 @@ export interface EngineResults {
   goto: Summary;
   detail: EventDetail;
   klist: KlistView;
+  'security-log': SecurityLogView;
 }
 
 // ---- worker → page ----
@@ -451,6 +455,11 @@ export interface EventDetail {
   problem?: string;
   /** The `krbplay scenario run` line for the event's step. */
   rerun?: RerunView;
+}
+
+/** Each DC's Security log as it stands at the current step (oldest event first). */
+export interface SecurityLogView {
+  dcs: { host: string; realms: string[]; events: SecurityEvent[] }[];
 }
 
 export interface KlistView {

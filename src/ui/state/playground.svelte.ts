@@ -14,6 +14,7 @@ import type {
   InsertSource,
   KlistStyle,
   KlistView,
+  SecurityLogView,
   RunLoadResult,
   ScenarioProblem,
   ScenarioSource,
@@ -113,6 +114,8 @@ export class Playground {
   klistStyle = $state<KlistStyle>('windows');
   klist = $state.raw<KlistView | undefined>();
   klistError = $state<string | undefined>();
+  /** Each DC's Security log at the current step. */
+  securityLog = $state.raw<SecurityLogView | undefined>();
 
   /** The picker's scenarios. */
   catalogue = $state.raw<CatalogueEntry[]>([]);
@@ -156,6 +159,7 @@ export class Playground {
   #unwatch: (() => void) | undefined;
   #detailToken = 0;
   #klistToken = 0;
+  #logToken = 0;
   /** The JSON text of the user's scenario being played (for its share link). */
   #playingJson: string | undefined;
 
@@ -650,6 +654,7 @@ export class Playground {
     if (seq === undefined) this.#clearSelection();
     else await this.select(seq);
     void this.loadKlist();
+    void this.loadSecurityLog();
   }
 
   #clearSelection(): void {
@@ -730,6 +735,17 @@ export class Playground {
     } catch (e) {
       if (token !== this.#klistToken) return;
       this.klistError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  /** The DCs' Security logs at the current step (the panel follows the clock as the run moves). */
+  async loadSecurityLog(): Promise<void> {
+    const token = ++this.#logToken;
+    try {
+      const view = await this.#engine.ask('security-log', {});
+      if (token === this.#logToken) this.securityLog = view;
+    } catch (e) {
+      if (token === this.#logToken) this.notice = `The Security log could not be read: ${messageOf(e)}`;
     }
   }
 }

@@ -107,6 +107,32 @@ describe('scenario run', () => {
     ]);
   });
 
+  test('--security-log: each DC\'s events after the run (text), "securityLog" beside the rest (JSON)', () => {
+    const r = krbplay('scenario', 'run', 'kerberos-101', '--security-log');
+    expect(r.status).toBe(0);
+    const at = r.stdout.indexOf('# Security log of dc1 (CORP.CONTOSO.COM): ');
+    expect(at).toBeGreaterThan(r.stdout.indexOf('outcomes hold.'));
+    const lines = r.stdout.slice(at).split('\n');
+    expect(lines[1]).toMatch(
+      /^2026-03-02T08:00:00\.\d{3}Z {2}4768 Audit Success Account Name: alice; Supplied Realm Name: CORP\.CONTOSO\.COM; Service Name: krbtgt\/CORP\.CONTOSO\.COM; .*Result Code: 0x0; Ticket Encryption Type: 0x12/,
+    );
+    expect(r.stdout).toMatch(/ 4769 Audit Success Service Name: cifs\/fs1\.corp\.contoso\.com; /);
+
+    const s = catalogueFile('kerberos-101');
+    s.clients[0].password = 'not-the-password';
+    const j = krbplay('scenario', 'run', writeScenario('wrong-password.json', s), '--json', '--security-log');
+    const doc = JSON.parse(j.stdout);
+    expect(Object.keys(doc)).toEqual(['id', 'start', 'events', 'outcomes', 'securityLog']);
+    const dc1 = doc.securityLog.find((d: { dc: string }) => d.dc === 'dc1');
+    expect(dc1.realms).toEqual(['CORP.CONTOSO.COM']);
+    expect(dc1.events[0]).toMatchObject({
+      id: 4771,
+      keyword: 'Audit Failure',
+      fields: { 'Account Name': 'alice', 'Failure Code': '0x18', 'Pre-Authentication Type': '2' },
+    });
+    expect(dc1.events[0].t).toMatch(/^2026-03-02T08:00:00\.\d{3}Z$/);
+  });
+
   test('a scenario file whose outcome fails: exit 1, naming it on stderr (the run still printed)', () => {
     const s = catalogueFile('port-445-blocked');
     s.id = 'port-445-wrong';

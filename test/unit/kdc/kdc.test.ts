@@ -117,6 +117,32 @@ describe('AS exchange (RFC 4120 §3.1)', () => {
     expect(err.eText).toMatch(/wrong password/);
   });
 
+  test('the result says what the request asked and which ticket it issued, so no one decodes them again', () => {
+    const { kdc, random } = fresh();
+    const options = KdcOption.FORWARDABLE | KdcOption.RENEWABLE;
+    const padata = [encTimestamp(aliceKey, T0, random)];
+    const ok = kdc.handle(asReq({ realm: REALM, cname: name('alice'), options, padata }), {
+      now: T0,
+      random,
+    });
+    expect(ok.request).toEqual({
+      type: 'AS-REQ',
+      realm: REALM,
+      cname: name('alice'),
+      sname: krbtgtName(REALM),
+      kdcOptions: options,
+      encTimestamp: true,
+    });
+    expect(ok.ticket).toEqual(expectRep(ok.reply).ticket);
+    // a refusal still says what was asked, and carries no ticket
+    const bare = kdc.handle(asReq({ realm: REALM, cname: name('alice') }), { now: T0, random });
+    expect(bare.replyType).toBe('KRB-ERROR');
+    expect(bare.request).toMatchObject({ type: 'AS-REQ', encTimestamp: false });
+    expect(bare.ticket).toBeUndefined();
+    // bytes that are no request: nothing to say
+    expect(kdc.handle(new Uint8Array([0x30, 0x00]), { now: T0, random }).request).toBeUndefined();
+  });
+
   test('an unknown client is KDC_ERR_C_PRINCIPAL_UNKNOWN (6); an unknown server KDC_ERR_S_PRINCIPAL_UNKNOWN (7)', () => {
     const { kdc, random } = fresh();
     expect(
