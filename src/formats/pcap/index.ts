@@ -3,7 +3,8 @@
  * plain HTTP), and writing messages as a capture that Wireshark dissects as Kerberos.
  */
 export { CaptureError } from './errors';
-export { readCapture, MAX_CAPTURE_MESSAGES, MAX_TCP_STREAMS } from './read';
+export { readCapture, CaptureReader, MAX_CAPTURE_MESSAGES, MAX_TCP_STREAMS } from './read';
+export { CaptureStream } from './stream';
 export type { CapturedMessage, ReadCaptureOptions } from './read';
 export { readCaptureFrames } from './container';
 export type { CaptureFrame } from './container';

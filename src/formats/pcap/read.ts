@@ -3,7 +3,7 @@
  * reassembled from segments (RFC 4120 §7.2.2), and KDC-PROXY-MESSAGE bodies of plain-HTTP MS-KKDCP
  * exchanges, each with the number of the frame that completes it (docs: CLI.md, decode --pcap).
  */
-import { readCaptureFrames } from './container';
+import { readCaptureFrames, type CaptureFrame } from './container';
 import { CaptureError } from './errors';
 import { looksLikeKerberos } from './kerberos';
 import { decodeFrame, TCP_FIN, TCP_RST, TCP_SYN } from './layers';
@@ -53,22 +53,45 @@ const CUT_DOWN = 'cut it down first (tshark -r FILE -Y "tcp.port==88 || udp.port
  * are passed over as Wireshark passes over them.
  */
 export function readCapture(file: Uint8Array, options: ReadCaptureOptions = {}): CapturedMessage[] {
-  const limits = { ...DEFAULT_STREAM_LIMITS, ...options.limits };
-  const maxStreams = options.maxStreams ?? MAX_TCP_STREAMS;
-  const maxMessages = options.maxMessages ?? MAX_CAPTURE_MESSAGES;
-  const streams = new Map<string, TcpDirection>();
-  const out: CapturedMessage[] = [];
-  const add = (m: CapturedMessage): void => {
-    if (out.length >= maxMessages) {
-      throw new CaptureError(
-        `pcap: more than ${maxMessages} Kerberos messages (the next one completes in frame ${m.frame}); ${CUT_DOWN}`,
-      );
-    }
-    out.push(m);
-  };
-  for (const frame of readCaptureFrames(file)) {
+  return new CaptureReader(options).frames(readCaptureFrames(file));
+}
+
+/**
+ * The Kerberos messages of a capture's frames, handed in a batch at a time (stream.ts reads a file in
+ * pieces): TCP reassembly and the bounds carry over from one batch to the next.
+ */
+export class CaptureReader {
+  readonly #limits: StreamLimits;
+  readonly #maxStreams: number;
+  readonly #maxMessages: number;
+  readonly #streams = new Map<string, TcpDirection>();
+  #count = 0;
+
+  constructor(options: ReadCaptureOptions = {}) {
+    this.#limits = { ...DEFAULT_STREAM_LIMITS, ...options.limits };
+    this.#maxStreams = options.maxStreams ?? MAX_TCP_STREAMS;
+    this.#maxMessages = options.maxMessages ?? MAX_CAPTURE_MESSAGES;
+  }
+
+  /** The messages these frames (the next ones of the capture, in order) complete. */
+  frames(frames: Iterable<CaptureFrame>): CapturedMessage[] {
+    const out: CapturedMessage[] = [];
+    const add = (m: CapturedMessage): void => {
+      if (this.#count >= this.#maxMessages) {
+        throw new CaptureError(
+          `pcap: more than ${this.#maxMessages} Kerberos messages (the next one completes in frame ${m.frame}); ${CUT_DOWN}`,
+        );
+      }
+      this.#count++;
+      out.push(m);
+    };
+    for (const frame of frames) this.#frame(frame, add);
+    return out;
+  }
+
+  #frame(frame: CaptureFrame, add: (m: CapturedMessage) => void): void {
     const p = decodeFrame(frame);
-    if (!p) continue;
+    if (!p) return;
     if (p.transport === 'udp') {
       if (looksLikeKerberos(p.payload.subarray(0, 6), p.payload.length)) {
         add({
@@ -80,16 +103,17 @@ export function readCapture(file: Uint8Array, options: ReadCaptureOptions = {}):
           bytes: p.payload.slice(),
         });
       }
-      continue;
+      return;
     }
+    const streams = this.#streams;
     const key = `${p.src}>${p.dst}`;
     const syn = (p.flags & TCP_SYN) !== 0;
     let dir = streams.get(key);
     if (!dir) {
       // A bare ACK, FIN or RST of a stream not seen carrying anything starts nothing.
-      if (p.payload.length === 0 && !syn) continue;
-      if (streams.size >= maxStreams) forgetIdle(streams, maxStreams, p.frame);
-      streams.set(key, (dir = new TcpDirection(limits)));
+      if (p.payload.length === 0 && !syn) return;
+      if (streams.size >= this.#maxStreams) forgetIdle(streams, this.#maxStreams, p.frame);
+      streams.set(key, (dir = new TcpDirection(this.#limits)));
     }
     for (const r of dir.segment(p.seq, syn, p.payload, p.frame)) {
       add({
@@ -106,7 +130,6 @@ export function readCapture(file: Uint8Array, options: ReadCaptureOptions = {}):
       streams.delete(key);
     }
   }
-  return out;
 }
 
 /**

@@ -8,6 +8,7 @@
  * as Wireshark's key learning does. Messages are decoded in trace order with one ring, each once.
  */
 import type { KrbNode } from '../../asn1';
+import { NT, parsePrincipal } from '../../asn1/principal';
 import { decrypt, IntegrityError, type Key } from '../../crypto';
 import {
   decodeMessage,
@@ -57,20 +58,36 @@ export interface InspectedMessage {
   problem?: string;
 }
 
+/** The keys an inspector opens messages with: a world's KDCs, or what a capture's reader was given. */
+export type InspectorKeys =
+  | { readonly kdcs: readonly KdcActorState[] }
+  | { readonly keytab: readonly KeytabEntry[]; readonly passwords?: readonly PasswordGiven[] };
+
+/** A principal's password, as a person types it beside a capture. */
+export interface PasswordGiven {
+  principal: string;
+  password: string;
+}
+
+/** What the inspector needs of a trace event: its number, kind, type and bytes. */
+export type InspectableEvent = Pick<TraceEvent, 'seq' | 'kind' | 'type' | 'bytes'>;
+
 export class TraceInspector {
   readonly #ring: KeyRing;
   readonly #longTerm: Key[];
   readonly #done = new Map<number, InspectedMessage>();
   readonly #passwordKey: (key: Key) => PasswordKeyView | undefined;
+  readonly #passwords: readonly PasswordGiven[];
   #decodedUpTo = 0;
+  /** Told of each message as it is decoded (a capture's run reads its type, times and tickets). */
+  onDecoded: ((seq: number, m: DecodedMessage) => void) | undefined;
 
   /** `passwordKey` says which password made a long-term key, when one did (reproduce.ts). */
-  constructor(
-    state: { readonly kdcs: readonly KdcActorState[] },
-    passwordKey: (key: Key) => PasswordKeyView | undefined = () => undefined,
-  ) {
-    const keytab = worldKeytab(state);
+  constructor(keys: InspectorKeys, passwordKey: (key: Key) => PasswordKeyView | undefined = () => undefined) {
+    const keytab = 'kdcs' in keys ? worldKeytab(keys) : keys.keytab;
+    this.#passwords = 'kdcs' in keys ? [] : (keys.passwords ?? []);
     this.#ring = new KeyRing().addKeytab(keytab);
+    for (const p of this.#passwords) this.#ring.addPassword(p.principal, p.password);
     this.#longTerm = keytab.map((e) => e.key);
     this.#passwordKey = passwordKey;
   }
@@ -79,7 +96,7 @@ export class TraceInspector {
    * The message with sequence number `seq`. Every earlier message of `trace` is decoded first, in order,
    * so that the keys they reveal are known; `trace` must be the same story each time (a prefix of it).
    */
-  inspect(trace: readonly TraceEvent[], seq: number): InspectedMessage | undefined {
+  inspect(trace: readonly InspectableEvent[], seq: number): InspectedMessage | undefined {
     for (const e of trace) {
       if (e.seq > seq) break;
       if (e.seq <= this.#decodedUpTo) continue;
@@ -89,7 +106,7 @@ export class TraceInspector {
     return this.#done.get(seq);
   }
 
-  #decode(event: TraceEvent, trace: readonly TraceEvent[]): InspectedMessage {
+  #decode(event: InspectableEvent, trace: readonly InspectableEvent[]): InspectedMessage {
     let m: DecodedMessage;
     try {
       m = decodeMessage(event.bytes!, this.#ring, { frame: event.seq });
@@ -97,6 +114,7 @@ export class TraceInspector {
       if (!(e instanceof KrbPlayError)) throw e;
       return { parts: [], problem: `the bytes do not decode as Kerberos: ${e.message}` };
     }
+    this.onDecoded?.(event.seq, m);
     const typeOf = (seq: number) => trace.find((x) => x.seq === seq)?.type;
     const located = locateParts(m);
     const parts: PartView[] = m.encParts.map((p, i) => {
@@ -138,7 +156,12 @@ export class TraceInspector {
       ...this.#ring.learnt('strengthened'),
     ];
     const named = learnt.filter((k) => k.label === part.key).map((k) => k.key);
-    for (const key of [...named, ...learnt.map((k) => k.key), ...this.#longTerm]) {
+    for (const key of [
+      ...named,
+      ...learnt.map((k) => k.key),
+      ...this.#longTerm,
+      ...this.#fromPasswords(part),
+    ]) {
       if (key.etype !== part.etype) continue;
       try {
         return { plain: decrypt(key, part.keyUsage, cipher), key };
@@ -148,6 +171,15 @@ export class TraceInspector {
       }
     }
     return undefined;
+  }
+
+  /** The keys the passwords given make for a part's enctype, with the salts the capture announced. */
+  #fromPasswords(part: EncPart): Key[] {
+    return this.#passwords.flatMap((p) => {
+      const named = parsePrincipal(p.principal, undefined, NT.PRINCIPAL);
+      const ref = { nameType: named.name.nameType, components: named.name.nameString, realm: named.realm };
+      return this.#ring.longTermKeys(ref, part.etype).map((c) => c.key);
+    });
   }
 }
 

@@ -293,6 +293,8 @@ export interface Summary {
   undoable?: string;
   /** Times worth moving the clock to: each TGT's end and renew-till, each PRT's refresh and expiry. */
   clockMarks: ClockMarkView[];
+  /** A capture's run: nothing can be played, inserted, tampered with or moved (capture-run.ts). */
+  readOnly?: true;
 }
 
 /** A time on the timeline's clock (src/azure/on-its-own.ts `clockMarks`), in true time. */

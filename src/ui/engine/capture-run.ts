@@ -1,0 +1,266 @@
+/**
+ * A customer's capture as a read-only run: its Kerberos messages become the trace the sequence view
+ * draws (lanes from the capture's hosts), each opened by the inspector the scenarios use (one keyring in
+ * frame order, learning session keys as Wireshark does), and the tickets the opened replies and tickets
+ * name become spans on the timeline, at the capture's own times. Nothing here can be changed or played:
+ * there is one step, the capture, and no world behind it.
+ *
+ * Pure: the worker hands in the messages its reader found (src/formats/pcap) and the keys given.
+ */
+import type { KrbNode } from '../../asn1';
+import type { DecodedMessage } from '../../formats/decoder';
+import type { KeytabEntry } from '../../formats';
+import type { CapturedMessage } from '../../formats/pcap';
+import { TraceInspector, type InspectableEvent, type PasswordGiven } from './inspect';
+import type {
+  EngineOrigin,
+  EventDetail,
+  HostView,
+  RowTone,
+  Summary,
+  TicketSpan,
+  TraceRow,
+  WorldView,
+} from './protocol';
+
+/** The messages a run keeps: each keeps its bytes and, once inspected, its tree. */
+export const MAX_RUN_MESSAGES = 2_000;
+
+export interface CaptureKeys {
+  keytab: readonly KeytabEntry[];
+  passwords: readonly PasswordGiven[];
+}
+
+interface Endpoints {
+  client: string;
+  server: string;
+  serverPort?: number;
+}
+
+/** "10.0.0.5:88" → host "10.0.0.5", port 88; "[2001:db8::1]:88" → "2001:db8::1", 88. */
+function splitEndpoint(endpoint: string): { host: string; port?: number } {
+  const m = /^\[?(.*?)\]?:(\d+)$/.exec(endpoint);
+  return m ? { host: m[1]!, port: Number(m[2]) } : { host: endpoint };
+}
+
+const isRequest = (type: string) => /-REQ$/.test(type);
+
+/**
+ * Who is the client and who the server of a message: a request goes from the client, anything else to
+ * it. The lanes are the hosts; a server on the same host as its client (a capture on one machine) gets
+ * a lane of its own, named with its port.
+ */
+function endpointsOf(m: CapturedMessage, type: string): Endpoints {
+  const [client, server] = isRequest(type) ? [m.src, m.dst] : [m.dst, m.src];
+  const c = splitEndpoint(client);
+  const s = splitEndpoint(server);
+  const serverLane = s.host === c.host ? server : s.host;
+  return { client: c.host, server: serverLane, ...(s.port !== undefined ? { serverPort: s.port } : {}) };
+}
+
+function toneOf(type: string): RowTone {
+  if (type === 'KRB-ERROR' || type === 'malformed') return 'error';
+  return isRequest(type) ? 'request' : 'reply';
+}
+
+const child = (n: KrbNode | undefined, name: string) => n?.children?.find((c) => c.name === name);
+
+function timeField(n: KrbNode | undefined, name: string): number | undefined {
+  const v = child(n, name)?.value;
+  if (typeof v !== 'string') return undefined;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** "krbtgt/MIT.TEST" from a PrincipalName node. */
+function nameOf(n: KrbNode | undefined): string | undefined {
+  const parts = child(n, 'name-string')?.children?.map((c) => String(c.value ?? ''));
+  return parts && parts.length > 0 ? parts.join('/') : undefined;
+}
+
+function realmValue(n: KrbNode | undefined, name: string): string | undefined {
+  const v = child(n, name)?.value;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A ticket's lifetime from a part's plaintext: a KDC reply's enc-part, or a ticket's EncTicketPart. */
+function spanOf(m: DecodedMessage, host: string): TicketSpan | undefined {
+  const top = m.tree;
+  const plain = m.encParts.find((p) => p.path === 'enc-part' && p.plain)?.plain;
+  if (!plain || !/-REP$/.test(m.type)) return undefined;
+  const authtime = timeField(plain, 'authtime');
+  const end = timeField(plain, 'endtime');
+  const sname = nameOf(child(plain, 'sname'));
+  const srealm = realmValue(plain, 'srealm');
+  if (authtime === undefined || end === undefined || !sname || !srealm) return undefined;
+  const crealm = realmValue(top, 'crealm') ?? srealm;
+  const cname = nameOf(child(top, 'cname')) ?? '?';
+  const renewTill = timeField(plain, 'renew-till');
+  const parts = sname.split('/');
+  const kind: TicketSpan['kind'] =
+    parts.length === 2 && parts[0] === 'krbtgt' ? (parts[1] === srealm ? 'tgt' : 'referral') : 'service';
+  return {
+    host,
+    server: `${sname}@${srealm}`,
+    client: `${cname}@${crealm}`,
+    kind,
+    authtime,
+    start: timeField(plain, 'starttime') ?? authtime,
+    end,
+    ...(renewTill !== undefined ? { renewTill } : {}),
+    held: true,
+  };
+}
+
+export class CaptureRun {
+  readonly #name: string;
+  readonly #messages: CapturedMessage[];
+  readonly #events: InspectableEvent[];
+  readonly #inspector: TraceInspector;
+  readonly #rows: TraceRow[] = [];
+  readonly #tickets: TicketSpan[] = [];
+  readonly #hosts = new Map<string, Set<string>>();
+  /** How many Kerberos messages the capture held beyond those kept. */
+  readonly dropped: number;
+
+  /** `messages` in frame order; `total`: how many the capture held (more than kept when over the cap). */
+  constructor(
+    name: string,
+    messages: readonly CapturedMessage[],
+    keys: CaptureKeys,
+    total = messages.length,
+  ) {
+    this.#name = name;
+    this.#messages = messages.slice(0, MAX_RUN_MESSAGES);
+    this.dropped = Math.max(0, total - this.#messages.length);
+    this.#events = this.#messages.map((m, i) => ({ seq: i + 1, kind: 'message', type: '', bytes: m.bytes }));
+    this.#inspector = new TraceInspector({ keytab: keys.keytab, passwords: keys.passwords });
+    this.#inspector.onDecoded = (seq, m) => this.#decoded(seq, m);
+    for (const e of this.#events) {
+      if (!this.#inspector.inspect(this.#events, e.seq)?.tree) this.#decoded(e.seq, undefined);
+    }
+  }
+
+  #decoded(seq: number, m: DecodedMessage | undefined): void {
+    if (this.#rows.some((r) => r.seq === seq)) return;
+    const c = this.#messages[seq - 1]!;
+    const type = m?.type ?? 'malformed';
+    this.#events[seq - 1]!.type = type;
+    const ends = endpointsOf(c, type);
+    const request = isRequest(type);
+    const [from, to] = request ? [ends.client, ends.server] : [ends.server, ends.client];
+    this.#role(ends.client, 'client');
+    this.#role(ends.server, ends.serverPort === 88 || /^(AS|TGS)-/.test(type) ? 'KDC' : 'server');
+    const replyTo = request
+      ? undefined
+      : [...this.#rows].reverse().find((r) => r.from === to && r.to === from && isRequest(r.type));
+    this.#rows.push({
+      seq,
+      t: c.time.getTime(),
+      kind: 'message',
+      from,
+      to,
+      transport: c.transport,
+      ...(ends.serverPort !== undefined ? { port: ends.serverPort } : {}),
+      type,
+      ...(m?.errorCode !== undefined ? { errorCode: m.errorCode, errorName: m.errorName ?? '' } : {}),
+      result: `frame ${c.frame}: ${c.src} → ${c.dst}`,
+      ...(replyTo ? { replyTo: replyTo.seq } : {}),
+      modelled: false,
+      step: 1,
+      tone: toneOf(type),
+      inspectable: true,
+      headline: `Frame ${c.frame} of the capture: ${type}${m?.errorName ? ` ${m.errorName}` : ''} from ${c.src} to ${c.dst} over ${c.transport.toUpperCase()}.`,
+    });
+    const span = m ? spanOf(m, ends.client) : undefined;
+    if (span) this.#tickets.push(span);
+  }
+
+  #role(host: string, role: string): void {
+    let roles = this.#hosts.get(host);
+    if (!roles) this.#hosts.set(host, (roles = new Set()));
+    roles.add(role);
+  }
+
+  get rows(): readonly TraceRow[] {
+    return this.#rows;
+  }
+
+  summary(engine: EngineOrigin): Summary {
+    const times = this.#rows.map((r) => r.t);
+    const start = times.length > 0 ? Math.min(...times) : 0;
+    const end = times.length > 0 ? Math.max(...times) : 0;
+    const hosts: HostView[] = [...this.#hosts].map(([id, roles]) => ({
+      id,
+      name: id,
+      roles: [...roles],
+      clock: end,
+      clockOffset: 0,
+      up: true,
+    }));
+    const world: WorldView = {
+      hosts,
+      realms: [],
+      links: [],
+      blocked: [],
+      policies: [],
+      policy: { hosts: [], realms: [] },
+    };
+    const kept = this.#rows.length;
+    return {
+      engine,
+      scenario: {
+        id: 'capture',
+        title: `The customer's capture: ${this.#name}`,
+        summary: `${kept} Kerberos messages${this.dropped > 0 ? ` (the first ${kept}; ${this.dropped} more left out)` : ''}, read from the file in this tab. Read-only.`,
+        teaches: '',
+        source: 'user',
+        start,
+      },
+      step: 1,
+      steps: [
+        {
+          index: 1,
+          title: `the customer's capture ${this.#name} (read-only)`,
+          about: 'What the capture holds; nothing here can be changed or played.',
+          fails: false,
+          result: 'ok',
+          t: end,
+        },
+      ],
+      now: end,
+      world,
+      trace: [...this.#rows],
+      outcomes: [],
+      tickets: [...this.#tickets],
+      consoles: [],
+      faults: 0,
+      later: 0,
+      clockMarks: [],
+      readOnly: true,
+    };
+  }
+
+  detail(seq: number): EventDetail {
+    const row = this.#rows.find((r) => r.seq === seq);
+    const c = this.#messages[seq - 1];
+    if (!row || !c) throw new RangeError(`the capture has no message #${seq}`);
+    const inspected = this.#inspector.inspect(this.#events, seq);
+    return {
+      row,
+      bytes: c.bytes,
+      ...(inspected?.tree ? { tree: inspected.tree } : {}),
+      parts: inspected?.parts ?? [],
+      narration: [
+        {
+          actor: 'capture',
+          stage: `frame ${c.frame}`,
+          text: `${c.time.toISOString()} · ${c.src} → ${c.dst} · ${c.transport.toUpperCase()} · ${c.bytes.length} bytes`,
+          ok: row.tone !== 'error',
+        },
+      ],
+      ...(inspected?.problem ? { problem: inspected.problem } : {}),
+      rerun: { why: "a customer's capture is not a scenario: it cannot be replayed" },
+    };
+  }
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { CaptureError, CaptureStream, readCapture, writePcap, writePcapng } from '../../../src/formats/pcap';
+
+const dir = new URL('../../fixtures/captures/', import.meta.url);
+const mit = new Uint8Array(readFileSync(new URL('mit-kinit-kvno.pcapng', dir)));
+const messages = readCapture(mit);
+/** The MIT capture's messages written again: TCP (records cut in several segments), UDP and KKDCP, pcap and pcapng. */
+const mixed = messages.map((m, i) => ({ ...m, transport: (['udp', 'tcp', 'kkdcp'] as const)[i % 3]! }));
+const files: [string, Uint8Array][] = [
+  ['MIT pcapng', mit],
+  ['pcap', writePcap(mixed, { mss: 200 })],
+  [
+    'pcapng, two sections',
+    new Uint8Array([...writePcapng(mixed.slice(0, 9)), ...writePcapng(mixed.slice(9))]),
+  ],
+];
+
+/** A small seeded generator: the cut points differ from run to run of the loop, never between runs. */
+function cuts(seed: number, length: number, count: number): number[] {
+  let x = seed;
+  const out = new Set<number>();
+  for (let i = 0; i < count; i++) {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    out.add(x % length);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+function streamed(file: Uint8Array, at: number[]) {
+  const s = new CaptureStream();
+  const out = [];
+  let from = 0;
+  for (const c of [...at, file.length]) {
+    out.push(...s.push(file.slice(from, c)));
+    from = c;
+  }
+  out.push(...s.finish());
+  return out;
+}
+
+function errorOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(CaptureError);
+    return (e as Error).message;
+  }
+  return 'no error';
+}
+
+describe('CaptureStream: a capture read in pieces', () => {
+  test.each(files)('%s: chunks cut at any points give the messages of the whole file', (_, file) => {
+    const whole = readCapture(file);
+    expect(whole.length).toBeGreaterThan(10);
+    for (let seed = 1; seed <= 25; seed++) {
+      expect(streamed(file, cuts(seed, file.length, 1 + (seed % 12)))).toEqual(whole);
+    }
+    const everyFew = Array.from({ length: Math.floor((file.length - 1) / 3) }, (_, i) => 3 * i + 1);
+    expect(streamed(file, everyFew)).toEqual(whole);
+  });
+
+  test.each(files)('%s: a file cut short or damaged gives the error of the whole file', (_, file) => {
+    for (const end of [3, 20, 100, file.length - 5]) {
+      const short = file.slice(0, end);
+      const expected = errorOf(() => readCapture(short));
+      expect(expected).not.toBe('no error');
+      for (let seed = 1; seed <= 5; seed++)
+        expect(errorOf(() => streamed(short, cuts(seed, end, 4)))).toBe(expected);
+    }
+    const bad = file.slice();
+    bad[file.length - 1] = bad[file.length - 1]! ^ 0x40; // a pcapng trailer that disagrees; in pcap, a byte of the last packet
+    expect(errorOf(() => streamed(bad, cuts(7, bad.length, 6)))).toBe(errorOf(() => readCapture(bad)));
+  });
+
+  test('not a capture at all', () => {
+    const text = new TextEncoder().encode('hello, not a capture');
+    expect(errorOf(() => streamed(text, [2, 9]))).toBe(errorOf(() => readCapture(text)));
+  });
+});
