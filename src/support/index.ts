@@ -1,2 +1,3 @@
 export * from './paste';
 export * from './windows-klist';
+export * from './case-report';
