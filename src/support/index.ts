@@ -7,3 +7,4 @@ export * from './setspn';
 export * from './case';
 export * from './rules';
 export * from './case-scenario';
+export * from './case-report';

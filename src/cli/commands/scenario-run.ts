@@ -4,7 +4,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { formatRun, parseUntil, runScenario } from '../../scenarios';
-import { KKDCP_LUA } from '../../formats/pcap';
+import { KKDCP_LUA, KKDCP_LUA_NAME } from '../../formats/pcap';
+import { caseReportHtml, caseReportMarkdown, caseReportOfRun, type CaseAttachment } from '../../support';
 import {
   exportKeytab,
   exportPcapng,
@@ -12,6 +13,7 @@ import {
   formatSecurityLogs,
   securityLogsJson,
   securityLogsOf,
+  type World,
 } from '../../world';
 import { KrbPlayInputError } from '../../util';
 import { UsageError } from '../args';
@@ -24,6 +26,37 @@ function writeOut(path: string, bytes: Uint8Array, what: string): void {
   } catch (e) {
     throw new KrbPlayInputError(`cannot write the ${what} '${path}': ${(e as Error).message}`);
   }
+}
+
+/** What a case report attaches: the files --pcap, --keytab, --lua and --smb-keys write. */
+function runAttachments(world: World, id: string): CaseAttachment[] {
+  const text = (t: string) => new TextEncoder().encode(t);
+  return [
+    {
+      name: `${id}.pcapng`,
+      mime: 'application/vnd.tcpdump.pcap',
+      bytes: exportPcapng(world),
+      about: 'the run as a capture (Kerberos, the KDC proxy as HTTP, SMB2), for Wireshark or tshark',
+    },
+    {
+      name: `${id}.keytab`,
+      mime: 'application/octet-stream',
+      bytes: exportKeytab(world),
+      about: "the KDCs' keys: Wireshark decrypts the capture's tickets with them (kerberos.file)",
+    },
+    {
+      name: KKDCP_LUA_NAME,
+      mime: 'text/x-lua',
+      bytes: text(KKDCP_LUA),
+      about: "Wireshark's reader of the KDC proxy's bodies (tshark -X lua_script:kkdcp.lua)",
+    },
+    {
+      name: 'smb2_seskey_list',
+      mime: 'application/octet-stream',
+      bytes: text(exportSmbSessionKeys(world)),
+      about: "the SMB session keys, as Wireshark's smb2_seskey_list",
+    },
+  ];
 }
 
 export const scenarioRun = defineCommand({
@@ -40,6 +73,11 @@ JSON: {"id":"…","start":"…","events":[EVENT…],"outcomes":[{"id":"…","des
 
 --security-log adds each DC's Security log: the 4768/4769/4770/4771 events a Windows DC would write
 for the exchanges it answered, one line each (in JSON, "securityLog":[{"dc","realms","events"}]).
+
+--report FILE.html|FILE.md writes a case report for a support ticket: the timeline, the first failing
+step with what the actors said, each client's klist and dsregcmd /status at that step's end, the DCs'
+Security logs, the outcomes and the trace, with the capture, keytab, kkdcp.lua and SMB session keys
+attached as data: links (the HTML needs nothing else and opens offline).
 
 --until TIME|+DURATION stops the timeline: actions that would start later are not played, an advance
 is cut short, and outcomes about what did not happen are "not reached" (they do not fail the run).
@@ -59,6 +97,11 @@ Exit status 0 when every outcome holds, 1 when one does not (named on stderr) or
     keytab: { type: 'string', valueName: 'F', help: "write the KDCs' keys as a keytab" },
     lua: { type: 'string', valueName: 'F', help: "write kkdcp.lua, Wireshark's reader of KDC proxy bodies" },
     'smb-keys': { type: 'string', valueName: 'F', help: 'write the SMB session keys (smb2_seskey_list)' },
+    report: {
+      type: 'string',
+      valueName: 'FILE.html|FILE.md',
+      help: 'write a case report: timeline, failing step, klist, dsregcmd, Security log, exports attached',
+    },
     'security-log': {
       type: 'boolean',
       help: "print each DC's Security log (4768, 4769, 4770, 4771) after the run",
@@ -69,6 +112,7 @@ Exit status 0 when every outcome holds, 1 when one does not (named on stderr) or
     'krbplay scenario run clock-skew --json',
     'krbplay scenario run kerberos-101 --until +1s',
     'krbplay scenario run kerberos-101 --security-log',
+    'krbplay scenario run tgt-expiry-10h --report case.html',
     'krbplay scenario run my-scenario.json --pcap run.pcapng --keytab run.keytab',
     'krbplay scenario run happy-path --pcap run.pcapng --keytab run.keytab --lua kkdcp.lua --smb-keys smb2_seskey_list',
   ],
@@ -86,7 +130,15 @@ Exit status 0 when every outcome holds, 1 when one does not (named on stderr) or
         );
       }
     }
+    const report = options.report;
+    if (report !== undefined && !/\.(html|md)$/i.test(report))
+      throw new UsageError(`--report: '${report}' must end in .html or .md (the report's format)`);
     const run = runScenario(scenario, until !== undefined ? { until } : {});
+    if (report) {
+      const r = caseReportOfRun(run, runAttachments(run.world, scenario.id), until);
+      const text = /\.html$/i.test(report) ? caseReportHtml(r) : caseReportMarkdown(r);
+      writeOut(report, new TextEncoder().encode(text), 'case report');
+    }
     if (options.pcap) writeOut(options.pcap, exportPcapng(run.world), 'capture');
     if (options.keytab) writeOut(options.keytab, exportKeytab(run.world), 'keytab');
     if (options.lua) writeOut(options.lua, new TextEncoder().encode(KKDCP_LUA), 'Lua dissector');
@@ -105,6 +157,7 @@ Exit status 0 when every outcome holds, 1 when one does not (named on stderr) or
       if (options.keytab) io.stdout(`Wrote the keytab to ${options.keytab}.\n`);
       if (options.lua) io.stdout(`Wrote the KDC proxy dissector to ${options.lua}.\n`);
       if (smbKeys) io.stdout(`Wrote the SMB session keys to ${smbKeys}.\n`);
+      if (report) io.stdout(`Wrote the case report to ${report}.\n`);
     }
     const failed = run.outcomes.filter((o) => o.reached && !o.ok);
     if (failed.length > 0) {

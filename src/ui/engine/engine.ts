@@ -39,6 +39,16 @@ import {
   World,
   type TraceEvent,
 } from '../../world';
+import {
+  caseReport,
+  caseReportHtml,
+  caseReportMarkdown,
+  type CaseReport,
+  type CaseStep,
+} from '../../support/case-report';
+
+/** What the case report attaches: what the Export menu gives for the whole world. */
+const REPORT_ATTACHMENTS = ['pcapng', 'keytab', 'kkdcp-lua', 'smb-keys'] as const;
 import { ASK_ABOVE_ITERATIONS, costlyKeys, type KeyToMake } from './costly-keys';
 import { headline, narrationOf, spokenBy, toneOf } from './describe';
 import { TraceInspector, worldKeytab } from './inspect';
@@ -445,6 +455,9 @@ export class Engine {
           about: `${h}'s credential cache at ${at} (${n} ticket${n === 1 ? '' : 's'}): klist -c FILE lists it.`,
         };
       }
+      case 'report-html':
+      case 'report-md':
+        return this.#report(what === 'report-html' ? 'html' : 'md');
       case 'trace-json': {
         const json = { scenario: p.info.id, step: p.step, ...traceToJson(w) };
         const text = JSON.stringify(json, null, 2) + '\n';
@@ -456,6 +469,49 @@ export class Engine {
         };
       }
     }
+  }
+
+  /**
+   * The case report of the run up to the current step: its timeline, the first failing step with the
+   * world as it was at that step's end (klist, dsregcmd, the Security log), the outcomes, and what the
+   * Export menu gives attached.
+   */
+  #report(format: 'html' | 'md'): ExportFile {
+    const p = this.#p;
+    const here = p.step;
+    const steps: CaseStep[] = p.played().map((s, i) => ({
+      index: i + 1,
+      title: s.title,
+      t: s.record.t,
+      ok: s.record.ok,
+      output: s.record.output,
+      fromSeq: s.record.fromSeq,
+      toSeq: s.record.toSeq,
+    }));
+    const attachments = REPORT_ATTACHMENTS.map((k) => this.export(k));
+    const outcomes = p.outcomes();
+    const failing = steps.find((s) => !s.ok);
+    let report: CaseReport;
+    try {
+      if (failing && failing.index !== here) p.goto(failing.index);
+      report = caseReport({
+        scenario: p.info,
+        steps,
+        world: p.world,
+        clients: p.scenario.clients.map((c) => ({ host: c.host, ...(c.os ? { os: c.os } : {}) })),
+        outcomes,
+        attachments,
+      });
+    } finally {
+      if (p.step !== here) p.goto(here);
+    }
+    const text = format === 'html' ? caseReportHtml(report) : caseReportMarkdown(report);
+    return {
+      name: `${p.info.id}-case-report.${format}`,
+      mime: format === 'html' ? 'text/html' : 'text/markdown',
+      bytes: new TextEncoder().encode(text),
+      about: `the run up to step ${here}${failing ? `, step ${failing.index} failing` : ''}, with ${attachments.map((a) => a.name).join(', ')} attached: one file that opens offline.`,
+    };
   }
 
   /** The keys of the KDCs at the start and now (a rotated key and its predecessor both decrypt). */

@@ -205,7 +205,16 @@ export type FaultAction =
   | { do: 'link-down' | 'link-up'; a: string; b: string }
   | { do: 'advance'; by: string };
 
-export type ExportKind = 'pcapng' | 'keytab' | 'ccache' | 'trace-json' | 'kkdcp-lua' | 'smb-keys';
+export type ExportKind =
+  | 'pcapng'
+  | 'keytab'
+  | 'ccache'
+  | 'trace-json'
+  | 'kkdcp-lua'
+  | 'smb-keys'
+  /** The case report (src/support/case-report.ts): one self-contained HTML file, or Markdown. */
+  | 'report-html'
+  | 'report-md';
 
 export interface ExportFile {
   name: string;

@@ -133,6 +133,28 @@ describe('scenario run', () => {
     expect(dc1.events[0].t).toMatch(/^2026-03-02T08:00:00\.\d{3}Z$/);
   });
 
+  test('--report FILE.html|FILE.md: the case report written, the failing step and attachments in it', () => {
+    const html = join(dir, 'case.html');
+    const r = krbplay('scenario', 'run', 'clock-skew', '--report', html);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\nWrote the case report to .*case\.html\.\n$/);
+    const text = readFileSync(html, 'utf8');
+    expect(text).toMatch(/^<!doctype html>/);
+    expect(text).toContain('<h2 id="failing">The failing step: 2. ');
+    expect(text).toMatch(/KRB_AP_ERR_SKEW \(37\)/);
+    const names = [...text.matchAll(/data-attachment="([^"]+)"/g)].map((m) => m[1]);
+    expect(names).toEqual(['clock-skew.pcapng', 'clock-skew.keytab', 'kkdcp.lua', 'smb2_seskey_list']);
+    const pcap = /href="data:[^;]+;base64,([^"]+)" data-attachment="clock-skew.pcapng"/.exec(text)![1]!;
+    expect([...Buffer.from(pcap, 'base64').subarray(0, 4)]).toEqual([0x0a, 0x0d, 0x0d, 0x0a]);
+
+    const md = join(dir, 'case.md');
+    expect(krbplay('scenario', 'run', 'clock-skew', '--report', md).status).toBe(0);
+    expect(readFileSync(md, 'utf8')).toMatch(/^# Case report: /);
+    const bad = krbplay('scenario', 'run', 'clock-skew', '--report', join(dir, 'case.txt'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--report: '.*case\.txt' must end in \.html or \.md/);
+  });
+
   test('a scenario file whose outcome fails: exit 1, naming it on stderr (the run still printed)', () => {
     const s = catalogueFile('port-445-blocked');
     s.id = 'port-445-wrong';
