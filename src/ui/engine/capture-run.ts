@@ -11,11 +11,12 @@ import type { KrbNode } from '../../asn1';
 import type { DecodedMessage } from '../../formats/decoder';
 import type { KeytabEntry } from '../../formats';
 import type { CapturedMessage } from '../../formats/pcap';
-import { TraceInspector, type InspectableEvent, type PasswordGiven } from './inspect';
+import { TraceInspector, type InspectableEvent } from './inspect';
 import type {
   EngineOrigin,
   EventDetail,
   HostView,
+  PasswordGiven,
   RowTone,
   Summary,
   TicketSpan,

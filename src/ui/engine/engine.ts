@@ -40,6 +40,7 @@ import {
 } from '../../world';
 import { ASK_ABOVE_ITERATIONS, costlyKeys, type KeyToMake } from './costly-keys';
 import { headline, narrationOf, spokenBy, toneOf } from './describe';
+import type { CaptureRun } from './capture-run';
 import { TraceInspector, worldKeytab } from './inspect';
 import { Player, PlayError } from './player';
 import { policyView } from './policy-view';
@@ -79,6 +80,8 @@ export const FIRST_SCENARIO = 'kerberos-101';
 export class Engine {
   readonly #origin: EngineOrigin;
   #player: Player | undefined;
+  /** A customer's capture opened as a read-only run: the inspector's questions go to it. */
+  #capture: CaptureRun | undefined;
   #inspector: TraceInspector | undefined;
   /** What the inspector was built for: the player, its faults, and the keys it knows. */
   #inspectorFor: { player: Player; faults: number; keys: Set<string> } | undefined;
@@ -91,6 +94,12 @@ export class Engine {
   get #p(): Player {
     this.#player ??= Player.forScenario(findScenario(FIRST_SCENARIO) as Scenario, 'catalogue');
     return this.#player;
+  }
+
+  /** Shows a capture instead of a scenario (the capture page's engine shows nothing else). */
+  showCapture(run: CaptureRun): Summary {
+    this.#capture = run;
+    return run.summary(this.#origin);
   }
 
   get step(): number {
@@ -111,6 +120,9 @@ export class Engine {
         return this.detail(req.seq);
       case 'klist':
         return this.klist(req.host, req.style);
+      case 'capture':
+        // the file is read a piece at a time by the worker, which hands the run to showCapture
+        throw new EngineError('a capture is opened by the worker, not by the engine');
       case 'catalogue':
         return this.catalogue();
       case 'load':
@@ -302,6 +314,7 @@ export class Engine {
   }
 
   detail(seq: number): EventDetail {
+    if (this.#capture) return this.#capture.detail(seq);
     const p = this.#p;
     const trace = p.world.trace;
     const event = trace.find((e) => e.seq === seq);
