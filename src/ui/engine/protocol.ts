@@ -73,6 +73,8 @@ export interface CaptureProgress {
   total: number;
   /** Kerberos messages found so far. */
   messages: number;
+  /** Once the file is read: how many of the messages kept are decoded, of how many. */
+  decoded?: { done: number; of: number };
 }
 
 export type KlistStyle = 'windows' | 'mit';

@@ -14,6 +14,7 @@ import { Engine } from './engine';
 import { CaptureRun } from './capture-run';
 import { readCaptureFile } from './capture-read';
 import { decodeKeytab } from '../../formats/keytab';
+import { CaptureError } from '../../formats/pcap';
 import { checkCaptureSizes, checkPasswords } from '../lib/capture-open';
 import { webPbkdf2 } from './web-pbkdf2';
 import type { CostlyKey, DerivationPlan, EngineControl, EngineRequest, EngineResponse } from './protocol';
@@ -179,6 +180,9 @@ async function deriveWithConsent(
  * Opens a customer's capture: sizes and passwords checked, the file read a piece at a time (progress a
  * few times a second, a 'cancel' read between pieces), then shown as the engine's read-only run.
  */
+/** Messages a capture's run decodes between two reports. */
+const DECODE_SLICE = 50;
+
 async function openCaptureRun(req: Extract<EngineRequest, { kind: 'capture' }>): Promise<void> {
   let stopped: string | undefined;
   preparing.set(req.id, { decide: () => undefined, stop: (why) => (stopped = why) });
@@ -199,6 +203,17 @@ async function openCaptureRun(req: Extract<EngineRequest, { kind: 'capture' }>):
       },
     });
     const run = new CaptureRun(req.name, read.messages, { keytab, passwords }, read.total);
+    // decoded a few at a time, so the page hears how far it has come and a 'cancel' is read between
+    while (!run.decodeNext(DECODE_SLICE)) {
+      if (stopped) throw new CaptureError(`the capture was not opened: ${stopped}`);
+      const decoded = { done: run.decodedCount, of: run.size };
+      reply({
+        id: req.id,
+        kind: 'capture-progress',
+        progress: { read: req.file.size, total: req.file.size, messages: read.total, decoded },
+      });
+      await yieldToEventLoop(0, 0);
+    }
     reply({ id: req.id, ok: true, result: engineNow().showCapture(run) });
   } catch (e) {
     reply({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) });
