@@ -1,8 +1,8 @@
 // axe-core (Deque's rule set, WCAG 2.x A and AA) finds nothing on the playground, in the light theme
 // and the dark one (the page follows prefers-color-scheme): at its start, with a message open in the
 // inspector and every node of its tree expanded, with the field explanation showing, the Security log
-// panel with an event open and its filters set, a failing scenario's KRB-ERROR open, and the crypto
-// proof page. axe runs in the page itself (the page's
+// panel with an event open and its filters set, a failing scenario's KRB-ERROR open, the crypto proof page,
+// and the capture page with a capture open as a run. axe runs in the page itself (the page's
 // Content-Security-Policy forbids inline scripts, so the test's context bypasses it for axe alone).
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -105,6 +105,25 @@ describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violatio
       expect(await axe(page)).toEqual([]);
       await page.context().close();
     });
+
+    test(`${scheme}: the capture page, with the MIT capture open as a run and a message expanded`, async () => {
+      const page = await open(scheme, '/#/capture');
+      await page.getByTestId('capture-file').waitFor();
+      expect(await axe(page)).toEqual([]);
+      const fixtures = new URL('../fixtures/captures/', import.meta.url);
+      await page
+        .getByTestId('capture-keytab')
+        .setInputFiles(new URL('mit-kinit-kvno.keytab', fixtures).pathname);
+      await page
+        .getByTestId('capture-file')
+        .setInputFiles(new URL('mit-kinit-kvno.pcapng', fixtures).pathname);
+      await page.getByTestId('capture-run').waitFor({ timeout: 120_000 });
+      await page.locator('[data-testid^="row-"][data-type="AS-REP"]').first().click();
+      await expect.poll(() => page.getByTestId('inspector-type').textContent()).toBe('AS-REP');
+      await page.getByRole('button', { name: 'expand all' }).click();
+      expect(await axe(page)).toEqual([]);
+      await page.context().close();
+    }, 300_000);
 
     test(`${scheme}: a failing scenario's KRB-ERROR in the inspector, and the crypto proof page`, async () => {
       const page = await open(scheme, '/#/s/clock-skew');

@@ -11,11 +11,12 @@ import type { KrbNode } from '../../asn1';
 import type { DecodedMessage } from '../../formats/decoder';
 import type { KeytabEntry } from '../../formats';
 import type { CapturedMessage } from '../../formats/pcap';
-import { TraceInspector, type InspectableEvent, type PasswordGiven } from './inspect';
+import { TraceInspector, type InspectableEvent } from './inspect';
 import type {
   EngineOrigin,
   EventDetail,
   HostView,
+  PasswordGiven,
   RowTone,
   Summary,
   TicketSpan,
@@ -136,9 +137,24 @@ export class CaptureRun {
     this.#events = this.#messages.map((m, i) => ({ seq: i + 1, kind: 'message', type: '', bytes: m.bytes }));
     this.#inspector = new TraceInspector({ keytab: keys.keytab, passwords: keys.passwords });
     this.#inspector.onDecoded = (seq, m) => this.#decoded(seq, m);
-    for (const e of this.#events) {
-      if (!this.#inspector.inspect(this.#events, e.seq)?.tree) this.#decoded(e.seq, undefined);
+  }
+
+  /** Messages decoded so far (of `size`): the worker decodes them a few at a time, reporting between. */
+  get decodedCount(): number {
+    return this.#rows.length;
+  }
+
+  get size(): number {
+    return this.#events.length;
+  }
+
+  /** Decodes up to `count` more messages, in frame order; true once every one is. */
+  decodeNext(count = Infinity): boolean {
+    const end = Math.min(this.#events.length, this.#rows.length + count);
+    for (let seq = this.#rows.length + 1; seq <= end; seq++) {
+      if (!this.#inspector.inspect(this.#events, seq)?.tree) this.#decoded(seq, undefined);
     }
+    return this.#rows.length >= this.#events.length;
   }
 
   #decoded(seq: number, m: DecodedMessage | undefined): void {
@@ -187,6 +203,7 @@ export class CaptureRun {
   }
 
   summary(engine: EngineOrigin): Summary {
+    this.decodeNext();
     const times = this.#rows.map((r) => r.t);
     const start = times.length > 0 ? Math.min(...times) : 0;
     const end = times.length > 0 ? Math.max(...times) : 0;
@@ -242,6 +259,7 @@ export class CaptureRun {
   }
 
   detail(seq: number): EventDetail {
+    this.decodeNext();
     const row = this.#rows.find((r) => r.seq === seq);
     const c = this.#messages[seq - 1];
     if (!row || !c) throw new RangeError(`the capture has no message #${seq}`);

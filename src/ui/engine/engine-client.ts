@@ -9,6 +9,7 @@
  * request alive: the timeout counts from the last sign of life, never while the user is deciding.
  */
 import type {
+  CaptureProgress,
   DerivationPlan,
   DerivationProgress,
   EngineControl,
@@ -46,6 +47,8 @@ export class EngineClient {
   #broken: string | undefined;
   /** Set by the page's dialog; without one, costly keys are declined. */
   derivations: DerivationHandler | undefined;
+  /** Told how far a capture being opened has been read. */
+  captureProgress: ((id: number, progress: CaptureProgress) => void) | undefined;
 
   constructor(worker?: Worker) {
     this.#worker = worker ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -67,9 +70,14 @@ export class EngineClient {
     });
   }
 
-  /** Stops the costly keys of load `id` being derived: the load is answered as not opened. */
+  /** Stops the costly keys of load `id` being derived, or capture `id` being read: it is answered as not opened. */
   cancel(id: number): void {
     if (this.#waiting.has(id)) this.#control({ kind: 'cancel', id });
+  }
+
+  /** Cancels every waiting request of one kind (the capture being read, whatever its id). */
+  cancelKind(kind: Kind): void {
+    for (const [id, w] of this.#waiting) if (w.kind === kind) this.cancel(id);
   }
 
   terminate(): void {
@@ -110,6 +118,9 @@ export class EngineClient {
             this.#arm(msg.id);
             this.#control({ kind: 'derive', id: msg.id, go });
           });
+      } else if (msg.kind === 'capture-progress') {
+        this.#arm(msg.id);
+        this.captureProgress?.(msg.id, msg.progress);
       } else {
         this.#arm(msg.id);
         this.derivations?.progress(msg.id, msg.progress);

@@ -51,6 +51,7 @@ import {
 const REPORT_ATTACHMENTS = ['pcapng', 'keytab', 'kkdcp-lua', 'smb-keys'] as const;
 import { ASK_ABOVE_ITERATIONS, costlyKeys, type KeyToMake } from './costly-keys';
 import { headline, narrationOf, spokenBy, toneOf } from './describe';
+import type { CaptureRun } from './capture-run';
 import { TraceInspector, worldKeytab } from './inspect';
 import { Player, PlayError } from './player';
 import { policyView } from './policy-view';
@@ -91,6 +92,8 @@ export const FIRST_SCENARIO = 'kerberos-101';
 export class Engine {
   readonly #origin: EngineOrigin;
   #player: Player | undefined;
+  /** A customer's capture opened as a read-only run: the inspector's questions go to it. */
+  #capture: CaptureRun | undefined;
   #inspector: TraceInspector | undefined;
   /** What the inspector was built for: the player, its faults, and the keys it knows. */
   #inspectorFor: { player: Player; faults: number; keys: Set<string> } | undefined;
@@ -103,6 +106,12 @@ export class Engine {
   get #p(): Player {
     this.#player ??= Player.forScenario(findScenario(FIRST_SCENARIO) as Scenario, 'catalogue');
     return this.#player;
+  }
+
+  /** Shows a capture instead of a scenario (the capture page's engine shows nothing else). */
+  showCapture(run: CaptureRun): Summary {
+    this.#capture = run;
+    return run.summary(this.#origin);
   }
 
   get step(): number {
@@ -125,6 +134,9 @@ export class Engine {
         return this.klist(req.host, req.style);
       case 'security-log':
         return this.securityLog();
+      case 'capture':
+        // the file is read a piece at a time by the worker, which hands the run to showCapture
+        throw new EngineError('a capture is opened by the worker, not by the engine');
       case 'catalogue':
         return this.catalogue();
       case 'load':
@@ -316,6 +328,7 @@ export class Engine {
   }
 
   detail(seq: number): EventDetail {
+    if (this.#capture) return this.#capture.detail(seq);
     const p = this.#p;
     const trace = p.world.trace;
     const event = trace.find((e) => e.seq === seq);

@@ -23,7 +23,7 @@ import { fromHex, toHex } from '../../util/bytes';
 import { KrbPlayError } from '../../util/errors';
 import type { KdcActorState, TraceEvent } from '../../world';
 import { baseName, describeValue, enctypeName, keyText, usageText } from './describe';
-import type { PartView, PasswordKeyView, ViewNode } from './protocol';
+import type { PartView, PasswordGiven, PasswordKeyView, ViewNode } from './protocol';
 
 /** The long-term keys of every principal the world's KDCs hold, once each (trust keys sit in both). */
 export function worldKeytab(state: { readonly kdcs: readonly KdcActorState[] }): KeytabEntry[] {
@@ -62,12 +62,6 @@ export interface InspectedMessage {
 export type InspectorKeys =
   | { readonly kdcs: readonly KdcActorState[] }
   | { readonly keytab: readonly KeytabEntry[]; readonly passwords?: readonly PasswordGiven[] };
-
-/** A principal's password, as a person types it beside a capture. */
-export interface PasswordGiven {
-  principal: string;
-  password: string;
-}
 
 /** What the inspector needs of a trace event: its number, kind, type and bytes. */
 export type InspectableEvent = Pick<TraceEvent, 'seq' | 'kind' | 'type' | 'bytes'>;

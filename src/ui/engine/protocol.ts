@@ -50,7 +50,35 @@ export type EngineRequest =
   /** A host's credential cache as `klist` prints it, at the current step. */
   | { id: number; kind: 'klist'; host: string; style: KlistStyle }
   /** Each DC's Security log at the current step. */
-  | { id: number; kind: 'security-log' };
+  | { id: number; kind: 'security-log' }
+  /**
+   * A customer's capture opened as a read-only run (capture-run.ts): the file is read here a piece at a
+   * time ('capture-progress'), stopped by 'cancel'; then `detail` answers from it.
+   */
+  | {
+      id: number;
+      kind: 'capture';
+      file: Blob;
+      name: string;
+      keytab?: Uint8Array;
+      passwords: PasswordGiven[];
+    };
+
+/** A principal's password given beside a capture. */
+export interface PasswordGiven {
+  principal: string;
+  password: string;
+}
+
+/** How far a capture has been read. */
+export interface CaptureProgress {
+  read: number;
+  total: number;
+  /** Kerberos messages found so far. */
+  messages: number;
+  /** Once the file is read: how many of the messages kept are decoded, of how many. */
+  decoded?: { done: number; of: number };
+}
 
 export type KlistStyle = 'windows' | 'mit';
 
@@ -86,6 +114,7 @@ export interface EngineResults {
   detail: EventDetail;
   klist: KlistView;
   'security-log': SecurityLogView;
+  capture: Summary;
 }
 
 // ---- worker → page ----
@@ -96,7 +125,9 @@ export type EngineResponse =
   /** Before a `load` derives costly keys: the page asks the user, then sends `derive`. */
   | { id: number; kind: 'confirm'; plan: DerivationPlan }
   /** While a `load` derives them (a few times a second). */
-  | { id: number; kind: 'progress'; progress: DerivationProgress };
+  | { id: number; kind: 'progress'; progress: DerivationProgress }
+  /** While a `capture` is read (a few times a second). */
+  | { id: number; kind: 'capture-progress'; progress: CaptureProgress };
 
 /** A key a scenario makes from a password with more than 2^18 PBKDF2 iterations. */
 export interface CostlyKey {

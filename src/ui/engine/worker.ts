@@ -11,6 +11,11 @@ import { stringToKeyAsync, yieldToEventLoop } from '../../crypto';
 import { deriveAhead, stillToMake, type KeyToMake } from './costly-keys';
 import { makePasswordKeysAhead } from '../../scenarios';
 import { Engine } from './engine';
+import { CaptureRun } from './capture-run';
+import { readCaptureFile } from './capture-read';
+import { decodeKeytab } from '../../formats/keytab';
+import { CaptureError } from '../../formats/pcap';
+import { checkCaptureSizes, checkPasswords } from '../lib/capture-open';
 import { webPbkdf2 } from './web-pbkdf2';
 import type { CostlyKey, DerivationPlan, EngineControl, EngineRequest, EngineResponse } from './protocol';
 
@@ -171,9 +176,57 @@ async function deriveWithConsent(
   }
 }
 
+/**
+ * Opens a customer's capture: sizes and passwords checked, the file read a piece at a time (progress a
+ * few times a second, a 'cancel' read between pieces), then shown as the engine's read-only run.
+ */
+/** Messages a capture's run decodes between two reports. */
+const DECODE_SLICE = 50;
+
+async function openCaptureRun(req: Extract<EngineRequest, { kind: 'capture' }>): Promise<void> {
+  let stopped: string | undefined;
+  preparing.set(req.id, { decide: () => undefined, stop: (why) => (stopped = why) });
+  try {
+    checkCaptureSizes(req.file.size, req.keytab?.length);
+    const passwords = checkPasswords(req.passwords);
+    const keytab = req.keytab ? decodeKeytab(req.keytab).entries : [];
+    let lastReport = 0;
+    const read = await readCaptureFile(req.file, {
+      stopped: () => stopped,
+      progress: async (progress) => {
+        const now = performance.now();
+        if (now - lastReport < PROGRESS_EVERY_MS) return;
+        lastReport = now;
+        reply({ id: req.id, kind: 'capture-progress', progress });
+        // a timer turn, so that a 'cancel' from the page is read between pieces
+        await yieldToEventLoop(0, 0);
+      },
+    });
+    const run = new CaptureRun(req.name, read.messages, { keytab, passwords }, read.total);
+    // decoded a few at a time, so the page hears how far it has come and a 'cancel' is read between
+    while (!run.decodeNext(DECODE_SLICE)) {
+      if (stopped) throw new CaptureError(`the capture was not opened: ${stopped}`);
+      const decoded = { done: run.decodedCount, of: run.size };
+      reply({
+        id: req.id,
+        kind: 'capture-progress',
+        progress: { read: req.file.size, total: req.file.size, messages: read.total, decoded },
+      });
+      await yieldToEventLoop(0, 0);
+    }
+    reply({ id: req.id, ok: true, result: engineNow().showCapture(run) });
+  } catch (e) {
+    reply({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+  } finally {
+    preparing.delete(req.id);
+  }
+}
+
 scope.onmessage = (ev: MessageEvent<EngineRequest | EngineControl>) => {
   const msg = ev.data;
-  if (msg.kind === 'derive') {
+  if (msg.kind === 'capture') {
+    void openCaptureRun(msg);
+  } else if (msg.kind === 'derive') {
     preparing.get(msg.id)?.decide(msg.go);
   } else if (msg.kind === 'cancel') {
     preparing.get(msg.id)?.stop('stopped before the end');

@@ -6,6 +6,8 @@
 import { KeyRing, decodeCapture, type DecodedMessage } from '../../formats/decoder';
 import { decodeKeytab } from '../../formats/keytab';
 import { CaptureError, readCapture } from '../../formats/pcap';
+import { parsePrincipal } from '../../asn1/principal';
+import type { PasswordGiven } from '../engine/protocol';
 
 /** The largest capture the page opens. */
 export const MAX_CAPTURE_FILE_BYTES = 100 * 1024 * 1024;
@@ -42,4 +44,48 @@ export function openCapture(capture: Uint8Array, keytab?: Uint8Array): OpenedCap
   const messages = decodeCapture(readCapture(capture), ring);
   const parts = messages.flatMap((m) => m.encParts);
   return { messages, parts: parts.length, opened: parts.filter((p) => p.decrypted).length };
+}
+
+/** Passwords a capture can be opened with, and how long a principal's name and a password may be. */
+export const MAX_CAPTURE_PASSWORDS = 8;
+export const MAX_PRINCIPAL_CHARS = 256;
+export const MAX_PASSWORD_CHARS = 256;
+
+/**
+ * The principals and passwords typed beside a capture, checked where they enter: a bounded number, each
+ * a principal with its realm ("alice@EXAMPLE.TEST") and a password of bounded length. Throws CaptureError
+ * in words that say which entry is wrong.
+ */
+export function checkPasswords(given: readonly PasswordGiven[]): PasswordGiven[] {
+  if (given.length > MAX_CAPTURE_PASSWORDS)
+    throw new CaptureError(
+      `${given.length} passwords given; the page takes at most ${MAX_CAPTURE_PASSWORDS}`,
+    );
+  return given.map(({ principal, password }, i) => {
+    const which = `password ${i + 1}`;
+    const name = principal.trim();
+    if (name.length === 0) throw new CaptureError(`${which}: say whose password it is (alice@EXAMPLE.TEST)`);
+    if (name.length > MAX_PRINCIPAL_CHARS)
+      throw new CaptureError(
+        `${which}: a principal's name of ${name.length} characters is longer than ${MAX_PRINCIPAL_CHARS}`,
+      );
+    if (password.length === 0) throw new CaptureError(`${which}: the password for ${name} is empty`);
+    if (password.length > MAX_PASSWORD_CHARS)
+      throw new CaptureError(
+        `${which}: a password of ${password.length} characters is longer than ${MAX_PASSWORD_CHARS}`,
+      );
+    let parsed;
+    try {
+      parsed = parsePrincipal(name);
+    } catch (e) {
+      throw new CaptureError(
+        `${which}: "${name}" is not a principal's name (${e instanceof Error ? e.message : String(e)})`,
+      );
+    }
+    if (!parsed.realm)
+      throw new CaptureError(
+        `${which}: "${name}" names no realm; write it as ${name}@REALM (the realm in capitals)`,
+      );
+    return { principal: name, password };
+  });
 }

@@ -7,6 +7,7 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { EngineClient } from '../engine/engine-client';
 import type {
+  CaptureProgress,
   CatalogueEntry,
   EventDetail,
   ExportKind,
@@ -15,6 +16,7 @@ import type {
   KlistStyle,
   KlistView,
   SecurityLogView,
+  PasswordGiven,
   RunLoadResult,
   ScenarioProblem,
   ScenarioSource,
@@ -653,8 +655,45 @@ export class Playground {
     const seq = messageToShow(summary.trace, summary.step);
     if (seq === undefined) this.#clearSelection();
     else await this.select(seq);
-    void this.loadKlist();
-    void this.loadSecurityLog();
+    // a capture's run has no world: no host holds a cache to list, no DC keeps a log
+    if (!summary.readOnly) {
+      void this.loadKlist();
+      void this.loadSecurityLog();
+    }
+  }
+
+  /**
+   * Opens a customer's capture as a read-only run, read in the worker a piece at a time; `progress` hears
+   * how far it has come. Resolves when it is shown; rejects with the reason it could not be opened.
+   */
+  async openCapture(
+    file: Blob,
+    name: string,
+    keytab: Uint8Array | undefined,
+    passwords: PasswordGiven[],
+    progress?: (p: CaptureProgress) => void,
+  ): Promise<void> {
+    this.#engine.captureProgress = progress ? (_, p) => progress(p) : undefined;
+    this.status = 'busy';
+    try {
+      const summary = await this.#engine.ask('capture', {
+        file,
+        name,
+        passwords,
+        ...(keytab ? { keytab } : {}),
+      });
+      await this.#show(summary);
+    } catch (e) {
+      this.status = this.summary ? 'ready' : 'starting';
+      throw e;
+    } finally {
+      this.#engine.captureProgress = undefined;
+    }
+  }
+
+  /** Stops reading the capture being opened (openCapture rejects). */
+  cancelCapture(): void {
+    this.#engine.cancelKind('capture');
   }
 
   #clearSelection(): void {

@@ -69,4 +69,20 @@ describe('CaptureRun: a capture as a read-only run', () => {
     expect(s.tickets).toEqual([]);
     expect(s.trace.every((r) => bare.detail(r.seq).parts.every((p) => !p.decrypted))).toBe(true);
   });
+
+  test('decoded a slice at a time, to the same rows; a capture with more messages than kept says so', () => {
+    const sliced = new CaptureRun(
+      'x.pcapng',
+      messages,
+      { keytab: keytab.entries, passwords: [] },
+      messages.length + 5,
+    );
+    expect(sliced.decodeNext(10)).toBe(false);
+    expect(sliced.decodedCount).toBe(10);
+    while (!sliced.decodeNext(7));
+    const s = sliced.summary(origin);
+    expect(s.trace).toEqual(summary.trace);
+    expect(sliced.dropped).toBe(5);
+    expect(s.scenario.summary).toContain(`the first ${messages.length}; 5 more left out`);
+  });
 });

@@ -1,0 +1,137 @@
+// The capture page (#/capture) opens the MIT capture of the fixtures as a read-only run: one row per
+// message the CLI's decoder reads, and, with the keytab, every part it opens shown OPENED in the
+// inspector (compared with the decoder's own output here, not with counts written down); a password in
+// place of the keytab opens the user's AS-REP; a file that is not a capture gives its error.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { KeyRing, decodeCapture } from '../../src/formats/decoder';
+import { decodeKeytab } from '../../src/formats/keytab';
+import { readCapture, writePcap } from '../../src/formats/pcap';
+import messagesFixture from '../fixtures/vectors/messages.json';
+import {
+  buildSiteIfStale,
+  chromiumAvailable,
+  distDir,
+  launchChromium,
+  openPage,
+  serveStatic,
+  type PageRecord,
+  type StaticServer,
+} from './browser';
+
+const dir = new URL('../fixtures/captures/', import.meta.url);
+const pcapPath = new URL('mit-kinit-kvno.pcapng', dir).pathname;
+const keytabPath = new URL('mit-kinit-kvno.keytab', dir).pathname;
+const pcap = new Uint8Array(readFileSync(pcapPath));
+const cli = decodeCapture(readCapture(pcap), new KeyRing().addKeytab(decodeKeytab(readFileSync(keytabPath))));
+
+/** Every row's parts as the inspector shows them: "seq path" for each OPENED one. */
+async function openedInPage(page: Page, rows: number): Promise<string[]> {
+  const opened: string[] = [];
+  for (let seq = 1; seq <= rows; seq++) {
+    await page.getByTestId(`row-${seq}`).click();
+    await page.locator('[data-testid="inspector"] .seq', { hasText: `#${seq}` }).waitFor();
+    await page.getByTestId('hex').or(page.getByTestId('parts')).first().waitFor();
+    const parts = page.getByTestId('parts').locator('li');
+    for (let i = 0; i < (await parts.count()); i++) {
+      const li = parts.nth(i);
+      if ((await li.locator('.lock').textContent()) === 'OPENED')
+        opened.push(`${seq} ${await li.locator('.path').textContent()}`);
+    }
+  }
+  return opened;
+}
+
+describe.skipIf(!chromiumAvailable())('capture page: a customer’s capture as a read-only run', () => {
+  let server: StaticServer;
+  let browser: Browser;
+  const pages: PageRecord[] = [];
+
+  beforeAll(async () => {
+    await buildSiteIfStale();
+    server = await serveStatic(distDir);
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const p of pages) expect(p.foreignRequests()).toEqual([]);
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function capturePage(): Promise<Page> {
+    const rec = await openPage(browser, server.origin, '/#/capture');
+    pages.push(rec);
+    await rec.page.getByTestId('capture-file').waitFor();
+    return rec.page;
+  }
+
+  test('with the keytab: every message a row, every part the CLI decrypts opened, tickets on the timeline', async () => {
+    const page = await capturePage();
+    await page.getByTestId('capture-keytab').setInputFiles(keytabPath);
+    await page.getByTestId('capture-file').setInputFiles(pcapPath);
+    await page.getByTestId('capture-run').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('capture-readonly').textContent()).toContain(
+      "The customer's capture, read-only",
+    );
+    const rows = page.locator('[data-testid^="row-"]');
+    expect(await rows.count()).toBe(cli.length);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-type')))).toEqual(
+      cli.map((m) => (m.errorCode !== undefined ? `${m.type} ${m.errorCode}` : m.type)),
+    );
+    const expected = cli.flatMap((m, i) =>
+      m.encParts.filter((p) => p.decrypted).map((p) => `${i + 1} ${p.path}`),
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await openedInPage(page, cli.length)).toEqual(expected);
+    // nothing to change: no tamper control, no clock slider; tickets drawn at the capture's times
+    expect(await page.getByTestId('tamper').count()).toBe(0);
+    expect(await page.locator('[data-testid^="ticket-"]').count()).toBeGreaterThan(0);
+  }, 300_000);
+
+  test('a password opens what the principal’s key protects; a bad principal is refused in words', async () => {
+    const page = await capturePage();
+    const asReq = (messagesFixture as unknown as { samples: { name: string; hex: string }[] }).samples.find(
+      (x) => x.name === 'knet-as-req-pa-enc-timestamp',
+    )!;
+    const file = writePcap([
+      {
+        time: new Date(Date.UTC(2026, 0, 5, 9)),
+        src: '192.0.2.10:50000',
+        dst: '192.0.2.88:88',
+        transport: 'udp',
+        bytes: Buffer.from(asReq.hex, 'hex'),
+      },
+    ]);
+    await page.getByTestId('capture-principal').fill('testuser@CORP.IDENTITYINTERVENTION.COM');
+    await page.getByTestId('capture-password').fill('P@ssw0rd!');
+    await page.getByTestId('capture-file').setInputFiles({
+      name: 'as-req.pcap',
+      mimeType: 'application/vnd.tcpdump.pcap',
+      buffer: Buffer.from(file),
+    });
+    await page.getByTestId('capture-run').waitFor({ timeout: 120_000 });
+    await page.getByTestId('row-1').click();
+    const part = page.getByTestId('part-0');
+    await expect.poll(() => part.locator('.lock').textContent()).toBe('OPENED');
+    expect(await part.textContent()).toContain('password of testuser@CORP.IDENTITYINTERVENTION.COM');
+
+    await page.getByTestId('capture-principal').fill('testuser');
+    await page.getByTestId('capture-open').click();
+    await expect.poll(() => page.getByTestId('capture-error').textContent()).toContain('has no realm');
+  }, 300_000);
+
+  test('a file that is not a capture gives its error, and no run', async () => {
+    const page = await capturePage();
+    await page.getByTestId('capture-file').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('hello, not a capture'),
+    });
+    await expect
+      .poll(() => page.getByTestId('capture-error').textContent())
+      .toContain('not a pcap or pcapng file');
+    expect(await page.getByTestId('capture-run').count()).toBe(0);
+  }, 120_000);
+});
