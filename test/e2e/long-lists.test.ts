@@ -132,4 +132,32 @@ describe.skipIf(!chromiumAvailable())('long lists, in Chromium', () => {
     expect(s.drawn).not.toContain(0);
     expect(s.drawn.length).toBeLessThan(s.total);
   });
+
+  test('another message selected updates the tree and the hex dump in place, never built again', async () => {
+    // the elements as they are now, marked; a message built from nothing would be new, unmarked ones
+    const mark = () =>
+      page.evaluate(() => {
+        for (const id of ['hex', 'tree'])
+          (document.querySelector(`[data-testid="${id}"]`) as unknown as { kept?: boolean }).kept = true;
+      });
+    const kept = () =>
+      page.evaluate(() =>
+        ['hex', 'tree'].map(
+          (id) =>
+            (document.querySelector(`[data-testid="${id}"]`) as unknown as { kept?: boolean }).kept === true,
+        ),
+      );
+    await mark();
+    const asReq = page.locator('[data-testid^="row-"][data-type="AS-REQ"]').last();
+    await asReq.click();
+    await page.locator('[data-testid="inspector-type"]', { hasText: 'AS-REQ' }).waitFor();
+    await expect.poll(() => page.getByTestId('hex').getAttribute('data-length')).not.toBe('');
+    expect(await kept()).toEqual([true, true]);
+    // and it is the AS-REQ's: its own length, read from its top
+    const length = Number(await page.getByTestId('hex').getAttribute('data-length'));
+    const s = await hexState();
+    expect(s.total).toBe(Math.ceil(length / s.perRow));
+    expect(s.drawn[0]).toBe(0);
+    expect(await page.getByTestId('tree').locator('button.field').first().textContent()).toMatch(/AS-REQ/);
+  });
 });

@@ -10,3 +10,27 @@ export function revealWithin(container: HTMLElement, el: HTMLElement, margin = 3
     container.scrollTop = Math.max(0, top - container.clientHeight / 3);
   }
 }
+
+/**
+ * Runs `fn` in the next frame, before it is drawn, and returns what cancels it: an effect that reads the
+ * layout (to reveal a row) waits there, so the page lays out once, after every update of the step, and
+ * outside the task that made them. An effect returns the cancel as its teardown.
+ */
+export function inNextFrame(fn: () => void): () => void {
+  const id = requestAnimationFrame(fn);
+  return () => cancelAnimationFrame(id);
+}
+
+/**
+ * An attachment (`{@attach widthInto(set)}`) that reports an element's content width as it changes, from a
+ * ResizeObserver: unlike `bind:clientWidth`, it never reads the layout when the element is mounted.
+ */
+export function widthInto(set: (width: number) => void): (el: Element) => () => void {
+  return (el) => {
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) set(entry.contentRect.width);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  };
+}
