@@ -30,6 +30,8 @@ import {
   negotiate,
   nextFileId,
   NtStatus,
+  ntlmSessionSetup,
+  type NtlmTokens,
   queryDirectoryRequest,
   queryDirectoryResponse,
   readRequest,
@@ -98,6 +100,35 @@ export function wireSessionSetup(
   world.addSmbWire(apReq.seq, { smb2: out.request });
   world.addSmbWire(reply.seq, {
     smb2: out.response,
+    ...(out.sessionKey ? { smbSession: { id: out.sessionId, key: out.sessionKey } } : {}),
+  });
+}
+
+/**
+ * The storage account key's SESSION_SETUP: two rounds of NTLMSSP in SPNEGO on the host's connection, the
+ * session keyed with the exported session key when the server accepted (`sessionKey`).
+ */
+export function wireNtlmSessionSetup(
+  world: World,
+  host: string,
+  svc: Svc,
+  tokens: NtlmTokens,
+  sessionKey: Uint8Array | undefined,
+  trips: [{ request: TraceEvent; reply: TraceEvent }, { request: TraceEvent; reply: TraceEvent }],
+): void {
+  const connection = world.smbConnection(host, svc.id);
+  if (!connection) return;
+  const out = ntlmSessionSetup(
+    connection,
+    tokens,
+    sessionKey
+      ? { ok: true, sessionKey, encrypt: encrypts(world, svc) }
+      : { ok: false, status: NtStatus.LOGON_FAILURE },
+  );
+  addExchange(world, out.rounds[0], trips[0].request, trips[0].reply);
+  world.addSmbWire(trips[1].request.seq, { smb2: out.rounds[1].request });
+  world.addSmbWire(trips[1].reply.seq, {
+    smb2: out.rounds[1].response,
     ...(out.sessionKey ? { smbSession: { id: out.sessionId, key: out.sessionKey } } : {}),
   });
 }

@@ -21,7 +21,16 @@ import {
 } from '../world';
 import { shareLevel } from './files-authz';
 import { openSession, serveFile, statusText, type FileReply, type FileRequest } from './files-server';
-import { wireFile, wireNegotiate, wireSessionSetup, wireTreeConnect } from './smb-wire';
+import { wireFile, wireNegotiate, wireNtlmSessionSetup, wireSessionSetup, wireTreeConnect } from './smb-wire';
+import {
+  connectionSeed,
+  ntlmClientAuthenticate,
+  ntlmServerChallenge,
+  ntlmNegotiate,
+  ntlmVerify,
+  readAuthenticate,
+} from '../smb2';
+import { fromHex, toHex } from '../util';
 
 /**
  * What the client asks of the server, as plain data (an encoder can make SMB2 of it): NEGOTIATE, the NTLM
@@ -31,7 +40,8 @@ import { wireFile, wireNegotiate, wireSessionSetup, wireTreeConnect } from './sm
 export type SmbRequest =
   | { op: 'negotiate' }
   | { op: 'ntlm' }
-  | { op: 'account-key'; user: string; key: string; host: string }
+  | { op: 'ntlm-challenge'; host: string }
+  | { op: 'account-key'; host: string; negotiate: Uint8Array; authenticate: Uint8Array }
   | { op: 'tree-connect'; share: string; session?: number }
   | FileRequest;
 
@@ -39,6 +49,9 @@ export type SmbRequest =
 export interface SmbReply {
   ok: boolean;
   session?: number;
+  /** NTLMSSP: the server's CHALLENGE message; after AUTHENTICATE, the exported session key. */
+  challenge?: Uint8Array;
+  sessionKey?: Uint8Array;
   file?: FileReply;
   windowsError?: number;
 }
@@ -73,28 +86,61 @@ function treeConnect(world: World, svc: ServiceActorState, share: string, id?: n
   return { value: { ok: true }, reply: { type: 'SMB2 TREE_CONNECT', result: `connected to ${share}` } };
 }
 
-/** SESSION_SETUP with the storage account key (NTLMv2 as localhost\account; modelled here). */
-function accountKeySession(svc: ServiceActorState, req: { user: string; key: string; host: string }) {
+/** The server's NTLMSSP CHALLENGE to a host: a challenge from a hash of what names it, its target info. */
+function ntlmChallengeFor(world: World, svc: ServiceActorState, host: string) {
+  const name = world.host(svc.host).name;
+  const netbios = (svc.smb!.azure?.account ?? name.split('.')[0]!).toUpperCase();
+  const seed = connectionSeed(svc.id, host, 'ntlm', String(world.trace.length));
+  const challenge = ntlmServerChallenge(netbios, name, seed.subarray(0, 8), world.hostNow(svc.host));
+  (svc.smb!.ntlmChallenges ??= {})[host] = toHex(challenge);
+  return {
+    value: { ok: true, challenge },
+    reply: {
+      type: 'SMB2 SESSION_SETUP',
+      result: `STATUS_MORE_PROCESSING_REQUIRED: NTLMSSP CHALLENGE from ${netbios} (server challenge ${toHex(challenge.subarray(24, 32))})`,
+    },
+  };
+}
+
+/**
+ * SESSION_SETUP's second round with the storage account key: the server checks the NTLMv2 response
+ * against the key it holds (NTProofStr, then the MIC) for `localhost\account`; the exported session key
+ * becomes the SMB session key.
+ */
+function accountKeySession(
+  svc: ServiceActorState,
+  req: { host: string; negotiate: Uint8Array; authenticate: Uint8Array },
+) {
   const azure = svc.smb!.azure;
-  const ok =
-    azure?.accountKey !== undefined &&
-    req.user.toLowerCase() === `localhost\\${azure.account}`.toLowerCase() &&
-    req.key === azure.accountKey;
-  if (!ok)
+  const sent = svc.smb!.ntlmChallenges?.[req.host];
+  const challenge = sent ? fromHex(sent) : undefined;
+  if (svc.smb!.ntlmChallenges) delete svc.smb!.ntlmChallenges[req.host];
+  const a = readAuthenticate(req.authenticate);
+  const user = `${a.domain}\\${a.user}`;
+  const named = azure !== undefined && user.toLowerCase() === `localhost\\${azure.account}`.toLowerCase();
+  const checked =
+    named && azure.accountKey !== undefined && challenge
+      ? ntlmVerify(azure.accountKey, challenge.subarray(24, 32), {
+          negotiate: req.negotiate,
+          challenge,
+          authenticate: req.authenticate,
+        })
+      : undefined;
+  if (!checked)
     return {
       value: { ok: false, windowsError: 1326 },
       reply: {
         type: 'SMB2 SESSION_SETUP',
-        result: `STATUS_LOGON_FAILURE (modelled): not the storage account's name and key`,
+        result: `STATUS_LOGON_FAILURE: ${named ? 'the NTProofStr does not match the one the storage account key gives' : `${user} is not localhost\\${azure?.account ?? '<account>'}`}`,
         windowsError: 1326,
       },
     };
-  const s = openSession(svc, { host: req.host, principal: req.user, groupSids: [], superuser: true });
+  const s = openSession(svc, { host: req.host, principal: user, groupSids: [], superuser: true });
   return {
-    value: { ok: true, session: s.id },
+    value: { ok: true, session: s.id, sessionKey: checked.exportedSessionKey },
     reply: {
       type: 'SMB2 SESSION_SETUP',
-      result: `NTLMv2 (modelled): ${req.user} signed in with the storage account key: superuser, no ACL applies (session ${s.id})`,
+      result: `NTLMv2: the NTProofStr matches the storage account key: ${user} signed in, superuser, no ACL applies (session ${s.id})`,
     },
   };
 }
@@ -108,6 +154,8 @@ export const smbListener: Protocol<SmbRequest, SmbReply, ServiceActorState> = {
   serve(world, svc, req) {
     const smb = svc.smb!;
     switch (req.op) {
+      case 'ntlm-challenge':
+        return ntlmChallengeFor(world, svc, req.host);
       case 'account-key':
         return accountKeySession(svc, req);
       case 'negotiate':
@@ -278,7 +326,11 @@ export function smbTreeConnect(
   return { ok: false, windowsError: (trip.ok && trip.value.windowsError) || 67 };
 }
 
-/** SESSION_SETUP with the storage account key (`net use ... /user:localhost\account KEY`). */
+/**
+ * SESSION_SETUP with the storage account key (`net use ... /user:localhost\account KEY`): NTLMSSP in two
+ * rounds, NEGOTIATE then the server's CHALLENGE, and AUTHENTICATE with the NTLMv2 response the typed key
+ * gives. The client's challenge and chosen session key come from a hash of what names the sign-in.
+ */
 export function smbAccountKeySession(
   world: World,
   host: string,
@@ -286,14 +338,43 @@ export function smbAccountKeySession(
   user: string,
   key: string,
 ): number | undefined {
+  const opts = { timeout: TCP_CONNECT_TIMEOUT, connected: true, modelled: true };
+  const negotiate = ntlmNegotiate();
+  const first = world.roundTrip(
+    host,
+    endpointOf(svc),
+    smbListener,
+    { op: 'ntlm-challenge', host },
+    { type: 'SMB2 SESSION_SETUP', result: `NTLMSSP NEGOTIATE: ${user} with the storage account key` },
+    opts,
+  );
+  const challenge = first.ok ? first.value.challenge : undefined;
+  if (!first.ok || !challenge) return undefined;
+  const [domain, name] = user.includes('\\') ? (user.split('\\') as [string, string]) : ['', user];
+  const seed = connectionSeed(host, svc.id, 'ntlm client', String(first.request.seq));
+  const authenticate = ntlmClientAuthenticate({
+    password: key,
+    user: name,
+    domain,
+    workstation: world.host(host).name.split('.')[0]!.toUpperCase(),
+    negotiate,
+    challenge,
+    clientChallenge: seed.subarray(0, 8),
+    exportedSessionKey: seed.subarray(8, 24),
+    now: world.hostNow(host),
+  });
   const trip = world.roundTrip(
     host,
     endpointOf(svc),
     smbListener,
-    { op: 'account-key', user, key, host },
-    { type: 'SMB2 SESSION_SETUP', result: `NTLMSSP (modelled): ${user} with the storage account key` },
-    { timeout: TCP_CONNECT_TIMEOUT, connected: true, modelled: true },
+    { op: 'account-key', host, negotiate, authenticate },
+    { type: 'SMB2 SESSION_SETUP', result: `NTLMSSP AUTHENTICATE: the NTLMv2 response for ${user}` },
+    opts,
   );
+  if (trip.ok) {
+    const tokens = { negotiate, challenge, authenticate };
+    wireNtlmSessionSetup(world, host, svc, tokens, trip.value.sessionKey, [first, trip]);
+  }
   return trip.ok && trip.value.ok ? trip.value.session : undefined;
 }
 

@@ -159,10 +159,7 @@ export function sessionSetup(
   answer: SessionAnswer,
 ): Smb2Exchange & { sessionId: string; sessionKey?: Uint8Array } {
   const mid = BigInt(state.messageId++);
-  state.sessions += 1;
-  const id =
-    BigInt.asUintN(64, BigInt('0x' + toHex(derive(state.seed, `session ${state.sessions}`, 8)))) |
-    0x0000_0400_0000_0001n;
+  const id = newSessionId(state);
   const token = encodeSpnego({
     negTokenInit: { mechTypes: [GSS_OID.MS_KRB5, GSS_OID.KRB5, GSS_OID.NTLMSSP], mechToken: apReqToken },
   });
@@ -195,6 +192,80 @@ export function sessionSetup(
   const response = signMessage(unsigned, state.signing, keys.signingKey);
   state.session = { id: sessionId, keys, encrypt: answer.encrypt, nonces: 0 };
   return { request, response, sessionId, sessionKey };
+}
+
+/** The NTLMSSP messages of a storage-account-key sign-in, as both ends sent them. */
+export interface NtlmTokens {
+  negotiate: Uint8Array;
+  challenge: Uint8Array;
+  authenticate: Uint8Array;
+}
+
+/**
+ * SESSION_SETUP in two rounds carrying NTLMSSP in SPNEGO (MS-SPNG): NEGOTIATE in a NegTokenInit, the
+ * CHALLENGE in a NegTokenResp with STATUS_MORE_PROCESSING_REQUIRED and the new SessionId, AUTHENTICATE in
+ * a NegTokenResp, then the final response (signed) or the refusal. The session key is NTLM's exported
+ * session key; the keys come from the preauth hash over both requests and the first response.
+ */
+export function ntlmSessionSetup(
+  state: Smb2ConnectionState,
+  tokens: NtlmTokens,
+  answer: { ok: true; sessionKey: Uint8Array; encrypt: boolean } | { ok: false; status: number },
+): { rounds: [Smb2Exchange, Smb2Exchange]; sessionId: string; sessionKey?: Uint8Array } {
+  const id = newSessionId(state);
+  const sessionId = id.toString(16).padStart(16, '0');
+  const mid1 = BigInt(state.messageId++);
+  const request1 = concatBytes(
+    encodeHeader(head(Command.SESSION_SETUP, mid1, 0, 0n, false)),
+    sessionSetupRequest(
+      encodeSpnego({ negTokenInit: { mechTypes: [GSS_OID.NTLMSSP], mechToken: tokens.negotiate } }),
+    ),
+  );
+  const challenge = encodeSpnego({
+    negTokenResp: { negState: 1, supportedMech: GSS_OID.NTLMSSP, responseToken: tokens.challenge },
+  });
+  const response1 = concatBytes(
+    encodeHeader(head(Command.SESSION_SETUP, mid1, 0, id, true, NtStatus.MORE_PROCESSING_REQUIRED)),
+    sessionSetupResponse(0, challenge),
+  );
+  const mid2 = BigInt(state.messageId++);
+  const request2 = concatBytes(
+    encodeHeader(head(Command.SESSION_SETUP, mid2, 0, id, false)),
+    sessionSetupRequest(encodeSpnego({ negTokenResp: { responseToken: tokens.authenticate } })),
+  );
+  const first = { request: request1, response: response1 };
+  if (!answer.ok) {
+    const response = concatBytes(
+      encodeHeader(head(Command.SESSION_SETUP, mid2, 0, id, true, answer.status)),
+      errorResponse(),
+    );
+    return { rounds: [first, { request: request2, response }], sessionId };
+  }
+  const preauth = preauthNext(preauthNext(preauthNext(state.preauth, request1), response1), request2);
+  const keys = deriveSessionKeys(answer.sessionKey, preauth);
+  const unsigned = concatBytes(
+    encodeHeader(head(Command.SESSION_SETUP, mid2, 0, id, true)),
+    sessionSetupResponse(
+      answer.encrypt ? SessionFlag.ENCRYPT_DATA : 0,
+      encodeSpnego({ negTokenResp: { negState: 0 } }),
+    ),
+  );
+  const response2 = signMessage(unsigned, state.signing, keys.signingKey);
+  state.session = { id: sessionId, keys, encrypt: answer.encrypt, nonces: 0 };
+  return {
+    rounds: [first, { request: request2, response: response2 }],
+    sessionId,
+    sessionKey: answer.sessionKey,
+  };
+}
+
+/** A new session's id: from the seed, with bits set as Windows servers' ids have them. */
+function newSessionId(state: Smb2ConnectionState): bigint {
+  state.sessions += 1;
+  return (
+    BigInt.asUintN(64, BigInt('0x' + toHex(derive(state.seed, `session ${state.sessions}`, 8)))) |
+    0x0000_0400_0000_0001n
+  );
 }
 
 /** The session's id as a u64. */

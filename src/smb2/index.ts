@@ -23,13 +23,20 @@ export * from './security';
 export {
   negotiate,
   sessionSetup,
+  ntlmSessionSetup,
   exchange,
   treeConnect,
   nextFileId,
   currentFileId,
   connectionSeed,
 } from './connection';
-export type { Smb2ConnectionState, Smb2SessionState, Smb2Exchange, SessionAnswer } from './connection';
+export type {
+  Smb2ConnectionState,
+  Smb2SessionState,
+  Smb2Exchange,
+  SessionAnswer,
+  NtlmTokens,
+} from './connection';
 export {
   ntowfv2,
   ntlmV2Response,
@@ -39,5 +46,12 @@ export {
   ntlmChallenge,
   ntlmAuthenticate,
   NTLM_FLAGS,
+  AV_FLAG_MIC,
+  readChallenge,
+  readAuthenticate,
+  withMic,
+  ntlmVerify,
+  ntlmClientAuthenticate,
+  ntlmServerChallenge,
 } from './ntlm';
-export type { NtlmV2Response, AuthenticateFields } from './ntlm';
+export type { NtlmV2Response, AuthenticateFields, ReadAuthenticate, NtlmClientInput } from './ntlm';

@@ -100,6 +100,8 @@ export interface SmbShareState {
   files?: Record<string, FileNodeState[]>;
   /** The SMB sessions it holds, each with the identity SESSION_SETUP authenticated (src/azure/files-authz.ts). */
   sessions?: SmbSessionState[];
+  /** The NTLMSSP CHALLENGE (hex) sent to each host, awaiting its AUTHENTICATE (the storage account key). */
+  ntlmChallenges?: Record<string, string>;
 }
 
 /** A share-level permission: an RBAC role or the default permission, by the name Azure gives it. */

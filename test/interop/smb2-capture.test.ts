@@ -41,6 +41,7 @@ import {
 } from '../../src/world';
 import { hasPackages } from '../setup/needs';
 import { runOk } from './harness';
+import { toHex } from '../../src/util';
 
 interface Exported {
   id: string;
@@ -61,6 +62,7 @@ interface Frame {
   sealed: boolean;
   transform: boolean;
   malformed: boolean;
+  ntlm: number[];
 }
 
 let dir: string;
@@ -86,6 +88,7 @@ const FIELDS = [
   'smb2.header.transform.flags',
   '_ws.malformed',
   'smb2.flags.signature',
+  'ntlmssp.messagetype',
 ];
 
 async function frames(x: Exported): Promise<Frame[]> {
@@ -97,7 +100,7 @@ async function frames(x: Exported): Promise<Frame[]> {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((line) => {
-      const [n, comment, cmd, resp, types, expert, enc, tf, malformed, signed] = line.split('\t');
+      const [n, comment, cmd, resp, types, expert, enc, tf, malformed, signed, ntlm] = line.split('\t');
       const nums = (s: string | undefined) => (s ? s.split('|').filter(Boolean).map(Number) : []);
       const expertLines = (expert ?? '').split('|');
       const decrypted = expertLines.flatMap((m) => {
@@ -115,6 +118,7 @@ async function frames(x: Exported): Promise<Frame[]> {
         sealed: (enc ?? '') !== '',
         transform: (tf ?? '') !== '',
         malformed: (malformed ?? '') !== '',
+        ntlm: nums(ntlm),
       };
     });
 }
@@ -260,7 +264,8 @@ describe.runIf(hasPackages('tshark'))('SMB2 in the capture export vs tshark', ()
         malformed: [],
       });
       const setups = smb.filter((f) => f.commands[0] === 1);
-      const requests = setups.filter((f) => !f.response);
+      // the storage account key's sign-in carries NTLMSSP, not Kerberos (its own test is below)
+      const requests = setups.filter((f) => !f.response && f.ntlm.length === 0);
       expect(requests.length).toBeGreaterThan(0);
       for (const r of requests) {
         expect({ id: x.id, frame: r.frame, types: r.msgTypes[0], decrypted: r.decrypted }).toEqual({
@@ -270,7 +275,7 @@ describe.runIf(hasPackages('tshark'))('SMB2 in the capture export vs tshark', ()
           decrypted: [2, 11],
         });
       }
-      const opened = x.trace.filter((e) => e.smbSession);
+      const opened = x.trace.filter((e) => e.smbSession && !e.result.startsWith('NTLMv2'));
       const finals = setups.filter((f) => f.response && opened.some((e) => e.seq === f.seq));
       expect(finals).toHaveLength(opened.length);
       for (const f of finals)
@@ -382,6 +387,51 @@ describe.runIf(hasPackages('tshark'))('SMB2 in the capture export vs tshark', ()
     console.log(`security descriptors dissected and compared with the model: ${compared}`);
     expect(compared).toBeGreaterThan(0);
   }, 600_000);
+
+  test('the storage account key on the wire: NTLMSSP NEGOTIATE, CHALLENGE and AUTHENTICATE in SESSION_SETUP; Wireshark, given only the key, checks the NTLMv2 response and derives the session key we export; the final response verifies', async () => {
+    const x = mounting.find((m) => m.id === 'ntfs-deny')!;
+    const azure = runs.get(x.id)!.world.services.find((s) => s.smb?.azure)!.smb!.azure!;
+    const all = await frames(x);
+    expect(all.filter((f) => f.malformed)).toEqual([]);
+    const ntlm = all.filter((f) => f.ntlm.length > 0);
+    expect(ntlm.map((f) => [f.commands[0], f.ntlm[0], f.response])).toEqual([
+      [1, 1, false],
+      [1, 2, true],
+      [1, 3, false],
+    ]);
+    // without the exported session keys: Wireshark's own NTLMv2 from the key as the NT password
+    const { stdout } = await runOk('tshark', [
+      ...tsharkArgs({ ...x, keys: '' }),
+      '-o',
+      `ntlmssp.nt_password:${azure.accountKey}`,
+      '-Y',
+      'ntlmssp.messagetype == 3',
+      '-T',
+      'fields',
+      '-E',
+      'separator=\t',
+      '-e',
+      'ntlmssp.auth.domain',
+      '-e',
+      'ntlmssp.auth.username',
+      '-e',
+      'ntlmssp.ntlmv2_response.ntproofstr',
+      '-e',
+      '_ws.expert.message',
+    ]);
+    const [domain, user, proof, expert] = stdout.trim().split('\t');
+    expect([domain, user]).toEqual(['localhost', azure.account]);
+    expect(proof).toMatch(/^[0-9a-f]{32}$/);
+    expect(expert).toContain('NTLMv2 authenticated using <Global NT Password>');
+    const session = x.trace.find((e) => e.smbSession && e.result.startsWith('NTLMv2'))!.smbSession!;
+    expect(expert).toContain(`NTLMSSP SessionKey (${toHex(session.key)})`);
+    // with the exported key, the final SESSION_SETUP response's signature is good
+    const final = all.find((f) => f.seq === x.trace.find((e) => e.smbSession === session)!.seq)!;
+    expect(await framesMatching(x, 'smb2.good_signature')).toContain(final.frame);
+    console.log(
+      `ntfs-deny: NTLMSSP in frames ${ntlm.map((f) => f.frame).join(', ')}; NTProofStr ${proof}; ${expert!.split(',').slice(-3).join('; ')}`,
+    );
+  }, 300_000);
 
   test('the file operations’ bytes (CREATE, QUERY_DIRECTORY, READ, WRITE, CLOSE, an ACCESS_DENIED) on the session: tshark opens and dissects each', async () => {
     const w = happy!.world;

@@ -1,13 +1,15 @@
 /**
  * The policies a user may change in the world panel, as they stand at the current step: each client's
  * GPOs (the cloud ticket, the KDC proxy, host-to-realm mappings, the enctypes allowed for Kerberos), each
- * account's msDS-SupportedEncryptionTypes and each realm's DefaultDomainSupportedEncTypes. Read from the
+ * account's msDS-SupportedEncryptionTypes, each realm's DefaultDomainSupportedEncTypes, and each Azure Files
+ * account's share-level roles and default permission (with when a change reaches the file service). Read from the
  * world the step left; changing one is a timeline action (the page inserts it as a 'policy' step).
  */
 import { formatPrincipal } from '../../asn1/principal';
 import { entraOf } from '../../azure';
 import { settingsOf } from '../../client';
 import type { World } from '../../world';
+import { DEFAULT_PERMISSIONS, defaultPermissionAt, SHARE_ROLES } from '../../azure/files-authz';
 
 export interface HostPolicyView {
   host: string;
@@ -45,10 +47,77 @@ export interface RealmPolicyView {
   accounts: AccountPolicyView[];
 }
 
+/** A share-level role assignment as the account holds it, and whether the file service applies it yet. */
+export interface ShareRoleView {
+  principal: string;
+  role: string;
+  /** In force at the current step (assigned and propagated, its removal not yet propagated). */
+  inForce: boolean;
+  /** Virtual ms when the assignment reaches the file service. */
+  effectiveAt: number;
+  /** Virtual ms when its removal reaches the file service, if removed. */
+  removedAt?: number;
+}
+
+/** An Azure Files account's share-level permissions (Azure RBAC roles and the default permission). */
+export interface ShareAccessView {
+  account: string;
+  /** How long a change takes to reach the file service, ms (0: at once). */
+  propagationMs: number;
+  /** The default share-level permission in force now. */
+  defaultPermission: string;
+  /** A default set but not yet in force: its value and when it takes effect. */
+  pendingDefault?: { value: string; effectiveAt: number };
+  /** Assignments not yet removed for good (in force, waiting to be, or waiting to be removed). */
+  roles: ShareRoleView[];
+  /** The roles that mean something over SMB, by their Azure names, lowest first. */
+  roleNames: string[];
+  /** The values of the default permission. */
+  defaultNames: string[];
+  /** The users of the realms the page can pick from (synced users and their SIDs are both accepted). */
+  users: string[];
+}
+
 export interface PolicyView {
   hosts: HostPolicyView[];
   /** The scenario's own realms (the cloud realm's KDC is Entra's, not the user's to administer). */
   realms: RealmPolicyView[];
+  /** Each Azure Files account's share-level permissions. */
+  shares: ShareAccessView[];
+}
+
+/** The share-level permissions of each Azure Files account, at the world's current time. */
+function shareAccess(world: World, users: string[]): ShareAccessView[] {
+  const now = world.now;
+  const roleNames = Object.entries(SHARE_ROLES)
+    .filter(([, r]) => r.rank > 0)
+    .sort((a, b) => a[1].rank - b[1].rank)
+    .map(([name]) => name);
+  return world.services.flatMap((svc) => {
+    const authz = svc.smb?.azure;
+    if (!authz) return [];
+    const pending = authz.defaults.filter((d) => d.effectiveAt > now).at(-1);
+    return [
+      {
+        account: authz.account,
+        propagationMs: authz.propagationMs,
+        defaultPermission: defaultPermissionAt(authz, now),
+        ...(pending ? { pendingDefault: { value: pending.value, effectiveAt: pending.effectiveAt } } : {}),
+        roles: authz.roles
+          .filter((r) => r.removedAt === undefined || r.removedAt > now)
+          .map((r) => ({
+            principal: r.principal,
+            role: r.role,
+            inForce: r.effectiveAt <= now,
+            effectiveAt: r.effectiveAt,
+            ...(r.removedAt !== undefined ? { removedAt: r.removedAt } : {}),
+          })),
+        roleNames,
+        defaultNames: Object.keys(DEFAULT_PERMISSIONS),
+        users,
+      },
+    ];
+  });
 }
 
 function hostPolicy(world: World, host: string): HostPolicyView | undefined {
@@ -90,5 +159,8 @@ export function policyView(world: World): PolicyView {
       });
     }
   }
-  return { hosts, realms };
+  const users = realms.flatMap((r) =>
+    r.accounts.map((a) => a.principal).filter((p) => !p.includes('/') && !p.startsWith('krbtgt')),
+  );
+  return { hosts, realms, shares: shareAccess(world, users) };
 }

@@ -9,6 +9,11 @@ import {
   ntlmNegotiate,
   ntlmV2Response,
   ntowfv2,
+  ntlmClientAuthenticate,
+  ntlmServerChallenge,
+  ntlmVerify,
+  readAuthenticate,
+  readChallenge,
 } from '../../../src/smb2';
 import { fromHex, toHex, utf16le } from '../../../src/util';
 
@@ -59,5 +64,63 @@ describe('NTLMv2 (MS-NLMP §4.2.4)', () => {
     expect(new TextDecoder('utf-16le').decode(auth.subarray(userAt, userAt + view.getUint16(36, true)))).toBe(
       'User',
     );
+  });
+});
+
+describe('the storage account key sign-in: client and server', () => {
+  const negotiate = ntlmNegotiate();
+  const challenge = ntlmServerChallenge(
+    'CONTOSOFILES',
+    'contosofiles.file.core.windows.net',
+    serverChallenge,
+    0,
+  );
+  const exportedSessionKey = fromHex('00112233445566778899aabbccddeeff');
+  const authenticate = (password: string) =>
+    ntlmClientAuthenticate({
+      password,
+      user: 'contosofiles',
+      domain: 'localhost',
+      workstation: 'ADM1',
+      negotiate,
+      challenge,
+      clientChallenge,
+      exportedSessionKey,
+      now: 0,
+    });
+  const verify = (auth: Uint8Array, password = 'K3y') =>
+    ntlmVerify(password, serverChallenge, { negotiate, challenge, authenticate: auth });
+
+  test('the server finds the NTProofStr and the MIC right and recovers the exported session key', () => {
+    const auth = authenticate('K3y');
+    expect(readChallenge(challenge).challenge).toEqual(serverChallenge);
+    expect(readAuthenticate(auth)).toMatchObject({ user: 'contosofiles', domain: 'localhost' });
+    expect(verify(auth)).toEqual({ exportedSessionKey, user: 'contosofiles', domain: 'localhost' });
+  });
+
+  test('the NTLMv2 blob carries MsvAvFlags (MIC) and the server timestamp; no LMv2 response with a timestamp', () => {
+    const a = readAuthenticate(authenticate('K3y'));
+    const blob = a.ntChallengeResponse.subarray(16);
+    // the timestamp is the server's (FILETIME of time 0: 1970-01-01), then the client challenge
+    expect(toHex(blob.subarray(8, 16))).toBe('00803ed5deb19d01');
+    expect(toHex(blob.subarray(16, 24))).toBe(toHex(clientChallenge));
+    // MsvAvFlags = 2 (a MIC follows) among the pairs
+    expect(toHex(blob)).toContain('0600040002000000');
+    const auth = authenticate('K3y');
+    const view = new DataView(auth.buffer);
+    const lm = auth.subarray(view.getUint32(16, true), view.getUint32(16, true) + view.getUint16(12, true));
+    expect(lm).toEqual(new Uint8Array(24));
+  });
+
+  test('a wrong key, a changed byte of the proof, or a changed MIC is refused', () => {
+    expect(verify(authenticate('not the key'))).toBeUndefined();
+    const auth = authenticate('K3y');
+    const ntAt = new DataView(auth.buffer).getUint32(24, true);
+    const proof = auth.slice();
+    proof[ntAt] = proof[ntAt]! ^ 1;
+    expect(verify(proof)).toBeUndefined();
+    const mic = auth.slice();
+    mic[72] = mic[72]! ^ 1;
+    expect(verify(mic)).toBeUndefined();
   });
 });

@@ -55,3 +55,81 @@ describe('policyView', () => {
     expect(view.realms.map((r) => r.realm)).not.toContain('KERBEROS.MICROSOFTONLINE.COM');
   });
 });
+
+describe('policyView: Azure Files share-level permissions', () => {
+  const CONTRIBUTOR = 'Storage File Data SMB Share Contributor';
+  /** share-reader-cannot-write with a 30-minute propagation and this timeline. */
+  function shareReader(timeline: Json[]): Scenario {
+    const s = structuredClone(findScenario('share-reader-cannot-write')) as unknown as Json;
+    const svc = (s.services as Json[]).find((x) => x.azureFiles)!;
+    (svc.azureFiles as Json).propagation = '30m';
+    s.timeline = timeline;
+    s.outcomes = [{ id: 'ran', description: 'it ran', expect: [{ action: 'first' }] }];
+    return validateScenario(s) as Scenario;
+  }
+  const assign = { do: 'assign-share-role', account: 'contosofiles', principal: 'alice@CORP.CONTOSO.COM' };
+
+  test("the account's roles and default as the scenario sets them, with the SMB roles and users to pick", () => {
+    const [share] = policyView(
+      runScenario(shareReader([{ do: 'logon', host: 'ws1', id: 'first' }])).world,
+    ).shares;
+    expect(share).toMatchObject({
+      account: 'contosofiles',
+      propagationMs: 30 * 60_000,
+      defaultPermission: 'None',
+      roles: [
+        { principal: 'alice@CORP.CONTOSO.COM', role: 'Storage File Data SMB Share Reader', inForce: true },
+      ],
+      users: expect.arrayContaining(['alice@CORP.CONTOSO.COM']),
+    });
+    expect(share!.roleNames[0]).toBe('Storage File Data SMB Share Reader');
+    expect(share!.roleNames).not.toContain('Storage File Data Privileged Reader');
+    expect(share!.defaultNames).toEqual([
+      'None',
+      'StorageFileDataSmbShareReader',
+      'StorageFileDataSmbShareContributor',
+      'StorageFileDataSmbShareElevatedContributor',
+    ]);
+    expect(share!.pendingDefault).toBeUndefined();
+  });
+
+  test('a role assigned and a default set wait for the propagation delay, then are in force', () => {
+    const steps = [
+      { ...assign, role: CONTRIBUTOR, id: 'first' },
+      {
+        do: 'set-default-share-permission',
+        account: 'contosofiles',
+        permission: 'StorageFileDataSmbShareReader',
+      },
+    ];
+    const before = policyView(runScenario(shareReader(steps)).world).shares[0]!;
+    const start = Date.parse('2026-03-02T08:00:00Z');
+    expect(before.roles.find((r) => r.role === CONTRIBUTOR)).toMatchObject({ inForce: false });
+    expect(before.roles.find((r) => r.role === CONTRIBUTOR)!.effectiveAt).toBeGreaterThanOrEqual(
+      start + 30 * 60_000,
+    );
+    expect(before.pendingDefault).toMatchObject({ value: 'StorageFileDataSmbShareReader' });
+    expect(before.defaultPermission).toBe('None');
+    const after = policyView(runScenario(shareReader([...steps, { do: 'advance', by: '31m' }])).world)
+      .shares[0]!;
+    expect(after.roles.find((r) => r.role === CONTRIBUTOR)).toMatchObject({ inForce: true });
+    expect(after.defaultPermission).toBe('StorageFileDataSmbShareReader');
+    expect(after.pendingDefault).toBeUndefined();
+  });
+
+  test('a removed role stays listed until its removal reaches the file service', () => {
+    const remove = {
+      ...assign,
+      do: 'remove-share-role',
+      role: 'Storage File Data SMB Share Reader',
+      id: 'first',
+    };
+    const waiting = policyView(runScenario(shareReader([remove])).world).shares[0]!;
+    expect(waiting.roles).toEqual([
+      expect.objectContaining({ inForce: true, removedAt: expect.any(Number) }),
+    ]);
+    const gone = policyView(runScenario(shareReader([remove, { do: 'advance', by: '31m' }])).world)
+      .shares[0]!;
+    expect(gone.roles).toEqual([]);
+  });
+});
