@@ -100,7 +100,15 @@ export interface SmbShareState {
   files?: Record<string, FileNodeState[]>;
   /** The SMB sessions it holds, each with the identity SESSION_SETUP authenticated (src/azure/files-authz.ts). */
   sessions?: SmbSessionState[];
+  /**
+   * A storage account's SMB security setting "Kerberos ticket encryption" (src/azure/ticket-encryption.ts):
+   * the ticket enctypes SESSION_SETUP accepts. Absent: both, RC4-HMAC and AES-256 (Maximum compatibility).
+   */
+  ticketEncryption?: TicketEncryption[];
 }
+
+/** The values of Azure Files' "Kerberos ticket encryption" setting. */
+export type TicketEncryption = 'RC4-HMAC' | 'AES-256';
 
 /** A share-level permission: an RBAC role or the default permission, by the name Azure gives it. */
 export interface ShareRoleAssignmentState {
