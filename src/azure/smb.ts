@@ -12,6 +12,7 @@
 import { formatDuration } from '../asn1/time';
 import {
   accessService,
+  runOperation,
   TCP_CONNECT_TIMEOUT,
   type Endpoint,
   type Protocol,
@@ -21,6 +22,7 @@ import {
 } from '../world';
 import { shareLevel } from './files-authz';
 import { openSession, serveFile, statusText, type FileReply, type FileRequest } from './files-server';
+import { ticketEncryptionRefusal, ticketEncryptionRestricts } from './ticket-encryption';
 import { wireFile, wireNegotiate, wireNtlmSessionSetup, wireSessionSetup, wireTreeConnect } from './smb-wire';
 import {
   connectionSeed,
@@ -43,6 +45,7 @@ export type SmbRequest =
   | { op: 'ntlm-challenge'; host: string }
   | { op: 'account-key'; host: string; negotiate: Uint8Array; authenticate: Uint8Array }
   | { op: 'tree-connect'; share: string; session?: number }
+  | { op: 'ticket-encryption'; refused: string }
   | FileRequest;
 
 /** What the sender gets back: whether it worked, the session opened, a file request's reply. */
@@ -178,6 +181,15 @@ export const smbListener: Protocol<SmbRequest, SmbReply, ServiceActorState> = {
       }
       case 'tree-connect':
         return treeConnect(world, svc, req.share, req.session);
+      case 'ticket-encryption':
+        return {
+          value: { ok: false, windowsError: 5 },
+          reply: {
+            type: 'SMB2 SESSION_SETUP',
+            result: `${statusText('STATUS_ACCESS_DENIED')}: ${req.refused}`,
+            windowsError: 5,
+          },
+        };
       default: {
         const file = serveFile(world, svc, req);
         return {
@@ -264,6 +276,32 @@ function keepSession(
   }).id;
 }
 
+/**
+ * A SESSION_SETUP whose ticket's enctype the account's "Kerberos ticket encryption" setting leaves out:
+ * STATUS_ACCESS_DENIED, System error 5 (ticket-encryption.ts). Modelled: the AP-REQ it carries is not made.
+ */
+function refuseTicketEncryption(
+  world: World,
+  host: string,
+  svc: Readonly<ServiceActorState>,
+  spn: string,
+  etype: number,
+  refused: string,
+): SmbSession {
+  world.roundTrip(
+    host,
+    endpointOf(svc),
+    smbListener,
+    { op: 'ticket-encryption', refused },
+    {
+      type: 'SMB2 SESSION_SETUP',
+      result: `Kerberos (modelled): the AP-REQ for ${spn}, its ticket encrypted with enctype ${etype}`,
+    },
+    { timeout: TCP_CONNECT_TIMEOUT, connected: true, modelled: true },
+  );
+  return { ok: false, windowsError: 5 };
+}
+
 /** SESSION_SETUP: the AP-REQ for cifs/<server>; without a ticket, the NTLM fallback. */
 export function smbSessionSetup(
   world: World,
@@ -272,8 +310,24 @@ export function smbSessionSetup(
   server: string,
 ): SmbSession {
   const spn = `cifs/${server.toLowerCase()}`;
+  // a restrictive "Kerberos ticket encryption" setting: the ticket first, refused by its enctype
+  const first = ticketEncryptionRestricts(svc)
+    ? runOperation(world, host, { kind: 'service-ticket', service: spn })
+    : undefined;
+  if (first?.ok) {
+    const refused = ticketEncryptionRefusal(svc, first.credential.ticketEtype);
+    if (refused) return refuseTicketEncryption(world, host, svc, spn, first.credential.ticketEtype, refused);
+  }
   const before = world.trace.length;
-  const access = accessService(world, host, svc.id, spn);
+  const access: ServiceAccess =
+    first && !first.ok
+      ? {
+          ok: false,
+          error: first.error.message,
+          ...(first.error.code !== undefined ? { errorCode: first.error.code } : {}),
+          ticket: first,
+        }
+      : accessService(world, host, svc.id, spn);
   wireSessionSetup(world, host, svc, before, access);
   if (access.ok) return { ok: true, access, session: keepSession(world, host, svc, access) };
   const code = access.errorCode !== undefined ? { errorCode: access.errorCode } : {};

@@ -142,6 +142,7 @@ function buildServices(s: Scenario, kdcs: KdcActorState[], start: number): Servi
         ntlm: svc.ntlm ?? 'refused',
         ...(svc.shares ? { shares: [...svc.shares] } : {}),
         ...azureFilesOf(svc, start),
+        ...(svc.kerberosTicketEncryption ? { ticketEncryption: [...svc.kerberosTicketEncryption] } : {}),
       },
     };
   });

@@ -17,6 +17,7 @@ import { actionEntry, actionShape, type ScenarioAction } from './actions';
 import { DEFAULT_START, offsetMs, parseIsoTime, parseWhen, timeProblem } from './clock';
 import { kdcShape } from './kdc-shape';
 import { DEFAULT_PERMISSIONS, SHARE_ROLES } from '../azure/files-authz';
+import { TICKET_ENCRYPTIONS } from '../azure/ticket-encryption';
 import { outcomesShape } from './predicate-shape';
 import {
   andThen,
@@ -319,6 +320,10 @@ const serviceShape = obj(
     azureFiles: opt(
       azureFilesShape,
       'Azure Files: share-level roles, the default permission, the key, files and ACLs',
+    ),
+    kerberosTicketEncryption: opt(
+      list(oneOf(TICKET_ENCRYPTIONS), { nonEmpty: true }),
+      'a storage account\'s SMB setting "Kerberos ticket encryption" (not set: both, RC4-HMAC and AES-256)',
     ),
   },
   { type: 'service' },

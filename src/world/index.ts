@@ -24,6 +24,7 @@ export type {
   KdcActorState,
   ServiceActorState,
   SmbShareState,
+  TicketEncryption,
   AzureFilesAuthzState,
   ShareRoleAssignmentState,
   AceState,

@@ -102,7 +102,15 @@ export interface SmbShareState {
   sessions?: SmbSessionState[];
   /** The NTLMSSP CHALLENGE (hex) sent to each host, awaiting its AUTHENTICATE (the storage account key). */
   ntlmChallenges?: Record<string, string>;
+  /**
+   * A storage account's SMB security setting "Kerberos ticket encryption" (src/azure/ticket-encryption.ts):
+   * the ticket enctypes SESSION_SETUP accepts. Absent: both, RC4-HMAC and AES-256 (Maximum compatibility).
+   */
+  ticketEncryption?: TicketEncryption[];
 }
+
+/** The values of Azure Files' "Kerberos ticket encryption" setting. */
+export type TicketEncryption = 'RC4-HMAC' | 'AES-256';
 
 /** A share-level permission: an RBAC role or the default permission, by the name Azure gives it. */
 export interface ShareRoleAssignmentState {

@@ -124,6 +124,21 @@ describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violatio
       expect(await axe(page)).toEqual([]);
       await page.context().close();
     }, 300_000);
+    test(`${scheme}: the policy editor's Conditional Access switches, off and on`, async () => {
+      const page = await open(scheme, '/#/s/mfa-ca-not-excluded');
+      await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+      await page.getByTestId('step-1').click();
+      await page.locator('[data-testid="step-count"]', { hasText: 'Step 1 of 11' }).waitFor();
+      await expect.poll(() => page.getByTestId('policy-ca-mfa').getAttribute('aria-checked')).toBe('true');
+      expect(await axe(page)).toEqual([]);
+      await page.getByTestId('step-last').click();
+      await page.locator('[data-testid="step-count"]', { hasText: 'Step 11 of 11' }).waitFor();
+      await expect
+        .poll(() => page.getByTestId('policy-ca-assignment').getAttribute('aria-checked'))
+        .toBe('true');
+      expect(await axe(page)).toEqual([]);
+      await page.context().close();
+    });
 
     test(`${scheme}: a failing scenario's KRB-ERROR in the inspector, and the crypto proof page`, async () => {
       const page = await open(scheme, '/#/s/clock-skew');

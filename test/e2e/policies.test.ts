@@ -1,7 +1,8 @@
 // Policies in the user's hands, in Chromium: in cached-logon-4h-gap, turning the cloud Kerberos ticket GPO
 // off in the world panel before the last sign-in gives "CloudTgt: NO" at that sign-in's dsregcmd /status
 // and error 1326 at the next mount; an insert at an earlier step asks first whether to replace the later
-// steps or keep them (Cancel and Escape leave the run as it was), and Undo takes the insert back.
+// steps or keep them (Cancel and Escape leave the run as it was), and Undo takes the insert back. In
+// happy-path, the Conditional Access MFA switch turned on after the logon gives error 1327 at the mount.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -136,5 +137,27 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
     await expect.poll(() => stepCount(page)).toBe('Step 4 of 4');
     await undo.click();
     await expect.poll(() => stepCount(page)).toBe('Step 3 of 11');
+  }, 180_000);
+
+  test('Conditional Access in the panel: the MFA policy turned on over the storage app after the logon gives 1327 at the mount', async () => {
+    const page = await open('happy-path');
+    await goto(page, 1, 4);
+    const mfa = page.getByRole('switch', { name: /A policy requiring MFA covers the app/ });
+    expect(await mfa.getAttribute('aria-checked')).toBe('false');
+    expect(await page.getByTestId('policy-ca-assignment').getAttribute('aria-checked')).toBe('false');
+    await mfa.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Insert here and keep them' }).click();
+    await expect.poll(() => stepCount(page)).toBe('Step 2 of 5');
+    expect(await page.getByTestId('step-2').textContent()).toMatch(/MFA policy covers cifs\/contosofiles/);
+    await expect.poll(() => mfa.getAttribute('aria-checked')).toBe('true');
+    // the mount after it: the cloud KDC refuses the ticket (KDC_ERR_POLICY, modelled), net use shows 1327
+    await goto(page, 3, 5);
+    expect(await page.getByTestId('step-3').getAttribute('data-result')).toBe('failed');
+    await expect.poll(() => page.getByTestId('windows-error-1327').count()).toBeGreaterThan(0);
+    // before the change the panel shows the app excluded again
+    await goto(page, 1, 5);
+    await expect.poll(() => mfa.getAttribute('aria-checked')).toBe('false');
   }, 180_000);
 });

@@ -14,11 +14,12 @@ import {
   storageAccount,
 } from '../../azure/files-admin';
 import { DEFAULT_PERMISSIONS, SHARE_ROLES, SIMPLE_RIGHTS } from '../../azure/files-authz';
+import { setTicketEncryption, TICKET_ENCRYPTIONS } from '../../azure/ticket-encryption';
 import { sidOf } from '../../azure/files-server';
 import { netUse, type WindowsOutcome } from '../../azure';
 import type { World } from '../../world';
 import { defineAction, word } from '../action-table';
-import { clientHost, oneOf, opt, principalName, req, ScenarioError, str } from '../shape';
+import { clientHost, list, oneOf, opt, principalName, req, ScenarioError, str } from '../shape';
 
 const CLIENT = req(clientHost(), 'the client host where it happens');
 const PATH = str({
@@ -289,6 +290,21 @@ export const FILES_ACTIONS = [
           `${a.account} is not an Azure Files account (services[].azureFiles)`,
         );
       return setDefaultSharePermission(world, a.account, a.permission);
+    },
+  }),
+  defineAction({
+    do: 'set-kerberos-ticket-encryption',
+    about:
+      'An administrator sets the storage account\'s SMB security setting "Kerberos ticket encryption" (RC4-HMAC, AES-256): SESSION_SETUP refuses a ticket of another enctype.',
+    fields: {
+      service: req(str({ type: 'service id' }), 'the file server (services[].id)'),
+      allowed: req(list(oneOf(TICKET_ENCRYPTIONS), { nonEmpty: true }), 'the ticket encryptions it accepts'),
+    },
+    title: (a) => `Azure: ${a.service} Kerberos ticket encryption ${a.allowed.join(', ')}`,
+    run: (world, a, cx) => {
+      const r = setTicketEncryption(world, a.service, a.allowed);
+      if (!r.ok) throw new ScenarioError(cx.field('service'), r.output);
+      return r;
     },
   }),
   defineAction({

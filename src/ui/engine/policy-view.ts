@@ -1,11 +1,12 @@
 /**
  * The policies a user may change in the world panel, as they stand at the current step: each client's
  * GPOs (the cloud ticket, the KDC proxy, host-to-realm mappings, the enctypes allowed for Kerberos), each
- * account's msDS-SupportedEncryptionTypes, each realm's DefaultDomainSupportedEncTypes, and each Azure Files
- * account's share-level roles and default permission (with when a change reaches the file service). Read from the
+ * account's msDS-SupportedEncryptionTypes, each realm's DefaultDomainSupportedEncTypes, each Azure Files
+ * account's share-level roles and default permission (with when a change reaches the file service), and
+ * Conditional Access on each storage app in Entra (MFA, assignment required). Read from the
  * world the step left; changing one is a timeline action (the page inserts it as a 'policy' step).
  */
-import { formatPrincipal } from '../../asn1/principal';
+import { formatName, formatPrincipal } from '../../asn1/principal';
 import { entraOf } from '../../azure';
 import { settingsOf } from '../../client';
 import type { World } from '../../world';
@@ -78,8 +79,21 @@ export interface ShareAccessView {
   users: string[];
 }
 
+/** Conditional Access on a storage account's Entra app (src/azure/conditional-access.ts, modelled). */
+export interface AppPolicyView {
+  /** The app by its SPN: "cifs/contosofiles.file.core.windows.net". */
+  app: string;
+  /** A Conditional Access policy requiring MFA covers the app (false: none does, or the app is excluded). */
+  mfa: boolean;
+  /** "Assignment required?" Yes, and the users assigned. */
+  assignmentRequired: boolean;
+  assigned: string[];
+}
+
 export interface PolicyView {
   hosts: HostPolicyView[];
+  /** The storage apps in Entra (the file servers of the cloud realm); empty without Entra. */
+  apps: AppPolicyView[];
   /** The scenario's own realms (the cloud realm's KDC is Entra's, not the user's to administer). */
   realms: RealmPolicyView[];
   /** Each Azure Files account's share-level permissions. */
@@ -136,6 +150,24 @@ function hostPolicy(world: World, host: string): HostPolicyView | undefined {
   };
 }
 
+function appPolicies(world: World): AppPolicyView[] {
+  const entra = entraOf(world);
+  if (!entra) return [];
+  const ca = entra.conditionalAccess;
+  return world.services
+    .filter((s) => s.smb && s.state.realm === entra.realm)
+    .map((s) => {
+      const app = formatName(s.state.name);
+      const assigned = ca?.assignment[app.toLowerCase()];
+      return {
+        app,
+        mfa: ca?.mfa.includes(app.toLowerCase()) ?? false,
+        assignmentRequired: assigned !== undefined,
+        assigned: [...(assigned ?? [])],
+      };
+    });
+}
+
 export function policyView(world: World): PolicyView {
   const hosts = world.clientHosts().flatMap((h) => hostPolicy(world, h) ?? []);
   const cloud = entraOf(world)?.realm;
@@ -162,5 +194,5 @@ export function policyView(world: World): PolicyView {
   const users = realms.flatMap((r) =>
     r.accounts.map((a) => a.principal).filter((p) => !p.includes('/') && !p.startsWith('krbtgt')),
   );
-  return { hosts, realms, shares: shareAccess(world, users) };
+  return { hosts, apps: appPolicies(world), realms, shares: shareAccess(world, users) };
 }

@@ -12,6 +12,8 @@ export interface ModelledRow {
 /** The sentences under "Modelled, no bytes." for `row`. */
 export function modelledNote(row: ModelledRow): string {
   const how = `(${row.transport.toUpperCase()}: ${row.result})`;
+  if (row.type === 'SMB2 SESSION_SETUP' && TICKET_ENCRYPTION.test(row.result))
+    return `The playground models this SESSION_SETUP ${how}: the storage account's "Kerberos ticket encryption" setting is checked against the ticket's enctype, and the AP-REQ it carries is not made. The TGS exchange that brought the ticket is real.`;
   if (row.type === 'SMB2 SESSION_SETUP')
     return `The playground models this NTLM fallback ${how} without making its NTLMSSP messages: only Kerberos is real here, and no Kerberos ticket was sent in it.`;
   if (row.type.startsWith('SMB2 '))
@@ -20,6 +22,9 @@ export function modelledNote(row: ModelledRow): string {
     return `Entra ID's token endpoint is modelled ${how}: its JSON, JWTs and session key are not made. The cloud TGT it hands back (inside that JSON, in the real response) is a real Kerberos ticket made by the cloud realm's KDC: see it in the tickets panel or with klist.`;
   return `The playground models this step ${how} without making its packets: only Kerberos is real here.`;
 }
+
+/** A SESSION_SETUP the "Kerberos ticket encryption" setting decided (src/azure/ticket-encryption.ts). */
+const TICKET_ENCRYPTION = /Kerberos ticket encryption|^Kerberos \(modelled\)/;
 
 /** The file requests of an SMB session (files-server.ts): decided by the share level and the ACLs. */
 const FILE_REQUESTS = new Set(
@@ -31,6 +36,8 @@ const FILE_REQUESTS = new Set(
  * result say it is. Every kind of modelled step the trace can make has one (test/unit/ui/modelled-doc.test.ts).
  */
 export function modelledEntriesOf(row: ModelledRow): string[] {
+  if (row.type === 'SMB2 SESSION_SETUP' && TICKET_ENCRYPTION.test(row.result))
+    return ['ad-ds-storage-account-encryption', 'smb2-framing'];
   if (row.type === 'SMB2 SESSION_SETUP') return ['ntlm-fallback'];
   if (row.type.startsWith('SMB2 ') && /a cloud-only identity/.test(row.result))
     return ['cloud-only-identities', 'azure-files-authorization', 'smb2-framing'];

@@ -60,6 +60,11 @@ describe('docs/modelled.md', () => {
       'cloud-tgt-renewal',
     ]);
     expect(kinds.get('SMB2 SESSION_SETUP smb')).toEqual(['ntlm-fallback']);
+    // a SESSION_SETUP refused by the storage account's Kerberos ticket encryption setting opens its entry
+    const refusedSetup = runScenario(findScenario('rc4-enforcement-2026') as Scenario).world.trace.find(
+      (e) => e.type === 'SMB2 SESSION_SETUP' && /Kerberos ticket encryption/.test(e.result),
+    )!;
+    expect(modelledEntriesOf(refusedSetup)).toEqual(['ad-ds-storage-account-encryption', 'smb2-framing']);
     // a cloud-only identity's share-level decision opens the cloud-only entry first
     const cloudOnly = runScenario(findScenario('cloud-only-identity') as Scenario).world.trace.find(
       (e) => e.type === 'SMB2 TREE_CONNECT' && /cloud-only identity/.test(e.result),

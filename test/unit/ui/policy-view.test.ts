@@ -54,6 +54,28 @@ describe('policyView', () => {
     expect(ws1.kdcProxyServer?.realm).toBe('KERBEROS.MICROSOFTONLINE.COM');
     expect(view.realms.map((r) => r.realm)).not.toContain('KERBEROS.MICROSOFTONLINE.COM');
   });
+
+  test('Conditional Access on the storage app: off at first, then as mfa-ca-not-excluded sets it step by step', () => {
+    const APP = 'cifs/contosofiles.file.core.windows.net';
+    expect(policyView(runScenario(findScenario('happy-path') as Scenario).world).apps).toEqual([
+      { app: APP, mfa: false, assignmentRequired: false, assigned: [] },
+    ]);
+    const s = findScenario('mfa-ca-not-excluded') as Scenario;
+    const at = (until: string) => {
+      const json = structuredClone(s) as unknown as Json & { timeline: Json[] };
+      json.timeline = json.timeline.slice(0, json.timeline.findIndex((a) => a.id === until) + 1);
+      json.outcomes = [{ id: 'ran', description: 'it ran', expect: [{ action: until }] }];
+      return policyView(runScenario(validateScenario(json) as Scenario).world).apps[0];
+    };
+    expect(at('mfa-on')).toEqual({ app: APP, mfa: true, assignmentRequired: false, assigned: [] });
+    expect(at('exclude')).toMatchObject({ mfa: false });
+    expect(at('assignment')).toEqual({ app: APP, mfa: false, assignmentRequired: true, assigned: [] });
+    expect(at('assign-alice')!.assigned).toEqual(['alice@corp.contoso.com']);
+    // an AD-only world has no Entra and no apps
+    expect(
+      policyView(runScenario(kerberos101([{ do: 'logon', host: 'ws1', id: 'first' }])).world).apps,
+    ).toEqual([]);
+  });
 });
 
 describe('policyView: Azure Files share-level permissions', () => {
