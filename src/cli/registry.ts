@@ -13,6 +13,7 @@ import { kvno } from './commands/kvno';
 import { scenarioList } from './commands/scenario-list';
 import { scenarioRun } from './commands/scenario-run';
 import { fleet } from './commands/fleet';
+import { caseCommand } from './commands/case';
 
 export const COMMANDS: readonly Command[] = [
   string2key,
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   scenarioList,
   scenarioRun,
   fleet,
+  caseCommand,
 ];
 
 /** Promised by docs/cli.md, not written yet. */

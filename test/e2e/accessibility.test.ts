@@ -43,6 +43,25 @@ async function axe(page: Page): Promise<Violation[]> {
   });
 }
 
+/** A case as a customer pastes it: a klist with the cloud TGT ended, a dsregcmd, a stray line. */
+const PASTED_CASE = [
+  'Current LogonId is 0:0x3e7',
+  'Cached Tickets: (1)',
+  '#0>\tClient: alice @ CORP.CONTOSO.COM',
+  '\tServer: krbtgt/KERBEROS.MICROSOFTONLINE.COM @ KERBEROS.MICROSOFTONLINE.COM',
+  '\tKerbTicket Encryption Type: AES-256-CTS-HMAC-SHA1-96',
+  '\tStart Time: 3/2/2026 8:00:00 (local)',
+  '\tEnd Time:   3/2/2026 18:00:00 (local) (expired)',
+  '\tKdc Called: login.microsoftonline.com',
+  '             AzureAdJoined : YES',
+  '              DomainJoined : YES',
+  '                AzureAdPrt : YES',
+  '      AzureAdPrtUpdateTime : 2026-03-02 08:00:00.000 UTC',
+  '                  CloudTgt : NO',
+  '         KerbTopLevelNames : .windows.net',
+  'a line the readers do not know',
+].join('\n');
+
 describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violation', () => {
   let server: StaticServer;
   let browser: Browser;
@@ -154,6 +173,24 @@ describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violatio
       await page.waitForFunction(() => location.hash === '#/crypto');
       await page.locator('main h2').first().waitFor();
       expect(await axe(page)).toEqual([]);
+      await page.context().close();
+    });
+
+    test(`${scheme}: the paste page with a case read, its findings and an unread line, by keyboard`, async () => {
+      const page = await open(scheme, '/#/paste');
+      await page.getByTestId('paste-text').waitFor({ timeout: 60_000 });
+      expect(await axe(page)).toEqual([]);
+      await page.getByTestId('paste-text').focus();
+      await page.keyboard.insertText(PASTED_CASE);
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('2026-03-02 18:05');
+      await page.getByTestId('finding-cloud-tgt-expired').waitFor();
+      await page.getByTestId('paste-unread').waitFor();
+      expect(await axe(page)).toEqual([]);
+      await page.getByTestId('paste-start').focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => location.hash.startsWith('#/j/'));
       await page.context().close();
     });
   }

@@ -7,7 +7,7 @@
  * (a FIFO, a pipe from `<(…)`, a device such as /dev/zero, a file still growing) is read in chunks that
  * stop at limit + 1 bytes, so that "larger than the limit" is known without reading further.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { KrbPlayInputError } from '../../util';
 
 const MiB = 1024 * 1024;
@@ -26,6 +26,8 @@ export const FILE_LIMITS = {
   config: 16 * MiB,
   /** PEM files: `--ca`, `--tls-cert`, `--tls-key`. */
   pem: 1 * MiB,
+  /** `case FILE`: pasted klist, dsregcmd, setspn output (src/support/paste.ts bounds its characters too). */
+  paste: 512 * 1024,
 } as const;
 
 /** A file larger than the limit for its kind: refused before it is read whole. */
@@ -130,4 +132,13 @@ export function readFileBytes(path: string, what: string, limit: number): Uint8A
 /** A text file (UTF-8), bounded as readFileBytes is. */
 export function readFileText(path: string, what: string, limit: number): string {
   return new TextDecoder().decode(readFileBytes(path, what, limit));
+}
+
+/** Writes a file the user named, or an input error naming it and why it could not be written. */
+export function writeOut(path: string, bytes: Uint8Array, what: string): void {
+  try {
+    writeFileSync(path, bytes);
+  } catch (e) {
+    throw new KrbPlayInputError(`cannot write the ${what} '${path}': ${(e as Error).message}`);
+  }
 }

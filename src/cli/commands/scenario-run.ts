@@ -2,7 +2,6 @@
  * `krbplay scenario run`: builds a scenario's world, plays its timeline on the virtual clock, checks its
  * expected outcomes. Contract: docs/cli.md.
  */
-import { writeFileSync } from 'node:fs';
 import { formatRun, parseUntil, runScenario } from '../../scenarios';
 import { KKDCP_LUA, KKDCP_LUA_NAME } from '../../formats/pcap';
 import { caseReportHtml, caseReportMarkdown, caseReportOfRun, type CaseAttachment } from '../../support';
@@ -19,14 +18,7 @@ import { KrbPlayInputError } from '../../util';
 import { UsageError } from '../args';
 import { defineCommand } from '../command';
 import { loadScenario } from '../scenario-load';
-
-function writeOut(path: string, bytes: Uint8Array, what: string): void {
-  try {
-    writeFileSync(path, bytes);
-  } catch (e) {
-    throw new KrbPlayInputError(`cannot write the ${what} '${path}': ${(e as Error).message}`);
-  }
-}
+import { writeOut } from './files';
 
 /** What a case report attaches: the files --pcap, --keytab, --lua and --smb-keys write. */
 function runAttachments(world: World, id: string): CaseAttachment[] {

@@ -174,4 +174,7 @@ test('routes: #/crypto is the crypto proof, anything else the playground', () =>
   expect(routeOf('#/capture')).toBe('capture');
   expect(routeOf('#capture/')).toBe('capture');
   expect(routeOf('#/captures')).toBe('playground');
+  expect(routeOf('#/paste')).toBe('paste');
+  expect(routeOf('#paste/')).toBe('paste');
+  expect(routeOf('#/pasted')).toBe('playground');
 });

@@ -1,0 +1,29 @@
+import { describe, expect, test } from 'vitest';
+import { checkPasteFileSize, readPaste, readPasteTime } from '../../../src/ui/lib/paste-read';
+import { pasteOf } from '../support/paste-of';
+
+describe("the paste page's reading", () => {
+  test('a time typed as 2026-03-02 18:05 or ISO is UTC; anything else a sentence, not a throw', () => {
+    expect(readPasteTime('2026-03-02 18:05')).toBe(Date.UTC(2026, 2, 2, 18, 5));
+    expect(readPasteTime('2026-03-02T18:05:30Z')).toBe(Date.UTC(2026, 2, 2, 18, 5, 30));
+    expect(readPasteTime('  ')).toBeUndefined();
+    expect(readPaste('CloudTgt : NO', 'tomorrow').problem).toMatch(/is not a UTC time like 2026-03-02 18:05/);
+    expect(readPaste('CloudTgt : NO', '2026-02-30 10:00').problem).toMatch(/not a UTC time/);
+  });
+
+  test('a paste over its bounds is a sentence; a file over them too', () => {
+    expect(readPaste('x\n'.repeat(10_001), '').problem).toMatch(/^paste: 10002 lines pasted, at most 10000/);
+    expect(checkPasteFileSize(600_000)).toMatch(/600,000 bytes; a paste is read up to 524,288/);
+    expect(checkPasteFileSize(1000)).toBeUndefined();
+  });
+
+  test('a tgt-expiry paste: the finding, and the scenario text of its world', () => {
+    const paste = pasteOf('tgt-expiry-10h', (start) => start + 10 * 3_600_000 + 5 * 60_000);
+    const { view } = readPaste(paste.text, '2026-03-02 18:05');
+    expect(view!.findings[0]!.id).toBe('cloud-tgt-expired');
+    expect(JSON.parse(view!.scenarioText!)).toMatchObject({
+      id: 'pasted-case',
+      start: '2026-03-02T08:00:00Z',
+    });
+  });
+});
