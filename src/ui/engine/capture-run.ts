@@ -221,7 +221,7 @@ export class CaptureRun {
       links: [],
       blocked: [],
       policies: [],
-      policy: { hosts: [], realms: [] },
+      policy: { hosts: [], apps: [], realms: [], shares: [] },
     };
     const kept = this.#rows.length;
     return {
