@@ -193,5 +193,19 @@ describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violatio
       await page.waitForFunction(() => location.hash.startsWith('#/j/'));
       await page.context().close();
     });
+
+    test(`${scheme}: the Azure Files share-level permissions in the policies panel, with a role waiting for its delay`, async () => {
+      const page = await open(scheme, '/#/s/share-reader-cannot-write');
+      await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+      await page.getByTestId('step-last').click();
+      await page.getByTestId('policy-share-roles').waitFor({ timeout: 60_000 });
+      await page.getByTestId('policy-share-role').selectOption('Storage File Data SMB Share Contributor');
+      await page.getByTestId('policy-share-assign-button').click();
+      await expect
+        .poll(() => page.getByTestId('policy-share-roles').textContent(), { timeout: 60_000 })
+        .toMatch(/in force at/);
+      expect(await axe(page)).toEqual([]);
+      await page.context().close();
+    });
   }
 });

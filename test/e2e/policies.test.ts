@@ -2,7 +2,9 @@
 // off in the world panel before the last sign-in gives "CloudTgt: NO" at that sign-in's dsregcmd /status
 // and error 1326 at the next mount; an insert at an earlier step asks first whether to replace the later
 // steps or keep them (Cancel and Escape leave the run as it was), and Undo takes the insert back. In
-// happy-path, the Conditional Access MFA switch turned on after the logon gives error 1327 at the mount.
+// happy-path, the Conditional Access MFA switch turned on after the logon gives error 1327 at the mount. In
+// share-reader-cannot-write, Storage File Data SMB Share Contributor assigned in the panel waits for the
+// account's 30-minute propagation: echo to Z: is refused until the clock is moved past it, then succeeds.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -160,4 +162,42 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
     await goto(page, 1, 5);
     await expect.poll(() => mfa.getAttribute('aria-checked')).toBe('false');
   }, 180_000);
+
+  test('share-level role: Contributor assigned is listed as waiting, echo to Z: still refused; the clock moved past the delay, echo x > Z:\\a.txt succeeds', async () => {
+    // share-reader-cannot-write: alice holds Share Reader; role changes take 30 minutes to apply
+    const page = await open('share-reader-cannot-write');
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    const steps = () => stepCount(page);
+    await page.getByTestId('step-last').click();
+    await expect.poll(steps, { timeout: 60_000 }).toBe('Step 5 of 5');
+    expect(await page.getByTestId('policy-share-delay').textContent()).toMatch(/after 30m/);
+    expect(await page.getByTestId('policy-share-roles').textContent()).toMatch(
+      /alice@CORP\.CONTOSO\.COM: Storage File Data SMB Share Reader/,
+    );
+
+    await page.getByTestId('policy-share-user').selectOption('alice@CORP.CONTOSO.COM');
+    await page.getByTestId('policy-share-role').selectOption('Storage File Data SMB Share Contributor');
+    await page.getByTestId('policy-share-assign-button').click();
+    await expect.poll(steps, { timeout: 60_000 }).toBe('Step 6 of 6');
+    const roles = () => page.getByTestId('policy-share-roles').textContent();
+    await expect.poll(roles).toMatch(/Storage File Data SMB Share Contributor\s*\(in force at 08:30 UTC\)/);
+
+    const input = page.getByTestId('console-input').locator('input');
+    const consoleText = () => page.getByTestId('console-lines').textContent();
+    await input.fill('echo x > Z:\\a.txt');
+    await input.press('Enter');
+    await expect.poll(steps, { timeout: 60_000 }).toBe('Step 7 of 7');
+    expect(await page.getByTestId('step-7').getAttribute('data-result')).not.toBe('ok');
+
+    const clock = page.getByTestId('clock-input');
+    await clock.fill('08:45');
+    await clock.press('Enter');
+    await expect.poll(steps, { timeout: 60_000 }).toBe('Step 8 of 8');
+    await expect.poll(roles).not.toMatch(/in force at/);
+    await input.fill('echo x > Z:\\a.txt');
+    await input.press('Enter');
+    await expect.poll(steps, { timeout: 60_000 }).toBe('Step 9 of 9');
+    expect(await page.getByTestId('step-9').getAttribute('data-result')).toBe('ok');
+    await expect.poll(consoleText).toMatch(/echo x > Z:\\a\.txt/);
+  }, 300_000);
 });
