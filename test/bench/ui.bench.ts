@@ -20,20 +20,7 @@ import {
   serveStatic,
   type StaticServer,
 } from '../e2e/browser';
-
-interface Task {
-  start: number;
-  duration: number;
-}
-
-/** Runs in the page before its scripts: keep every long task, and a mark for each phase's start. */
-function observeLongTasks(): void {
-  const w = window as unknown as { __longTasks: Task[] };
-  w.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
-}
+import { longTasks, observeLongTasks, type Task } from './long-tasks';
 
 interface Phase {
   name: string;
@@ -96,9 +83,7 @@ async function oneRun(page: Page): Promise<{ phases: Phase[]; tasks: Task[]; usa
     .waitFor({ timeout: 120_000 });
   phases.push({ name: 'clock moves 10h', from, to: await now(page) });
 
-  // let the observer deliver the last entries
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
-  const tasks = await page.evaluate(() => (window as unknown as { __longTasks: Task[] }).__longTasks);
+  const tasks = await longTasks(page);
   return { phases, tasks, usableMs };
 }
 

@@ -1,0 +1,23 @@
+// The page's long tasks, for the benches that drive Chromium (ui, fleet): a PerformanceObserver installed
+// before the page's own scripts run keeps every main-thread task over 50 ms in window.__longTasks.
+import type { Page } from 'playwright-core';
+
+export interface Task {
+  start: number;
+  duration: number;
+}
+
+/** Runs in the page before its scripts: keep every long task, and a mark for each phase's start. */
+export function observeLongTasks(): void {
+  const w = window as unknown as { __longTasks: Task[] };
+  w.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+/** The long tasks the page has seen so far, once the observer has delivered the last ones. */
+export async function longTasks(page: Page): Promise<Task[]> {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  return page.evaluate(() => (window as unknown as { __longTasks: Task[] }).__longTasks);
+}
