@@ -14,10 +14,14 @@ export function modelledNote(row: ModelledRow): string {
   const how = `(${row.transport.toUpperCase()}: ${row.result})`;
   if (row.type === 'SMB2 SESSION_SETUP' && TICKET_ENCRYPTION.test(row.result))
     return `The playground models this SESSION_SETUP ${how}: the storage account's "Kerberos ticket encryption" setting is checked against the ticket's enctype, and the AP-REQ it carries is not made. The TGS exchange that brought the ticket is real.`;
+  if (row.type === 'SMB2 SESSION_SETUP' && ACCOUNT_KEY.test(row.result))
+    return `This SESSION_SETUP signs in with the storage account key over NTLMv2 ${how}, not Kerberos: no ticket is sent in it. The page shows it without bytes; the exported capture carries its real NTLMSSP NEGOTIATE, CHALLENGE and AUTHENTICATE inside SPNEGO, which tshark authenticates when given the key.`;
   if (row.type === 'SMB2 SESSION_SETUP')
     return `The playground models this NTLM fallback ${how} without making its NTLMSSP messages: only Kerberos is real here, and no Kerberos ticket was sent in it.`;
+  if (FILE_REQUESTS.has(row.type))
+    return `The playground models the file server's side of this SMB2 request ${how} (MS-SMB2): what it decides, from the share-level roles and the ACLs. The page shows it without bytes; the exported capture carries it as real SMB 3.1.1, signed or sealed as the session negotiated, after NEGOTIATE, SESSION_SETUP and TREE_CONNECT. The Kerberos of this mount is real: the TGS exchange, and the AP-REQ and AP-REP that SESSION_SETUP carries, can be opened.`;
   if (row.type.startsWith('SMB2 '))
-    return `The playground models the file server's side of this SMB2 step ${how} (MS-SMB2): what it decides. NEGOTIATE, the Kerberos SESSION_SETUP and TREE_CONNECT are also real SMB 3.1.1 bytes in the exported capture; the file requests are not. The Kerberos of this mount is real: the TGS exchange, and the AP-REQ and AP-REP that SESSION_SETUP carries, can be opened.`;
+    return `The playground models the file server's side of this SMB2 step ${how} (MS-SMB2): what it decides. NEGOTIATE, the Kerberos SESSION_SETUP, TREE_CONNECT and the file requests after them are real SMB 3.1.1 bytes in the exported capture. The Kerberos of this mount is real: the TGS exchange, and the AP-REQ and AP-REP that SESSION_SETUP carries, can be opened.`;
   if (row.type.startsWith('PRT-'))
     return `Entra ID's token endpoint is modelled ${how}: its JSON, JWTs and session key are not made. The cloud TGT it hands back (inside that JSON, in the real response) is a real Kerberos ticket made by the cloud realm's KDC: see it in the tickets panel or with klist.`;
   return `The playground models this step ${how} without making its packets: only Kerberos is real here.`;
@@ -25,6 +29,9 @@ export function modelledNote(row: ModelledRow): string {
 
 /** A SESSION_SETUP the "Kerberos ticket encryption" setting decided (src/azure/ticket-encryption.ts). */
 const TICKET_ENCRYPTION = /Kerberos ticket encryption|^Kerberos \(modelled\)/;
+
+/** A sign-in with the storage account key (smbAccountKeySession in src/azure/smb.ts): real NTLMSSP in the export. */
+const ACCOUNT_KEY = /^NTLMSSP (NEGOTIATE|AUTHENTICATE):/;
 
 /** The file requests of an SMB session (files-server.ts): decided by the share level and the ACLs. */
 const FILE_REQUESTS = new Set(
@@ -38,6 +45,8 @@ const FILE_REQUESTS = new Set(
 export function modelledEntriesOf(row: ModelledRow): string[] {
   if (row.type === 'SMB2 SESSION_SETUP' && TICKET_ENCRYPTION.test(row.result))
     return ['ad-ds-storage-account-encryption', 'smb2-framing'];
+  if (row.type === 'SMB2 SESSION_SETUP' && ACCOUNT_KEY.test(row.result))
+    return ['azure-files-authorization', 'smb2-framing'];
   if (row.type === 'SMB2 SESSION_SETUP') return ['ntlm-fallback'];
   if (row.type.startsWith('SMB2 ') && /a cloud-only identity/.test(row.result))
     return ['cloud-only-identities', 'azure-files-authorization', 'smb2-framing'];

@@ -100,9 +100,31 @@ describe('what the inspector says of a modelled message', () => {
   });
 
   test('an NTLM fallback says it is NTLM and that no ticket went in it', () => {
-    const ntlm = rowsOf('SMB2 SESSION_SETUP');
+    const ntlm = rowsOf('SMB2 SESSION_SETUP').filter((r) => /NTLM fallback/.test(r.result));
     expect(ntlm.length).toBeGreaterThan(0);
     for (const r of ntlm) expect(modelledNote(r)).toMatch(/NTLM fallback .* no Kerberos ticket was sent/);
+  });
+
+  test('a sign-in with the storage account key says its NTLMSSP is real in the export, not that it is a fallback', () => {
+    const key = rowsOf('SMB2 SESSION_SETUP').filter((r) => /^NTLMSSP /.test(r.result));
+    expect(key.length).toBeGreaterThan(0);
+    for (const r of key) {
+      const note = modelledNote(r);
+      expect(note).toMatch(/storage account key over NTLMv2 .* exported capture carries its real NTLMSSP/);
+      expect(note).not.toMatch(/fallback|without making its NTLMSSP/);
+    }
+  });
+
+  test('a file request says the exported capture carries it as real SMB 3.1.1, never that it is not on the wire', () => {
+    const files = ['CREATE', 'READ', 'WRITE', 'CLOSE', 'QUERY_DIRECTORY', 'QUERY_INFO', 'SET_INFO'].flatMap(
+      (op) => rowsOf(`SMB2 ${op}`),
+    );
+    expect(files.length).toBeGreaterThan(0);
+    for (const r of files) {
+      const note = modelledNote(r);
+      expect(note).toMatch(/exported capture carries it as real SMB 3\.1\.1/);
+      expect(note).not.toMatch(/file requests are not/);
+    }
   });
 
   test("SMB2's framing says where the mount's real Kerberos is", () => {
