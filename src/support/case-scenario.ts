@@ -59,6 +59,7 @@ export function caseWorld(c: PastedCase, takenAt?: number): CaseWorld | undefine
   const starts = tgts.map((t) => t.start).filter((s): s is number => s !== undefined);
   const signIn = d?.sso.prtUpdateTime ?? (starts.length ? Math.min(...starts) : clock.now);
   const tenant = d?.join.tenantId;
+  const mount = storage?.start !== undefined && storage.start >= signIn ? storage.start : undefined;
   return {
     join,
     realm: realm && REALM_NAME.test(realm) ? realm : TEMPLATE_REALM,
@@ -68,8 +69,9 @@ export function caseWorld(c: PastedCase, takenAt?: number): CaseWorld | undefine
       : true,
     azureFiles: join !== 'ad' || storage !== undefined,
     signIn: sec(signIn),
-    ...(storage?.start !== undefined && storage.start >= signIn ? { mount: sec(storage.start) } : {}),
-    takenAt: sec(Math.max(clock.now, signIn)),
+    ...(mount !== undefined ? { mount: sec(mount) } : {}),
+    // never before the mount: a paste time given earlier than the storage ticket's start is the mount's time
+    takenAt: sec(Math.max(clock.now, signIn, mount ?? signIn)),
   };
 }
 
@@ -91,7 +93,15 @@ function timelineOf(w: CaseWorld): Record<string, unknown>[] {
   return [
     { id: 'logon', do: 'logon', host: 'ws1' },
     { id: 'mount', do: 'net-use', host: 'ws1', unc: UNC, drive: 'Z:', ...at(w.mount ?? w.signIn) },
-    { id: 'case-time', do: 'net-use', host: 'ws1', unc: UNC, drive: 'Y:', ...at(w.takenAt) },
+    // at the paste's time; a paste taken at the mount itself goes to the share right after it
+    {
+      id: 'case-time',
+      do: 'net-use',
+      host: 'ws1',
+      unc: UNC,
+      drive: 'Y:',
+      ...(w.takenAt > (w.mount ?? w.signIn) ? at(w.takenAt) : {}),
+    },
     ...windowsState,
   ];
 }

@@ -174,7 +174,8 @@ export function readDsregcmd(lines: readonly PastedLine[]): Dsregcmd {
     const row = /^(.+?)\s+:(?: (.*))?$/.exec(rest);
     const name = row?.[1];
     const value = (row?.[2] ?? '').trim();
-    if (name !== undefined && ROWS[name]?.(out, value)) out.fields[name] = value;
+    // own names only: a pasted "__proto__ :" or "hasOwnProperty :" is a line not understood, not a lookup
+    if (name !== undefined && Object.hasOwn(ROWS, name) && ROWS[name]!(out, value)) out.fields[name] = value;
     else out.unread.push(line);
   }
   return out;

@@ -106,7 +106,8 @@ function readLine(tgt: KlistTgt, rest: string, last: string | undefined): string
   const colon = rest.indexOf(':');
   if (colon < 0) return undefined;
   const label = rest.slice(0, colon).trim() || last;
-  const field = label !== undefined ? FIELDS[label] : undefined;
+  // own names only: a pasted "__proto__:" is a line not understood, not a lookup
+  const field = label !== undefined && Object.hasOwn(FIELDS, label) ? FIELDS[label] : undefined;
   return field?.(tgt, rest.slice(colon + 1).trim()) ? label : undefined;
 }
 

@@ -76,7 +76,8 @@ const DETAILS: [RegExp, (t: MitKlistTicket, m: RegExpExecArray) => boolean][] = 
     },
   ],
   [
-    /Etype \(skey, tkt\): ([\w-]+), ([\w-]+)/,
+    // MIT krb5 writes a weak enctype as DEPRECATED:arcfour-hmac; the name is what follows the prefix
+    /Etype \(skey, tkt\): (?:DEPRECATED:)?([\w-]+), (?:DEPRECATED:)?([\w-]+)/,
     (t, m) => {
       [t.skeyEtype, t.ticketEtype] = [m[1], m[2]];
       return true;

@@ -15,6 +15,7 @@ import {
   type CaseWorld,
   type Finding,
   type PastedCase,
+  utcTime,
 } from '../../support';
 
 export interface PasteView {
@@ -32,8 +33,8 @@ export function readPasteTime(text: string): number | undefined {
   const s = text.trim();
   if (s === '') return undefined;
   const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?Z?$/.exec(s);
-  const ms = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0)) : NaN;
-  if (!m || Number.isNaN(ms) || new Date(ms).getUTCDate() !== +m[3]!)
+  const ms = m ? utcTime(+m[1]!, +m[2]!, +m[3]!, [+m[4]!, +m[5]!, +(m[6] ?? 0)]) : undefined;
+  if (ms === undefined)
     throw new KrbPlayError(
       'input',
       `the paste's time "${s.slice(0, 40)}" is not a UTC time like 2026-03-02 18:05`,

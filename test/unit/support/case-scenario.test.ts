@@ -30,6 +30,21 @@ describe('a run started from a pasted case', () => {
     expect(mine.windowsError).toBe(theirs.windowsError);
   });
 
+  test('a paste time given before the storage ticket started: the run goes to the share at the mount, not before it', () => {
+    const paste = pasteOf('happy-path');
+    // the customer mounted at 10:00, two hours after signing in; the time typed beside the paste says 09:00
+    const text = paste.text.replace(
+      /(Server: cifs\/contosofiles[^\n]*\n[^\n]*\n[^\n]*\n\s*Start Time: )3\/2\/2026 8:00:00/,
+      '$13/2/2026 10:00:00',
+    );
+    expect(text).not.toBe(paste.text);
+    const built = caseScenario(readCase(text), Date.UTC(2026, 2, 2, 9))!;
+    expect(built.world.mount).toBe(Date.UTC(2026, 2, 2, 10));
+    expect(built.world.takenAt).toBeGreaterThanOrEqual(built.world.mount!);
+    const replay = runScenario(built.scenario);
+    expect(firstFailure(replay)).toBeUndefined();
+  });
+
   test('the happy-path end state replays without a failure, its realm and tenant kept', () => {
     const paste = pasteOf('happy-path');
     const built = caseScenario(readCase(paste.text), paste.now)!;

@@ -94,4 +94,12 @@ describe('dsregcmd /status pasted back', () => {
     expect(d.unread.map((l) => l.line)).toEqual([1, 2]);
     expect(dsregcmdTime('2026-02-30 08:00:00.000 UTC')).toBeUndefined();
   });
+
+  test('a row named like an object property (__proto__, hasOwnProperty) is a line not understood, not a crash', () => {
+    const d = parseDsregcmd(
+      ['| SSO State |', '__proto__ : x', 'hasOwnProperty : x', 'CloudTgt : YES'].join('\n'),
+    );
+    expect(d.sso.cloudTgt).toBe(true);
+    expect(d.unread.map((l) => l.text)).toEqual(['__proto__ : x', 'hasOwnProperty : x']);
+  });
 });

@@ -75,4 +75,9 @@ describe('Windows klist tgt pasted back', () => {
     expect(k.clientName).toBeUndefined();
     expect(k.unread).toEqual([]);
   });
+
+  test('a label named like an object property (__proto__, hasOwnProperty) is a line not understood, not a crash', () => {
+    const t = parseKlistTgt(['Cached TGT:', '__proto__: x', 'hasOwnProperty: x'].join('\n'));
+    expect(t.unread.map((l) => l.text)).toEqual(['__proto__: x', 'hasOwnProperty: x']);
+  });
 });

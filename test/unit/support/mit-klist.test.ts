@@ -75,6 +75,22 @@ describe('MIT klist pasted back', () => {
     expect(k.unread).toEqual([{ line: 10, text: '\tAddresses: (none)' }]);
   });
 
+  test('a weak enctype as MIT krb5 prints it, DEPRECATED:arcfour-hmac, reads as arcfour-hmac', () => {
+    const k = parseMitKlist(
+      [
+        'Ticket cache: FILE:/tmp/krb5cc_1000',
+        'Default principal: bob@EXAMPLE.ORG',
+        '',
+        'Valid starting       Expires              Service principal',
+        '2026-12-06 21:05:12  2026-12-07 07:05:12  krbtgt/EXAMPLE.ORG@EXAMPLE.ORG',
+        '\tEtype (skey, tkt): DEPRECATED:arcfour-hmac, DEPRECATED:arcfour-hmac',
+      ].join('\n'),
+    );
+    expect(k.tickets[0]!.skeyEtype).toBe('arcfour-hmac');
+    expect(k.tickets[0]!.ticketEtype).toBe('arcfour-hmac');
+    expect(k.unread).toEqual([]);
+  });
+
   test('a time that is no date reads as none', () => {
     expect(mitKlistTime('13/45/26 08:00:00')).toBeUndefined();
     expect(mitKlistTime('02/30/2026 08:00:00')).toBeUndefined();

@@ -9,6 +9,9 @@ describe("the paste page's reading", () => {
     expect(readPasteTime('  ')).toBeUndefined();
     expect(readPaste('CloudTgt : NO', 'tomorrow').problem).toMatch(/is not a UTC time like 2026-03-02 18:05/);
     expect(readPaste('CloudTgt : NO', '2026-02-30 10:00').problem).toMatch(/not a UTC time/);
+    // an hour or a minute past its range is no time either (18:60 is not 19:00)
+    expect(readPaste('CloudTgt : NO', '2026-03-02 18:60').problem).toMatch(/not a UTC time/);
+    expect(readPaste('CloudTgt : NO', '2026-03-02 24:05').problem).toMatch(/not a UTC time/);
   });
 
   test('a paste over its bounds is a sentence; a file over them too', () => {
