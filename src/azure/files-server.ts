@@ -6,6 +6,7 @@
  * files-authz.ts's: share level, then the ACL against the session's token.
  */
 import type { AceState, FileNodeState, ServiceActorState, SmbSessionState, World } from '../world';
+import { parseSid } from '../formats/ndr';
 import {
   accessNames,
   checkAcl,
@@ -112,7 +113,15 @@ export function sidName(world: World, sid: string): string {
  * or user@domain from its realm's database (the LSA's lookup at the DC, not drawn).
  */
 export function sidOf(world: World, name: string): string | undefined {
-  if (/^\*S-1-\d+(-\d+)+$/i.test(name)) return name.slice(1).toUpperCase();
+  if (/^\*S-1-\d+(-\d+)+$/i.test(name)) {
+    // a SID that has no binary form (a sub-authority over 0xffffffff, more than 15 of them) maps to no account
+    try {
+      parseSid(name.slice(1));
+    } catch {
+      return undefined;
+    }
+    return name.slice(1).toUpperCase();
+  }
   const lower = name.toLowerCase();
   const known = Object.entries(WELL_KNOWN_NAMES).find(
     ([, n]) => n.toLowerCase() === lower || n.split('\\').pop()!.toLowerCase() === lower,

@@ -35,8 +35,14 @@ export function ticketEncryptionRefusal(svc: Readonly<ServiceActorState>, etype:
 export function setTicketEncryption(world: World, id: string, allowed: TicketEncryption[]): WindowsOutcome {
   const svc = world.services.find((s) => s.id === id);
   if (!svc?.smb) return { ok: false, output: `there is no file server "${id}"` };
+  const values = TICKET_ENCRYPTIONS.filter((v) => allowed.includes(v));
+  if (values.length === 0)
+    return {
+      ok: false,
+      output: `${id}: Kerberos ticket encryption needs at least one value (${TICKET_ENCRYPTIONS.join(' or ')}); with none, every ticket would be refused, and Azure does not accept an empty setting. The setting is unchanged`,
+    };
   const smb = world.service(id).smb!;
-  smb.ticketEncryption = TICKET_ENCRYPTIONS.filter((v) => allowed.includes(v));
+  smb.ticketEncryption = values;
   const output = `${id}: SMB security settings, Kerberos ticket encryption ${smb.ticketEncryption.join(', ')}; checked at the next SMB session setup`;
   say(world, svc.host, 'smb security settings', output);
   return { ok: true, output };

@@ -22,6 +22,7 @@ import { clientOf, runOperation, type World } from '../world';
 import { storeCredential } from '../client';
 import { cloudApSignIn } from './cloudap';
 import { cloudOnlyUser, isCloudOnly } from './cloud-only';
+import { cloudSidFromObjectId } from './cloud-sid';
 import { checkDcc2, dcc2 } from './dcc2';
 import {
   accountName,
@@ -81,19 +82,27 @@ function domainLogon(world: World, host: string, password: string): WindowsOutco
 /**
  * The logon token: the SIDs in the PAC of the TGT the logon got, opened with the krbtgt key of the KDC
  * that issued it (modelled: Windows builds the token from the PAC of a ticket to the computer itself,
- * which carries the same SIDs). A TGT without a PAC leaves the token as it was.
+ * which carries the same SIDs). Every online logon builds a new token: a TGT without a PAC (or one that
+ * cannot be opened) leaves none, and whoami falls back to the directory, never to an earlier logon's.
  */
 function setLogonToken(world: World, host: string, tgt: CachedCredential): void {
+  const h = windowsHost(world, host);
+  delete h.token;
   const realm = tgt.server.realm;
   const issuer = world.kdcs.find((k) => k.state.realms.some((r) => r.name === realm));
   const ticket = decodeTicket(tgt.ticket);
   const key = issuer && world.kdc(issuer.host).keyFor(`krbtgt/${realm}@${realm}`, realm, ticket.encPart);
   if (!key) return;
-  const part = decodeEncTicketPart(decrypt(key, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher));
+  let part;
+  try {
+    part = decodeEncTicketPart(decrypt(key, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher));
+  } catch {
+    return; // the ticket does not open with that key: as if it carried no PAC
+  }
   const pac = findPacIn(part.authorizationData);
   const sids = pac && findPacBuffer(decodePac(pac), 'logonInfo')?.sids;
   if (!sids) return;
-  windowsHost(world, host).token = {
+  h.token = {
     ...(sids.userSid ? { userSid: sids.userSid } : {}),
     groupSids: tokenGroupSids(sids),
   };
@@ -138,7 +147,8 @@ function deviceLogon(world: World, host: string, password: string): WindowsOutco
  * there is no DC to ask and no on-prem TGT to get.
  */
 function cloudOnlyLogon(world: World, host: string, d: WindowsDevice, password: string): WindowsOutcome {
-  if (cloudOnlyUser(world.entra, d.user)!.password !== password) {
+  const user = cloudOnlyUser(world.entra, d.user)!;
+  if (user.password !== password) {
     say(
       world,
       host,
@@ -149,6 +159,11 @@ function cloudOnlyLogon(world: World, host: string, d: WindowsDevice, password: 
   }
   d.logonKind = 'online';
   d.session = 'active';
+  // the token holds the cloud-only user's cloud SIDs, as the cloud KDC's entry for it does (cloud-only.ts)
+  d.token = {
+    userSid: cloudSidFromObjectId(user.objectId),
+    groupSids: (user.groups ?? []).map(cloudSidFromObjectId),
+  };
   say(
     world,
     host,

@@ -281,6 +281,19 @@ describe('typed at the prompt, against the server', () => {
     expect(r[10]!.output).toBe('The system cannot find the file specified.');
   });
 
+  test('icacls refuses a SID with no binary form before changing the ACL, and the path still answers', () => {
+    const r = play(ntfsDeny, [
+      ['adm1', 'mkdir Y:\\x'],
+      ['adm1', 'icacls Y:\\x /deny *S-1-5-21-99999999999-1:(R)'],
+      ['adm1', 'icacls Y:\\x'],
+    ]);
+    expect(r[0]).toMatchObject({ ok: true });
+    expect(r[1]).toMatchObject({ ok: false, windowsError: 1332 });
+    expect(r[1]!.output).toMatch(/No mapping between account names and security IDs was done\./);
+    expect(r[2]).toMatchObject({ ok: true });
+    expect(r[2]!.output).not.toContain('99999999999');
+  });
+
   test('a role assigned later takes effect after the propagation delay, on the virtual clock', () => {
     const unc = '\\\\contosofiles.file.core.windows.net\\profiles';
     const r = play(

@@ -65,3 +65,25 @@ describe('whoami /groups: the logon token', () => {
     expect(after).toMatch(/CORP\\Domain Users +Group +S-1-5-21-2146773085-903363285-719344707-513 /);
   });
 });
+
+describe('whoami /groups after a cloud-only logon', () => {
+  test("a cloud-only logon replaces an earlier logon's token with the cloud-only user's SIDs", async () => {
+    const { cloudSidFromObjectId } = await import('../../../src/azure/cloud-sid');
+    const { logon } = await import('../../../src/azure/windows');
+    const { whoamiGroups } = await import('../../../src/azure/shell');
+    const { windowsHost } = await import('../../../src/azure/windows-host');
+    const cloudOnly = (await import('../../../src/scenarios/catalogue/cloud-only-identity.json')).default;
+    const s = structuredClone(cloudOnly) as Json;
+    s.timeline = [parseCommand('ws1', 'logon')];
+    (s.timeline as Json[])[0]!.id = 'first';
+    s.outcomes = [{ id: 'ran', description: 'it ran', expect: [{ action: 'first' }] }];
+    const { world } = runScenario(validateScenario(s) as Scenario);
+    // an earlier logon's token on this host
+    windowsHost(world, 'ws1').token = { groupSids: [FINANCE] };
+    expect(logon(world, 'ws1').ok).toBe(true);
+    expect(windowsHost(world, 'ws1').token?.groupSids).toEqual([
+      cloudSidFromObjectId('a3d9e5f1-0c2b-4e7a-9f16-5b8c4d2e7a90'),
+    ]);
+    expect(whoamiGroups(world, 'ws1').output).toBe('6 groups (1 from the PAC)');
+  });
+});

@@ -4,6 +4,8 @@
 // taken; with both values the server takes what it did before (rc4-enforcement-2026's own outcomes).
 import { describe, expect, test } from 'vitest';
 import {
+  setTicketEncryption,
+  ticketEncryptionOf,
   ticketEncryptionRefusal,
   ticketEncryptionRestricts,
   TICKET_ENCRYPTIONS,
@@ -58,6 +60,17 @@ describe('rc4-enforcement-2026 with the setting', () => {
     ]);
     // the setting back at both values: May's refused mount asks the DC once, as before
     expect(during('mount-may').filter((e) => e.type === 'TGS-REQ')).toHaveLength(1);
+  });
+
+  test('an empty setting is refused in words and leaves the setting as it was', () => {
+    const { world } = runScenario(findScenario('rc4-enforcement-2026') as Scenario);
+    const svc = world.services.find((x) => x.smb)!;
+    const before = [...ticketEncryptionOf(svc)];
+    const r = setTicketEncryption(world, svc.id, []);
+    expect(r.ok).toBe(false);
+    expect(r.output).toMatch(/needs at least one value \(RC4-HMAC or AES-256\).*unchanged/);
+    expect(ticketEncryptionOf(world.service(svc.id))).toEqual(before);
+    expect(ticketEncryptionRefusal(world.service(svc.id), 18)).toBeUndefined();
   });
 
   test('an unknown service is a scenario error naming the field', () => {
