@@ -25,6 +25,11 @@ export interface CaptureFrame {
 const MAX_PACKET = 262_144;
 /** pcapng blocks above this size are treated as corruption (Wireshark uses the same 16 MiB bound). */
 const MAX_BLOCK = 16 * 1024 * 1024;
+/**
+ * Interfaces one pcapng section may describe. A capture names a few (one per NIC it listened on); the bound
+ * keeps a crafted file of tiny interface blocks from making every later block's reading slower and slower.
+ */
+export const MAX_INTERFACES = 1024;
 /** Date's range: ±8.64e15 ms around the epoch (ECMA-262 §21.4.1.1). */
 const MAX_DATE_MS = 8.64e15;
 
@@ -178,6 +183,11 @@ function readPcapng(file: Uint8Array, dv: DataView): CaptureFrame[] {
       }
       case 1: {
         need(8, 'interface description block');
+        if (interfaces.length >= MAX_INTERFACES)
+          throw new CaptureError(
+            `pcapng: the interface description block at byte ${off} is one more than the ${MAX_INTERFACES} a section may have here`,
+            off,
+          );
         const iface: Interface = {
           linkType: dv.getUint16(body, le),
           snapLength: dv.getUint32(body + 4, le),

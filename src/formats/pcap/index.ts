@@ -6,7 +6,7 @@ export { CaptureError } from './errors';
 export { readCapture, CaptureReader, MAX_CAPTURE_MESSAGES, MAX_TCP_STREAMS } from './read';
 export { CaptureStream } from './stream';
 export type { CapturedMessage, ReadCaptureOptions } from './read';
-export { readCaptureFrames } from './container';
+export { MAX_INTERFACES, readCaptureFrames } from './container';
 export type { CaptureFrame } from './container';
 export { decodeFrame, LINKTYPE } from './layers';
 export type { TransportPacket } from './layers';

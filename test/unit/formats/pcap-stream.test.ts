@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { CaptureError, CaptureStream, readCapture, writePcap, writePcapng } from '../../../src/formats/pcap';
+import {
+  CaptureError,
+  CaptureStream,
+  MAX_INTERFACES,
+  readCapture,
+  writePcap,
+  writePcapng,
+} from '../../../src/formats/pcap';
 
 const dir = new URL('../../fixtures/captures/', import.meta.url);
 const mit = new Uint8Array(readFileSync(new URL('mit-kinit-kvno.pcapng', dir)));
@@ -71,6 +78,30 @@ describe('CaptureStream: a capture read in pieces', () => {
     const bad = file.slice();
     bad[file.length - 1] = bad[file.length - 1]! ^ 0x40; // a pcapng trailer that disagrees; in pcap, a byte of the last packet
     expect(errorOf(() => streamed(bad, cuts(7, bad.length, 6)))).toBe(errorOf(() => readCapture(bad)));
+  });
+
+  test('a section with more interface blocks than the bound: the same typed error, whole or in pieces', () => {
+    const le = (n: number, bytes: number) => Array.from({ length: bytes }, (_, i) => (n >>> (8 * i)) & 0xff);
+    // a section header (28 bytes), then MAX_INTERFACES + 1 interface description blocks of 20 bytes each
+    const shb = [
+      ...le(0x0a0d0d0a, 4),
+      ...le(28, 4),
+      ...le(0x1a2b3c4d, 4),
+      1,
+      0,
+      0,
+      0,
+      ...le(-1, 4),
+      ...le(-1, 4),
+      ...le(28, 4),
+    ];
+    const idb = [...le(1, 4), ...le(20, 4), 1, 0, 0, 0, ...le(65535, 4), ...le(20, 4)];
+    const file = new Uint8Array([...shb, ...Array.from({ length: MAX_INTERFACES + 1 }, () => idb).flat()]);
+    const whole = errorOf(() => readCapture(file));
+    expect(whole).toMatch(new RegExp(`one more than the ${MAX_INTERFACES} a section may have`));
+    expect(errorOf(() => streamed(file, cuts(3, file.length, 5)))).toBe(whole);
+    // at the bound itself the file reads: no messages, no error
+    expect(readCapture(file.slice(0, 28 + 20 * MAX_INTERFACES))).toEqual([]);
   });
 
   test('not a capture at all', () => {
