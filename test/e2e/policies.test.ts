@@ -171,6 +171,9 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
     await page.getByTestId('step-last').click();
     await expect.poll(steps, { timeout: 60_000 }).toBe('Step 5 of 5');
     expect(await page.getByTestId('policy-share-delay').textContent()).toMatch(/after 30m/);
+    // each select shows a value from the start (a blank one would make Set submit a step that changes nothing)
+    for (const id of ['policy-share-user', 'policy-share-role', 'policy-share-default-value'])
+      expect(await page.getByTestId(id).inputValue(), id).not.toBe('');
     expect(await page.getByTestId('policy-share-roles').textContent()).toMatch(
       /alice@CORP\.CONTOSO\.COM: Storage File Data SMB Share Reader/,
     );
