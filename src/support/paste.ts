@@ -27,6 +27,25 @@ export interface PastedLine {
   text: string;
 }
 
+/**
+ * A saved paste's bytes as text. Windows PowerShell 5.1 writes `klist > case.txt` as UTF-16LE with a byte
+ * order mark, cmd and PowerShell 7 write UTF-8: a mark says which; without one the bytes must be UTF-8.
+ */
+export function pastedFileText(bytes: Uint8Array): string {
+  const [a, b, c] = bytes;
+  const label = a === 0xff && b === 0xfe ? 'utf-16le' : a === 0xfe && b === 0xff ? 'utf-16be' : 'utf-8';
+  try {
+    // the decoder drops the byte order mark itself
+    return new TextDecoder(label, { fatal: true }).decode(bytes);
+  } catch {
+    throw new PasteError(
+      label === 'utf-8'
+        ? `the file is not text: ${a === 0xef && b === 0xbb && c === 0xbf ? 'UTF-8 with a bad byte' : 'neither UTF-8 nor UTF-16 with a byte order mark'}`
+        : `the file starts as ${label.toUpperCase()} text but holds a bad character`,
+    );
+  }
+}
+
 /** The paste as numbered lines (CRLF or LF), or a PasteError naming the bound it broke. */
 export function pastedLines(text: string, limits: PasteLimits = PASTE_LIMITS): PastedLine[] {
   if (text.length > limits.maxChars)

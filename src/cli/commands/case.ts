@@ -13,6 +13,8 @@ import {
   type CaseClock,
   type Finding,
   type PastedCase,
+  PasteError,
+  pastedFileText,
 } from '../../support';
 import { escapeControls as t, KrbPlayInputError } from '../../util';
 import { UsageError } from '../args';
@@ -133,11 +135,10 @@ too many lines, not UTF-8), 2 for a usage error.`,
     }
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(
-        readFileBytes(file, 'pasted text', FILE_LIMITS.paste),
-      );
+      text = pastedFileText(readFileBytes(file, 'pasted text', FILE_LIMITS.paste));
     } catch (e) {
-      if (e instanceof TypeError) throw new KrbPlayInputError(`${file}: not UTF-8 text`);
+      if (e instanceof PasteError)
+        throw new KrbPlayInputError(`${file}: ${e.message.replace(/^paste: /, '')}`);
       throw e;
     }
     const c = readCase(text);

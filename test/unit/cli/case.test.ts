@@ -54,6 +54,26 @@ describe('krbplay case', () => {
     expect(doc.world.signIn).toBe('2026-03-02T08:00:00Z');
   });
 
+  test('a file Windows PowerShell saved (UTF-16LE with its byte order mark) reads as the UTF-8 one; bytes that are no text are an input error', () => {
+    const text = 'C:\\> klist\n' + paste.text;
+    const utf16 = new Uint8Array(2 + 2 * text.length);
+    utf16.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++)
+      new DataView(utf16.buffer).setUint16(2 + 2 * i, text.charCodeAt(i), true);
+    const saved = join(dir, 'powershell.txt');
+    writeFileSync(saved, utf16);
+    const a = krbplay('case', saved, '--json');
+    expect(a.stderr).toBe('');
+    expect(JSON.parse(a.stdout)).toEqual(JSON.parse(krbplay('case', file, '--json').stdout));
+    const binary = join(dir, 'binary.txt');
+    writeFileSync(binary, new Uint8Array([0x41, 0xc3, 0x28, 0x0a]));
+    const b = krbplay('case', binary);
+    expect(b.status).toBe(1);
+    expect(b.stderr).toMatch(
+      /binary\.txt: the file is not text: neither UTF-8 nor UTF-16 with a byte order mark/,
+    );
+  });
+
   test('a bad --at is a usage error; a paste over its bounds an input error', () => {
     expect(krbplay('case', file, '--at', 'yesterday').status).toBe(2);
     const big = join(dir, 'big.txt');
