@@ -142,7 +142,10 @@ function messageHeader(m: DecodedMessage): string {
   if (m.time) bits.push(m.time);
   if (m.src || m.dst) bits.push(`${m.src ?? '?'} -> ${m.dst ?? '?'}`);
   if (m.transport) bits.push(m.transport);
+  if (m.smb2)
+    bits.push(`SMB2 ${m.smb2.command}${m.smb2.status !== 0 ? ` 0x${m.smb2.status.toString(16)}` : ''}`);
   let type = m.type;
+  if (m.ntlmssp) type += ` (NTLMSSP ${m.ntlmssp})`;
   if (m.errorCode !== undefined) type += ` ${m.errorName ?? ''} (${m.errorCode})`;
   bits.push(type);
   const opened = m.encParts.filter((p) => p.decrypted).length;

@@ -1,9 +1,11 @@
 /**
  * pcap and pcapng: reading the Kerberos messages out of a capture (UDP, TCP reassembled, MS-KKDCP over
- * plain HTTP), and writing messages as a capture that Wireshark dissects as Kerberos.
+ * plain HTTP, SMB2 SESSION_SETUP's tokens), and writing messages as a capture that Wireshark dissects as Kerberos.
  */
 export { CaptureError } from './errors';
-export { readCapture, CaptureReader, MAX_CAPTURE_MESSAGES, MAX_TCP_STREAMS } from './read';
+export { readCapture, CaptureReader, MAX_CAPTURE_MESSAGES, MAX_SMB2_ROWS, MAX_TCP_STREAMS } from './read';
+export { readSmb2 } from './smb2';
+export type { Smb2Message } from './smb2';
 export { CaptureStream } from './stream';
 export type { CapturedMessage, ReadCaptureOptions } from './read';
 export { MAX_INTERFACES, readCaptureFrames } from './container';

@@ -1,12 +1,15 @@
 /**
  * The Kerberos messages in a capture: UDP datagrams that are Kerberos messages, TCP records
- * reassembled from segments (RFC 4120 §7.2.2), and KDC-PROXY-MESSAGE bodies of plain-HTTP MS-KKDCP
- * exchanges, each with the number of the frame that completes it (docs: CLI.md, decode --pcap).
+ * reassembled from segments (RFC 4120 §7.2.2), KDC-PROXY-MESSAGE bodies of plain-HTTP MS-KKDCP
+ * exchanges, and the GSS-API or SPNEGO tokens of SMB2 SESSION_SETUP (MS-SMB2 §2.2.5, §2.2.6), each with
+ * the number of the frame that completes it (docs: CLI.md, decode --pcap). On request, the other SMB2
+ * messages too, as rows without bytes.
  */
 import { readCaptureFrames, type CaptureFrame } from './container';
 import { CaptureError } from './errors';
 import { looksLikeKerberos } from './kerberos';
 import { decodeFrame, TCP_FIN, TCP_RST, TCP_SYN } from './layers';
+import type { Smb2Message } from './smb2';
 import { DEFAULT_STREAM_LIMITS, TcpDirection, type StreamLimits } from './tcp';
 
 /** One application payload found in a capture. */
@@ -17,9 +20,14 @@ export interface CapturedMessage {
   /** "ip:port"; IPv6 as "[2001:db8::1]:88". */
   src: string;
   dst: string;
-  transport: 'udp' | 'tcp' | 'kkdcp';
-  /** The Kerberos message (TCP: without its length prefix; kkdcp: the KDC-PROXY-MESSAGE body). */
+  transport: 'udp' | 'tcp' | 'kkdcp' | 'smb';
+  /**
+   * The Kerberos message (TCP: without its length prefix; kkdcp: the KDC-PROXY-MESSAGE body; smb: the
+   * SESSION_SETUP's security buffer, empty for the other SMB2 messages).
+   */
   bytes: Uint8Array;
+  /** smb only: the SMB2 message around the bytes. */
+  smb2?: Smb2Message;
 }
 
 export interface ReadCaptureOptions {
@@ -29,7 +37,16 @@ export interface ReadCaptureOptions {
   maxStreams?: number;
   /** At most this many Kerberos messages in the capture (default MAX_CAPTURE_MESSAGES). */
   maxMessages?: number;
+  /**
+   * Also the SMB2 messages that carry no security token (TREE_CONNECT, CREATE, sealed ones …), as rows
+   * with empty bytes, at most maxSmb2Rows of them (default MAX_SMB2_ROWS); the rest are counted.
+   */
+  smb2Rows?: boolean;
+  maxSmb2Rows?: number;
 }
+
+/** SMB2 messages without a token listed per capture: a file copy holds thousands of READs. */
+export const MAX_SMB2_ROWS = 1_000;
 
 /**
  * TCP directions with data in flight, at once. A capture of a busy server has thousands; each costs a
@@ -65,18 +82,31 @@ export class CaptureReader {
   readonly #maxStreams: number;
   readonly #maxMessages: number;
   readonly #streams = new Map<string, TcpDirection>();
+  readonly #smb2Rows: number;
   #count = 0;
+  #rows = 0;
+  /** SMB2 messages without a token past the bound (or all of them, when rows were not asked for). */
+  smb2RowsLeftOut = 0;
 
   constructor(options: ReadCaptureOptions = {}) {
     this.#limits = { ...DEFAULT_STREAM_LIMITS, ...options.limits };
     this.#maxStreams = options.maxStreams ?? MAX_TCP_STREAMS;
     this.#maxMessages = options.maxMessages ?? MAX_CAPTURE_MESSAGES;
+    this.#smb2Rows = options.smb2Rows ? (options.maxSmb2Rows ?? MAX_SMB2_ROWS) : 0;
   }
 
   /** The messages these frames (the next ones of the capture, in order) complete. */
   frames(frames: Iterable<CaptureFrame>): CapturedMessage[] {
     const out: CapturedMessage[] = [];
     const add = (m: CapturedMessage): void => {
+      if (m.transport === 'smb' && m.bytes.length === 0) {
+        if (this.#rows >= this.#smb2Rows) this.smb2RowsLeftOut++;
+        else {
+          this.#rows++;
+          out.push(m);
+        }
+        return;
+      }
       if (this.#count >= this.#maxMessages) {
         throw new CaptureError(
           `pcap: more than ${this.#maxMessages} Kerberos messages (the next one completes in frame ${m.frame}); ${CUT_DOWN}`,
@@ -123,6 +153,7 @@ export class CaptureReader {
         dst: p.dst,
         transport: r.transport,
         bytes: r.bytes,
+        ...(r.smb2 ? { smb2: r.smb2 } : {}),
       });
     }
     // RFC 9293 §3.5, §3.6: after RST, or a FIN with every byte before it in place, nothing more comes.

@@ -3,6 +3,8 @@
  * uses on a stream:
  *  - RFC 4120 §7.2.2: each message preceded by its length as a 4-byte big-endian integer (the high bit
  *    is reserved and must be zero);
+ *  - MS-SMB2 §2.1: SMB2 over Direct TCP (port 445), each message after a 4-byte header (type 0, 24-bit
+ *    length); a SESSION_SETUP's security buffer carries the GSS-API or SPNEGO token (smb2.ts);
  *  - MS-KKDCP §2.2: a KDC-PROXY-MESSAGE as the body of an HTTP POST and of its 200 reply, with
  *    `Content-type: application/kerberos` (readable only where the HTTP is not inside TLS).
  * Segments are placed by sequence number (RFC 9293 §3.4): retransmitted bytes are dropped, overlaps
@@ -10,12 +12,15 @@
  * bounded; a direction that exceeds a bound, or that carries neither framing, is dropped.
  */
 import { looksLikeKerberos } from './kerberos';
+import { looksLikeDirectTcpSmb, readSmb2, type Smb2Message } from './smb2';
 
-/** A Kerberos message completed by the segment of `frame`. */
+/** A Kerberos message, or an SMB2 message, completed by the segment of `frame`. */
 export interface StreamRecord {
   frame: number;
-  transport: 'tcp' | 'kkdcp';
+  transport: 'tcp' | 'kkdcp' | 'smb';
+  /** The Kerberos message; for SMB2, the SESSION_SETUP's security buffer (empty for other commands). */
   bytes: Uint8Array;
+  smb2?: Smb2Message;
 }
 
 /** Bounds per direction; a learner's capture never comes near them, a hostile one is cut off. */
@@ -34,10 +39,13 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   maxHttpHeader: 16 << 10,
 };
 
+/** Enough of a large SMB message to read its first header (MS-SMB2 §2.2.1) or TRANSFORM_HEADER. */
+const SMB_HEADER_AND_BODY = 64;
+
 /** Segments held out of order, at most, per direction. */
 const MAX_EARLY_SEGMENTS = 4096;
 
-type Mode = 'unknown' | 'kerberos' | 'http' | 'ignore';
+type Mode = 'unknown' | 'kerberos' | 'http' | 'smb' | 'ignore';
 
 const EMPTY = new Uint8Array(0);
 
@@ -63,6 +71,8 @@ export class TcpDirection {
   private end = 0;
   private mode: Mode = 'unknown';
   private http: HttpState = newHttpState();
+  /** SMB: bytes still to pass over, of a message too large to hold whose header was read. */
+  private skip = 0;
 
   constructor(private readonly limits: StreamLimits) {}
 
@@ -105,6 +115,7 @@ export class TcpDirection {
     this.start = this.end = 0;
     this.mode = 'unknown';
     this.http = newHttpState();
+    this.skip = 0;
   }
 
   private ignore(): void {
@@ -129,6 +140,12 @@ export class TcpDirection {
   /** Appends in-order bytes and parses what they complete. */
   private accept(bytes: Uint8Array, frame: number, out: StreamRecord[]): void {
     this.next += bytes.length;
+    if (this.skip > 0) {
+      const passed = Math.min(this.skip, bytes.length);
+      this.skip -= passed;
+      bytes = bytes.subarray(passed);
+      if (bytes.length === 0) return;
+    }
     const room = this.limits.maxRecord + this.limits.maxHttpHeader + 8;
     if (this.end - this.start + bytes.length > room) {
       this.ignore();
@@ -151,6 +168,7 @@ export class TcpDirection {
   private parse(frame: number, out: StreamRecord[]): void {
     if (this.mode === 'unknown') this.mode = this.detect();
     if (this.mode === 'kerberos') this.parseRecords(frame, out);
+    else if (this.mode === 'smb') this.parseSmb(frame, out);
     else if (this.mode === 'http') this.parseHttp(frame, out);
     if (this.mode === 'ignore') this.ignore();
     else if (this.start === this.end) {
@@ -168,7 +186,10 @@ export class TcpDirection {
   get idle(): boolean {
     if (this.mode === 'ignore') return true;
     return (
-      !this.early?.size && this.start === this.end && (this.mode !== 'http' || this.http.phase === 'head')
+      !this.early?.size &&
+      this.start === this.end &&
+      this.skip === 0 &&
+      (this.mode !== 'http' || this.http.phase === 'head')
     );
   }
 
@@ -186,6 +207,9 @@ export class TcpDirection {
       const text = String.fromCharCode(...b.subarray(0, 8));
       if (/^(POST|GET|PUT|HEAD|OPTIONS|DELETE|PATCH|CONNECT|TRACE) |^HTTP\/1\./.test(text)) return 'http';
     }
+    const smb = looksLikeDirectTcpSmb(b);
+    if (smb) return 'smb';
+    if (smb === undefined) return 'unknown';
     // A Kerberos record starts with a small length (high byte 0); a letter may begin an HTTP start line.
     if (avail < 8 && b[0]! >= 0x41 && b[0]! <= 0x5a) return 'unknown';
     if (avail < 4) return 'unknown';
@@ -208,6 +232,41 @@ export class TcpDirection {
       if (this.end - this.start < 4 + len) return;
       out.push({ frame, transport: 'tcp', bytes: this.buf.slice(this.start + 4, this.start + 4 + len) });
       this.start += 4 + len;
+    }
+  }
+
+  /**
+   * MS-SMB2 §2.1 Direct TCP: type 0 and a 24-bit length. A message larger than a record may be (a READ or
+   * WRITE of megabytes) gives its first header's row once the header is in, and its rest is passed over.
+   */
+  private parseSmb(frame: number, out: StreamRecord[]): void {
+    while (this.end - this.start >= 4) {
+      const b = this.buf;
+      const len = (b[this.start + 1]! << 16) | (b[this.start + 2]! << 8) | b[this.start + 3]!;
+      const avail = this.end - this.start - 4;
+      if (b[this.start] !== 0) {
+        // NetBIOS session types other than a message (keep-alive 0x85) carry nothing of interest.
+        if (avail < len) return;
+        this.start += 4 + len;
+        continue;
+      }
+      if (avail >= len) {
+        this.smbRows(frame, b.subarray(this.start + 4, this.start + 4 + len), true, out);
+        this.start += 4 + len;
+        continue;
+      }
+      if (len > this.limits.maxRecord && avail >= SMB_HEADER_AND_BODY) {
+        this.smbRows(frame, b.subarray(this.start + 4, this.end), false, out);
+        this.skip = len - avail;
+        this.start = this.end;
+      }
+      return;
+    }
+  }
+
+  private smbRows(frame: number, message: Uint8Array, whole: boolean, out: StreamRecord[]): void {
+    for (const smb2 of readSmb2(message, whole)) {
+      out.push({ frame, transport: 'smb', bytes: smb2.token ?? EMPTY, smb2 });
     }
   }
 
