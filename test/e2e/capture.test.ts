@@ -1,13 +1,17 @@
 // The capture page (#/capture) opens the MIT capture of the fixtures as a read-only run: one row per
 // message the CLI's decoder reads, and, with the keytab, every part it opens shown OPENED in the
 // inspector (compared with the decoder's own output here, not with counts written down); a password in
-// place of the keytab opens the user's AS-REP; a file that is not a capture gives its error.
+// place of the keytab opens the user's AS-REP; a capture the project writes (ntfs-deny) shows the AP-REQ
+// inside SMB2 SESSION_SETUP as a row whose ticket and authenticator open with its keytab; a file that is
+// not a capture gives its error.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { KeyRing, decodeCapture } from '../../src/formats/decoder';
 import { decodeKeytab } from '../../src/formats/keytab';
 import { readCapture, writePcap } from '../../src/formats/pcap';
+import { findScenario, runScenario, type Scenario } from '../../src/scenarios';
+import { exportKeytab, exportPcapng } from '../../src/world';
 import messagesFixture from '../fixtures/vectors/messages.json';
 import {
   buildSiteIfStale,
@@ -120,6 +124,37 @@ describe.skipIf(!chromiumAvailable())('capture page: a customer’s capture as a
     await page.getByTestId('capture-principal').fill('testuser');
     await page.getByTestId('capture-open').click();
     await expect.poll(() => page.getByTestId('capture-error').textContent()).toContain('has no realm');
+  }, 300_000);
+
+  test('SMB2: the AP-REQ inside SESSION_SETUP is a row, and its ticket and authenticator open', async () => {
+    const world = runScenario(findScenario('ntfs-deny') as Scenario).world;
+    const page = await capturePage();
+    await page.getByTestId('capture-keytab').setInputFiles({
+      name: 'ntfs-deny.keytab',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(exportKeytab(world)),
+    });
+    await page.getByTestId('capture-file').setInputFiles({
+      name: 'ntfs-deny.pcapng',
+      mimeType: 'application/vnd.tcpdump.pcap',
+      buffer: Buffer.from(exportPcapng(world)),
+    });
+    await page.getByTestId('capture-run').waitFor({ timeout: 120_000 });
+    const types = await page
+      .locator('[data-testid^="row-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
+    expect(types).toContain('NTLMSSP AUTHENTICATE');
+    expect(types).toContain('SMB2 encrypted');
+    const apReq = page.locator('[data-testid^="row-"][data-type="AP-REQ"]');
+    expect(await apReq.count()).toBe(1);
+    await apReq.click();
+    const parts = page.getByTestId('parts').locator('li');
+    await parts.first().waitFor();
+    const opened = async () =>
+      (await parts.evaluateAll((els) =>
+        els.map((e) => `${e.querySelector('.path')?.textContent} ${e.querySelector('.lock')?.textContent}`),
+      )) as string[];
+    await expect.poll(opened).toEqual(['ticket.enc-part OPENED', 'authenticator OPENED']);
   }, 300_000);
 
   test('a file that is not a capture gives its error, and no run', async () => {

@@ -1,6 +1,6 @@
 /**
  * A capture file read in the worker a piece at a time (CaptureStream): never the whole file in memory,
- * only the Kerberos messages found, and of them only the first MAX_RUN_MESSAGES (the rest counted).
+ * only the Kerberos and SMB2 messages found, and of them only the first MAX_RUN_MESSAGES (the rest counted).
  * Between pieces the caller hears the progress and may stop the reading.
  */
 import { CaptureError, CaptureStream, type CapturedMessage } from '../../formats/pcap';
@@ -30,7 +30,8 @@ export async function readCaptureFile(
   chunk = CAPTURE_CHUNK_BYTES,
 ): Promise<CaptureRead> {
   // the run keeps a bounded number; the reader is not to refuse a longer capture, only count it
-  const stream = new CaptureStream({ maxMessages: Number.MAX_SAFE_INTEGER });
+  // SMB2's other commands as rows too (bounded by the reader), around the SESSION_SETUP tokens
+  const stream = new CaptureStream({ maxMessages: Number.MAX_SAFE_INTEGER, smb2Rows: true });
   const messages: CapturedMessage[] = [];
   let total = 0;
   const keep = (found: CapturedMessage[]) => {

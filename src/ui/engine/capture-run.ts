@@ -1,5 +1,6 @@
 /**
- * A customer's capture as a read-only run: its Kerberos messages become the trace the sequence view
+ * A customer's capture as a read-only run: its Kerberos messages (and SMB2's: the GSS-API tokens of
+ * SESSION_SETUP, opened like any AP-REQ, the other commands as rows) become the trace the sequence view
  * draws (lanes from the capture's hosts), each opened by the inspector the scenarios use (one keyring in
  * frame order, learning session keys as Wireshark does), and the tickets the opened replies and tickets
  * name become spans on the timeline, at the capture's own times. Nothing here can be changed or played:
@@ -8,9 +9,10 @@
  * Pure: the worker hands in the messages its reader found (src/formats/pcap) and the keys given.
  */
 import type { KrbNode } from '../../asn1';
-import type { DecodedMessage } from '../../formats/decoder';
+import { ntlmsspMessage, type DecodedMessage } from '../../formats/decoder';
 import type { KeytabEntry } from '../../formats';
 import type { CapturedMessage } from '../../formats/pcap';
+import { NtStatus } from '../../smb2';
 import { TraceInspector, type InspectableEvent } from './inspect';
 import type {
   EngineOrigin,
@@ -46,22 +48,56 @@ function splitEndpoint(endpoint: string): { host: string; port?: number } {
 
 const isRequest = (type: string) => /-REQ$/.test(type);
 
+/** The ports SMB2 is served on (MS-SMB2 §2.1 Direct TCP; 139 behind NetBIOS). */
+const SMB_PORTS = new Set([445, 139]);
+
+/** A request of the capture: SMB2 says so in its header (a sealed one by its port), Kerberos by its type. */
+function requestOf(m: CapturedMessage, type: string): boolean {
+  if (!m.smb2) return isRequest(type);
+  if (m.smb2.response !== undefined) return !m.smb2.response;
+  return SMB_PORTS.has(splitEndpoint(m.dst).port ?? 0) || !SMB_PORTS.has(splitEndpoint(m.src).port ?? 0);
+}
+
+const STATUS_NAMES = new Map<number, string>(
+  Object.entries(NtStatus).map(([name, n]) => [n, `STATUS_${name}`]),
+);
+
+/** "STATUS_LOGON_FAILURE (0xC000006D)"; the hex alone for a status the playground does not name. */
+function statusText(status: number): string {
+  const hex = `0x${status.toString(16).toUpperCase().padStart(8, '0')}`;
+  const name = STATUS_NAMES.get(status);
+  return name ? `${name} (${hex})` : hex;
+}
+
+/** MS-ERREF §2.3.1: severity 3 is an error; MORE_PROCESSING_REQUIRED is the normal middle of a sign-in. */
+const isErrorStatus = (status: number) => status >>> 30 === 3 && status !== NtStatus.MORE_PROCESSING_REQUIRED;
+
+/**
+ * What a row of SMB2 is called: the Kerberos message its token carries (as the scenarios' rows are), the
+ * NTLMSSP message, or the SMB2 command ("SMB2 TREE_CONNECT", "SMB2 encrypted").
+ */
+function smbType(c: CapturedMessage, m: DecodedMessage | undefined): string {
+  if (m && /^(AP-REQ|AP-REP|KRB-ERROR)$/.test(m.type)) return m.type;
+  const ntlm = c.bytes.length > 0 ? ntlmsspMessage(c.bytes, m?.tree) : undefined;
+  return ntlm ? `NTLMSSP ${ntlm}` : `SMB2 ${c.smb2!.name}`;
+}
+
 /**
  * Who is the client and who the server of a message: a request goes from the client, anything else to
  * it. The lanes are the hosts; a server on the same host as its client (a capture on one machine) gets
  * a lane of its own, named with its port.
  */
-function endpointsOf(m: CapturedMessage, type: string): Endpoints {
-  const [client, server] = isRequest(type) ? [m.src, m.dst] : [m.dst, m.src];
+function endpointsOf(m: CapturedMessage, request: boolean): Endpoints {
+  const [client, server] = request ? [m.src, m.dst] : [m.dst, m.src];
   const c = splitEndpoint(client);
   const s = splitEndpoint(server);
   const serverLane = s.host === c.host ? server : s.host;
   return { client: c.host, server: serverLane, ...(s.port !== undefined ? { serverPort: s.port } : {}) };
 }
 
-function toneOf(type: string): RowTone {
-  if (type === 'KRB-ERROR' || type === 'malformed') return 'error';
-  return isRequest(type) ? 'request' : 'reply';
+function toneOf(type: string, request: boolean, status = 0): RowTone {
+  if (type === 'KRB-ERROR' || type === 'malformed' || isErrorStatus(status)) return 'error';
+  return request ? 'request' : 'reply';
 }
 
 const child = (n: KrbNode | undefined, name: string) => n?.children?.find((c) => c.name === name);
@@ -113,6 +149,27 @@ function spanOf(m: DecodedMessage, host: string): TicketSpan | undefined {
   };
 }
 
+/** What the SMB2 header around a row says (MS-SMB2 §2.2.1.2, §2.2.41). */
+function smbNarration(c: CapturedMessage, type: string): EventDetail['narration'][number] {
+  const smb = c.smb2!;
+  const what =
+    smb.command < 0
+      ? `SMB2 ${smb.name}: the command is inside the ciphertext (SMB 3 TRANSFORM_HEADER), which needs the session's key`
+      : `SMB2 ${smb.name} ${smb.response ? 'response' : 'request'}${smb.response ? `, ${statusText(smb.status)}` : ''}`;
+  const token =
+    c.bytes.length === 0
+      ? ''
+      : type.startsWith('NTLMSSP ')
+        ? `; its security buffer holds ${type} (MS-NLMP), not Kerberos`
+        : `; its security buffer holds ${type === `SMB2 ${smb.name}` ? 'a SPNEGO token' : `the ${type}`} (${c.bytes.length} bytes)`;
+  return {
+    actor: 'capture',
+    stage: 'smb2',
+    text: `${what}, session ${smb.sessionId}${token}`,
+    ok: !isErrorStatus(smb.status),
+  };
+}
+
 export class CaptureRun {
   readonly #name: string;
   readonly #messages: CapturedMessage[];
@@ -134,7 +191,13 @@ export class CaptureRun {
     this.#name = name;
     this.#messages = messages.slice(0, MAX_RUN_MESSAGES);
     this.dropped = Math.max(0, total - this.#messages.length);
-    this.#events = this.#messages.map((m, i) => ({ seq: i + 1, kind: 'message', type: '', bytes: m.bytes }));
+    // an SMB2 row without a token has nothing to decode: the inspector passes it over
+    this.#events = this.#messages.map((m, i) => ({
+      seq: i + 1,
+      kind: 'message',
+      type: '',
+      ...(m.bytes.length > 0 ? { bytes: m.bytes } : {}),
+    }));
     this.#inspector = new TraceInspector({ keytab: keys.keytab, passwords: keys.passwords });
     this.#inspector.onDecoded = (seq, m) => this.#decoded(seq, m);
   }
@@ -160,16 +223,19 @@ export class CaptureRun {
   #decoded(seq: number, m: DecodedMessage | undefined): void {
     if (this.#rows.some((r) => r.seq === seq)) return;
     const c = this.#messages[seq - 1]!;
-    const type = m?.type ?? 'malformed';
+    const type = c.smb2 ? smbType(c, m) : (m?.type ?? 'malformed');
     this.#events[seq - 1]!.type = type;
-    const ends = endpointsOf(c, type);
-    const request = isRequest(type);
+    const request = requestOf(c, type);
+    const ends = endpointsOf(c, request);
     const [from, to] = request ? [ends.client, ends.server] : [ends.server, ends.client];
     this.#role(ends.client, 'client');
     this.#role(ends.server, ends.serverPort === 88 || /^(AS|TGS)-/.test(type) ? 'KDC' : 'server');
+    const smb = c.smb2;
+    const status = smb?.status ? `, ${statusText(smb.status)}` : '';
+    const carried = smb && !type.startsWith('SMB2 ') ? ` in SMB2 ${smb.name}` : '';
     const replyTo = request
       ? undefined
-      : [...this.#rows].reverse().find((r) => r.from === to && r.to === from && isRequest(r.type));
+      : [...this.#rows].reverse().find((r) => r.from === to && r.to === from && r.tone === 'request');
     this.#rows.push({
       seq,
       t: c.time.getTime(),
@@ -180,13 +246,13 @@ export class CaptureRun {
       ...(ends.serverPort !== undefined ? { port: ends.serverPort } : {}),
       type,
       ...(m?.errorCode !== undefined ? { errorCode: m.errorCode, errorName: m.errorName ?? '' } : {}),
-      result: `frame ${c.frame}: ${c.src} → ${c.dst}`,
+      result: `frame ${c.frame}: ${c.src} → ${c.dst}${status}`,
       ...(replyTo ? { replyTo: replyTo.seq } : {}),
       modelled: false,
       step: 1,
-      tone: toneOf(type),
-      inspectable: true,
-      headline: `Frame ${c.frame} of the capture: ${type}${m?.errorName ? ` ${m.errorName}` : ''} from ${c.src} to ${c.dst} over ${c.transport.toUpperCase()}.`,
+      tone: toneOf(type, request, smb?.status),
+      inspectable: c.bytes.length > 0,
+      headline: `Frame ${c.frame} of the capture: ${type}${m?.errorName ? ` ${m.errorName}` : ''}${carried} from ${c.src} to ${c.dst} over ${c.transport.toUpperCase()}${status}.`,
     });
     const span = m ? spanOf(m, ends.client) : undefined;
     if (span) this.#tickets.push(span);
@@ -229,7 +295,7 @@ export class CaptureRun {
       scenario: {
         id: 'capture',
         title: `The customer's capture: ${this.#name}`,
-        summary: `${kept} Kerberos messages${this.dropped > 0 ? ` (the first ${kept}; ${this.dropped} more left out)` : ''}, read from the file in this tab. Read-only.`,
+        summary: `${kept} messages${this.dropped > 0 ? ` (the first ${kept}; ${this.dropped} more left out)` : ''}, read from the file in this tab. Read-only.`,
         teaches: '',
         source: 'user',
         start,
@@ -276,8 +342,10 @@ export class CaptureRun {
           text: `${c.time.toISOString()} · ${c.src} → ${c.dst} · ${c.transport.toUpperCase()} · ${c.bytes.length} bytes`,
           ok: row.tone !== 'error',
         },
+        ...(c.smb2 ? [smbNarration(c, row.type)] : []),
       ],
-      ...(inspected?.problem ? { problem: inspected.problem } : {}),
+      // NTLMSSP outside SPNEGO is no Kerberos, and nothing is wrong with it
+      ...(inspected?.problem && !row.type.startsWith('NTLMSSP ') ? { problem: inspected.problem } : {}),
       rerun: { why: "a customer's capture is not a scenario: it cannot be replayed" },
     };
   }

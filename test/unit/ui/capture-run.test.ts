@@ -4,6 +4,8 @@ import { KeyRing, decodeCapture } from '../../../src/formats/decoder';
 import { decodeKeytab } from '../../../src/formats/keytab';
 import { readCapture } from '../../../src/formats/pcap';
 import { CaptureRun } from '../../../src/ui/engine/capture-run';
+import { findScenario, runScenario, type Scenario } from '../../../src/scenarios';
+import { exportKeytab, exportPcapng } from '../../../src/world';
 
 const dir = new URL('../../fixtures/captures/', import.meta.url);
 const pcap = new Uint8Array(readFileSync(new URL('mit-kinit-kvno.pcapng', dir)));
@@ -84,5 +86,51 @@ describe('CaptureRun: a capture as a read-only run', () => {
     expect(s.trace).toEqual(summary.trace);
     expect(sliced.dropped).toBe(5);
     expect(s.scenario.summary).toContain(`the first ${messages.length}; 5 more left out`);
+  });
+});
+
+describe('CaptureRun: SMB2 in a capture (the ntfs-deny run, NTLMSSP then Kerberos through the KDC proxy)', () => {
+  const world = runScenario(findScenario('ntfs-deny') as Scenario).world;
+  const smbKeytab = decodeKeytab(exportKeytab(world));
+  const messages = readCapture(exportPcapng(world), { smb2Rows: true });
+  const run = new CaptureRun('ntfs-deny.pcapng', messages, { keytab: smbKeytab.entries, passwords: [] });
+  const trace = run.summary(origin).trace;
+  const smb = trace.filter((r) => r.transport === 'smb');
+
+  test('the AP-REQ inside SESSION_SETUP is a row to the file server, and its ticket and authenticator open', () => {
+    const apReq = smb.find((r) => r.type === 'AP-REQ')!;
+    expect(apReq.tone).toBe('request');
+    expect(apReq.port).toBe(445);
+    expect(apReq.headline).toMatch(/AP-REQ in SMB2 SESSION_SETUP/);
+    const parts = run.detail(apReq.seq).parts;
+    expect(parts.map((p) => [p.path, p.decrypted])).toEqual([
+      ['ticket.enc-part', true],
+      ['authenticator', true],
+    ]);
+    const apRep = smb.find((r) => r.type === 'AP-REP')!;
+    expect(apRep.replyTo).toBe(apReq.seq);
+    expect(run.detail(apRep.seq).parts.every((p) => p.decrypted)).toBe(true);
+  });
+
+  test('NTLMSSP named by type; the CHALLENGE says MORE_PROCESSING_REQUIRED and is no error', () => {
+    const ntlm = smb.filter((r) => r.type.startsWith('NTLMSSP '));
+    expect(ntlm.map((r) => [r.type, r.tone])).toEqual([
+      ['NTLMSSP NEGOTIATE', 'request'],
+      ['NTLMSSP CHALLENGE', 'reply'],
+      ['NTLMSSP AUTHENTICATE', 'request'],
+    ]);
+    expect(ntlm[1]!.result).toMatch(/STATUS_MORE_PROCESSING_REQUIRED \(0xC0000016\)$/);
+    expect(run.detail(ntlm[0]!.seq).problem).toBeUndefined();
+  });
+
+  test('the other commands are rows with no bytes to inspect; sealed ones are shown as encrypted, not failed', () => {
+    const sealed = smb.filter((r) => r.type === 'SMB2 encrypted');
+    expect(sealed.length).toBeGreaterThan(0);
+    expect(sealed.every((r) => !r.inspectable && r.tone !== 'error')).toBe(true);
+    // a sealed request goes to the server's port, its answer comes back
+    expect(sealed.filter((r) => r.tone === 'request').length).toBe(sealed.length / 2);
+    const detail = run.detail(sealed[0]!.seq);
+    expect(detail.narration.map((n) => n.text).join('\n')).toMatch(/inside the ciphertext/);
+    expect(smb.filter((r) => r.type === 'SMB2 NEGOTIATE')).toHaveLength(4);
   });
 });
