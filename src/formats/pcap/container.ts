@@ -36,13 +36,17 @@ const MAX_DATE_MS = 8.64e15;
 const PCAPNG_SHB = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
-/** Reads every frame of a pcap or pcapng file. Throws CaptureError on anything malformed or cut short. */
-export function readCaptureFrames(file: Uint8Array): CaptureFrame[] {
+/**
+ * Reads every frame of a pcap or pcapng file. Throws CaptureError on anything malformed or cut short.
+ * `lastTime`: the time of the frame before the file's first (a piece of a longer capture, stream.ts),
+ * which a Simple Packet Block at its start takes, having no time of its own.
+ */
+export function readCaptureFrames(file: Uint8Array, lastTime = new Date(0)): CaptureFrame[] {
   if (file.length < 4)
     throw new CaptureError(`capture: ${file.length} bytes is too short for any capture`, 0);
   const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const magic = dv.getUint32(0, false);
-  if (magic === PCAPNG_SHB) return readPcapng(file, dv);
+  if (magic === PCAPNG_SHB) return readPcapng(file, dv, lastTime);
   if (PCAP_MAGICS.has(magic)) return readPcap(file, dv, PCAP_MAGICS.get(magic)!);
   if (magic === 0xa1b2cd34 || magic === 0x34cdb2a1) {
     throw new CaptureError('pcap: the "modified pcap" (Kuznetzov) variant is not supported', 0);
@@ -122,11 +126,10 @@ interface Interface {
   offsetSeconds: bigint;
 }
 
-function readPcapng(file: Uint8Array, dv: DataView): CaptureFrame[] {
+function readPcapng(file: Uint8Array, dv: DataView, lastTime: Date): CaptureFrame[] {
   const frames: CaptureFrame[] = [];
   let interfaces: Interface[] = [];
   let le = true;
-  let lastTime = new Date(0);
   let off = 0;
   while (off < file.length) {
     const left = file.length - off;

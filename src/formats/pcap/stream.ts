@@ -32,6 +32,8 @@ export class CaptureStream {
   #head: Uint8Array[] = [];
   /** Frames read so far: a run's frames are numbered after them. */
   #frames = 0;
+  /** The last frame's time: a Simple Packet Block that starts a run has none of its own and takes it. */
+  #lastTime = new Date(0);
 
   constructor(options: ReadCaptureOptions = {}) {
     this.#reader = new CaptureReader(options);
@@ -151,11 +153,12 @@ export class CaptureStream {
     const base = this.#frames;
     let frames: CaptureFrame[];
     try {
-      frames = readCaptureFrames(concatBytes(head, records));
+      frames = readCaptureFrames(concatBytes(head, records), this.#lastTime);
     } catch (e) {
       throw this.#located(e, head.length);
     }
     this.#frames += frames.length;
+    this.#lastTime = frames.at(-1)?.time ?? this.#lastTime;
     return frames.map((f) => ({ ...f, frame: f.frame + base }));
   }
 

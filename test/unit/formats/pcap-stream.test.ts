@@ -7,7 +7,9 @@ import {
   readCapture,
   writePcap,
   writePcapng,
+  LINKTYPE,
 } from '../../../src/formats/pcap';
+import { PcapngBuilder, ethernet, ip4Packet, ipv4, krbMessage, udp } from './pcap-helpers';
 
 const dir = new URL('../../fixtures/captures/', import.meta.url);
 const mit = new Uint8Array(readFileSync(new URL('mit-kinit-kvno.pcapng', dir)));
@@ -102,6 +104,39 @@ describe('CaptureStream: a capture read in pieces', () => {
     expect(errorOf(() => streamed(file, cuts(3, file.length, 5)))).toBe(whole);
     // at the bound itself the file reads: no messages, no error
     expect(readCapture(file.slice(0, 28 + 20 * MAX_INTERFACES))).toEqual([]);
+  });
+
+  test('a Simple Packet Block takes the time of the frame before it, wherever the chunks are cut', () => {
+    // SPBs have no time of their own (pcapng §4.4): the reader repeats the last one, across chunks too
+    const frame = (n: number) =>
+      ethernet(
+        ip4Packet(ipv4('192.0.2.1'), ipv4('192.0.2.88'), 17, udp(50000 + n, 88, krbMessage(10, 20 + n))),
+      );
+    const t1 = 1_767_261_600_000_000n; // 2026-01-01T10:00:00Z in microseconds
+    const file = new PcapngBuilder()
+      .shb()
+      .idb(LINKTYPE.ETHERNET)
+      .epb(0, t1, frame(1))
+      .spb(frame(2))
+      .spb(frame(3))
+      .epb(0, t1 + 2_500_000n, frame(4))
+      .spb(frame(5))
+      .bytes();
+    const whole = readCapture(file);
+    expect(whole.map((m) => m.time.toISOString())).toEqual([
+      '2026-01-01T10:00:00.000Z',
+      '2026-01-01T10:00:00.000Z',
+      '2026-01-01T10:00:00.000Z',
+      '2026-01-01T10:00:02.500Z',
+      '2026-01-01T10:00:02.500Z',
+    ]);
+    for (let at = 1; at < file.length; at++) expect(streamed(file, [at])).toEqual(whole);
+    expect(
+      streamed(
+        file,
+        Array.from({ length: file.length - 1 }, (_, i) => i + 1),
+      ),
+    ).toEqual(whole);
   });
 
   test('not a capture at all', () => {
