@@ -34,6 +34,7 @@ import {
   type Narration,
   type Protocol,
   type World,
+  WorldError,
 } from '../world';
 import { asObserved, CLOUD_RENEWAL_REFUSED } from './cloud-tgt';
 import { cloudOnlyEntry, cloudOnlyUser } from './cloud-only';
@@ -130,7 +131,7 @@ export function setUpEntra(world: World, config: EntraConfig, users: string[]): 
 function addCloudOnlyUser(world: World, kdc: KdcAdmin, entra: EntraState, user: string): void {
   const found = cloudOnlyUser(entra, user);
   if (!found)
-    throw new Error(
+    throw new WorldError(
       `${user} is in the cloud realm ${entra.realm} but is not one of Entra's cloud-only users: list it in "cloudOnlyUsers"`,
     );
   if (kdc.entries(user, entra.realm).length) return;

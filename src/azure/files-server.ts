@@ -242,6 +242,22 @@ const securityOf = (nodes: readonly FileNodeState[], node: Readonly<FileNodeStat
   ...(node.owner ? { owner: node.owner } : {}),
 });
 
+/**
+ * What a SET_INFO request carries, whatever the server answers: the object's DACL as icacls read it on
+ * opening, with the ACE it adds (as the server would write it); the ACE alone for an object the server
+ * does not hold. Read-only: the server's state is left as it is.
+ */
+export function requestedSecurity(
+  svc: Readonly<ServiceActorState>,
+  r: Extract<FileRequest, { op: 'set-info' }>,
+): FileReply {
+  const nodes = svc.smb?.files?.[r.share.toLowerCase()] ?? [];
+  const held = findNode(nodes, r.path);
+  const node = held ? structuredClone(held) : { path: r.path, dir: false, acl: [], modified: 0 };
+  addAce(node, r.ace);
+  return securityOf(nodes, node);
+}
+
 /** The server's answer to a file request on one of its sessions. */
 export function serveFile(world: World, svc: ServiceActorState, r: FileRequest): FileReply {
   const s = svc.smb!.sessions?.find((x) => x.id === r.session);

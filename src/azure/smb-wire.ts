@@ -165,11 +165,18 @@ const DISPOSITION = {
   'overwrite-if': Disposition.OVERWRITE_IF,
 } as const;
 
+/** A file step: the request, the server's reply, and for SET_INFO the descriptor the request carried. */
+export interface FileStep {
+  req: FileRequest;
+  reply: FileReply;
+  /** SET_INFO: the security descriptor the client sent (`requestedSecurity`), not the server's answer. */
+  sent?: FileReply | undefined;
+}
+
 /** One file step's request body, command and (on success) response body. */
 function fileMessages(
   connection: Smb2ConnectionState,
-  req: FileRequest,
-  reply: FileReply,
+  { req, reply, sent }: FileStep,
   t: number,
 ): { command: number; request: Uint8Array; response: () => Uint8Array } {
   switch (req.op) {
@@ -230,13 +237,13 @@ function fileMessages(
         response: () => queryInfoResponse(securityDescriptor(reply)),
       };
     case 'set-info':
-      // icacls writes the whole new DACL: the ACL as it stands with the ACE added
+      // icacls writes the whole new DACL: the ACL as it read it with the ACE added, whatever the answer
       return {
         command: Command.SET_INFO,
         request: setInfoSecurityRequest(
           currentFileId(connection),
           SecurityInformation.DACL,
-          securityDescriptor(reply),
+          securityDescriptor(sent ?? reply),
         ),
         response: setInfoResponse,
       };
@@ -289,14 +296,14 @@ export function wireFile(
   world: World,
   host: string,
   svc: Svc,
-  req: FileRequest,
-  reply: FileReply,
+  step: FileStep,
   request: TraceEvent,
   answer: TraceEvent,
 ): void {
   const connection = keyedConnection(world, host, svc);
   if (!connection) return;
-  const m = fileMessages(connection, req, reply, request.t);
+  const { reply } = step;
+  const m = fileMessages(connection, step, request.t);
   const status = NT_STATUS[reply.status];
   const out = exchange(connection, m.command, m.request, {
     status,

@@ -21,7 +21,14 @@ import {
   type World,
 } from '../world';
 import { shareLevel } from './files-authz';
-import { openSession, serveFile, statusText, type FileReply, type FileRequest } from './files-server';
+import {
+  openSession,
+  requestedSecurity,
+  serveFile,
+  statusText,
+  type FileReply,
+  type FileRequest,
+} from './files-server';
 import { ticketEncryptionRefusal, ticketEncryptionRestricts } from './ticket-encryption';
 import { wireFile, wireNegotiate, wireNtlmSessionSetup, wireSessionSetup, wireTreeConnect } from './smb-wire';
 import {
@@ -440,6 +447,8 @@ export function smbFileRequest(
   req: FileRequest,
   what: string,
 ): FileReply | undefined {
+  // SET_INFO's descriptor is the client's, fixed before the server decides
+  const sent = req.op === 'set-info' ? requestedSecurity(svc, req) : undefined;
   const trip = world.roundTrip(
     host,
     endpointOf(svc),
@@ -448,6 +457,7 @@ export function smbFileRequest(
     { type: `SMB2 ${req.op.toUpperCase().replace('-', '_')}`, result: what },
     { timeout: TCP_CONNECT_TIMEOUT, connected: true, modelled: true },
   );
-  if (trip.ok && trip.value.file) wireFile(world, host, svc, req, trip.value.file, trip.request, trip.reply);
+  if (trip.ok && trip.value.file)
+    wireFile(world, host, svc, { req, sent, reply: trip.value.file }, trip.request, trip.reply);
   return trip.ok ? trip.value.file : undefined;
 }

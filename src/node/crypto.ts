@@ -12,6 +12,7 @@ import {
   createDecipheriv,
   createHash,
   createHmac,
+  hash as digest,
   type Cipher,
   type Decipher,
 } from 'node:crypto';
@@ -53,7 +54,13 @@ interface KeptCipher {
 
 type CipherUse = 'cbc-encrypt' | 'cbc-decrypt' | 'ecb-decrypt';
 
-/** Kept ciphers by use and key, least recently used out first. */
+/**
+ * The name a kept cipher is found by: its use and the SHA-256 of its key (one-shot, about as fast as
+ * spelling the key's bytes out), so the map holds no copy of any key, as a string or otherwise.
+ */
+const cipherId = (use: CipherUse, key: Uint8Array): string => `${use}:${digest('sha256', key, 'base64')}`;
+
+/** Kept ciphers by use and key digest, least recently used out first. */
 const MAX_KEPT = 256;
 const kept = new Map<string, KeptCipher>();
 
@@ -63,8 +70,7 @@ function keptCipher(use: CipherUse, key: Uint8Array, data: Uint8Array): KeptCiph
   // A part block would stay inside the cipher and be chained into the next message.
   if (data.length % 16 !== 0)
     throw new RangeError(`AES-${mode.toUpperCase()} takes whole 16-byte blocks, not ${data.length} bytes`);
-  let id: string = use;
-  for (let i = 0; i < key.length; i++) id += String.fromCharCode(key[i]!);
+  const id = cipherId(use, key);
   let k = kept.get(id);
   if (k === undefined) {
     const iv = mode === 'cbc' ? new Uint8Array(16) : null;
@@ -126,6 +132,11 @@ export const nodeCryptoPrimitives: CryptoPrimitives = {
 /** How many ciphers are kept now, and at most. */
 export function keptCipherCount(): { size: number; capacity: number } {
   return { size: kept.size, capacity: MAX_KEPT };
+}
+
+/** The names the kept ciphers are found by now, least recently used first. */
+export function keptCipherIds(): string[] {
+  return [...kept.keys()];
 }
 
 /** Puts OpenSSL behind the crypto layer for this process (the `krbplay` command does it at start). */

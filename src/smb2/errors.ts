@@ -6,3 +6,14 @@ export class Smb2Error extends KrbPlayError {
     super('smb2', message);
   }
 }
+
+/** MS-ERREF's NTSTATUS for a request that carries a malformed parameter. */
+export const STATUS_INVALID_PARAMETER = 0xc000000d;
+
+/**
+ * An NTLMSSP message whose fields are malformed (not a wrong credential, which is STATUS_LOGON_FAILURE):
+ * a server answers it with STATUS_INVALID_PARAMETER.
+ */
+export class NtlmFormatError extends Smb2Error {
+  readonly status = STATUS_INVALID_PARAMETER;
+}

@@ -3,7 +3,7 @@
  * keys (preauth integrity, SP800-108 KDF), signing (AES-CMAC, AES-GMAC) and AES-128-GCM encryption.
  * Pure: no I/O; randomness comes from a seed the caller gives.
  */
-export { Smb2Error } from './errors';
+export { NtlmFormatError, Smb2Error, STATUS_INVALID_PARAMETER } from './errors';
 export { Command, HeaderFlag, NtStatus, decodeHeader, encodeHeader, HEADER_SIZE } from './header';
 export type { Smb2Header } from './header';
 export { KdfLabel, smb2Kdf, sessionKeyFromGss, preauthNext, PREAUTH_START, deriveSessionKeys } from './keys';

@@ -8,13 +8,19 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { md5 } from '@noble/hashes/legacy.js';
 import { md4, rc4 } from '../crypto';
 import { concatBytes, equalBytes, utf16le } from '../util';
-import { Smb2Error } from './errors';
+import { NtlmFormatError, Smb2Error } from './errors';
 import { fileTime, LeReader, LeWriter } from './wire';
 
 const SIGNATURE = new Uint8Array([0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0x00]); // "NTLMSSP\0"
 
 /** NegotiateFlags (§2.2.2.5) a Windows client sets: Unicode, request target, sign, seal, NTLM, always sign, extended session security, target info, version, 128-bit, key exchange, 56-bit. */
 export const NTLM_FLAGS = 0xe2888235;
+
+/** NTLMSSP_NEGOTIATE_KEY_EXCH (§2.2.2.5): AUTHENTICATE carries an EncryptedRandomSessionKey. */
+const NEGOTIATE_KEY_EXCH = 0x40000000;
+
+/** The size of a session key and of an RC4-sealed one (§3.4.5.1, §3.2.5.1.2). */
+const SESSION_KEY_BYTES = 16;
 
 /** AV_PAIR ids (§2.2.2.1). */
 export const AvId = {
@@ -175,6 +181,8 @@ export interface ReadAuthenticate {
   user: string;
   ntChallengeResponse: Uint8Array;
   encryptedSessionKey: Uint8Array;
+  /** NegotiateFlags (§2.2.2.5) as the client sent them. */
+  flags: number;
   mic: Uint8Array;
 }
 
@@ -188,6 +196,7 @@ export function readAuthenticate(bytes: Uint8Array): ReadAuthenticate {
     domain: text(field(r, 28, 'DomainName')),
     user: text(field(r, 36, 'UserName')),
     encryptedSessionKey: field(r, 52, 'EncryptedRandomSessionKey'),
+    flags: r.u32(60, 'NegotiateFlags'),
     mic: r.slice(MIC_AT, 16, 'MIC'),
   };
 }
@@ -220,6 +229,12 @@ export function ntlmVerify(
 ): { exportedSessionKey: Uint8Array; user: string; domain: string } | undefined {
   const a = readAuthenticate(messages.authenticate);
   if (a.ntChallengeResponse.length < 48) return undefined;
+  if (a.flags & NEGOTIATE_KEY_EXCH && a.encryptedSessionKey.length !== SESSION_KEY_BYTES)
+    throw new NtlmFormatError(
+      `NTLMSSP AUTHENTICATE: NEGOTIATE_KEY_EXCH is set but the EncryptedRandomSessionKey has ${a.encryptedSessionKey.length} bytes, not ${SESSION_KEY_BYTES} (MS-NLMP §2.2.1.3)`,
+    );
+  // the client's copy of the target info in its NTLMv2 blob (§2.2.2.7): read for its MsvAvTimestamp
+  readAvPairs(a.ntChallengeResponse.subarray(BLOB_PAIRS_AT));
   const key = ntowfv2(password, a.user, a.domain);
   const proof = a.ntChallengeResponse.subarray(0, 16);
   const expected = hmacMd5(key, serverChallenge, a.ntChallengeResponse.subarray(16));
@@ -230,7 +245,10 @@ export function ntlmVerify(
   return { exportedSessionKey, user: a.user, domain: a.domain };
 }
 
-/** The AV pairs of a target info, in order (the closing MsvAvEOL left out). */
+/** Where the AV pairs start in NtChallengeResponse: after NTProofStr (16) and the blob's 28-byte head (§2.2.2.7). */
+const BLOB_PAIRS_AT = 44;
+
+/** The AV pairs of a target info, in order (the closing MsvAvEOL left out); MsvAvTimestamp is a FILETIME. */
 function readAvPairs(info: Uint8Array): [number, Uint8Array][] {
   const r = new LeReader(info, 'NTLMSSP TargetInfo');
   const out: [number, Uint8Array][] = [];
@@ -238,6 +256,10 @@ function readAvPairs(info: Uint8Array): [number, Uint8Array][] {
     const id = r.u16(at, 'AvId');
     const len = r.u16(at + 2, 'AvLen');
     if (id === AvId.EOL) return out;
+    if (id === AvId.TIMESTAMP && len !== 8)
+      throw new NtlmFormatError(
+        `NTLMSSP TargetInfo: the MsvAvTimestamp pair at offset ${at} has ${len} bytes; a FILETIME is 8 (MS-NLMP §2.2.2.1)`,
+      );
     out.push([id, r.slice(at + 4, len, 'Value')]);
     at += 4 + len;
   }

@@ -3,6 +3,7 @@
  * QUERY_INFO and SET_INFO bodies that carry it (MS-SMB2 §2.2.37–§2.2.40, InfoType SMB2_0_INFO_SECURITY).
  * SIDs come in packed binary (MS-DTYP §2.4.2.2): the caller encodes them.
  */
+import { Smb2Error } from './errors';
 import { HEADER_SIZE } from './header';
 import { LeWriter } from './wire';
 
@@ -43,9 +44,22 @@ export interface SecurityDescriptor {
 
 const ACL_REVISION = 2;
 
+/** AclSize and AceSize are 16-bit fields (MS-DTYP §2.4.5, §2.4.4.2): neither may pass 65,535 bytes. */
+const MAX_SIZE = 0xffff;
+
 /** An ACL (MS-DTYP §2.4.5): its 8-byte header, then each ACE (header, mask, SID). */
 export function encodeAcl(aces: readonly Ace[]): Uint8Array {
+  aces.forEach((a, i) => {
+    if (8 + a.sid.length > MAX_SIZE)
+      throw new Smb2Error(
+        `ACE ${i}: its SID makes it ${8 + a.sid.length} bytes, more than AceSize's 16 bits hold (${MAX_SIZE})`,
+      );
+  });
   const size = 8 + aces.reduce((n, a) => n + 8 + a.sid.length, 0);
+  if (size > MAX_SIZE)
+    throw new Smb2Error(
+      `the ACL of ${aces.length} ACEs is ${size} bytes, more than AclSize's 16 bits hold (${MAX_SIZE})`,
+    );
   const w = new LeWriter().u8(ACL_REVISION).u8(0).u16(size).u16(aces.length).u16(0);
   for (const a of aces)
     w.u8(a.type)

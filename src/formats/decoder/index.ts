@@ -9,7 +9,7 @@
  */
 export { KeyRing, principalText, ticketId } from './keyring';
 export type { Candidate, LearntKey, PrincipalRef, RequestKeys, SessionRole } from './keyring';
-export { openMessage, ticketWithPacZeroed } from './open';
+export { keyThatOpened, openMessage, ticketWithPacZeroed } from './open';
 export type { EncPart, OpenOptions } from './open';
 export { decodeMessage, decodeCapture, ntlmsspMessage } from './messages';
 export type { DecodedMessage, MessageMeta, CaptureItem, Transport, Smb2Seen } from './messages';

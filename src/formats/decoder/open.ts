@@ -81,6 +81,16 @@ export interface EncPart {
   plain?: KrbNode;
 }
 
+/**
+ * The key that opened each part, by the part itself: the inspector decrypts again with exactly it (a
+ * FAST-strengthened reply key is made on the way and remembered nowhere else). Kept off `EncPart` so
+ * that the JSON the CLI prints carries no key.
+ */
+const openedWith = new WeakMap<EncPart, Key>();
+
+/** The key that opened `part` in this decoder, if one did. */
+export const keyThatOpened = (part: EncPart): Key | undefined => openedWith.get(part);
+
 export interface OpenOptions {
   /** The frame this message is (1 for a single input); keys learnt here are remembered with it. */
   frame?: number;
@@ -214,6 +224,7 @@ class MessageOpener {
   ): Opened<T> {
     part.decrypted = true;
     part.key = cand.label;
+    openedWith.set(part, cand.key);
     try {
       const d = readPlain(plain, reader);
       part.plain = d.node;

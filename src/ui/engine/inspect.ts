@@ -13,6 +13,7 @@ import { decrypt, IntegrityError, type Key } from '../../crypto';
 import {
   decodeMessage,
   KeyRing,
+  keyThatOpened,
   messageNode,
   nodeAtPath,
   type DecodedMessage,
@@ -139,19 +140,20 @@ export class TraceInspector {
   }
 
   /**
-   * The plaintext of an opened part. The decoder says which key opened it by name; the key itself is
-   * among the long-term keys and the learnt ones, and only the right one passes the integrity check.
+   * The plaintext of an opened part, decrypted again with the key the decoder opened it with (a
+   * FAST-strengthened reply key included); failing that, the long-term keys and the learnt ones, of
+   * which only the right one passes the integrity check.
    */
   #plaintext(part: EncPart, cipher: Uint8Array): { plain: Uint8Array; key: Key } | undefined {
+    const used = keyThatOpened(part);
     const learnt = [
       ...this.#ring.learnt('ticket'),
       ...this.#ring.learnt('subkey'),
       ...this.#ring.learnt('armor'),
       ...this.#ring.learnt('strengthened'),
     ];
-    const named = learnt.filter((k) => k.label === part.key).map((k) => k.key);
     for (const key of [
-      ...named,
+      ...(used ? [used] : []),
       ...learnt.map((k) => k.key),
       ...this.#longTerm,
       ...this.#fromPasswords(part),

@@ -100,9 +100,11 @@ export interface PolicyView {
   shares: ShareAccessView[];
 }
 
-/** The share-level permissions of each Azure Files account, at the world's current time. */
+/**
+ * The share-level permissions of each Azure Files account, at the time its file server decides by: the
+ * server host's own clock (its skew included), as `azure/smb.ts` reads it.
+ */
 function shareAccess(world: World, users: string[]): ShareAccessView[] {
-  const now = world.now;
   const roleNames = Object.entries(SHARE_ROLES)
     .filter(([, r]) => r.rank > 0)
     .sort((a, b) => a[1].rank - b[1].rank)
@@ -110,6 +112,7 @@ function shareAccess(world: World, users: string[]): ShareAccessView[] {
   return world.services.flatMap((svc) => {
     const authz = svc.smb?.azure;
     if (!authz) return [];
+    const now = world.hostNow(svc.host);
     const pending = authz.defaults.filter((d) => d.effectiveAt > now).at(-1);
     return [
       {

@@ -18,6 +18,8 @@ import {
 } from '../../../src/scenarios';
 import { logon } from '../../../src/azure/windows';
 import { dsregcmdStatus } from '../../../src/azure/cloudap';
+import { setUpEntra } from '../../../src/azure/entra';
+import { WorldError } from '../../../src/world/errors';
 
 const CLOUD = 'KERBEROS.MICROSOFTONLINE.COM';
 const BOB_SID = cloudSidFromObjectId('6b1f3c2e-9a47-4d0b-8e15-2c7a9f4d3b61');
@@ -106,6 +108,13 @@ describe('sign-in and the PAC', () => {
   test('a user of the cloud realm that Entra does not list as cloud-only is refused when the world is built', () => {
     expect(() => buildWorld(scenario((s) => (s.entra.cloudOnlyUsers[0]!.name = 'carol')))).toThrow(
       /bob@KERBEROS.MICROSOFTONLINE.COM is in the cloud realm .* not one of Entra's cloud-only users/,
+    );
+    // Entra itself says so with the world's typed error (it was a bare Error the scenario builder rewrapped)
+    const world = buildWorld(scenario());
+    const carol = () => setUpEntra(world, world.entra!, [`carol@${CLOUD}`]);
+    expect(carol).toThrow(WorldError);
+    expect(carol).toThrow(
+      /carol@KERBEROS.MICROSOFTONLINE.COM is in the cloud realm .* list it in "cloudOnlyUsers"/,
     );
   });
 });

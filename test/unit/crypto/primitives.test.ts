@@ -20,7 +20,7 @@ import {
   type HashName,
 } from '../../../src/crypto';
 import { nodeCryptoPrimitives, useNodeCrypto } from '../../../src/node';
-import { keptCipherCount } from '../../../src/node/crypto';
+import { keptCipherCount, keptCipherIds } from '../../../src/node/crypto';
 
 const node = nodeCryptoPrimitives;
 const noble = noblePrimitives;
@@ -215,6 +215,25 @@ describe("node:crypto's kept ciphers", () => {
       expect(keptCipherCount().size).toBeLessThanOrEqual(keptCipherCount().capacity);
     }
     expect(keptCipherCount().size).toBe(keptCipherCount().capacity);
+  });
+
+  test('are found by a digest of the key: no name holds the key, spelled as characters, hex or base64', () => {
+    fc.assert(
+      fc.property(aesKey, iv, blocks, (k, v, data) => {
+        expect(node.aesCbcEncrypt(k, v, data)).toEqual(noble.aesCbcEncrypt(k, v, data));
+        expect(node.aesEcbDecrypt(k, data)).toEqual(noble.aesEcbDecrypt(k, data));
+        const spelled = [
+          String.fromCharCode(...k),
+          Buffer.from(k).toString('hex'),
+          Buffer.from(k).toString('base64'),
+          Buffer.from(k).toString('utf8'),
+        ];
+        const names = keptCipherIds().slice(-2);
+        expect(names).toHaveLength(2);
+        for (const name of names) for (const s of spelled) expect(name.includes(s)).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   test('a part block or an IV of another length is refused, and the kept cipher stays right', () => {

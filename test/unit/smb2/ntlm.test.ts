@@ -12,8 +12,11 @@ import {
   ntlmClientAuthenticate,
   ntlmServerChallenge,
   ntlmVerify,
+  NtlmFormatError,
   readAuthenticate,
   readChallenge,
+  STATUS_INVALID_PARAMETER,
+  withMic,
 } from '../../../src/smb2';
 import { fromHex, toHex, utf16le } from '../../../src/util';
 
@@ -122,5 +125,66 @@ describe('the storage account key sign-in: client and server', () => {
     const mic = auth.slice();
     mic[72] = mic[72]! ^ 1;
     expect(verify(mic)).toBeUndefined();
+  });
+
+  /** An AUTHENTICATE for the account key over this target info, with this sealed session key. */
+  const crafted = (info: Uint8Array, encryptedSessionKey: Uint8Array) => {
+    const key = ntowfv2('K3y', 'contosofiles', 'localhost');
+    const response = ntlmV2Response(key, serverChallenge, clientChallenge, 0n, info);
+    return ntlmAuthenticate({
+      domain: 'localhost',
+      user: 'contosofiles',
+      workstation: 'ADM1',
+      response,
+      encryptedSessionKey,
+    });
+  };
+
+  /** A typed refusal a server answers with STATUS_INVALID_PARAMETER (a malformed message, not a wrong key). */
+  const invalidParameter = (f: () => unknown, words: RegExp) => {
+    let thrown: unknown;
+    try {
+      f();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(NtlmFormatError);
+    expect((thrown as NtlmFormatError).status).toBe(STATUS_INVALID_PARAMETER);
+    expect((thrown as Error).message).toMatch(words);
+  };
+
+  test('with NEGOTIATE_KEY_EXCH set, an EncryptedRandomSessionKey that is not 16 bytes is refused as malformed', () => {
+    for (const size of [0, 15, 17, 32]) {
+      const auth = crafted(targetInfo, new Uint8Array(size));
+      const signed = withMic(new Uint8Array(16), negotiate, challenge, auth);
+      invalidParameter(
+        () => verify(signed),
+        new RegExp(`EncryptedRandomSessionKey has ${size} bytes, not 16`),
+      );
+    }
+  });
+
+  test('an MsvAvTimestamp that is not 8 bytes is refused: by the client in a CHALLENGE, by the server in the NTLMv2 blob', () => {
+    const badInfo = avPairs([
+      [AvId.NB_COMPUTER, utf16le('CONTOSOFILES')],
+      [AvId.TIMESTAMP, new Uint8Array(4)],
+    ]);
+    const badChallenge = ntlmChallenge('CONTOSOFILES', serverChallenge, badInfo);
+    const client = () =>
+      ntlmClientAuthenticate({
+        password: 'K3y',
+        user: 'contosofiles',
+        domain: 'localhost',
+        workstation: 'ADM1',
+        negotiate,
+        challenge: badChallenge,
+        clientChallenge,
+        exportedSessionKey,
+        now: 0,
+      });
+    invalidParameter(client, /MsvAvTimestamp pair at offset 28 has 4 bytes; a FILETIME is 8/);
+    // a client that echoes it anyway: the server reads its blob's pairs before the proof
+    const auth = crafted(badInfo, new Uint8Array(16));
+    invalidParameter(() => verify(auth), /MsvAvTimestamp pair at offset 28 has 4 bytes/);
   });
 });

@@ -11,6 +11,8 @@ import {
   encodeSecurityDescriptor,
   AceType,
   AceFlag,
+  encodeAcl,
+  Smb2Error,
 } from '../../../src/smb2';
 import { encodeBinarySid } from '../../../src/formats';
 import { aceMask, securityDescriptor } from '../../../src/azure/smb-wire';
@@ -45,6 +47,18 @@ describe('self-relative security descriptor', () => {
         '010100000000000100000000',
       ].join(''),
     );
+  });
+
+  test('AclSize and AceSize are 16 bits: an ACL or an ACE past 65,535 bytes is refused, the largest fits', () => {
+    const ace = (sid: Uint8Array) => ({ type: AceType.ACCESS_ALLOWED, flags: 0, mask: 0x1f01ff, sid });
+    const most = Array.from({ length: 3276 }, () => ace(EVERYONE)); // 8 + 3276 × 20 = 65,528 bytes
+    expect(new DataView(encodeAcl(most).buffer).getUint16(2, true)).toBe(65_528);
+    expect(() => encodeAcl([...most, ace(EVERYONE)])).toThrow(Smb2Error);
+    expect(() => encodeAcl([...most, ace(EVERYONE)])).toThrow(/ACL of 3277 ACEs is 65548 bytes/);
+    expect(() => encodeAcl([ace(new Uint8Array(65_528))])).toThrow(
+      /ACE 0: .* 65536 bytes, more than AceSize/,
+    );
+    expect(() => encodeAcl([ace(new Uint8Array(65_527))])).toThrow(/ACL of 1 ACEs is 65543 bytes/);
   });
 
   test('an owner goes after the header, the DACL after it; a deny ACE is type 1', () => {

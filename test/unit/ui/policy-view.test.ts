@@ -139,6 +139,22 @@ describe('policyView: Azure Files share-level permissions', () => {
     expect(after.pendingDefault).toBeUndefined();
   });
 
+  test("a role is in force in the view when the file server's own clock says so (its skew counts)", () => {
+    const steps = [
+      { ...assign, role: CONTRIBUTOR, id: 'first' },
+      { do: 'set-skew', host: 'contosofiles', offset: '+31m' },
+    ];
+    const share = policyView(runScenario(shareReader(steps)).world).shares[0]!;
+    expect(share.roles.find((r) => r.role === CONTRIBUTOR)).toMatchObject({ inForce: true });
+    const slow = [
+      steps[0]!,
+      { do: 'set-skew', host: 'contosofiles', offset: '-1h' },
+      { do: 'advance', by: '31m' },
+    ];
+    const behind = policyView(runScenario(shareReader(slow)).world).shares[0]!;
+    expect(behind.roles.find((r) => r.role === CONTRIBUTOR)).toMatchObject({ inForce: false });
+  });
+
   test('a removed role stays listed until its removal reaches the file service', () => {
     const remove = {
       ...assign,
