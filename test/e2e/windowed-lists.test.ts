@@ -1,0 +1,179 @@
+// Long lists in Chromium draw what is in sight, whatever their length: a trace of hundreds of events (happy-path
+// with its share removed and mounted again forty times, opened from a share link as a user's own scenario)
+// puts a bounded number of rows in the page, and scrolling, the arrow keys and selecting its last message
+// bring the right rows in; a big field tree after "expand all" keeps a bounded number of nodes in the page,
+// and the keyboard reaches every node. Structure only: nothing here is timed (npm run bench -- ui is).
+import { deflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import happyPath from '../../src/scenarios/catalogue/happy-path.json';
+import {
+  buildSiteIfStale,
+  chromiumAvailable,
+  distDir,
+  launchChromium,
+  openPage,
+  serveStatic,
+  type PageRecord,
+  type StaticServer,
+} from './browser';
+
+/** How many times the share is removed and mounted again after the first mount. */
+const REMOUNTS = 40;
+
+/** happy-path, then REMOUNTS times `net use Z: /delete` and `net use Z: \\...`, as a "#/j/" link. */
+function longTraceHash(): string {
+  const s = structuredClone(happyPath) as typeof happyPath & { timeline: Record<string, unknown>[] };
+  const mount = s.timeline.find((t) => t.do === 'net-use')!;
+  for (let i = 0; i < REMOUNTS; i++) {
+    s.timeline.push({ id: `unmount-${i}`, do: 'net-use-delete', host: mount.host, drive: mount.drive });
+    s.timeline.push({ ...mount, id: `remount-${i}` });
+  }
+  return `/#/j/${deflateRawSync(Buffer.from(JSON.stringify(s, null, 2))).toString('base64url')}`;
+}
+
+/** The trace as the page has it: the events' sequence numbers drawn, and the list's length. */
+interface TraceState {
+  drawn: number[];
+  items: number;
+  /** The last event's sequence number (the numbers may skip: the page shows no row for some events). */
+  last: number;
+  windowed: boolean;
+}
+
+describe.skipIf(!chromiumAvailable())('windowed lists, in Chromium', () => {
+  let server: StaticServer;
+  let browser: Browser;
+  let v: PageRecord;
+  let page: Page;
+
+  beforeAll(async () => {
+    await buildSiteIfStale();
+    server = await serveStatic(distDir);
+    browser = await launchChromium();
+    v = await openPage(browser, server.origin, longTraceHash());
+    page = v.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    // played to its end (the step count reads "Step N of N")
+    const steps = (await page.getByTestId('step-count').textContent())!.match(/of (\d+)/)![1];
+    await page.getByTestId('step-last').click();
+    await page
+      .locator('[data-testid="step-count"]', { hasText: `Step ${steps} of ${steps}` })
+      .waitFor({ timeout: 120_000 });
+  }, 300_000);
+
+  afterAll(async () => {
+    if (v) {
+      expect(v.foreignRequests()).toEqual([]);
+      expect(v.errors).toEqual([]);
+    }
+    await browser?.close();
+    await server?.close();
+  });
+
+  const traceState = () =>
+    page.getByTestId('trace').evaluate((el): TraceState => ({
+      drawn: [...el.querySelectorAll<HTMLElement>('[data-seq]')].map((b) => Number(b.dataset.seq)),
+      items: Number(el.dataset.items),
+      last: Number(el.dataset.last),
+      windowed: el.dataset.windowed === 'true',
+    }));
+  /** The number of events, as the trace's heading counts them. */
+  const events = async () =>
+    Number((await page.getByTestId('trace-count').textContent())!.match(/(\d+) events/)![1]);
+  const focusedSeq = () =>
+    page.evaluate(() => Number((document.activeElement as HTMLElement | null)?.dataset.seq ?? NaN));
+
+  test('a trace of hundreds of events draws a bounded window of rows, and scrolling draws the ones there', async () => {
+    const total = await events();
+    expect(total).toBeGreaterThan(300);
+    // played to its end, the last step's rows are in sight; from the top, the first are
+    const card = page.locator('section.trace');
+    await card.evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(async () => (await traceState()).drawn[0]).toBe(1);
+    const top = await traceState();
+    expect(top.windowed).toBe(true);
+    expect(top.items).toBeGreaterThan(total);
+    // the rows in sight of an 800 px window and an overscan, never the whole trace
+    expect(top.drawn.length).toBeLessThan(80);
+    // the first rows, in order
+    expect(top.drawn[0]).toBe(1);
+    expect(top.drawn).toEqual([...top.drawn].sort((a, b) => a - b));
+    expect(top.drawn).not.toContain(top.last);
+
+    // the whole list's height is kept: the trace scrolls as far as if every row were drawn
+    const heights = await card.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+    expect(heights.scroll).toBeGreaterThan(heights.client * 5);
+
+    // scrolled to the end: the last event is drawn, in the card's sight, and the first rows are gone
+    await card.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(async () => (await traceState()).drawn.at(-1)).toBe(top.last);
+    const end = await traceState();
+    expect(end.drawn).not.toContain(1);
+    expect(end.drawn.length).toBeLessThan(80);
+    const box = (await card.boundingBox())!;
+    const last = (await page.getByTestId(`row-${top.last}`).boundingBox())!;
+    expect(last.y + last.height).toBeLessThanOrEqual(box.y + box.height + 1);
+    expect(last.y).toBeGreaterThanOrEqual(box.y);
+
+    // the middle: the rows drawn surround the middle of the trace
+    await card.evaluate((el) => (el.scrollTop = (el.scrollHeight - el.clientHeight) / 2));
+    await expect.poll(async () => (await traceState()).drawn.includes(top.last)).toBe(false);
+    const mid = await traceState();
+    expect(mid.drawn[0]).toBeGreaterThan(top.last / 5);
+    expect(mid.drawn.at(-1)).toBeLessThan((top.last * 4) / 5);
+  });
+
+  test('End from the first row selects the last, far below the window: drawn, focused and in sight', async () => {
+    const card = page.locator('section.trace');
+    await card.evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(async () => (await traceState()).drawn[0]).toBe(1);
+    const { last, drawn } = await traceState();
+    expect(drawn).not.toContain(last);
+    await page.getByTestId('row-1').click();
+    await page.keyboard.press('End');
+    await expect.poll(focusedSeq).toBe(last);
+    await expect.poll(() => page.getByTestId(`row-${last}`).getAttribute('aria-pressed')).toBe('true');
+    // in the card's sight, once the window has followed (the first rows gone)
+    await expect.poll(async () => (await traceState()).drawn.includes(1)).toBe(false);
+    const box = (await card.boundingBox())!;
+    const row = (await page.getByTestId(`row-${last}`).boundingBox())!;
+    expect(row.y).toBeGreaterThanOrEqual(box.y);
+    expect(row.y + row.height).toBeLessThanOrEqual(box.y + box.height + 1);
+    // and Home goes back to the first
+    await page.keyboard.press('Home');
+    await expect.poll(focusedSeq).toBe(1);
+    expect(await page.getByTestId('row-1').getAttribute('aria-pressed')).toBe('true');
+  });
+
+  test('the arrow keys walk the rows through the window, and the focus stays on its row when scrolled away', async () => {
+    const card = page.locator('section.trace');
+    await card.evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(async () => (await traceState()).drawn[0]).toBe(1);
+    await page.getByTestId('row-1').click();
+    const { drawn, last } = await traceState();
+    // walk down past every row drawn at the start, one key at a time: each press selects and focuses the next
+    let at = 1;
+    for (let i = 0; i < drawn.length + 10; i++) {
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(focusedSeq).toBeGreaterThan(at);
+      at = await focusedSeq();
+      expect(await page.getByTestId(`row-${at}`).getAttribute('aria-pressed')).toBe('true');
+    }
+    expect(at).toBeGreaterThan(drawn.at(-1)!);
+    await expect.poll(async () => (await traceState()).drawn.includes(1)).toBe(false);
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(focusedSeq).toBeLessThan(at);
+    at = await focusedSeq();
+
+    // scrolled far away, the focused row stays in the page and keeps the focus; the arrows go on from it
+    await card.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(async () => (await traceState()).drawn.at(-1)).toBe(last);
+    expect((await traceState()).drawn).toContain(at);
+    expect(await focusedSeq()).toBe(at);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focusedSeq).toBeGreaterThan(at);
+    expect((await traceState()).drawn.length).toBeLessThan(80);
+  });
+});
