@@ -18,6 +18,7 @@ import {
 } from '../../../src/scenarios';
 import { logon } from '../../../src/azure/windows';
 import { dsregcmdStatus } from '../../../src/azure/cloudap';
+import { keyOf } from '../../../src/protocol/long-term-key';
 
 const CLOUD = 'KERBEROS.MICROSOFTONLINE.COM';
 const BOB_SID = cloudSidFromObjectId('6b1f3c2e-9a47-4d0b-8e15-2c7a9f4d3b61');
@@ -77,7 +78,7 @@ describe('sign-in and the PAC', () => {
     const krbtgt = world.kdc('entra').entries(`krbtgt/${CLOUD}@${CLOUD}`, CLOUD)[0]!.keys[0]!;
     const ticket = decodeTicket(tgt.ticket);
     const part = decodeEncTicketPart(
-      decrypt({ etype: krbtgt.etype, bytes: krbtgt.key }, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher),
+      decrypt({ etype: krbtgt.etype, bytes: keyOf(krbtgt) }, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher),
     );
     const pac = decodePac(findPacIn(part.authorizationData)!);
     const info = findPacBuffer(pac, 'logonInfo')!.logonInfo;
