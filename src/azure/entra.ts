@@ -39,6 +39,7 @@ import {
 import { asObserved, CLOUD_RENEWAL_REFUSED } from './cloud-tgt';
 import { cloudOnlyEntry, cloudOnlyUser } from './cloud-only';
 import { partialTgtFor } from './partial-tgt';
+import { keyOf } from '../protocol/long-term-key';
 
 export const CLOUD_REALM = 'KERBEROS.MICROSOFTONLINE.COM';
 const HOUR = 3_600_000;
@@ -299,7 +300,7 @@ function cloudTgtFor(
   const rep = decodeAsRep(result.reply);
   const key = synced.keys.find((k) => k.etype === rep.encPart.etype)!;
   const part = decodeEncAsRepPart(
-    decrypt({ etype: key.etype, bytes: key.key }, KeyUsage.AS_REP_ENCPART, rep.encPart.cipher),
+    decrypt({ etype: key.etype, bytes: keyOf(key) }, KeyUsage.AS_REP_ENCPART, rep.encPart.cipher),
   );
   if (part.nonce !== nonce) return { why: 'the cloud KDC answered another request (nonce)' };
   const credential = asObserved(world, kdc, credentialOf(rep, part, 'TicketSuppliedAtLogon'), narration);

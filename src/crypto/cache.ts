@@ -100,6 +100,21 @@ export function clearStringToKeyCache(): void {
   s2kEntries.clear();
 }
 
+/**
+ * How many string-to-key computations ran PBKDF2 (or MD4) since the module loaded: a key handed back from
+ * memory is not counted. The page's worker reports it, so a test can see no key was made before the first
+ * paint (src/ui/engine/worker.ts).
+ */
+let s2kRuns = 0;
+
+export function countStringToKeyRun(): void {
+  s2kRuns++;
+}
+
+export function stringToKeyRuns(): number {
+  return s2kRuns;
+}
+
 export function stringToKeyCacheSize(): { size: number; capacity: number } {
   return { size: s2kEntries.size, capacity: MAX_S2K_ENTRIES };
 }

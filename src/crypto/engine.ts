@@ -3,7 +3,7 @@
  * random-to-key, encrypt/decrypt with a key usage, the PRF, and KRB-FX-CF2 (RFC 6113 §5.1).
  */
 import { utf8 } from '../util/bytes';
-import { rememberedStringToKey, rememberStringToKey, s2kCacheId } from './cache';
+import { countStringToKeyRun, rememberedStringToKey, rememberStringToKey, s2kCacheId } from './cache';
 import { enctypeProfile, findEnctype } from './enctypes';
 import { CryptoInputError, UnsupportedEnctypeError } from './errors';
 import type { Pbkdf2Provider, Yielder } from './pbkdf2';
@@ -54,6 +54,7 @@ export function stringToKey(
   const id = s2kId(etype, password, s, params);
   let bytes = rememberedStringToKey(id);
   if (!bytes) {
+    countStringToKeyRun();
     bytes = profile.stringToKey(password, s, params);
     rememberStringToKey(id, bytes);
   }
@@ -78,6 +79,7 @@ export async function stringToKeyAsync(
   const profile = profileOf(etype);
   const s = saltBytes(salt);
   const id = s2kId(etype, password, s, params);
+  countStringToKeyRun();
   const bytes = await profile.stringToKeyAsync(password, s, params, yieldNow, pbkdf2);
   rememberStringToKey(id, bytes);
   return { etype, bytes };

@@ -37,6 +37,7 @@ export {
   clearDerivedKeyCache,
   clearStringToKeyCache,
   stringToKeyCacheSize,
+  stringToKeyRuns,
 } from './cache';
 export {
   ITERATIONS_REFUSED_FROM,

@@ -3,7 +3,14 @@
  * and trusts (the JSON of `krbplay kdc --config`, docs/cli.md). Keys are derived here, once, with the
  * right salts; a bad field is named with the reason and nothing is built.
  */
-import { findEnctype, principalSalt, randomKey, s2kparamsOf, stringToKey, USABLE_ENCTYPES } from '../crypto';
+import {
+  findEnctype,
+  isStringToKeyRemembered,
+  principalSalt,
+  randomKey,
+  s2kparamsOf,
+  USABLE_ENCTYPES,
+} from '../crypto';
 import type { RandomSource } from '../crypto';
 import { fromHex } from '../util/bytes';
 import { KrbPlayError } from '../util/errors';
@@ -104,25 +111,6 @@ function etypeList(field: string, list: (number | string)[] | undefined, fallbac
   });
 }
 
-// String-to-key is slow on purpose (PBKDF2); the same password, salt and enctype give the same key, so a
-// bounded memo spares rebuilding worlds (tests, the UI's restarts) the cost.
-const s2kMemo = new Map<string, Uint8Array>();
-function deriveKey(
-  etype: number,
-  password: string,
-  salt: string,
-  iterations: number | undefined,
-): Uint8Array {
-  const id = `${etype}\u0000${password}\u0000${salt}\u0000${iterations ?? ''}`;
-  let key = s2kMemo.get(id);
-  if (!key) {
-    key = stringToKey(etype, password, salt, iterations === undefined ? {} : { iterations }).bytes;
-    if (s2kMemo.size >= 512) s2kMemo.delete(s2kMemo.keys().next().value as string);
-    s2kMemo.set(id, key);
-  }
-  return key.slice();
-}
-
 function passwordKeys(
   etypes: number[],
   password: string,
@@ -132,7 +120,13 @@ function passwordKeys(
 ): KeyEntry[] {
   return etypes.map((etype) => {
     const rc4 = etype === 23;
-    const entry: KeyEntry = { etype, kvno, key: deriveKey(etype, password, salt, iterations) };
+    // the count is checked now (a bad one is the configuration's fault), the key made when first used
+    isStringToKeyRemembered(etype, password, salt, iterations === undefined ? {} : { iterations });
+    const entry: KeyEntry = {
+      etype,
+      kvno,
+      from: { password, salt, ...(iterations !== undefined ? { iterations } : {}) },
+    };
     if (!rc4) entry.salt = salt;
     if (!rc4 && iterations !== undefined && iterations !== findEnctype(etype)!.defaultIterations) {
       entry.s2kparams = s2kparamsOf(iterations);

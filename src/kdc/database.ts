@@ -3,16 +3,14 @@
  * Everything here is plain data (no classes, no closures) so the world can snapshot it with
  * structuredClone and restore it exactly — stepping back in the UI is a restore, never an undo.
  */
+import type { LongTermKey } from '../protocol/long-term-key';
 import type { PrincipalName } from '../asn1';
 import type { ReplayEntry } from '../protocol/replay';
 
 export type { ReplayEntry } from '../protocol/replay';
 
 /** One long-term key of a principal, as MIT's database keeps it (one per enctype and kvno). */
-export interface KeyEntry {
-  etype: number;
-  kvno: number;
-  key: Uint8Array;
+export interface KeyEntry extends LongTermKey {
   /** The salt the key was made with, sent to clients in ETYPE-INFO2 (undefined: no salt, e.g. rc4). */
   salt?: string;
   /** The string-to-key parameters sent in ETYPE-INFO2 (the AES iteration count), when not the default. */

@@ -25,6 +25,7 @@ import { KdcRefusal } from './refusal';
 import type { RequestScope } from './scope';
 import { auditRc4Phase, enforceRc4Phase, implicitEtypes } from './rc4-phase';
 import { computeTicketTimes, type TicketTimes, type TimeLimits } from './times';
+import { keyOf } from '../protocol/long-term-key';
 
 export const etypeList = (etypes: readonly number[]) => etypes.map(etypeName).join(', ') || 'none';
 
@@ -83,7 +84,7 @@ export function ticketKeyOf(server: PrincipalEntry, db: RealmState, now?: number
   return k;
 }
 
-export const asKey = (k: KeyEntry): Key => ({ etype: k.etype, bytes: k.key });
+export const asKey = (k: KeyEntry): Key => ({ etype: k.etype, bytes: keyOf(k) });
 
 /** A fresh session key from the random source handed in. */
 export function newSessionKey(etype: number, random: RandomSource): Key {

@@ -34,6 +34,7 @@ import { findPrincipal, pickKey } from './lookup';
 import { attachPac } from './pac';
 import { KdcRefusal } from './refusal';
 import type { Issued, RequestScope } from './scope';
+import { keyOf } from '../protocol/long-term-key';
 
 /** The kvno of an RODC's key as Windows puts it on the wire: id << 16 | version, signed 32-bit. */
 export function rodcKvno(rodcId: number, version: number): number {
@@ -168,7 +169,8 @@ function keyList(scope: RequestScope, user: PrincipalEntry): PaData[] {
   const keys: EncryptionKey[] = [];
   for (const etype of asked.slice(0, 16)) {
     const k = pickKey(user, [etype]);
-    if (k && !keys.some((x) => x.keytype === etype)) keys.push({ keytype: k.etype, keyvalue: k.key.slice() });
+    if (k && !keys.some((x) => x.keytype === etype))
+      keys.push({ keytype: k.etype, keyvalue: keyOf(k).slice() });
   }
   const names = keys.map(
     (k) => `${etypeName(k.keytype)}${k.keytype === 23 ? ' (the NT hash, for NTLM single sign-on)' : ''}`,

@@ -29,6 +29,7 @@ import { acceptApReq, type AcceptedApReq, type ApReqReceiver } from '../protocol
 import { openTicketMemo } from './caches';
 import { KdcRefusal } from './refusal';
 import { checkServiceRules, exchangeRodcTgt, rodcAccount, rodcOf } from './key-list';
+import { keyOf } from '../protocol/long-term-key';
 
 interface CheckedTgt {
   apReq: ApReq;
@@ -252,7 +253,7 @@ function tgsReceiver(scope: RequestScope, db: RealmState): ApReqReceiver {
           ticket.encPart.kvno,
           'the TGT of a read-only DC',
         );
-        return { etype: k.etype, kvno: k.kvno, bytes: k.key };
+        return { etype: k.etype, kvno: k.kvno, bytes: keyOf(k) };
       }
       const tgsEntry = findPrincipal(db, ticket.sname, ticket.realm);
       if (!tgsEntry) {
@@ -262,7 +263,7 @@ function tgsReceiver(scope: RequestScope, db: RealmState): ApReqReceiver {
         );
       }
       const k = keyFor(tgsEntry, ticket.encPart.etype, ticket.encPart.kvno, 'the ticket-granting ticket');
-      return { etype: k.etype, kvno: k.kvno, bytes: k.key };
+      return { etype: k.etype, kvno: k.kvno, bytes: keyOf(k) };
     },
     openTicket: (key, ticket, open) =>
       openTicketMemo(state, key.etype, key.bytes, ticket.encPart.cipher, open),

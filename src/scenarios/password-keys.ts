@@ -1,7 +1,8 @@
 /**
  * Every key a KDC configuration makes from a password, listed before the KDC is built, so that a host
- * with a fast PBKDF2 (OpenSSL in krbplay, WebCrypto in the page's worker) can make them all ahead, several
- * at once; buildKdcState then finds each one made (the crypto layer remembers them) instead of running the
+ * with a fast PBKDF2 (OpenSSL in krbplay, WebCrypto in the page's worker, after it has shown the world) can
+ * make them all ahead, several at once; the KDC, which makes each key when first used
+ * (protocol/long-term-key.ts), then finds it made (the crypto layer remembers them) instead of running the
  * pure-JS PBKDF2 for every principal and enctype in turn. A hundred password principals with the default
  * five enctypes are 400 AES keys, 32768 HMAC-SHA-384 rounds each for enctype 20: that was 25-29 s.
  *

@@ -29,13 +29,11 @@ import { formatName, formatPrincipal, sameName } from '../asn1/principal';
 import { asRefusal, KerberosRefusal, refusalReply } from '../protocol/refusal';
 import { expireReplays, type ReplayEntry } from '../protocol/replay';
 import { verifyIakerbFinished, type IakerbAcceptorState } from './iakerb';
+import { copyKey, keyOf, type LongTermKey } from '../protocol/long-term-key';
 
 /** One long-term key of the service (what its keytab holds). */
-export interface ServiceKey {
-  etype: number;
-  kvno: number;
-  key: Uint8Array;
-}
+/** A key of the service's keytab (made from its password when first used: protocol/long-term-key.ts). */
+export type ServiceKey = LongTermKey;
 
 export interface ServiceState {
   realm: string;
@@ -114,7 +112,7 @@ export class KerberizedService {
 
   /** Replaces the keys (a password change or key rotation), keeping the replay cache. */
   setKeys(keys: ServiceKey[]): void {
-    this.state.keys = keys.map((k) => ({ ...k, key: k.key.slice() }));
+    this.state.keys = keys.map(copyKey);
   }
 
   accept(bytes: Uint8Array, ctx: AcceptContext): AcceptResult {
@@ -270,7 +268,7 @@ export class KerberizedService {
         `the ticket was made with key version ${kvno} of ${this.principal}, but the service holds version ${sameType.map((x) => x.kvno).join(', ')}: the two sides' keys are out of step`,
       );
     }
-    return { etype: k.etype, kvno: k.kvno, bytes: k.key };
+    return { etype: k.etype, kvno: k.kvno, bytes: keyOf(k) };
   }
 
   /** The identity for authorization, with the PAC's SIDs after checking its server signature (MS-PAC §2.8.1). */

@@ -32,6 +32,7 @@ export { hostAddresses };
 import type { HostState } from './state';
 import type { KeyEntry } from '../kdc';
 import type { World } from './world';
+import { keyOf } from '../protocol/long-term-key';
 
 /** A host as the exports need it: its id (the trace's from/to) and, when known, its DNS name. */
 export interface ExportHost {
@@ -374,10 +375,10 @@ export function keytabEntries(world: World, principals?: readonly string[]): Key
     const text = formatPrincipal(principal);
     if (wanted && !wanted.has(text)) return false;
     for (const k of keys) {
-      const id = `${text}|${k.kvno}|${k.etype}|${toHex(k.key)}`;
+      const id = `${text}|${k.kvno}|${k.etype}|${toHex(keyOf(k))}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      entries.push({ principal, timestamp, kvno: k.kvno, key: { etype: k.etype, bytes: k.key.slice() } });
+      entries.push({ principal, timestamp, kvno: k.kvno, key: { etype: k.etype, bytes: keyOf(k).slice() } });
     }
     return true;
   };

@@ -29,6 +29,7 @@ import { sendToKdc } from './kdc-exchange';
 import type { ServiceActorState } from './state';
 import type { Narration } from './trace';
 import { TCP_CONNECT_TIMEOUT, type Protocol, type World } from './world';
+import { copyKey } from '../protocol/long-term-key';
 
 /** Puts a Kerberos client on a host (a workstation and its user). */
 export function addClient(world: World, hostId: string, config: ClientConfig): void {
@@ -246,7 +247,9 @@ export function serviceStateFromKdc(
   return {
     realm,
     name: { ...entry.name, nameString: [...entry.name.nameString] },
-    keys: entry.keys.map((k) => ({ etype: k.etype, kvno: k.kvno, key: k.key.slice() })),
+    keys: entry.keys.map(({ etype, kvno, key, from }) =>
+      copyKey({ etype, kvno, ...(key ? { key } : {}), ...(from ? { from } : {}) }),
+    ),
     maxSkew,
     replayCache: [],
   };

@@ -20,6 +20,7 @@ import {
 import { parsePrincipal, sameName } from '../asn1/principal';
 import { WorldError } from './errors';
 import type { KdcActorState } from './state';
+import { copyKey, keyOf } from '../protocol/long-term-key';
 
 /** The keys a password makes for a principal, one per enctype, at one key version (RC4 has no salt). */
 export function keysFromPassword(
@@ -78,7 +79,7 @@ export class KdcAdmin {
   /** Keys about to be replaced, kept for the keytab export (tickets made with them may be in a capture). */
   #retire(principal: string, keys: readonly KeyEntry[]): void {
     if (keys.length === 0) return;
-    (this.#actor.retired ??= []).push({ principal, keys: keys.map((k) => ({ ...k, key: k.key.slice() })) });
+    (this.#actor.retired ??= []).push({ principal, keys: keys.map(copyKey) });
   }
 
   #database(realm: string): RealmState | undefined {
@@ -105,7 +106,7 @@ export class KdcAdmin {
     const k = this.#entries(principal, realm)[0]?.keys.find(
       (k) => k.etype === sealed.etype && (sealed.kvno === undefined || k.kvno === sealed.kvno),
     );
-    return k ? { etype: k.etype, bytes: k.key } : undefined;
+    return k ? { etype: k.etype, bytes: keyOf(k) } : undefined;
   }
 
   /** Every principal in one realm's database. */
@@ -162,7 +163,7 @@ export class KdcAdmin {
     const entries = this.#entries(principal);
     for (const e of entries) {
       this.#retire(principal, e.keys);
-      e.keys = keys.map((k) => ({ ...k, key: k.key.slice() }));
+      e.keys = keys.map(copyKey);
     }
     return entries.length;
   }

@@ -33,6 +33,7 @@ import type {
   WorldState,
 } from './state';
 import type { Narration, TraceEvent, Transport } from './trace';
+import { keyOf as keyBytes } from '../protocol/long-term-key';
 
 /** Why a message got no answer. */
 export interface TransportFailure {
@@ -563,7 +564,7 @@ export class World {
     }) => {
       const entry = kdc?.entries(`${t.sname.nameString.join('/')}@${t.realm}`)[0];
       const k = entry?.keys.find((x) => x.etype === t.encPart.etype && (t.encPart.kvno ?? x.kvno) === x.kvno);
-      return k ? { etype: k.etype, bytes: k.key } : undefined;
+      return k ? { etype: k.etype, bytes: keyBytes(k) } : undefined;
     };
     const hit = intercept(pending, from, request, keyOf, this.rng);
     if (!hit) return undefined;

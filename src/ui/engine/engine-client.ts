@@ -47,6 +47,8 @@ export class EngineClient {
   #broken: string | undefined;
   /** Set by the page's dialog; without one, costly keys are declined. */
   derivations: DerivationHandler | undefined;
+  /** How many keys the worker had made from passwords at its last answer (the first paint's is 0). */
+  keysMade: number | undefined;
   /** Told how far a capture being opened has been read. */
   captureProgress: ((id: number, progress: CaptureProgress) => void) | undefined;
 
@@ -130,6 +132,7 @@ export class EngineClient {
     this.#waiting.delete(msg.id);
     clearTimeout(w.timer);
     this.derivations?.finished(msg.id);
+    if (msg.ok && msg.keysMade !== undefined) this.keysMade = msg.keysMade;
     if (msg.ok) w.resolve(msg.result);
     else w.reject(new Error(msg.error));
   }

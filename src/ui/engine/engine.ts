@@ -114,6 +114,11 @@ export class Engine {
     return run.summary(this.#origin);
   }
 
+  /** Whether a scenario is open yet (the first one is opened by the first question about it). */
+  get playing(): boolean {
+    return this.#player !== undefined;
+  }
+
   get step(): number {
     return this.#p.step;
   }

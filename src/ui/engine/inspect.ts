@@ -25,6 +25,7 @@ import { KrbPlayError } from '../../util/errors';
 import type { KdcActorState, TraceEvent } from '../../world';
 import { baseName, describeValue, enctypeName, keyText, usageText } from './describe';
 import type { PartView, PasswordGiven, PasswordKeyView, ViewNode } from './protocol';
+import { keyOf } from '../../protocol/long-term-key';
 
 /** The long-term keys of every principal the world's KDCs hold, once each (trust keys sit in both). */
 export function worldKeytab(state: { readonly kdcs: readonly KdcActorState[] }): KeytabEntry[] {
@@ -44,7 +45,7 @@ export function worldKeytab(state: { readonly kdcs: readonly KdcActorState[] }):
             },
             timestamp: 0,
             kvno: k.kvno,
-            key: { etype: k.etype, bytes: k.key.slice() },
+            key: { etype: k.etype, bytes: keyOf(k).slice() },
           });
         }
       }

@@ -120,7 +120,11 @@ export interface EngineResults {
 // ---- worker → page ----
 
 export type EngineResponse =
-  | { id: number; ok: true; result: EngineResults[EngineRequestKind] }
+  /**
+   * `keysMade`: how many keys the worker had made from passwords (string-to-key runs) when it answered;
+   * 0 when the page first shows a world, since keys are made when a step first needs them.
+   */
+  | { id: number; ok: true; result: EngineResults[EngineRequestKind]; keysMade?: number }
   | { id: number; ok: false; error: string }
   /** Before a `load` derives costly keys: the page asks the user, then sends `derive`. */
   | { id: number; kind: 'confirm'; plan: DerivationPlan }

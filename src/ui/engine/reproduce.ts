@@ -10,6 +10,7 @@ import { actionEntry, parseWhen, startOf, type Scenario } from '../../scenarios'
 import type { KdcActorState } from '../../world';
 import type { Player } from './player';
 import type { PasswordKeyView, RerunView } from './protocol';
+import { keyOf } from '../../protocol/long-term-key';
 
 /** Every string a scenario gives as a password (KDC principals, krbtgt, trusts, clients, the timeline's). */
 function passwordsOf(scenario: Scenario): string[] {
@@ -29,8 +30,8 @@ function passwordsOf(scenario: Scenario): string[] {
 
 /**
  * Finds, for a key the inspector opened a part with, the principal's key entry and the scenario password
- * it was made from. Only PBKDF2 derivations the crypto layer already made are tried (the world made every
- * password key when it was built or when a password changed), so no PBKDF2 runs here.
+ * it was made from. Only PBKDF2 derivations the crypto layer already made are tried (the inspector's keytab made
+ * every password key of the world, worldKeytab in inspect.ts), so no PBKDF2 runs here.
  */
 export function passwordKeyFinder(
   kdcs: readonly KdcActorState[],
@@ -46,7 +47,7 @@ export function passwordKeyFinder(
       for (const realm of kdc.state.realms) {
         for (const p of realm.principals) {
           for (const k of p.keys) {
-            if (k.etype !== key.etype || !equalBytes(k.key, key.bytes)) continue;
+            if (k.etype !== key.etype || !equalBytes(keyOf(k), key.bytes)) continue;
             const info = findEnctype(k.etype);
             const iterations =
               k.s2kparams && info?.defaultIterations
@@ -58,7 +59,7 @@ export function passwordKeyFinder(
             const cheap = info?.defaultIterations === null;
             for (const password of passwords) {
               if (!cheap && !isStringToKeyRemembered(k.etype, password, salt, params)) continue;
-              if (!equalBytes(stringToKey(k.etype, password, salt, params).bytes, k.key)) continue;
+              if (!equalBytes(stringToKey(k.etype, password, salt, params).bytes, keyOf(k))) continue;
               found = {
                 principal: formatPrincipal({ realm: p.realm, name: p.name }),
                 kvno: k.kvno,

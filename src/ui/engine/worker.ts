@@ -7,7 +7,7 @@
  * 'cancel'; declined or stopped, the load is answered as a problem with the field that asked for them.
  */
 /// <reference lib="webworker" />
-import { stringToKeyAsync, yieldToEventLoop } from '../../crypto';
+import { stringToKeyAsync, stringToKeyRuns, yieldToEventLoop } from '../../crypto';
 import { deriveAhead, stillToMake, type KeyToMake } from './costly-keys';
 import { makePasswordKeysAhead } from '../../scenarios';
 import { Engine } from './engine';
@@ -17,7 +17,14 @@ import { decodeKeytab } from '../../formats/keytab';
 import { CaptureError } from '../../formats/pcap';
 import { checkCaptureSizes, checkPasswords } from '../lib/capture-open';
 import { webPbkdf2 } from './web-pbkdf2';
-import type { CostlyKey, DerivationPlan, EngineControl, EngineRequest, EngineResponse } from './protocol';
+import type {
+  CostlyKey,
+  DerivationPlan,
+  EngineControl,
+  EngineRequest,
+  EngineResponse,
+  ScenarioSource,
+} from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -42,11 +49,14 @@ function answer(req: EngineRequest): void {
   try {
     const e = engineNow();
     const result = e.handle(req);
-    (scope as unknown as { kerberosEngine: EngineProbe }).kerberosEngine = {
-      step: e.step,
-      traceLength: e.world.trace.length,
-    };
-    reply({ id: req.id, ok: true, result });
+    // (read once a scenario is open: reading it before would build the first scenario's world)
+    if (e.playing) {
+      (scope as unknown as { kerberosEngine: EngineProbe }).kerberosEngine = {
+        step: e.step,
+        traceLength: e.world.trace.length,
+      };
+    }
+    reply({ id: req.id, ok: true, result, keysMade: stringToKeyRuns() });
   } catch (e) {
     reply({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) });
   }
@@ -104,9 +114,19 @@ async function load(req: Extract<EngineRequest, { kind: 'load' }>): Promise<void
       return;
     }
   }
-  // the other password keys, with the browser's native PBKDF2, several at once (see web-pbkdf2.ts)
-  if (webPbkdf2) await makePasswordKeysAhead(engineNow().passwordKeys(req.source), webPbkdf2);
   answer(req);
+  makeKeysAhead(req.source);
+}
+
+/**
+ * After the answer, not before it (the page shows the world at once, and no key is needed before the
+ * first step): the scenario's other password keys, made with the browser's native PBKDF2, several at once
+ * (web-pbkdf2.ts). A step that needs one before it is made makes it itself (the KDC's keys are made when
+ * first used, protocol/long-term-key.ts), only slower.
+ */
+function makeKeysAhead(source: ScenarioSource): void {
+  if (!webPbkdf2) return;
+  void makePasswordKeysAhead(engineNow().passwordKeys(source), webPbkdf2).catch(() => undefined);
 }
 
 /** Asks the page, then derives; undefined when every key is made, else the problem to answer with. */
@@ -230,6 +250,9 @@ scope.onmessage = (ev: MessageEvent<EngineRequest | EngineControl>) => {
     preparing.get(msg.id)?.decide(msg.go);
   } else if (msg.kind === 'cancel') {
     preparing.get(msg.id)?.stop('stopped before the end');
+  } else if (msg.kind === 'load-run') {
+    answer(msg);
+    makeKeysAhead(msg.source);
   } else if (msg.kind === 'load') {
     void load(msg).catch((e: unknown) =>
       reply({ id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) }),

@@ -100,6 +100,8 @@ export function messageToShow(trace: readonly TraceRow[], step: number): number 
 
 export class Playground {
   status = $state<PlaygroundStatus>('starting');
+  /** How many keys the engine had made from passwords when it gave the summary shown (0 at first paint). */
+  keysMade = $state<number | undefined>();
   /** Why the engine cannot go on (the page shows it instead of the panes). */
   error = $state<string | undefined>();
   summary = $state.raw<Summary | undefined>();
@@ -650,6 +652,7 @@ export class Playground {
 
   async #show(summary: Summary): Promise<void> {
     this.summary = summary;
+    this.keysMade = this.#engine.keysMade;
     this.status = 'ready';
     this.runs?.shown(summary);
     const seq = messageToShow(summary.trace, summary.step);

@@ -20,6 +20,7 @@ import { logon } from '../../../src/azure/windows';
 import { dsregcmdStatus } from '../../../src/azure/cloudap';
 import { setUpEntra } from '../../../src/azure/entra';
 import { WorldError } from '../../../src/world/errors';
+import { keyOf } from '../../../src/protocol/long-term-key';
 
 const CLOUD = 'KERBEROS.MICROSOFTONLINE.COM';
 const BOB_SID = cloudSidFromObjectId('6b1f3c2e-9a47-4d0b-8e15-2c7a9f4d3b61');
@@ -79,7 +80,7 @@ describe('sign-in and the PAC', () => {
     const krbtgt = world.kdc('entra').entries(`krbtgt/${CLOUD}@${CLOUD}`, CLOUD)[0]!.keys[0]!;
     const ticket = decodeTicket(tgt.ticket);
     const part = decodeEncTicketPart(
-      decrypt({ etype: krbtgt.etype, bytes: krbtgt.key }, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher),
+      decrypt({ etype: krbtgt.etype, bytes: keyOf(krbtgt) }, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher),
     );
     const pac = decodePac(findPacIn(part.authorizationData)!);
     const info = findPacBuffer(pac, 'logonInfo')!.logonInfo;

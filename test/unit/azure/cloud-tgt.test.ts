@@ -16,6 +16,7 @@ import {
   type Scenario,
 } from '../../../src/scenarios';
 import { runOperation, type World } from '../../../src/world';
+import { keyOf } from '../../../src/protocol/long-term-key';
 
 const CLOUD = 'KERBEROS.MICROSOFTONLINE.COM';
 const HOUR = 3_600_000;
@@ -44,7 +45,7 @@ describe('the cloud TGT as observed', () => {
     const krbtgt = run.world.kdc('entra').entries(`krbtgt/${CLOUD}@${CLOUD}`, CLOUD)[0]!;
     const k = krbtgt.keys.find((x) => x.etype === ticket.encPart.etype && x.kvno === ticket.encPart.kvno)!;
     const part = decodeEncTicketPart(
-      decrypt({ etype: k.etype, bytes: k.key }, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher),
+      decrypt({ etype: k.etype, bytes: keyOf(k) }, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher),
     );
     expect(part.flags >>> 0).toBe(0x40810000);
   });

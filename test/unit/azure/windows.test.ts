@@ -23,6 +23,7 @@ import { decodePac } from '../../../src/formats';
 import { findPacIn } from '../../../src/protocol/authdata';
 import { buildWorld, findScenario, type Scenario } from '../../../src/scenarios';
 import { runOperation, type World } from '../../../src/world';
+import { keyOf } from '../../../src/protocol/long-term-key';
 
 const HOUR = 3_600_000;
 const START = Date.parse('2026-03-02T08:00:00Z');
@@ -169,7 +170,7 @@ describe('the cloud TGT is real Kerberos from the cloud realm', () => {
     const krbtgt = w.kdc(entra.host).entries(`krbtgt/${CLOUD}@${CLOUD}`, CLOUD)[0]!;
     const key = krbtgt.keys.find((k) => k.etype === 18 && k.kvno === ticket.encPart.kvno)!;
     const part = decodeEncTicketPart(
-      decrypt({ etype: 18, bytes: key.key }, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher),
+      decrypt({ etype: 18, bytes: keyOf(key) }, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher),
     );
     expect(part.crealm).toBe('CORP.CONTOSO.COM');
     expect(part.cname.nameString).toEqual(['alice']);

@@ -6,6 +6,7 @@ import { buildWorld, ScenarioError, validateScenario, type Scenario } from '../.
 import { kdcShape } from '../../../src/scenarios/kdc-shape';
 import type { Shape } from '../../../src/scenarios/shape';
 import trustReferral from '../../../src/scenarios/catalogue/trust-referral.json';
+import { keyOf } from '../../../src/protocol/long-term-key';
 
 type Json = Record<string, unknown>;
 const base = (): Json => structuredClone(trustReferral) as Json;
@@ -336,8 +337,8 @@ describe('a good kdc block reads as written', () => {
     expect(v.kdc.realms[0]!.principals![0]!.key).toEqual([key, { etype: 23, hex: '02'.repeat(16) }]);
     const world = buildWorld(v);
     const held = world.kdcs[0]!.state.realms[0]!.principals.find((p) => p.name.nameString[0] === 'alice')!;
-    const given = held.keys.filter((k) => k.key.every((b) => b === k.key[0]) && k.key[0]! <= 2);
-    expect(given.map((k) => [k.etype, k.key.length, k.key[0]])).toEqual([
+    const given = held.keys.filter((k) => keyOf(k).every((b) => b === keyOf(k)[0]) && keyOf(k)[0]! <= 2);
+    expect(given.map((k) => [k.etype, keyOf(k).length, keyOf(k)[0]])).toEqual([
       [18, 32, 1],
       [23, 16, 2],
     ]);

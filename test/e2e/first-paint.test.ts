@@ -1,0 +1,57 @@
+// The page's first paint waits for no key: the engine's worker builds the world without making any key
+// from a password (the KDC makes each when a step first needs it, and the worker makes the rest with the
+// browser's PBKDF2 after answering), so the playground it first shows reports 0 keys made. The count is
+// the crypto layer's own (string-to-key runs), carried by each summary; after a step that signs in, it is
+// no longer 0, so the attribute counts what it says.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import {
+  buildSiteIfStale,
+  chromiumAvailable,
+  distDir,
+  launchChromium,
+  openPage,
+  serveStatic,
+  type PageRecord,
+  type StaticServer,
+} from './browser';
+
+describe.skipIf(!chromiumAvailable())('the first paint, in Chromium', () => {
+  let server: StaticServer;
+  let browser: Browser;
+  const opened: PageRecord[] = [];
+
+  beforeAll(async () => {
+    await buildSiteIfStale();
+    server = await serveStatic(distDir);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    for (const v of opened) {
+      expect(v.foreignRequests()).toEqual([]);
+      expect(v.errors).toEqual([]);
+      await v.context.close();
+    }
+    await browser?.close();
+    await server?.close();
+  });
+
+  test.each([
+    ['the first scenario', '/'],
+    ['a link to happy-path', '/#/s/happy-path'],
+  ])('%s is on screen before any key is made from a password', async (_, path) => {
+    const v = await openPage(browser, server.origin, path);
+    opened.push(v);
+    const playground = v.page.getByTestId('playground');
+    await playground.waitFor({ timeout: 60_000 });
+    expect(await playground.getAttribute('data-step')).toBe('0');
+    expect(await playground.getAttribute('data-keys-made')).toBe('0');
+
+    // the first step signs in: the keys it needs are made then (or were made after the first paint)
+    await v.page.getByTestId('step-forward').click();
+    await v.page.locator('[data-testid="playground"][data-step="1"]').waitFor({ timeout: 60_000 });
+    expect(Number(await playground.getAttribute('data-keys-made'))).toBeGreaterThan(0);
+    expect(await v.page.locator('[data-testid^="row-"][data-kind="message"]').count()).toBeGreaterThan(0);
+  });
+});
