@@ -5,42 +5,15 @@
 // happy-path, the Conditional Access MFA switch turned on after the logon gives error 1327 at the mount. In
 // share-reader-cannot-write, Storage File Data SMB Share Contributor assigned in the panel waits for the
 // account's 30-minute propagation: echo to Z: is refused until the clock is moved past it, then succeeds.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  const pages: PageRecord[] = [];
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const v of pages) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useBrowser();
 
   async function open(id: string): Promise<Page> {
-    const v = await openPage(browser, server.origin, `/#/s/${id}`);
-    pages.push(v);
+    const v = await site.open(`/#/s/${id}`);
     await v.page.getByTestId('playground').waitFor({ timeout: 60_000 });
     return v.page;
   }
