@@ -176,4 +176,41 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
     expect(await page.getByTestId('step-9').getAttribute('data-result')).toBe('ok');
     await expect.poll(consoleText).toMatch(/echo x > Z:\\a\.txt/);
   }, 300_000);
+
+  test('at 1280×800 the Role select fits the side column, and with the words before it reads each role whole', async () => {
+    const page = await open('share-reader-cannot-write');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const role = page.getByTestId('policy-share-role');
+    await role.scrollIntoViewIfNeeded();
+    const names = await role
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(names).toContain('Storage File Data SMB Share Elevated Contributor');
+    for (const name of names) {
+      await role.selectOption(name);
+      const m = await role.evaluate((el: HTMLSelectElement) => {
+        const form = el.closest('form')!;
+        const box = el.getBoundingClientRect();
+        const room = form.getBoundingClientRect();
+        // the same select with nothing squeezing it: as wide as its longest option wants
+        const free = el.cloneNode(true) as HTMLSelectElement;
+        free.style.cssText = 'position: absolute; width: auto; max-width: none';
+        form.append(free);
+        const wants = free.getBoundingClientRect().width;
+        free.remove();
+        return {
+          inside: box.left >= room.left && box.right <= room.right,
+          width: box.width,
+          wants,
+          scrollWidth: form.scrollWidth,
+          clientWidth: form.clientWidth,
+          reads: `${el.previousElementSibling?.textContent ?? ''}${el.selectedOptions[0]?.text ?? ''}`,
+        };
+      });
+      expect(m.inside, name).toBe(true);
+      expect(m.width, name).toBeGreaterThanOrEqual(m.wants);
+      expect(m.scrollWidth, name).toBeLessThanOrEqual(m.clientWidth);
+      expect(m.reads).toBe(name);
+    }
+  }, 180_000);
 });
