@@ -5,16 +5,9 @@
 // and the capture page with a capture open as a run. axe runs in the page itself (the page's
 // Content-Security-Policy forbids inline scripts, so the test's context bypasses it for axe alone).
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  serveStatic,
-  type StaticServer,
-} from './browser';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, useBrowser } from './browser';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -63,25 +56,16 @@ const PASTED_CASE = [
 ].join('\n');
 
 describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violation', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser();
   /** Requests to anywhere but the served origin (aborted; there must be none). */
   const foreign: string[] = [];
 
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  }, 300_000);
-
   afterAll(async () => {
     expect(foreign).toEqual([]);
-    await browser?.close();
-    await server?.close();
   });
 
   async function open(scheme: 'light' | 'dark', path: string): Promise<Page> {
-    const context = await browser.newContext({
+    const context = await site.browser.newContext({
       colorScheme: scheme,
       bypassCSP: true,
       viewport: { width: 1280, height: 800 },
@@ -89,12 +73,12 @@ describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violatio
     // nothing leaves the tab: a request to another origin fails the test
     await context.route('**/*', (route) => {
       const url = route.request().url();
-      if (url.startsWith(server.origin) || /^(data|blob|about):/.test(url)) return route.continue();
+      if (url.startsWith(site.origin) || /^(data|blob|about):/.test(url)) return route.continue();
       foreign.push(url);
       return route.abort();
     });
     const page = await context.newPage();
-    await page.goto(server.origin + path);
+    await page.goto(site.origin + path);
     return page;
   }
 

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { hasPackages } from '../setup/needs';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -171,4 +172,71 @@ export async function openPage(browser: Browser, origin: string, path = '/'): Pr
   });
   await page.goto(origin + path, { waitUntil: 'load' });
   return { page, context, requests, foreignRequests: () => requests.filter(isForeign), errors };
+}
+
+/** What a suite's afterAll asserts of every page its `open` opened. */
+export type PageCheck = 'requests and errors' | 'requests' | 'errors' | 'nothing';
+
+export interface BrowserSuiteOptions {
+  /** The folder to serve; dist/ (built first when stale) unless given. */
+  root?: string;
+  /** Pages served from memory beside it (see serveStatic). */
+  pages?: Record<string, string>;
+  /** 'requests': no page reached another origin; 'errors': none threw or logged an error. */
+  check?: PageCheck;
+}
+
+/** One Chromium and one server of the site for a describe block, from its beforeAll to its afterAll. */
+export interface BrowserSuite {
+  readonly browser: Browser;
+  /** `http://127.0.0.1:PORT`, where the site is served. */
+  readonly origin: string;
+  /** Opens a page of the site (see openPage); afterAll checks it as the suite was told. */
+  open(path?: string): Promise<PageRecord>;
+}
+
+/**
+ * Registers a beforeAll that builds the site when stale, serves it and launches Chromium, and an
+ * afterAll that checks every page `open` opened, then closes both. Call it first in a describe block:
+ * its beforeAll runs before the block's own, its afterAll after them.
+ */
+export function useBrowser(options: BrowserSuiteOptions = {}): BrowserSuite {
+  const check = options.check ?? 'requests and errors';
+  const opened: PageRecord[] = [];
+  let server: StaticServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (options.root === undefined) await buildSiteIfStale();
+    server = await serveStatic(options.root ?? distDir, options.pages);
+    browser = await launchChromium();
+  }, 300_000);
+  afterAll(async () => {
+    try {
+      for (const v of opened) {
+        if (check === 'requests and errors' || check === 'requests') expect(v.foreignRequests()).toEqual([]);
+        if (check === 'requests and errors' || check === 'errors') expect(v.errors).toEqual([]);
+      }
+    } finally {
+      await browser?.close();
+      await server?.close();
+    }
+  });
+  const started = <T>(what: T | undefined): T => {
+    if (what === undefined)
+      throw new Error('useBrowser: the suite has not started (its beforeAll runs first)');
+    return what;
+  };
+  return {
+    get browser() {
+      return started(browser);
+    },
+    get origin() {
+      return started(server).origin;
+    },
+    async open(path = '/') {
+      const v = await openPage(started(browser), started(server).origin, path);
+      opened.push(v);
+      return v;
+    },
+  };
 }

@@ -5,24 +5,15 @@
 // inside SMB2 SESSION_SETUP as a row whose ticket and authenticator open with its keytab; a file that is
 // not a capture gives its error.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { KeyRing, decodeCapture } from '../../src/formats/decoder';
 import { decodeKeytab } from '../../src/formats/keytab';
 import { readCapture, writePcap } from '../../src/formats/pcap';
 import { findScenario, runScenario, type Scenario } from '../../src/scenarios';
 import { exportKeytab, exportPcapng } from '../../src/world';
 import messagesFixture from '../fixtures/vectors/messages.json';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { chromiumAvailable, useBrowser } from './browser';
 
 const dir = new URL('../fixtures/captures/', import.meta.url);
 const pcapPath = new URL('mit-kinit-kvno.pcapng', dir).pathname;
@@ -48,25 +39,10 @@ async function openedInPage(page: Page, rows: number): Promise<string[]> {
 }
 
 describe.skipIf(!chromiumAvailable())('capture page: a customer’s capture as a read-only run', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  const pages: PageRecord[] = [];
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const p of pages) expect(p.foreignRequests()).toEqual([]);
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useBrowser({ check: 'requests' });
 
   async function capturePage(): Promise<Page> {
-    const rec = await openPage(browser, server.origin, '/#/capture');
-    pages.push(rec);
+    const rec = await site.open('/#/capture');
     await rec.page.getByTestId('capture-file').waitFor();
     return rec.page;
   }

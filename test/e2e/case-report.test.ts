@@ -4,42 +4,15 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  projectRoot,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import { chromiumAvailable, type PageRecord, projectRoot, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('the case report, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser();
   let v: PageRecord | undefined;
 
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  }, 300_000);
-
-  afterAll(async () => {
-    if (v) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
-
   test('exported from the menu, it opens offline with its attachments', async () => {
-    v = await openPage(browser, server.origin, '/#/s/clock-skew');
+    v = await site.open('/#/s/clock-skew');
     const page = v.page;
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByTestId('step-last').isEnabled(), { timeout: 60_000 }).toBe(true);
@@ -58,7 +31,7 @@ describe.skipIf(!chromiumAvailable())('the case report, in Chromium', () => {
     copyFileSync((await download.path())!, file);
 
     // offline: the context has no network, and any request but the file itself is refused and counted
-    const context = await browser.newContext({ offline: true });
+    const context = await site.browser.newContext({ offline: true });
     const asked: string[] = [];
     await context.route('**/*', (route) => {
       const url = route.request().url();

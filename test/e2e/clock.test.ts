@@ -5,35 +5,21 @@
 // A typed time earlier than the clock and the keys (Home, Enter) step back. Nothing leaves the tab.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  projectRoot,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, type PageRecord, projectRoot, useBrowser } from './browser';
 
 const HOUR = 3_600_000;
 const RANGE = 14 * 24 * HOUR;
 
 describe.skipIf(!chromiumAvailable())('the clock in the user’s hands, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser();
   let v: PageRecord;
   let page: Page;
 
   beforeAll(async () => {
     mkdirSync(join(projectRoot, 'test-results'), { recursive: true });
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-    v = await openPage(browser, server.origin, '/#/s/cached-logon-4h-gap');
+    v = await site.open('/#/s/cached-logon-4h-gap');
     page = v.page;
     await page.setViewportSize({ width: 1440, height: 1000 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
@@ -42,15 +28,6 @@ describe.skipIf(!chromiumAvailable())('the clock in the user’s hands, in Chrom
       .filter({ hasText: 'cached-logon-4h-gap' })
       .waitFor({ timeout: 60_000 });
   }, 300_000);
-
-  afterAll(async () => {
-    if (v) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
 
   const stepCount = () => page.getByTestId('step-count').textContent();
   const slider = () => page.getByRole('slider', { name: 'Virtual clock' });

@@ -2,40 +2,15 @@
 // mapped /persistent:yes, a restart and a sign-in that reconnects it with a new service ticket; Tab
 // completes the share; cmd refuses a PowerShell cmdlet in its words and `powershell` changes the prompt.
 import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
 
 const SHOTS = '/work/notes/screenshots';
 
 describe.skipIf(!chromiumAvailable())('the Windows console, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser();
   let v: PageRecord | undefined;
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  }, 300_000);
-
-  afterAll(async () => {
-    if (v) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
 
   /** Types a line at the prompt and waits for the step it becomes. */
   async function type(page: Page, line: string, step: number): Promise<void> {
@@ -51,7 +26,7 @@ describe.skipIf(!chromiumAvailable())('the Windows console, in Chromium', () => 
     ((await page.getByTestId('trace').textContent()) ?? '').split('TGS-REQ').length - 1;
 
   test('klist get, net use /persistent:yes, shutdown /r, logon: the drive reconnects with a new ticket', async () => {
-    v = await openPage(browser, server.origin, '/#/s/happy-path');
+    v = await site.open('/#/s/happy-path');
     const { page } = v;
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
     await page.getByTestId('step-last').click();

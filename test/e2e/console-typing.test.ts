@@ -1,41 +1,15 @@
 // Typing at the console in Chromium: an unknown command prints its error under the input (without asking
 // about the later steps) and leaves the run as it was; a known one becomes a typed step of the timeline,
 // and Undo takes it back.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('typing at the console, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser();
   let v: PageRecord | undefined;
 
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  }, 300_000);
-
-  afterAll(async () => {
-    if (v) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
-
   test('an unknown command is printed; klist purge becomes a typed step; Undo takes it back', async () => {
-    v = await openPage(browser, server.origin, '/');
+    v = await site.open('/');
     const { page } = v;
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
     const input = page.getByTestId('console-input').locator('input');

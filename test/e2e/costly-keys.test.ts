@@ -4,19 +4,9 @@
 // progress bar and a Stop button; declined or stopped, the page says so and plays the first scenario;
 // derived, the user's scenario plays.
 import { deflateRawSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import kerberos101 from '../../src/scenarios/catalogue/kerberos-101.json';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
 
 type Json = Record<string, unknown>;
 
@@ -28,28 +18,10 @@ function shareHash(edit: (alice: Json) => void): string {
 }
 
 describe.skipIf(!chromiumAvailable())('costly keys in a share link, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  const opened: PageRecord[] = [];
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    for (const v of opened) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useBrowser();
 
   async function open(edit: (alice: Json) => void): Promise<PageRecord> {
-    const v = await openPage(browser, server.origin, shareHash(edit));
-    opened.push(v);
+    const v = await site.open(shareHash(edit));
     return v;
   }
 

@@ -1,18 +1,8 @@
 // The browser proof (issue 2, part 5): the first page derives a key and runs an encrypt → decrypt round
 // trip with the real engine inside Chromium, and the key it shows is the RFC 3962 one.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
 
 interface S2kVector {
   etype: number;
@@ -30,20 +20,11 @@ const vectors = (
 ).string_to_key;
 
 describe.skipIf(!chromiumAvailable())('the crypto proof page in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser({ check: 'nothing' });
   let view: PageRecord;
 
   beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-    view = await openPage(browser, server.origin, '/#/crypto');
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    view = await site.open('/#/crypto');
   });
 
   async function setInputs(inputs: {

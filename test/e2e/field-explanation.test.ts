@@ -1,38 +1,21 @@
 // Every field of the inspector's tree explains itself (issue 15, item 1): pointed at with the mouse or
 // focused with the keyboard, a field shows its plain words and the clause of the specification it comes
 // from as a real link, and the field names that explanation in its aria-describedby.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type StaticServer,
-} from './browser';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('field explanations in the inspector', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser({ check: 'nothing' });
   let page: Page;
 
   beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-    page = (await openPage(browser, server.origin, '/#/s/two-forests')).page;
+    page = (await site.open('/#/s/two-forests')).page;
     await page.setViewportSize({ width: 1440, height: 960 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
     // A scenario's link opens it at its start; the fields below are in the messages of its end.
     await page.getByTestId('step-last').click();
     await page.locator('[data-testid="step-count"]', { hasText: 'Step 5 of 5' }).waitFor({ timeout: 60_000 });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   const explanation = () => page.getByTestId('field-explanation');

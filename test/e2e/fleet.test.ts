@@ -1,44 +1,22 @@
 // The Fleet view in Chromium: a preset played for 300 users over 2 days in its own worker, with progress;
 // the hours as an SVG plot; a click on a failure opens that user's run in the playground at the step it
 // failed. A big run can be cancelled while the page stays usable. Nothing leaves the tab.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('the Fleet view, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser();
   let v: PageRecord;
   let page: Page;
 
   beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-    v = await openPage(browser, server.origin, '/#/s/tgt-expiry-10h');
+    v = await site.open('/#/s/tgt-expiry-10h');
     page = v.page;
     await page.setViewportSize({ width: 1440, height: 1000 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
     await page.getByTestId('fleet').locator('summary').click();
   }, 300_000);
-
-  afterAll(async () => {
-    if (v) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
 
   test('300 users × 2 days: the plot, the failures, and a failure opened at its step', async () => {
     await page.getByTestId('fleet-clients').fill('300');

@@ -2,42 +2,20 @@
 // step (and at the end), and the scenario picker is a menu the arrow keys, Home, End and Escape move in;
 // the inspector's field tree is one tab stop the arrow keys move in (the WAI-ARIA tree pattern). The
 // timeline's clock slider and its arrow keys are proven in clock.test.ts.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('the keyboard, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser();
   let v: PageRecord;
   let page: Page;
 
   beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-    v = await openPage(browser, server.origin, '/#/s/kerberos-101');
+    v = await site.open('/#/s/kerberos-101');
     page = v.page;
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
   }, 300_000);
-
-  afterAll(async () => {
-    if (v) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
 
   const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
   const stepCount = () => page.getByTestId('step-count').textContent();

@@ -7,17 +7,9 @@
 // bottom dock keeps the clock's slider and the console's input in the window.
 // KRBPLAY_SCREENSHOTS=DIR saves a screenshot of each size there.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type StaticServer,
-} from './browser';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, useBrowser } from './browser';
 
 interface Measure {
   /** Seen elements whose visible box runs past the window's left or right edge. */
@@ -146,19 +138,13 @@ const SIZES = [
 ];
 
 describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser({ check: 'errors' });
   let page: Page;
-  let errors: string[];
 
   beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
     // happy-path: four hosts (a long name among them), a UNC path as a step title, tickets on the timeline
-    const v = await openPage(browser, server.origin, '/#/s/happy-path');
+    const v = await site.open('/#/s/happy-path');
     page = v.page;
-    errors = v.errors;
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
     await page.getByTestId('step-forward').click();
     await page.getByTestId('step-forward').click();
@@ -167,12 +153,6 @@ describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
     await page.locator('[data-testid="inspector-type"]', { hasText: /^TGS-REQ$/ }).waitFor();
     await page.locator('.dump').waitFor();
   }, 300_000);
-
-  afterAll(async () => {
-    expect(errors).toEqual([]);
-    await browser?.close();
-    await server?.close();
-  });
 
   for (const size of SIZES) {
     test(`${size.name} (${size.width}×${size.height})`, async () => {

@@ -1,41 +1,15 @@
 // The Linux host's console in Chromium: kerberos-101's linux1 has a shell prompt (alice@linux1:~$) that
 // reads MIT krb5's commands — kinit, kvno, klist as MIT prints them — each a typed step of the timeline,
 // and answers a Windows command as bash does.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())("linux1's console, in Chromium", () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser();
   let v: PageRecord | undefined;
 
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  }, 300_000);
-
-  afterAll(async () => {
-    if (v) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
-
   test('kinit, kvno and klist typed at alice@linux1:~$ print what MIT prints', async () => {
-    v = await openPage(browser, server.origin, '/#/s/kerberos-101');
+    v = await site.open('/#/s/kerberos-101');
     const { page } = v;
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
     // at the last step, so that a typed line comes after the run (nothing to replace or keep)

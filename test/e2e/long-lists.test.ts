@@ -2,18 +2,9 @@
 // number of rows in the page (however many the message has), keeps its scrollbar as long as the whole dump,
 // and scrolling shows the rows that belong there. Structure only: nothing here is timed (npm run bench -- ui
 // measures the speed).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
 
 /** The hex dump as the page has it: rows in the page, their offsets, the whole dump's rows and sizes. */
 interface HexState {
@@ -27,29 +18,16 @@ interface HexState {
 }
 
 describe.skipIf(!chromiumAvailable())('long lists, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser();
   let v: PageRecord;
   let page: Page;
 
   beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-    v = await openPage(browser, server.origin, '/#/s/happy-path');
+    v = await site.open('/#/s/happy-path');
     page = v.page;
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
   }, 300_000);
-
-  afterAll(async () => {
-    if (v) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
 
   const hexState = () =>
     page.getByTestId('hex').evaluate((el): HexState => {

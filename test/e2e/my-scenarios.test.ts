@@ -4,45 +4,17 @@
 // a link pasted into the open tab is followed.
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, useBrowser } from './browser';
 
 const SCREENSHOT = '/work/notes/screenshots/my-scenarios.png';
 
 describe.skipIf(!chromiumAvailable())('My scenarios in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  const views: PageRecord[] = [];
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    for (const v of views) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-      await v.context.close();
-    }
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useBrowser();
 
   async function open(path = '/'): Promise<Page> {
-    const v = await openPage(browser, server.origin, path);
-    views.push(v);
+    const v = await site.open(path);
     await ready(v.page);
     return v.page;
   }
@@ -116,9 +88,9 @@ describe.skipIf(!chromiumAvailable())('My scenarios in Chromium', () => {
     await p.getByTestId('share').click();
     await expect.poll(() => p.getByTestId('share-link').inputValue()).toMatch(/#\/r2\/[A-Za-z0-9_-]+$/);
     const link = await p.getByTestId('share-link').inputValue();
-    expect(link.startsWith(server.origin)).toBe(true);
+    expect(link.startsWith(site.origin)).toBe(true);
 
-    const q = await open(link.slice(server.origin.length));
+    const q = await open(link.slice(site.origin.length));
     await expect.poll(() => stepCount(q)).toBe(made.step);
     expect(await runOnScreen(q)).toEqual(made);
     expect(await q.getByTestId('link-problem').count()).toBe(0);
@@ -166,7 +138,7 @@ describe.skipIf(!chromiumAvailable())('My scenarios in Chromium', () => {
     expect(await p.evaluate(() => JSON.stringify(Object.entries(localStorage).sort()))).toBe(before);
     // a link straight to the damaged run says why over the first scenario
     const q = await p.context().newPage();
-    await q.goto(`${server.origin}/#/m/run-0000deadbeef`, { waitUntil: 'load' });
+    await q.goto(`${site.origin}/#/m/run-0000deadbeef`, { waitUntil: 'load' });
     await ready(q);
     await expect.poll(() => q.getByTestId('link-problem-reason').textContent()).toMatch(/cannot be read/);
     await q.close();

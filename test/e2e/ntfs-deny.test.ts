@@ -3,46 +3,23 @@
 // ticket she presented) that matched at the SMB2 CREATE. Nothing leaves the tab.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  projectRoot,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, type PageRecord, projectRoot, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('ntfs-deny, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser();
   let v: PageRecord;
   let page: Page;
 
   beforeAll(async () => {
     mkdirSync(join(projectRoot, 'test-results'), { recursive: true });
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-    v = await openPage(browser, server.origin, '/#/s/ntfs-deny');
+    v = await site.open('/#/s/ntfs-deny');
     page = v.page;
     await page.setViewportSize({ width: 1440, height: 1000 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
     await page.getByTestId('scenario-id').filter({ hasText: 'ntfs-deny' }).waitFor({ timeout: 60_000 });
   }, 300_000);
-
-  afterAll(async () => {
-    if (v) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
 
   test('played to the end: "Access is denied." in the console, and the matching deny ACE named in the trace', async () => {
     await expect.poll(() => page.getByTestId('step-last').isEnabled(), { timeout: 60_000 }).toBe(true);

@@ -1,41 +1,17 @@
 // The paste page (#/paste) in Chromium: the engine's own klist and dsregcmd at the end of happy-path,
 // pasted, read back to the same facts with nothing unread; a tgt-expiry-10h case pasted at 18:05 starts a
 // run that fails at the same virtual time as the catalogue scenario; nothing leaves the tab.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { clientCache } from '../../src/scenarios';
 import { pasteOf } from '../unit/support/paste-of';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { chromiumAvailable, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('the paste page in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  const views: PageRecord[] = [];
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const v of views) expect(v.foreignRequests()).toEqual([]);
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useBrowser({ check: 'requests' });
 
   async function open(path: string): Promise<Page> {
-    const view = await openPage(browser, server.origin, path);
-    views.push(view);
+    const view = await site.open(path);
     await view.page.setViewportSize({ width: 1280, height: 900 });
     return view.page;
   }

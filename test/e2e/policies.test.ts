@@ -5,42 +5,15 @@
 // happy-path, the Conditional Access MFA switch turned on after the logon gives error 1327 at the mount. In
 // share-reader-cannot-write, Storage File Data SMB Share Contributor assigned in the panel waits for the
 // account's 30-minute propagation: echo to Z: is refused until the clock is moved past it, then succeeds.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  const pages: PageRecord[] = [];
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const v of pages) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useBrowser();
 
   async function open(id: string): Promise<Page> {
-    const v = await openPage(browser, server.origin, `/#/s/${id}`);
-    pages.push(v);
+    const v = await site.open(`/#/s/${id}`);
     await v.page.getByTestId('playground').waitFor({ timeout: 60_000 });
     return v.page;
   }
@@ -203,4 +176,41 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
     expect(await page.getByTestId('step-9').getAttribute('data-result')).toBe('ok');
     await expect.poll(consoleText).toMatch(/echo x > Z:\\a\.txt/);
   }, 300_000);
+
+  test('at 1280×800 the Role select fits the side column, and with the words before it reads each role whole', async () => {
+    const page = await open('share-reader-cannot-write');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const role = page.getByTestId('policy-share-role');
+    await role.scrollIntoViewIfNeeded();
+    const names = await role
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(names).toContain('Storage File Data SMB Share Elevated Contributor');
+    for (const name of names) {
+      await role.selectOption(name);
+      const m = await role.evaluate((el: HTMLSelectElement) => {
+        const form = el.closest('form')!;
+        const box = el.getBoundingClientRect();
+        const room = form.getBoundingClientRect();
+        // the same select with nothing squeezing it: as wide as its longest option wants
+        const free = el.cloneNode(true) as HTMLSelectElement;
+        free.style.cssText = 'position: absolute; width: auto; max-width: none';
+        form.append(free);
+        const wants = free.getBoundingClientRect().width;
+        free.remove();
+        return {
+          inside: box.left >= room.left && box.right <= room.right,
+          width: box.width,
+          wants,
+          scrollWidth: form.scrollWidth,
+          clientWidth: form.clientWidth,
+          reads: `${el.previousElementSibling?.textContent ?? ''}${el.selectedOptions[0]?.text ?? ''}`,
+        };
+      });
+      expect(m.inside, name).toBe(true);
+      expect(m.width, name).toBeGreaterThanOrEqual(m.wants);
+      expect(m.scrollWidth, name).toBeLessThanOrEqual(m.clientWidth);
+      expect(m.reads).toBe(name);
+    }
+  }, 180_000);
 });

@@ -5,29 +5,18 @@
 // engine and recipe module in Node (the world is deterministic), so the page must show those very bytes.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { keyRecipes, partRecipes, scenarioRunRecipe } from '../../src/formats/reproduce';
 import { Engine } from '../../src/ui/engine/engine';
 import type { EventDetail } from '../../src/ui/engine/protocol';
 import { fromHex, utf8 } from '../../src/util/bytes';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  projectRoot,
-  type PageRecord,
-  type StaticServer,
-  serveStatic,
-} from './browser';
+import { chromiumAvailable, type PageRecord, projectRoot, useBrowser } from './browser';
 
 const RESULTS = join(projectRoot, 'test-results');
 
 describe.skipIf(!chromiumAvailable())('reproduce-it commands in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser({ check: 'nothing' });
   let view: PageRecord;
   let page: Page;
   let asRep: EventDetail;
@@ -41,22 +30,14 @@ describe.skipIf(!chromiumAvailable())('reproduce-it commands in Chromium', () =>
     asRep = engine.detail(end.trace.find((r) => r.type === 'AS-REP')!.seq);
     action = engine.detail(end.trace.find((r) => r.kind === 'action' && r.step === 2)!.seq);
 
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-    view = await openPage(browser, server.origin);
+    view = await site.open();
     page = view.page;
-    await view.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+    await view.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
     await page.setViewportSize({ width: 1440, height: 960 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
     await page.getByTestId('step-last').click();
     await page.getByText('Step 2 of 2').waitFor({ timeout: 60_000 });
   }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   /** Clicks a copy button and reads the clipboard back. */
   async function copied(id: string): Promise<string> {

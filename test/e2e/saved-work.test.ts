@@ -4,17 +4,9 @@
 // second tab's edit is noticed and settled without losing either text; a full storage is said aloud.
 import { once } from 'node:events';
 import { createDeflateRaw } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, useBrowser } from './browser';
 
 const toBase64Url = (b: Buffer) => b.toString('base64url');
 
@@ -31,19 +23,7 @@ async function deflateBomb(mib: number): Promise<Buffer> {
 }
 
 describe.skipIf(!chromiumAvailable())('links and saved work in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useBrowser({ check: 'nothing' });
 
   const ready = (p: Page) => p.getByTestId('playground').waitFor({ timeout: 60_000 });
   const editor = (p: Page) => p.getByTestId('json-editor');
@@ -52,7 +32,7 @@ describe.skipIf(!chromiumAvailable())('links and saved work in Chromium', () => 
     // 150 MiB of zeros: a link of about 200,000 characters, as the ones that crashed the tab
     const hash = `#/j/${toBase64Url(await deflateBomb(150))}`;
     expect(hash.length).toBeGreaterThan(150_000);
-    const view = await openPage(browser, server.origin, `/${hash}`);
+    const view = await site.open(`/${hash}`);
     const p = view.page;
     for (let round = 0; round < 2; round++) {
       await ready(p);
@@ -78,7 +58,7 @@ describe.skipIf(!chromiumAvailable())('links and saved work in Chromium', () => 
   });
 
   test('an unknown #/s/ id is said over the first scenario, not as an engine failure', async () => {
-    const view = await openPage(browser, server.origin, '/#/s/no-such-scenario');
+    const view = await site.open('/#/s/no-such-scenario');
     const p = view.page;
     await ready(p);
     await expect
@@ -90,7 +70,7 @@ describe.skipIf(!chromiumAvailable())('links and saved work in Chromium', () => 
   });
 
   test('a "/" inside a #/j/ link is explained, one at the end is accepted', async () => {
-    const view = await openPage(browser, server.origin, '/#/s/clock-skew');
+    const view = await site.open('/#/s/clock-skew');
     const p = view.page;
     await ready(p);
     const text = JSON.stringify({ id: 'slash-test' });
@@ -102,14 +82,14 @@ describe.skipIf(!chromiumAvailable())('links and saved work in Chromium', () => 
         .replace(/\//g, '_')
         .replace(/=+$/, '');
     }, text);
-    const inside = await openPage(browser, server.origin, `/#/j/${link.slice(0, 3)}/${link.slice(3)}`);
+    const inside = await site.open(`/#/j/${link.slice(0, 3)}/${link.slice(3)}`);
     await ready(inside.page);
     await expect
       .poll(() => inside.page.getByTestId('link-problem-reason').textContent())
       .toMatch(/holds a "\/" \(at character 4\)/);
     await inside.context.close();
     // a trailing "/": the link opens (its JSON is not a whole scenario, so the editor names the field)
-    const trailing = await openPage(browser, server.origin, `/#/j/${link}/`);
+    const trailing = await site.open(`/#/j/${link}/`);
     await ready(trailing.page);
     await expect.poll(() => trailing.page.getByTestId('json-problem-field').textContent()).toBe('title');
     expect(await editor(trailing.page).inputValue()).toBe(text);
@@ -118,7 +98,7 @@ describe.skipIf(!chromiumAvailable())('links and saved work in Chromium', () => 
   });
 
   test('"start from a copy" over the user’s text can be undone; the text survives a reload', async () => {
-    const view = await openPage(browser, server.origin, '/#/s/clock-skew');
+    const view = await site.open('/#/s/clock-skew');
     const p = view.page;
     await ready(p);
     await p.getByTestId('edit-json').click();
@@ -140,7 +120,7 @@ describe.skipIf(!chromiumAvailable())('links and saved work in Chromium', () => 
   });
 
   test('a file over 1 MiB is refused before it is read; a file within it replaces the text, with Undo', async () => {
-    const view = await openPage(browser, server.origin, '/');
+    const view = await site.open('/');
     const p = view.page;
     await ready(p);
     await p.getByTestId('edit-json').click();
@@ -166,7 +146,7 @@ describe.skipIf(!chromiumAvailable())('links and saved work in Chromium', () => 
   });
 
   test('a share link whose scenario does not validate, plus one keystroke: the user’s text comes back with Undo', async () => {
-    const view = await openPage(browser, server.origin, '/');
+    const view = await site.open('/');
     const p = view.page;
     await ready(p);
     await p.getByTestId('edit-json').click();
@@ -182,7 +162,7 @@ describe.skipIf(!chromiumAvailable())('links and saved work in Chromium', () => 
         .replace(/\//g, '_')
         .replace(/=+$/, '')}`;
     });
-    await p.goto(`${server.origin}/${hash}`);
+    await p.goto(`${site.origin}/${hash}`);
     await p.reload({ waitUntil: 'load' });
     await ready(p);
     await expect.poll(() => editor(p).inputValue()).toBe('{ "id": "from-a-link" }');
@@ -195,14 +175,14 @@ describe.skipIf(!chromiumAvailable())('links and saved work in Chromium', () => 
   });
 
   test('a second tab’s edit is noticed: this tab asks, keeps nothing until told, and loses neither text', async () => {
-    const a = await openPage(browser, server.origin, '/');
+    const a = await site.open('/');
     await ready(a.page);
     await a.page.getByTestId('edit-json').click();
     await editor(a.page).fill('{ "tab": "A" }');
     await expect.poll(() => a.page.getByTestId('json-keep').getAttribute('data-state')).toBe('kept');
 
     const b = await a.context.newPage();
-    await b.goto(`${server.origin}/`);
+    await b.goto(`${site.origin}/`);
     await ready(b);
     await b.getByTestId('restore-json').click();
     expect(await editor(b).inputValue()).toBe('{ "tab": "A" }');
@@ -229,7 +209,7 @@ describe.skipIf(!chromiumAvailable())('links and saved work in Chromium', () => 
   });
 
   test('storage full: the editor says "not kept: storage full" with what to do', async () => {
-    const view = await openPage(browser, server.origin, '/');
+    const view = await site.open('/');
     // from the next load on, the browser refuses every write of the playground's, as a full quota does
     await view.context.addInitScript(() => {
       const setItem = Storage.prototype.setItem;

@@ -4,43 +4,24 @@
 // offers back; and never a request to another origin.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  projectRoot,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, type PageRecord, projectRoot, useBrowser } from './browser';
 
 const RESULTS = join(projectRoot, 'test-results');
 const shot = (name: string) => join(RESULTS, name);
 
 describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser({ check: 'nothing' });
   let view: PageRecord;
   let page: Page;
 
   beforeAll(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-    view = await openPage(browser, server.origin);
+    view = await site.open();
     page = view.page;
     await page.setViewportSize({ width: 1440, height: 960 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   /** The Kerberos messages of the trace (modelled SMB steps left out), as the list labels them. */
@@ -285,8 +266,8 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     await page.getByTestId('share').click();
     await expect.poll(() => page.getByTestId('share-link').inputValue()).toMatch(/#\/j\/[A-Za-z0-9_-]+$/);
     const link = await page.getByTestId('share-link').inputValue();
-    expect(new URL(link).origin).toBe(server.origin);
-    const other = await openPage(browser, server.origin, new URL(link).pathname + new URL(link).hash);
+    expect(new URL(link).origin).toBe(site.origin);
+    const other = await site.open(new URL(link).pathname + new URL(link).hash);
     await other.page.getByTestId('playground').waitFor({ timeout: 60_000 });
     await expect
       .poll(() => other.page.getByTestId('scenario-picker').textContent())
@@ -296,7 +277,7 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
   });
 
   test('a fresh page opened on a screen full of a failing run explains it', async () => {
-    const fresh = await openPage(browser, server.origin, '/#/s/port-445-blocked');
+    const fresh = await site.open('/#/s/port-445-blocked');
     await fresh.page.setViewportSize({ width: 1440, height: 960 });
     await fresh.page.getByTestId('playground').waitFor({ timeout: 60_000 });
     await fresh.page.getByTestId('step-forward').click();
@@ -315,7 +296,7 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
   });
 
   test("happy-path: Entra's modelled steps are drawn so, the real Kerberos through its proxy is not", async () => {
-    const fresh = await openPage(browser, server.origin, '/#/s/happy-path');
+    const fresh = await site.open('/#/s/happy-path');
     const p = fresh.page;
     await p.setViewportSize({ width: 1440, height: 960 });
     await p.getByTestId('playground').waitFor({ timeout: 60_000 });

@@ -3,19 +3,10 @@
 // share link of kerberos-101 with alice's password changed) lists 4771 with Failure Code 0x18 under the
 // failure filter; an event opens from the keyboard to its System and EventData fields. Nothing leaves the tab.
 import { deflateRawSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import kerberos101 from '../../src/scenarios/catalogue/kerberos-101.json';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { chromiumAvailable, useBrowser } from './browser';
 
 /** Each listed event as "id keyword code", top (newest) first. */
 const rows = (page: Page) =>
@@ -29,28 +20,10 @@ const rows = (page: Page) =>
     );
 
 describe.skipIf(!chromiumAvailable())('the Security log panel, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  const opened: PageRecord[] = [];
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const v of opened) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useBrowser();
 
   async function play(path: string): Promise<Page> {
-    const v = await openPage(browser, server.origin, path);
-    opened.push(v);
+    const v = await site.open(path);
     const page = v.page;
     await page.setViewportSize({ width: 1440, height: 1000 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });

@@ -3,23 +3,13 @@
 // (KRB_AP_ERR_BAD_INTEGRITY, 31) beside the original TGS-REP; one click takes the tamper back and one
 // plays it again. A rewritten nonce is refused the same way; a what-if longer endtime, sealed again with
 // the krbtgt key, is answered with a ticket. Nothing leaves the tab.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { Engine } from '../../src/ui/engine/engine';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  type PageRecord,
-  type StaticServer,
-  serveStatic,
-} from './browser';
+import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser({ check: 'nothing' });
   let view: PageRecord;
   let page: Page;
   /** The TGS-REQ's seq in the untampered run (the world is deterministic: the page has the same). */
@@ -31,10 +21,7 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
     if (!loaded.ok) throw new Error(loaded.problem.reason);
     tgsReq = engine.goto(2).trace.find((r) => r.type === 'TGS-REQ')!.seq;
 
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-    view = await openPage(browser, server.origin);
+    view = await site.open();
     page = view.page;
     await page.setViewportSize({ width: 1440, height: 960 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
@@ -44,11 +31,6 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
       .getByText('Step 2 of 2', { exact: true })
       .waitFor({ timeout: 60_000 });
   }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   const text = (id: string) => page.getByTestId(id).textContent();
 

@@ -2,18 +2,9 @@
 // inspector copies such a link); the embed mode shows one live step in an iframe of a documentation page
 // with none of the playground's other chrome; the training mode scores a scripted learner's right and
 // wrong answers, and the score survives a reload.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, useBrowser } from './browser';
 
 /** A documentation page that embeds one step of kerberos-101 (served beside the app, same origin). */
 const DOCS_PAGE = `<!doctype html>
@@ -26,30 +17,12 @@ const DOCS_PAGE = `<!doctype html>
 const FIELD_LINK = '#/s/kerberos-101/step/2/msg/12/field/req-body.sname';
 
 describe.skipIf(!chromiumAvailable())('deep links, the embed mode and the training mode, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  const pages: PageRecord[] = [];
+  const site = useBrowser({ pages: { '/docs-page.html': DOCS_PAGE } });
 
   const open = async (path: string) => {
-    const v = await openPage(browser, server.origin, path);
-    pages.push(v);
+    const v = await site.open(path);
     return v.page;
   };
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir, { '/docs-page.html': DOCS_PAGE });
-    browser = await launchChromium();
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const v of pages) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
 
   const selectedField = (page: Page) =>
     page.locator('[role="treeitem"][aria-selected="true"] > .line .name').first().textContent();
@@ -69,7 +42,7 @@ describe.skipIf(!chromiumAvailable())('deep links, the embed mode and the traini
     await page.getByTestId('copy-field-link').click();
     const link = page.getByTestId('field-link');
     await link.waitFor();
-    expect(await link.inputValue()).toBe(`${server.origin}/${FIELD_LINK}`);
+    expect(await link.inputValue()).toBe(`${site.origin}/${FIELD_LINK}`);
   }, 120_000);
 
   test('a deep link to a step the scenario lacks opens its last step and says why', async () => {

@@ -2,47 +2,20 @@
 // that fails at 09:00 (the GPO just turned on, no cloud TGT yet), `dsregcmd /refreshprt`, a lock, an
 // unlock and `net use` make the mount work; the same four lines typed at 08:00, before the GPO is on,
 // do not — the refreshed PRT then comes without a cloud TGT, and the mount fails with 1326 again.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, useBrowser } from './browser';
 
 const SHARE = '\\\\contosofiles.file.core.windows.net\\profiles';
 const FIX = ['dsregcmd /refreshprt', 'rundll32 user32.dll,LockWorkStation', 'unlock', `net use Z: ${SHARE}`];
 
 describe.skipIf(!chromiumAvailable())('the 4-hour gap fixed by typing, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  const pages: PageRecord[] = [];
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const v of pages) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useBrowser();
 
   const stepCount = (page: Page) => page.getByTestId('step-count').textContent();
 
   async function open(): Promise<Page> {
-    const v = await openPage(browser, server.origin, '/#/s/cached-logon-4h-gap');
-    pages.push(v);
+    const v = await site.open('/#/s/cached-logon-4h-gap');
     await v.page.getByTestId('playground').waitFor({ timeout: 60_000 });
     await expect.poll(() => stepCount(v.page), { timeout: 60_000 }).toBe('Step 0 of 11');
     return v.page;

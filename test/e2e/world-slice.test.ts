@@ -4,19 +4,9 @@
 // story is the catalogue scenario two-forests; its link opens it at its start, like any other.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page, Worker } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  projectRoot,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page, Worker } from 'playwright-core';
+import { chromiumAvailable, type PageRecord, projectRoot, useBrowser } from './browser';
 
 const SCREENSHOT = join(projectRoot, 'test-results', 'world-slice.png');
 const PHONE_SCREENSHOT = join(projectRoot, 'test-results', 'world-slice-phone.png');
@@ -49,24 +39,15 @@ interface EngineProbe {
 }
 
 describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser({ check: 'nothing' });
   let view: PageRecord;
   let page: Page;
 
   beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-    view = await openPage(browser, server.origin, '/#/s/two-forests');
+    view = await site.open('/#/s/two-forests');
     page = view.page;
     await page.setViewportSize({ width: 1440, height: 960 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   /** The Kerberos messages (the modelled SMB steps around the AP exchange left out). */
@@ -109,7 +90,7 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
     );
     expect(await page.getByTestId('engine-origin').textContent()).toMatch(/Web Worker/);
     const worker = engineWorker();
-    expect(new URL(worker.url()).origin).toBe(server.origin);
+    expect(new URL(worker.url()).origin).toBe(site.origin);
     // Inside the worker: no document, a worker scope, and the engine's own count of trace events.
     const inside = await worker.evaluate(() => ({
       document: typeof document,
@@ -239,10 +220,10 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
   });
 
   test('an engine that cannot load is explained on the page, never a blank page', async () => {
-    const context = await browser.newContext();
+    const context = await site.browser.newContext();
     await context.route('**/assets/worker-*.js', (route) => route.abort());
     const broken = await context.newPage();
-    await broken.goto(server.origin + '/', { waitUntil: 'load' });
+    await broken.goto(site.origin + '/', { waitUntil: 'load' });
     await broken.getByTestId('engine-error').waitFor({ timeout: 30_000 });
     expect(await broken.getByTestId('engine-error').textContent()).toMatch(/could not run its engine/);
     expect(await broken.locator('h1').textContent()).toBe('Kerberos Playground');
