@@ -133,6 +133,42 @@ describe.skipIf(!chromiumAvailable())('capture page: a customer’s capture as a
     await expect.poll(opened).toEqual(['ticket.enc-part OPENED', 'authenticator OPENED']);
   }, 300_000);
 
+  test('a long capture: the sequence windowed to its last row, every ticket drawn a slice a frame', async () => {
+    const messages = readCapture(pcap);
+    // the MIT exchanges six times over, each from a client port of its own: more rows than are drawn at once
+    const copies = Array.from({ length: 6 }, (_, k) =>
+      messages.map((m) => ({
+        ...m,
+        time: new Date(m.time.getTime() + k * 60_000),
+        src: m.src.replace(/:(\d+)$/, (x, p: string) => (/^3(8201|7907)$/.test(p) ? x : `:${40_000 + k}`)),
+        dst: m.dst.replace(/:(\d+)$/, (x, p: string) => (/^3(8201|7907)$/.test(p) ? x : `:${40_000 + k}`)),
+      })),
+    ).flat();
+    const page = await capturePage();
+    await page.getByTestId('capture-keytab').setInputFiles(keytabPath);
+    await page.getByTestId('capture-file').setInputFiles({
+      name: 'six.pcap',
+      mimeType: 'application/vnd.tcpdump.pcap',
+      buffer: Buffer.from(writePcap(copies)),
+    });
+    await page.getByTestId('capture-run').waitFor({ timeout: 120_000 });
+    expect(copies.length).toBeGreaterThan(200);
+    // the sequence is windowed: only the rows in sight are in the page, and End reaches the last message
+    await page.locator('[data-testid^="row-"]').first().waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid^="row-"]').count()).toBeLessThan(copies.length);
+    await page.locator('[data-testid^="row-"]').first().click();
+    await page.keyboard.press('End');
+    await expect
+      .poll(() => page.getByTestId(`row-${copies.length}`).getAttribute('aria-pressed'), { timeout: 60_000 })
+      .toBe('true');
+    const tickets = cli.filter(
+      (m) => /-REP$/.test(m.type) && m.encParts.some((p) => p.path === 'enc-part' && p.decrypted),
+    ).length;
+    await expect
+      .poll(() => page.locator('[data-testid^="ticket-"]').count(), { timeout: 60_000 })
+      .toBe(6 * tickets);
+  }, 300_000);
+
   test('a file that is not a capture gives its error, and no run', async () => {
     const page = await capturePage();
     await page.getByTestId('capture-file').setInputFiles({
