@@ -32,6 +32,7 @@ import {
   reported,
   say,
   setKdcProxyKnown,
+  startLogonSession,
   type WindowsOutcome,
 } from './windows-host';
 
@@ -86,6 +87,7 @@ export function helloLogon(world: World, host: string): WindowsOutcome {
   const partial = d.cloudAp.partialTgt;
   if (!partial) {
     d.session = 'signed-out';
+    delete d.logonId;
     return reported(world, host, 'logon', {
       ok: false,
       output: `${HELLO_UNAVAILABLE}: no partial TGT; ${cloud}`,
@@ -95,6 +97,7 @@ export function helloLogon(world: World, host: string): WindowsOutcome {
   delete d.cloudAp.partialTgt;
   if (!r.ok) {
     d.session = 'signed-out';
+    delete d.logonId;
     emptyTicketCache(world, host);
     return reported(world, host, 'logon', {
       ok: false,
@@ -103,6 +106,7 @@ export function helloLogon(world: World, host: string): WindowsOutcome {
     });
   }
   d.logonKind = 'online';
+  startLogonSession(world, d);
   return {
     ok: true,
     realm: r.tgt.server.realm,

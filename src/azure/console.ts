@@ -109,7 +109,8 @@ export function klistPurge(world: World, host: string): WindowsOutcome {
 
 /** `klist` as Windows prints it, for the host's logon session. */
 export function klist(world: World, host: string): string {
-  return listWindows(world.client(host).cache, { now: world.hostNow(host) });
+  const logonId = world.windowsHost(host)?.logonId;
+  return listWindows(world.client(host).cache, { now: world.hostNow(host), ...(logonId ? { logonId } : {}) });
 }
 
 /** `klist` on the console: one line, each ticket with where it came from (Kdc Called). */

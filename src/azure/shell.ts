@@ -65,7 +65,12 @@ export function klistTgt(world: World, host: string): WindowsOutcome {
     say(world, host, 'klist tgt', output);
     return { ok: false, output };
   }
-  say(world, host, 'klist tgt', showWindowsTgt(tgt, { now }).join('\n'));
+  say(
+    world,
+    host,
+    'klist tgt',
+    showWindowsTgt(tgt, { now, ...(d.logonId ? { logonId: d.logonId } : {}) }).join('\n'),
+  );
   return { ok: true, output: `Cached TGT: ${formatPrincipal(tgt.server)}` };
 }
 

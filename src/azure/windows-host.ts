@@ -90,6 +90,18 @@ export function device(world: World, host: string): WindowsDevice {
   return d as WindowsDevice;
 }
 
+/**
+ * The LSA's LUID before the first user's: 0x3e7 is SYSTEM's, 0x3e4 and 0x3e5 the network and local
+ * services', and interactive sessions get larger ones as the machine runs (modelled: one counter for
+ * the world, so every run of a scenario gives the same ids).
+ */
+const LOGON_LUID_BASE = 0x2d4c0;
+
+/** A sign-in starts a new logon session: its own LogonId, as klist shows it ("Current LogonId is 0:0x2d4c1"). */
+export function startLogonSession(world: World, d: WindowsHostState): void {
+  d.logonId = `0:0x${(LOGON_LUID_BASE + world.nextLogonSession()).toString(16)}`;
+}
+
 export const homeRealm = (d: WindowsHostState) => parsePrincipal(d.user).realm;
 export const accountName = (d: WindowsHostState) => parsePrincipal(d.user).name.nameString[0]!;
 

@@ -33,6 +33,7 @@ import {
   reported,
   say,
   setKdcProxyKnown,
+  startLogonSession,
   validTgtFor,
   windowsHost,
   type WindowsDevice,
@@ -51,6 +52,7 @@ export function logon(world: World, host: string, password?: string): WindowsOut
   const r = d.cloudAp ? deviceLogon(world, host, pw) : domainLogon(world, host, pw);
   if (r.ok) {
     d.session = 'active';
+    startLogonSession(world, d);
     if (password !== undefined) d.password = password;
   }
   return reported(world, host, 'logon', r);
@@ -237,6 +239,7 @@ export function reboot(world: World, host: string): WindowsOutcome {
   const d = device(world, host);
   emptyTicketCache(world, host);
   d.session = 'signed-out';
+  delete d.logonId;
   // connections are gone (a drive mapped /persistent:yes is remembered); a new console opens at cmd
   d.drives = {};
   delete d.shell;

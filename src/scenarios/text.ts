@@ -3,13 +3,11 @@
  * transport, type, result), then the final klist of each Windows client and what dsregcmd /status would
  * say (on a Linux host, MIT's klist), then the outcomes.
  */
-import { dsregcmdStatus, windowsDevice } from '../azure';
-import { listWindows } from '../client';
+import { dsregcmdStatus, klist, windowsDevice } from '../azure';
 import { isoSeconds } from '../asn1/time';
 import { escapeControls } from '../util/printable';
 import { formatTraceEvent, klistText } from '../world';
 import type { ScenarioRun } from './runner';
-import { clientCache } from './runner';
 
 export function formatRunEvents(run: ScenarioRun): string[] {
   const lines: string[] = [];
@@ -44,7 +42,7 @@ export function formatRun(run: ScenarioRun): string {
       continue;
     }
     lines.push('', `${c.host}> klist   (at ${isoSeconds(now)}, ${c.host}'s clock)`);
-    lines.push(...listWindows(clientCache(run, c.host), { now }).replace(/\n+$/, '').split('\n').slice(1));
+    lines.push(...klist(run.world, c.host).replace(/\n+$/, '').split('\n').slice(1));
     if (windowsDevice(run.world, c.host)) {
       lines.push('', `${c.host}> dsregcmd /status   (at ${isoSeconds(now)})`);
       lines.push(...dsregcmdStatus(run.world, c.host).replace(/\n+$/, '').split('\n'));

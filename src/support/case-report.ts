@@ -5,9 +5,8 @@
  * and the exports attached. Pure: the page's engine and `krbplay scenario run --report` hand in the world
  * at the moment the report speaks of and the files, and write the text where they can.
  */
-import { dsregcmdStatus, windowsDevice } from '../azure';
+import { dsregcmdStatus, klist, windowsDevice } from '../azure';
 import { actionTitle, buildWorld, playAction, type ScenarioRun } from '../scenarios';
-import { listWindows } from '../client';
 import { isoSeconds } from '../asn1/time';
 import { escapeControls } from '../util/printable';
 import {
@@ -103,7 +102,7 @@ function consolesOf(world: World, clients: CaseReportInput['clients']): CaseCons
     out.push({
       host: c.host,
       command: `${c.host}> klist   ${at}`,
-      text: listWindows(world.client(c.host).cache, { now }),
+      text: klist(world, c.host),
     });
     out.push({
       host: c.host,

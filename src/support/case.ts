@@ -6,7 +6,7 @@
 import { readDsregcmd, type Dsregcmd } from './dsregcmd';
 import { readKlistTgt, type KlistTgt } from './klist-tgt';
 import { readMitKlist, type MitKlist } from './mit-klist';
-import { pastedLines, type PasteLimits, type PastedLine } from './paste';
+import { PasteError, pastedLines, UTC_OFFSET_RANGE, type PasteLimits, type PastedLine } from './paste';
 import { readSetspn, type Setspn } from './setspn';
 import { readWindowsKlist, type WindowsKlist } from './windows-klist';
 
@@ -28,6 +28,11 @@ export interface PastedCase {
   setspns: Setspn[];
   /** Every line no reader understood, in order, from every section and from outside them. */
   unread: PastedLine[];
+  /**
+   * The customer's UTC offset in minutes the klist times were read at (klist prints local time,
+   * dsregcmd UTC); 0 when none was given, and then the klist times are read as UTC.
+   */
+  utcOffset: number;
 }
 
 /** What a command's output starts with (after a "Current LogonId is" line, for Windows klist). */
@@ -71,8 +76,14 @@ export function pastedSections(lines: readonly PastedLine[]): PastedSection[] {
   return sections;
 }
 
-/** A paste with any of the commands' outputs read into what each says, keeping every unread line. */
-export function readCase(text: string, limits?: PasteLimits): PastedCase {
+/**
+ * A paste with any of the commands' outputs read into what each says, keeping every unread line. The
+ * klist outputs' times (Windows and MIT klist print the customer's local time) are taken at `utcOffset`
+ * minutes east of UTC; dsregcmd's are UTC already.
+ */
+export function readCase(text: string, limits?: PasteLimits, utcOffset = 0): PastedCase {
+  if (!Number.isInteger(utcOffset) || utcOffset < UTC_OFFSET_RANGE.min || utcOffset > UTC_OFFSET_RANGE.max)
+    throw new PasteError(`a UTC offset of ${utcOffset} minutes is beyond UTC-12:00 to UTC+14:00`);
   const lines = pastedLines(text, limits);
   const out: PastedCase = {
     sections: pastedSections(lines),
@@ -82,6 +93,7 @@ export function readCase(text: string, limits?: PasteLimits): PastedCase {
     dsregcmds: [],
     setspns: [],
     unread: [],
+    utcOffset,
   };
   const inSection = new Set<number>();
   for (const s of out.sections) {
@@ -92,7 +104,19 @@ export function readCase(text: string, limits?: PasteLimits): PastedCase {
   }
   out.unread.push(...lines.filter((l) => !inSection.has(l.line) && l.text.trim() !== ''));
   out.unread.sort((a, b) => a.line - b.line);
+  if (utcOffset !== 0) for (const k of [out.windowsKlists, out.klistTgts, out.mitKlists]) toUtc(k, utcOffset);
   return out;
+}
+
+/** Every listed time ({text, ms}) inside `value`, read on a wall clock `utcOffset` minutes east of UTC, as UTC. */
+function toUtc(value: unknown, utcOffset: number): void {
+  if (typeof value !== 'object' || value === null) return;
+  const o = value as Record<string, unknown>;
+  if (typeof o.text === 'string' && typeof o.ms === 'number') {
+    o.ms -= utcOffset * 60_000;
+    return;
+  }
+  for (const v of Array.isArray(value) ? value : Object.values(o)) toUtc(v, utcOffset);
 }
 
 /** Each kind's reader, keeping what it read in the case: gives back its unread lines. */

@@ -77,6 +77,32 @@ export function windowsKlistTime(text: string): number | undefined {
   return utcTime(Number(y), Number(mo), Number(d), [hour, Number(mi), Number(s)]);
 }
 
+/** The customer's UTC offsets a paste may be read at, in minutes: UTC-12:00 to UTC+14:00, as time zones go. */
+export const UTC_OFFSET_RANGE = { min: -12 * 60, max: 14 * 60 } as const;
+
+/**
+ * "+02:00", "-05:30", "+2", "UTC+05:45" or "0" as minutes east of UTC; a PasteError for anything else or
+ * an offset no time zone has (beyond UTC-12:00 or UTC+14:00).
+ */
+export function parseUtcOffset(text: string): number {
+  const m = /^(?:UTC)?\s*([+-])?(\d{1,2})(?::?(\d{2}))?$/i.exec(text.trim());
+  const minutes = m ? Number(m[2]) * 60 + Number(m[3] ?? 0) : NaN;
+  if (!m || (m[3] !== undefined && Number(m[3]) > 59) || (m[1] === undefined && minutes !== 0))
+    throw new PasteError(`'${text.slice(0, 40)}' is not a UTC offset: write it as +02:00 or -05:30`);
+  const offset = m[1] === '-' ? -minutes : minutes;
+  if (offset < UTC_OFFSET_RANGE.min || offset > UTC_OFFSET_RANGE.max)
+    throw new PasteError(
+      `${formatUtcOffset(offset)} is beyond the time zones there are (UTC-12:00 to UTC+14:00)`,
+    );
+  return offset;
+}
+
+/** Minutes east of UTC as "UTC+02:00". */
+export function formatUtcOffset(minutes: number): string {
+  const a = Math.abs(minutes);
+  return `UTC${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
 /** A date and a time of day as UTC milliseconds; undefined when a part is out of range (13/45/2026). */
 export function utcTime(year: number, mo: number, d: number, [h, mi, s, ms]: number[]): number | undefined {
   if (mo < 1 || mo > 12 || h! > 23 || mi! > 59 || s! > 59) return undefined;

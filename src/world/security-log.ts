@@ -120,29 +120,74 @@ const EVENT_DATA_NAMES: Record<string, string> = {
   'Transited Services': 'TransmittedServices',
 };
 
-/** An event as Event Viewer's Details tab lays it out: the System block, then the EventData block. */
+/**
+ * The EventData members each event's XML carries, in the order Windows writes them (the event versions
+ * before the 2025 additions). The playground fills those it models; Event Viewer's General tab groups
+ * the same values otherwise.
+ */
+const SERVICE_TICKET = [
+  'TargetUserName',
+  'TargetDomainName',
+  'ServiceName',
+  'ServiceSid',
+  'TicketOptions',
+  'TicketEncryptionType',
+  'IpAddress',
+  'IpPort',
+];
+const CERTIFICATE = ['CertIssuerName', 'CertSerialNumber', 'CertThumbprint'];
+const EVENT_DATA_ORDER: Record<SecurityEvent['id'], readonly string[]> = {
+  4768: [
+    ...['TargetUserName', 'TargetDomainName', 'TargetSid', 'ServiceName', 'ServiceSid'],
+    ...['TicketOptions', 'Status', 'TicketEncryptionType', 'PreAuthType', 'IpAddress', 'IpPort'],
+    ...CERTIFICATE,
+  ],
+  4769: [...SERVICE_TICKET, 'Status', 'LogonGuid', 'TransmittedServices'],
+  4770: SERVICE_TICKET,
+  4771: [
+    ...['TargetUserName', 'TargetSid', 'ServiceName', 'TicketOptions', 'Status', 'PreAuthType'],
+    ...['IpAddress', 'IpPort'],
+    ...CERTIFICATE,
+  ],
+};
+
+/** The System block's Task: 14339 Kerberos Authentication Service, 14337 Kerberos Service Ticket Operations. */
+const TASK: Record<SecurityEvent['id'], number> = { 4768: 14339, 4771: 14339, 4769: 14337, 4770: 14337 };
+
+/** The System block's Keywords: the audit-success and audit-failure bits as the XML writes them. */
+const KEYWORDS: Record<SecurityEvent['keyword'], string> = {
+  'Audit Success': '0x8020000000000000',
+  'Audit Failure': '0x8010000000000000',
+};
+
+/** An event as Event Viewer's Details tab (XML view) lays it out: the System block, then EventData. */
 export interface SecurityEventDetails {
   title: string;
   system: [string, string][];
   eventData: [string, string][];
 }
 
-/** The details of one event written by the DC on `computer`. */
+/** The details of one event written by the DC on `computer`, with the values the XML holds. */
 export function securityEventDetails(e: SecurityEvent, computer: string): SecurityEventDetails {
-  const task =
-    e.id === 4768 || e.id === 4771 ? 'Kerberos Authentication Service' : 'Kerberos Service Ticket Operations';
+  const byName = new Map(e.fields.map(([k, v]) => [EVENT_DATA_NAMES[k] ?? k, v]));
   return {
     title: SECURITY_EVENT_TITLES[e.id],
     system: [
       ['Provider', 'Microsoft-Windows-Security-Auditing'],
       ['EventID', String(e.id)],
-      ['Task Category', task],
-      ['Keywords', e.keyword],
+      ['Version', '0'],
+      ['Level', '0'],
+      ['Task', String(TASK[e.id])],
+      ['Opcode', '0'],
+      ['Keywords', KEYWORDS[e.keyword]],
       ['TimeCreated', new Date(e.at).toISOString()],
       ['Channel', 'Security'],
       ['Computer', computer],
     ],
-    eventData: e.fields.map(([k, v]) => [EVENT_DATA_NAMES[k] ?? k, v]),
+    eventData: EVENT_DATA_ORDER[e.id].flatMap((name): [string, string][] => {
+      const v = byName.get(name);
+      return v === undefined ? [] : [[name, v]];
+    }),
   };
 }
 

@@ -236,6 +236,8 @@ export interface WindowsHostState {
   /** The password the LSA holds for the user (it signs in again with it when the TGT is gone). */
   password: string;
   session: 'signed-out' | 'active' | 'locked';
+  /** The logon session's LogonId as klist prints it ("0:0x2d4c1"), new at each sign-in; absent signed out. */
+  logonId?: string;
   logonKind?: 'online' | 'cached';
   /** DCC2 of the last online logon, hex (Entra and hybrid hosts keep one). */
   cachedVerifier?: string;
@@ -345,4 +347,6 @@ export interface WorldState {
   notes: Record<number, TraceNote>;
   /** The SMB2 connections hosts hold, "host>service" → the connection's state (src/smb2). */
   smb?: Record<string, Smb2ConnectionState>;
+  /** How many interactive logon sessions the world's Windows hosts have started (each takes the next LogonId). */
+  logonSessions?: number;
 }

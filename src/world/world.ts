@@ -216,6 +216,12 @@ export class World {
     this.state.entra = entra;
   }
 
+  /** Counts one more interactive logon session on the world's Windows hosts and returns its number (1, 2, …). */
+  nextLogonSession(): number {
+    this.state.logonSessions = (this.state.logonSessions ?? 0) + 1;
+    return this.state.logonSessions;
+  }
+
   // ---- where the KDCs are ----
 
   /** Where `hostId` finds `realm`'s KDC: its own locator first, then what DNS answers. */

@@ -13,6 +13,8 @@ import {
   type CaseClock,
   type Finding,
   type PastedCase,
+  formatUtcOffset,
+  parseUtcOffset,
   PasteError,
   pastedFileText,
 } from '../../support';
@@ -85,6 +87,9 @@ function caseText(file: string, c: PastedCase, clock: CaseClock | undefined, fin
     clock
       ? `Judged at ${isoSeconds(clock.now)} (${clock.given ? 'given with --at' : 'the latest time the paste shows; give the paste time with --at'})`
       : 'No time in the paste: the rules about times are not checked.',
+    c.utcOffset === 0
+      ? 'klist times read as UTC: the paste does not say the time zone (klist prints local time; give it with --utc-offset)'
+      : `klist times read at ${formatUtcOffset(c.utcOffset)} (--utc-offset); dsregcmd's are UTC`,
     ...factLines(c),
     ...findingLines(findings),
   ];
@@ -102,17 +107,26 @@ The rules the playground knows are checked at the paste's time (--at; else the l
 shows): the cloud TGT expired and not renewed, the cloud ticket policy off, a PRT over 4 h old, RC4
 after the 2026 updates, clock skew, no storage ticket. Each finding names its reason and sources.
 
+klist prints the customer's local time and dsregcmd UTC: --utc-offset +02:00 (UTC-12:00 to
+UTC+14:00; a negative one as --utc-offset=-05:00 or UTC-05:00) reads the klist times at that offset;
+without it they are read as UTC, and the text says so.
+
 --scenario F writes the world the case describes as a scenario file (join, realm, tenant, the cloud
 ticket policy, sign-in, mount and paste times), which krbplay scenario run F plays.
 JSON: {"at","atGiven","sections":[{"kind","from","to"}],"windowsKlists","klistTgts","mitKlists",
-"dsregcmds","setspns","unread":[{"line","text"}],"findings":[{"id","severity","title","reason",
+"dsregcmds","setspns","unread":[{"line","text"}],"utcOffset","findings":[{"id","severity","title","reason",
 "modelled","sources":[{"text","url"}],"scenario"}],"world"} (times as ISO-8601 UTC).
 
 Exit status 0 when the file was read (findings or not), 1 for a file that cannot be read (too large,
-too many lines, not UTF-8), 2 for a usage error.`,
+too many lines, not UTF-8), 2 for a usage error (--at not a time, --utc-offset not an offset).`,
   positionals: [{ name: 'FILE', required: true, help: 'the pasted text' }],
   options: {
     at: { type: 'string', valueName: 'TIME', help: "the paste's time, ISO-8601 UTC (2026-03-02T18:05:00Z)" },
+    'utc-offset': {
+      type: 'string',
+      valueName: '±HH:MM',
+      help: "the customer's UTC offset, at which klist's local times are read (default +00:00)",
+    },
     scenario: {
       type: 'string',
       valueName: 'F',
@@ -123,6 +137,7 @@ too many lines, not UTF-8), 2 for a usage error.`,
   examples: [
     'krbplay case customer.txt',
     'krbplay case customer.txt --at 2026-03-02T18:05:00Z --scenario case.json',
+    'krbplay case customer.txt --utc-offset=-05:00',
     'krbplay case customer.txt --json',
   ],
   run({ options, positionals }, io) {
@@ -133,6 +148,15 @@ too many lines, not UTF-8), 2 for a usage error.`,
       if (takenAt === undefined)
         throw new UsageError(`--at: '${options.at}' is not an ISO-8601 UTC time (2026-03-02T18:05:00Z)`);
     }
+    let utcOffset = 0;
+    if (options['utc-offset'] !== undefined) {
+      try {
+        utcOffset = parseUtcOffset(options['utc-offset']);
+      } catch (e) {
+        if (!(e instanceof PasteError)) throw e;
+        throw new UsageError(`--utc-offset: ${e.message.replace(/^paste: /, '')}`);
+      }
+    }
     let text: string;
     try {
       text = pastedFileText(readFileBytes(file, 'pasted text', FILE_LIMITS.paste));
@@ -141,7 +165,7 @@ too many lines, not UTF-8), 2 for a usage error.`,
         throw new KrbPlayInputError(`${file}: ${e.message.replace(/^paste: /, '')}`);
       throw e;
     }
-    const c = readCase(text);
+    const c = readCase(text, undefined, utcOffset);
     const { clock, findings } = caseFindings(c, takenAt);
     const built = options.scenario !== undefined || options.json ? caseScenario(c, takenAt) : undefined;
     if (options.scenario !== undefined) {

@@ -74,6 +74,29 @@ describe('krbplay case', () => {
     );
   });
 
+  test("--utc-offset reads klist's local times at the customer's offset; without it the text says they are read as UTC", () => {
+    const plain = krbplay('case', file, '--at', '2026-03-02T18:05:00Z');
+    expect(plain.stdout).toMatch(
+      /\nklist times read as UTC: the paste does not say the time zone .*--utc-offset/,
+    );
+    const east = krbplay('case', file, '--at', '2026-03-02T18:05:00Z', '--utc-offset', '+02:00');
+    expect(east.status).toBe(0);
+    expect(east.stdout).toMatch(/\nklist times read at UTC\+02:00 \(--utc-offset\); dsregcmd's are UTC\n/);
+    expect(east.stdout).toMatch(/PROBLEM +The cloud TGT expired 2h ?5m ago/);
+    const doc = JSON.parse(krbplay('case', file, '--utc-offset=-05:30', '--json').stdout) as {
+      utcOffset: number;
+      dsregcmds: { sso: { prtUpdateTime: string } }[];
+    };
+    expect(doc.utcOffset).toBe(-330);
+    expect(doc.dsregcmds[0]!.sso.prtUpdateTime).toBe('2026-03-02T08:00:00Z');
+    expect(krbplay('case', file, '--utc-offset', 'UTC-05:30', '--json').stdout).toBe(
+      krbplay('case', file, '--utc-offset=-05:30', '--json').stdout,
+    );
+    const bad = krbplay('case', file, '--utc-offset', '+15:00');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--utc-offset: UTC\+15:00 is beyond the time zones there are/);
+  });
+
   test('a bad --at is a usage error; a paste over its bounds an input error', () => {
     expect(krbplay('case', file, '--at', 'yesterday').status).toBe(2);
     const big = join(dir, 'big.txt');

@@ -172,7 +172,7 @@ describe('the run as docs/cli.md has it', () => {
       '08:00:00.004  ws1 -> fs1    smb   SMB2 NEGOTIATE     connect to fs1.corp.contoso.com:445  [modelled]',
     );
     expect(text).toMatch(
-      /ws1> klist {3}\(at 2026-03-02T08:00:00Z, ws1's clock\)\nCurrent LogonId is 0:0x3e7\n\nCached Tickets: \(2\)/,
+      /ws1> klist {3}\(at 2026-03-02T08:00:00Z, ws1's clock\)\nCurrent LogonId is 0:0x2d4c1\n\nCached Tickets: \(2\)/,
     );
     expect(text).toContain('\tServer: cifs/fs1.corp.contoso.com @ CORP.CONTOSO.COM');
     expect(text).toMatch(

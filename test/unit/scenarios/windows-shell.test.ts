@@ -11,6 +11,7 @@ import {
   type ScenarioAction,
   type ScenarioRun,
 } from '../../../src/scenarios';
+import { klist } from '../../../src/azure';
 import happyPath from '../../../src/scenarios/catalogue/happy-path.json';
 
 type Json = Record<string, unknown>;
@@ -126,7 +127,8 @@ describe('klist tgt', () => {
 
   test("after it, the user's TGT field by field", () => {
     const text = printed(run, 2).join('\n');
-    expect(text).toMatch(/^Current LogonId is 0:0x3e7\nCached TGT:\n/);
+    expect(text).toMatch(/^Current LogonId is 0:0x[0-9a-f]+\nCached TGT:\n/);
+    expect(text).not.toContain('0:0x3e7');
     expect(text).toContain('ServiceName        : krbtgt');
     expect(text).toContain('ClientName         : alice');
     expect(text).toContain('DomainName         : CORP.CONTOSO.COM');
@@ -134,6 +136,27 @@ describe('klist tgt', () => {
     expect(text).toMatch(/StartTime {10}: 3\/2\/2026 8:00:00 \(local\)/);
     expect(text).toMatch(/EncodedTicket {6}: \(size: \d+\)/);
     expect(roundTrip('KLIST TGT')).toEqual({ do: 'klist-tgt', host: 'ws1' });
+  });
+});
+
+describe("klist's LogonId: the user's own logon session, not SYSTEM's", () => {
+  const logonId = (text: string) => /Current LogonId is (\S+)/.exec(text)?.[1];
+  const at = (steps: string[]) => logonId(klist(play(steps).world, 'ws1'));
+  const first = at(['logon']);
+
+  test('a sign-in starts a session with its own LogonId; klist tgt shows it; unlocking keeps it', () => {
+    expect(first).toMatch(/^0:0x[0-9a-f]+$/);
+    expect(first).not.toBe('0:0x3e7');
+    expect(logonId(printed(play(['logon', 'klist tgt']), 1).join('\n'))).toBe(first);
+    expect(at(['logon', 'rundll32 user32.dll,LockWorkStation', 'unlock'])).toBe(first);
+  });
+
+  test('the sign-in after a restart is a new session with a new LogonId; the same run gives the same ids', () => {
+    const steps = ['logon', 'shutdown /r @ 2026-03-03T08:00:00Z', 'logon'];
+    const second = at(steps);
+    expect(second).toMatch(/^0:0x[0-9a-f]+$/);
+    expect(second).not.toBe(first);
+    expect(at(steps)).toBe(second);
   });
 });
 

@@ -61,26 +61,77 @@ describe('the Security log panel', () => {
     engine.load({ kind: 'catalogue', id: 'kerberos-101' });
   });
 
-  test("an event's details: the System block, then its fields under their EventData names", () => {
+  test("an event's details as the XML holds them: the System block, then EventData in Windows' order", () => {
     engine.goto(steps);
     const e = events(engine.securityLog()).find((x) => x.id === 4768)!;
     const d = securityEventDetails(e, 'dc1');
     expect(d.title).toBe('A Kerberos authentication ticket (TGT) was requested.');
-    expect(d.system).toContainEqual(['EventID', '4768']);
-    expect(d.system).toContainEqual(['Task Category', 'Kerberos Authentication Service']);
-    expect(d.system).toContainEqual(['Computer', 'dc1']);
-    expect(d.system).toContainEqual(['TimeCreated', new Date(e.at).toISOString()]);
-    expect(d.eventData.map(([k]) => k)).toEqual([
-      'TargetUserName',
-      'TargetDomainName',
-      'ServiceName',
-      'IpAddress',
-      'IpPort',
-      'TicketOptions',
-      'Status',
-      'TicketEncryptionType',
-      'PreAuthType',
+    expect(d.system).toEqual([
+      ['Provider', 'Microsoft-Windows-Security-Auditing'],
+      ['EventID', '4768'],
+      ['Version', '0'],
+      ['Level', '0'],
+      ['Task', '14339'],
+      ['Opcode', '0'],
+      ['Keywords', '0x8020000000000000'],
+      ['TimeCreated', new Date(e.at).toISOString()],
+      ['Channel', 'Security'],
+      ['Computer', 'dc1'],
     ]);
+    // 4768: the account, the service, then the ticket's options, status, enctype and pre-auth, then the address
+    expect(d.eventData.map(([k]) => k).join(' ')).toBe(
+      'TargetUserName TargetDomainName ServiceName TicketOptions Status TicketEncryptionType PreAuthType IpAddress IpPort',
+    );
     expect(d.eventData).toContainEqual(['Status', '0x0']);
+  });
+
+  test('4769 is a Service Ticket Operations task with its Status after the address; 4771 an audit failure', () => {
+    engine.goto(steps);
+    const tgs = securityEventDetails(
+      events(engine.securityLog()).find((x) => x.id === 4769)!,
+      'dc1',
+    );
+    expect(tgs.system).toContainEqual(['Task', '14337']);
+    expect(tgs.eventData.map(([k]) => k).join(' ')).toBe(
+      'ServiceName TicketOptions TicketEncryptionType IpAddress IpPort Status TransmittedServices',
+    );
+    const s = JSON.parse(engine.source('kerberos-101')) as { clients: { password: string }[] };
+    s.clients[0]!.password = 'not-the-password';
+    const r = engine.load({ kind: 'json', text: JSON.stringify(s) });
+    if (!r.ok) throw new Error(r.problem.reason);
+    engine.goto(r.summary.steps.length);
+    const failed = securityEventDetails(
+      events(engine.securityLog()).find((x) => x.id === 4771)!,
+      'dc1',
+    );
+    expect(failed.system).toContainEqual(['Keywords', '0x8010000000000000']);
+    expect(failed.system).toContainEqual(['Task', '14339']);
+    expect(failed.eventData.map(([k]) => k).join(' ')).toBe(
+      'TargetUserName ServiceName TicketOptions Status PreAuthType IpAddress IpPort',
+    );
+    engine.load({ kind: 'catalogue', id: 'kerberos-101' });
+  });
+
+  test('4770, a renewal: the members Windows writes for it, no Status and no TransmittedServices', () => {
+    const renewed = securityEventDetails(
+      {
+        id: 4770,
+        at: 0,
+        keyword: 'Audit Success',
+        fields: [
+          ['Service Name', 'krbtgt/CORP.CONTOSO.COM'],
+          ['Client Address', '::ffff:10.0.0.10'],
+          ['Client Port', '0'],
+          ['Ticket Options', '0x40810002'],
+          ['Ticket Encryption Type', '0x12'],
+          ['Transited Services', '-'],
+        ],
+      },
+      'dc1',
+    );
+    expect(renewed.system).toContainEqual(['Task', '14337']);
+    expect(renewed.eventData.map(([k]) => k).join(' ')).toBe(
+      'ServiceName TicketOptions TicketEncryptionType IpAddress IpPort',
+    );
   });
 });
