@@ -239,4 +239,26 @@ describe.skipIf(!chromiumAvailable())('windowed lists, in Chromium', () => {
     expect(await tree.getAttribute('data-windowed')).toBe('false');
     expect(await inPage()).toBe(Number(await tree.getAttribute('data-fields')));
   });
+
+  test('on a phone the page scrolls, not the trace: the window follows the page to the last row', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const { last } = await traceState();
+      // the page scrolled until the trace's end is at the window's bottom (again as measured heights settle)
+      const toTheEnd = async () => {
+        await page.getByTestId('trace').evaluate((el) => {
+          window.scrollBy(0, el.getBoundingClientRect().bottom - window.innerHeight);
+        });
+        const row = await page.getByTestId(`row-${last}`).boundingBox();
+        return !!row && row.y >= 0 && row.y + row.height <= 844 + 1;
+      };
+      await expect.poll(toTheEnd).toBe(true);
+      const end = await traceState();
+      expect(end.drawn.at(-1)).toBe(last);
+      expect(end.drawn).not.toContain(1);
+      expect(end.drawn.length).toBeLessThan(80);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
 });
