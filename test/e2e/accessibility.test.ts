@@ -99,6 +99,12 @@ describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violatio
       await page.getByTestId('tree').locator('button.field').nth(3).focus();
       await page.getByTestId('field-explanation').waitFor();
       expect(await axe(page)).toEqual([]);
+      // opened whole, the tree draws only the fields in sight: scrolled half way, gaps stand above and below
+      // (and around the focused field, kept in the page)
+      expect(await page.getByTestId('tree').getAttribute('data-windowed')).toBe('true');
+      await page.locator('.tree').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+      await expect.poll(() => page.locator('.tree li.gap').count()).toBeGreaterThanOrEqual(2);
+      expect(await axe(page)).toEqual([]);
 
       // the Security log panel, an event open to its details and a filter set
       await page.getByTestId('security-log-row').first().getByRole('button').click();

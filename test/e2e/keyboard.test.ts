@@ -116,11 +116,18 @@ describe.skipIf(!chromiumAvailable())('the keyboard, in Chromium', () => {
     await page.keyboard.press('End');
     await page.keyboard.press('ArrowLeft'); // a closed or leaf field: up to its parent
     expect(await node()).not.toBe(last);
+    // the parent: the tree is a flat list of items, each with its level and its parent named
     expect(
-      await page.evaluate(
-        (id) => !!document.activeElement?.closest('[role="treeitem"]')?.querySelector(`[data-node="${id}"]`),
-        last,
-      ),
+      await page.evaluate((id) => {
+        const item = document.activeElement?.closest('[role="treeitem"]');
+        const child = document.querySelector(`[data-node="${id}"]`)?.closest('[role="treeitem"]');
+        return (
+          !!item &&
+          !!child &&
+          child.getAttribute('data-parent') === (document.activeElement as HTMLElement).dataset.node &&
+          Number(child.getAttribute('aria-level')) === Number(item.getAttribute('aria-level')) + 1
+        );
+      }, last),
     ).toBe(true);
     expect(await expanded()).toBe('true');
     await page.keyboard.press('ArrowLeft'); // an open one: it closes

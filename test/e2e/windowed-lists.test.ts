@@ -176,4 +176,89 @@ describe.skipIf(!chromiumAvailable())('windowed lists, in Chromium', () => {
     await expect.poll(focusedSeq).toBeGreaterThan(at);
     expect((await traceState()).drawn.length).toBeLessThan(80);
   });
+
+  test('a big tree after "expand all" keeps a bounded number of fields in the page; the keyboard reaches every one', async () => {
+    // the first TGS-REQ, near the top: armored (FAST), with a ticket whose PAC the world's keys open
+    await page.locator('section.trace').evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(async () => (await traceState()).drawn[0]).toBe(1);
+    await page.locator('[data-testid^="row-"][data-type="TGS-REQ"]').first().click();
+    await page.locator('[data-testid="inspector-type"]', { hasText: /^TGS-REQ$/ }).waitFor();
+    const tree = page.getByTestId('tree');
+    const before = Number(await tree.getAttribute('data-fields'));
+    await page.getByRole('button', { name: 'expand all', exact: true }).click();
+    await expect.poll(() => tree.getAttribute('aria-busy')).toBe('false');
+    const fields = Number(await tree.getAttribute('data-fields'));
+    expect(fields).toBeGreaterThan(Math.max(before, 150));
+    expect(await tree.getAttribute('data-windowed')).toBe('true');
+    // every node with children is open
+    expect(await tree.locator('[role="treeitem"][aria-expanded="false"]').count()).toBe(0);
+    const inPage = () => tree.locator('[role="treeitem"]').count();
+    expect(await inPage()).toBeLessThan(Math.min(80, fields / 2));
+
+    // Home, then ↓ to the end: each field once, in order, the focus always on a field in the tree's sight
+    await tree.locator('button.field[tabindex="0"]').focus();
+    await page.keyboard.press('Home');
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const item = el.closest('[role="treeitem"]');
+        return {
+          id: el.dataset.node ?? '',
+          level: Number(item?.getAttribute('aria-level')),
+          pos: Number(item?.getAttribute('aria-posinset')),
+          size: Number(item?.getAttribute('aria-setsize')),
+        };
+      });
+    const seen = [(await focused()).id];
+    expect(seen[0]).toBe('0');
+    for (let i = 1; i < fields; i++) {
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(async () => (await focused()).id).not.toBe(seen.at(-1));
+      const f = await focused();
+      expect(f.level).toBeGreaterThanOrEqual(1);
+      expect(f.pos).toBeGreaterThanOrEqual(1);
+      expect(f.pos).toBeLessThanOrEqual(f.size);
+      seen.push(f.id);
+    }
+    expect(new Set(seen).size).toBe(fields);
+    // the last: End names the same one, and it is in the tree's sight with a bounded number of fields drawn
+    await page.keyboard.press('ArrowDown');
+    expect((await focused()).id).toBe(seen.at(-1));
+    const box = (await page.locator('.tree').boundingBox())!;
+    const last = (await page.locator(`button.field[data-node="${seen.at(-1)}"]`).boundingBox())!;
+    expect(last.y).toBeGreaterThanOrEqual(box.y - 1);
+    expect(last.y + last.height).toBeLessThanOrEqual(box.y + box.height + 1);
+    expect(await inPage()).toBeLessThan(Math.min(80, fields / 2));
+    await page.keyboard.press('Home');
+    await page.keyboard.press('End');
+    expect((await focused()).id).toBe(seen.at(-1));
+
+    // collapse: the root open on its first level, and the tree whole again
+    await page.getByRole('button', { name: 'collapse', exact: true }).click();
+    await expect.poll(async () => Number(await tree.getAttribute('data-fields'))).toBeLessThan(before);
+    expect(await tree.getAttribute('data-windowed')).toBe('false');
+    expect(await inPage()).toBe(Number(await tree.getAttribute('data-fields')));
+  });
+
+  test('on a phone the page scrolls, not the trace: the window follows the page to the last row', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const { last } = await traceState();
+      // the page scrolled until the trace's end is at the window's bottom (again as measured heights settle)
+      const toTheEnd = async () => {
+        await page.getByTestId('trace').evaluate((el) => {
+          window.scrollBy(0, el.getBoundingClientRect().bottom - window.innerHeight);
+        });
+        const row = await page.getByTestId(`row-${last}`).boundingBox();
+        return !!row && row.y >= 0 && row.y + row.height <= 844 + 1;
+      };
+      await expect.poll(toTheEnd).toBe(true);
+      const end = await traceState();
+      expect(end.drawn.at(-1)).toBe(last);
+      expect(end.drawn).not.toContain(1);
+      expect(end.drawn.length).toBeLessThan(80);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
 });

@@ -75,3 +75,58 @@ export function initiallyOpen(root: ViewNode | undefined): Set<string> {
 export function spaceOfPart(part: number): number {
   return part + 1;
 }
+
+/** One field of the tree as drawn: a flat list of these is the tree, each knowing its place (WAI-ARIA). */
+export interface TreeRow {
+  readonly node: ViewNode;
+  /** 1 for the root (aria-level). */
+  readonly level: number;
+  /** Its parent's id; undefined for the root. */
+  readonly parent: string | undefined;
+  /** How many siblings it has, itself included, and its place among them from 1 (aria-setsize, aria-posinset). */
+  readonly setSize: number;
+  readonly posInSet: number;
+  /** The names from the root down to it. */
+  readonly path: readonly string[];
+}
+
+/**
+ * The fields on screen, in the order they are seen: the root, and below every open node its children. A
+ * list (not nested elements) so that a long one can be drawn a window at a time.
+ */
+export function visibleRows(root: ViewNode | undefined, open: ReadonlySet<string>): TreeRow[] {
+  const out: TreeRow[] = [];
+  if (!root) return out;
+  const visit = (n: ViewNode, level: number, parent: ViewNode | undefined, pos: number, above: string[]) => {
+    const path = [...above, n.name];
+    const setSize = parent?.children?.length ?? 1;
+    out.push({ node: n, level, parent: parent?.id, setSize, posInSet: pos, path });
+    if (!open.has(n.id)) return;
+    (n.children ?? []).forEach((c, i) => visit(c, level + 1, n, i + 1, path));
+  };
+  visit(root, 1, undefined, 1, []);
+  return out;
+}
+
+/**
+ * "Expand all" in slices of at most `size` nodes, parents before their children (breadth first): opened a
+ * slice per frame, a big tree never costs one long task, and what is opened first is what is seen first.
+ * Only nodes with children are listed (a leaf has nothing to open).
+ */
+export function expansionSlices(root: ViewNode | undefined, size: number): string[][] {
+  const ids: string[] = [];
+  let level = root ? [root] : [];
+  while (level.length > 0) {
+    const next: ViewNode[] = [];
+    for (const n of level) {
+      if (!n.children?.length) continue;
+      ids.push(n.id);
+      next.push(...n.children);
+    }
+    level = next;
+  }
+  const step = Math.max(1, Math.floor(size));
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += step) out.push(ids.slice(i, i + step));
+  return out;
+}

@@ -29,7 +29,7 @@ import { Draft, type Conflict, type KeepState, type Undo } from '../lib/draft';
 import { migrateLegacyJson, MY_SCENARIO, SCENARIO_JSON } from '../lib/saved-json';
 import { catalogueHash, jsonHash, readShareHash, type SharedScenario } from '../lib/share';
 import { WorkStore, type Doc, type Version } from '../lib/work-store';
-import { findNode, initiallyOpen, nodeAtByte, pathTo } from '../lib/tree';
+import { expansionSlices, findNode, initiallyOpen, nodeAtByte, pathTo } from '../lib/tree';
 import { readDeepLink } from '../lib/deep-link';
 import { followDeepLink } from './follow-link';
 
@@ -56,6 +56,12 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The host whose credential cache the klist pane shows first. */
 export const KLIST_HOST = 'ws1';
+
+/**
+ * "Expand all" opens this many nodes a frame: the tree then draws only the fields in sight (TreeView), so
+ * a slice costs a walk of the fields on screen and a window of rows, whatever the tree's size.
+ */
+const EXPAND_SLICE = 40;
 
 /** The scenario the page opens with when the link names none. */
 export const FIRST_SCENARIO = 'kerberos-101';
@@ -701,6 +707,7 @@ export class Playground {
 
   #clearSelection(): void {
     this.selectedSeq = undefined;
+    this.#stopExpanding();
     this.detail = undefined;
     this.detailError = undefined;
     this.selectedNodeId = undefined;
@@ -715,6 +722,7 @@ export class Playground {
       const detail = await this.#engine.ask('detail', { seq });
       if (token !== this.#detailToken) return;
       this.detail = detail;
+      this.#stopExpanding();
       this.open.clear();
       for (const id of initiallyOpen(detail.tree)) this.open.add(id);
       this.selectedNodeId = undefined;
@@ -742,6 +750,7 @@ export class Playground {
   }
 
   toggle(id: string): void {
+    this.#stopExpanding();
     if (this.open.has(id)) this.open.delete(id);
     else this.open.add(id);
   }
@@ -750,15 +759,38 @@ export class Playground {
     this.hexSpace = space;
   }
 
-  /** Opens every node of the tree, or closes all but the root. */
+  /**
+   * Opens every node of the tree, or closes all but the root. A big tree opens a slice at a time, one slice
+   * a frame (the first at once), parents first, so that no task draws it all; closing it, opening another
+   * message or opening or closing one node stops what is left.
+   */
   expandAll(expand: boolean): void {
-    this.open.clear();
-    const walk = (n: ViewNode | undefined) => {
-      if (!n) return;
-      if (expand || n === this.detail?.tree) this.open.add(n.id);
-      if (expand) for (const c of n.children ?? []) walk(c);
+    this.#stopExpanding();
+    const tree = this.detail?.tree;
+    if (!expand) {
+      this.open.clear();
+      if (tree) this.open.add(tree.id);
+      return;
+    }
+    const slices = expansionSlices(tree, EXPAND_SLICE);
+    const next = (i: number) => {
+      for (const id of slices[i] ?? []) this.open.add(id);
+      if (i + 1 >= slices.length) return this.#stopExpanding();
+      const frame = requestAnimationFrame(() => next(i + 1));
+      this.#expanding = () => cancelAnimationFrame(frame);
+      this.expanding = true;
     };
-    walk(this.detail?.tree);
+    next(0);
+  }
+
+  /** True while "expand all" is still opening the tree, a slice a frame. */
+  expanding = $state(false);
+  #expanding: (() => void) | undefined;
+
+  #stopExpanding(): void {
+    this.#expanding?.();
+    this.#expanding = undefined;
+    this.expanding = false;
   }
 
   setKlistStyle(style: KlistStyle): void {

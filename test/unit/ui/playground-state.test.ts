@@ -1,10 +1,11 @@
 // The page's state over the real engine (in this process) and a Storage of the test's own: a link the
 // page cannot play is said over the first scenario instead of the engine-failure screen, and the editor
 // never throws away text that the browser did not keep.
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { Engine } from '../../../src/ui/engine/engine';
 import type { EngineClient } from '../../../src/ui/engine/engine-client';
-import type { EngineRequest } from '../../../src/ui/engine/protocol';
+import type { EngineRequest, ViewNode } from '../../../src/ui/engine/protocol';
+import { visibleRows } from '../../../src/ui/lib/tree';
 import { Playground } from '../../../src/ui/state/playground.svelte';
 
 let engine: Engine;
@@ -134,5 +135,85 @@ describe('a command typed at a console', () => {
     expect(await pg.typeCommand('ws1', 'klist purge', { replaceLater: true })).toEqual([]);
     expect(pg.summary!.steps.at(-1)).toMatchObject({ source: 'typed' });
     expect(pg.summary!.undoable).toBeDefined();
+  });
+});
+
+describe('"expand all" on a big tree', () => {
+  /** requestAnimationFrame as a queue the test runs frame by frame. */
+  function frames() {
+    const queue = new Map<number, FrameRequestCallback>();
+    let next = 1;
+    vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => {
+      queue.set(next, cb);
+      return next++;
+    });
+    vi.stubGlobal('cancelAnimationFrame', (id: number) => void queue.delete(id));
+    return {
+      pending: () => queue.size,
+      run() {
+        const due = [...queue.values()];
+        queue.clear();
+        for (const cb of due) cb(0);
+      },
+    };
+  }
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** happy-path's TGS-REQ to Entra (#17): armored, its ticket opened, well over a hundred fields. */
+  async function opened(): Promise<Playground> {
+    const pg = new Playground(client(), undefined);
+    await pg.start('#/s/happy-path/step/2/msg/17');
+    expect(pg.selectedRow?.type).toBe('TGS-REQ');
+    return pg;
+  }
+  const branches = (n: ViewNode | undefined): string[] =>
+    n?.children?.length ? [n.id, ...n.children.flatMap(branches)] : [];
+
+  test('opens a slice a frame, parents first, until every node with children is open', async () => {
+    const f = frames();
+    const pg = await opened();
+    const all = branches(pg.detail?.tree);
+    expect(all.length).toBeGreaterThan(40);
+    pg.expandAll(true);
+    // the first slice at once, the rest left for the frames to come
+    expect(pg.expanding).toBe(true);
+    expect(f.pending()).toBe(1);
+    const afterFirst = all.filter((id) => pg.open.has(id)).length;
+    expect(afterFirst).toBeLessThan(all.length);
+    let frameCount = 0;
+    while (f.pending() > 0) {
+      f.run();
+      frameCount++;
+      // never a child open before its parent
+      for (const row of visibleRows(pg.detail?.tree, pg.open))
+        if (row.parent) expect(pg.open.has(row.parent)).toBe(true);
+    }
+    expect(frameCount).toBe(Math.ceil(all.length / 40) - 1);
+    expect(all.every((id) => pg.open.has(id))).toBe(true);
+    expect(pg.expanding).toBe(false);
+  });
+
+  test('collapse, another node toggled or another message stops it', async () => {
+    const f = frames();
+    const pg = await opened();
+    const all = branches(pg.detail?.tree);
+    pg.expandAll(true);
+    pg.expandAll(false);
+    expect(pg.expanding).toBe(false);
+    expect(f.pending()).toBe(0);
+    f.run();
+    expect([...pg.open]).toEqual([pg.detail!.tree!.id]);
+
+    pg.expandAll(true);
+    const open = pg.open.size;
+    pg.toggle(all[0]!);
+    f.run();
+    expect(pg.open.size).toBe(open - 1);
+    expect(pg.expanding).toBe(false);
+
+    pg.expandAll(true);
+    await pg.select(pg.selectedSeq! - 1);
+    expect(f.pending()).toBe(0);
+    expect(pg.expanding).toBe(false);
   });
 });

@@ -5,7 +5,14 @@ import { hexRows, inSpan, offsetLabel, rowOf } from '../../../src/ui/lib/hex';
 import { arrowGeometry } from '../../../src/ui/lib/lanes';
 import { routeOf } from '../../../src/ui/lib/route';
 import { clockOf, dayOf, offsetText, timeOfDay } from '../../../src/ui/lib/time';
-import { findNode, initiallyOpen, nodeAtByte, pathTo } from '../../../src/ui/lib/tree';
+import {
+  expansionSlices,
+  findNode,
+  initiallyOpen,
+  nodeAtByte,
+  pathTo,
+  visibleRows,
+} from '../../../src/ui/lib/tree';
 
 describe('hex dump layout', () => {
   test('rows of 16 (or 8) bytes with offsets and printable ASCII', () => {
@@ -143,6 +150,32 @@ describe('the tree', () => {
     const open = initiallyOpen(tree);
     expect([...open].sort()).toEqual(['0', '0.1', 'p1', 'p1.0']);
     expect(initiallyOpen(undefined).size).toBe(0);
+  });
+
+  test('the rows on screen: open nodes show their children, each row with its level, parent and place', () => {
+    const rows = visibleRows(tree, new Set(['0', '0.1']));
+    expect(rows.map((r) => r.node.id)).toEqual(['0', '0.0', '0.1', '0.1.0', '0.1.1', 'p1']);
+    expect(rows.map((r) => r.level)).toEqual([1, 2, 2, 3, 3, 3]);
+    expect(rows.map((r) => r.parent)).toEqual([undefined, '0', '0', '0.1', '0.1', '0.1']);
+    expect(rows.map((r) => `${r.posInSet}/${r.setSize}`)).toEqual(['1/1', '1/2', '2/2', '1/3', '2/3', '3/3']);
+    expect(rows[5]!.path).toEqual(['Ticket', 'enc-part', 'EncTicketPart']);
+    // a closed node hides all below it, even what is open further down
+    expect(visibleRows(tree, new Set(['0.1', 'p1'])).map((r) => r.node.id)).toEqual(['0']);
+    expect(visibleRows(undefined, new Set())).toEqual([]);
+  });
+
+  test('"expand all" in slices: every node with children once, parents before children, no slice too big', () => {
+    const slices = expansionSlices(tree, 2);
+    expect(slices).toEqual([
+      ['0', '0.1'],
+      ['p1', 'p1.0'],
+    ]);
+    // opened slice by slice, the tree ends as wide open as every node at once
+    const open = new Set<string>();
+    for (const s of slices) for (const id of s) open.add(id);
+    expect(visibleRows(tree, open).length).toBe(8); // every node of the tree
+    expect(expansionSlices(tree, 0).every((s) => s.length === 1)).toBe(true);
+    expect(expansionSlices(undefined, 10)).toEqual([]);
   });
 });
 
