@@ -17,7 +17,7 @@
  *     (RFC 3962's DK step) and MD4 only through OpenSSL's legacy provider, so it is offered for 19 and 20.
  * Pure: builds text, runs nothing.
  */
-import { findEnctype } from '../crypto';
+import { findEnctype } from '../crypto/enctype-table';
 import { toHex } from '../util/bytes';
 import { KrbPlayInputError } from '../util/errors';
 import { hereDocTerminator, shellOption, shellQuote } from '../util/shell';

@@ -2,7 +2,8 @@
 // from a password (the KDC makes each when a step first needs it, and the worker makes the rest with the
 // browser's PBKDF2 after answering), so the playground it first shows reports 0 keys made. The count is
 // the crypto layer's own (string-to-key runs), carried by each summary; after a step that signs in, it is
-// no longer 0, so the attribute counts what it says.
+// no longer 0, so the attribute counts what it says. The page's own thread loads none of the other pages'
+// code (the crypto proof's, the capture's, the paste's, and the crypto layer they use) until one is opened.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import {
@@ -53,5 +54,19 @@ describe.skipIf(!chromiumAvailable())('the first paint, in Chromium', () => {
     await v.page.locator('[data-testid="playground"][data-step="1"]').waitFor({ timeout: 60_000 });
     expect(Number(await playground.getAttribute('data-keys-made'))).toBeGreaterThan(0);
     expect(await v.page.locator('[data-testid^="row-"][data-kind="message"]').count()).toBeGreaterThan(0);
+  });
+
+  test('the playground loads no other page’s code; the crypto proof loads its own when opened', async () => {
+    const v = await openPage(browser, server.origin, '/');
+    opened.push(v);
+    await v.page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    const chunks = () => v.requests.map((u) => new URL(u).pathname).filter((p) => p.endsWith('.js'));
+    const others = /\/(CryptoProof|CapturePage|PastePage|crypto)-[\w-]+\.js$/;
+    expect(chunks().some((p) => /\/index-[\w-]+\.js$/.test(p))).toBe(true);
+    expect(chunks().filter((p) => others.test(p))).toEqual([]);
+
+    await v.page.getByTestId('nav-crypto').click();
+    await v.page.getByTestId('etype').waitFor({ timeout: 60_000 });
+    expect(chunks().some((p) => /\/CryptoProof-[\w-]+\.js$/.test(p))).toBe(true);
   });
 });

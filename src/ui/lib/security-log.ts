@@ -4,7 +4,7 @@
  * its account and every field's text. Pure: the panel and its unit test call it.
  */
 import type { SecurityEvent } from '../../world';
-import { securityEventText } from '../../world';
+import { securityEventText } from '../../world/security-log';
 
 export interface SecurityLogFilter {
   /** Words to find (all of them, any case) in the event's id, keyword and fields; empty: every event. */
