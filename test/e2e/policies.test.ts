@@ -212,5 +212,14 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
       expect(m.scrollWidth, name).toBeLessThanOrEqual(m.clientWidth);
       expect(m.reads).toBe(name);
     }
+    // the other selects of the share forms stay inside their column too
+    for (const id of ['policy-share-user', 'policy-share-default-value']) {
+      const inside = await page.getByTestId(id).evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const room = el.closest('form')!.getBoundingClientRect();
+        return box.left >= room.left && box.right <= room.right;
+      });
+      expect(inside, id).toBe(true);
+    }
   }, 180_000);
 });
