@@ -19,6 +19,7 @@ import {
 } from 'node:crypto';
 import { afterAll, describe, expect, test } from 'vitest';
 import { decrypt, encrypt, findEnctype, stringToKey, type Key } from '../../src/crypto';
+import { opsPerSecond } from './rate';
 
 const PASSWORD = 'correct horse battery staple';
 const SALT = 'EXAMPLE.TESTalice';
@@ -249,21 +250,8 @@ const CONFOUNDER_LENGTH: Record<number, number> = { 17: 16, 18: 16, 19: 16, 20: 
 
 // ---------- timing ----------
 
-/** Runs fn for at least minMs and minRuns (after a short warm-up); operations per second. */
-function opsPerSecond(fn: () => void, minMs = 1000, minRuns = 5): number {
-  const warmUntil = performance.now() + Math.min(200, minMs / 4);
-  do fn();
-  while (performance.now() < warmUntil);
-  let runs = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (runs < minRuns || elapsed < minMs) {
-    fn();
-    runs++;
-    elapsed = performance.now() - start;
-  }
-  return (runs * 1000) / elapsed;
-}
+/** Operations per second: at least 1000 ms and 5 runs. */
+const rate = (fn: () => void) => opsPerSecond(fn, 1000, 5);
 
 interface Row {
   etype: number;
@@ -330,10 +318,8 @@ describe.each([17, 18, 19, 20, 23])('enctype %i', (etype) => {
         '8846f7eaee8fb117ad06bdd830b7586c',
       );
     }
-    const ours = opsPerSecond(() => stringToKey(etype, PASSWORD, SALT));
-    const openssl = side
-      ? opsPerSecond(() => side.stringToKey(PASSWORD, SALT, info.defaultIterations))
-      : null;
+    const ours = rate(() => stringToKey(etype, PASSWORD, SALT));
+    const openssl = side ? rate(() => side.stringToKey(PASSWORD, SALT, info.defaultIterations)) : null;
     rows.push({
       etype,
       name: info.name,
@@ -355,14 +341,12 @@ describe.each([17, 18, 19, 20, 23])('enctype %i', (etype) => {
       );
       expect(theirs.decrypt(ours)).toEqual(MESSAGE);
     }
-    const oursRate = opsPerSecond(() => decrypt(ourKey, USAGE, encrypt(ourKey, USAGE, MESSAGE, random)));
+    const oursRate = rate(() => decrypt(ourKey, USAGE, encrypt(ourKey, USAGE, MESSAGE, random)));
     let opensslRate: number | null = null;
     if (side) {
       // Derived keys are made once on both sides (our engine caches them per key and usage).
       const theirs = side.prepare(ourKey.bytes);
-      opensslRate = opsPerSecond(() =>
-        theirs.decrypt(theirs.encrypt(MESSAGE, random(CONFOUNDER_LENGTH[etype]!))),
-      );
+      opensslRate = rate(() => theirs.decrypt(theirs.encrypt(MESSAGE, random(CONFOUNDER_LENGTH[etype]!))));
     }
     rows.push({ etype, name: info.name, work: 'encrypt+decrypt 1 KB', ours: oursRate, openssl: opensslRate });
   });

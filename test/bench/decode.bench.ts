@@ -16,6 +16,7 @@ import { decodeKeytab, type KeytabEntry } from '../../src/formats';
 import { decodeCapture, decodeMessage, KeyRing } from '../../src/formats/decoder';
 import { readCapture, writePcapng } from '../../src/formats/pcap';
 import { fromHex } from '../../src/util/bytes';
+import { opsPerSecond } from './rate';
 
 interface Sample {
   name: string;
@@ -83,20 +84,8 @@ function keysFor(s: Sample): (() => KeyRing) | undefined {
   }
 }
 
-function opsPerSecond(fn: () => void, minMs = 400, minRuns = 20): number {
-  const warmUntil = performance.now() + 100;
-  do fn();
-  while (performance.now() < warmUntil);
-  let runs = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (runs < minRuns || elapsed < minMs) {
-    fn();
-    runs++;
-    elapsed = performance.now() - start;
-  }
-  return (runs * 1000) / elapsed;
-}
+/** Operations per second: at least 400 ms and 20 runs. */
+const rate = (fn: () => void) => opsPerSecond(fn, 400, 20);
 
 const fmt = (n: number) =>
   n >= 1000 ? Math.round(n).toLocaleString('en-US') : n >= 10 ? n.toFixed(1) : n.toFixed(2);
@@ -156,10 +145,10 @@ describe('per sample', () => {
   for (const s of samples) {
     test(`${s.name}: decodes (and opens with its keys), then timed`, () => {
       const bytes = fromHex(s.hex);
-      const floor = opsPerSecond(() => asn1js.fromBER(bytes));
+      const floor = rate(() => asn1js.fromBER(bytes));
       const empty = new KeyRing();
       expect(decodeMessage(bytes, empty).tree.length).toBe(bytes.length);
-      const decode = opsPerSecond(() => decodeMessage(bytes, new KeyRing()));
+      const decode = rate(() => decodeMessage(bytes, new KeyRing()));
       const ring = keysFor(s);
       let open = NaN;
       let parts = '';
@@ -168,7 +157,7 @@ describe('per sample', () => {
         const opened = m.encParts.filter((p) => p.decrypted).length;
         expect(opened).toBeGreaterThan(0);
         parts = `${opened}/${m.encParts.length}`;
-        open = opsPerSecond(() => decodeMessage(bytes, ring()));
+        open = rate(() => decodeMessage(bytes, ring()));
       }
       sampleRows.push([
         s.name,

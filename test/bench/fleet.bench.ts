@@ -5,18 +5,9 @@
 // 1,000 users × 7 days in its worker, and the longest task on the page's main thread meanwhile (goal: none
 // over 50 ms).
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type StaticServer,
-} from '../e2e/browser';
-import { longTasks, observeLongTasks } from './long-tasks';
+import { describe, expect, test } from 'vitest';
+import { chromiumAvailable, useBrowser } from '../e2e/browser';
+import { longTasks, openObserved } from './long-tasks';
 import { exchanges, findFleetPreset, fleetCsv, fleetJson, runFleet } from '../../src/fleet';
 
 const CLIENTS = Number(process.env.KRBPLAY_BENCH_FLEET_CLIENTS ?? 10_000);
@@ -66,25 +57,11 @@ describe('fleet', () => {
 });
 
 describe.skipIf(!chromiumAvailable())('fleet in the browser', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  // the page is checked in the test
+  const site = useBrowser({ check: 'nothing' });
 
   test('the Fleet view: 1,000 users × 7 days in its worker, the main thread meanwhile', async () => {
-    const v = await openPage(browser, server.origin, '/#/s/tgt-expiry-10h');
-    await v.context.addInitScript(observeLongTasks);
-    await v.page.setViewportSize({ width: 1280, height: 800 });
-    await v.page.reload({ waitUntil: 'load' });
+    const v = await openObserved(site, '/#/s/tgt-expiry-10h');
     const page = v.page;
     await page.getByTestId('playground').waitFor({ timeout: 120_000 });
     await page.getByTestId('fleet').locator('summary').click();

@@ -1,6 +1,7 @@
 // The page's long tasks, for the benches that drive Chromium (ui, fleet): a PerformanceObserver installed
 // before the page's own scripts run keeps every main-thread task over 50 ms in window.__longTasks.
 import type { Page } from 'playwright-core';
+import type { BrowserSuite, PageRecord } from '../e2e/browser';
 
 export interface Task {
   start: number;
@@ -20,4 +21,16 @@ export function observeLongTasks(): void {
 export async function longTasks(page: Page): Promise<Task[]> {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
   return page.evaluate(() => (window as unknown as { __longTasks: Task[] }).__longTasks);
+}
+
+/**
+ * Opens a page of the site in a fresh context at 1280×800, loaded again once the observer is in place, so
+ * that it sees the page's own scripts from their start.
+ */
+export async function openObserved(site: BrowserSuite, path: string): Promise<PageRecord> {
+  const v = await site.open(path);
+  await v.context.addInitScript(observeLongTasks);
+  await v.page.setViewportSize({ width: 1280, height: 800 });
+  await v.page.reload({ waitUntil: 'load' });
+  return v;
 }

@@ -9,18 +9,10 @@
 //
 // KRBPLAY_BENCH_UI_RUNS=3 sets how many fresh page loads are measured (the figures are the worst run);
 // KRBPLAY_BENCH_UI_DIST=DIR measures another build of the site (an older commit's, to compare).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type StaticServer,
-} from '../e2e/browser';
-import { longTasks, observeLongTasks, type Task } from './long-tasks';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, useBrowser } from '../e2e/browser';
+import { longTasks, openObserved, type Task } from './long-tasks';
 
 interface Phase {
   name: string;
@@ -93,20 +85,8 @@ async function oneRun(page: Page): Promise<{ phases: Phase[]; tasks: Task[]; usa
 }
 
 describe.skipIf(!chromiumAvailable())('the page in Chromium: main-thread long tasks', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    const other = process.env.KRBPLAY_BENCH_UI_DIST;
-    if (!other) await buildSiteIfStale();
-    server = await serveStatic(other ?? distDir);
-    browser = await launchChromium();
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  // KRBPLAY_BENCH_UI_DIST: another build, served as it is; the pages are checked in the test
+  const site = useBrowser({ root: process.env.KRBPLAY_BENCH_UI_DIST, check: 'nothing' });
 
   test('load, play happy-path, select 5 messages, expand all, move the clock', async () => {
     const runs = Number(process.env.KRBPLAY_BENCH_UI_RUNS ?? 3);
@@ -114,10 +94,7 @@ describe.skipIf(!chromiumAvailable())('the page in Chromium: main-thread long ta
     let usable = 0;
     for (let r = 0; r < runs; r++) {
       // a fresh context (its own storage and caches); the observer goes in before the measured load
-      const v = await openPage(browser, server.origin, '/#/s/happy-path');
-      await v.context.addInitScript(observeLongTasks);
-      await v.page.setViewportSize({ width: 1280, height: 800 });
-      await v.page.reload({ waitUntil: 'load' });
+      const v = await openObserved(site, '/#/s/happy-path');
       const { phases, tasks, usableMs } = await oneRun(v.page);
       usable = Math.max(usable, usableMs);
       for (const p of phases) {

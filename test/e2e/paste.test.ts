@@ -73,4 +73,28 @@ describe.skipIf(!chromiumAvailable())('the paste page in Chromium', () => {
     expect(mine.slice(0, 16)).toBe('2026-03-02T18:05');
     expect(mine.slice(0, 16)).toBe(catalogue.slice(0, 16));
   });
+
+  test('a text file dropped on the area is read into the box; one over the bound is refused with its size', async () => {
+    const page = await open('/#/paste');
+    const area = page.getByRole('region', { name: 'Drop a text file here' });
+    const drop = (name: string, text: string) =>
+      area.evaluate(
+        (el, [name, text]) => {
+          const files = new DataTransfer();
+          files.items.add(new File([text], name, { type: 'text/plain' }));
+          el.dispatchEvent(new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));
+        },
+        [name, text] as const,
+      );
+    await drop('case.txt', 'Cached Tickets: (0)\nsomething else');
+    await expect
+      .poll(() => page.getByTestId('paste-text').inputValue())
+      .toBe('Cached Tickets: (0)\nsomething else');
+    await page.getByTestId('paste-unread').waitFor();
+    await drop('big.txt', 'x'.repeat(600_000));
+    await expect
+      .poll(() => page.getByRole('alert').filter({ hasText: 'bytes' }).textContent())
+      .toMatch(/^the file is 600,000 bytes; a paste is read up to/);
+    expect(await page.getByTestId('paste-text').inputValue()).toBe('Cached Tickets: (0)\nsomething else');
+  });
 });

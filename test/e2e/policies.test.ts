@@ -212,5 +212,28 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
       expect(m.scrollWidth, name).toBeLessThanOrEqual(m.clientWidth);
       expect(m.reads).toBe(name);
     }
+    // the other selects of the share forms stay inside their column too
+    for (const id of ['policy-share-user', 'policy-share-default-value']) {
+      const inside = await page.getByTestId(id).evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const room = el.closest('form')!.getBoundingClientRect();
+        return box.left >= room.left && box.right <= room.right;
+      });
+      expect(inside, id).toBe(true);
+    }
+  }, 180_000);
+
+  test('at 1280×800 nothing of the policies panel runs past the side column', async () => {
+    const page = await open('share-reader-cannot-write');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const panel = page.getByTestId('policy-editor');
+    await panel.scrollIntoViewIfNeeded();
+    const past = await panel.evaluate((card) => {
+      const edge = card.getBoundingClientRect().right;
+      return [...card.querySelectorAll('*')]
+        .filter((e) => e.getBoundingClientRect().right > edge + 0.5)
+        .map((e) => `${e.tagName.toLowerCase()} "${(e.textContent ?? '').trim().slice(0, 40)}"`);
+    });
+    expect(past).toEqual([]);
   }, 180_000);
 });

@@ -4,7 +4,6 @@
 // is as good at MIT's: untampered, both answer with a service ticket (the control). Then one byte of the
 // TGT's enc-part is flipped (the ticket no longer decrypts), and req-body's nonce is rewritten (the
 // authenticator's checksum no longer covers it).
-import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { decodeApReq, decodeTgsReq } from '../../src/asn1';
@@ -14,31 +13,10 @@ import { buildKdcState, Kdc } from '../../src/kdc';
 import { intercept, type TamperEdit } from '../../src/world';
 import { hasPackages } from '../setup/needs';
 import { MitLab } from './harness/mit';
+import { udpExchange } from './harness/process';
 import { hostName, name, readReply, seededRandom, signIn, tgsReq } from '../unit/kdc/helper';
 
 const REALM = 'MIT.TEST';
-
-/** One datagram to 127.0.0.1:port and its answer. */
-function udpExchange(port: number, bytes: Uint8Array): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket('udp4');
-    const timer = setTimeout(() => {
-      s.close();
-      reject(new Error(`no answer from 127.0.0.1:${port} in 20 s`));
-    }, 20_000);
-    s.on('message', (msg) => {
-      clearTimeout(timer);
-      s.close();
-      resolve(new Uint8Array(msg));
-    });
-    s.on('error', (e) => {
-      clearTimeout(timer);
-      s.close();
-      reject(e);
-    });
-    s.send(bytes, port, '127.0.0.1');
-  });
-}
 
 /** The request as the playground's tamper leaves it: the path a run's `tamper` action takes. */
 function tampered(bytes: Uint8Array, edit: TamperEdit): Uint8Array {

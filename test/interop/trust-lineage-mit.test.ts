@@ -3,7 +3,6 @@
 // to, with a PAC making her RID 500 with groups 512 and 519. MIT refuses it with KDC_ERR_POLICY (12) and
 // logs "INVALID LINEAGE"; ours gives the same code. As a control, the same forgery naming bob@OTHER.TEST
 // is answered by both: the refusal is for the lineage, not for the way the ticket was made.
-import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodeEncTicketPart, type EncTicketPart, type PrincipalName, type Ticket } from '../../src/asn1';
@@ -21,6 +20,7 @@ import { wrapPac } from '../../src/protocol/authdata';
 import { krbtgtName } from '../../src/asn1/principal';
 import { hasPackages } from '../setup/needs';
 import { MitLab } from './harness/mit';
+import { udpExchange } from './harness/process';
 import { expectError, hostName, name, openTgsRep, readReply, seededRandom, tgsReq } from '../unit/kdc/helper';
 
 const REALM = 'MIT.TEST';
@@ -106,28 +106,6 @@ function forge(
       cipher: encrypt(trustKey, KeyUsage.KDC_REP_TICKET, encodeEncTicketPart(part), random),
     },
   };
-}
-
-/** One datagram to 127.0.0.1:port and its answer. */
-function udpExchange(port: number, bytes: Uint8Array): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket('udp4');
-    const timer = setTimeout(() => {
-      s.close();
-      reject(new Error(`no answer from 127.0.0.1:${port} in 20 s`));
-    }, 20_000);
-    s.on('message', (msg) => {
-      clearTimeout(timer);
-      s.close();
-      resolve(new Uint8Array(msg));
-    });
-    s.on('error', (e) => {
-      clearTimeout(timer);
-      s.close();
-      reject(e);
-    });
-    s.send(bytes, port, '127.0.0.1');
-  });
 }
 
 describe.runIf(hasPackages('krb5-kdc', 'krb5-admin-server'))(

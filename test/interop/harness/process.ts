@@ -162,3 +162,25 @@ export function sendUdp(port: number, payload: Uint8Array): Promise<void> {
     });
   });
 }
+
+/** One datagram to 127.0.0.1:port and its answer. */
+export function udpExchange(port: number, bytes: Uint8Array): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket('udp4');
+    const timer = setTimeout(() => {
+      s.close();
+      reject(new Error(`no answer from 127.0.0.1:${port} in 20 s`));
+    }, 20_000);
+    s.on('message', (msg) => {
+      clearTimeout(timer);
+      s.close();
+      resolve(new Uint8Array(msg));
+    });
+    s.on('error', (e) => {
+      clearTimeout(timer);
+      s.close();
+      reject(e);
+    });
+    s.send(bytes, port, '127.0.0.1');
+  });
+}

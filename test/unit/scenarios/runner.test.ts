@@ -46,34 +46,8 @@ const IDS = [
   'cloud-only-identity',
   'two-forests',
 ];
-const AVAILABLE = [
-  'kerberos-101',
-  'happy-path',
-  'policy-off',
-  'cached-logon-4h-gap',
-  'tgt-expiry-10h',
-  'trust-referral',
-  'coexistence-realm-mapping',
-  'share-reader-cannot-write',
-  'ntfs-deny',
-  'clock-skew',
-  'port-445-blocked',
-  'offline-cached-logon',
-  'reboot-persistent-mount',
-  'cloud-trust-partial-tgt',
-  'rc4-disabled',
-  'kvno-mismatch',
-  'mfa-ca-not-excluded',
-  'network-change-drops-proxy',
-  'tgt-expiry-cloud-trust',
-  'share-default-permission',
-  'group-sid-grants',
-  'iakerb-no-dc-line-of-sight',
-  'rc4-enforcement-2026',
-  'private-link-1326',
-  'cloud-only-identity',
-  'two-forests',
-];
+// every one of them runs now (one that could not would be left out here, and say why)
+const AVAILABLE = IDS;
 
 describe('the catalogue', () => {
   test('holds every id of SCENARIOS.md, in its order, then iakerb-no-dc-line-of-sight and two-forests; those that cannot run yet say why in one line', () => {
