@@ -77,4 +77,20 @@ describe.skipIf(!chromiumAvailable())('the Security log panel, in Chromium', () 
     expect((await rows(page)).some((r) => r.startsWith('4768 Audit Success'))).toBe(false);
     await page.context().close();
   });
+  test('at 1280×800 nothing of the panel runs past its card, the DC select of a world with several DCs included', async () => {
+    const v = await site.open('/#/s/happy-path');
+    const page = v.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const panel = page.getByTestId('security-log');
+    await page.getByTestId('security-log-dc').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('security-log-dc').locator('option').count()).toBeGreaterThan(1);
+    await panel.scrollIntoViewIfNeeded();
+    const past = await panel.evaluate((card) => {
+      const edge = card.getBoundingClientRect().right;
+      return [...card.querySelectorAll('*')]
+        .filter((e) => e.getBoundingClientRect().right > edge + 0.5)
+        .map((e) => `${e.tagName.toLowerCase()} "${(e.textContent ?? '').trim().slice(0, 40)}"`);
+    });
+    expect(past).toEqual([]);
+  }, 180_000);
 });
