@@ -8,6 +8,8 @@ import {
   caseFindings,
   caseScenario,
   caseTickets,
+  formatUtcOffset,
+  parseUtcOffset,
   PASTE_LIMITS,
   readCase,
   type CaseClock,
@@ -42,11 +44,18 @@ export function readPasteTime(text: string): number | undefined {
   return ms;
 }
 
-/** The page's view of a paste, or the sentence that says why it cannot be read. */
-export function readPaste(text: string, time: string): { view?: PasteView; problem?: string } {
+/**
+ * The page's view of a paste, or the sentence that says why it cannot be read. `utcOffset` is the
+ * customer's offset as typed ("+02:00"; empty: UTC), at which klist's local times are read.
+ */
+export function readPaste(
+  text: string,
+  time: string,
+  utcOffset = '',
+): { view?: PasteView; problem?: string } {
   try {
     const takenAt = readPasteTime(time);
-    const c = readCase(text);
+    const c = readCase(text, undefined, utcOffset.trim() === '' ? 0 : parseUtcOffset(utcOffset));
     const { clock, findings } = caseFindings(c, takenAt);
     const built = caseScenario(c, takenAt);
     return {
@@ -62,6 +71,13 @@ export function readPaste(text: string, time: string): { view?: PasteView; probl
     if (e instanceof KrbPlayError) return { problem: e.message };
     throw e;
   }
+}
+
+/** What the page says of the paste's time zone: klist prints local time, dsregcmd UTC. */
+export function zoneNote(c: PastedCase): string {
+  return c.utcOffset === 0
+    ? "klist times are read as UTC: the paste does not say the customer's time zone (give its UTC offset above). dsregcmd's times are UTC."
+    : `klist times are read at ${formatUtcOffset(c.utcOffset)}, the customer's offset given above; dsregcmd's times are UTC.`;
 }
 
 /** A dropped or picked file: refused in words when larger than a paste may be. */
