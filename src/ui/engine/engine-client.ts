@@ -40,6 +40,26 @@ export interface DerivationHandler {
 /** Building the world derives keys (PBKDF2) and runs the whole story: allow it time on a slow machine. */
 const ANSWER_TIMEOUT_MS = 60_000;
 
+/** The engine's worker, started by main.ts before the page mounts, and whether it failed to load meanwhile. */
+let early: { worker: Worker; failed?: string } | undefined;
+
+const engineWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+
+/**
+ * Starts the engine's worker at once, so that it loads its script while the page mounts (main.ts, for a
+ * page that plays); the first EngineClient made without a worker of its own takes it. A failure to load
+ * before then is kept and reported by that client.
+ */
+export function startEngineEarly(make: () => Worker = engineWorker): void {
+  if (early) return;
+  const slot: { worker: Worker; failed?: string } = { worker: make() };
+  slot.worker.onerror = (ev: ErrorEvent) => {
+    ev.preventDefault();
+    slot.failed = ev.message || 'it could not be loaded';
+  };
+  early = slot;
+}
+
 export class EngineClient {
   readonly #worker: Worker;
   readonly #waiting = new Map<number, Waiting>();
@@ -53,13 +73,16 @@ export class EngineClient {
   captureProgress: ((id: number, progress: CaptureProgress) => void) | undefined;
 
   constructor(worker?: Worker) {
-    this.#worker = worker ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    const started = worker ? undefined : early;
+    if (started) early = undefined;
+    this.#worker = worker ?? started?.worker ?? engineWorker();
     this.#worker.onmessage = (ev: MessageEvent<EngineResponse>) => this.#answer(ev.data);
     this.#worker.onerror = (ev: ErrorEvent) => {
       ev.preventDefault();
       this.#fail(`the engine's worker stopped: ${ev.message || 'it could not be loaded'}`);
     };
     this.#worker.onmessageerror = () => this.#fail('the engine sent a message the page could not read');
+    if (started?.failed) this.#fail(`the engine's worker stopped: ${started.failed}`);
   }
 
   ask<K extends Kind>(kind: K, body: Omit<Body<K>, 'kind'>): Promise<EngineResults[K]> {

@@ -1,7 +1,7 @@
 // The page's side of the Worker: answers matched to their requests by id, errors turned into sentences,
 // and a worker that breaks or goes quiet never leaves the page waiting for ever.
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { EngineClient } from '../../../src/ui/engine/engine-client';
+import { EngineClient, startEngineEarly } from '../../../src/ui/engine/engine-client';
 import type {
   DerivationPlan,
   DerivationProgress,
@@ -165,5 +165,33 @@ describe('EngineClient: a load that needs costly keys', () => {
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(10_001);
     await expect(load).rejects.toThrow(/did not answer "load" within 60 s/);
+  });
+});
+
+describe('the worker started before the page mounts', () => {
+  test('the first client takes it, a second starts its own; a load failure meanwhile is reported', async () => {
+    const made: FakeWorker[] = [];
+    const make = () => {
+      const w = new FakeWorker();
+      made.push(w);
+      return w as unknown as Worker;
+    };
+    startEngineEarly(make);
+    startEngineEarly(make); // once only
+    expect(made).toHaveLength(1);
+    const first = new EngineClient();
+    const asked = first.ask('catalogue', {});
+    expect(made[0]!.posted.map((m) => m.kind)).toEqual(['catalogue']);
+    made[0]!.answer({ id: (made[0]!.posted[0] as EngineRequest).id, ok: true, result: [] } as EngineResponse);
+    await expect(asked).resolves.toEqual([]);
+    first.terminate();
+
+    startEngineEarly(make);
+    made[1]!.onerror?.({ message: 'SyntaxError in worker.js', preventDefault() {} } as ErrorEvent);
+    const second = new EngineClient();
+    await expect(second.ask('catalogue', {})).rejects.toThrow(
+      "the engine's worker stopped: SyntaxError in worker.js",
+    );
+    second.terminate();
   });
 });
