@@ -398,7 +398,11 @@ export class Engine {
         style: 'mit',
         text: klistText(this.#p.world, host, { etypes: true, flags: true }).text,
       };
-    const text = style === 'mit' ? listMit(client.cache, { now }) : listWindows(client.cache, { now });
+    const logonId = this.#p.world.windowsHost(host)?.logonId;
+    const text =
+      style === 'mit'
+        ? listMit(client.cache, { now })
+        : listWindows(client.cache, { now, ...(logonId ? { logonId } : {}) });
     return { host, style, text };
   }
 

@@ -207,3 +207,15 @@ function findId(n: ViewNode, id: string): ViewNode | undefined {
   });
   return hit;
 }
+
+describe('klist in the page', () => {
+  test('a signed-in Windows user’s klist names the logon session of that sign-in, as the console’s klist does', () => {
+    const own = new Engine({ scope: 'test', script: 'engine.test.ts' });
+    own.load({ kind: 'catalogue', id: 'kerberos-101' });
+    own.goto(1);
+    const text = own.klist('ws1', 'windows').text;
+    const logonId = text.match(/Current LogonId is (0:0x[0-9a-f]+)/)?.[1];
+    expect(logonId).toBeDefined();
+    expect(logonId).not.toBe('0:0x3e7'); // SYSTEM's session, not a user's
+  });
+});
