@@ -114,11 +114,13 @@ export function readSmb2(message: Uint8Array, whole = true): Smb2Message[] {
   if (id !== 'smb2') return [];
   const out: Smb2Message[] = [];
   for (let at = 0; at + HEADER <= message.length;) {
+    // §2.2.1.2 NextCommand: 8-byte aligned, past this header; anything else (0, or a value inside the
+    // header) ends the chain, and this message runs to the end
     const next = u32(message, at + 20);
-    const end = next === 0 ? message.length : Math.min(message.length, at + next);
+    const chained = next >= HEADER && next % 8 === 0;
+    const end = chained ? Math.min(message.length, at + next) : message.length;
     out.push(oneMessage(message.subarray(at, end), whole));
-    // §2.2.1.2 NextCommand: 8-byte aligned, past this header; anything else ends the chain here.
-    if (next < HEADER || next % 8 !== 0 || !whole || smbProtocolId(message, at + next) !== 'smb2') break;
+    if (!chained || !whole || smbProtocolId(message, at + next) !== 'smb2') break;
     at += next;
   }
   return out;

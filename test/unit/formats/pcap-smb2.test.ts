@@ -181,6 +181,17 @@ describe('SMB2 framing', () => {
     expect(rows[1]!.token).toEqual(spnegoNtlm);
   });
 
+  test('a NextCommand that points inside the header (1 to 63, or unaligned) ends the chain; nothing throws', () => {
+    for (let next = 1; next < 72; next++) {
+      const m = smb2({ command: Command.SESSION_SETUP }, sessionSetupRequest(spnegoNtlm), next);
+      for (const whole of [true, false]) {
+        const rows = readSmb2(m, whole);
+        expect(rows.length, `NextCommand ${next}`).toBeGreaterThanOrEqual(1);
+        expect(rows[0]!.name).toBe('SESSION_SETUP');
+      }
+    }
+  });
+
   test('a response with an error status carries the ERROR body, not a token', () => {
     const failed = smb2(
       { command: Command.SESSION_SETUP, flags: HeaderFlag.SERVER_TO_REDIR, status: NtStatus.LOGON_FAILURE },
