@@ -239,7 +239,11 @@ export function ntlmVerify(
   const proof = a.ntChallengeResponse.subarray(0, 16);
   const expected = hmacMd5(key, serverChallenge, a.ntChallengeResponse.subarray(16));
   if (!equalBytes(proof, expected)) return undefined;
-  const exportedSessionKey = rc4(hmacMd5(key, proof), a.encryptedSessionKey);
+  // KXKEY is the session base key for NTLMv2 (§3.4.5.1); without NEGOTIATE_KEY_EXCH it is the exported
+  // session key itself, and the EncryptedRandomSessionKey (if any) means nothing (§3.2.5.1.2)
+  const sessionBaseKey = hmacMd5(key, proof);
+  const exportedSessionKey =
+    a.flags & NEGOTIATE_KEY_EXCH ? rc4(sessionBaseKey, a.encryptedSessionKey) : sessionBaseKey;
   const mic = withMic(exportedSessionKey, messages.negotiate, messages.challenge, messages.authenticate);
   if (!equalBytes(mic.subarray(MIC_AT, MIC_AT + 16), a.mic)) return undefined;
   return { exportedSessionKey, user: a.user, domain: a.domain };

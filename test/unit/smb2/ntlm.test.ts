@@ -1,6 +1,8 @@
 // NTLMv2 against MS-NLMP §4.2.4's published example (User / Domain / Password, server challenge
 // 0123456789abcdef, client challenge aa…, time 0, target info Domain and Server).
 import { describe, expect, test } from 'vitest';
+import { hmac } from '@noble/hashes/hmac.js';
+import { md5 } from '@noble/hashes/legacy.js';
 import {
   avPairs,
   AvId,
@@ -113,6 +115,21 @@ describe('the storage account key sign-in: client and server', () => {
     const view = new DataView(auth.buffer);
     const lm = auth.subarray(view.getUint32(16, true), view.getUint32(16, true) + view.getUint16(12, true));
     expect(lm).toEqual(new Uint8Array(24));
+  });
+
+  test('without NEGOTIATE_KEY_EXCH the exported session key is the session base key, whatever key was sent', () => {
+    const auth = authenticate('K3y');
+    const view = new DataView(auth.buffer);
+    view.setUint32(60, view.getUint32(60, true) & ~0x40000000, true); // NegotiateFlags, §2.2.1.3
+    const nt = readAuthenticate(auth).ntChallengeResponse;
+    const sessionBaseKey = hmac(md5, ntowfv2('K3y', 'contosofiles', 'localhost'), nt.subarray(0, 16));
+    const signed = withMic(sessionBaseKey, negotiate, challenge, auth);
+    expect(verify(signed)).toEqual({
+      exportedSessionKey: sessionBaseKey,
+      user: 'contosofiles',
+      domain: 'localhost',
+    });
+    expect(sessionBaseKey).not.toEqual(exportedSessionKey);
   });
 
   test('a wrong key, a changed byte of the proof, or a changed MIC is refused', () => {
