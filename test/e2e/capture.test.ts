@@ -4,7 +4,9 @@
 // place of the keytab opens the user's AS-REP; a capture the project writes (ntfs-deny) shows the AP-REQ
 // inside SMB2 SESSION_SETUP as a row whose ticket and authenticator open with its keytab; a file that is
 // not a capture gives its error.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { KeyRing, decodeCapture } from '../../src/formats/decoder';
@@ -168,6 +170,25 @@ describe.skipIf(!chromiumAvailable())('capture page: a customer’s capture as a
       .poll(() => page.locator('[data-testid^="ticket-"]').count(), { timeout: 60_000 })
       .toBe(6 * tickets);
   }, 300_000);
+
+  test('a capture refused for its size is not replaced by the one opened before it', async () => {
+    const page = await capturePage();
+    await page.getByTestId('capture-file').setInputFiles(pcapPath);
+    await page.getByTestId('capture-run').waitFor({ timeout: 120_000 });
+    // over the 100 MB bound: a sparse file, refused by its size before a byte is read
+    const big = join(mkdtempSync(join(tmpdir(), 'krbplay-big-')), 'big.pcapng');
+    writeFileSync(big, '');
+    truncateSync(big, 101 * 1024 * 1024);
+    await page.getByTestId('capture-file').setInputFiles(big);
+    await expect.poll(() => page.getByTestId('capture-error').textContent()).toMatch(/MB|bytes/);
+    const refusal = await page.getByTestId('capture-error').textContent();
+    // a keytab picked next does not silently reopen the capture before
+    await page.getByTestId('capture-keytab').setInputFiles(keytabPath);
+    expect(await page.getByTestId('capture-error').count()).toBe(1);
+    expect(await page.getByTestId('capture-error').textContent()).toBe(refusal);
+    expect(await page.getByTestId('capture-open').isDisabled()).toBe(true);
+    rmSync(dirname(big), { recursive: true, force: true });
+  }, 180_000);
 
   test('a file that is not a capture gives its error, and no run', async () => {
     const page = await capturePage();
