@@ -73,9 +73,12 @@ export function readPaste(
   }
 }
 
-/** What the page says of the paste's time zone: klist prints local time, dsregcmd UTC. */
-export function zoneNote(c: PastedCase): string {
-  return c.utcOffset === 0
+/**
+ * What the page says of the paste's time zone: klist prints local time, dsregcmd UTC. `typed` is the offset
+ * field as the user left it: "+00:00" is an offset given (the customer is on UTC), an empty field is none.
+ */
+export function zoneNote(c: PastedCase, typed: string): string {
+  return typed.trim() === ''
     ? "klist times are read as UTC: the paste does not say the customer's time zone (give its UTC offset above). dsregcmd's times are UTC."
     : `klist times are read at ${formatUtcOffset(c.utcOffset)}, the customer's offset given above; dsregcmd's times are UTC.`;
 }

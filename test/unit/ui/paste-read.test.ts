@@ -33,12 +33,15 @@ describe("the paste page's reading", () => {
   test("the customer's UTC offset: klist times read at it, dsregcmd's kept; none given is UTC, and the page says so", () => {
     const paste = pasteOf('tgt-expiry-10h', (start) => start + 10 * 3_600_000 + 5 * 60_000);
     const utc = readPaste(paste.text, '2026-03-02 18:05').view!;
-    expect(zoneNote(utc.c)).toMatch(
+    expect(zoneNote(utc.c, '')).toMatch(
       /^klist times are read as UTC: the paste does not say the customer's time zone/,
     );
     expect(utc.findings[0]!.title).toMatch(/expired 5m ago/);
     const east = readPaste(paste.text, '2026-03-02 18:05', '+02:00').view!;
-    expect(zoneNote(east.c)).toMatch(/^klist times are read at UTC\+02:00/);
+    expect(zoneNote(east.c, '+02:00')).toMatch(/^klist times are read at UTC\+02:00/);
+    // an offset of zero typed is an offset given: the customer is on UTC, and the page does not ask for it
+    const zero = readPaste(paste.text, '2026-03-02 18:05', '+00:00').view!;
+    expect(zoneNote(zero.c, '+00:00')).toMatch(/^klist times are read at UTC\+00:00/);
     expect(east.findings[0]!.title).toMatch(/expired 2h ?5m ago/);
     expect(readPaste(paste.text, '', 'UTC+15:00').problem).toMatch(/beyond the time zones there are/);
     expect(readPaste(paste.text, '', 'Paris').problem).toMatch(/is not a UTC offset/);
