@@ -28,7 +28,8 @@ export function deriveKey(
   salt: string,
   iterations: number | undefined,
 ): Uint8Array {
-  const id = `${etype}\u0000${password}\u0000${salt}\u0000${iterations ?? ''}`;
+  // a JSON array keeps the parts apart whatever characters a password or a salt holds
+  const id = JSON.stringify([etype, password, salt, iterations ?? null]);
   let key = memo.get(id);
   if (!key) {
     key = stringToKey(etype, password, salt, iterations === undefined ? {} : { iterations }).bytes;

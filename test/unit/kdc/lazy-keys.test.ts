@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { catalogue, buildWorld, type Scenario } from '../../../src/scenarios';
 import { stringToKey, stringToKeyRuns } from '../../../src/crypto';
-import { copyKey, keyOf, type LongTermKey } from '../../../src/protocol/long-term-key';
+import { copyKey, deriveKey, keyOf, type LongTermKey } from '../../../src/protocol/long-term-key';
 import { buildKdcState } from '../../../src/kdc';
 import { toHex } from '../../../src/util/bytes';
 
@@ -72,5 +72,15 @@ describe('long-term keys are made when first used', () => {
         fixedRandom,
       ),
     ).toThrow(/iteration/i);
+  });
+});
+
+describe('the remembered keys', () => {
+  test('a password and a salt that share characters across their boundary are different keys', () => {
+    // "a\0b" + "S" and "a" + "b\0S" once made the same remembered id
+    const first = deriveKey(18, 'a\u0000b', 'S', undefined);
+    const second = deriveKey(18, 'a', 'b\u0000S', undefined);
+    expect(toHex(second)).toBe(toHex(stringToKey(18, 'a', 'b\u0000S').bytes));
+    expect(toHex(second)).not.toBe(toHex(first));
   });
 });
