@@ -39,6 +39,11 @@ export class CaptureStream {
     this.#reader = new CaptureReader(options);
   }
 
+  /** SMB2 rows without a token past the reader's bound (maxSmb2Rows): counted, not kept. */
+  get smb2RowsLeftOut(): number {
+    return this.#reader.smb2RowsLeftOut;
+  }
+
   /** Bytes read so far, of the file. */
   get bytesRead(): number {
     return this.#at + this.#pending.length;

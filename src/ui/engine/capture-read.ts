@@ -20,7 +20,7 @@ export interface CaptureReadHooks {
 export interface CaptureRead {
   /** The first MAX_RUN_MESSAGES messages, in frame order. */
   messages: CapturedMessage[];
-  /** How many Kerberos messages the whole capture holds. */
+  /** How many messages the whole capture holds: Kerberos, SMB2 tokens, and SMB2 rows, kept or not. */
   total: number;
 }
 
@@ -28,10 +28,15 @@ export async function readCaptureFile(
   file: Blob,
   hooks: CaptureReadHooks,
   chunk = CAPTURE_CHUNK_BYTES,
+  maxSmb2Rows?: number,
 ): Promise<CaptureRead> {
   // the run keeps a bounded number; the reader is not to refuse a longer capture, only count it
   // SMB2's other commands as rows too (bounded by the reader), around the SESSION_SETUP tokens
-  const stream = new CaptureStream({ maxMessages: Number.MAX_SAFE_INTEGER, smb2Rows: true });
+  const stream = new CaptureStream({
+    maxMessages: Number.MAX_SAFE_INTEGER,
+    smb2Rows: true,
+    ...(maxSmb2Rows === undefined ? {} : { maxSmb2Rows }),
+  });
   const messages: CapturedMessage[] = [];
   let total = 0;
   const keep = (found: CapturedMessage[]) => {
@@ -46,5 +51,6 @@ export async function readCaptureFile(
     await hooks.progress({ read: Math.min(file.size, at + chunk), total: file.size, messages: total });
   }
   keep(stream.finish());
-  return { messages, total };
+  // the SMB2 rows past the reader's bound are left out as well: the page's count says so
+  return { messages, total: total + stream.smb2RowsLeftOut };
 }

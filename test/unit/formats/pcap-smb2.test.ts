@@ -19,6 +19,7 @@ import {
   type Smb2Header,
 } from '../../../src/smb2';
 import { exportKeytab, exportPcapng } from '../../../src/world';
+import { readCaptureFile } from '../../../src/ui/engine/capture-read';
 import { ACK, PSH, SYN, ethernet, ip4Packet, ipv4, join, pcapFile, tcp, type Rec } from './pcap-helpers';
 
 const run = runScenario(findScenario('ntfs-deny') as Scenario);
@@ -239,6 +240,16 @@ describe('SMB2 framing', () => {
     const file = pcapFile(LINKTYPE.ETHERNET, connection([tree, tree, tree, setup, tree, tree]));
     const rows = readCapture(file, { smb2Rows: true, maxSmb2Rows: 2 });
     expect(rows.map((r) => r.smb2?.name)).toEqual(['TREE_CONNECT', 'TREE_CONNECT', 'SESSION_SETUP']);
+  });
+
+  test('read in the worker, the SMB2 rows past the bound count in the capture’s total', async () => {
+    const all = readCapture(capture, { smb2Rows: true, maxSmb2Rows: Number.MAX_SAFE_INTEGER });
+    const rows = all.filter((m) => m.transport === 'smb' && m.bytes.length === 0).length;
+    expect(rows).toBeGreaterThan(3);
+    const hooks = { progress: () => undefined, stopped: () => undefined };
+    const read = await readCaptureFile(new Blob([capture.slice()]), hooks, 4096, 3);
+    expect(read.messages.length).toBe(all.length - rows + 3);
+    expect(read.total).toBe(all.length);
   });
 
   test('the server side of a connection is read as well', () => {
