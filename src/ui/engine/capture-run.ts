@@ -233,9 +233,12 @@ export class CaptureRun {
     const smb = c.smb2;
     const status = smb?.status ? `, ${statusText(smb.status)}` : '';
     const carried = smb && !type.startsWith('SMB2 ') ? ` in SMB2 ${smb.name}` : '';
-    const replyTo = request
-      ? undefined
-      : [...this.#rows].reverse().find((r) => r.from === to && r.to === from && r.tone === 'request');
+    // an SMB2 response answers the request of its MessageId (MS-SMB2 §3.2.5.1: a compound's or pipelined
+    // requests answered in any order); Kerberos, the latest request between the two hosts
+    const asked = (r: TraceRow) => r.from === to && r.to === from && r.tone === 'request';
+    const sameId = (r: TraceRow) =>
+      smb?.messageId === undefined || this.#messages[r.seq - 1]?.smb2?.messageId === smb.messageId;
+    const replyTo = request ? undefined : [...this.#rows].reverse().find((r) => asked(r) && sameId(r));
     this.#rows.push({
       seq,
       t: c.time.getTime(),

@@ -134,3 +134,35 @@ describe('CaptureRun: SMB2 in a capture (the ntfs-deny run, NTLMSSP then Kerbero
     expect(smb.filter((r) => r.type === 'SMB2 NEGOTIATE')).toHaveLength(4);
   });
 });
+
+describe('CaptureRun: SMB2 responses answer their own requests', () => {
+  test('two requests pipelined on one connection: each response points at the request of its MessageId', () => {
+    const at = (frame: number) => new Date(Date.UTC(2026, 2, 2, 8, 0, frame));
+    const client = '10.0.0.5:50123';
+    const server = '10.0.0.9:445';
+    const row = (frame: number, name: string, command: number, messageId: number, response: boolean) => ({
+      frame,
+      time: at(frame),
+      src: response ? server : client,
+      dst: response ? client : server,
+      transport: 'smb' as const,
+      bytes: new Uint8Array(0),
+      smb2: { command, name, response, status: 0, sessionId: '0x0000000000000001', messageId },
+    });
+    const messages = [
+      row(1, 'TREE_CONNECT', 3, 7, false),
+      row(2, 'CREATE', 5, 8, false),
+      row(3, 'TREE_CONNECT', 3, 7, true),
+      row(4, 'CREATE', 5, 8, true),
+    ];
+    const trace = new CaptureRun('pipelined.pcap', messages, { keytab: [], passwords: [] }).summary(
+      origin,
+    ).trace;
+    expect(trace.map((r) => [r.seq, r.replyTo])).toEqual([
+      [1, undefined],
+      [2, undefined],
+      [3, 1],
+      [4, 2],
+    ]);
+  });
+});
