@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildSite } from './browser';
 
-/** What Svelte 5 puts in a build only in development mode: component tags, keyed-each checks, error links. */
-const DEV_ONLY = ['componentTag', 'validate_each_keys', 'svelte.dev/e/'];
+/** What Svelte 5 puts in a build only in development mode: component tags and keyed-each checks. */
+const DEV_ONLY = ['componentTag', 'validate_each_keys'];
 
 describe('the site the browser suites build', () => {
   const out = mkdtempSync(join(tmpdir(), 'krbplay-site-'));
