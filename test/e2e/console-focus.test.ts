@@ -61,4 +61,69 @@ describe.skipIf(!chromiumAvailable())('the console’s focus, in Chromium', () =
       expect(await input.inputValue()).toBe('');
     }
   });
+  test('a command typed while the step before still opens its message is kept, and plays on Enter', async () => {
+    const context = await browser.newContext();
+    // the page's 'detail' requests wait until the test lets them go; answers from the worker are counted
+    await context.addInitScript(() => {
+      const w = window as unknown as { __hold: boolean; __held: (() => void)[]; __answers: number };
+      w.__hold = false;
+      w.__held = [];
+      w.__answers = 0;
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
+        const send = () => (post as (...a: unknown[]) => void).call(this, message, ...rest);
+        if (w.__hold && (message as { kind?: string })?.kind === 'detail') w.__held.push(send);
+        else send();
+      } as typeof Worker.prototype.postMessage;
+      const desc = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage')!;
+      Object.defineProperty(Worker.prototype, 'onmessage', {
+        ...desc,
+        set(this: Worker, handler: ((ev: MessageEvent) => void) | null) {
+          desc.set!.call(
+            this,
+            handler &&
+              ((ev: MessageEvent) => {
+                handler.call(this, ev);
+                w.__answers++;
+              }),
+          );
+        },
+      });
+    });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.origin}/#/s/kerberos-101`, { waitUntil: 'load' });
+      await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+      await page.getByTestId('step-last').click();
+      const total = async () =>
+        Number((await page.getByTestId('step-count').textContent())!.match(/of (\d+)/)![1]);
+      await expect.poll(() => page.getByTestId('step-last').isDisabled(), { timeout: 60_000 }).toBe(true);
+      const steps = await total();
+      const input = page.getByTestId('console-input').locator('input');
+      const answers = () => page.evaluate(() => (window as unknown as { __answers: number }).__answers);
+
+      await page.evaluate(() => ((window as unknown as { __hold: boolean }).__hold = true));
+      await input.fill('klist');
+      await input.press('Enter');
+      // the step is on screen; its message's detail is held, so the command before has not finished
+      await page
+        .locator('[data-testid="step-count"]', { hasText: `of ${steps + 1}` })
+        .waitFor({ timeout: 60_000 });
+      await input.fill('klist tgt');
+      const before = await answers();
+      await page.evaluate(() => {
+        const w = window as unknown as { __hold: boolean; __held: (() => void)[] };
+        w.__hold = false;
+        for (const send of w.__held.splice(0)) send();
+      });
+      await expect.poll(answers, { timeout: 60_000 }).toBeGreaterThan(before);
+      expect(await input.inputValue()).toBe('klist tgt');
+      await input.press('Enter');
+      await page
+        .locator('[data-testid="step-count"]', { hasText: `of ${steps + 2}` })
+        .waitFor({ timeout: 60_000 });
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
 });
