@@ -48,11 +48,19 @@ const engineWorker = () => new Worker(new URL('./worker.ts', import.meta.url), {
 /**
  * Starts the engine's worker at once, so that it loads its script while the page mounts (main.ts, for a
  * page that plays); the first EngineClient made without a worker of its own takes it. A failure to load
- * before then is kept and reported by that client.
+ * before then is kept and reported by that client; a worker that cannot be made at all is left to the
+ * page's own start, which shows why instead of leaving the page blank.
  */
 export function startEngineEarly(make: () => Worker = engineWorker): void {
   if (early) return;
-  const slot: { worker: Worker; failed?: string } = { worker: make() };
+  let worker: Worker;
+  try {
+    worker = make();
+  } catch {
+    // no worker here (an old browser, a policy): the page's own start tries again and says why
+    return;
+  }
+  const slot: { worker: Worker; failed?: string } = { worker };
   slot.worker.onerror = (ev: ErrorEvent) => {
     ev.preventDefault();
     slot.failed = ev.message || 'it could not be loaded';

@@ -176,6 +176,12 @@ describe('the worker started before the page mounts', () => {
       made.push(w);
       return w as unknown as Worker;
     };
+    // a worker that cannot be made: nothing thrown before the page mounts, and the next start still works
+    expect(() =>
+      startEngineEarly(() => {
+        throw new Error('Worker is not defined');
+      }),
+    ).not.toThrow();
     startEngineEarly(make);
     startEngineEarly(make); // once only
     expect(made).toHaveLength(1);
