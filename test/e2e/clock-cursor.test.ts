@@ -3,18 +3,8 @@
 // slider read "09:30: press Enter…" over a clock at 09:00, and an arrow key pressed then was undone when
 // the answer came (test/e2e/clock.test.ts failed so on a loaded machine). Here the page's detail requests
 // are held back until the test lets them go, so the window is as wide as the test wants, on any machine.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import { chromiumAvailable, useBrowser } from './browser';
 
 /** Runs in the page before its scripts: 'detail' requests wait in window.__held until __release(). */
 function holdDetails(): void {
@@ -34,28 +24,13 @@ function holdDetails(): void {
 }
 
 describe.skipIf(!chromiumAvailable())('the clock’s cursor after a move, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  let v: PageRecord | undefined;
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    expect(v?.foreignRequests()).toEqual([]);
-    expect(v?.errors).toEqual([]);
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useBrowser();
 
   test('the slider shows the new clock, and a key pressed before the message opens is kept', async () => {
-    v = await openPage(browser, server.origin, '/');
+    const v = await site.open('/');
     const { page } = v;
     await v.context.addInitScript(holdDetails);
-    await page.goto(`${server.origin}/#/s/cached-logon-4h-gap`, { waitUntil: 'load' });
+    await page.goto(`${site.origin}/#/s/cached-logon-4h-gap`, { waitUntil: 'load' });
     await page.reload({ waitUntil: 'load' });
     await page.setViewportSize({ width: 1440, height: 1000 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });

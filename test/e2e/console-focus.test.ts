@@ -1,38 +1,13 @@
 // The console keeps the keyboard: after a typed command has played (the input is read-only while the
 // step plays), the focus is still in the input, so the next command can be typed at once.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import { chromiumAvailable, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('the console’s focus, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  let v: PageRecord | undefined;
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    expect(v?.foreignRequests()).toEqual([]);
-    expect(v?.errors).toEqual([]);
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useBrowser();
 
   test('a command typed at the end plays as a step, and the focus stays in the input', async () => {
-    v = await openPage(browser, server.origin, '/');
+    const v = await site.open('/');
     const { page } = v;
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
     await page.getByTestId('step-last').click();
@@ -62,7 +37,7 @@ describe.skipIf(!chromiumAvailable())('the console’s focus, in Chromium', () =
     }
   });
   test('a command typed while the step before still opens its message is kept, and plays on Enter', async () => {
-    const context = await browser.newContext();
+    const context = await site.browser.newContext();
     // the page's 'detail' requests wait until the test lets them go; answers from the worker are counted
     await context.addInitScript(() => {
       const w = window as unknown as { __hold: boolean; __held: (() => void)[]; __answers: number };
@@ -92,7 +67,7 @@ describe.skipIf(!chromiumAvailable())('the console’s focus, in Chromium', () =
     });
     const page = await context.newPage();
     try {
-      await page.goto(`${server.origin}/#/s/kerberos-101`, { waitUntil: 'load' });
+      await page.goto(`${site.origin}/#/s/kerberos-101`, { waitUntil: 'load' });
       await page.getByTestId('playground').waitFor({ timeout: 60_000 });
       await page.getByTestId('step-last').click();
       const total = async () =>

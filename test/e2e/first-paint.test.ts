@@ -4,46 +4,17 @@
 // the crypto layer's own (string-to-key runs), carried by each summary; after a step that signs in, it is
 // no longer 0, so the attribute counts what it says. The page's own thread loads none of the other pages'
 // code (the crypto proof's, the capture's, the paste's, and the crypto layer they use) until one is opened.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import { chromiumAvailable, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('the first paint, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  const opened: PageRecord[] = [];
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    for (const v of opened) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-      await v.context.close();
-    }
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useBrowser();
 
   test.each([
     ['the first scenario', '/'],
     ['a link to happy-path', '/#/s/happy-path'],
   ])('%s is on screen before any key is made from a password', async (_, path) => {
-    const v = await openPage(browser, server.origin, path);
-    opened.push(v);
+    const v = await site.open(path);
     const playground = v.page.getByTestId('playground');
     await playground.waitFor({ timeout: 60_000 });
     expect(await playground.getAttribute('data-step')).toBe('0');
@@ -57,8 +28,7 @@ describe.skipIf(!chromiumAvailable())('the first paint, in Chromium', () => {
   });
 
   test('the playground loads no other page’s code; the crypto proof loads its own when opened', async () => {
-    const v = await openPage(browser, server.origin, '/');
-    opened.push(v);
+    const v = await site.open('/');
     await v.page.getByTestId('playground').waitFor({ timeout: 60_000 });
     const chunks = () => v.requests.map((u) => new URL(u).pathname).filter((p) => p.endsWith('.js'));
     const others = /\/(CryptoProof|CapturePage|PastePage|crypto)-[\w-]+\.js$/;

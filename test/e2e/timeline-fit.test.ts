@@ -1,44 +1,16 @@
 // The ticket-lifetimes card at 1280×800 fits its rows: no taller than they need (it was a fixed 14rem
 // whatever it held), and none of them cut off (tgt-expiry-10h's renewed TGT rows and the hint under them
 // were clipped); past 24rem it scrolls.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { describe, expect, test } from 'vitest';
+import { chromiumAvailable, useBrowser } from './browser';
 
 const REM = 16;
 
 describe.skipIf(!chromiumAvailable())('the ticket-lifetimes card’s height, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  const opened: PageRecord[] = [];
-
-  beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    for (const v of opened) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useBrowser();
 
   async function cardAtEnd(id: string) {
-    const v = await openPage(browser, server.origin, `/#/s/${id}`);
-    opened.push(v);
+    const v = await site.open(`/#/s/${id}`);
     const { page } = v;
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });

@@ -4,19 +4,10 @@
 // bring the right rows in; a big field tree after "expand all" keeps a bounded number of nodes in the page,
 // and the keyboard reaches every node. Structure only: nothing here is timed (npm run bench -- ui is).
 import { deflateRawSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import happyPath from '../../src/scenarios/catalogue/happy-path.json';
-import {
-  buildSiteIfStale,
-  chromiumAvailable,
-  distDir,
-  launchChromium,
-  openPage,
-  serveStatic,
-  type PageRecord,
-  type StaticServer,
-} from './browser';
+import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
 
 /** How many times the share is removed and mounted again after the first mount. */
 const REMOUNTS = 40;
@@ -42,16 +33,12 @@ interface TraceState {
 }
 
 describe.skipIf(!chromiumAvailable())('windowed lists, in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = useBrowser();
   let v: PageRecord;
   let page: Page;
 
   beforeAll(async () => {
-    await buildSiteIfStale();
-    server = await serveStatic(distDir);
-    browser = await launchChromium();
-    v = await openPage(browser, server.origin, longTraceHash());
+    v = await site.open(longTraceHash());
     page = v.page;
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByTestId('playground').waitFor({ timeout: 60_000 });
@@ -62,15 +49,6 @@ describe.skipIf(!chromiumAvailable())('windowed lists, in Chromium', () => {
       .locator('[data-testid="step-count"]', { hasText: `Step ${steps} of ${steps}` })
       .waitFor({ timeout: 120_000 });
   }, 300_000);
-
-  afterAll(async () => {
-    if (v) {
-      expect(v.foreignRequests()).toEqual([]);
-      expect(v.errors).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
-  });
 
   const traceState = () =>
     page.getByTestId('trace').evaluate((el): TraceState => ({
