@@ -85,7 +85,7 @@ describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violatio
   for (const scheme of ['light', 'dark'] as const) {
     test(`${scheme}: kerberos-101 at its start, then played, a message open and expanded, a field explained`, async () => {
       const page = await open(scheme, '/#/s/kerberos-101');
-      await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
       expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(
         scheme === 'dark',
       );
@@ -135,7 +135,7 @@ describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violatio
     }, 300_000);
     test(`${scheme}: the policy editor's Conditional Access switches, off and on`, async () => {
       const page = await open(scheme, '/#/s/mfa-ca-not-excluded');
-      await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
       await page.getByTestId('step-1').click();
       await page.locator('[data-testid="step-count"]', { hasText: 'Step 1 of 11' }).waitFor();
       await expect.poll(() => page.getByTestId('policy-ca-mfa').getAttribute('aria-checked')).toBe('true');
@@ -151,7 +151,7 @@ describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violatio
 
     test(`${scheme}: a failing scenario's KRB-ERROR in the inspector, and the crypto proof page`, async () => {
       const page = await open(scheme, '/#/s/clock-skew');
-      await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
       await page.getByTestId('step-last').click();
       const error = page.locator('[data-testid^="row-"][data-type^="KRB-ERROR"]').first();
       await error.waitFor({ timeout: 60_000 });
@@ -186,7 +186,7 @@ describe.skipIf(!chromiumAvailable())('accessibility: axe-core finds no violatio
 
     test(`${scheme}: the Azure Files share-level permissions in the policies panel, with a role waiting for its delay`, async () => {
       const page = await open(scheme, '/#/s/share-reader-cannot-write');
-      await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
       await page.getByTestId('step-last').click();
       await page.getByTestId('policy-share-roles').waitFor({ timeout: 60_000 });
       await page.getByTestId('policy-share-role').selectOption('Storage File Data SMB Share Contributor');

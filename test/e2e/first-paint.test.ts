@@ -27,6 +27,40 @@ describe.skipIf(!chromiumAvailable())('the first paint, in Chromium', () => {
     expect(await v.page.locator('[data-testid^="row-"][data-kind="message"]').count()).toBeGreaterThan(0);
   });
 
+  test('the playground mounts in parts, a task each: the step bar and the sequence first, the side column after', async () => {
+    const v = await site.open('/');
+    // in the page, before its scripts: a MutationObserver's callback runs at the end of the task that made
+    // the change, so each record says what the page held when that task ended
+    await v.context.addInitScript(() => {
+      const seen: { parts: string | null; policies: boolean; story: boolean; clock: boolean }[] = [];
+      (window as unknown as { __parts: typeof seen }).__parts = seen;
+      new MutationObserver(() => {
+        const pg = document.querySelector('[data-testid="playground"]');
+        if (!pg) return;
+        const parts = pg.getAttribute('data-parts');
+        if (seen.at(-1)?.parts === parts) return;
+        seen.push({
+          parts,
+          policies: !!document.querySelector('[data-testid="policy-editor"]'),
+          story: !!document.querySelector('[data-testid="story"]'),
+          clock: !!document.querySelector('[data-testid="clock-input"]'),
+        });
+      }).observe(document, { subtree: true, childList: true, attributes: true });
+    });
+    await v.page.reload();
+    const playground = v.page.getByTestId('playground');
+    await v.page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
+    expect(await playground.getAttribute('data-parts')).toBe('4');
+    expect(await v.page.getByTestId('step-forward').isVisible()).toBe(true);
+    const seen = await v.page.evaluate(
+      () => (window as unknown as { __parts: { parts: string | null; policies: boolean }[] }).__parts,
+    );
+    // the task that first drew the playground drew no part of the side column; every later task one part
+    expect(seen.map((s) => s.parts)).toEqual(['0', '1', '2', '3', '4']);
+    expect(seen[0]).toEqual({ parts: '0', policies: false, story: false, clock: false });
+    expect(seen.at(-1)).toMatchObject({ parts: '4', policies: true, story: true, clock: true });
+  });
+
   test('the playground loads no other page’s code; the crypto proof loads its own when opened', async () => {
     const v = await site.open('/');
     await v.page.getByTestId('playground').waitFor({ timeout: 60_000 });

@@ -145,7 +145,7 @@ describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
     // happy-path: four hosts (a long name among them), a UNC path as a step title, tickets on the timeline
     const v = await site.open('/#/s/happy-path');
     page = v.page;
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('step-forward').click();
     await page.getByTestId('step-forward').click();
     await page.locator('[data-testid="step-count"]', { hasText: 'Step 2 of' }).waitFor({ timeout: 60_000 });
