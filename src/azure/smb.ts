@@ -37,6 +37,8 @@ import {
   ntlmServerChallenge,
   ntlmNegotiate,
   ntlmVerify,
+  NtlmFormatError,
+  NtStatus,
   readAuthenticate,
 } from '../smb2';
 import { fromHex, toHex } from '../util';
@@ -64,6 +66,8 @@ export interface SmbReply {
   sessionKey?: Uint8Array;
   file?: FileReply;
   windowsError?: number;
+  /** A refused SESSION_SETUP's NT status, when it is not STATUS_LOGON_FAILURE. */
+  status?: number;
 }
 
 /** TREE_CONNECT: the share must exist, and the session's share-level permission must allow something. */
@@ -113,6 +117,22 @@ function ntlmChallengeFor(world: World, svc: ServiceActorState, host: string) {
 }
 
 /**
+ * A malformed NTLMSSP message (NtlmFormatError: a field no well-formed client sends, not a wrong key):
+ * Windows answers SESSION_SETUP with STATUS_INVALID_PARAMETER, and `net use` shows System error 87.
+ */
+function invalidParameter(e: NtlmFormatError) {
+  const status = NtStatus.INVALID_PARAMETER;
+  return {
+    value: { ok: false, windowsError: 87, status },
+    reply: {
+      type: 'SMB2 SESSION_SETUP',
+      result: `STATUS_INVALID_PARAMETER (0x${status.toString(16).toUpperCase()}): ${e.message}`,
+      windowsError: 87,
+    },
+  };
+}
+
+/**
  * SESSION_SETUP's second round with the storage account key: the server checks the NTLMv2 response
  * against the key it holds (NTProofStr, then the MIC) for `localhost\account`; the exported session key
  * becomes the SMB session key.
@@ -128,14 +148,20 @@ function accountKeySession(
   const a = readAuthenticate(req.authenticate);
   const user = `${a.domain}\\${a.user}`;
   const named = azure !== undefined && user.toLowerCase() === `localhost\\${azure.account}`.toLowerCase();
-  const checked =
-    named && azure.accountKey !== undefined && challenge
-      ? ntlmVerify(azure.accountKey, challenge.subarray(24, 32), {
-          negotiate: req.negotiate,
-          challenge,
-          authenticate: req.authenticate,
-        })
-      : undefined;
+  let checked: ReturnType<typeof ntlmVerify>;
+  try {
+    checked =
+      named && azure.accountKey !== undefined && challenge
+        ? ntlmVerify(azure.accountKey, challenge.subarray(24, 32), {
+            negotiate: req.negotiate,
+            challenge,
+            authenticate: req.authenticate,
+          })
+        : undefined;
+  } catch (e) {
+    if (e instanceof NtlmFormatError) return invalidParameter(e);
+    throw e;
+  }
   if (!checked)
     return {
       value: { ok: false, windowsError: 1326 },
@@ -434,7 +460,7 @@ export function smbAccountKeySession(
   );
   if (trip.ok) {
     const tokens = { negotiate, challenge, authenticate };
-    wireNtlmSessionSetup(world, host, svc, tokens, trip.value.sessionKey, [first, trip]);
+    wireNtlmSessionSetup(world, host, svc, tokens, trip.value, [first, trip]);
   }
   return trip.ok && trip.value.ok ? trip.value.session : undefined;
 }

@@ -1,11 +1,19 @@
 // SET_INFO on the wire carries the descriptor the client sent, whatever the server answers: a refused
-// SET_INFO still shows the DACL icacls wrote, not the empty one of a reply that carries none.
+// SET_INFO still shows the DACL icacls wrote, not the empty one of a reply that carries none. A malformed
+// NTLMSSP AUTHENTICATE is answered STATUS_INVALID_PARAMETER, as Windows answers it, not thrown through.
 import { describe, expect, test } from 'vitest';
-import { smbFileRequest } from '../../../src/azure/smb';
+import { smbFileRequest, smbListener } from '../../../src/azure/smb';
+import { wireNtlmSessionSetup } from '../../../src/azure/smb-wire';
 import { sessionFor } from '../../../src/azure/files-server';
 import { READ } from '../../../src/azure/files-authz';
 import { findScenario, runScenario, type Scenario } from '../../../src/scenarios';
-import { decryptMessage } from '../../../src/smb2';
+import {
+  decodeHeader,
+  decryptMessage,
+  ntlmClientAuthenticate,
+  ntlmNegotiate,
+  NtStatus,
+} from '../../../src/smb2';
 import { encodeBinarySid } from '../../../src/formats';
 import { toHex } from '../../../src/util';
 
@@ -47,5 +55,55 @@ describe('SET_INFO on the wire', () => {
     const sent = setInfoDescriptor(decryptMessage(sealed, keys.encryptionKey));
     expect(sent.aces).toBe(held!.acl!.length + 1);
     expect(toHex(sent.bytes)).toContain(toHex(encodeBinarySid('S-1-1-0')));
+  });
+});
+
+describe('SESSION_SETUP with a malformed NTLMSSP AUTHENTICATE', () => {
+  test('the server answers STATUS_INVALID_PARAMETER (System error 87), traced and on the wire', () => {
+    const { world } = runScenario(findScenario('ntfs-deny') as Scenario);
+    const svc = world.services.find((s) => s.id === 'contosofiles')!;
+    const at = { host: svc.host, port: svc.port, transport: 'smb' as const };
+    const opts = { timeout: 1000, connected: true, modelled: true };
+    const step = { type: 'SMB2 SESSION_SETUP', result: 'NTLMSSP' };
+    const negotiate = ntlmNegotiate();
+    const first = world.roundTrip(
+      'adm1',
+      at,
+      smbListener,
+      { op: 'ntlm-challenge', host: 'adm1' },
+      step,
+      opts,
+    );
+    if (!first.ok) throw new Error(`no CHALLENGE: ${first.failure.text}`);
+    const challenge = first.value.challenge!;
+    const authenticate = ntlmClientAuthenticate({
+      password: svc.smb!.azure!.accountKey!,
+      user: 'contosofiles',
+      domain: 'localhost',
+      workstation: 'ADM1',
+      negotiate,
+      challenge,
+      clientChallenge: new Uint8Array(8).fill(1),
+      exportedSessionKey: new Uint8Array(16).fill(2),
+      now: world.now,
+    });
+    // NEGOTIATE_KEY_EXCH is set, but the EncryptedRandomSessionKey field now says 5 bytes, not 16
+    new DataView(authenticate.buffer, authenticate.byteOffset).setUint16(52, 5, true);
+    new DataView(authenticate.buffer, authenticate.byteOffset).setUint16(54, 5, true);
+    const req = { op: 'account-key' as const, host: 'adm1', negotiate, authenticate };
+    const trip = world.roundTrip('adm1', at, smbListener, req, step, opts);
+    if (!trip.ok) throw new Error(`no answer to AUTHENTICATE: ${trip.failure.text}`);
+    expect(trip.value).toMatchObject({ ok: false, windowsError: 87, status: NtStatus.INVALID_PARAMETER });
+    expect(trip.reply.type).toBe('SMB2 SESSION_SETUP');
+    expect(trip.reply.result).toBe(
+      'STATUS_INVALID_PARAMETER (0xC000000D): NTLMSSP AUTHENTICATE: NEGOTIATE_KEY_EXCH is set but the EncryptedRandomSessionKey has 5 bytes, not 16 (MS-NLMP §2.2.1.3)',
+    );
+    expect(world.noteOf(trip.reply.seq)?.windowsError).toBe(87);
+    wireNtlmSessionSetup(world, 'adm1', svc, { negotiate, challenge, authenticate }, trip.value, [
+      first,
+      trip,
+    ]);
+    const response = world.trace.find((e) => e.seq === trip.reply.seq)!.smb2!;
+    expect(decodeHeader(response).status).toBe(0xc000000d);
   });
 });
