@@ -14,6 +14,7 @@ import {
   accessService,
   runOperation,
   TCP_CONNECT_TIMEOUT,
+  type AzureFilesAuthzState,
   type Endpoint,
   type Protocol,
   type ServiceAccess,
@@ -37,8 +38,8 @@ import {
   ntlmServerChallenge,
   ntlmNegotiate,
   ntlmVerify,
-  NtlmFormatError,
   NtStatus,
+  Smb2Error,
   readAuthenticate,
 } from '../smb2';
 import { fromHex, toHex } from '../util';
@@ -117,10 +118,11 @@ function ntlmChallengeFor(world: World, svc: ServiceActorState, host: string) {
 }
 
 /**
- * A malformed NTLMSSP message (NtlmFormatError: a field no well-formed client sends, not a wrong key):
- * Windows answers SESSION_SETUP with STATUS_INVALID_PARAMETER, and `net use` shows System error 87.
+ * A malformed NTLMSSP message (a field no well-formed client sends, NtlmFormatError, or a message cut
+ * short or of the wrong type, Smb2Error; not a wrong key): Windows answers SESSION_SETUP with
+ * STATUS_INVALID_PARAMETER, and `net use` shows System error 87.
  */
-function invalidParameter(e: NtlmFormatError) {
+function invalidParameter(e: Smb2Error) {
   const status = NtStatus.INVALID_PARAMETER;
   return {
     value: { ok: false, windowsError: 87, status },
@@ -130,6 +132,30 @@ function invalidParameter(e: NtlmFormatError) {
       windowsError: 87,
     },
   };
+}
+
+/**
+ * The client's AUTHENTICATE read: the user it names, whether that is the account's `localhost\\account`,
+ * and the NTLMv2 check against the key (undefined when it does not match). Throws Smb2Error for a
+ * malformed message.
+ */
+function checkAuthenticate(
+  azure: AzureFilesAuthzState | undefined,
+  challenge: Uint8Array | undefined,
+  req: { negotiate: Uint8Array; authenticate: Uint8Array },
+) {
+  const a = readAuthenticate(req.authenticate);
+  const user = `${a.domain}\\${a.user}`;
+  const named = azure !== undefined && user.toLowerCase() === `localhost\\${azure.account}`.toLowerCase();
+  const checked =
+    named && azure.accountKey !== undefined && challenge
+      ? ntlmVerify(azure.accountKey, challenge.subarray(24, 32), {
+          negotiate: req.negotiate,
+          challenge,
+          authenticate: req.authenticate,
+        })
+      : undefined;
+  return { user, named, checked };
 }
 
 /**
@@ -145,23 +171,14 @@ function accountKeySession(
   const sent = svc.smb!.ntlmChallenges?.[req.host];
   const challenge = sent ? fromHex(sent) : undefined;
   if (svc.smb!.ntlmChallenges) delete svc.smb!.ntlmChallenges[req.host];
-  const a = readAuthenticate(req.authenticate);
-  const user = `${a.domain}\\${a.user}`;
-  const named = azure !== undefined && user.toLowerCase() === `localhost\\${azure.account}`.toLowerCase();
-  let checked: ReturnType<typeof ntlmVerify>;
+  let read: ReturnType<typeof checkAuthenticate>;
   try {
-    checked =
-      named && azure.accountKey !== undefined && challenge
-        ? ntlmVerify(azure.accountKey, challenge.subarray(24, 32), {
-            negotiate: req.negotiate,
-            challenge,
-            authenticate: req.authenticate,
-          })
-        : undefined;
+    read = checkAuthenticate(azure, challenge, req);
   } catch (e) {
-    if (e instanceof NtlmFormatError) return invalidParameter(e);
+    if (e instanceof Smb2Error) return invalidParameter(e);
     throw e;
   }
+  const { user, named, checked } = read;
   if (!checked)
     return {
       value: { ok: false, windowsError: 1326 },
