@@ -371,6 +371,8 @@ export function readHeader(
 /** DER bytes of an asn1js element; asn1js writes definite, minimal lengths when nothing is indefinite. */
 export function toDer(block: asn1js.BaseBlock): Uint8Array {
   const out = block.toBER(false);
+  // An internal invariant, not a learner's mistake: every block handed here was built by our own schemas
+  // from typed values, so asn1js failing to encode one is a bug in this code.
   if (block.error) throw new Error(`asn1js could not encode: ${block.error}`);
   return new Uint8Array(out);
 }

@@ -12,12 +12,15 @@
  */
 import { ErrorCode } from '../asn1/registry';
 import type { ServiceRule } from '../kdc';
-import type { ConditionalAccessState, World } from '../world';
+import { WorldError, type ConditionalAccessState, type World } from '../world';
 import { entraOf } from './entra';
 
 function stateOf(world: World): ConditionalAccessState {
   const entra = entraOf(world);
-  if (!entra) throw new Error('this world has no Entra ID');
+  if (!entra)
+    throw new WorldError(
+      'Conditional Access is a policy of Entra ID, and this world has no Entra ID: add an "entra" block (host, tenantId, realm)',
+    );
   entra.conditionalAccess ??= { mfa: [], assignment: {} };
   return entra.conditionalAccess;
 }

@@ -80,7 +80,10 @@ export function entraOf(world: World): EntraState | undefined {
 /** The cloud realm's KDC, which Entra runs. */
 function cloudKdc(world: World, entra: EntraState): KdcAdmin {
   const kdc = world.kdcs.some((k) => k.host === entra.host) ? world.kdc(entra.host) : undefined;
-  if (!kdc?.realms.includes(entra.realm)) throw new Error(`no KDC on ${entra.host} serves ${entra.realm}`);
+  if (!kdc?.realms.includes(entra.realm))
+    throw new WorldError(
+      `Entra ID runs the KDC of its cloud realm ${entra.realm} on its own host, ${entra.host}, but no KDC there serves ${entra.realm}: add it to that KDC's realms`,
+    );
   return kdc;
 }
 
@@ -109,7 +112,10 @@ export function setUpEntra(world: World, config: EntraConfig, users: string[]): 
       continue;
     }
     const home = world.kdcsServing(p.realm)[0]?.entries(user, p.realm)[0];
-    if (!home) throw new Error(`${user} is not in its realm's database: nothing to sync to Entra`);
+    if (!home)
+      throw new WorldError(
+        `${user} has no account in ${p.realm}'s database, so Entra Connect has nothing to sync to Entra ID: add the user to a KDC of ${p.realm}`,
+      );
     if (kdc.principals(state.realm).some((e) => upnOf(e) === upnOf(home))) continue;
     const key = randomKey(18, world.random);
     kdc.addPrincipal(state.realm, {

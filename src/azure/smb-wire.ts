@@ -106,14 +106,15 @@ export function wireSessionSetup(
 
 /**
  * The storage account key's SESSION_SETUP: two rounds of NTLMSSP in SPNEGO on the host's connection, the
- * session keyed with the exported session key when the server accepted (`sessionKey`).
+ * session keyed with the exported session key when the server accepted (`sessionKey`), or refused with
+ * the server's `status` (STATUS_LOGON_FAILURE when it gives none).
  */
 export function wireNtlmSessionSetup(
   world: World,
   host: string,
   svc: Svc,
   tokens: NtlmTokens,
-  sessionKey: Uint8Array | undefined,
+  answer: { sessionKey?: Uint8Array | undefined; status?: number | undefined },
   trips: [{ request: TraceEvent; reply: TraceEvent }, { request: TraceEvent; reply: TraceEvent }],
 ): void {
   const connection = world.smbConnection(host, svc.id);
@@ -121,9 +122,9 @@ export function wireNtlmSessionSetup(
   const out = ntlmSessionSetup(
     connection,
     tokens,
-    sessionKey
-      ? { ok: true, sessionKey, encrypt: encrypts(world, svc) }
-      : { ok: false, status: NtStatus.LOGON_FAILURE },
+    answer.sessionKey
+      ? { ok: true, sessionKey: answer.sessionKey, encrypt: encrypts(world, svc) }
+      : { ok: false, status: answer.status ?? NtStatus.LOGON_FAILURE },
   );
   addExchange(world, out.rounds[0], trips[0].request, trips[0].reply);
   world.addSmbWire(trips[1].request.seq, { smb2: out.rounds[1].request });

@@ -14,6 +14,7 @@ import {
   accessService,
   runOperation,
   TCP_CONNECT_TIMEOUT,
+  type AzureFilesAuthzState,
   type Endpoint,
   type Protocol,
   type ServiceAccess,
@@ -37,6 +38,8 @@ import {
   ntlmServerChallenge,
   ntlmNegotiate,
   ntlmVerify,
+  NtStatus,
+  Smb2Error,
   readAuthenticate,
 } from '../smb2';
 import { fromHex, toHex } from '../util';
@@ -64,6 +67,8 @@ export interface SmbReply {
   sessionKey?: Uint8Array;
   file?: FileReply;
   windowsError?: number;
+  /** A refused SESSION_SETUP's NT status, when it is not STATUS_LOGON_FAILURE. */
+  status?: number;
 }
 
 /** TREE_CONNECT: the share must exist, and the session's share-level permission must allow something. */
@@ -113,6 +118,47 @@ function ntlmChallengeFor(world: World, svc: ServiceActorState, host: string) {
 }
 
 /**
+ * A malformed NTLMSSP message (a field no well-formed client sends, NtlmFormatError, or a message cut
+ * short or of the wrong type, Smb2Error; not a wrong key): Windows answers SESSION_SETUP with
+ * STATUS_INVALID_PARAMETER, and `net use` shows System error 87.
+ */
+function invalidParameter(e: Smb2Error) {
+  const status = NtStatus.INVALID_PARAMETER;
+  return {
+    value: { ok: false, windowsError: 87, status },
+    reply: {
+      type: 'SMB2 SESSION_SETUP',
+      result: `STATUS_INVALID_PARAMETER (0x${status.toString(16).toUpperCase()}): ${e.message}`,
+      windowsError: 87,
+    },
+  };
+}
+
+/**
+ * The client's AUTHENTICATE read: the user it names, whether that is the account's `localhost\\account`,
+ * and the NTLMv2 check against the key (undefined when it does not match). Throws Smb2Error for a
+ * malformed message.
+ */
+function checkAuthenticate(
+  azure: AzureFilesAuthzState | undefined,
+  challenge: Uint8Array | undefined,
+  req: { negotiate: Uint8Array; authenticate: Uint8Array },
+) {
+  const a = readAuthenticate(req.authenticate);
+  const user = `${a.domain}\\${a.user}`;
+  const named = azure !== undefined && user.toLowerCase() === `localhost\\${azure.account}`.toLowerCase();
+  const checked =
+    named && azure.accountKey !== undefined && challenge
+      ? ntlmVerify(azure.accountKey, challenge.subarray(24, 32), {
+          negotiate: req.negotiate,
+          challenge,
+          authenticate: req.authenticate,
+        })
+      : undefined;
+  return { user, named, checked };
+}
+
+/**
  * SESSION_SETUP's second round with the storage account key: the server checks the NTLMv2 response
  * against the key it holds (NTProofStr, then the MIC) for `localhost\account`; the exported session key
  * becomes the SMB session key.
@@ -125,17 +171,14 @@ function accountKeySession(
   const sent = svc.smb!.ntlmChallenges?.[req.host];
   const challenge = sent ? fromHex(sent) : undefined;
   if (svc.smb!.ntlmChallenges) delete svc.smb!.ntlmChallenges[req.host];
-  const a = readAuthenticate(req.authenticate);
-  const user = `${a.domain}\\${a.user}`;
-  const named = azure !== undefined && user.toLowerCase() === `localhost\\${azure.account}`.toLowerCase();
-  const checked =
-    named && azure.accountKey !== undefined && challenge
-      ? ntlmVerify(azure.accountKey, challenge.subarray(24, 32), {
-          negotiate: req.negotiate,
-          challenge,
-          authenticate: req.authenticate,
-        })
-      : undefined;
+  let read: ReturnType<typeof checkAuthenticate>;
+  try {
+    read = checkAuthenticate(azure, challenge, req);
+  } catch (e) {
+    if (e instanceof Smb2Error) return invalidParameter(e);
+    throw e;
+  }
+  const { user, named, checked } = read;
   if (!checked)
     return {
       value: { ok: false, windowsError: 1326 },
@@ -434,7 +477,7 @@ export function smbAccountKeySession(
   );
   if (trip.ok) {
     const tokens = { negotiate, challenge, authenticate };
-    wireNtlmSessionSetup(world, host, svc, tokens, trip.value.sessionKey, [first, trip]);
+    wireNtlmSessionSetup(world, host, svc, tokens, trip.value, [first, trip]);
   }
   return trip.ok && trip.value.ok ? trip.value.session : undefined;
 }

@@ -7,6 +7,7 @@ export const WINDOWS_ERRORS: Record<number, string> = {
   5: 'Access is denied.',
   53: 'The network path was not found.',
   67: 'The network name cannot be found.',
+  87: 'The parameter is incorrect.',
   1311: 'There are currently no logon servers available to service the logon request.',
   1327: 'Account restrictions are preventing this user from signing in.',
   1326: 'The user name or password is incorrect.',

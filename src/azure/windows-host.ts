@@ -7,7 +7,14 @@
  */
 import type { CachedCredential, CredentialCache } from '../client';
 import { parsePrincipal, tgsRealmOf } from '../asn1/principal';
-import type { CloudApState, JoinType, WindowsHostState, WindowsRelease, World } from '../world';
+import {
+  WorldError,
+  type CloudApState,
+  type JoinType,
+  type WindowsHostState,
+  type WindowsRelease,
+  type World,
+} from '../world';
 import { entraOf } from './entra';
 import { hostRealmTableFor } from './realm';
 
@@ -71,7 +78,10 @@ export function addWindowsHost(world: World, config: WindowsHostConfig): Windows
 /** Windows on a host. */
 export function windowsHost(world: World, host: string): WindowsHostState {
   const d = world.windowsHost(host);
-  if (!d) throw new Error(`${host} does not run Windows`);
+  if (!d)
+    throw new WorldError(
+      `${host} does not run Windows: only a Windows client host has a logon session, a console and mapped drives`,
+    );
   return d;
 }
 
@@ -86,7 +96,10 @@ export type WindowsDevice = WindowsHostState & { cloudAp: CloudApState };
 /** Windows on an Entra-joined or hybrid-joined device, with its CloudAP. */
 export function device(world: World, host: string): WindowsDevice {
   const d = world.windowsHost(host);
-  if (!d?.cloudAp) throw new Error(`${host} is not an Entra-joined or hybrid-joined Windows device`);
+  if (!d?.cloudAp)
+    throw new WorldError(
+      `${host} is not an Entra-joined or hybrid-joined Windows device: only such a device has CloudAP and a Primary Refresh Token`,
+    );
   return d as WindowsDevice;
 }
 

@@ -199,7 +199,8 @@ export function buildWorld(s: Scenario, seed = s.seed): World {
       setUpEntra(world, s.entra, [...new Set(users)]);
       setUpCloudTrust(world);
     } catch (e) {
-      throw new ScenarioError('entra', (e as Error).message);
+      if (e instanceof KrbPlayError) throw new ScenarioError('entra', e.message);
+      throw e;
     }
   }
   for (const c of s.clients) {

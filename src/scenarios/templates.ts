@@ -9,6 +9,7 @@
  * Files. Without Entra (an AD-joined device), the storage account is joined to AD DS instead, as Azure
  * Files' "AD DS authentication" does, so the share is reached with an on-prem service ticket.
  */
+import { KrbPlayInputError } from '../util/errors';
 
 export type JoinChoice = 'ad' | 'entra' | 'hybrid';
 
@@ -66,10 +67,15 @@ export function allTemplateChoices(): TemplateChoices[] {
 export function readTemplateChoices(v: unknown): TemplateChoices {
   const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
   if (!JOIN_CHOICES.some((j) => j.value === o.join))
-    throw new Error(`join must be ad, entra or hybrid, not ${JSON.stringify(o.join)}`);
+    throw new KrbPlayInputError(
+      `join must be ad (domain-joined), entra (Entra-joined) or hybrid, not ${JSON.stringify(o.join)}`,
+    );
   if (o.realms !== 1 && o.realms !== 2)
-    throw new Error(`realms must be 1 or 2, not ${JSON.stringify(o.realms)}`);
-  if (typeof o.azureFiles !== 'boolean') throw new Error('azureFiles must be true or false');
+    throw new KrbPlayInputError(
+      `realms must be 1 (one forest) or 2 (two forests), not ${JSON.stringify(o.realms)}`,
+    );
+  if (typeof o.azureFiles !== 'boolean')
+    throw new KrbPlayInputError(`azureFiles must be true or false, not ${JSON.stringify(o.azureFiles)}`);
   return { join: o.join as JoinChoice, realms: o.realms, azureFiles: o.azureFiles };
 }
 

@@ -34,6 +34,7 @@ export const HeaderFlag = {
 /** NT status values (MS-ERREF §2.3.1) that SMB2 answers carry here. */
 export const NtStatus = {
   SUCCESS: 0x0000_0000,
+  INVALID_PARAMETER: 0xc000_000d,
   MORE_PROCESSING_REQUIRED: 0xc000_0016,
   ACCESS_DENIED: 0xc000_0022,
   OBJECT_NAME_NOT_FOUND: 0xc000_0034,

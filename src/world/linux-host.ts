@@ -14,6 +14,7 @@ import { formatPrincipal, parsePrincipal } from '../asn1/principal';
 import { KdcOption } from '../asn1/registry';
 import { listMit, mitMessage, newCredentialCache, type ClientConfig } from '../client';
 import { addClient, runOperation } from './flows';
+import { WorldError } from './errors';
 import type { LinuxHostState } from './state';
 import type { World } from './world';
 
@@ -66,7 +67,10 @@ export function addLinuxHost(world: World, c: LinuxHostConfig): LinuxHostState {
 /** The Linux host on `host`. */
 export function linuxHost(world: World, host: string): LinuxHostState {
   const l = world.linuxHost(host);
-  if (!l) throw new Error(`${host} is not a Linux host`);
+  if (!l)
+    throw new WorldError(
+      `${host} is not a Linux host: MIT's kinit, klist, kvno and kdestroy run only on a client with "os": "linux"`,
+    );
   return l;
 }
 

@@ -6,8 +6,10 @@
  * - 4768 "A Kerberos authentication ticket (TGT) was requested": every AS exchange except a bad
  *   password (success, or failure with its Result Code: 0x6 unknown client, 0x12 revoked, 0x17 expired);
  * - 4771 "Kerberos pre-authentication failed": an AS-REQ whose pre-authentication was wrong (0x18);
- * - 4769 "A Kerberos service ticket was requested": every TGS exchange that is not a renewal;
- * - 4770 "A Kerberos service ticket was renewed": a TGS-REQ with the RENEW option that got a ticket.
+ * - 4769 "A Kerberos service ticket was requested": every TGS exchange but a renewal that got a ticket,
+ *   with its Failure Code (Status in the XML; 0x0 on success): a refused renewal is a 4769 failure;
+ * - 4770 "A Kerberos service ticket was renewed": a TGS-REQ with the RENEW option that got a ticket (no
+ *   Status: the event has none).
  * A KDC_ERR_PREAUTH_REQUIRED (0x19) answer is the normal first step of a logon, and is not written.
  */
 import type { KdcResult } from '../kdc';
@@ -80,16 +82,16 @@ export function securityEvent(input: SecurityEventInput): SecurityEvent | undefi
     ];
     return { id: 4768, at: input.now, keyword, fields };
   }
-  const renewal = (req.kdcOptions & RENEW) !== 0;
+  const renewed = (req.kdcOptions & RENEW) !== 0 && code === 0;
   const fields: [string, string][] = [
     ['Service Name', service],
     ...network,
     ['Ticket Options', options],
     ['Ticket Encryption Type', etype],
-    ...(renewal ? [] : ([['Failure Code', hex(code)]] as [string, string][])),
+    ...(renewed ? [] : ([['Failure Code', hex(code)]] as [string, string][])),
     ['Transited Services', '-'],
   ];
-  return { id: renewal && code === 0 ? 4770 : 4769, at: input.now, keyword, fields };
+  return { id: renewed ? 4770 : 4769, at: input.now, keyword, fields };
 }
 
 /** One event as a line of text, for search and the console. */

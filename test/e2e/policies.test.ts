@@ -6,7 +6,7 @@
 // share-reader-cannot-write, Storage File Data SMB Share Contributor assigned in the panel waits for the
 // account's 30-minute propagation: echo to Z: is refused until the clock is moved past it, then succeeds.
 import { describe, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { chromiumAvailable, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium', () => {
@@ -25,6 +25,35 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
     await page.getByTestId(`step-${step}`).click();
     await expect.poll(() => stepCount(page)).toBe(`Step ${step} of ${of}`);
   }
+
+  /** A select's option values. */
+  const optionValues = (select: Locator) =>
+    select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+
+  /**
+   * A select against its form: inside it, its width against the width it wants (the same select with
+   * nothing squeezing it: as wide as its longest option), the form's overflow, and what the words before
+   * it and its chosen option read together.
+   */
+  const measure = (select: Locator) =>
+    select.evaluate((el: HTMLSelectElement) => {
+      const form = el.closest('form')!;
+      const box = el.getBoundingClientRect();
+      const room = form.getBoundingClientRect();
+      const free = el.cloneNode(true) as HTMLSelectElement;
+      free.style.cssText = 'position: absolute; width: auto; max-width: none';
+      form.append(free);
+      const wants = free.getBoundingClientRect().width;
+      free.remove();
+      return {
+        inside: box.left >= room.left && box.right <= room.right,
+        width: box.width,
+        wants,
+        scrollWidth: form.scrollWidth,
+        clientWidth: form.clientWidth,
+        reads: `${el.previousElementSibling?.textContent ?? ''}${el.selectedOptions[0]?.text ?? ''}`,
+      };
+    });
 
   test('the cloud ticket GPO turned off before the last sign-in: CloudTgt NO, then 1326 at the mount', async () => {
     const page = await open('cached-logon-4h-gap');
@@ -182,31 +211,11 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
     await page.setViewportSize({ width: 1280, height: 800 });
     const role = page.getByTestId('policy-share-role');
     await role.scrollIntoViewIfNeeded();
-    const names = await role
-      .locator('option')
-      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const names = await optionValues(role);
     expect(names).toContain('Storage File Data SMB Share Elevated Contributor');
     for (const name of names) {
       await role.selectOption(name);
-      const m = await role.evaluate((el: HTMLSelectElement) => {
-        const form = el.closest('form')!;
-        const box = el.getBoundingClientRect();
-        const room = form.getBoundingClientRect();
-        // the same select with nothing squeezing it: as wide as its longest option wants
-        const free = el.cloneNode(true) as HTMLSelectElement;
-        free.style.cssText = 'position: absolute; width: auto; max-width: none';
-        form.append(free);
-        const wants = free.getBoundingClientRect().width;
-        free.remove();
-        return {
-          inside: box.left >= room.left && box.right <= room.right,
-          width: box.width,
-          wants,
-          scrollWidth: form.scrollWidth,
-          clientWidth: form.clientWidth,
-          reads: `${el.previousElementSibling?.textContent ?? ''}${el.selectedOptions[0]?.text ?? ''}`,
-        };
-      });
+      const m = await measure(role);
       expect(m.inside, name).toBe(true);
       expect(m.width, name).toBeGreaterThanOrEqual(m.wants);
       expect(m.scrollWidth, name).toBeLessThanOrEqual(m.clientWidth);
@@ -220,6 +229,29 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
         return box.left >= room.left && box.right <= room.right;
       });
       expect(inside, id).toBe(true);
+    }
+  }, 180_000);
+
+  test('at 1280×800 the Default share-level select shows each value whole, its Azure name in full under it', async () => {
+    const page = await open('share-reader-cannot-write');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const select = page.getByTestId('policy-share-default-value');
+    await select.scrollIntoViewIfNeeded();
+    const names = await optionValues(select);
+    expect(names).toContain('StorageFileDataSmbShareElevatedContributor');
+    for (const name of names) {
+      await select.selectOption(name);
+      const m = await measure(select);
+      expect(m.inside, name).toBe(true);
+      expect(m.width, name).toBeGreaterThanOrEqual(m.wants);
+      await expect.poll(() => page.getByTestId('policy-share-default-full').textContent()).toBe(name);
+      // the line that holds it (the name is an inline span) wraps it rather than clipping it
+      const line = await page.getByTestId('policy-share-default-full').evaluate((el) => ({
+        scrollWidth: el.parentElement!.scrollWidth,
+        clientWidth: el.parentElement!.clientWidth,
+      }));
+      expect(line.scrollWidth, name).toBeLessThanOrEqual(line.clientWidth);
+      expect(m.scrollWidth, name).toBeLessThanOrEqual(m.clientWidth);
     }
   }, 180_000);
 

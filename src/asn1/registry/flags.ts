@@ -50,6 +50,7 @@ export function defineFlagRegistry<E extends FlagEntry>(
 ): FlagRegistry<E> {
   const entries = specs.map((spec) => {
     if (!Number.isInteger(spec.value) || spec.value < 0 || spec.value > 31) {
+      // An internal invariant: the tables are static source text, so this fails at load, never on input.
       throw new Error(`${label} registry: bit ${String(spec.value)} is outside 0–31`);
     }
     return Object.freeze({ ...spec, mask: bitMask(spec.value) }) as E;

@@ -68,6 +68,7 @@ export function spellingsOf(entry: RegistryEntry): string[] {
 /**
  * Builds a registry over a table. The table is static source text, so a duplicate number or name is a
  * mistake in this folder: it fails at load, loudly, rather than making one of the two entries unreachable.
+ * Its bare Errors are internal invariants, never a learner's input.
  */
 export function defineRegistry<E extends RegistryEntry>(label: string, table: readonly E[]): Registry<E> {
   const entries = Object.freeze([...table].sort((a, b) => a.value - b.value));

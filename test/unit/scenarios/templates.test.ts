@@ -8,6 +8,7 @@ import {
   templateId,
   templateScenario,
 } from '../../../src/scenarios/templates';
+import { KrbPlayInputError } from '../../../src/util/errors';
 
 type Json = Record<string, unknown>;
 
@@ -59,13 +60,19 @@ describe('templates', () => {
     expect(realmOf('hybrid')).toBe('KERBEROS.MICROSOFTONLINE.COM');
   });
 
-  test('choices that are not choices are refused with a sentence', () => {
-    expect(() => readTemplateChoices({ join: 'workgroup', realms: 1, azureFiles: false })).toThrow(
-      /join must be ad, entra or hybrid/,
+  test('choices that are not choices are refused with a sentence, as input errors', () => {
+    const refused = (v: unknown, message: string) =>
+      expect(() => readTemplateChoices(v)).toThrow(
+        expect.objectContaining({ constructor: KrbPlayInputError, message }),
+      );
+    refused(
+      { join: 'workgroup', realms: 1, azureFiles: false },
+      'join must be ad (domain-joined), entra (Entra-joined) or hybrid, not "workgroup"',
     );
-    expect(() => readTemplateChoices({ join: 'ad', realms: 3, azureFiles: false })).toThrow(
-      /realms must be 1 or 2/,
+    refused(
+      { join: 'ad', realms: 3, azureFiles: false },
+      'realms must be 1 (one forest) or 2 (two forests), not 3',
     );
-    expect(() => readTemplateChoices({ join: 'ad', realms: 1 })).toThrow(/azureFiles/);
+    refused({ join: 'ad', realms: 1, azureFiles: 'yes' }, 'azureFiles must be true or false, not "yes"');
   });
 });

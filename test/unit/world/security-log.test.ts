@@ -2,7 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { runScenario, validateScenario, type Scenario } from '../../../src/scenarios';
 import { SECURITY_LOG_MAX } from '../../../src/world/kdc-admin';
-import { securityEventText, type SecurityEvent } from '../../../src/world/security-log';
+import { runOperation } from '../../../src/world/flows';
+import { securityEventDetails, securityEventText, type SecurityEvent } from '../../../src/world/security-log';
 import kerberos101 from '../../../src/scenarios/catalogue/kerberos-101.json';
 
 type Json = typeof kerberos101;
@@ -90,5 +91,23 @@ describe('the DC Security log', () => {
       Array.from({ length: written }, (_, i) => `u${i}`),
     );
     expect(field(dc.securityLog.at(-1)!, 'Account Name')).toBe(`u${SECURITY_LOG_MAX - 1}`);
+  });
+
+  test('a renewal the KDC refuses: a 4769 failure with its Status (0xD, KDC_ERR_BADOPTION), not a 4770', () => {
+    const run = runScenario(scenario());
+    const dc = run.world.kdc(run.world.kdcsServing('CORP.CONTOSO.COM')[0]!.host);
+    dc.refuseRenewals('CORP.CONTOSO.COM', 'this realm renews nothing');
+    const before = dc.securityLog.length;
+    expect(runOperation(run.world, 'ws1', { kind: 'renew' }).ok).toBe(false);
+    const written = dc.securityLog.slice(before);
+    expect(written.map((e) => e.id)).toEqual([4769]);
+    const failed = written[0]!;
+    expect(failed.keyword).toBe('Audit Failure');
+    expect(field(failed, 'Service Name')).toBe('krbtgt/CORP.CONTOSO.COM');
+    expect(field(failed, 'Failure Code')).toBe('0xD');
+    const xml = securityEventDetails(failed, 'dc1');
+    expect(xml.system).toContainEqual(['Keywords', '0x8010000000000000']);
+    expect(xml.eventData).toContainEqual(['Status', '0xD']);
+    expect(securityEventText(failed)).toContain('Failure Code: 0xD');
   });
 });
