@@ -239,4 +239,33 @@ describe.skipIf(!chromiumAvailable())('windowed lists, in Chromium', () => {
       await page.setViewportSize({ width: 1280, height: 800 });
     }
   });
+
+  test('on a phone, a step that selects a row far out of the window leaves the page where the reader has it', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const count = () => page.getByTestId('step-count').textContent();
+    const [, at, of] = (await count())!.match(/Step (\d+) of (\d+)/)!;
+    try {
+      // the top of the page: the trace's first rows in sight, its last step's far below the window
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await expect.poll(async () => (await traceState()).drawn[0]).toBe(1);
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      // one step back: the step before's message, near the trace's end, is selected and opened
+      await page.keyboard.press('[');
+      await page
+        .locator('[data-testid="step-count"]', { hasText: `Step ${Number(at) - 1} of ${of}` })
+        .waitFor();
+      await page.getByTestId('inspector-type').waitFor();
+      const { drawn, last } = await traceState();
+      expect(drawn).not.toContain(last);
+      // two frames: where the selected row would be revealed
+      await page.evaluate(
+        () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+      );
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    } finally {
+      await page.keyboard.press(']');
+      await page.locator('[data-testid="step-count"]', { hasText: `Step ${at} of ${of}` }).waitFor();
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
 });

@@ -74,14 +74,16 @@ export class ListWindow {
   }
 
   /**
-   * Scrolls row `index` into sight by its offsets (it need not be drawn yet): the scroller when it scrolls
-   * on its own, else the page. The part in sight moves at once, so the row is drawn in the same update.
+   * Scrolls row `index` into sight by its offsets (it need not be drawn yet) when the scroller scrolls on
+   * its own. The part in sight moves at once, so the row is drawn in the same update. A list that scrolls
+   * with the page (a narrow screen) is left where it is, as lib/scroll.ts's revealWithin leaves a whole
+   * one: selecting a row never moves the page under the reader.
    */
   reveal(scroller: HTMLElement, offsets: Float64Array, index: number, margin = 48): void {
+    if (scroller.scrollHeight <= scroller.clientHeight) return;
     const delta = revealDelta(offsets, index, this.from, this.viewport, margin);
     if (delta === 0) return;
-    if (scroller.scrollHeight > scroller.clientHeight) scroller.scrollTop += delta;
-    else window.scrollBy(0, delta);
+    scroller.scrollTop += delta;
     this.from += delta;
   }
 }

@@ -34,3 +34,17 @@ export function widthInto(set: (width: number) => void): (el: Element) => () => 
     return () => observer.disconnect();
   };
 }
+
+/**
+ * Runs `fn` in a task of its own after the next frame is drawn, and returns what cancels it: a part of the
+ * page that can come a moment later is made there, so that the task before, and the frame that draws it,
+ * do not carry it too.
+ */
+export function afterNextPaint(fn: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const frame = requestAnimationFrame(() => (timer = setTimeout(fn, 0)));
+  return () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
+}

@@ -1,0 +1,112 @@
+// What a step, a selection or a clock move adds to the page comes in pieces, in Chromium: a clock move of
+// ten hours traces a hundred events (every host's renewals), and the trace adds their rows a slice at a
+// time, then has them all, in order; a message opened in the inspector shows its header and fields first
+// and its bytes, reproduce-it commands and tamper control after them. Structure only, never time: a
+// MutationObserver lists what each update of the page added (npm run bench -- ui times the tasks).
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
+
+/** What one delivery of a MutationObserver saw added, by the selectors asked about. */
+type Batch = Record<string, number>;
+
+/** Starts listing, per delivery, how many elements matching each selector were added under `root`. */
+async function watch(page: Page, root: string, selectors: Record<string, string>): Promise<void> {
+  await page.evaluate(
+    ([root, selectors]) => {
+      const w = window as unknown as { batches: Batch[]; watching?: MutationObserver };
+      w.watching?.disconnect();
+      w.batches = [];
+      w.watching = new MutationObserver((records) => {
+        const batch: Batch = {};
+        for (const [name, sel] of Object.entries(selectors)) {
+          let n = 0;
+          for (const r of records)
+            for (const node of r.addedNodes)
+              if (node instanceof Element)
+                n += (node.matches(sel) ? 1 : 0) + node.querySelectorAll(sel).length;
+          batch[name] = n;
+        }
+        w.batches.push(batch);
+      });
+      w.watching.observe(document.querySelector(root)!, { childList: true, subtree: true });
+    },
+    [root, selectors] as const,
+  );
+}
+
+const batches = (page: Page) => page.evaluate(() => (window as unknown as { batches: Batch[] }).batches);
+
+describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, drawn in pieces', () => {
+  const site = useBrowser();
+  let v: PageRecord;
+  let page: Page;
+  let total = 0;
+
+  beforeAll(async () => {
+    v = await site.open('/#/s/happy-path');
+    page = v.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    total = Number((await page.getByTestId('step-count').textContent())!.match(/of (\d+)/)![1]);
+  }, 120_000);
+
+  test('the first message opened shows its header and fields, then its bytes and the rest', async () => {
+    await watch(page, '[data-testid="inspector"]', {
+      tree: '[role="treeitem"]',
+      hex: '[data-testid="hex"]',
+      reproduce: '[data-testid="reproduce"]',
+    });
+    await page.getByTestId('step-forward').click();
+    await page.locator('[data-testid="step-count"]', { hasText: `Step 1 of ${total}` }).waitFor();
+    await page.getByTestId('hex').locator('.row').first().waitFor();
+    await page.getByTestId('reproduce').waitFor();
+    const seen = await batches(page);
+    const first = (name: string) => seen.findIndex((b) => (b[name] ?? 0) > 0);
+    expect(first('tree')).toBeGreaterThanOrEqual(0);
+    // the bytes and the commands came in a later update than the fields, not with them
+    expect(first('hex')).toBeGreaterThan(first('tree'));
+    expect(first('reproduce')).toBeGreaterThan(first('tree'));
+    expect(seen[first('tree')]!.hex).toBe(0);
+  });
+
+  test('a clock move of hours adds its hundred rows a slice at a time, then has them all, in order', async () => {
+    for (let s = 2; s <= total; s++) {
+      await page.getByTestId('step-forward').click();
+      await page.locator('[data-testid="step-count"]', { hasText: `Step ${s} of ${total}` }).waitFor();
+    }
+    const trace = page.getByTestId('trace');
+    await expect.poll(() => trace.getAttribute('aria-busy')).toBe('false');
+    const items = () => trace.locator(':scope > li').count();
+    const before = await items();
+    await watch(page, '[data-testid="trace"]', { items: 'li.row, li.step-head' });
+
+    const clock = page.getByTestId('clock-input');
+    await clock.fill('+10h');
+    await clock.press('Enter');
+    await page.locator('[data-testid="step-count"]', { hasText: `of ${total + 1}` }).waitFor();
+    await expect.poll(() => trace.getAttribute('aria-busy')).toBe('false');
+
+    // every item of the list in the page, the rows in the order of the trace
+    const all = Number(await trace.getAttribute('data-items'));
+    expect(all - before).toBeGreaterThan(60);
+    expect(await items()).toBe(all);
+    const seqs = await trace.evaluate((el) =>
+      [...el.querySelectorAll<HTMLElement>('[data-seq]')].map((b) => Number(b.dataset.seq)),
+    );
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    // added in several updates, none of more than a slice of 24 items
+    const added = (await batches(page)).map((b) => b.items ?? 0).filter((n) => n > 0);
+    expect(added.reduce((a, b) => a + b, 0)).toBe(all - before);
+    expect(added.length).toBeGreaterThan(2);
+    expect(Math.max(...added)).toBeLessThanOrEqual(24);
+    // and the newly selected message, at the end, is in the trace's sight
+    const selected = page.locator('[data-testid="trace"] button[aria-pressed="true"]');
+    await expect
+      .poll(async () => {
+        const [row, card] = [await selected.boundingBox(), await page.locator('section.trace').boundingBox()];
+        return !!row && !!card && row.y >= card.y && row.y + row.height <= card.y + card.height + 1;
+      })
+      .toBe(true);
+  });
+});
