@@ -1,11 +1,12 @@
-import { mount } from 'svelte';
-import App from './ui/App.svelte';
 import { startEngineEarly } from './ui/engine/engine-client';
 import { routeOf } from './ui/lib/route';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('the page has no #app element');
-// the engine's worker loads its script while the page mounts, for the pages that play (the others do not use it)
+// The engine's worker starts first, for the pages that play (the others do not use it), and the page's own
+// modules are loaded after: while the page's thread waits for them, it is free to hand the worker its
+// script, which then compiles on its own thread while the page evaluates and mounts.
 if (routeOf(location.hash) === 'playground' || new URLSearchParams(location.search).get('embed') === '1')
   startEngineEarly();
+const [{ mount }, { default: App }] = await Promise.all([import('svelte'), import('./ui/App.svelte')]);
 mount(App, { target });
