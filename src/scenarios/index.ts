@@ -30,7 +30,7 @@ export type {
   ScenarioEntra,
   WindowsPolicyName,
 } from './schema';
-export { catalogue, findScenario } from './catalogue';
+export { catalogue, catalogueHeaders, findScenario, type CatalogueHeader } from './catalogue';
 export { buildWorld } from './build';
 export { runScenario, parseUntil, eventTime, clientCache, playAction } from './runner';
 export type { RunOptions, ScenarioRun, ScenarioRunJson, ScenarioEvent, PlayOptions } from './runner';

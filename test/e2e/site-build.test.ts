@@ -1,7 +1,7 @@
 // The site the browser suites and `npm run bench -- ui` drive is the one users get: when a suite builds it
 // (dist/ stale), the build is vite's production build, not Svelte's development mode (which adds checks and
 // source locations to every component and slows every render).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -22,5 +22,31 @@ describe('the site the browser suites build', () => {
     expect(page).toContain('krbplay');
     for (const marker of DEV_ONLY)
       expect(page.includes(marker), `${marker} in the built scripts`).toBe(false);
+  }, 600_000);
+
+  // main.ts makes the engine's worker before it imports the page's components: the worker's script is
+  // fetched and compiled on its own thread while the page's thread loads, evaluates and mounts them
+  test("the page's entry makes the engine's worker before it loads the page's components", async () => {
+    if (!existsSync(join(out, 'index.html'))) await buildSite(out);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    const entry = /<script type="module"[^>]* src="\.\/assets\/([\w.-]+\.js)"/.exec(html)?.[1];
+    expect(entry).toBeDefined();
+    // the entry's static graph: what runs before the entry's own code (its dynamic imports come after)
+    const graph = new Map<string, string>();
+    const visit = (file: string) => {
+      if (graph.has(file)) return;
+      const code = readFileSync(join(out, 'assets', file), 'utf8');
+      graph.set(file, code);
+      for (const m of code.matchAll(
+        /(?:^|[;}\s])import\s*(?:[\w${},\s*]+from\s*)?["'`]\.\/([\w.-]+\.js)["'`]/g,
+      ))
+        visit(m[1]!);
+    };
+    visit(entry!);
+    const code = [...graph.values()].join('\n');
+    expect(code).toMatch(/new Worker\([^;]{0,80}`worker-[\w-]+\.js`/);
+    expect(code).toMatch(/import\(`\.\/App-[\w-]+\.js`\)/);
+    // the components are not in it: it is a few kilobytes (the page's components are over 100)
+    expect(code.length).toBeLessThan(16_000);
   }, 600_000);
 });

@@ -60,6 +60,8 @@ export function startEngineEarly(make: () => Worker = engineWorker): void {
     // no worker here (an old browser, a policy): the page's own start tries again and says why
     return;
   }
+  // for npm run bench -- ui, beside the worker's own marks
+  performance.mark('engine:worker made');
   const slot: { worker: Worker; failed?: string } = { worker };
   slot.worker.onerror = (ev: ErrorEvent) => {
     ev.preventDefault();

@@ -40,6 +40,18 @@ function reply(message: EngineResponse): void {
   scope.postMessage(message);
 }
 
+/**
+ * Marks on the worker's own timeline for `npm run bench -- ui`, which reads them to split the page's
+ * start ("engine:evaluated", "engine:load received", "engine:load answered"…): the first of each name
+ * only, so that a long session adds none.
+ */
+const marked = new Set<string>();
+function markOnce(name: string): void {
+  if (marked.has(name)) return;
+  marked.add(name);
+  performance.mark(`engine:${name}`);
+}
+
 function engineNow(): Engine {
   engine ??= new Engine({ scope: scope.constructor.name, script: scope.location.href });
   return engine;
@@ -57,6 +69,7 @@ function answer(req: EngineRequest): void {
       };
     }
     reply({ id: req.id, ok: true, result, keysMade: stringToKeyRuns() });
+    markOnce(`${req.kind} answered`);
   } catch (e) {
     reply({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) });
   }
@@ -244,6 +257,7 @@ async function openCaptureRun(req: Extract<EngineRequest, { kind: 'capture' }>):
 
 scope.onmessage = (ev: MessageEvent<EngineRequest | EngineControl>) => {
   const msg = ev.data;
+  markOnce(`${msg.kind} received`);
   if (msg.kind === 'capture') {
     void openCaptureRun(msg);
   } else if (msg.kind === 'derive') {
@@ -261,3 +275,4 @@ scope.onmessage = (ev: MessageEvent<EngineRequest | EngineControl>) => {
     answer(msg);
   }
 };
+markOnce('evaluated');
