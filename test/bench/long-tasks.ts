@@ -24,12 +24,17 @@ export async function longTasks(page: Page): Promise<Task[]> {
 }
 
 /**
- * Opens a page of the site in a fresh context at 1280×800, loaded again once the observer is in place, so
- * that it sees the page's own scripts from their start.
+ * Opens a page of the site in a fresh context at 1280×800, loaded again once the observer (and `more`
+ * scripts of the bench's own) is in place, so that it sees the page's own scripts from their start.
  */
-export async function openObserved(site: BrowserSuite, path: string): Promise<PageRecord> {
+export async function openObserved(
+  site: BrowserSuite,
+  path: string,
+  more: (() => void)[] = [],
+): Promise<PageRecord> {
   const v = await site.open(path);
   await v.context.addInitScript(observeLongTasks);
+  for (const script of more) await v.context.addInitScript(script);
   await v.page.setViewportSize({ width: 1280, height: 800 });
   await v.page.reload({ waitUntil: 'load' });
   return v;

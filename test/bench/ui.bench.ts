@@ -2,8 +2,9 @@
 // playground on happy-path, play it to the end a step at a time (the first share mount included), select
 // five messages, "expand all" on the last, and move the clock 10 hours by typing. A PerformanceObserver
 // for 'longtask', installed before the page's own scripts run, records every main-thread task over 50 ms;
-// the bench prints the longest of each phase and overall, and the time from navigation until the
-// playground is on screen and answers. The goal is no task over 50 ms; like every bench it measures and
+// the bench prints the longest of each phase and overall (the load up to the playground's last part
+// mounted), and the time from navigation until the frame that first draws the playground, on the page's
+// own clock. The goal is no task over 50 ms; like every bench it measures and
 // prints, and never fails on speed (it checks that what it timed happened: each step played, each message
 // opened, the tree expanded, a clock step added).
 //
@@ -22,6 +23,34 @@ interface Phase {
 
 async function now(page: Page): Promise<number> {
   return page.evaluate(() => performance.now());
+}
+
+/**
+ * Runs in the page before its scripts: when the playground first comes into the page, the end of the
+ * frame that draws it (a task posted from that frame's animation callback runs once the frame is made) is
+ * kept in window.__onScreen, and when its last part has mounted (aria-busy false), window.__allMounted. On
+ * the page's own clock: not when the bench, a round trip away, notices.
+ */
+function observeOnScreen(): void {
+  const w = window as unknown as { __onScreen?: number; __allMounted?: number };
+  const seen = new MutationObserver(() => {
+    const pg = document.querySelector('[data-testid="playground"]');
+    if (!pg) return;
+    if (w.__onScreen === undefined && !('__drawing' in w)) {
+      (w as Record<string, unknown>).__drawing = true;
+      requestAnimationFrame(() => setTimeout(() => (w.__onScreen = performance.now()), 0));
+    }
+    if (pg.getAttribute('aria-busy') !== 'true' && w.__allMounted === undefined) {
+      w.__allMounted = performance.now();
+      seen.disconnect();
+    }
+  });
+  seen.observe(document, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ['aria-busy'],
+  });
 }
 
 /**
@@ -53,8 +82,16 @@ async function oneRun(
 ): Promise<{ phases: Phase[]; tasks: Task[]; usableMs: number; start: Map<string, number> }> {
   const phases: Phase[] = [];
   await page.getByTestId('playground').waitFor({ timeout: 120_000 });
-  const usableMs = await now(page);
-  phases.push({ name: 'load', from: 0, to: usableMs });
+  // an older build has no parts (no aria-busy): there the playground is whole once it is there
+  await page.waitForFunction(
+    () => (window as unknown as { __allMounted?: number }).__allMounted !== undefined,
+  );
+  await page.waitForFunction(() => (window as unknown as { __onScreen?: number }).__onScreen !== undefined);
+  const { usableMs, allMounted } = await page.evaluate(() => {
+    const w = window as unknown as { __onScreen: number; __allMounted: number };
+    return { usableMs: w.__onScreen, allMounted: w.__allMounted };
+  });
+  phases.push({ name: 'load', from: 0, to: Math.max(usableMs, allMounted) });
   // (an older build, measured to compare, has no marks: its lines say only when it was on screen)
   const start = await engineStart(page);
 
@@ -123,7 +160,7 @@ describe.skipIf(!chromiumAvailable())('the page in Chromium: main-thread long ta
     const starts: string[] = [];
     for (let r = 0; r < runs; r++) {
       // a fresh context (its own storage and caches); the observer goes in before the measured load
-      const v = await openObserved(site, '/#/s/happy-path');
+      const v = await openObserved(site, '/#/s/happy-path', [observeOnScreen]);
       const { phases, tasks, usableMs, start } = await oneRun(v.page);
       usable = Math.max(usable, usableMs);
       const marks = [...start].sort((a, b) => a[1] - b[1]).map(([name, t]) => `${name} ${t.toFixed(0)}`);
