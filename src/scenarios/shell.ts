@@ -6,6 +6,7 @@
  * playground takes. Nothing here throws anything but a ShellRefusal with the lines to print.
  */
 import { KrbPlayError } from '../util/errors';
+import { byName } from '../util/order';
 import { CommandLineError, words } from './action-table';
 import { commandEntries, parseCommand, typedEntries, type ScenarioAction } from './actions';
 import type { Known } from './shape';
@@ -24,18 +25,8 @@ export class ShellRefusal extends KrbPlayError {
 
 const SHELL_NAME: Record<ShellKind, string> = { cmd: 'cmd', powershell: 'PowerShell' };
 
-/**
- * Command names in dictionary order: letters compared without case, a lower-case letter first on a tie.
- * For the names the prompts take it is the order `localeCompare` gives (a test compares the two), without
- * what `localeCompare` costs the first time a thread calls it: building an ICU collator, 15-170 ms in a
- * fresh worker, on the path of the page's first answer (its consoles' Tab completion lists these names).
- */
-export function byCommandName(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x !== y) return x < y ? -1 : 1;
-  return a === b ? 0 : a > b ? -1 : 1;
-}
+/** Command names in dictionary order, without localeCompare (util/order.ts). */
+export const byCommandName = byName;
 
 /** What a prompt takes: its entries' command names (the programs both run and its own). */
 export function shellCommands(shell: ShellKind): string[] {

@@ -5,6 +5,7 @@
  * fills the word in; several fill in what they share and are listed.
  */
 import type { Vocabulary } from '../engine/protocol';
+import { byName } from '../../util/order';
 
 export type { Vocabulary };
 
@@ -45,7 +46,7 @@ function poolFor(command: string, word: string, v: Vocabulary): readonly string[
 
 /** Fills `typed` (the line's last word) from `pool`, the rest of the line (`head`) kept. */
 function fill(head: string, typed: string, pool: readonly string[]): Completion {
-  const matches = [...new Set(pool.filter((w) => startsWith(w, typed)))].sort((a, b) => a.localeCompare(b));
+  const matches = [...new Set(pool.filter((w) => startsWith(w, typed)))].sort(byName);
   if (matches.length === 0) return { line: head + typed, options: [] };
   if (matches.length === 1) return { line: `${head}${matches[0]} `, options: [] };
   const shared = sharedStart(matches);

@@ -1,6 +1,6 @@
 // Tab completion at the console: commands first, then SPNs, hosts and shares where the command takes
 // them; one match fills the word in, several fill in what they share and are listed.
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { completeLine, type Vocabulary } from '../../../src/ui/lib/complete';
 
 const v: Vocabulary = {
@@ -58,5 +58,22 @@ describe('completeLine', () => {
     expect(completeLine('klist get zzz', v)).toEqual({ line: 'klist get zzz', options: [] });
     expect(completeLine('frobnicate x', v)).toEqual({ line: 'frobnicate x', options: [] });
     expect(completeLine('', v).options).toEqual([...v.commands].sort((a, b) => a.localeCompare(b)));
+  });
+
+  test('the options are listed without localeCompare (its first call builds an ICU collator, a long task on the page), in the order it gives', () => {
+    const spy = vi.spyOn(String.prototype, 'localeCompare');
+    try {
+      const all = completeLine('', v).options;
+      const spn = completeLine('klist get ', v).options;
+      const host = completeLine('nltest ', v).options;
+      expect(spy).not.toHaveBeenCalled();
+      spy.mockRestore();
+      for (const list of [all, spn, host]) {
+        expect(list.length).toBeGreaterThan(1);
+        expect(list).toEqual([...list].sort((a, b) => a.localeCompare(b)));
+      }
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -1,0 +1,13 @@
+/**
+ * Names in dictionary order: letters compared without case, a lower-case letter first on a tie. For the
+ * names the prompts take (commands, principals, hosts, shares) it is the order `localeCompare` gives (tests
+ * compare the two), without what `localeCompare` costs the first time a thread calls it: building an ICU
+ * collator, 15-170 ms in a fresh browser thread, on the path of the engine's first answer and of the page's
+ * first Tab completion.
+ */
+export function byName(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x !== y) return x < y ? -1 : 1;
+  return a === b ? 0 : a > b ? -1 : 1;
+}
