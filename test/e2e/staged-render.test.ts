@@ -101,11 +101,11 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
       [...el.querySelectorAll<HTMLElement>('[data-seq]')].map((b) => Number(b.dataset.seq)),
     );
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    // added in several updates, none of more than a slice of 24 items
+    // added in several updates, none of more than a slice of 12 items
     const added = (await batches(page)).map((b) => b.items ?? 0).filter((n) => n > 0);
     expect(added.reduce((a, b) => a + b, 0)).toBe(all - before);
     expect(added.length).toBeGreaterThan(2);
-    expect(Math.max(...added)).toBeLessThanOrEqual(24);
+    expect(Math.max(...added)).toBeLessThanOrEqual(12);
     // and the newly selected message, at the end, is in the trace's sight
     const selected = page.locator('[data-testid="trace"] button[aria-pressed="true"]');
     await expect
