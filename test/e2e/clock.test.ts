@@ -65,7 +65,9 @@ describe.skipIf(!chromiumAvailable())('the clock in the user’s hands, in Chrom
     expect(await page.getByTestId('step-title').textContent()).toMatch(/the clock moves forward 1[01]h\d*m?/);
     expect(await valueText()).toMatch(/^Mon 2 Mar 2[12]:\d\d UTC$/);
 
-    // what the hosts did on their own on the way, each a trace line
+    // what the hosts did on their own on the way, each a trace line (a trace that grows by many rows adds
+    // them a slice a task: aria-busy until it has them all)
+    await expect.poll(() => page.getByTestId('trace').getAttribute('aria-busy')).toBe('false');
     await expect
       .poll(() => rows('expired', /the cloud TGT krbtgt\/KERBEROS\.MICROSOFTONLINE\.COM/).count())
       .toBe(1);
