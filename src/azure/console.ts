@@ -49,9 +49,9 @@ export function netUse(
   let session: SmbSession;
   if (as) {
     // the storage account key: NTLMv2, no Kerberos at all
-    const id = smbAccountKeySession(world, host, svc, as.user, as.key);
-    if (id === undefined) return fail(1326);
-    session = { ok: true, access: { ok: true }, session: id };
+    const signed = smbAccountKeySession(world, host, svc, as.user, as.key);
+    if (!signed.ok) return fail(signed.windowsError);
+    session = { ok: true, access: { ok: true }, session: signed.session };
   } else {
     ensureTgt(world, host);
     session = smbSessionSetup(world, host, svc, server);

@@ -433,7 +433,8 @@ export function smbTreeConnect(
 /**
  * SESSION_SETUP with the storage account key (`net use ... /user:localhost\account KEY`): NTLMSSP in two
  * rounds, NEGOTIATE then the server's CHALLENGE, and AUTHENTICATE with the NTLMv2 response the typed key
- * gives. The client's challenge and chosen session key come from a hash of what names the sign-in.
+ * gives. The client's challenge and chosen session key come from a hash of what names the sign-in. A
+ * refusal carries the Windows error the server's status maps to.
  */
 export function smbAccountKeySession(
   world: World,
@@ -441,7 +442,7 @@ export function smbAccountKeySession(
   svc: Readonly<ServiceActorState>,
   user: string,
   key: string,
-): number | undefined {
+): { ok: true; session: number } | { ok: false; windowsError: number } {
   const opts = { timeout: TCP_CONNECT_TIMEOUT, connected: true, modelled: true };
   const negotiate = ntlmNegotiate();
   const first = world.roundTrip(
@@ -453,7 +454,7 @@ export function smbAccountKeySession(
     opts,
   );
   const challenge = first.ok ? first.value.challenge : undefined;
-  if (!first.ok || !challenge) return undefined;
+  if (!first.ok || !challenge) return { ok: false, windowsError: 1326 };
   const [domain, name] = user.includes('\\') ? (user.split('\\') as [string, string]) : ['', user];
   const seed = connectionSeed(host, svc.id, 'ntlm client', String(first.request.seq));
   const authenticate = ntlmClientAuthenticate({
@@ -479,7 +480,10 @@ export function smbAccountKeySession(
     const tokens = { negotiate, challenge, authenticate };
     wireNtlmSessionSetup(world, host, svc, tokens, trip.value, [first, trip]);
   }
-  return trip.ok && trip.value.ok ? trip.value.session : undefined;
+  if (trip.ok && trip.value.ok && trip.value.session !== undefined)
+    return { ok: true, session: trip.value.session };
+  // the server's refusal says which error `net use` prints: 1326 for a wrong key, 87 for a malformed message
+  return { ok: false, windowsError: (trip.ok && trip.value.windowsError) || 1326 };
 }
 
 /** A file request on an open session: the server's reply, or undefined when nothing came back. */

@@ -57,6 +57,8 @@ describe.skipIf(!chromiumAvailable())('capture page: a customer’s capture as a
     expect(await page.getByTestId('capture-readonly').textContent()).toContain(
       "The customer's capture, read-only",
     );
+    // a trace drawn whole adds many rows a slice a task: aria-busy until it has them all
+    await page.locator('[data-testid="trace"][aria-busy="false"]').waitFor();
     const rows = page.locator('[data-testid^="row-"]');
     expect(await rows.count()).toBe(cli.length);
     expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-type')))).toEqual(
@@ -67,7 +69,11 @@ describe.skipIf(!chromiumAvailable())('capture page: a customer’s capture as a
     );
     expect(expected.length).toBeGreaterThan(0);
     expect(await openedInPage(page, cli.length)).toEqual(expected);
-    // nothing to change: no tamper control, no clock slider; tickets drawn at the capture's times
+    // nothing to change: no tamper control (which would come in the inspector's second task, with the hex
+    // dump: once the dump is there, a frame and a task later that task has run), no clock slider; tickets
+    // drawn at the capture's times
+    await page.getByTestId('hex').waitFor();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
     expect(await page.getByTestId('tamper').count()).toBe(0);
     expect(await page.locator('[data-testid^="ticket-"]').count()).toBeGreaterThan(0);
   }, 300_000);

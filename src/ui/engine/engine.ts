@@ -192,10 +192,20 @@ export class Engine {
       }
       player = Player.forScenario(s as Scenario, source.kind === 'json' ? 'user' : 'catalogue');
     } catch (e) {
-      if (e instanceof ScenarioError) return { ok: false, problem: { field: e.field, reason: e.reason } };
-      if (e instanceof PlayError && e.field)
-        return { ok: false, problem: { field: e.field, reason: e.message } };
-      throw e;
+      const problem =
+        e instanceof ScenarioError
+          ? { field: e.field, reason: e.reason }
+          : e instanceof PlayError && e.field
+            ? { field: e.field, reason: e.message }
+            : undefined;
+      if (!problem) throw e;
+      // the user's JSON goes back to its editor; a catalogue file that does not validate (the picker lists
+      // it from its header) is the playground's own fault, said where the page says a failed load
+      if (source.kind === 'catalogue')
+        throw new EngineError(
+          `the scenario "${source.id}" in this playground's catalogue does not validate (${problem.field}: ${problem.reason})`,
+        );
+      return { ok: false, problem };
     }
     this.#player = player;
     return { ok: true, summary: this.summary() };
