@@ -2,7 +2,8 @@
 // ten hours traces a hundred events (every host's renewals), and the trace adds their rows a slice at a
 // time, then has them all, in order; a message opened in the inspector shows its header and fields first
 // and its bytes, reproduce-it commands and tamper control after them. Structure only, never time: a
-// MutationObserver lists what each update of the page added (npm run bench -- ui times the tasks).
+// MutationObserver lists what each update of the page added (npm run bench -- ui times the tasks). A row
+// walked to with the keyboard while the trace grows (its frames held back by the test) is drawn and focused.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
@@ -114,5 +115,46 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
         return !!row && !!card && row.y >= card.y && row.y + row.height <= card.y + card.height + 1;
       })
       .toBe(true);
+  });
+
+  test('a row walked to with the keyboard while the trace still grows is drawn and takes the focus', async () => {
+    // a page of its own, at happy-path's end: the move adds its hundred rows to a trace drawn whole
+    const { page } = await site.open('/#/s/happy-path');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.getByTestId('step-last').click();
+    await page.locator('[data-testid="step-count"]', { hasText: `Step ${total} of ${total}` }).waitFor();
+    const trace = page.getByTestId('trace');
+    await expect.poll(() => trace.getAttribute('aria-busy')).toBe('false');
+    const steps = total;
+    // the page's frames held back: the trace's growth (a slice after each frame) stops where it is
+    await page.evaluate(() => {
+      const w = window as unknown as { __held: FrameRequestCallback[]; __release(): void };
+      const raf = window.requestAnimationFrame.bind(window);
+      w.__held = [];
+      window.requestAnimationFrame = (cb) => (w.__held.push(cb), 0);
+      w.__release = () => {
+        window.requestAnimationFrame = raf;
+        for (const cb of w.__held.splice(0)) raf(cb);
+      };
+    });
+    try {
+      const clock = page.getByTestId('clock-input');
+      await clock.fill('+10h');
+      await clock.press('Enter');
+      await page.locator('[data-testid="step-count"]', { hasText: `of ${steps + 1}` }).waitFor();
+      expect(await trace.getAttribute('aria-busy')).toBe('true');
+      const last = await trace.getAttribute('data-last');
+      expect(await trace.locator(`[data-seq="${last}"]`).count()).toBe(0);
+
+      await trace.locator('[data-seq]').first().focus();
+      await page.keyboard.press('End');
+      await expect
+        .poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.seq))
+        .toBe(last);
+    } finally {
+      await page.evaluate(() => (window as unknown as { __release(): void }).__release());
+    }
+    await expect.poll(() => trace.getAttribute('aria-busy')).toBe('false');
   });
 });
