@@ -51,11 +51,18 @@ export function readModelledDoc(doc: string): ModelledEntry[] {
   });
 }
 
-export const MODELLED_ENTRIES: readonly ModelledEntry[] = readModelledDoc(text);
+let entries: readonly ModelledEntry[] | undefined;
+
+/**
+ * Every entry of the page's modelled.md, read when first asked for (a MODELLED badge opened), not while the
+ * page's modules evaluate on its way to the first paint.
+ */
+export function modelledEntries(): readonly ModelledEntry[] {
+  return (entries ??= readModelledDoc(text));
+}
 
 /** The entry of `slug`, else the general one ("modelled-step"). */
 export function modelledEntry(slug: string): ModelledEntry | undefined {
-  return (
-    MODELLED_ENTRIES.find((e) => e.slug === slug) ?? MODELLED_ENTRIES.find((e) => e.slug === 'modelled-step')
-  );
+  const all = modelledEntries();
+  return all.find((e) => e.slug === slug) ?? all.find((e) => e.slug === 'modelled-step');
 }
