@@ -3,7 +3,6 @@
 // timed (npm run bench -- ui measures the page): each test counts what the answers called.
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { catalogue, catalogueHeaders, shellCommands, type AnyScenario } from '../../../src/scenarios';
-import { Engine } from '../../../src/ui/engine/engine';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -14,7 +13,16 @@ const available = catalogue().filter((s) => s.available);
 describe('no ICU on the way to the first paint', () => {
   // the first locale-aware comparison or format in a thread builds ICU's collator or formatter: 15-170 ms
   // in a fresh worker (measured in Chromium), before the first answer can be posted
-  test.each(available.map((s) => s.id))('the catalogue, then %s opened: no locale-aware call', (id) => {
+  test('the catalogue, then each scenario opened (validated then, in a fresh module graph): no locale-aware call', async () => {
+    // fresh modules: nothing validated or cached by an earlier import, so each scenario's validation runs
+    // here, under the spies, as in the worker's first answers
+    vi.resetModules();
+    const { catalogueHeaders: headers } = await import('../../../src/scenarios');
+    const { Engine: FreshEngine } = await import('../../../src/ui/engine/engine');
+    const ids = headers()
+      .filter((h) => h.available)
+      .map((h) => h.id);
+    expect(ids).toEqual(available.map((s) => s.id));
     const calls = [
       vi.spyOn(String.prototype, 'localeCompare'),
       vi.spyOn(Number.prototype, 'toLocaleString'),
@@ -22,11 +30,16 @@ describe('no ICU on the way to the first paint', () => {
       vi.spyOn(Date.prototype, 'toLocaleDateString'),
       vi.spyOn(Date.prototype, 'toLocaleTimeString'),
     ];
-    const engine = new Engine({ scope: 'test', script: 'first-answer.test.ts' });
+    const engine = new FreshEngine({ scope: 'test', script: 'first-answer.test.ts' });
     expect(engine.catalogue().length).toBeGreaterThan(0);
-    const r = engine.handle({ id: 2, kind: 'load', source: { kind: 'catalogue', id } });
-    expect(r).toMatchObject({ ok: true, summary: { scenario: { id } } });
-    expect(calls.map((c) => c.mock.calls.length)).toEqual(calls.map(() => 0));
+    for (const [n, id] of ids.entries()) {
+      const r = engine.handle({ id: n + 2, kind: 'load', source: { kind: 'catalogue', id } });
+      expect(r).toMatchObject({ ok: true, summary: { scenario: { id } } });
+      expect(
+        calls.map((c) => c.mock.calls.length),
+        id,
+      ).toEqual(calls.map(() => 0));
+    }
   });
 
   test("a prompt's commands are in the order localeCompare would give them", () => {
