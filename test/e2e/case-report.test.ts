@@ -14,7 +14,7 @@ describe.skipIf(!chromiumAvailable())('the case report, in Chromium', () => {
   test('exported from the menu, it opens offline with its attachments', async () => {
     v = await site.open('/#/s/clock-skew');
     const page = v.page;
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByTestId('step-last').isEnabled(), { timeout: 60_000 }).toBe(true);
     await page.getByTestId('step-last').click();
     await page.locator('[data-testid="step-count"]', { hasText: 'Step 6 of 6' }).waitFor({ timeout: 60_000 });

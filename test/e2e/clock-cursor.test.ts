@@ -33,7 +33,7 @@ describe.skipIf(!chromiumAvailable())('the clock’s cursor after a move, in Chr
     await page.goto(`${site.origin}/#/s/cached-logon-4h-gap`, { waitUntil: 'load' });
     await page.reload({ waitUntil: 'load' });
     await page.setViewportSize({ width: 1440, height: 1000 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('step-last').click();
     const stepCount = () => page.getByTestId('step-count').textContent();
     await expect.poll(stepCount, { timeout: 60_000 }).toMatch(/^Step (\d+) of \1$/);

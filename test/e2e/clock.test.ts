@@ -22,7 +22,7 @@ describe.skipIf(!chromiumAvailable())('the clock in the user’s hands, in Chrom
     v = await site.open('/#/s/cached-logon-4h-gap');
     page = v.page;
     await page.setViewportSize({ width: 1440, height: 1000 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page
       .getByTestId('scenario-id')
       .filter({ hasText: 'cached-logon-4h-gap' })

@@ -9,7 +9,7 @@ describe.skipIf(!chromiumAvailable())('the console’s focus, in Chromium', () =
   test('a command typed at the end plays as a step, and the focus stays in the input', async () => {
     const v = await site.open('/');
     const { page } = v;
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('step-last').click();
     const count = async () =>
       Number((await page.getByTestId('step-count').textContent())!.match(/of (\d+)/)![1]);
@@ -68,7 +68,7 @@ describe.skipIf(!chromiumAvailable())('the console’s focus, in Chromium', () =
     const page = await context.newPage();
     try {
       await page.goto(`${site.origin}/#/s/kerberos-101`, { waitUntil: 'load' });
-      await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
       await page.getByTestId('step-last').click();
       const total = async () =>
         Number((await page.getByTestId('step-count').textContent())!.match(/of (\d+)/)![1]);

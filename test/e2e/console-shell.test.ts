@@ -28,7 +28,7 @@ describe.skipIf(!chromiumAvailable())('the Windows console, in Chromium', () => 
   test('klist get, net use /persistent:yes, shutdown /r, logon: the drive reconnects with a new ticket', async () => {
     v = await site.open('/#/s/happy-path');
     const { page } = v;
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('step-last').click();
     await expect.poll(() => page.getByTestId('step-count').textContent()).toBe('Step 4 of 4');
     const input = page.getByTestId('console-input').locator('input');

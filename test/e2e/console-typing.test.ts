@@ -11,7 +11,7 @@ describe.skipIf(!chromiumAvailable())('typing at the console, in Chromium', () =
   test('an unknown command is printed; klist purge becomes a typed step; Undo takes it back', async () => {
     v = await site.open('/');
     const { page } = v;
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     const input = page.getByTestId('console-input').locator('input');
     await input.fill('frobnicate');
     await input.press('Enter');

@@ -33,7 +33,7 @@ describe.skipIf(!chromiumAvailable())('costly keys in a share link, in Chromium'
       .poll(() => page.getByTestId('json-problem-field').textContent())
       .toBe('kdc.realms[0].principals[0].iterations');
     expect(await page.getByTestId('json-problem-reason').textContent()).toMatch(reason);
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('engine-error').count()).toBe(0);
     expect(await page.getByTestId('scenario-id').textContent()).toBe('kerberos-101');
   }
@@ -93,7 +93,7 @@ describe.skipIf(!chromiumAvailable())('costly keys in a share link, in Chromium'
     });
     const { page } = v;
     await page.getByTestId('derive-go').click({ timeout: 60_000 });
-    await page.getByTestId('playground').waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 120_000 });
     await expect.poll(() => page.getByTestId('scenario-picker').textContent()).toMatch(/your JSON/);
     expect(await page.getByTestId('derive-running').count()).toBe(0);
     await page.getByTestId('step-forward').click();

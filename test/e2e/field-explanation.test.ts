@@ -12,7 +12,7 @@ describe.skipIf(!chromiumAvailable())('field explanations in the inspector', () 
   beforeAll(async () => {
     page = (await site.open('/#/s/two-forests')).page;
     await page.setViewportSize({ width: 1440, height: 960 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     // A scenario's link opens it at its start; the fields below are in the messages of its end.
     await page.getByTestId('step-last').click();
     await page.locator('[data-testid="step-count"]', { hasText: 'Step 5 of 5' }).waitFor({ timeout: 60_000 });

@@ -14,7 +14,7 @@ describe.skipIf(!chromiumAvailable())('the Fleet view, in Chromium', () => {
     v = await site.open('/#/s/tgt-expiry-10h');
     page = v.page;
     await page.setViewportSize({ width: 1440, height: 1000 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('fleet').locator('summary').click();
   }, 300_000);
 

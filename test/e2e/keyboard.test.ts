@@ -14,7 +14,7 @@ describe.skipIf(!chromiumAvailable())('the keyboard, in Chromium', () => {
   beforeAll(async () => {
     v = await site.open('/#/s/kerberos-101');
     page = v.page;
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
   }, 300_000);
 
   const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');

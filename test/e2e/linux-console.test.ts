@@ -11,7 +11,7 @@ describe.skipIf(!chromiumAvailable())("linux1's console, in Chromium", () => {
   test('kinit, kvno and klist typed at alice@linux1:~$ print what MIT prints', async () => {
     v = await site.open('/#/s/kerberos-101');
     const { page } = v;
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     // at the last step, so that a typed line comes after the run (nothing to replace or keep)
     await page.getByTestId('step-last').click();
     await expect

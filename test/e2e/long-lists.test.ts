@@ -26,7 +26,7 @@ describe.skipIf(!chromiumAvailable())('long lists, in Chromium', () => {
     v = await site.open('/#/s/happy-path');
     page = v.page;
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
   }, 300_000);
 
   const hexState = () =>

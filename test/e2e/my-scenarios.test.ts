@@ -19,7 +19,8 @@ describe.skipIf(!chromiumAvailable())('My scenarios in Chromium', () => {
     return v.page;
   }
 
-  const ready = (p: Page) => p.getByTestId('playground').waitFor({ timeout: 60_000 });
+  const ready = (p: Page) =>
+    p.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
   const stepCount = (p: Page) => p.getByTestId('step-count').textContent();
 
   /** What identifies the run on screen: where it stands, its clock, every step's title and result. */

@@ -17,7 +17,7 @@ describe.skipIf(!chromiumAvailable())('ntfs-deny, in Chromium', () => {
     v = await site.open('/#/s/ntfs-deny');
     page = v.page;
     await page.setViewportSize({ width: 1440, height: 1000 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('scenario-id').filter({ hasText: 'ntfs-deny' }).waitFor({ timeout: 60_000 });
   }, 300_000);
 

@@ -18,7 +18,7 @@ describe.skipIf(!chromiumAvailable())('the paste page in Chromium', () => {
 
   /** The time of the first failed step of the run on the page, after playing it to its end. */
   async function firstFailureTime(page: Page): Promise<string> {
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByTestId('step-forward').isEnabled(), { timeout: 60_000 }).toBe(true);
     await page.getByTestId('step-last').click();
     const failed = page.locator('[data-testid^="step-"][data-result="failed"]').first();

@@ -14,7 +14,7 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
 
   async function open(id: string): Promise<Page> {
     const v = await site.open(`/#/s/${id}`);
-    await v.page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await v.page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     return v.page;
   }
 

@@ -34,7 +34,7 @@ describe.skipIf(!chromiumAvailable())('reproduce-it commands in Chromium', () =>
     page = view.page;
     await view.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
     await page.setViewportSize({ width: 1440, height: 960 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('step-last').click();
     await page.getByText('Step 2 of 2').waitFor({ timeout: 60_000 });
   }, 180_000);

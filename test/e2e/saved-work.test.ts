@@ -25,7 +25,8 @@ async function deflateBomb(mib: number): Promise<Buffer> {
 describe.skipIf(!chromiumAvailable())('links and saved work in Chromium', () => {
   const site = useBrowser({ check: 'nothing' });
 
-  const ready = (p: Page) => p.getByTestId('playground').waitFor({ timeout: 60_000 });
+  const ready = (p: Page) =>
+    p.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
   const editor = (p: Page) => p.getByTestId('json-editor');
 
   test('a deflate-bomb link: a sentence, the page works, and again after a reload; then it goes', async () => {

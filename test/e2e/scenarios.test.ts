@@ -21,7 +21,7 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     view = await site.open();
     page = view.page;
     await page.setViewportSize({ width: 1440, height: 960 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
   });
 
   /** The Kerberos messages of the trace (modelled SMB steps left out), as the list labels them. */
@@ -251,7 +251,7 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     await page.screenshot({ path: shot('scenarios-json-problem.png') });
 
     await page.reload({ waitUntil: 'load' });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('restore-offer').waitFor();
     await page.getByTestId('restore-json').click();
     expect(await page.getByTestId('json-editor').inputValue()).toBe(broken);
@@ -268,7 +268,7 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     const link = await page.getByTestId('share-link').inputValue();
     expect(new URL(link).origin).toBe(site.origin);
     const other = await site.open(new URL(link).pathname + new URL(link).hash);
-    await other.page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await other.page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await expect
       .poll(() => other.page.getByTestId('scenario-picker').textContent())
       .toMatch(/kerberos-101.*your JSON/s);
@@ -279,7 +279,7 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
   test('a fresh page opened on a screen full of a failing run explains it', async () => {
     const fresh = await site.open('/#/s/port-445-blocked');
     await fresh.page.setViewportSize({ width: 1440, height: 960 });
-    await fresh.page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await fresh.page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await fresh.page.getByTestId('step-forward').click();
     await fresh.page.getByTestId('step-forward').click();
     await fresh.page.getByTestId('step-forward').click();
@@ -299,7 +299,7 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     const fresh = await site.open('/#/s/happy-path');
     const p = fresh.page;
     await p.setViewportSize({ width: 1440, height: 960 });
-    await p.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await p.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await p.getByTestId('step-last').click();
     await expect.poll(() => p.getByTestId('outcome-tally').textContent()).toMatch(/not reached yet/);
     await expect.poll(() => p.locator('[data-state="pending"]').count()).toBe(0);

@@ -26,7 +26,7 @@ describe.skipIf(!chromiumAvailable())('the Security log panel, in Chromium', () 
     const v = await site.open(path);
     const page = v.page;
     await page.setViewportSize({ width: 1440, height: 1000 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByTestId('step-last').isEnabled(), { timeout: 60_000 }).toBe(true);
     await page.getByTestId('step-last').click();
     await page.locator('[data-testid="step-count"]', { hasText: 'Step 2 of 2' }).waitFor({ timeout: 60_000 });

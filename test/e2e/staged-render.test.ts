@@ -50,7 +50,7 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
     v = await site.open('/#/s/happy-path');
     page = v.page;
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     total = Number((await page.getByTestId('step-count').textContent())!.match(/of (\d+)/)![1]);
   }, 120_000);
 
@@ -121,7 +121,7 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
     // a page of its own, at happy-path's end: the move adds its hundred rows to a trace drawn whole
     const { page } = await site.open('/#/s/happy-path');
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('step-last').click();
     await page.locator('[data-testid="step-count"]', { hasText: `Step ${total} of ${total}` }).waitFor();
     const trace = page.getByTestId('trace');

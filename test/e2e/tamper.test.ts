@@ -24,7 +24,7 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
     view = await site.open();
     page = view.page;
     await page.setViewportSize({ width: 1440, height: 960 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('step-last').click();
     await page
       .getByTestId('step-count')

@@ -29,7 +29,7 @@ describe.skipIf(!chromiumAvailable())('deep links, the embed mode and the traini
 
   test('a deep link opens its step, message and field; the inspector copies the same link', async () => {
     const page = await open(`/${FIELD_LINK}`);
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await expect
       .poll(() => page.getByTestId('step-count').textContent(), { timeout: 60_000 })
       .toBe('Step 2 of 2');
@@ -47,7 +47,7 @@ describe.skipIf(!chromiumAvailable())('deep links, the embed mode and the traini
 
   test('a deep link to a step the scenario lacks opens its last step and says why', async () => {
     const page = await open('/#/s/kerberos-101/step/9/msg/12');
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await expect
       .poll(() => page.getByTestId('notice').textContent(), { timeout: 60_000 })
       .toMatch(/asks for step 9, but "kerberos-101" has 2 steps: it opened at its last step/);
@@ -96,7 +96,7 @@ describe.skipIf(!chromiumAvailable())('deep links, the embed mode and the traini
 
   test('the training mode scores a scripted learner: right and wrong answers, kept over a reload', async () => {
     const page = await open('/');
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('training-toggle').click();
     expect(await page.getByTestId('training-toggle').getAttribute('aria-pressed')).toBe('true');
     await page.getByTestId('training-idle').waitFor();
@@ -130,7 +130,7 @@ describe.skipIf(!chromiumAvailable())('deep links, the embed mode and the traini
     expect(await page.getByTestId('row-7').count()).toBe(1);
 
     await page.reload({ waitUntil: 'load' });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('training-toggle').click();
     await expect.poll(() => score.textContent()).toBe('kerberos-101: 2 of 4 right');
   }, 180_000);

@@ -13,7 +13,7 @@ describe.skipIf(!chromiumAvailable())('the ticket-lifetimes card’s height, in 
     const v = await site.open(`/#/s/${id}`);
     const { page } = v;
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await page.getByTestId('step-last').click();
     await page.locator('[data-testid="step-forward"][aria-disabled="true"]').waitFor({ timeout: 60_000 });
     const card = page.getByTestId('timeline');

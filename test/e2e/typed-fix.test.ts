@@ -16,7 +16,7 @@ describe.skipIf(!chromiumAvailable())('the 4-hour gap fixed by typing, in Chromi
 
   async function open(): Promise<Page> {
     const v = await site.open('/#/s/cached-logon-4h-gap');
-    await v.page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await v.page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     await expect.poll(() => stepCount(v.page), { timeout: 60_000 }).toBe('Step 0 of 11');
     return v.page;
   }

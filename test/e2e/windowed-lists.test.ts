@@ -41,7 +41,7 @@ describe.skipIf(!chromiumAvailable())('windowed lists, in Chromium', () => {
     v = await site.open(longTraceHash());
     page = v.page;
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     // played to its end (the step count reads "Step N of N")
     const steps = (await page.getByTestId('step-count').textContent())!.match(/of (\d+)/)![1];
     await page.getByTestId('step-last').click();

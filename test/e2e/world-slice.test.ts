@@ -47,7 +47,7 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
     view = await site.open('/#/s/two-forests');
     page = view.page;
     await page.setViewportSize({ width: 1440, height: 960 });
-    await page.getByTestId('playground').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
   });
 
   /** The Kerberos messages (the modelled SMB steps around the AP exchange left out). */
