@@ -51,6 +51,7 @@ export interface CatalogueHeader {
   summary: string;
   teaches: string;
   available: boolean;
+  /** Why it cannot run yet. */
   reason?: string;
 }
 

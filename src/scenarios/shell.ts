@@ -25,15 +25,13 @@ export class ShellRefusal extends KrbPlayError {
 
 const SHELL_NAME: Record<ShellKind, string> = { cmd: 'cmd', powershell: 'PowerShell' };
 
-/** Command names in dictionary order, without localeCompare (util/order.ts). */
-export const byCommandName = byName;
-
 /** What a prompt takes: its entries' command names (the programs both run and its own). */
 export function shellCommands(shell: ShellKind): string[] {
   const names = typedEntries()
     .filter((e) => e.command && (!e.command.shell || e.command.shell === shell))
     .map((e) => e.command!.name);
-  return [...new Set(names)].sort(byCommandName);
+  // dictionary order without localeCompare, whose first call builds an ICU collator (util/order.ts)
+  return [...new Set(names)].sort(byName);
 }
 
 /** The playground's one line after a refusal. */

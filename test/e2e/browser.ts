@@ -256,3 +256,24 @@ export function useBrowser(options: BrowserSuiteOptions = {}): BrowserSuite {
     },
   };
 }
+
+/**
+ * An init script (`context.addInitScript(holdDetails)`): runs in the page before its scripts, and from the
+ * moment the test sets window.__hold, the page's 'detail' requests to its worker wait in window.__held until
+ * window.__release() sends them; a test widens the window between a step shown and its message opened.
+ */
+export function holdDetails(): void {
+  const w = window as unknown as { __hold: boolean; __held: (() => void)[]; __release(): void };
+  w.__hold = false;
+  w.__held = [];
+  w.__release = () => {
+    w.__hold = false;
+    for (const send of w.__held.splice(0)) send();
+  };
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
+    const send = () => (post as (...a: unknown[]) => void).call(this, message, ...rest);
+    if (w.__hold && (message as { kind?: string })?.kind === 'detail') w.__held.push(send);
+    else send();
+  } as typeof Worker.prototype.postMessage;
+}

@@ -4,24 +4,7 @@
 // the answer came (test/e2e/clock.test.ts failed so on a loaded machine). Here the page's detail requests
 // are held back until the test lets them go, so the window is as wide as the test wants, on any machine.
 import { describe, expect, test } from 'vitest';
-import { chromiumAvailable, useBrowser } from './browser';
-
-/** Runs in the page before its scripts: 'detail' requests wait in window.__held until __release(). */
-function holdDetails(): void {
-  const w = window as unknown as { __hold: boolean; __held: (() => void)[]; __release(): void };
-  w.__hold = false;
-  w.__held = [];
-  w.__release = () => {
-    w.__hold = false;
-    for (const send of w.__held.splice(0)) send();
-  };
-  const post = Worker.prototype.postMessage;
-  Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
-    const send = () => (post as (...a: unknown[]) => void).call(this, message, ...rest);
-    if (w.__hold && (message as { kind?: string })?.kind === 'detail') w.__held.push(send);
-    else send();
-  } as typeof Worker.prototype.postMessage;
-}
+import { chromiumAvailable, holdDetails, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('the clock’s cursor after a move, in Chromium', () => {
   const site = useBrowser();

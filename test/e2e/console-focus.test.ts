@@ -1,7 +1,7 @@
 // The console keeps the keyboard: after a typed command has played (the input is read-only while the
 // step plays), the focus is still in the input, so the next command can be typed at once.
 import { describe, expect, test } from 'vitest';
-import { chromiumAvailable, useBrowser } from './browser';
+import { chromiumAvailable, holdDetails, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('the console’s focus, in Chromium', () => {
   const site = useBrowser();
@@ -39,17 +39,10 @@ describe.skipIf(!chromiumAvailable())('the console’s focus, in Chromium', () =
   test('a command typed while the step before still opens its message is kept, and plays on Enter', async () => {
     const context = await site.browser.newContext();
     // the page's 'detail' requests wait until the test lets them go; answers from the worker are counted
+    await context.addInitScript(holdDetails);
     await context.addInitScript(() => {
-      const w = window as unknown as { __hold: boolean; __held: (() => void)[]; __answers: number };
-      w.__hold = false;
-      w.__held = [];
+      const w = window as unknown as { __answers: number };
       w.__answers = 0;
-      const post = Worker.prototype.postMessage;
-      Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
-        const send = () => (post as (...a: unknown[]) => void).call(this, message, ...rest);
-        if (w.__hold && (message as { kind?: string })?.kind === 'detail') w.__held.push(send);
-        else send();
-      } as typeof Worker.prototype.postMessage;
       const desc = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage')!;
       Object.defineProperty(Worker.prototype, 'onmessage', {
         ...desc,
@@ -86,11 +79,7 @@ describe.skipIf(!chromiumAvailable())('the console’s focus, in Chromium', () =
         .waitFor({ timeout: 60_000 });
       await input.fill('klist tgt');
       const before = await answers();
-      await page.evaluate(() => {
-        const w = window as unknown as { __hold: boolean; __held: (() => void)[] };
-        w.__hold = false;
-        for (const send of w.__held.splice(0)) send();
-      });
+      await page.evaluate(() => (window as unknown as { __release(): void }).__release());
       await expect.poll(answers, { timeout: 60_000 }).toBeGreaterThan(before);
       expect(await input.inputValue()).toBe('klist tgt');
       await input.press('Enter');

@@ -4,6 +4,7 @@
  * gets the trace as rows, and the bytes, tree and opened parts of one message only when it asks.
  */
 
+import type { CatalogueHeader } from '../../scenarios';
 import type { SecurityEvent } from '../../world';
 import type { PolicyView } from './policy-view';
 
@@ -192,16 +193,8 @@ export interface StepInfo {
 
 export type ScenarioSource = { kind: 'catalogue'; id: string } | { kind: 'json'; text: string };
 
-/** One entry of the picker. */
-export interface CatalogueEntry {
-  id: string;
-  title: string;
-  summary: string;
-  teaches: string;
-  available: boolean;
-  /** Why it cannot run yet. */
-  reason?: string;
-}
+/** One entry of the picker: a catalogue file's header (scenarios/catalogue.ts). */
+export type CatalogueEntry = CatalogueHeader;
 
 /** The scenario being played. */
 export interface ScenarioInfo {
