@@ -27,8 +27,17 @@ export default defineConfig(({ mode }) => {
     publicDir: here('public'),
     base: './',
     plugins: [svelte()],
-    worker: { format: 'es' },
-    build: { outDir: here('dist'), emptyOutDir: true, target: 'es2022' },
+    // The worker's start is mostly V8 reading its script (test/e2e/site-build.test.ts checks both):
+    //  - the catalogue's JSON files are kept as JSON text (JSON.parse), faster to read than object literals;
+    //  - every script is ASCII (other characters escaped), which the browser decodes one byte a character.
+    json: { stringify: true, namedExports: false },
+    worker: { format: 'es', rolldownOptions: { output: { charset: 'ascii' } } },
+    build: {
+      outDir: here('dist'),
+      emptyOutDir: true,
+      target: 'es2022',
+      rolldownOptions: { output: { charset: 'ascii' } },
+    },
     test: {
       root: here('.'),
       projects: [

@@ -6,7 +6,7 @@
  * stderr; 2 a usage error (unknown flag or command, missing argument), one line plus a hint to --help.
  * No stack trace reaches the user unless KRBPLAY_DEBUG is set.
  */
-import { version } from '../../package.json';
+import pkg from '../../package.json';
 import { useNodeCrypto } from '../node';
 import { escapeControls, escapeControlsKeepingLines, KrbPlayError } from '../util';
 import { parseCommandLine, UsageError } from './args';
@@ -47,7 +47,7 @@ export async function main(argv: readonly string[], rawIo: Io = processIo): Prom
   }
   if (first === 'help') return helpCommand(argv.slice(1), io);
   if (first === '--version' || first === '-V') {
-    io.stdout(`krbplay ${version}\n`);
+    io.stdout(`krbplay ${pkg.version}\n`);
     return 0;
   }
 

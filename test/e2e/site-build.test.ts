@@ -49,4 +49,23 @@ describe('the site the browser suites build', () => {
     // the components are not in it: it is a few kilobytes (the page's components are over 100)
     expect(code.length).toBeLessThan(16_000);
   }, 600_000);
+
+  // The browser reads a script that is all ASCII one byte a character; a single other character (a "§" in
+  // a string) makes it decode the whole file to two bytes a character first. And the catalogue's scenarios
+  // reach the worker as JSON text (JSON.parse), which V8 reads faster than the same data as object literals.
+  test("the site's scripts are ASCII, and the worker carries the catalogue as JSON text", async () => {
+    if (!existsSync(join(out, 'index.html'))) await buildSite(out);
+    const scripts = readdirSync(join(out, 'assets')).filter((f) => f.endsWith('.js'));
+    for (const f of scripts) {
+      const bytes = readFileSync(join(out, 'assets', f));
+      const at = bytes.findIndex((b) => b > 0x7f);
+      expect(at, `${f}: a byte over 0x7f at ${at}`).toBe(-1);
+    }
+    const worker = scripts.find((f) => /^worker-[\w-]+\.js$/.test(f));
+    expect(worker).toBeDefined();
+    const code = readFileSync(join(out, 'assets', worker!), 'latin1');
+    // each catalogue file is parsed from its text: its id is inside the JSON string, not an object literal
+    for (const id of ['happy-path', 'kerberos-101', 'two-forests'])
+      expect(code, id).toMatch(new RegExp(`JSON\\.parse\\(\`\\{[^\`]{0,40}"id":"${id}"`));
+  }, 600_000);
 });
