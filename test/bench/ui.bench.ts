@@ -79,23 +79,50 @@ async function engineStart(page: Page): Promise<Map<string, number>> {
   return out;
 }
 
+/**
+ * Waits, without putting any script into the page, until the playground is on screen and its last part
+ * has mounted (an older build has no parts, no aria-busy: there the playground is whole once it is there).
+ */
+async function loadSeen(page: Page): Promise<{ usableMs: number; allMounted: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  const expression =
+    'window.__onScreen !== undefined && window.__allMounted !== undefined ? [window.__onScreen, window.__allMounted] : null';
+  const deadline = Date.now() + 120_000;
+  try {
+    for (;;) {
+      const r = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })) as {
+        result: { value?: [number, number] | null };
+      };
+      const seen = r.result.value;
+      if (seen) return { usableMs: seen[0], allMounted: seen[1] };
+      if (Date.now() > deadline) throw new Error('the playground did not come on screen within 120 s');
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Playwright's own scripts in the page (a locator's and waitForFunction's), injected outside any phase. */
+async function harnessReady(page: Page): Promise<void> {
+  await page.getByTestId('playground').waitFor();
+  await page.waitForFunction(() => document.readyState === 'complete');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+}
+
 async function oneRun(
   page: Page,
 ): Promise<{ phases: Phase[]; tasks: Task[]; usableMs: number; start: Map<string, number> }> {
   const phases: Phase[] = [];
-  await page.getByTestId('playground').waitFor({ timeout: 120_000 });
-  // an older build has no parts (no aria-busy): there the playground is whole once it is there
-  await page.waitForFunction(
-    () => (window as unknown as { __allMounted?: number }).__allMounted !== undefined,
-  );
-  await page.waitForFunction(() => (window as unknown as { __onScreen?: number }).__onScreen !== undefined);
-  const { usableMs, allMounted } = await page.evaluate(() => {
-    const w = window as unknown as { __onScreen: number; __allMounted: number };
-    return { usableMs: w.__onScreen, allMounted: w.__allMounted };
-  });
+  // The load is waited for through the DevTools protocol's own evaluation, which puts nothing in the page:
+  // playwright's locators and waitForFunction first inject playwright's script into the page, a task of
+  // 40-70 ms on this page's thread that is the bench's, not the page's. It is injected once the load is
+  // over (harnessReady), before the next phase starts.
+  const { usableMs, allMounted } = await loadSeen(page);
   phases.push({ name: 'load', from: 0, to: Math.max(usableMs, allMounted) });
   // (an older build, measured to compare, has no marks: its lines say only when it was on screen)
   const start = await engineStart(page);
+  await harnessReady(page);
 
   let from = await now(page);
   const total = Number((await page.getByTestId('step-count').textContent())!.match(/of (\d+)/)![1]);
