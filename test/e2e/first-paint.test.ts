@@ -50,15 +50,15 @@ describe.skipIf(!chromiumAvailable())('the first paint, in Chromium', () => {
     await v.page.reload();
     const playground = v.page.getByTestId('playground');
     await v.page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
-    expect(await playground.getAttribute('data-parts')).toBe('5');
+    expect(await playground.getAttribute('data-parts')).toBe('8');
     expect(await v.page.getByTestId('step-forward').isVisible()).toBe(true);
     const seen = await v.page.evaluate(
       () => (window as unknown as { __parts: { parts: string | null; policies: boolean }[] }).__parts,
     );
     // the task that first drew the playground drew no part of the side column; every later task one part
-    expect(seen.map((s) => s.parts)).toEqual(['0', '1', '2', '3', '4', '5']);
+    expect(seen.map((s) => s.parts)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8']);
     expect(seen[0]).toEqual({ parts: '0', policies: false, story: false, clock: false });
-    expect(seen.at(-1)).toMatchObject({ parts: '5', policies: true, story: true, clock: true });
+    expect(seen.at(-1)).toMatchObject({ parts: '8', policies: true, story: true, clock: true });
   });
 
   test('the playground loads no other page’s code; the crypto proof loads its own when opened', async () => {
