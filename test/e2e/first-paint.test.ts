@@ -61,6 +61,23 @@ describe.skipIf(!chromiumAvailable())('the first paint, in Chromium', () => {
     expect(seen.at(-1)).toMatchObject({ parts: '8', policies: true, story: true, clock: true });
   });
 
+  test('the worker makes keys ahead of need only once the page has drawn every part', async () => {
+    const v = await site.open('/#/s/happy-path');
+    await v.page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
+    const worker = v.page.workers().find((w) => /\/worker-[\w-]+\.js$/.test(w.url()));
+    expect(worker).toBeDefined();
+    // the worker's own marks (worker.ts markOnce), on its clock: each is the first of its name
+    const marks = () =>
+      worker!.evaluate(() =>
+        Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
+      );
+    await expect.poll(async () => (await marks())['engine:keys ahead'], { timeout: 60_000 }).toBeDefined();
+    const m = await marks();
+    expect(m['engine:load answered']).toBeDefined();
+    expect(m['engine:drawn received']).toBeGreaterThan(m['engine:load answered']!);
+    expect(m['engine:keys ahead']).toBeGreaterThanOrEqual(m['engine:drawn received']!);
+  });
+
   test('the playground loads no other page’s code; the crypto proof loads its own when opened', async () => {
     const v = await site.open('/');
     await v.page.getByTestId('playground').waitFor({ timeout: 60_000 });

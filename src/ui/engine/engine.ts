@@ -167,6 +167,9 @@ export class Engine {
       }
       case 'export':
         return this.export(req.what, req.host);
+      case 'drawn':
+        // (the worker opens what it holds until then: worker.ts)
+        return true;
     }
   }
 

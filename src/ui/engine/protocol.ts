@@ -53,6 +53,11 @@ export type EngineRequest =
   /** Each DC's Security log at the current step. */
   | { id: number; kind: 'security-log' }
   /**
+   * The page has drawn its first screen: from now on the worker makes what it makes ahead of need (the
+   * scenario's password keys), which until then waits (ahead.ts).
+   */
+  | { id: number; kind: 'drawn' }
+  /**
    * A customer's capture opened as a read-only run (capture-run.ts): the file is read here a piece at a
    * time ('capture-progress'), stopped by 'cancel'; then `detail` answers from it.
    */
@@ -115,6 +120,7 @@ export interface EngineResults {
   detail: EventDetail;
   klist: KlistView;
   'security-log': SecurityLogView;
+  drawn: true;
   capture: Summary;
 }
 

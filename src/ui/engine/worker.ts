@@ -17,6 +17,7 @@ import { decodeKeytab } from '../../formats/keytab';
 import { CaptureError } from '../../formats/pcap';
 import { checkCaptureSizes, checkPasswords } from '../lib/capture-open';
 import { webPbkdf2 } from './web-pbkdf2';
+import { AheadOfNeed } from './ahead';
 import type {
   CostlyKey,
   DerivationPlan,
@@ -133,13 +134,18 @@ async function load(req: Extract<EngineRequest, { kind: 'load' }>): Promise<void
 
 /**
  * After the answer, not before it (the page shows the world at once, and no key is needed before the
- * first step): the scenario's other password keys, made with the browser's native PBKDF2, several at once
- * (web-pbkdf2.ts). A step that needs one before it is made makes it itself (the KDC's keys are made when
- * first used, protocol/long-term-key.ts), only slower.
+ * first step), and once the page has drawn its first screen ('drawn'): the scenario's other password keys,
+ * made with the browser's native PBKDF2, several at once (web-pbkdf2.ts). A step that needs one before it
+ * is made makes it itself (the KDC's keys are made when first used, protocol/long-term-key.ts), only slower.
  */
+const ahead = new AheadOfNeed();
 function makeKeysAhead(source: ScenarioSource): void {
   if (!webPbkdf2) return;
-  void makePasswordKeysAhead(engineNow().passwordKeys(source), webPbkdf2).catch(() => undefined);
+  const pbkdf2 = webPbkdf2;
+  ahead.later(() => {
+    markOnce('keys ahead');
+    void makePasswordKeysAhead(engineNow().passwordKeys(source), pbkdf2).catch(() => undefined);
+  });
 }
 
 /** Asks the page, then derives; undefined when every key is made, else the problem to answer with. */
@@ -267,6 +273,9 @@ scope.onmessage = (ev: MessageEvent<EngineRequest | EngineControl>) => {
   } else if (msg.kind === 'load-run') {
     answer(msg);
     makeKeysAhead(msg.source);
+  } else if (msg.kind === 'drawn') {
+    answer(msg);
+    ahead.open();
   } else if (msg.kind === 'load') {
     void load(msg).catch((e: unknown) =>
       reply({ id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) }),

@@ -262,6 +262,17 @@ export class Playground {
     }
   }
 
+  #drawnSaid = false;
+  /**
+   * The page has drawn its first screen: the worker may now make what it makes ahead of need (the keys a
+   * first step will want), which waits until then so as not to share the cores with the page's first frames.
+   */
+  drawn(): void {
+    if (this.#drawnSaid) return;
+    this.#drawnSaid = true;
+    void this.#engine.ask('drawn', {}).catch(() => undefined);
+  }
+
   /** The user goes on without the link that could not be opened: it leaves the address bar. */
   dropLink(): void {
     this.linkProblem = undefined;
