@@ -4,7 +4,8 @@
 // and its bytes, reproduce-it commands and tamper control after them. Structure only, never time: a
 // MutationObserver lists what each update of the page added (npm run bench -- ui times the tasks). A row
 // walked to with the keyboard while the trace grows (its frames held back by the test) is drawn and focused.
-// A message of many fields draws them a slice at a time too.
+// A message of many fields draws them a slice at a time too. The console, below the fold, scrolls to its
+// last command only once it comes into sight.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
@@ -151,6 +152,37 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
         return !!row && !!card && row.y >= card.y && row.y + row.height <= card.y + card.height + 1;
       })
       .toBe(true);
+  });
+
+  test('the console follows the last command only in sight: below the fold it waits, and scrolls when it comes in', async () => {
+    // happy-path played to its end and ten hours on: the console's lines and klist overflow its screen
+    const screen = page.getByTestId('console-lines');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const state = () =>
+      screen.evaluate((el) => {
+        const commands = el.querySelectorAll<HTMLElement>('.line.command, .line.note');
+        const target = commands.length > 1 ? commands[commands.length - 2]!.offsetTop - 4 : 0;
+        const box = el.getBoundingClientRect();
+        return {
+          below: box.top >= window.innerHeight,
+          overflows: el.scrollHeight > el.clientHeight,
+          scrollTop: el.scrollTop,
+          target,
+        };
+      });
+    const out = await state();
+    expect(out.below).toBe(true);
+    expect(out.overflows).toBe(true);
+    expect(out.target).toBeGreaterThan(0);
+    // out of sight: not scrolled to the command
+    expect(out.scrollTop).toBe(0);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect.poll(async () => (await state()).below).toBe(false);
+    // in sight: the command before the last is at the top of the screen
+    await expect
+      .poll(async () => (await state()).scrollTop)
+      .toBe(Math.min(out.target, await screen.evaluate((el) => el.scrollHeight - el.clientHeight)));
+    await page.evaluate(() => window.scrollTo(0, 0));
   });
 
   test('a row walked to with the keyboard while the trace still grows is drawn and takes the focus', async () => {
