@@ -216,6 +216,23 @@ describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
     expect(await dock.getByTestId('console-input').count()).toBe(1);
   });
 
+  test('the panes’ top is theirs alone: a change of it restyles the panes, not every element in them', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const seen = await page.evaluate(() => {
+      const panes = document.querySelector<HTMLElement>('.panes')!;
+      const inside = panes.querySelector('[data-testid="trace"]')!;
+      const value = (e: Element) => getComputedStyle(e).getPropertyValue('--panes-top').trim();
+      return {
+        panes: value(panes),
+        inside: value(inside),
+        top: panes.getBoundingClientRect().top + window.scrollY,
+      };
+    });
+    // the panes hold the top they are placed at; the elements inside them do not inherit it
+    expect(seen.panes).toBe(`${Math.round(seen.top)}px`);
+    expect(seen.inside).toBe('0px');
+  });
+
   test('below the app layout there is no dock: the slider and the input are in their cards', async () => {
     await page.setViewportSize({ width: 1100, height: 800 });
     await expect.poll(() => page.getByTestId('dock').count()).toBe(0);

@@ -4,6 +4,8 @@
 // and its bytes, reproduce-it commands and tamper control after them. Structure only, never time: a
 // MutationObserver lists what each update of the page added (npm run bench -- ui times the tasks). A row
 // walked to with the keyboard while the trace grows (its frames held back by the test) is drawn and focused.
+// A message of many fields draws them a slice at a time too. The console, below the fold, scrolls to its
+// last command only once it comes into sight.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
@@ -77,8 +79,43 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
     expect(seen.reduce((n, b) => n + (b['removed hexBytes'] ?? 0), 0)).toBe(0);
   });
 
+  test('a message of many fields shows them a slice at a time, then has them all, in order', async () => {
+    // (the fields the step-1 message shares with the next, by place, are kept, not made again)
+    const kept = await page.getByTestId('tree').locator('[role="treeitem"]').count();
+    await watch(page, '[data-testid="inspector"]', { fields: '[role="treeitem"]' });
+    // step 2 opens the first TGS-REQ: armored, with a ticket the world's keys open (60 fields on screen)
+    await page.getByTestId('step-forward').click();
+    await page.locator('[data-testid="step-count"]', { hasText: `Step 2 of ${total}` }).waitFor();
+    await page.locator('[data-testid="inspector-type"]', { hasText: /^TGS-REQ$/ }).waitFor();
+    const tree = page.getByTestId('tree');
+    await expect.poll(() => tree.getAttribute('aria-busy')).toBe('false');
+    const fields = Number(await tree.getAttribute('data-fields'));
+    expect(fields).toBeGreaterThan(32);
+    expect(await tree.locator('[role="treeitem"]').count()).toBe(fields);
+    expect(Number(await tree.getAttribute('data-drawn'))).toBe(fields);
+    // added in several updates, none of more than a slice of 32 fields
+    const added = (await batches(page)).map((b) => b.fields ?? 0).filter((n) => n > 0);
+    expect(added.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(fields - kept);
+    expect(added.length).toBeGreaterThan(1);
+    expect(Math.max(...added)).toBeLessThanOrEqual(32);
+    // in the tree's order: each field's place among its siblings follows the one before at its level
+    const places = await tree.evaluate((el) =>
+      [...el.querySelectorAll('[role="treeitem"]')].map((li) => ({
+        level: Number(li.getAttribute('aria-level')),
+        pos: Number(li.getAttribute('aria-posinset')),
+      })),
+    );
+    expect(places[0]).toEqual({ level: 1, pos: 1 });
+    for (const [i, here] of places.entries()) {
+      const before = places[i - 1];
+      if (!before) continue;
+      if (here.level > before.level) expect(here).toEqual({ level: before.level + 1, pos: 1 });
+      if (here.level === before.level) expect(here.pos).toBe(before.pos + 1);
+    }
+  });
+
   test('a clock move of hours adds its hundred rows a slice at a time, then has them all, in order', async () => {
-    for (let s = 2; s <= total; s++) {
+    for (let s = 3; s <= total; s++) {
       await page.getByTestId('step-forward').click();
       await page.locator('[data-testid="step-count"]', { hasText: `Step ${s} of ${total}` }).waitFor();
     }
@@ -115,6 +152,37 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
         return !!row && !!card && row.y >= card.y && row.y + row.height <= card.y + card.height + 1;
       })
       .toBe(true);
+  });
+
+  test('the console follows the last command only in sight: below the fold it waits, and scrolls when it comes in', async () => {
+    // happy-path played to its end and ten hours on: the console's lines and klist overflow its screen
+    const screen = page.getByTestId('console-lines');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const state = () =>
+      screen.evaluate((el) => {
+        const commands = el.querySelectorAll<HTMLElement>('.line.command, .line.note');
+        const target = commands.length > 1 ? commands[commands.length - 2]!.offsetTop - 4 : 0;
+        const box = el.getBoundingClientRect();
+        return {
+          below: box.top >= window.innerHeight,
+          overflows: el.scrollHeight > el.clientHeight,
+          scrollTop: el.scrollTop,
+          target,
+        };
+      });
+    const out = await state();
+    expect(out.below).toBe(true);
+    expect(out.overflows).toBe(true);
+    expect(out.target).toBeGreaterThan(0);
+    // out of sight: not scrolled to the command
+    expect(out.scrollTop).toBe(0);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect.poll(async () => (await state()).below).toBe(false);
+    // in sight: the command before the last is at the top of the screen
+    await expect
+      .poll(async () => (await state()).scrollTop)
+      .toBe(Math.min(out.target, await screen.evaluate((el) => el.scrollHeight - el.clientHeight)));
+    await page.evaluate(() => window.scrollTo(0, 0));
   });
 
   test('a row walked to with the keyboard while the trace still grows is drawn and takes the focus', async () => {

@@ -36,6 +36,21 @@ export function widthInto(set: (width: number) => void): (el: Element) => () => 
 }
 
 /**
+ * An attachment (`{@attach inSightInto(set)}`) that reports whether an element is in the window, from an
+ * IntersectionObserver: its reports come after the frame's layout, and it never reads the layout itself.
+ */
+export function inSightInto(set: (inSight: boolean) => void): (el: Element) => () => void {
+  return (el) => {
+    const observer = new IntersectionObserver((entries) => {
+      const last = entries.at(-1);
+      if (last) set(last.isIntersecting);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  };
+}
+
+/**
  * Runs `fn` in a task of its own after the next frame is drawn, and returns what cancels it: a part of the
  * page that can come a moment later is made there, so that the task before, and the frame that draws it,
  * do not carry it too.
