@@ -7,6 +7,7 @@
  */
 import type { AceState, FileNodeState, ServiceActorState, SmbSessionState, World } from '../world';
 import { parseSid } from '../formats/ndr';
+import { byName } from '../util/order';
 import {
   accessNames,
   checkAcl,
@@ -220,7 +221,8 @@ function listDirectory(svc: ServiceActorState, r: At, now: number): FileReply {
       size: n.content?.length ?? 0,
       modified: n.modified,
     }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    // case-insensitive, as an NTFS directory lists its names; no ICU collator (util/order.ts)
+    .sort((a, b) => byName(a.name, b.name));
   return { status: 'STATUS_SUCCESS', entries };
 }
 

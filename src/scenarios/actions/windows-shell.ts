@@ -9,6 +9,7 @@ import * as windows from '../../azure';
 import type { AnyActionEntry } from '../action-table';
 import { defineAction, noArgs, sameWord, word } from '../action-table';
 import { bool, opt, req, str, windowsClientHost } from '../shape';
+import { byName } from '../../util/order';
 
 const CLIENT = req(windowsClientHost, 'the client host where it happens');
 const DRIVE = str({
@@ -187,7 +188,7 @@ export function helpAction(all: () => readonly AnyActionEntry[]) {
     run: (world, a) => {
       const shell = world.windowsHost(a.host)?.shell ?? 'cmd';
       const rows = [...all()]
-        .sort((x, y) => x.command!.syntax.localeCompare(y.command!.syntax))
+        .sort((x, y) => byName(x.command!.syntax, y.command!.syntax))
         .filter((e) => e.command && (!e.command.shell || e.command.shell === shell))
         .map((e) => {
           const c = e.command!;

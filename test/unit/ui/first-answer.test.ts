@@ -42,6 +42,32 @@ describe('no ICU on the way to the first paint', () => {
     }
   });
 
+  test("a prompt's help and a share's listing make no locale-aware call", async () => {
+    const { Engine } = await import('../../../src/ui/engine/engine');
+    const engine = new Engine({ scope: 'test', script: 'first-answer.test.ts' });
+    engine.handle({ id: 1, kind: 'load', source: { kind: 'catalogue', id: 'happy-path' } });
+    const last = engine.summary().steps.length;
+    engine.goto(last);
+    const compare = vi.spyOn(String.prototype, 'localeCompare');
+    const printed = (line: string) => {
+      const r = engine.command('ws1', line, false);
+      expect(r, line).toMatchObject({ ok: true });
+      const lines = (
+        r as { summary: { consoles: { host: string; lines: { text: string }[] }[] } }
+      ).summary.consoles
+        .find((c) => c.host === 'ws1')!
+        .lines.map((l) => l.text);
+      return lines;
+    };
+    const help = printed('help');
+    const dir = printed('dir \\\\contosofiles.file.core.windows.net\\profiles');
+    expect(compare).not.toHaveBeenCalled();
+    compare.mockRestore();
+    // help lists the prompt's commands, a row each (their order is the next test's)
+    expect(help.at(-1)!.split('\n').length).toBeGreaterThan(10);
+    expect(dir.length).toBeGreaterThan(help.length);
+  });
+
   test("a prompt's commands are in the order localeCompare would give them", () => {
     for (const shell of ['cmd', 'powershell'] as const) {
       const names = shellCommands(shell);
