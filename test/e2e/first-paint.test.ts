@@ -27,13 +27,26 @@ describe.skipIf(!chromiumAvailable())('the first paint, in Chromium', () => {
     expect(await v.page.locator('[data-testid^="row-"][data-kind="message"]').count()).toBeGreaterThan(0);
   });
 
-  test('the playground mounts in parts, a task each: the step bar and the sequence first, the side column after', async () => {
+  test('the playground mounts in parts, a task and a frame each: the step bar and the sequence first, the side column after', async () => {
     const v = await site.open('/');
     // in the page, before its scripts: a MutationObserver's callback runs at the end of the task that made
     // the change, so each record says what the page held when that task ended
     await v.context.addInitScript(() => {
-      const seen: { parts: string | null; policies: boolean; story: boolean; clock: boolean }[] = [];
+      const seen: {
+        parts: string | null;
+        policies: boolean;
+        story: boolean;
+        clock: boolean;
+        frames: number;
+      }[] = [];
       (window as unknown as { __parts: typeof seen }).__parts = seen;
+      // the frames the page has drawn so far
+      let frames = 0;
+      const count = () => {
+        frames++;
+        requestAnimationFrame(count);
+      };
+      requestAnimationFrame(count);
       new MutationObserver(() => {
         const pg = document.querySelector('[data-testid="playground"]');
         if (!pg) return;
@@ -44,6 +57,7 @@ describe.skipIf(!chromiumAvailable())('the first paint, in Chromium', () => {
           policies: !!document.querySelector('[data-testid="policy-editor"]'),
           story: !!document.querySelector('[data-testid="story"]'),
           clock: !!document.querySelector('[data-testid="clock-input"]'),
+          frames,
         });
       }).observe(document, { subtree: true, childList: true, attributes: true });
     });
@@ -53,11 +67,16 @@ describe.skipIf(!chromiumAvailable())('the first paint, in Chromium', () => {
     expect(await playground.getAttribute('data-parts')).toBe('8');
     expect(await v.page.getByTestId('step-forward').isVisible()).toBe(true);
     const seen = await v.page.evaluate(
-      () => (window as unknown as { __parts: { parts: string | null; policies: boolean }[] }).__parts,
+      () =>
+        (window as unknown as { __parts: { parts: string | null; policies: boolean; frames: number }[] })
+          .__parts,
     );
     // the task that first drew the playground drew no part of the side column; every later task one part
     expect(seen.map((s) => s.parts)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8']);
-    expect(seen[0]).toEqual({ parts: '0', policies: false, story: false, clock: false });
+    expect(seen[0]).toMatchObject({ parts: '0', policies: false, story: false, clock: false });
+    // and each part after a frame had drawn the one before
+    for (let i = 1; i < seen.length; i++)
+      expect(seen[i]!.frames, `part ${seen[i]!.parts}`).toBeGreaterThan(seen[i - 1]!.frames);
     expect(seen.at(-1)).toMatchObject({ parts: '8', policies: true, story: true, clock: true });
   });
 
