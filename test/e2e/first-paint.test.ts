@@ -5,6 +5,7 @@
 // no longer 0, so the attribute counts what it says. The page's own thread loads none of the other pages'
 // code (the crypto proof's, the capture's, the paste's, and the crypto layer they use) until one is opened.
 import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { chromiumAvailable, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('the first paint, in Chromium', () => {
@@ -80,21 +81,60 @@ describe.skipIf(!chromiumAvailable())('the first paint, in Chromium', () => {
     expect(seen.at(-1)).toMatchObject({ parts: '8', policies: true, story: true, clock: true });
   });
 
-  test('the worker makes keys ahead of need only once the page has drawn every part', async () => {
-    const v = await site.open('/#/s/happy-path');
-    await v.page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
-    const worker = v.page.workers().find((w) => /\/worker-[\w-]+\.js$/.test(w.url()));
+  /** The worker's own marks (worker.ts markOnce, the first of each name), on the page's clock. */
+  async function workerMarks(page: Page): Promise<Record<string, number>> {
+    const worker = page.workers().find((w) => /\/worker-[\w-]+\.js$/.test(w.url()));
     expect(worker).toBeDefined();
-    // the worker's own marks (worker.ts markOnce), on its clock: each is the first of its name
-    const marks = () =>
-      worker!.evaluate(() =>
-        Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
-      );
-    await expect.poll(async () => (await marks())['engine:keys ahead'], { timeout: 60_000 }).toBeDefined();
-    const m = await marks();
-    expect(m['engine:load answered']).toBeDefined();
-    expect(m['engine:drawn received']).toBeGreaterThan(m['engine:load answered']!);
+    const origin = await page.evaluate(() => performance.timeOrigin);
+    const w = await worker!.evaluate(() => ({
+      origin: performance.timeOrigin,
+      marks: performance.getEntriesByType('mark').map((m) => [m.name, m.startTime] as const),
+    }));
+    return Object.fromEntries(w.marks.map(([name, t]) => [name, t + w.origin - origin]));
+  }
+
+  test('the worker makes keys ahead of need only once the page has drawn every part', async () => {
+    const v = await site.open('/');
+    // in the page: when the last part mounted (data-parts 8), on the page's clock
+    await v.context.addInitScript(() => {
+      new MutationObserver(() => {
+        const pg = document.querySelector('[data-testid="playground"]');
+        const w = window as unknown as { __lastPart?: number };
+        if (pg?.getAttribute('data-parts') === '8' && w.__lastPart === undefined)
+          w.__lastPart = performance.now();
+      }).observe(document, { subtree: true, childList: true, attributes: true });
+    });
+    // a new document (a change of the hash alone would not load the page again)
+    await v.page.goto('about:blank');
+    await v.page.goto(site.origin + '/#/s/happy-path');
+    await v.page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
+    await expect
+      .poll(async () => (await workerMarks(v.page))['engine:keys ahead'], { timeout: 60_000 })
+      .toBeDefined();
+    const m = await workerMarks(v.page);
+    const lastPart = await v.page.evaluate(() => (window as unknown as { __lastPart: number }).__lastPart);
+    expect(m['engine:load answered']).toBeLessThan(lastPart);
+    expect(m['engine:drawn received']).toBeGreaterThan(lastPart);
     expect(m['engine:keys ahead']).toBeGreaterThanOrEqual(m['engine:drawn received']!);
+  });
+
+  // A background tab, or an embed's iframe off screen, draws no frame: the parts, and the word to the
+  // worker, do not wait for one there (the page below is made hidden, its animation frames never run)
+  test('a hidden page mounts every part and lets the worker make its keys', async () => {
+    const v = await site.open('/');
+    await v.context.addInitScript(() => {
+      Object.defineProperty(Document.prototype, 'visibilityState', { get: () => 'hidden' });
+      Object.defineProperty(Document.prototype, 'hidden', { get: () => true });
+      window.requestAnimationFrame = () => 0;
+    });
+    // a new document (a change of the hash alone would not load the page again)
+    await v.page.goto('about:blank');
+    await v.page.goto(site.origin + '/#/s/happy-path');
+    await v.page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
+    expect(await v.page.getByTestId('playground').getAttribute('data-parts')).toBe('8');
+    await expect
+      .poll(async () => (await workerMarks(v.page))['engine:keys ahead'], { timeout: 60_000 })
+      .toBeDefined();
   });
 
   test('the playground loads no other page’s code; the crypto proof loads its own when opened', async () => {

@@ -53,13 +53,29 @@ export function inSightInto(set: (inSight: boolean) => void): (el: Element) => (
 /**
  * Runs `fn` in a task of its own after the next frame is drawn, and returns what cancels it: a part of the
  * page that can come a moment later is made there, so that the task before, and the frame that draws it,
- * do not carry it too.
+ * do not carry it too. A hidden page draws no frame (a background tab, an embed's iframe off screen): there
+ * `fn` runs in the next task, and so it does when the page is hidden while it waits.
  */
 export function afterNextPaint(fn: () => void): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const frame = requestAnimationFrame(() => (timer = setTimeout(fn, 0)));
+  let frame: number | undefined;
+  const soon = () => {
+    if (frame !== undefined) cancelAnimationFrame(frame);
+    frame = undefined;
+    document.removeEventListener('visibilitychange', onHidden);
+    timer = setTimeout(fn, 0);
+  };
+  const onHidden = () => {
+    if (document.visibilityState === 'hidden') soon();
+  };
+  if (document.visibilityState === 'hidden') timer = setTimeout(fn, 0);
+  else {
+    frame = requestAnimationFrame(soon);
+    document.addEventListener('visibilitychange', onHidden);
+  }
   return () => {
-    cancelAnimationFrame(frame);
+    if (frame !== undefined) cancelAnimationFrame(frame);
+    document.removeEventListener('visibilitychange', onHidden);
     clearTimeout(timer);
   };
 }
