@@ -8,7 +8,13 @@ if (!target) throw new Error('the page has no #app element');
 // script, which then compiles on its own thread while the page evaluates and mounts.
 if (routeOf(location.hash) === 'playground' || new URLSearchParams(location.search).get('embed') === '1')
   startEngineEarly();
-const [{ mount }, { default: App }] = await Promise.all([import('svelte'), import('./ui/App.svelte')]);
-// the page mounts in a task of its own, not in the one that evaluated its modules: two shorter tasks, the
-// browser free between them
+// The page's modules are evaluated a piece a task: svelte's runtime, then the sequence and the inspector
+// with what they share (the ASN.1 registry among it), then the App; each import evaluates only what is not
+// yet. The page mounts in a task of its own after them.
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const { mount } = await import('svelte');
+await nextTask();
+await import('./ui/components/Stage.svelte');
+await nextTask();
+const { default: App } = await import('./ui/App.svelte');
 setTimeout(() => mount(App, { target }), 0);

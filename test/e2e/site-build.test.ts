@@ -46,6 +46,10 @@ describe('the site the browser suites build', () => {
     const code = [...graph.values()].join('\n');
     expect(code).toMatch(/new Worker\([^;]{0,80}`worker-[\w-]+\.js`/);
     expect(code).toMatch(/import\(`\.\/App-[\w-]+\.js`\)/);
+    // the page's modules are evaluated a piece a task: the sequence's chunk is imported before the App's
+    const stageAt = code.search(/import\(`\.\/Stage-[\w-]+\.js`\)/);
+    expect(stageAt).toBeGreaterThan(-1);
+    expect(stageAt).toBeLessThan(code.search(/import\(`\.\/App-[\w-]+\.js`\)/));
     // the components are not in it: it is a few kilobytes (the page's components are over 100)
     expect(code.length).toBeLessThan(16_000);
   }, 600_000);
