@@ -185,6 +185,35 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
     await page.evaluate(() => window.scrollTo(0, 0));
   });
 
+  test('the console scrolled up by hand stays where it is when the page scrolls it out of sight and back', async () => {
+    const screen = page.getByTestId('console-lines');
+    const sight = (want: boolean) =>
+      screen.evaluate(
+        (el, want) =>
+          new Promise<void>((done) => {
+            // once the window's report that the console came in (or left) is out, and two frames after it
+            const seen = new IntersectionObserver((entries) => {
+              if (entries.at(-1)?.isIntersecting !== want) return;
+              seen.disconnect();
+              requestAnimationFrame(() => requestAnimationFrame(() => done()));
+            });
+            seen.observe(el);
+          }),
+        want,
+      );
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await sight(true);
+    await expect.poll(() => screen.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+    // the learner reads an earlier line, scrolls the page up, then back down to the console
+    await screen.evaluate((el) => (el.scrollTop = 0));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await sight(false);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await sight(true);
+    expect(await screen.evaluate((el) => el.scrollTop)).toBe(0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+  });
+
   test('a row walked to with the keyboard while the trace still grows is drawn and takes the focus', async () => {
     // a page of its own, at happy-path's end: the move adds its hundred rows to a trace drawn whole
     const { page } = await site.open('/#/s/happy-path');
@@ -224,5 +253,98 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
       await page.evaluate(() => (window as unknown as { __release(): void }).__release());
     }
     await expect.poll(() => trace.getAttribute('aria-busy')).toBe('false');
+  });
+
+  describe('the fields of a message drawn a slice at a time', () => {
+    let fp: Page;
+    const tree = () => fp.getByTestId('tree');
+    const settled = () => fp.locator('[data-testid="tree"][aria-busy="false"]').waitFor();
+
+    beforeAll(async () => {
+      fp = (await site.open('/#/s/happy-path')).page;
+      await fp.setViewportSize({ width: 1280, height: 800 });
+      await fp.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
+      for (const s of [1, 2]) {
+        await fp.getByTestId('step-forward').click();
+        await fp.locator('[data-testid="step-count"]', { hasText: `Step ${s} of ${total}` }).waitFor();
+      }
+      // step 2: the first TGS-REQ, about 60 fields
+      await fp.locator('[data-testid="inspector-type"]', { hasText: /^TGS-REQ$/ }).waitFor();
+      await settled();
+    }, 120_000);
+
+    test('a field focused far down keeps the focus when another message opens', async () => {
+      const open = async (type: string, click: (type: string) => Promise<void>) => {
+        await click(type);
+        await fp.locator('[data-testid="inspector-type"]', { hasText: new RegExp(`^${type}$`) }).waitFor();
+        await settled();
+        return tree().evaluate((el) =>
+          [...el.querySelectorAll<HTMLElement>('button.field')].map((b) => b.dataset.node!),
+        );
+      };
+      const byMouse = (type: string) =>
+        fp.locator('[data-testid="trace"] button[data-seq]', { hasText: type }).first().click();
+      // the trace's row clicked from script, which moves no focus: the focus stays where it is, as when ]
+      // steps from a field to a step that opens a message
+      const byScript = (type: string) =>
+        fp.evaluate((type) => {
+          const rows = [...document.querySelectorAll<HTMLElement>('[data-testid="trace"] button[data-seq]')];
+          rows.find((b) => b.textContent!.includes(type))!.click();
+        }, type);
+      // a field in the same place (the ids are places) in the TGS-REQ and the TGS-REP, below both first slices
+      const rep = await open('TGS-REP', byMouse);
+      const req = await open('TGS-REQ', byMouse);
+      const at = req.findIndex((id, i) => i >= 32 && rep.indexOf(id) >= 32);
+      expect(at).toBeGreaterThan(0);
+      const id = req[at]!;
+
+      await tree().locator('button.field').first().focus();
+      for (let i = 0; i < at; i++) await fp.keyboard.press('ArrowDown');
+      const focused = () =>
+        fp.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          return el?.closest('[data-testid="tree"]') ? (el.dataset.node ?? null) : null;
+        });
+      expect(await focused()).toBe(id);
+      await byScript('TGS-REP');
+      await fp.locator('[data-testid="inspector-type"]', { hasText: /^TGS-REP$/ }).waitFor();
+      // the new message's field in that place stays in the page, with the focus on it
+      expect(await tree().locator(`button.field[data-node="${id}"]`).count()).toBe(1);
+      expect(await focused()).toBe(id);
+      await settled();
+      expect(await focused()).toBe(id);
+      await open('TGS-REQ', byMouse);
+    });
+
+    test('a field selected from a part button, more than a slice down, is drawn and scrolled into sight', async () => {
+      // the plain part that lies furthest down the tree, by its place among the fields
+      const places = await tree().evaluate((el) =>
+        [...el.querySelectorAll('[role="treeitem"]')].map((li) =>
+          li.querySelector('button.field')!.getAttribute('data-node'),
+        ),
+      );
+      const parts = await fp.locator('[data-testid^="part-"]').count();
+      const far = Array.from({ length: parts }, (_, i) => ({ i, at: places.indexOf(`p${i + 1}`) })).sort(
+        (a, b) => b.at - a.at,
+      )[0]!;
+      // (the root alone drawn, a slice of 32 fields more comes with the unfolding: this one is beyond it)
+      expect(far.at).toBeGreaterThan(33);
+      // the tree folded to its root, then the root's field clicked (the focus in the tree)
+      await tree().locator('button.twisty').first().click();
+      await expect.poll(() => tree().locator('[role="treeitem"]').count()).toBe(1);
+      await tree().locator('button.field').first().click();
+      await fp.getByTestId(`part-${far.i}`).click();
+      const row = tree().locator(`button.field[data-node="p${far.i + 1}"]`);
+      await expect.poll(() => row.count()).toBe(1);
+      await expect
+        .poll(async () => {
+          const [line, box] = [
+            await row.boundingBox(),
+            await fp.locator('div.tree:has([data-testid="tree"])').boundingBox(),
+          ];
+          return !!line && !!box && line.y >= box.y && line.y + line.height <= box.y + box.height + 1;
+        })
+        .toBe(true);
+    });
   });
 });
