@@ -10,11 +10,17 @@ if (routeOf(location.hash) === 'playground' || new URLSearchParams(location.sear
   startEngineEarly();
 // The page's modules are evaluated a piece a task: svelte's runtime, then the sequence and the inspector
 // with what they share (the ASN.1 registry among it), then the App; each import evaluates only what is not
-// yet. The page mounts in a task of its own after them.
+// yet. The page mounts in a task of its own after them. (The page:* marks are for npm run bench -- ui.)
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 const { mount } = await import('svelte');
+performance.mark('page:svelte evaluated');
 await nextTask();
 await import('./ui/components/Stage.svelte');
+performance.mark('page:sequence evaluated');
 await nextTask();
 const { default: App } = await import('./ui/App.svelte');
-setTimeout(() => mount(App, { target }), 0);
+performance.mark('page:app evaluated');
+setTimeout(() => {
+  mount(App, { target });
+  performance.mark('page:mounted');
+}, 0);
