@@ -124,6 +124,8 @@ describe.skipIf(!chromiumAvailable())('capture page: a customer’s capture as a
       buffer: Buffer.from(exportPcapng(world)),
     });
     await page.getByTestId('capture-run').waitFor({ timeout: 120_000 });
+    // the trace adds its rows a slice a frame: all of them once it is no longer busy
+    await expect.poll(() => page.getByTestId('trace').getAttribute('aria-busy')).toBe('false');
     const types = await page
       .locator('[data-testid^="row-"]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));

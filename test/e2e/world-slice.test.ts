@@ -50,16 +50,24 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
     await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
   });
 
+  /** Until the trace has every row of its step (it adds them a slice a frame, aria-busy meanwhile). */
+  const traceWhole = () =>
+    expect.poll(() => page.locator('[data-testid="trace"][aria-busy="true"]').count()).toBe(0);
   /** The Kerberos messages (the modelled SMB steps around the AP exchange left out). */
-  const messageTypes = () =>
-    page
+  async function messageTypes() {
+    await traceWhole();
+    return page
       .locator('[data-testid^="row-"][data-kind="message"]')
       .evaluateAll((els) =>
         els
           .filter((e) => !e.closest('li')?.classList.contains('modelled'))
           .map((e) => e.getAttribute('data-type')),
       );
-  const eventCount = () => page.locator('[data-testid^="row-"]').count();
+  }
+  async function eventCount() {
+    await traceWhole();
+    return page.locator('[data-testid^="row-"]').count();
+  }
   /**
    * The number of the last event drawn: the worker's trace length, since the list leaves out only the
    * client flows' own start lines ("ws1: sign in"), never a step's last event.
