@@ -73,6 +73,9 @@ describe.skipIf(!chromiumAvailable())('the keyboard, in Chromium', () => {
 
   test('the field tree is one tab stop; ↓ ↑ Home End walk it, → opens and enters, ← closes and climbs', async () => {
     await page.getByTestId('step-last').click();
+    // at the last step, its rows all drawn (a slice a frame), before a row is picked
+    await expect.poll(() => page.getByTestId('step-count').textContent()).toMatch(/^Step (\d+) of \1$/);
+    await page.locator('[data-testid="trace"][aria-busy="false"]').waitFor();
     await page.locator('[data-testid^="row-"][data-type="TGS-REQ"]').first().click();
     await page.locator('[data-testid="inspector-type"]', { hasText: /^TGS-REQ$/ }).waitFor();
     const tree = page.getByTestId('tree');

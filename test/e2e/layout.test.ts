@@ -146,9 +146,14 @@ describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
     const v = await site.open('/#/s/happy-path');
     page = v.page;
     await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
-    await page.getByTestId('step-forward').click();
-    await page.getByTestId('step-forward').click();
-    await page.locator('[data-testid="step-count"]', { hasText: 'Step 2 of' }).waitFor({ timeout: 60_000 });
+    for (const step of [1, 2]) {
+      await page.getByTestId('step-forward').click();
+      await page
+        .locator('[data-testid="step-count"]', { hasText: `Step ${step} of` })
+        .waitFor({ timeout: 60_000 });
+    }
+    // the trace adds a step's rows a slice a frame: the last TGS-REQ once it has them all
+    await page.locator('[data-testid="trace"][aria-busy="false"]').waitFor();
     await page.locator('[data-testid^="row-"][data-type="TGS-REQ"]').last().click();
     await page.locator('[data-testid="inspector-type"]', { hasText: /^TGS-REQ$/ }).waitFor();
     await page.locator('.dump').waitFor();
