@@ -1,6 +1,6 @@
 // What a step, a selection or a clock move adds to the page comes in pieces, in Chromium: a clock move of
 // ten hours traces a hundred events (every host's renewals), and the trace adds their rows a slice at a
-// time, then has them all, in order, as it does the nine items of happy-path's first step; a message opened in the inspector shows its header and fields first
+// time, then has them all, in order; a message opened in the inspector shows its header and fields first
 // and its bytes, reproduce-it commands and tamper control after them. Structure only, never time: a
 // MutationObserver lists what each update of the page added (npm run bench -- ui times the tasks). A row
 // walked to with the keyboard while the trace grows (its frames held back by the test) is drawn and focused.
@@ -55,25 +55,6 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
     await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     total = Number((await page.getByTestId('step-count').textContent())!.match(/of (\d+)/)![1]);
   }, 120_000);
-
-  test("the first step's rows come a slice at a time, so that no one frame lays out the whole step", async () => {
-    // happy-path's first step traces a heading and eight rows: drawn 6 items, then the rest after a frame
-    const trace = page.getByTestId('trace');
-    // (before the first step there is no trace yet: its pane is watched)
-    await watch(page, '.pane.sequence', { items: 'li.row, li.step-head' });
-    await page.getByTestId('step-forward').click();
-    await page.locator('[data-testid="step-count"]', { hasText: `Step 1 of ${total}` }).waitFor();
-    await expect.poll(() => trace.getAttribute('aria-busy')).toBe('false');
-    const all = Number(await trace.getAttribute('data-items'));
-    expect(all).toBeGreaterThan(6);
-    const added = (await batches(page)).map((b) => b.items ?? 0).filter((n) => n > 0);
-    expect(added.reduce((a, b) => a + b, 0)).toBe(all);
-    expect(Math.max(...added)).toBeLessThanOrEqual(6);
-    // back to the start, for the tests after this one
-    await page.getByTestId('step-back').click();
-    await page.locator('[data-testid="step-count"]', { hasText: `Step 0 of ${total}` }).waitFor();
-    await expect.poll(() => page.locator('.pane.sequence li.row').count()).toBe(0);
-  });
 
   test('the first message opened shows its header and fields, then its bytes (each drawn once) and the rest', async () => {
     await watch(page, '[data-testid="inspector"]', {
@@ -158,11 +139,11 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
       [...el.querySelectorAll<HTMLElement>('[data-seq]')].map((b) => Number(b.dataset.seq)),
     );
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    // added in several updates, none of more than a slice of 6 items
+    // added in several updates, none of more than a slice of 12 items
     const added = (await batches(page)).map((b) => b.items ?? 0).filter((n) => n > 0);
     expect(added.reduce((a, b) => a + b, 0)).toBe(all - before);
     expect(added.length).toBeGreaterThan(2);
-    expect(Math.max(...added)).toBeLessThanOrEqual(6);
+    expect(Math.max(...added)).toBeLessThanOrEqual(12);
     // and the newly selected message, at the end, is in the trace's sight
     const selected = page.locator('[data-testid="trace"] button[aria-pressed="true"]');
     await expect
