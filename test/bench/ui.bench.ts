@@ -88,19 +88,13 @@ async function engineStart(page: Page): Promise<Map<string, number>> {
  */
 async function loadSeen(page: Page): Promise<{ usableMs: number; allMounted: number }> {
   const cdp = await page.context().newCDPSession(page);
-  const expression =
-    'window.__onScreen !== undefined && window.__allMounted !== undefined ? [window.__onScreen, window.__allMounted] : null';
-  const deadline = Date.now() + 120_000;
   try {
-    for (;;) {
-      const r = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })) as {
-        result: { value?: [number, number] | null };
-      };
-      const seen = r.result.value;
-      if (seen) return { usableMs: seen[0], allMounted: seen[1] };
-      if (Date.now() > deadline) throw new Error('the playground did not come on screen within 120 s');
-      await new Promise((res) => setTimeout(res, 20));
-    }
+    const [usableMs, allMounted] = await cdpValue<[number, number]>(
+      cdp,
+      'window.__onScreen !== undefined && window.__allMounted !== undefined ? [window.__onScreen, window.__allMounted] : null',
+      'the playground on screen',
+    );
+    return { usableMs, allMounted };
   } finally {
     await cdp.detach();
   }
@@ -121,15 +115,19 @@ async function centreOf(locator: Locator): Promise<{ x: number; y: number }> {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
-/** Polls an expression through the DevTools protocol, which runs it as a task of its own in the page. */
-async function cdpUntil(cdp: CDPSession, expression: string): Promise<void> {
+/**
+ * Polls an expression through the DevTools protocol, which runs it as a task of its own in the page and puts
+ * no script there, until its value is neither null nor false; `what` names it when it never comes.
+ */
+async function cdpValue<T>(cdp: CDPSession, expression: string, what: string): Promise<T> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const r = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })) as {
-      result: { value?: unknown };
+      result: { value?: T | null | false };
     };
-    if (r.result.value === true) return;
-    if (Date.now() > deadline) throw new Error(`the page did not reach ${expression} within 120 s`);
+    const value = r.result.value;
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not come within 120 s`);
     await new Promise((res) => setTimeout(res, 10));
   }
 }
@@ -154,7 +152,7 @@ async function clickAt(page: Page, cdp: CDPSession, at: { x: number; y: number }
 
 /** The phases after the load: play, select, expand all, move the clock. */
 async function phasesAfterLoad(page: Page, cdp: CDPSession, phases: Phase[]): Promise<void> {
-  const until = (expression: string) => cdpUntil(cdp, expression);
+  const until = (expression: string) => cdpValue<true>(cdp, expression, `the page reaching ${expression}`);
   // a step is over when its count is on screen and the trace has every row it added (a slice a frame)
   const stepDone = (text: string) =>
     `document.querySelector('[data-testid="step-count"]')?.textContent?.includes(${JSON.stringify(text)}) === true && document.querySelector('[data-testid="trace"][aria-busy="true"]') === null`;
