@@ -277,3 +277,24 @@ export function holdDetails(): void {
     else send();
   } as typeof Worker.prototype.postMessage;
 }
+
+/**
+ * Until the trace has every row of its step: it adds many rows a slice a frame, aria-busy meanwhile (and a
+ * page with no trace yet, or on another page, has nothing to wait for).
+ */
+export async function traceWhole(page: Page): Promise<void> {
+  // (a locator's wait, not expect.poll: it serves in beforeAll too)
+  await page.locator('[data-testid="trace"][aria-busy="true"]').waitFor({ state: 'detached' });
+}
+
+/** The Kerberos messages of the trace once it is whole (modelled steps left out), as the list labels them. */
+export async function kerberosMessages(page: Page): Promise<(string | null)[]> {
+  await traceWhole(page);
+  return page
+    .locator('[data-testid^="row-"][data-kind="message"]')
+    .evaluateAll((els) =>
+      els
+        .filter((e) => !e.closest('li')?.classList.contains('modelled'))
+        .map((e) => e.getAttribute('data-type')),
+    );
+}

@@ -15,7 +15,7 @@ import { readCapture, writePcap } from '../../src/formats/pcap';
 import { findScenario, runScenario, type Scenario } from '../../src/scenarios';
 import { exportKeytab, exportPcapng } from '../../src/world';
 import messagesFixture from '../fixtures/vectors/messages.json';
-import { chromiumAvailable, useBrowser } from './browser';
+import { chromiumAvailable, traceWhole, useBrowser } from './browser';
 
 const dir = new URL('../fixtures/captures/', import.meta.url);
 const pcapPath = new URL('mit-kinit-kvno.pcapng', dir).pathname;
@@ -124,8 +124,7 @@ describe.skipIf(!chromiumAvailable())('capture page: a customer’s capture as a
       buffer: Buffer.from(exportPcapng(world)),
     });
     await page.getByTestId('capture-run').waitFor({ timeout: 120_000 });
-    // the trace adds its rows a slice a frame: all of them once it is no longer busy
-    await expect.poll(() => page.getByTestId('trace').getAttribute('aria-busy')).toBe('false');
+    await traceWhole(page);
     const types = await page
       .locator('[data-testid^="row-"]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));

@@ -4,7 +4,7 @@
 // timeline's clock slider and its arrow keys are proven in clock.test.ts.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
+import { chromiumAvailable, type PageRecord, traceWhole, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('the keyboard, in Chromium', () => {
   const site = useBrowser();
@@ -73,9 +73,9 @@ describe.skipIf(!chromiumAvailable())('the keyboard, in Chromium', () => {
 
   test('the field tree is one tab stop; ↓ ↑ Home End walk it, → opens and enters, ← closes and climbs', async () => {
     await page.getByTestId('step-last').click();
-    // at the last step, its rows all drawn (a slice a frame), before a row is picked
+    // at the last step, its rows all drawn, before a row is picked
     await expect.poll(() => page.getByTestId('step-count').textContent()).toMatch(/^Step (\d+) of \1$/);
-    await page.locator('[data-testid="trace"][aria-busy="false"]').waitFor();
+    await traceWhole(page);
     await page.locator('[data-testid^="row-"][data-type="TGS-REQ"]').first().click();
     await page.locator('[data-testid="inspector-type"]', { hasText: /^TGS-REQ$/ }).waitFor();
     const tree = page.getByTestId('tree');

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, useBrowser } from './browser';
+import { chromiumAvailable, traceWhole, useBrowser } from './browser';
 
 interface Measure {
   /** Seen elements whose visible box runs past the window's left or right edge. */
@@ -152,8 +152,8 @@ describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
         .locator('[data-testid="step-count"]', { hasText: `Step ${step} of` })
         .waitFor({ timeout: 60_000 });
     }
-    // the trace adds a step's rows a slice a frame: the last TGS-REQ once it has them all
-    await page.locator('[data-testid="trace"][aria-busy="false"]').waitFor();
+    // the last TGS-REQ once the trace has every row of the step
+    await traceWhole(page);
     await page.locator('[data-testid^="row-"][data-type="TGS-REQ"]').last().click();
     await page.locator('[data-testid="inspector-type"]', { hasText: /^TGS-REQ$/ }).waitFor();
     await page.locator('.dump').waitFor();

@@ -6,7 +6,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, type PageRecord, projectRoot, useBrowser } from './browser';
+import {
+  chromiumAvailable,
+  kerberosMessages as messagesOf,
+  type PageRecord,
+  projectRoot,
+  traceWhole,
+  useBrowser,
+} from './browser';
 
 const RESULTS = join(projectRoot, 'test-results');
 const shot = (name: string) => join(RESULTS, name);
@@ -24,20 +31,8 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
   });
 
-  /** Until the trace has every row of its step (it adds them a slice a frame, aria-busy meanwhile). */
-  const traceWhole = () =>
-    expect.poll(() => page.locator('[data-testid="trace"][aria-busy="true"]').count()).toBe(0);
   /** The Kerberos messages of the trace (modelled SMB steps left out), as the list labels them. */
-  async function kerberosMessages() {
-    await traceWhole();
-    return page
-      .locator('[data-testid^="row-"][data-kind="message"]')
-      .evaluateAll((els) =>
-        els
-          .filter((e) => !e.closest('li')?.classList.contains('modelled'))
-          .map((e) => e.getAttribute('data-type')),
-      );
-  }
+  const kerberosMessages = () => messagesOf(page);
   const stepCount = () => page.getByTestId('step-count').textContent();
   const outcome = (id: string) => page.getByTestId(`outcome-${id}`).getAttribute('data-state');
 
@@ -309,8 +304,7 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     await expect.poll(() => p.getByTestId('outcome-tally').textContent()).toMatch(/not reached yet/);
     await expect.poll(() => p.locator('[data-state="pending"]').count()).toBe(0);
     expect(await p.locator('[data-state="failed"]').count()).toBe(0);
-    // the trace adds its rows a slice a frame: all of them once it is no longer busy
-    await expect.poll(() => p.getByTestId('trace').getAttribute('aria-busy')).toBe('false');
+    await traceWhole(p);
     const modelled = p.locator('li.row.modelled');
     expect(await modelled.count()).toBeGreaterThan(0);
     expect(await modelled.first().textContent()).toMatch(/modelled/);

@@ -6,7 +6,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
-import { chromiumAvailable, type PageRecord, projectRoot, useBrowser } from './browser';
+import {
+  chromiumAvailable,
+  kerberosMessages,
+  type PageRecord,
+  projectRoot,
+  traceWhole,
+  useBrowser,
+} from './browser';
 
 const SCREENSHOT = join(projectRoot, 'test-results', 'world-slice.png');
 const PHONE_SCREENSHOT = join(projectRoot, 'test-results', 'world-slice-phone.png');
@@ -50,22 +57,10 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
     await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
   });
 
-  /** Until the trace has every row of its step (it adds them a slice a frame, aria-busy meanwhile). */
-  const traceWhole = () =>
-    expect.poll(() => page.locator('[data-testid="trace"][aria-busy="true"]').count()).toBe(0);
   /** The Kerberos messages (the modelled SMB steps around the AP exchange left out). */
-  async function messageTypes() {
-    await traceWhole();
-    return page
-      .locator('[data-testid^="row-"][data-kind="message"]')
-      .evaluateAll((els) =>
-        els
-          .filter((e) => !e.closest('li')?.classList.contains('modelled'))
-          .map((e) => e.getAttribute('data-type')),
-      );
-  }
+  const messageTypes = () => kerberosMessages(page);
   async function eventCount() {
-    await traceWhole();
+    await traceWhole(page);
     return page.locator('[data-testid^="row-"]').count();
   }
   /**
