@@ -75,6 +75,10 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     expect(await dialog.textContent()).toMatch(/3 later steps came after it/);
+    // the dialog names the change in plain words: what, which way, where
+    expect(await dialog.textContent()).toMatch(
+      /the cloud Kerberos ticket GPO turned off for ws1 goes after this step/,
+    );
     await dialog.getByRole('button', { name: 'Insert here and keep them' }).click();
 
     // the change is step 9, a policy step; the three later steps play again after it
@@ -120,6 +124,7 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
     // the policy editor asks the same question, and Cancel leaves the run as it was
     await page.getByRole('switch', { name: /Specify KDC proxy servers/ }).click();
     await dialog.waitFor();
+    expect(await dialog.textContent()).toMatch(/the KDC proxy GPO turned on for ws1 goes after this step/);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect(await stepCount(page)).toBe('Step 3 of 11');
