@@ -57,8 +57,7 @@ describe.skipIf(!chromiumAvailable())('capture page: a customer’s capture as a
     expect(await page.getByTestId('capture-readonly').textContent()).toContain(
       "The customer's capture, read-only",
     );
-    // a trace drawn whole adds many rows a slice a task: aria-busy until it has them all
-    await page.locator('[data-testid="trace"][aria-busy="false"]').waitFor();
+    await traceWhole(page);
     const rows = page.locator('[data-testid^="row-"]');
     expect(await rows.count()).toBe(cli.length);
     expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-type')))).toEqual(

@@ -85,8 +85,7 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
     await page.getByTestId('step-last').click();
     await expect.poll(() => page.getByTestId('step-count').textContent()).toBe('Step 5 of 5');
     await expect.poll(() => page.getByTestId('outcome-skew-refused').getAttribute('data-state')).toBe('ok');
-    // a trace drawn whole adds many rows a slice a task: aria-busy until it has them all
-    await page.locator('[data-testid="trace"][aria-busy="false"]').waitFor();
+    await traceWhole(page);
   });
 
   test('the engine runs in a Web Worker of the page’s own origin, and the trace comes from it', async () => {
@@ -197,7 +196,7 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
 
     await page.getByTestId('step-forward').click();
     await expect.poll(() => page.getByTestId('step-count').textContent()).toBe('Step 1 of 5');
-    await page.locator('[data-testid="trace"][aria-busy="false"]').waitFor();
+    await traceWhole(page);
     expect(await messageTypes()).toEqual(STORY.slice(0, 4));
     // The worker stands where the page does.
     const probe = await engineWorker().evaluate(
@@ -207,7 +206,7 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
 
     await page.getByTestId('step-last').click();
     await expect.poll(() => page.getByTestId('step-count').textContent()).toBe('Step 5 of 5');
-    await page.locator('[data-testid="trace"][aria-busy="false"]').waitFor();
+    await traceWhole(page);
     expect(await clock()).toBe(end.clock);
     expect(await eventCount()).toBe(end.events);
   });
