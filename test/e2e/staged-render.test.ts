@@ -5,10 +5,11 @@
 // MutationObserver lists what each update of the page added (npm run bench -- ui times the tasks). A row
 // walked to with the keyboard while the trace grows (its frames held back by the test) is drawn and focused.
 // A message of many fields draws them a slice at a time too. The console, below the fold, scrolls to its
-// last command only once it comes into sight.
+// last command only once it comes into sight. A shared run opened over a longer trace keeps what the two have
+// alike and adds its own rows a slice at a time too.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
+import { chromiumAvailable, type PageRecord, traceWhole, useBrowser } from './browser';
 
 /** What one delivery of a MutationObserver saw added (and, as "removed NAME", removed), by selector. */
 type Batch = Record<string, number>;
@@ -41,6 +42,24 @@ async function watch(page: Page, root: string, selectors: Record<string, string>
 }
 
 const batches = (page: Page) => page.evaluate(() => (window as unknown as { batches: Batch[] }).batches);
+
+/** Holds back the page's animation frames (what waits for one waits) until releaseFrames. */
+async function holdFrames(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __held: FrameRequestCallback[]; __release(): void };
+    const raf = window.requestAnimationFrame.bind(window);
+    w.__held = [];
+    window.requestAnimationFrame = (cb) => (w.__held.push(cb), 0);
+    w.__release = () => {
+      window.requestAnimationFrame = raf;
+      for (const cb of w.__held.splice(0)) raf(cb);
+    };
+  });
+}
+
+/** Lets the page draw again, the callbacks held back first. */
+const releaseFrames = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __release(): void }).__release());
 
 describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, drawn in pieces', () => {
   const site = useBrowser();
@@ -214,6 +233,79 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
     await page.evaluate(() => window.scrollTo(0, 0));
   });
 
+  test('a shared run opened over a longer trace keeps only what the two share, and adds its own rows a slice at a time', async () => {
+    const { page } = await site.open('/#/s/cached-logon-4h-gap');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
+    const stepCount = (text: string) =>
+      page.locator('[data-testid="step-count"]', { hasText: text }).waitFor({ timeout: 60_000 });
+    // a run of the user's own, shared: cached-logon-4h-gap to its end, then klist
+    await page.getByTestId('step-last').click();
+    await stepCount('Step 11 of 11');
+    const input = page.getByTestId('console-input').locator('input');
+    await input.fill('klist');
+    await input.press('Enter');
+    await stepCount('Step 12 of 12');
+    await page.getByTestId('share').click();
+    await expect.poll(() => page.getByTestId('share-link').inputValue()).toMatch(/#\/r\d+\/[A-Za-z0-9_-]+$/);
+    const link = await page.getByTestId('share-link').inputValue();
+    const runHash = link.slice(link.indexOf('#'));
+
+    // a longer trace on screen: happy-path to its end, and ten hours on
+    await page.evaluate(() => (location.hash = '#/s/happy-path'));
+    await stepCount(`Step 0 of ${total}`);
+    await page.getByTestId('step-last').click();
+    await stepCount(`Step ${total} of ${total}`);
+    const clock = page.getByTestId('clock-input');
+    await clock.fill('+10h');
+    await clock.press('Enter');
+    await stepCount(`of ${total + 1}`);
+    await traceWhole(page);
+    const trace = page.getByTestId('trace');
+    const rows = () => trace.locator('li.row').count();
+    const before = await rows();
+    expect(before).toBeGreaterThan(100);
+
+    // the rows on screen marked, to tell them from the ones drawn after
+    await trace.evaluate((el) =>
+      el.querySelectorAll<HTMLElement>(':scope > li').forEach((li) => (li.dataset.old = 'yes')),
+    );
+    // the page's frames held back: the trace adds a slice after each frame, so it stops at its first
+    await holdFrames(page);
+    try {
+      await page.evaluate((hash) => (location.hash = hash), runHash);
+      await stepCount('Step 12 of 12');
+      // the page keeps what the two traces have alike (the same sign-in at the start), and has drawn only a
+      // first slice of the shared run's own rows
+      expect(await trace.getAttribute('aria-busy')).toBe('true');
+      const drawn = await trace.evaluate((el) =>
+        [...el.querySelectorAll<HTMLElement>(':scope > li')].map((li) => li.dataset.old === 'yes'),
+      );
+      const made = drawn.filter((old) => !old).length;
+      expect(made).toBeGreaterThan(0);
+      expect(made).toBeLessThanOrEqual(12);
+      expect(drawn.length).toBeLessThan(Number(await trace.getAttribute('data-items')));
+      expect(await trace.locator(`[data-seq="${await trace.getAttribute('data-last')}"]`).count()).toBe(0);
+      await watch(page, '[data-testid="trace"]', { items: 'li.row, li.step-head' });
+    } finally {
+      await releaseFrames(page);
+    }
+    await traceWhole(page);
+    // the rest a slice at a time, none of more than 12 items
+    const added = (await batches(page)).map((b) => b.items ?? 0).filter((n) => n > 0);
+    expect(added.length).toBeGreaterThan(2);
+    expect(Math.max(...added)).toBeLessThanOrEqual(12);
+    // then it has them all, in the order of the trace, and ends with the klist typed
+    const all = Number(await trace.getAttribute('data-items'));
+    expect(await trace.locator(':scope > li').count()).toBe(all);
+    const seqs = await trace.evaluate((el) =>
+      [...el.querySelectorAll<HTMLElement>('[data-seq]')].map((b) => Number(b.dataset.seq)),
+    );
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs.at(-1)).toBe(Number(await trace.getAttribute('data-last')));
+    expect(await trace.locator(':scope > li.step-head').last().textContent()).toMatch(/klist/);
+  });
+
   test('a row walked to with the keyboard while the trace still grows is drawn and takes the focus', async () => {
     // a page of its own, at happy-path's end: the move adds its hundred rows to a trace drawn whole
     const { page } = await site.open('/#/s/happy-path');
@@ -225,16 +317,7 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
     await expect.poll(() => trace.getAttribute('aria-busy')).toBe('false');
     const steps = total;
     // the page's frames held back: the trace's growth (a slice after each frame) stops where it is
-    await page.evaluate(() => {
-      const w = window as unknown as { __held: FrameRequestCallback[]; __release(): void };
-      const raf = window.requestAnimationFrame.bind(window);
-      w.__held = [];
-      window.requestAnimationFrame = (cb) => (w.__held.push(cb), 0);
-      w.__release = () => {
-        window.requestAnimationFrame = raf;
-        for (const cb of w.__held.splice(0)) raf(cb);
-      };
-    });
+    await holdFrames(page);
     try {
       const clock = page.getByTestId('clock-input');
       await clock.fill('+10h');
@@ -250,7 +333,7 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
         .poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.seq))
         .toBe(last);
     } finally {
-      await page.evaluate(() => (window as unknown as { __release(): void }).__release());
+      await releaseFrames(page);
     }
     await expect.poll(() => trace.getAttribute('aria-busy')).toBe('false');
   });
