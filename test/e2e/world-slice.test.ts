@@ -196,7 +196,6 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
 
     await page.getByTestId('step-forward').click();
     await expect.poll(() => page.getByTestId('step-count').textContent()).toBe('Step 1 of 5');
-    await traceWhole(page);
     expect(await messageTypes()).toEqual(STORY.slice(0, 4));
     // The worker stands where the page does.
     const probe = await engineWorker().evaluate(
@@ -206,7 +205,6 @@ describe.skipIf(!chromiumAvailable())('the world slice in Chromium', () => {
 
     await page.getByTestId('step-last').click();
     await expect.poll(() => page.getByTestId('step-count').textContent()).toBe('Step 5 of 5');
-    await traceWhole(page);
     expect(await clock()).toBe(end.clock);
     expect(await eventCount()).toBe(end.events);
   });
