@@ -48,6 +48,8 @@ export async function buildSiteIfStale(): Promise<void> {
   const sources = Math.max(
     newestMtime(join(projectRoot, 'src'), skip),
     existsSync(join(projectRoot, 'public')) ? newestMtime(join(projectRoot, 'public'), () => false) : 0,
+    // the build's own settings (its plugin writes into the page's entry)
+    statSync(join(projectRoot, 'vite.config.ts')).mtimeMs,
   );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   await buildSite(distDir);

@@ -137,6 +137,40 @@ describe.skipIf(!chromiumAvailable())('the first paint, in Chromium', () => {
       .toBeDefined();
   });
 
+  // main.ts evaluates svelte's runtime, the sequence and the App a task each; the chunks and styles all three
+  // need are asked for at once (vite.config.ts writes their names into the entry), right after the worker is
+  // made, and not one import at a time, each after the one before had been evaluated
+  test('the page asks for every module it mounts with at its start, after making the worker', async () => {
+    const v = await site.open('/');
+    // a new document (a change of the hash alone would not load the page again)
+    await v.page.goto('about:blank');
+    await v.page.goto(site.origin + '/#/s/happy-path');
+    await v.page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
+    const seen = await v.page.evaluate(() => {
+      const mark = (name: string) => performance.getEntriesByName(name, 'mark')[0]?.startTime;
+      return {
+        workerMade: mark('engine:worker made'),
+        svelte: mark('page:svelte evaluated'),
+        mounted: mark('page:mounted'),
+        asked: performance
+          .getEntriesByType('resource')
+          .map((e) => ({ path: new URL(e.name).pathname, at: e.startTime }))
+          .filter((e) => /\/assets\/[\w.-]+\.(js|css)$/.test(e.path)),
+      };
+    });
+    expect(seen.workerMade).toBeDefined();
+    expect(seen.svelte).toBeGreaterThan(seen.workerMade!);
+    const beforeMount = seen.asked.filter((e) => e.at < seen.mounted!);
+    const named = (re: RegExp) => beforeMount.filter((e) => re.test(e.path));
+    for (const part of [/\/App-[\w-]+\.js$/, /\/Stage-[\w-]+\.js$/, /\/App-[\w-]+\.css$/])
+      expect(named(part).length, String(part)).toBeGreaterThan(0);
+    // what the page asked for once it had begun to evaluate its modules: nothing
+    expect(beforeMount.filter((e) => e.at > seen.svelte!).map((e) => e.path)).toEqual([]);
+    // the page's components and their styles were asked for after the worker was made
+    for (const e of named(/\/(App|Stage|TimelinePanel|registry)-[\w-]+\.(js|css)$/))
+      expect(e.at, e.path).toBeGreaterThanOrEqual(seen.workerMade!);
+  });
+
   test('the playground loads no other page’s code; the crypto proof loads its own when opened', async () => {
     const v = await site.open('/');
     await v.page.getByTestId('playground').waitFor({ timeout: 60_000 });
