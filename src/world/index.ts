@@ -84,8 +84,22 @@ export type {
   TraceEventJson,
   TraceJsonOptions,
 } from './export';
-export { SEALED_FIELDS, TAMPER_MESSAGES, WIRE_FIELDS, intercept, valueProblem } from './tamper';
-export type { PendingTamper, SealedField, TamperEdit, TamperMessage, WireField } from './tamper';
+export {
+  SEALED_FIELDS,
+  TAMPER_MESSAGES,
+  TAMPER_REPLIES,
+  WIRE_FIELDS,
+  intercept,
+  valueProblem,
+} from './tamper';
+export type {
+  Interception,
+  PendingTamper,
+  SealedField,
+  TamperEdit,
+  TamperMessage,
+  WireField,
+} from './tamper';
 export { accessServiceViaIakerb, iakerbListener } from './iakerb';
 export type { IakerbAccess } from './iakerb';
 export {

@@ -110,8 +110,13 @@ export const kdcListener: Protocol<Uint8Array, { reply: Uint8Array; tooBig: bool
     const now = world.hostNow(at.host);
     const result = kdc.handle(request, { now, random: world.random });
     audit(world, kdc, result, from, now);
-    if (at.transport !== 'udp' || result.reply.length <= UDP_REPLY_LIMIT)
-      return kdcAnswer({ reply: result.reply, tooBig: false }, result);
+    if (at.transport !== 'udp' || result.reply.length <= UDP_REPLY_LIMIT) {
+      const changed = world.tamperedReply(at.host, result.reply);
+      if (!changed) return kdcAnswer({ reply: result.reply, tooBig: false }, result);
+      // what the client gets is what the attacker left: the trace shows those bytes, and says what changed
+      const answer = kdcAnswer({ reply: changed.bytes, tooBig: false }, result, changed.bytes);
+      return { ...answer, reply: { ...answer.reply, narration: [changed.said] } };
+    }
     const reply = tooBigError(kdc, now, result.reply.length);
     return {
       heard: result.events,

@@ -1,10 +1,12 @@
 /**
- * Tampering with a KDC request in flight, in two kinds kept apart:
+ * Tampering with a KDC request, or a KDC's reply, in flight, in two kinds kept apart:
  *
  * - on the wire: an attacker between the client and the KDC, holding no key, changes the bytes — one byte
  *   set to a new value, or a field of the clear request body rewritten (the message re-encoded, nothing
  *   re-sealed). The KDC then refuses it for real: a byte of the TGT's enc-part fails its integrity check, a
- *   changed req-body no longer matches the authenticator's checksum.
+ *   changed req-body no longer matches the authenticator's checksum. A reply can have a byte set: the client
+ *   finds its enc-part no longer decrypts (RFC 4120 §3.1.5), or keeps a ticket it cannot read and the
+ *   service (or the KDC, for a TGT) refuses it.
  * - "what if": a field inside the TGT's encrypted part is changed and the part sealed again with the key
  *   it was sealed in (the krbtgt key, which the KDC that issued the TGT holds) — not an attack, a question:
  *   what would have happened had the KDC issued the ticket that way.
@@ -21,9 +23,11 @@ import { DecodeError } from '../asn1/errors';
 import { decrypt, encrypt, IntegrityError, KeyUsage, type Key, type RandomSource } from '../crypto';
 import type { Narration } from './trace';
 
-/** The KDC requests a tamper can name (the first byte of each: its DER application tag). */
-export const TAMPER_MESSAGES = { 'AS-REQ': 0x6a, 'TGS-REQ': 0x6c } as const;
+/** The KDC requests and replies a tamper can name (the first byte of each: its DER application tag). */
+export const TAMPER_MESSAGES = { 'AS-REQ': 0x6a, 'TGS-REQ': 0x6c, 'AS-REP': 0x6b, 'TGS-REP': 0x6d } as const;
 export type TamperMessage = keyof typeof TAMPER_MESSAGES;
+/** The replies among them: sent by the KDC's host, and only ever changed a byte at a time. */
+export const TAMPER_REPLIES: readonly TamperMessage[] = ['AS-REP', 'TGS-REP'];
 
 /** Fields of the clear request body an attacker may rewrite: nothing there is sealed. */
 export const WIRE_FIELDS = ['req-body.nonce', 'req-body.till', 'req-body.sname'] as const;
@@ -41,7 +45,7 @@ export type TamperEdit =
   /** What if: a sealed field of the TGT takes a new value (a time or "+DURATION" from what it was). */
   | { kind: 'what-if'; field: SealedField; value: string };
 
-/** A tamper waiting for its message: the `skip`+1-th `message` that leaves `from`. */
+/** A tamper waiting for its message: the `skip`+1-th `message` that leaves `from` (a KDC's host for a reply). */
 export interface PendingTamper {
   from: string;
   message: TamperMessage;
@@ -164,7 +168,7 @@ function whatIf(
 }
 
 /**
- * The request `bytes` leaving `from`, as the pending tampers leave it: the first tamper that names this
+ * The request or reply `bytes` leaving `from`, as the pending tampers leave it: the first tamper that names this
  * message (its skip count run down) changes it and is removed from `pending`; a tamper that names it but
  * does not fit it is removed too, and the trace says why. Undefined when no tamper names the message.
  */
@@ -186,6 +190,8 @@ export function intercept(
   const actor = t.edit.kind === 'what-if' ? 'what if' : 'attacker';
   try {
     const e = t.edit;
+    if (e.kind !== 'byte' && TAMPER_REPLIES.includes(t.message))
+      throw new NoFit(`a ${t.message} has no clear field to rewrite here: set a byte`);
     const done =
       e.kind === 'byte'
         ? setByte(bytes, e.offset, e.value)

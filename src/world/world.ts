@@ -18,7 +18,7 @@ import type { Smb2ConnectionState } from '../smb2';
 import { WorldError } from './errors';
 import { KdcAdmin } from './kdc-admin';
 import { randomSourceOf, seedRandomState, nextUnit } from './random';
-import { intercept, type PendingTamper } from './tamper';
+import { intercept, type Interception, type PendingTamper } from './tamper';
 import type {
   EntraState,
   HostState,
@@ -551,6 +551,17 @@ export class World {
       this.annotate(reply.seq, { windowsError: answer.reply.windowsError });
     this.state.now += this.latency(to.host, from);
     return { ok: true, value: answer.value, request: sent, reply };
+  }
+
+  /**
+   * A KDC's reply (raw bytes from port 88) leaving `from` as an armed tamper leaves it, with the line the
+   * trace says about it, or undefined when no tamper names it. The KDC's listener asks, once it knows the
+   * reply goes out (one too big for UDP is not sent; the tamper waits for the retry's).
+   */
+  tamperedReply(from: string, reply: Uint8Array): Interception | undefined {
+    const pending = this.state.network.tampers;
+    if (!pending?.length) return undefined;
+    return intercept(pending, from, reply, () => undefined, this.rng);
   }
 
   /** A KDC request (raw bytes to port 88) as an armed tamper leaves it, or undefined when none names it. */

@@ -2,7 +2,8 @@
 // flips a byte of the TGT's enc-part, and the run played again shows the KDC's refusal
 // (KRB_AP_ERR_BAD_INTEGRITY, 31) beside the original TGS-REP; one click takes the tamper back and one
 // plays it again. A rewritten nonce is refused the same way; a what-if longer endtime, sealed again with
-// the krbtgt key, is answered with a ticket. Nothing leaves the tab.
+// the krbtgt key, is answered with a ticket. A byte of the TGS-REP changed on its way to ws1: in the ticket,
+// ws1 keeps it and fs1 refuses it (31); in its enc-part, ws1 cannot decrypt it. Nothing leaves the tab.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Engine } from '../../src/ui/engine/engine';
@@ -14,12 +15,16 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
   let page: Page;
   /** The TGS-REQ's seq in the untampered run (the world is deterministic: the page has the same). */
   let tgsReq: number;
+  /** Its answer's. */
+  let tgsRep: number;
 
   beforeAll(async () => {
     const engine = new Engine({ scope: 'test', script: 'tamper.test.ts' });
     const loaded = engine.load({ kind: 'catalogue', id: 'kerberos-101' });
     if (!loaded.ok) throw new Error(loaded.problem.reason);
-    tgsReq = engine.goto(2).trace.find((r) => r.type === 'TGS-REQ')!.seq;
+    const trace = engine.goto(2).trace;
+    tgsReq = trace.find((r) => r.type === 'TGS-REQ')!.seq;
+    tgsRep = trace.find((r) => r.replyTo === tgsReq)!.seq;
 
     view = await site.open();
     page = view.page;
@@ -33,6 +38,15 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
   }, 180_000);
 
   const text = (id: string) => page.getByTestId(id).textContent();
+
+  /** Takes the tamper back: the original run, at its last step again. */
+  async function backToOriginal() {
+    await page.getByTestId('tamper-undo').click();
+    await page
+      .getByTestId('step-count')
+      .getByText('Step 2 of 2', { exact: true })
+      .waitFor({ timeout: 60_000 });
+  }
 
   /** Selects the original TGS-REQ and waits for its tamper control. */
   async function selectTgsReq() {
@@ -65,11 +79,7 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
   });
 
   test('one click shows the original again, one more plays the tamper again', async () => {
-    await page.getByTestId('tamper-undo').click();
-    await page
-      .getByTestId('step-count')
-      .getByText('Step 2 of 2', { exact: true })
-      .waitFor({ timeout: 60_000 });
+    await backToOriginal();
     await page.getByTestId('tamper-redo').waitFor();
     expect(await text('inspector-type')).toBe('TGS-REQ');
     expect(await text('tamper-original')).toMatch(/^TGS-REP/);
@@ -80,11 +90,7 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
       .getByText('Step 3 of 3', { exact: true })
       .waitFor({ timeout: 60_000 });
     await expect.poll(() => text('tamper-replayed')).toMatch(/KRB_AP_ERR_BAD_INTEGRITY \(31\)/);
-    await page.getByTestId('tamper-undo').click();
-    await page
-      .getByTestId('step-count')
-      .getByText('Step 2 of 2', { exact: true })
-      .waitFor({ timeout: 60_000 });
+    await backToOriginal();
   });
 
   test("req-body's nonce rewritten on the wire: the authenticator's checksum fails, 31", async () => {
@@ -95,11 +101,7 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
     await expect
       .poll(() => text('tamper-replayed'), { timeout: 60_000 })
       .toMatch(/KRB_AP_ERR_BAD_INTEGRITY \(31\)/);
-    await page.getByTestId('tamper-undo').click();
-    await page
-      .getByTestId('step-count')
-      .getByText('Step 2 of 2', { exact: true })
-      .waitFor({ timeout: 60_000 });
+    await backToOriginal();
   });
 
   test('what if the TGT lasted a day more: sealed again with the krbtgt key, the KDC issues the ticket', async () => {
@@ -114,11 +116,7 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
   });
 
   test('a bad value is refused in words, and nothing is played', async () => {
-    await page.getByTestId('tamper-undo').click();
-    await page
-      .getByTestId('step-count')
-      .getByText('Step 2 of 2', { exact: true })
-      .waitFor({ timeout: 60_000 });
+    await backToOriginal();
     await selectTgsReq();
     await page.getByTestId('tamper-kind-byte').check();
     await page.getByTestId('tamper-offset').fill('3');
@@ -130,6 +128,47 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
     await page.getByTestId('tamper-play').click();
     await expect.poll(() => text('tamper-problem')).toMatch(/neither an ISO-8601 UTC time nor/);
     expect(await page.getByTestId('step-count').getByText('Step 2 of 2', { exact: true }).count()).toBe(1);
+  });
+
+  /** Selects the original TGS-REP, aims at a byte of `part` and plays the run again with it changed. */
+  async function tamperReply(part: 'ticket' | 'enc-part') {
+    await page.getByTestId(`row-${tgsRep}`).click();
+    await expect.poll(() => text('inspector-type')).toBe('TGS-REP');
+    await page.getByTestId('tamper').waitFor();
+    // a reply is changed a byte at a time: no clear field to rewrite, no what-if
+    expect(await page.getByTestId('tamper-kind-field').count()).toBe(0);
+    expect(await page.getByTestId('tamper-kind-what-if').count()).toBe(0);
+    expect(await text('tamper-reply-note')).toMatch(/on its way to ws1/);
+    await page.getByTestId(`tamper-aim-${part}`).click();
+    expect(Number(await page.getByTestId('tamper-offset').inputValue())).toBeGreaterThan(20);
+    await page.getByTestId('tamper-play').click();
+    await page
+      .getByTestId('step-count')
+      .getByText('Step 3 of 3', { exact: true })
+      .waitFor({ timeout: 60_000 });
+  }
+
+  test('a byte of the ticket in the TGS-REP, on its way to ws1: ws1 keeps it, fs1 refuses it with 31', async () => {
+    await tamperReply('ticket');
+    await expect
+      .poll(() => text('tamper-replayed'), { timeout: 60_000 })
+      .toMatch(/got cifs\/fs1\.corp\.contoso\.com.*; then .*1326/);
+    expect(await text('tamper-original')).toMatch(/got cifs\/fs1\.corp\.contoso\.com/);
+    expect(await text('tamper-original')).not.toMatch(/1326/);
+    expect(await text('inspector-type')).toBe('TGS-REP');
+    expect(await page.getByTestId('inspector').textContent()).toMatch(/attacker/);
+    // the AP-REQ carried the changed ticket to fs1, which could not decrypt it
+    expect(await page.locator('[data-testid^="row-"][data-type="KRB-ERROR 31"]').count()).toBe(1);
+    await backToOriginal();
+  });
+
+  test("a byte of the TGS-REP's enc-part, on its way to ws1: ws1 cannot decrypt it", async () => {
+    await tamperReply('enc-part');
+    await expect
+      .poll(() => text('tamper-replayed'), { timeout: 60_000 })
+      .toMatch(/does not decrypt with our authenticator subkey/);
+    expect(await page.getByTestId('tamper-compare').textContent()).toMatch(/Tampered/);
+    await backToOriginal();
   });
 
   test('nothing left the tab, and the page raised no error', () => {

@@ -5,8 +5,12 @@
  */
 import type { PartView, TraceRow, ViewNode } from '../engine/protocol';
 
-/** The requests a tamper can name (src/world/tamper.ts): they go to a KDC on port 88. */
-const TAMPERABLE = new Set(['AS-REQ', 'TGS-REQ']);
+/** The requests a tamper can name (src/world/tamper.ts), to a KDC on port 88, and the KDC's replies. */
+const TAMPERABLE = new Set(['AS-REQ', 'TGS-REQ', 'AS-REP', 'TGS-REP']);
+const REPLIES = new Set(['AS-REP', 'TGS-REP']);
+
+/** A KDC's reply: only ever changed a byte at a time, and what came of it is what its client did next. */
+export const isReply = (row: TraceRow): boolean => REPLIES.has(row.type);
 
 export const canTamper = (row: TraceRow): boolean =>
   row.kind === 'message' && TAMPERABLE.has(row.type) && row.port === 88 && row.step > 0;
@@ -34,6 +38,27 @@ export const replayOf = (
 export const replyTo = (trace: readonly TraceRow[], row: TraceRow | undefined): TraceRow | undefined =>
   row ? trace.find((r) => r.replyTo === row.seq) : undefined;
 
+/**
+ * What came of a KDC reply, in one line: the receiving host's first word on it (it took the ticket, or
+ * found the reply does not decrypt), then how its step ended when that is another thing (a service that
+ * refused the ticket). `refused` when anything the host did after it failed.
+ */
+export function afterReply(
+  trace: readonly TraceRow[],
+  reply: TraceRow,
+): { answer: string; refused: boolean } {
+  const later = trace.filter(
+    (r) => r.step === reply.step && r.seq > reply.seq && r.from === reply.to && r.kind === 'action',
+  );
+  const first = later[0];
+  if (!first) return { answer: `${reply.to} did nothing more in the step`, refused: false };
+  const last = later.at(-1)!;
+  return {
+    answer: last === first ? first.result : `${first.result}; then ${last.result}`,
+    refused: later.some((r) => r.tone === 'failure' || r.windowsError !== undefined),
+  };
+}
+
 /** A message and its answer in one line: "TGS-REP: ticket for cifs/…" or "KRB_AP_ERR_BAD_INTEGRITY (31)". */
 export function answerLine(reply: TraceRow | undefined): string {
   if (!reply) return 'no answer';
@@ -52,17 +77,31 @@ function find(node: ViewNode | undefined, test: (n: ViewNode) => boolean): ViewN
   return undefined;
 }
 
-/** The bytes of the TGT's sealed enc-part in a TGS-REQ (the cipher inside ticket.enc-part), if any. */
-export function ticketCipher(
+/** The bytes of the cipher of the encrypted part at `path` ("ticket.enc-part", "enc-part"), if any. */
+function cipherAt(
   tree: ViewNode | undefined,
   parts: readonly PartView[],
+  path: string,
 ): { offset: number; length: number } | undefined {
-  const part = parts.findIndex((p) => p.path.endsWith('ticket.enc-part'));
+  const part = parts.findIndex((p) => p.path === path);
   if (part < 0) return undefined;
   const sealed = find(tree, (n) => n.space === 0 && n.part === part);
   const cipher = find(sealed, (n) => n.name === 'cipher');
   return cipher ? { offset: cipher.offset, length: cipher.length } : undefined;
 }
+
+/** The bytes of the sealed enc-part of the ticket a message carries (a TGS-REQ's TGT, a reply's ticket). */
+export function ticketCipher(
+  tree: ViewNode | undefined,
+  parts: readonly PartView[],
+): { offset: number; length: number } | undefined {
+  const path = parts.find((p) => p.path.endsWith('ticket.enc-part'))?.path;
+  return path === undefined ? undefined : cipherAt(tree, parts, path);
+}
+
+/** The bytes of a KDC reply's own enc-part (what its client decrypts), if any. */
+export const replyCipher = (tree: ViewNode | undefined, parts: readonly PartView[]) =>
+  cipherAt(tree, parts, 'enc-part');
 
 /** A byte typed in hex ("ff", "0x3c") or decimal ("#200" is not taken): undefined when it is not one. */
 export function readByte(text: string): number | undefined {

@@ -6,9 +6,9 @@
  */
 import type { TraceRow } from '../engine/protocol';
 import type { Playground } from './playground.svelte';
-import { answerLine, replayOf, replyTo, skipOf } from '../lib/tamper';
+import { afterReply, answerLine, isReply, replayOf, replyTo, skipOf } from '../lib/tamper';
 
-/** One side of the comparison: a request and what came back. */
+/** One side of the comparison: a request and what came back (for a reply: what its client did with it). */
 export interface Exchange {
   request: TraceRow;
   answer: string;
@@ -28,7 +28,9 @@ export interface PlayedTamper {
   undone: boolean;
 }
 
+/** A request and its answer; a reply (changed on its way) and what its client made of it. */
 const exchange = (trace: readonly TraceRow[], request: TraceRow): Exchange => {
+  if (isReply(request)) return { request, ...afterReply(trace, request) };
   const reply = replyTo(trace, request);
   return { request, answer: answerLine(reply), refused: reply?.errorCode !== undefined };
 };

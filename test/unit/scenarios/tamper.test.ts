@@ -1,7 +1,9 @@
 // A tamper, one entry of the action table: an attacker on the wire (no keys) changes ws1's next TGS-REQ
 // and the KDC refuses it for real; a what-if edit of the TGT, sealed again with the krbtgt key, is taken.
+// A byte of the KDC's reply changed on its way: the client finds out (its enc-part) or the service does
+// (the ticket inside, which the client cannot read).
 import { describe, expect, test } from 'vitest';
-import { decodeApReq, decodeTgsReq, decodeTgsRep } from '../../../src/asn1';
+import { decodeApReq, decodeAsRep, decodeTgsReq, decodeTgsRep } from '../../../src/asn1';
 import { runScenario, validateScenario, type Scenario } from '../../../src/scenarios';
 import kerberos101 from '../../../src/scenarios/catalogue/kerberos-101.json';
 import type { TraceEvent } from '../../../src/world';
@@ -27,14 +29,24 @@ const tgsReqs = (trace: readonly TraceEvent[]) =>
   trace.filter((e) => e.kind === 'message' && e.type === 'TGS-REQ' && e.from === 'ws1');
 const replyTo = (trace: readonly TraceEvent[], req: TraceEvent) => trace.find((e) => e.replyTo === req.seq)!;
 
+/** Where `part` starts in `bytes`. */
+function offsetOf(bytes: Uint8Array, part: Uint8Array): number {
+  for (let i = 0; i + part.length <= bytes.length; i++)
+    if (part.every((b, j) => bytes[i + j] === b)) return i;
+  throw new Error('the part is not in the message');
+}
+
 /** Where the TGT's enc-part cipher starts in a TGS-REQ. */
 function ticketCipherOffset(bytes: Uint8Array): number {
   const req = decodeTgsReq(bytes);
-  const cipher = decodeApReq(req.padata!.find((p) => p.padataType === 1)!.padataValue).ticket.encPart.cipher;
-  for (let i = 0; i + cipher.length <= bytes.length; i++)
-    if (cipher.every((b, j) => bytes[i + j] === b)) return i;
-  throw new Error('the cipher is not in the message');
+  return offsetOf(
+    bytes,
+    decodeApReq(req.padata!.find((p) => p.padataType === 1)!.padataValue).ticket.encPart.cipher,
+  );
 }
+
+/** The indexes where two messages of one length differ. */
+const changedAt = (a: Uint8Array, b: Uint8Array) => [...a].flatMap((x, i) => (x === b[i] ? [] : [i]));
 
 describe('tamper', () => {
   const original = runScenario(withTimeline([LOGON, MOUNT]));
@@ -149,6 +161,73 @@ describe('tamper', () => {
     expect(() => withTimeline([LOGON, { do: 'tamper', from: 'ws1', message: 'TGS-REQ', ...edit }])).toThrow(
       why,
     );
+  });
+
+  describe("a byte of the KDC's reply, on its way to ws1", () => {
+    const firstRep = replyTo(original.trace, firstReq);
+    const asRep = original.trace.find((e) => e.type === 'AS-REP' && e.to === 'ws1')!;
+    const flip = (bytes: Uint8Array, at: number) => ({ offset: at, byte: bytes[at]! ^ 0xff });
+    /** The run with a byte of the TGS-REP flipped, 20 bytes into `part`; and the TGS-REP ws1 got. */
+    function withTgsRepFlipped(part: Uint8Array) {
+      const { offset, byte } = flip(firstRep.bytes!, offsetOf(firstRep.bytes!, part) + 20);
+      const run = runScenario(
+        withTimeline([
+          LOGON,
+          { do: 'tamper', from: firstRep.from, message: 'TGS-REP', kind: 'wire', offset, byte },
+          MOUNT,
+        ]),
+      );
+      return { run, offset, rep: replyTo(run.trace, tgsReqs(run.trace)[0]!) };
+    }
+
+    test("in the TGS-REP's enc-part: the client cannot decrypt it, and the mount fails", () => {
+      const { run, offset, rep } = withTgsRepFlipped(decodeTgsRep(firstRep.bytes!).encPart.cipher);
+      // the trace holds what the client got: the reply, that byte changed, and who changed it
+      expect(rep.type).toBe('TGS-REP');
+      expect(changedAt(rep.bytes!, firstRep.bytes!)).toEqual([offset]);
+      expect(rep.narration.some((n) => n.actor === 'attacker' && /set byte/.test(n.text))).toBe(true);
+      const said = run.trace
+        .filter((e) => e.seq > rep.seq)
+        .flatMap((e) => [e.result, ...e.narration.map((n) => n.text)]);
+      expect(said.join('\n')).toMatch(/does not decrypt with/);
+      expect(run.actions[2]!.ok).toBe(false);
+      expect(run.world.network.tampers).toEqual([]);
+    });
+
+    test('in the ticket it carries: the client keeps what it cannot read, and the file server refuses it', () => {
+      const { run, offset, rep } = withTgsRepFlipped(decodeTgsRep(firstRep.bytes!).ticket.encPart.cipher);
+      expect(changedAt(rep.bytes!, firstRep.bytes!)).toEqual([offset]);
+      const apReq = run.trace.find((e) => e.seq > rep.seq && e.type === 'AP-REQ' && e.from === 'ws1');
+      expect(apReq).toBeDefined();
+      const answer = replyTo(run.trace, apReq!);
+      expect(answer.errorCode).toBe(31);
+      expect(run.actions[2]!.ok).toBe(false);
+    });
+
+    test("in the AS-REP's enc-part: the sign-in fails, as with a wrong password", () => {
+      const { offset, byte } = flip(
+        asRep.bytes!,
+        offsetOf(asRep.bytes!, decodeAsRep(asRep.bytes!).encPart.cipher) + 20,
+      );
+      const run = runScenario(
+        withTimeline([
+          { do: 'tamper', from: asRep.from, message: 'AS-REP', kind: 'wire', offset, byte },
+          LOGON,
+        ]),
+      );
+      const rep = run.trace.find((e) => e.type === 'AS-REP' && e.to === 'ws1')!;
+      expect(changedAt(rep.bytes!, asRep.bytes!)).toEqual([offset]);
+      expect(run.actions[1]!.ok).toBe(false);
+    });
+
+    test.each([
+      [{ kind: 'wire', field: 'req-body.nonce', value: '1' }, /a byte at a time/],
+      [{ kind: 'what-if', field: 'ticket.endtime', value: '+1d' }, /a byte at a time/],
+    ])('a reply is changed only a byte at a time: %j is refused when read', (edit, why) => {
+      expect(() => withTimeline([LOGON, { do: 'tamper', from: 'dc1', message: 'TGS-REP', ...edit }])).toThrow(
+        why,
+      );
+    });
   });
 
   test('a byte past the end of the message leaves it unchanged, and the trace says why', () => {
