@@ -29,7 +29,7 @@ function pageModules(): Plugin {
         chunks.set(out.fileName, { imports: out.imports, css: [...(out.viteMetadata?.importedCss ?? [])] });
         if (out.isEntry && out.moduleIds.some((id) => id.endsWith('/src/main.ts'))) entry = out;
       }
-      if (!entry) return this.error('no chunk of the build holds src/main.ts, the page\'s entry');
+      if (!entry) return this.error("no chunk of the build holds src/main.ts, the page's entry");
       const closure = (from: string[]) => {
         const seen = new Set<string>();
         const walk = (name: string) => {
