@@ -184,12 +184,16 @@ export function accessService(
     { now: world.hostNow(hostId), random: world.random },
   );
   const svc = world.service(serviceId);
+  // an attacker on the wire may change a byte of it (a tamper): the service gets, and the trace shows, that
+  const changed = world.tamperedOnTheWay(hostId, built.token, 'AP-REQ');
+  const token = changed?.bytes ?? built.token;
+  const narration = changed ? [...built.events, changed.said] : built.events;
   const sent = world.roundTrip(
     hostId,
     { host: svc.host, port: svc.port, transport: svc.transport },
     serviceListener,
-    { serviceId, token: built.token },
-    { type: 'AP-REQ', bytes: built.token, result: 'sent', narration: built.events },
+    { serviceId, token },
+    { type: 'AP-REQ', bytes: token, result: 'sent', narration },
     {
       timeout: TCP_CONNECT_TIMEOUT,
       lossy: true,

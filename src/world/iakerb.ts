@@ -239,10 +239,12 @@ export function accessServiceViaIakerb(
     { actor, clockOffset: client.clockOffset, ...iakerbApOptions(c.initiator) },
     { now: world.hostNow(hostId), random: world.random },
   );
-  const trip = toService(world, hostId, c, built.token, {
+  // an attacker on the wire may change a byte of it (a tamper), as of any AP-REQ (flows.ts accessService)
+  const changed = world.tamperedOnTheWay(hostId, built.token, 'AP-REQ');
+  const trip = toService(world, hostId, c, changed?.bytes ?? built.token, {
     type: 'AP-REQ',
     result: 'sent',
-    narration: built.events,
+    narration: changed ? [...built.events, changed.said] : built.events,
   });
   if (!trip.ok) return { ok: false, error: trip.failure.text, ticket };
   const v = trip.value;

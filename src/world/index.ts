@@ -84,14 +84,7 @@ export type {
   TraceEventJson,
   TraceJsonOptions,
 } from './export';
-export {
-  SEALED_FIELDS,
-  TAMPER_MESSAGES,
-  TAMPER_REPLIES,
-  WIRE_FIELDS,
-  intercept,
-  valueProblem,
-} from './tamper';
+export { SEALED_FIELDS, TAMPER_MESSAGES, BYTE_TAMPERS, WIRE_FIELDS, intercept, valueProblem } from './tamper';
 export type {
   Interception,
   PendingTamper,

@@ -111,7 +111,7 @@ export const kdcListener: Protocol<Uint8Array, { reply: Uint8Array; tooBig: bool
     const result = kdc.handle(request, { now, random: world.random });
     audit(world, kdc, result, from, now);
     if (at.transport !== 'udp' || result.reply.length <= UDP_REPLY_LIMIT) {
-      const changed = world.tamperedReply(at.host, result.reply);
+      const changed = world.tamperedOnTheWay(at.host, result.reply);
       if (!changed) return kdcAnswer({ reply: result.reply, tooBig: false }, result);
       // what the client gets is what the attacker left: the trace shows those bytes, and says what changed
       const answer = kdcAnswer({ reply: changed.bytes, tooBig: false }, result, changed.bytes);

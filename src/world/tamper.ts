@@ -6,7 +6,8 @@
  *   re-sealed). The KDC then refuses it for real: a byte of the TGT's enc-part fails its integrity check, a
  *   changed req-body no longer matches the authenticator's checksum. A reply can have a byte set: the client
  *   finds its enc-part no longer decrypts (RFC 4120 §3.1.5), or keeps a ticket it cannot read and the
- *   service (or the KDC, for a TGT) refuses it.
+ *   service (or the KDC, for a TGT) refuses it. So can the AP-REQ a client shows a service: the service
+ *   finds the ticket or the authenticator no longer decrypts.
  * - "what if": a field inside the TGT's encrypted part is changed and the part sealed again with the key
  *   it was sealed in (the krbtgt key, which the KDC that issued the TGT holds) — not an attack, a question:
  *   what would have happened had the KDC issued the ticket that way.
@@ -23,11 +24,23 @@ import { DecodeError } from '../asn1/errors';
 import { decrypt, encrypt, IntegrityError, KeyUsage, type Key, type RandomSource } from '../crypto';
 import type { Narration } from './trace';
 
-/** The KDC requests and replies a tamper can name (the first byte of each: its DER application tag). */
-export const TAMPER_MESSAGES = { 'AS-REQ': 0x6a, 'TGS-REQ': 0x6c, 'AS-REP': 0x6b, 'TGS-REP': 0x6d } as const;
+/**
+ * The messages a tamper can name: the KDC's requests and replies, and the AP-REQ a client shows a service
+ * (the first byte of each: its DER application tag; an AP-REQ in a GSS-API token is named, not found).
+ */
+export const TAMPER_MESSAGES = {
+  'AS-REQ': 0x6a,
+  'TGS-REQ': 0x6c,
+  'AS-REP': 0x6b,
+  'TGS-REP': 0x6d,
+  'AP-REQ': 0x6e,
+} as const;
 export type TamperMessage = keyof typeof TAMPER_MESSAGES;
-/** The replies among them: sent by the KDC's host, and only ever changed a byte at a time. */
-export const TAMPER_REPLIES: readonly TamperMessage[] = ['AS-REP', 'TGS-REP'];
+/**
+ * The messages only ever changed a byte at a time: a KDC's replies (sent by the KDC's host; none of their
+ * fields is one the client would take rewritten), and an AP-REQ (its ticket and authenticator are sealed).
+ */
+export const BYTE_TAMPERS: readonly TamperMessage[] = ['AS-REP', 'TGS-REP', 'AP-REQ'];
 
 /** Fields of the clear request body an attacker may rewrite: nothing there is sealed. */
 export const WIRE_FIELDS = ['req-body.nonce', 'req-body.till', 'req-body.sname'] as const;
@@ -168,7 +181,7 @@ function whatIf(
 }
 
 /**
- * The request or reply `bytes` leaving `from`, as the pending tampers leave it: the first tamper that names this
+ * The message `bytes` leaving `from` (known by its first byte, or named `message`), as the pending tampers leave it: the first tamper that names this
  * message (its skip count run down) changes it and is removed from `pending`; a tamper that names it but
  * does not fit it is removed too, and the trace says why. Undefined when no tamper names the message.
  */
@@ -178,8 +191,11 @@ export function intercept(
   bytes: Uint8Array,
   keyOf: TicketKeyOf,
   random: RandomSource,
+  message?: TamperMessage,
 ): Interception | undefined {
-  const i = pending.findIndex((t) => t.from === from && TAMPER_MESSAGES[t.message] === bytes[0]);
+  const names = (t: PendingTamper) =>
+    message === undefined ? TAMPER_MESSAGES[t.message] === bytes[0] : t.message === message;
+  const i = pending.findIndex((t) => t.from === from && names(t));
   if (i < 0) return undefined;
   const t = pending[i]!;
   if (t.skip > 0) {
@@ -190,8 +206,8 @@ export function intercept(
   const actor = t.edit.kind === 'what-if' ? 'what if' : 'attacker';
   try {
     const e = t.edit;
-    if (e.kind !== 'byte' && TAMPER_REPLIES.includes(t.message))
-      throw new NoFit(`a ${t.message} has no clear field to rewrite here: set a byte`);
+    if (e.kind !== 'byte' && BYTE_TAMPERS.includes(t.message))
+      throw new NoFit(`${t.message} is changed here a byte at a time: set a byte`);
     const done =
       e.kind === 'byte'
         ? setByte(bytes, e.offset, e.value)

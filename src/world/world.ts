@@ -18,7 +18,7 @@ import type { Smb2ConnectionState } from '../smb2';
 import { WorldError } from './errors';
 import { KdcAdmin } from './kdc-admin';
 import { randomSourceOf, seedRandomState, nextUnit } from './random';
-import { intercept, type Interception, type PendingTamper } from './tamper';
+import { intercept, type Interception, type PendingTamper, type TamperMessage } from './tamper';
 import type {
   EntraState,
   HostState,
@@ -554,14 +554,15 @@ export class World {
   }
 
   /**
-   * A KDC's reply (raw bytes from port 88) leaving `from` as an armed tamper leaves it, with the line the
-   * trace says about it, or undefined when no tamper names it. The KDC's listener asks, once it knows the
-   * reply goes out (one too big for UDP is not sent; the tamper waits for the retry's).
+   * A message leaving `from` that its sender hands over itself (a KDC's reply from its listener, once it
+   * knows the reply goes out: one too big for UDP is not sent, and the tamper waits for the retry's; an
+   * AP-REQ, named, as its GSS-API token may wrap it), as an armed tamper leaves it, with the line the trace
+   * says about it; undefined when no tamper names it.
    */
-  tamperedReply(from: string, reply: Uint8Array): Interception | undefined {
+  tamperedOnTheWay(from: string, bytes: Uint8Array, message?: TamperMessage): Interception | undefined {
     const pending = this.state.network.tampers;
     if (!pending?.length) return undefined;
-    return intercept(pending, from, reply, () => undefined, this.rng);
+    return intercept(pending, from, bytes, () => undefined, this.rng, message);
   }
 
   /** A KDC request (raw bytes to port 88) as an armed tamper leaves it, or undefined when none names it. */

@@ -3,7 +3,8 @@
 // (KRB_AP_ERR_BAD_INTEGRITY, 31) beside the original TGS-REP; one click takes the tamper back and one
 // plays it again. A rewritten nonce is refused the same way; a what-if longer endtime, sealed again with
 // the krbtgt key, is answered with a ticket. A byte of the TGS-REP changed on its way to ws1: in the ticket,
-// ws1 keeps it and fs1 refuses it (31); in its enc-part, ws1 cannot decrypt it. Nothing leaves the tab.
+// ws1 keeps it and fs1 refuses it (31); in its enc-part, ws1 cannot decrypt it. A byte of the AP-REQ's
+// authenticator: fs1 refuses it (31). Nothing leaves the tab.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Engine } from '../../src/ui/engine/engine';
@@ -17,6 +18,8 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
   let tgsReq: number;
   /** Its answer's. */
   let tgsRep: number;
+  /** The AP-REQ ws1 then shows fs1. */
+  let apReq: number;
 
   beforeAll(async () => {
     const engine = new Engine({ scope: 'test', script: 'tamper.test.ts' });
@@ -25,6 +28,7 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
     const trace = engine.goto(2).trace;
     tgsReq = trace.find((r) => r.type === 'TGS-REQ')!.seq;
     tgsRep = trace.find((r) => r.replyTo === tgsReq)!.seq;
+    apReq = trace.find((r) => r.type === 'AP-REQ' && r.from === 'ws1')!.seq;
 
     view = await site.open();
     page = view.page;
@@ -138,7 +142,7 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
     // a reply is changed a byte at a time: no clear field to rewrite, no what-if
     expect(await page.getByTestId('tamper-kind-field').count()).toBe(0);
     expect(await page.getByTestId('tamper-kind-what-if').count()).toBe(0);
-    expect(await text('tamper-reply-note')).toMatch(/on its way to ws1/);
+    expect(await text('tamper-bytes-note')).toMatch(/on its way to ws1/);
     await page.getByTestId(`tamper-aim-${part}`).click();
     expect(Number(await page.getByTestId('tamper-offset').inputValue())).toBeGreaterThan(20);
     await page.getByTestId('tamper-play').click();
@@ -168,6 +172,26 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
       .poll(() => text('tamper-replayed'), { timeout: 60_000 })
       .toMatch(/does not decrypt with our authenticator subkey/);
     expect(await page.getByTestId('tamper-compare').textContent()).toMatch(/Tampered/);
+    await backToOriginal();
+  });
+
+  test("a byte of the AP-REQ's authenticator, on its way to fs1: fs1 refuses it with 31", async () => {
+    await page.getByTestId(`row-${apReq}`).click();
+    await expect.poll(() => text('inspector-type')).toBe('AP-REQ');
+    await page.getByTestId('tamper').waitFor();
+    expect(await page.getByTestId('tamper-kind-field').count()).toBe(0);
+    expect(await text('tamper-bytes-note')).toMatch(/on its way to fs1/);
+    await page.getByTestId('tamper-aim-authenticator').click();
+    await page.getByTestId('tamper-play').click();
+    await page
+      .getByTestId('step-count')
+      .getByText('Step 3 of 3', { exact: true })
+      .waitFor({ timeout: 60_000 });
+    await expect
+      .poll(() => text('tamper-replayed'), { timeout: 60_000 })
+      .toMatch(/KRB_AP_ERR_BAD_INTEGRITY \(31\)/);
+    expect(await text('tamper-original')).toMatch(/^AP-REP/);
+    expect(await text('inspector-type')).toBe('AP-REQ');
     await backToOriginal();
   });
 

@@ -1,9 +1,10 @@
 /**
- * Tampering with a KDC request or reply in flight (src/world/tamper.ts), two kinds kept apart:
+ * Tampering with a KDC request or reply, or an AP-REQ, in flight (src/world/tamper.ts), two kinds kept apart:
  *
  * - `kind: "wire"` — an attacker on the wire, holding no key, sets a byte (`offset`, `byte`) or rewrites a
  *   clear field of the request body (`field`, `value`); the KDC refuses what it gets for real. A reply
- *   (AS-REP, TGS-REP, `from` the KDC's host) can have a byte set; the client finds out for real.
+ *   (AS-REP, TGS-REP, `from` the KDC's host) or an AP-REQ to a service can have a byte set; the client,
+ *   or the service, finds out for real.
  * - `kind: "what-if"` — a field inside the TGT (`field`, `value`) is changed and sealed again with the
  *   krbtgt key: what would have happened had the KDC issued the ticket that way.
  *
@@ -13,7 +14,7 @@
 import {
   SEALED_FIELDS,
   TAMPER_MESSAGES,
-  TAMPER_REPLIES,
+  BYTE_TAMPERS,
   valueProblem,
   WIRE_FIELDS,
   type SealedField,
@@ -26,8 +27,11 @@ import { hostId, num, oneOf, opt, req, ScenarioError, str } from '../shape';
 const MESSAGES = Object.keys(TAMPER_MESSAGES) as (keyof typeof TAMPER_MESSAGES)[];
 
 const FIELDS = {
-  from: req(hostId, "the host the message leaves: the client's for a request, the KDC's for a reply"),
-  message: req(oneOf(MESSAGES), 'which request or reply'),
+  from: req(
+    hostId,
+    "the host the message leaves: the client's for a request or an AP-REQ, the KDC's for a reply",
+  ),
+  message: req(oneOf(MESSAGES), 'which message'),
   kind: req(oneOf(['wire', 'what-if'] as const), 'an attacker on the wire (no keys), or a what-if re-sealed'),
   skip: opt(num({ min: 0, max: 100 }), 'how many such messages pass unchanged first (default 0: the next)'),
   offset: opt(num({ min: 0, max: 65_535 }), 'wire: the byte of the Kerberos message to set'),
@@ -57,10 +61,10 @@ function checkTamper(a: Tamper, path: string): void {
   const byByte = a.offset !== undefined || a.byte !== undefined;
   const byField = a.field !== undefined || a.value !== undefined;
   if (byByte && byField) throw new ScenarioError(at('field'), 'a tamper sets a byte or a field, not both');
-  if (TAMPER_REPLIES.includes(a.message as keyof typeof TAMPER_MESSAGES) && (a.kind !== 'wire' || !byByte))
+  if (BYTE_TAMPERS.includes(a.message as keyof typeof TAMPER_MESSAGES) && (a.kind !== 'wire' || !byByte))
     throw new ScenarioError(
       at(a.kind !== 'wire' ? 'kind' : 'offset'),
-      `a ${a.message} is changed on the wire a byte at a time (kind "wire", offset and byte): it has no clear field to rewrite, and a what-if edits a TGT a request carries`,
+      `${a.message} is changed on the wire a byte at a time (kind "wire", offset and byte): none of its fields is one an attacker could rewrite to any use, and a what-if edits the TGT a TGS-REQ carries`,
     );
   if (a.kind === 'what-if') {
     if (byByte)
@@ -101,7 +105,7 @@ export const TAMPER_ACTIONS = [
   defineAction({
     do: 'tamper',
     about:
-      "A KDC request is changed in flight: by an attacker on the wire without keys (a byte, or a clear field), or as a what-if edit of the TGT sealed again with the krbtgt key; or a byte of a KDC's reply, on its way to the client.",
+      "A KDC request is changed in flight: by an attacker on the wire without keys (a byte, or a clear field), or as a what-if edit of the TGT sealed again with the krbtgt key; or a byte of a KDC's reply on its way to the client, or of an AP-REQ on its way to a service.",
     fields: FIELDS,
     check: (a, path) => checkTamper(a, path),
     title: (a) => describe(a),

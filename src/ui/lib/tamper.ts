@@ -5,25 +5,34 @@
  */
 import type { PartView, TraceRow, ViewNode } from '../engine/protocol';
 
-/** The requests a tamper can name (src/world/tamper.ts), to a KDC on port 88, and the KDC's replies. */
-const TAMPERABLE = new Set(['AS-REQ', 'TGS-REQ', 'AS-REP', 'TGS-REP']);
-const REPLIES = new Set(['AS-REP', 'TGS-REP']);
+/** The KDC's messages a tamper can name (src/world/tamper.ts): requests to port 88, and their replies. */
+const KDC_MESSAGES = new Set(['AS-REQ', 'TGS-REQ', 'AS-REP', 'TGS-REP']);
+/** Changed a byte at a time only: the KDC's replies, and the AP-REQ a client shows a service. */
+const BYTES_ONLY = new Set(['AS-REP', 'TGS-REP', 'AP-REQ']);
 
-/** A KDC's reply: only ever changed a byte at a time, and what came of it is what its client did next. */
-export const isReply = (row: TraceRow): boolean => REPLIES.has(row.type);
+/** A KDC's reply or an AP-REQ: only ever a byte set (src/world/tamper.ts BYTE_TAMPERS). */
+export const bytesOnly = (row: TraceRow): boolean => BYTES_ONLY.has(row.type);
+/** A KDC's reply: what came of it is what its client did next. */
+export const isReply = (row: TraceRow): boolean => row.type === 'AS-REP' || row.type === 'TGS-REP';
 
+/**
+ * A message the tamper can reach: a KDC request or reply on port 88 (not through the KDC proxy, inside
+ * TLS), or an AP-REQ with real bytes (not a modelled one), in a step the user can put a step before.
+ */
 export const canTamper = (row: TraceRow): boolean =>
-  row.kind === 'message' && TAMPERABLE.has(row.type) && row.port === 88 && row.step > 0;
+  row.kind === 'message' &&
+  row.step > 0 &&
+  (row.type === 'AP-REQ' ? !row.modelled : KDC_MESSAGES.has(row.type) && row.port === 88);
 
-/** The host's requests of the same kind to port 88 in the same step, in order (a retry counts: it is sent). */
+/** The host's messages of the same kind that a tamper counts, in the same step, in order (a retry counts). */
 function sameKind(trace: readonly TraceRow[], row: TraceRow, step: number): TraceRow[] {
   return trace.filter(
     (r) =>
-      r.step === step && r.kind === 'message' && r.from === row.from && r.type === row.type && r.port === 88,
+      r.step === step && r.kind === 'message' && r.from === row.from && r.type === row.type && canTamper(r),
   );
 }
 
-/** How many requests of its kind its host sent before it in its step: the tamper lets that many pass. */
+/** How many messages of its kind its host sent before it in its step: the tamper lets that many pass. */
 export const skipOf = (trace: readonly TraceRow[], row: TraceRow): number =>
   sameKind(trace, row, row.step).filter((r) => r.seq < row.seq).length;
 
@@ -102,6 +111,15 @@ export function ticketCipher(
 /** The bytes of a KDC reply's own enc-part (what its client decrypts), if any. */
 export const replyCipher = (tree: ViewNode | undefined, parts: readonly PartView[]) =>
   cipherAt(tree, parts, 'enc-part');
+
+/** The bytes of an AP-REQ's authenticator (what the service decrypts with the ticket's session key), if any. */
+export function authenticatorCipher(
+  tree: ViewNode | undefined,
+  parts: readonly PartView[],
+): { offset: number; length: number } | undefined {
+  const path = parts.find((p) => /(^|\.)authenticator$/.test(p.path))?.path;
+  return path === undefined ? undefined : cipherAt(tree, parts, path);
+}
 
 /** A byte typed in hex ("ff", "0x3c") or decimal ("#200" is not taken): undefined when it is not one. */
 export function readByte(text: string): number | undefined {

@@ -1,9 +1,9 @@
 // A tamper, one entry of the action table: an attacker on the wire (no keys) changes ws1's next TGS-REQ
 // and the KDC refuses it for real; a what-if edit of the TGT, sealed again with the krbtgt key, is taken.
 // A byte of the KDC's reply changed on its way: the client finds out (its enc-part) or the service does
-// (the ticket inside, which the client cannot read).
+// (the ticket inside, which the client cannot read). A byte of the AP-REQ: the service finds out.
 import { describe, expect, test } from 'vitest';
-import { decodeApReq, decodeAsRep, decodeTgsReq, decodeTgsRep } from '../../../src/asn1';
+import { decodeApReq, decodeAsRep, decodeKrb5GssToken, decodeTgsReq, decodeTgsRep } from '../../../src/asn1';
 import { runScenario, validateScenario, type Scenario } from '../../../src/scenarios';
 import kerberos101 from '../../../src/scenarios/catalogue/kerberos-101.json';
 import type { TraceEvent } from '../../../src/world';
@@ -44,6 +44,10 @@ function ticketCipherOffset(bytes: Uint8Array): number {
     decodeApReq(req.padata!.find((p) => p.padataType === 1)!.padataValue).ticket.encPart.cipher,
   );
 }
+
+/** The AP-REQ in a message: itself, or the one its GSS-API token carries (RFC 4121 §4.1). */
+const unwrapped = (bytes: Uint8Array): Uint8Array =>
+  bytes[0] === 0x60 ? decodeKrb5GssToken(bytes).krbMessage : bytes;
 
 /** The indexes where two messages of one length differ. */
 const changedAt = (a: Uint8Array, b: Uint8Array) => [...a].flatMap((x, i) => (x === b[i] ? [] : [i]));
@@ -225,6 +229,44 @@ describe('tamper', () => {
       [{ kind: 'what-if', field: 'ticket.endtime', value: '+1d' }, /a byte at a time/],
     ])('a reply is changed only a byte at a time: %j is refused when read', (edit, why) => {
       expect(() => withTimeline([LOGON, { do: 'tamper', from: 'dc1', message: 'TGS-REP', ...edit }])).toThrow(
+        why,
+      );
+    });
+  });
+
+  describe('a byte of the AP-REQ, on its way from ws1 to fs1', () => {
+    const apReq = original.trace.find((e) => e.type === 'AP-REQ' && e.from === 'ws1')!;
+
+    test.each([
+      ['the authenticator', (b: Uint8Array) => decodeApReq(unwrapped(b)).authenticator.cipher],
+      ['the ticket', (b: Uint8Array) => decodeApReq(unwrapped(b)).ticket.encPart.cipher],
+    ])('in %s: fs1 cannot decrypt it, KRB_AP_ERR_BAD_INTEGRITY (31), and the mount fails', (_, partOf) => {
+      const offset = offsetOf(apReq.bytes!, partOf(apReq.bytes!)) + 20;
+      const byte = apReq.bytes![offset]! ^ 0xff;
+      const run = runScenario(
+        withTimeline([
+          LOGON,
+          { do: 'tamper', from: 'ws1', message: 'AP-REQ', kind: 'wire', offset, byte },
+          MOUNT,
+        ]),
+      );
+      const sent = run.trace.find((e) => e.type === 'AP-REQ' && e.from === 'ws1')!;
+      expect(changedAt(sent.bytes!, apReq.bytes!)).toEqual([offset]);
+      expect(sent.narration.some((n) => n.actor === 'attacker' && /set byte/.test(n.text))).toBe(true);
+      expect(replyTo(run.trace, sent).errorCode).toBe(31);
+      expect(run.actions[2]!.ok).toBe(false);
+      expect(run.world.network.tampers).toEqual([]);
+    });
+
+    test('untampered, fs1 answers the same AP-REQ with an AP-REP', () => {
+      expect(replyTo(original.trace, apReq).type).toBe('AP-REP');
+    });
+
+    test.each([
+      [{ kind: 'wire', field: 'req-body.nonce', value: '1' }, /a byte at a time/],
+      [{ kind: 'what-if', field: 'ticket.endtime', value: '+1d' }, /a byte at a time/],
+    ])('an AP-REQ is changed only a byte at a time: %j is refused when read', (edit, why) => {
+      expect(() => withTimeline([LOGON, { do: 'tamper', from: 'ws1', message: 'AP-REQ', ...edit }])).toThrow(
         why,
       );
     });

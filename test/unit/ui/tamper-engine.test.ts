@@ -1,9 +1,19 @@
 // A tamper put in from the inspector, as the engine plays it: the tamper goes in before the step that sent
-// the TGS-REQ, the step is played again, and the inspector decodes the new trace, not the one it saw.
+// the TGS-REQ, the step is played again, and the inspector decodes the new trace, not the one it saw. Which
+// messages the inspector offers to tamper with, and the bytes its buttons aim at in a reply and an AP-REQ.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Engine } from '../../../src/ui/engine/engine';
 import type { Summary, TraceRow } from '../../../src/ui/engine/protocol';
-import { replayOf, skipOf, ticketCipher } from '../../../src/ui/lib/tamper';
+import {
+  afterReply,
+  authenticatorCipher,
+  canTamper,
+  replayOf,
+  replyCipher,
+  skipOf,
+  ticketCipher,
+} from '../../../src/ui/lib/tamper';
+import { decodeApReq, decodeKrb5GssToken, decodeTgsRep } from '../../../src/asn1';
 
 let engine: Engine;
 let end: Summary;
@@ -63,5 +73,41 @@ describe('a tamper from the inspector', () => {
     const req = again.trace.find((r) => r.type === 'TGS-REQ')!;
     expect(again.trace.find((r) => r.replyTo === req.seq)!.type).toBe('TGS-REP');
     expect(back.undoable).toBeUndefined();
+  });
+
+  test('a KDC request or reply on port 88 and an AP-REQ can be tampered with; an AP-REP or an action cannot', () => {
+    const offered = end.trace.filter(canTamper).map((r) => r.type);
+    expect(new Set(offered)).toEqual(new Set(['AS-REQ', 'AS-REP', 'TGS-REQ', 'TGS-REP', 'AP-REQ']));
+    for (const r of end.trace.filter((r) => r.type === 'AP-REP' || r.kind !== 'message'))
+      expect(canTamper(r), `${r.seq} ${r.type}`).toBe(false);
+    // through the KDC proxy (inside TLS), or modelled without bytes: not offered
+    const rep = end.trace.find((r) => r.type === 'TGS-REP')!;
+    expect(canTamper({ ...rep, port: 443 })).toBe(false);
+    const ap = end.trace.find((r) => r.type === 'AP-REQ')!;
+    expect(canTamper({ ...ap, modelled: true })).toBe(false);
+  });
+
+  test("the aim buttons' bytes: a reply's enc-part and its ticket, an AP-REQ's authenticator and ticket", () => {
+    // the field's node spans its tag and length too: it ends with the cipher, and its middle byte (where the
+    // button aims) is one of the cipher's
+    const span = (bytes: Uint8Array, s: { offset: number; length: number }) =>
+      bytes.subarray(s.offset + Math.floor(s.length / 2), s.offset + s.length);
+    const inCipher = (cipher: Uint8Array) => (aimed: Uint8Array) =>
+      expect(cipher.subarray(cipher.length - aimed.length)).toEqual(aimed);
+    const rep = engine.detail(end.trace.find((r) => r.type === 'TGS-REP')!.seq);
+    const tgsRep = decodeTgsRep(rep.bytes!);
+    inCipher(tgsRep.encPart.cipher)(span(rep.bytes!, replyCipher(rep.tree, rep.parts)!));
+    inCipher(tgsRep.ticket.encPart.cipher)(span(rep.bytes!, ticketCipher(rep.tree, rep.parts)!));
+    const ap = engine.detail(end.trace.find((r) => r.type === 'AP-REQ')!.seq);
+    const apReq = decodeApReq(decodeKrb5GssToken(ap.bytes!).krbMessage);
+    inCipher(apReq.authenticator.cipher)(span(ap.bytes!, authenticatorCipher(ap.tree, ap.parts)!));
+    inCipher(apReq.ticket.encPart.cipher)(span(ap.bytes!, ticketCipher(ap.tree, ap.parts)!));
+  });
+
+  test("what came of a reply: its client's first word on it, then how the step ended", () => {
+    const rep = end.trace.find((r) => r.type === 'TGS-REP')!;
+    const came = afterReply(end.trace, rep);
+    expect(came.answer).toMatch(/^ws1: got cifs\/fs1\.corp\.contoso\.com.*; then /);
+    expect(came.refused).toBe(false);
   });
 });
