@@ -68,11 +68,16 @@ export function afterReply(
   };
 }
 
-/** A message and its answer in one line: "TGS-REP: ticket for cifs/…" or "KRB_AP_ERR_BAD_INTEGRITY (31)". */
+/**
+ * A message and its answer in one line: "TGS-REP: ticket for cifs/…", or "KRB_AP_ERR_BAD_INTEGRITY (31):
+ * the KDC's words" (a service's own words name the error already, and are not led by it twice).
+ */
 export function answerLine(reply: TraceRow | undefined): string {
   if (!reply) return 'no answer';
-  if (reply.errorCode !== undefined)
-    return `${reply.errorName ?? 'KRB-ERROR'} (${reply.errorCode}): ${reply.result}`;
+  if (reply.errorCode !== undefined) {
+    const error = `${reply.errorName ?? 'KRB-ERROR'} (${reply.errorCode})`;
+    return reply.result.includes(error) ? reply.result : `${error}: ${reply.result}`;
+  }
   return `${reply.type}: ${reply.result}`;
 }
 

@@ -6,6 +6,7 @@ import { Engine } from '../../../src/ui/engine/engine';
 import type { Summary, TraceRow } from '../../../src/ui/engine/protocol';
 import {
   afterReply,
+  answerLine,
   authenticatorCipher,
   canTamper,
   replayOf,
@@ -109,5 +110,19 @@ describe('a tamper from the inspector', () => {
     const came = afterReply(end.trace, rep);
     expect(came.answer).toMatch(/^ws1: got cifs\/fs1\.corp\.contoso\.com.*; then /);
     expect(came.refused).toBe(false);
+  });
+});
+
+describe('a line for an answer', () => {
+  const error = (result: string): TraceRow =>
+    ({ type: 'KRB-ERROR', errorCode: 31, errorName: 'KRB_AP_ERR_BAD_INTEGRITY', result }) as TraceRow;
+  test("the error named once: led by its name, unless the answer's words name it already", () => {
+    expect(answerLine(error('Integrity check on decrypted field failed'))).toBe(
+      'KRB_AP_ERR_BAD_INTEGRITY (31): Integrity check on decrypted field failed',
+    );
+    expect(answerLine(error('refused: KRB_AP_ERR_BAD_INTEGRITY (31)'))).toBe(
+      'refused: KRB_AP_ERR_BAD_INTEGRITY (31)',
+    );
+    expect(answerLine(undefined)).toBe('no answer');
   });
 });
