@@ -84,7 +84,7 @@ export type {
   TraceEventJson,
   TraceJsonOptions,
 } from './export';
-export { SEALED_FIELDS, TAMPER_MESSAGES, BYTE_TAMPERS, WIRE_FIELDS, intercept, valueProblem } from './tamper';
+export { BYTE_TAMPERS, SEALED_FIELDS, TAMPER_MESSAGES, WIRE_FIELDS, intercept, valueProblem } from './tamper';
 export type {
   Interception,
   PendingTamper,

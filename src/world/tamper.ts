@@ -1,5 +1,5 @@
 /**
- * Tampering with a KDC request, or a KDC's reply, in flight, in two kinds kept apart:
+ * Tampering with a message in flight (a KDC request or reply, an AP-REQ), in two kinds kept apart:
  *
  * - on the wire: an attacker between the client and the KDC, holding no key, changes the bytes — one byte
  *   set to a new value, or a field of the clear request body rewritten (the message re-encoded, nothing
@@ -58,7 +58,7 @@ export type TamperEdit =
   /** What if: a sealed field of the TGT takes a new value (a time or "+DURATION" from what it was). */
   | { kind: 'what-if'; field: SealedField; value: string };
 
-/** A tamper waiting for its message: the `skip`+1-th `message` that leaves `from` (a KDC's host for a reply). */
+/** A tamper waiting for its message: the `skip`+1-th `message` leaving `from` (for a reply, the KDC's host). */
 export interface PendingTamper {
   from: string;
   message: TamperMessage;
@@ -181,9 +181,10 @@ function whatIf(
 }
 
 /**
- * The message `bytes` leaving `from` (known by its first byte, or named `message`), as the pending tampers leave it: the first tamper that names this
- * message (its skip count run down) changes it and is removed from `pending`; a tamper that names it but
- * does not fit it is removed too, and the trace says why. Undefined when no tamper names the message.
+ * The message `bytes` leaving `from` (known by its first byte, or named `message`), as the pending tampers
+ * leave it: the first tamper that names this message (its skip count run down) changes it and is removed
+ * from `pending`; a tamper that names it but does not fit it is removed too, and the trace says why.
+ * Undefined when no tamper names the message.
  */
 export function intercept(
   pending: PendingTamper[],

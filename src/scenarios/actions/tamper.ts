@@ -1,5 +1,6 @@
 /**
- * Tampering with a KDC request or reply, or an AP-REQ, in flight (src/world/tamper.ts), two kinds kept apart:
+ * Tampering with a message in flight (src/world/tamper.ts): a KDC request or reply, or an AP-REQ. Two kinds
+ * kept apart:
  *
  * - `kind: "wire"` — an attacker on the wire, holding no key, sets a byte (`offset`, `byte`) or rewrites a
  *   clear field of the request body (`field`, `value`); the KDC refuses what it gets for real. A reply
@@ -12,9 +13,9 @@
  * one, by default). It is the user's own timeline entry, so it stays in the run.
  */
 import {
+  BYTE_TAMPERS,
   SEALED_FIELDS,
   TAMPER_MESSAGES,
-  BYTE_TAMPERS,
   valueProblem,
   WIRE_FIELDS,
   type SealedField,

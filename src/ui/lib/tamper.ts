@@ -91,13 +91,13 @@ function find(node: ViewNode | undefined, test: (n: ViewNode) => boolean): ViewN
   return undefined;
 }
 
-/** The bytes of the cipher of the encrypted part at `path` ("ticket.enc-part", "enc-part"), if any. */
-function cipherAt(
+/** The bytes of the cipher of the first encrypted part whose path `is` one wanted, if any. */
+function cipherOf(
   tree: ViewNode | undefined,
   parts: readonly PartView[],
-  path: string,
+  is: (path: string) => boolean,
 ): { offset: number; length: number } | undefined {
-  const part = parts.findIndex((p) => p.path === path);
+  const part = parts.findIndex((p) => is(p.path));
   if (part < 0) return undefined;
   const sealed = find(tree, (n) => n.space === 0 && n.part === part);
   const cipher = find(sealed, (n) => n.name === 'cipher');
@@ -105,26 +105,16 @@ function cipherAt(
 }
 
 /** The bytes of the sealed enc-part of the ticket a message carries (a TGS-REQ's TGT, a reply's ticket). */
-export function ticketCipher(
-  tree: ViewNode | undefined,
-  parts: readonly PartView[],
-): { offset: number; length: number } | undefined {
-  const path = parts.find((p) => p.path.endsWith('ticket.enc-part'))?.path;
-  return path === undefined ? undefined : cipherAt(tree, parts, path);
-}
+export const ticketCipher = (tree: ViewNode | undefined, parts: readonly PartView[]) =>
+  cipherOf(tree, parts, (path) => path.endsWith('ticket.enc-part'));
 
 /** The bytes of a KDC reply's own enc-part (what its client decrypts), if any. */
 export const replyCipher = (tree: ViewNode | undefined, parts: readonly PartView[]) =>
-  cipherAt(tree, parts, 'enc-part');
+  cipherOf(tree, parts, (path) => path === 'enc-part');
 
-/** The bytes of an AP-REQ's authenticator (what the service decrypts with the ticket's session key), if any. */
-export function authenticatorCipher(
-  tree: ViewNode | undefined,
-  parts: readonly PartView[],
-): { offset: number; length: number } | undefined {
-  const path = parts.find((p) => /(^|\.)authenticator$/.test(p.path))?.path;
-  return path === undefined ? undefined : cipherAt(tree, parts, path);
-}
+/** The bytes of an AP-REQ's authenticator (the service decrypts it with the ticket's session key), if any. */
+export const authenticatorCipher = (tree: ViewNode | undefined, parts: readonly PartView[]) =>
+  cipherOf(tree, parts, (path) => /(^|\.)authenticator$/.test(path));
 
 /** A byte typed in hex ("ff", "0x3c") or decimal ("#200" is not taken): undefined when it is not one. */
 export function readByte(text: string): number | undefined {
