@@ -13,11 +13,13 @@ import {
   addTcpPrefix,
   decodeKdcProxyMessage,
   decodeKerberos,
+  decodeKrbError,
   encodeKdcProxyMessage,
   encodeKrbError,
   stripTcpPrefix,
 } from '../asn1';
 import { ErrorCode, errorCodes, MessageType } from '../asn1/registry';
+import { DecodeError } from '../asn1/errors';
 import type { KdcResult } from '../kdc';
 import { krbtgtName } from '../asn1/principal';
 import { formatDuration, kerberosTimestamp } from '../asn1/time';
@@ -86,6 +88,18 @@ function kdcAnswer<V>(value: V, result: KdcResult, bytes = result.reply, inner?:
   };
 }
 
+/** A changed KRB-ERROR labelled with the error it now says (the client reads that one); else nothing. */
+function errorAsChanged(bytes: Uint8Array): { errorCode: number; result: string } | Record<string, never> {
+  if (bytes[0] !== 0x7e) return {};
+  try {
+    const code = decodeKrbError(bytes).errorCode;
+    return { errorCode: code, result: errorCodes.describe(code) };
+  } catch (e) {
+    if (e instanceof DecodeError) return {};
+    throw e;
+  }
+}
+
 /** RFC 4120 §7.2.1: "the reply is too big for UDP; ask again over TCP". */
 function tooBigError(kdc: KdcAdmin, now: number, size: number): Uint8Array {
   const realm = kdc.realms[0] ?? '';
@@ -115,7 +129,10 @@ export const kdcListener: Protocol<Uint8Array, { reply: Uint8Array; tooBig: bool
       if (!changed) return kdcAnswer({ reply: result.reply, tooBig: false }, result);
       // what the client gets is what the attacker left: the trace shows those bytes, and says what changed
       const answer = kdcAnswer({ reply: changed.bytes, tooBig: false }, result, changed.bytes);
-      return { ...answer, reply: { ...answer.reply, narration: [changed.said] } };
+      return {
+        ...answer,
+        reply: { ...answer.reply, ...errorAsChanged(changed.bytes), narration: [changed.said] },
+      };
     }
     const reply = tooBigError(kdc, now, result.reply.length);
     return {

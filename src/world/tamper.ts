@@ -1,13 +1,14 @@
 /**
- * Tampering with a message in flight (a KDC request or reply, an AP-REQ), in two kinds kept apart:
+ * Tampering with a message in flight (a KDC request, reply or KRB-ERROR, an AP-REQ), in two kinds kept apart:
  *
  * - on the wire: an attacker between the client and the KDC, holding no key, changes the bytes — one byte
  *   set to a new value, or a field of the clear request body rewritten (the message re-encoded, nothing
  *   re-sealed). The KDC then refuses it for real: a byte of the TGT's enc-part fails its integrity check, a
  *   changed req-body no longer matches the authenticator's checksum. A reply can have a byte set: the client
  *   finds its enc-part no longer decrypts (RFC 4120 §3.1.5), or keeps a ticket it cannot read and the
- *   service (or the KDC, for a TGT) refuses it. So can the AP-REQ a client shows a service: the service
- *   finds the ticket or the authenticator no longer decrypts.
+ *   service (or the KDC, for a TGT) refuses it. A KRB-ERROR is signed by nothing: the client acts on the
+ *   error it reads. So can the AP-REQ a client shows a service: the service finds the ticket or the
+ *   authenticator no longer decrypts.
  * - "what if": a field inside the TGT's encrypted part is changed and the part sealed again with the key
  *   it was sealed in (the krbtgt key, which the KDC that issued the TGT holds) — not an attack, a question:
  *   what would have happened had the KDC issued the ticket that way.
@@ -34,13 +35,15 @@ export const TAMPER_MESSAGES = {
   'AS-REP': 0x6b,
   'TGS-REP': 0x6d,
   'AP-REQ': 0x6e,
+  'KRB-ERROR': 0x7e,
 } as const;
 export type TamperMessage = keyof typeof TAMPER_MESSAGES;
 /**
  * The messages only ever changed a byte at a time: a KDC's replies (sent by the KDC's host; none of their
- * fields is one the client would take rewritten), and an AP-REQ (its ticket and authenticator are sealed).
+ * fields is one the client would take rewritten), its KRB-ERRORs (nothing protects one, RFC 4120 §5.9.1:
+ * the client believes the error it reads), and an AP-REQ (its ticket and authenticator are sealed).
  */
-export const BYTE_TAMPERS: readonly TamperMessage[] = ['AS-REP', 'TGS-REP', 'AP-REQ'];
+export const BYTE_TAMPERS: readonly TamperMessage[] = ['AS-REP', 'TGS-REP', 'KRB-ERROR', 'AP-REQ'];
 
 /** Fields of the clear request body an attacker may rewrite: nothing there is sealed. */
 export const WIRE_FIELDS = ['req-body.nonce', 'req-body.till', 'req-body.sname'] as const;

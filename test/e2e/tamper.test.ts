@@ -4,7 +4,8 @@
 // plays it again. A rewritten nonce is refused the same way; a what-if longer endtime, sealed again with
 // the krbtgt key, is answered with a ticket. A byte of the TGS-REP changed on its way to ws1: in the ticket,
 // ws1 keeps it and fs1 refuses it (31); in its enc-part, ws1 cannot decrypt it. A byte of the AP-REQ's
-// authenticator: fs1 refuses it (31). Nothing leaves the tab.
+// authenticator: fs1 refuses it (31). dc1's KRB-ERROR told another error: ws1 believes it. Nothing leaves
+// the tab.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Engine } from '../../src/ui/engine/engine';
@@ -20,6 +21,8 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
   let tgsRep: number;
   /** The AP-REQ ws1 then shows fs1. */
   let apReq: number;
+  /** dc1's KRB-ERROR asking ws1 to pre-authenticate. */
+  let krbError: number;
 
   beforeAll(async () => {
     const engine = new Engine({ scope: 'test', script: 'tamper.test.ts' });
@@ -29,6 +32,7 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
     tgsReq = trace.find((r) => r.type === 'TGS-REQ')!.seq;
     tgsRep = trace.find((r) => r.replyTo === tgsReq)!.seq;
     apReq = trace.find((r) => r.type === 'AP-REQ' && r.from === 'ws1')!.seq;
+    krbError = trace.find((r) => r.type === 'KRB-ERROR' && r.to === 'ws1')!.seq;
 
     view = await site.open();
     page = view.page;
@@ -193,6 +197,28 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
     expect(await text('tamper-original')).toMatch(/^AP-REP/);
     expect(await text('inspector-type')).toBe('AP-REQ');
     await backToOriginal();
+  });
+
+  test("dc1's KRB-ERROR made to say another error on its way: ws1 believes it, and does not sign in", async () => {
+    await page.getByTestId(`row-${krbError}`).click();
+    await expect.poll(() => text('inspector-type')).toBe('KRB-ERROR');
+    await page.getByTestId('tamper').waitFor();
+    expect(await text('tamper-bytes-note')).toMatch(/nothing protects a KRB-ERROR/);
+    await page.getByTestId('tamper-aim-error-code').click();
+    expect(await page.getByTestId('tamper-byte').inputValue()).toBe('06');
+    await page.getByTestId('tamper-play').click();
+    await page
+      .getByTestId('step-count')
+      .getByText('Step 2 of 3', { exact: true })
+      .waitFor({ timeout: 60_000 });
+    await expect.poll(() => text('tamper-replayed'), { timeout: 60_000 }).toMatch(/C_PRINCIPAL_UNKNOWN/);
+    expect(await text('tamper-original')).not.toMatch(/C_PRINCIPAL_UNKNOWN/);
+    expect(await page.locator('[data-testid^="row-"][data-type="KRB-ERROR 6"]').count()).toBe(1);
+    await page.getByTestId('tamper-undo').click();
+    await page
+      .getByTestId('step-count')
+      .getByText('Step 1 of 2', { exact: true })
+      .waitFor({ timeout: 60_000 });
   });
 
   test('nothing left the tab, and the page raised no error', () => {

@@ -1,11 +1,11 @@
 /**
- * Tampering with a message in flight (src/world/tamper.ts): a KDC request or reply, or an AP-REQ. Two kinds
- * kept apart:
+ * Tampering with a message in flight (src/world/tamper.ts): a KDC request, reply or KRB-ERROR, or an AP-REQ.
+ * Two kinds kept apart:
  *
  * - `kind: "wire"` — an attacker on the wire, holding no key, sets a byte (`offset`, `byte`) or rewrites a
  *   clear field of the request body (`field`, `value`); the KDC refuses what it gets for real. A reply
- *   (AS-REP, TGS-REP, `from` the KDC's host) or an AP-REQ to a service can have a byte set; the client,
- *   or the service, finds out for real.
+ *   or a KRB-ERROR (`from` the KDC's host), or an AP-REQ to a service, can have a byte set; the client,
+ *   or the service, finds out for real (or, for a KRB-ERROR, believes it).
  * - `kind: "what-if"` — a field inside the TGT (`field`, `value`) is changed and sealed again with the
  *   krbtgt key: what would have happened had the KDC issued the ticket that way.
  *
@@ -30,7 +30,7 @@ const MESSAGES = Object.keys(TAMPER_MESSAGES) as (keyof typeof TAMPER_MESSAGES)[
 const FIELDS = {
   from: req(
     hostId,
-    "the host the message leaves: the client's for a request or an AP-REQ, the KDC's for a reply",
+    "the host the message leaves: the client's for a request or an AP-REQ, the KDC's for a reply or a KRB-ERROR",
   ),
   message: req(oneOf(MESSAGES), 'which message'),
   kind: req(oneOf(['wire', 'what-if'] as const), 'an attacker on the wire (no keys), or a what-if re-sealed'),
@@ -106,7 +106,7 @@ export const TAMPER_ACTIONS = [
   defineAction({
     do: 'tamper',
     about:
-      "A KDC request is changed in flight: by an attacker on the wire without keys (a byte, or a clear field), or as a what-if edit of the TGT sealed again with the krbtgt key; or a byte of a KDC's reply on its way to the client, or of an AP-REQ on its way to a service.",
+      "A KDC request is changed in flight: by an attacker on the wire without keys (a byte, or a clear field), or as a what-if edit of the TGT sealed again with the krbtgt key; or a byte of a KDC's reply or KRB-ERROR on its way to the client, or of an AP-REQ on its way to a service.",
     fields: FIELDS,
     check: (a, path) => checkTamper(a, path),
     title: (a) => describe(a),

@@ -5,24 +5,29 @@
  */
 import type { PartView, TraceRow, ViewNode } from '../engine/protocol';
 
-/** The KDC's messages a tamper can name (src/world/tamper.ts): requests to port 88, and their replies. */
-const KDC_MESSAGES = new Set(['AS-REQ', 'TGS-REQ', 'AS-REP', 'TGS-REP']);
-/** Changed a byte at a time only: the KDC's replies, and the AP-REQ a client shows a service. */
-const BYTES_ONLY = new Set(['AS-REP', 'TGS-REP', 'AP-REQ']);
+/** The KDC's messages a tamper can name (src/world/tamper.ts): requests to port 88, replies, KRB-ERRORs. */
+const KDC_MESSAGES = new Set(['AS-REQ', 'TGS-REQ', 'AS-REP', 'TGS-REP', 'KRB-ERROR']);
+/** What the KDC sends back: what came of it is what its client did next. */
+const FROM_KDC = new Set(['AS-REP', 'TGS-REP', 'KRB-ERROR']);
+/** RFC 4120 §7.2.1's "too big for UDP": the KDC's transport says it, and no tamper reaches it. */
+const RESPONSE_TOO_BIG = 52;
 
-/** A KDC's reply or an AP-REQ: only ever a byte set (src/world/tamper.ts BYTE_TAMPERS). */
-export const bytesOnly = (row: TraceRow): boolean => BYTES_ONLY.has(row.type);
-/** A KDC's reply: what came of it is what its client did next. */
-export const isReply = (row: TraceRow): boolean => row.type === 'AS-REP' || row.type === 'TGS-REP';
+/** A KDC's reply or KRB-ERROR, or an AP-REQ: only ever a byte set (src/world/tamper.ts BYTE_TAMPERS). */
+export const bytesOnly = (row: TraceRow): boolean => FROM_KDC.has(row.type) || row.type === 'AP-REQ';
+/** A KDC's reply or KRB-ERROR: what came of it is what its client did next. */
+export const isReply = (row: TraceRow): boolean => FROM_KDC.has(row.type);
 
 /**
- * A message the tamper can reach: a KDC request or reply on port 88 (not through the KDC proxy, inside
- * TLS), or an AP-REQ with real bytes (not a modelled one), in a step the user can put a step before.
+ * A message the tamper can reach: a KDC request, reply or KRB-ERROR on port 88 (not through the KDC
+ * proxy, inside TLS), or an AP-REQ with real bytes (not a modelled one), in a step the user can put a step
+ * before.
  */
 export const canTamper = (row: TraceRow): boolean =>
   row.kind === 'message' &&
   row.step > 0 &&
-  (row.type === 'AP-REQ' ? !row.modelled : KDC_MESSAGES.has(row.type) && row.port === 88);
+  (row.type === 'AP-REQ'
+    ? !row.modelled
+    : KDC_MESSAGES.has(row.type) && row.port === 88 && row.errorCode !== RESPONSE_TOO_BIG);
 
 /** The host's messages of the same kind that a tamper counts, in the same step, in order (a retry counts). */
 function sameKind(trace: readonly TraceRow[], row: TraceRow, step: number): TraceRow[] {
@@ -115,6 +120,12 @@ export const replyCipher = (tree: ViewNode | undefined, parts: readonly PartView
 /** The bytes of an AP-REQ's authenticator (the service decrypts it with the ticket's session key), if any. */
 export const authenticatorCipher = (tree: ViewNode | undefined, parts: readonly PartView[]) =>
   cipherOf(tree, parts, (path) => /(^|\.)authenticator$/.test(path));
+
+/** An error's error-code field, if it is one: its value is the field's last byte (a code below 128). */
+export function errorCodeField(tree: ViewNode | undefined): { offset: number; length: number } | undefined {
+  const field = tree?.name === 'KRB-ERROR' ? tree.children?.find((n) => n.name === 'error-code') : undefined;
+  return field ? { offset: field.offset, length: field.length } : undefined;
+}
 
 /** A byte typed in hex ("ff", "0x3c") or decimal ("#200" is not taken): undefined when it is not one. */
 export function readByte(text: string): number | undefined {

@@ -1,9 +1,17 @@
 // A tamper, one entry of the action table: an attacker on the wire (no keys) changes ws1's next TGS-REQ
 // and the KDC refuses it for real; a what-if edit of the TGT, sealed again with the krbtgt key, is taken.
 // A byte of the KDC's reply changed on its way: the client finds out (its enc-part) or the service does
-// (the ticket inside, which the client cannot read). A byte of the AP-REQ: the service finds out.
+// (the ticket inside, which the client cannot read). A byte of its KRB-ERROR: the client believes it. A
+// byte of the AP-REQ: the service finds out.
 import { describe, expect, test } from 'vitest';
-import { decodeApReq, decodeAsRep, decodeKrb5GssToken, decodeTgsReq, decodeTgsRep } from '../../../src/asn1';
+import {
+  decodeApReq,
+  decodeAsRep,
+  decodeKrb5GssToken,
+  decodeKrbError,
+  decodeTgsReq,
+  decodeTgsRep,
+} from '../../../src/asn1';
 import { runScenario, validateScenario, type Scenario } from '../../../src/scenarios';
 import kerberos101 from '../../../src/scenarios/catalogue/kerberos-101.json';
 import type { TraceEvent } from '../../../src/world';
@@ -231,6 +239,38 @@ describe('tamper', () => {
       expect(() => withTimeline([LOGON, { do: 'tamper', from: 'dc1', message: 'TGS-REP', ...edit }])).toThrow(
         why,
       );
+    });
+  });
+
+  describe("a byte of the KDC's KRB-ERROR, on its way to ws1: nothing protects it", () => {
+    const error = original.trace.find((e) => e.type === 'KRB-ERROR' && e.to === 'ws1')!;
+    /** The error-code's value, the last byte of its field ([6] INTEGER, one byte for codes below 128). */
+    const codeAt = () => {
+      const code = decodeKrbError(error.bytes!).errorCode;
+      expect(code).toBe(25);
+      const at = error.bytes!.findIndex(
+        (b, i) =>
+          b === 0xa6 && error.bytes![i + 1] === 3 && error.bytes![i + 2] === 2 && error.bytes![i + 3] === 1,
+      );
+      return at + 4;
+    };
+
+    test('PREAUTH_REQUIRED (25) becomes C_PRINCIPAL_UNKNOWN (6): ws1 believes it, and the sign-in fails', () => {
+      const offset = codeAt();
+      const run = runScenario(
+        withTimeline([
+          { do: 'tamper', from: error.from, message: 'KRB-ERROR', kind: 'wire', offset, byte: 6 },
+          LOGON,
+        ]),
+      );
+      const got = run.trace.find((e) => e.type === 'KRB-ERROR' && e.to === 'ws1')!;
+      expect(changedAt(got.bytes!, error.bytes!)).toEqual([offset]);
+      // the trace says the error the client read, and who changed it
+      expect(got.errorCode).toBe(6);
+      expect(got.narration.some((n) => n.actor === 'attacker' && /set byte/.test(n.text))).toBe(true);
+      // no second AS-REQ with pre-authentication: the client gave up on the error it was told
+      expect(run.trace.filter((e) => e.type === 'AS-REQ' && e.from === 'ws1')).toHaveLength(1);
+      expect(run.actions[1]!.ok).toBe(false);
     });
   });
 

@@ -76,9 +76,17 @@ describe('a tamper from the inspector', () => {
     expect(back.undoable).toBeUndefined();
   });
 
-  test('a KDC request or reply on port 88 and an AP-REQ can be tampered with; an AP-REP or an action cannot', () => {
+  test('a KDC request, reply or KRB-ERROR on port 88 and an AP-REQ can be tampered with; an AP-REP or an action cannot', () => {
     const offered = end.trace.filter(canTamper).map((r) => r.type);
-    expect(new Set(offered)).toEqual(new Set(['AS-REQ', 'AS-REP', 'TGS-REQ', 'TGS-REP', 'AP-REQ']));
+    expect(new Set(offered)).toEqual(
+      new Set(['AS-REQ', 'KRB-ERROR', 'AS-REP', 'TGS-REQ', 'TGS-REP', 'AP-REQ']),
+    );
+    // a KDC's "too big for UDP" is its transport's word: no tamper reaches it
+    const error = end.trace.find((r) => r.type === 'KRB-ERROR')!;
+    expect(canTamper(error)).toBe(true);
+    expect(canTamper({ ...error, errorCode: 52 })).toBe(false);
+    // a service's KRB-ERROR (fs1's, on 445) is not the KDC's
+    expect(canTamper({ ...error, from: 'fs1', port: 445 })).toBe(false);
     for (const r of end.trace.filter((r) => r.type === 'AP-REP' || r.kind !== 'message'))
       expect(canTamper(r), `${r.seq} ${r.type}`).toBe(false);
     // through the KDC proxy (inside TLS), or modelled without bytes: not offered
