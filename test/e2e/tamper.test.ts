@@ -214,6 +214,14 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
     await expect.poll(() => text('tamper-replayed'), { timeout: 60_000 }).toMatch(/C_PRINCIPAL_UNKNOWN/);
     expect(await text('tamper-original')).not.toMatch(/C_PRINCIPAL_UNKNOWN/);
     expect(await page.locator('[data-testid^="row-"][data-type="KRB-ERROR 6"]').count()).toBe(1);
+    // the replayed KRB-ERROR is inspected as it now is: its error-code is 6, and it carries no ticket
+    expect(await text('inspector-type')).toBe('KRB-ERROR');
+    await page.getByTestId('tamper-aim-error-code').waitFor();
+    expect(await page.getByTestId('tamper-aim-ticket').count()).toBe(0);
+    expect(await page.getByTestId('tamper-aim-enc-part').count()).toBe(0);
+    // aimed at again, it reads the code the client got (6), and offers another (24)
+    await page.getByTestId('tamper-aim-error-code').click();
+    expect(await page.getByTestId('tamper-byte').inputValue()).toBe('18');
     await page.getByTestId('tamper-undo').click();
     await page
       .getByTestId('step-count')

@@ -351,7 +351,7 @@ export class Engine {
     const row = this.#row(event, trace);
     const rerun = rerunOf(p, row.step);
     if (event.kind !== 'message' || !event.bytes) return { row, parts: [], narration, rerun };
-    const inspected = this.#inspectorNow().inspect(trace, seq);
+    const inspected = this.#inspectorNow(trace).inspect(trace, seq);
     return {
       row,
       rerun,
@@ -365,10 +365,11 @@ export class Engine {
 
   /**
    * The inspector decodes the trace in order once, learning session keys as it goes. It starts again
-   * for another scenario, after a fault (the trace after it is another story), and when the KDCs hold
-   * a key it does not know (a password change, a key rotation).
+   * for another scenario, after a fault (the trace after it is another story), when the trace no longer
+   * has the messages it read (an insert at an earlier step played the later ones again), and when the KDCs
+   * hold a key it does not know (a password change, a key rotation).
    */
-  #inspectorNow(): TraceInspector {
+  #inspectorNow(trace: readonly TraceEvent[]): TraceInspector {
     const p = this.#p;
     const ids = (kdcs: Parameters<typeof worldKeytab>[0]) =>
       worldKeytab(kdcs).map(
@@ -381,7 +382,8 @@ export class Engine {
       !f ||
       f.player !== p ||
       f.faults !== p.faults ||
-      now.some((id) => !f.keys.has(id))
+      now.some((id) => !f.keys.has(id)) ||
+      !this.#inspector.follows(trace)
     ) {
       const kdcs = { kdcs: [...p.initial.kdcs, ...p.world.kdcs] };
       this.#inspector = new TraceInspector(kdcs, passwordKeyFinder(kdcs.kdcs, p.scenario));

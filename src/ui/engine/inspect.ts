@@ -20,7 +20,7 @@ import {
   type EncPart,
 } from '../../formats/decoder';
 import type { KeytabEntry } from '../../formats';
-import { fromHex, toHex } from '../../util/bytes';
+import { equalBytes, fromHex, toHex } from '../../util/bytes';
 import { KrbPlayError } from '../../util/errors';
 import type { KdcActorState, TraceEvent } from '../../world';
 import { baseName, describeValue, enctypeName, keyText, usageText } from './describe';
@@ -72,6 +72,8 @@ export class TraceInspector {
   readonly #ring: KeyRing;
   readonly #longTerm: Key[];
   readonly #done = new Map<number, InspectedMessage>();
+  /** The bytes of each message decoded, by number: what `follows` checks a trace against. */
+  readonly #bytesOf = new Map<number, Uint8Array>();
   readonly #passwordKey: (key: Key) => PasswordKeyView | undefined;
   readonly #passwords: readonly PasswordGiven[];
   #decodedUpTo = 0;
@@ -89,6 +91,23 @@ export class TraceInspector {
   }
 
   /**
+   * Whether `trace` still tells the story this inspector has read: at every number it has read, the same
+   * message, byte for byte (or still none). An insert at an earlier step plays the later steps again, and
+   * their numbers may then name other messages: the inspector cannot unlearn what it read, so it is made
+   * again (engine.ts).
+   */
+  follows(trace: readonly InspectableEvent[]): boolean {
+    for (const e of trace) {
+      if (e.seq > this.#decodedUpTo) break;
+      const had = this.#bytesOf.get(e.seq);
+      const has = e.kind === 'message' ? e.bytes : undefined;
+      if (had === has) continue;
+      if (!had || !has || !equalBytes(had, has)) return false;
+    }
+    return true;
+  }
+
+  /**
    * The message with sequence number `seq`. Every earlier message of `trace` is decoded first, in order,
    * so that the keys they reveal are known; `trace` must be the same story each time (a prefix of it).
    */
@@ -96,7 +115,10 @@ export class TraceInspector {
     for (const e of trace) {
       if (e.seq > seq) break;
       if (e.seq <= this.#decodedUpTo) continue;
-      if (e.kind === 'message' && e.bytes) this.#done.set(e.seq, this.#decode(e, trace));
+      if (e.kind === 'message' && e.bytes) {
+        this.#bytesOf.set(e.seq, e.bytes);
+        this.#done.set(e.seq, this.#decode(e, trace));
+      }
       this.#decodedUpTo = e.seq;
     }
     return this.#done.get(seq);

@@ -134,3 +134,39 @@ describe('a line for an answer', () => {
     expect(answerLine(undefined)).toBe('no answer');
   });
 });
+
+describe('the inspector after an insert at an earlier step', () => {
+  // every message was opened in the run before; a tamper put in before step 1 plays the rest again, and the
+  // numbers the inspector read now name other messages: it reads them again, never its old decode
+  test('a number that names another message now is decoded as that message', () => {
+    const e = new Engine({ scope: 'test', script: 'tamper-engine.test.ts' });
+    const loaded = e.load({ kind: 'catalogue', id: 'kerberos-101' });
+    if (!loaded.ok) throw new Error(loaded.problem.reason);
+    const before = e.goto(2);
+    for (const r of before.trace) if (r.kind === 'message') e.detail(r.seq);
+    const error = before.trace.find((r) => r.type === 'KRB-ERROR')!;
+    const at = e.detail(error.seq).tree!.children!.find((n) => n.name === 'error-code')!;
+    e.goto(0);
+    e.insert(
+      {
+        do: 'tamper',
+        from: 'dc1',
+        message: 'KRB-ERROR',
+        kind: 'wire',
+        offset: at.offset + at.length - 1,
+        byte: 6,
+      },
+      'tamper',
+      false,
+    );
+    const after = e.goto(2);
+    for (const r of after.trace.filter((r) => r.kind === 'message')) {
+      const d = e.detail(r.seq);
+      expect(d.tree?.name, `#${r.seq} ${r.type}`).toBe(r.type);
+    }
+    // the changed KRB-ERROR is read as it now is
+    const changed = after.trace.find((r) => r.type === 'KRB-ERROR')!;
+    const code = e.detail(changed.seq).tree!.children!.find((n) => n.name === 'error-code')!;
+    expect(code.value).toBe('6');
+  });
+});
