@@ -4,8 +4,8 @@
 // plays it again. A rewritten nonce is refused the same way; a what-if longer endtime, sealed again with
 // the krbtgt key, is answered with a ticket. A byte of the TGS-REP changed on its way to ws1: in the ticket,
 // ws1 keeps it and fs1 refuses it (31); in its enc-part, ws1 cannot decrypt it. A byte of the AP-REQ's
-// authenticator: fs1 refuses it (31). dc1's KRB-ERROR told another error: ws1 believes it. Nothing leaves
-// the tab.
+// authenticator: fs1 refuses it (31). dc1's KRB-ERROR told another error: ws1 believes it. A message
+// through the KDC proxy, inside TLS, has no tamper box, and a line says why. Nothing leaves the tab.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Engine } from '../../src/ui/engine/engine';
@@ -227,6 +227,29 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
       .getByTestId('step-count')
       .getByText('Step 1 of 2', { exact: true })
       .waitFor({ timeout: 60_000 });
+  });
+
+  test("happy-path's TGS-REQ through the KDC proxy: no tamper box, and a line on why", async () => {
+    const engine = new Engine({ scope: 'test', script: 'tamper.test.ts' });
+    const loaded = engine.load({ kind: 'catalogue', id: 'happy-path' });
+    if (!loaded.ok) throw new Error(loaded.problem.reason);
+    const proxied = engine.goto(2).trace.find((r) => r.type === 'TGS-REQ' && r.transport === 'kkdcp')!;
+    const other = await site.open('/#/s/happy-path');
+    const p = other.page;
+    await p.setViewportSize({ width: 1440, height: 960 });
+    await p.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
+    for (const step of [1, 2]) {
+      await p.getByTestId('step-forward').click();
+      await p.locator(`[data-testid="playground"][data-step="${step}"]`).waitFor({ timeout: 60_000 });
+    }
+    await p.getByTestId(`row-${proxied.seq}`).click();
+    await expect.poll(() => p.getByTestId('inspector-type').textContent()).toBe('TGS-REQ');
+    await expect
+      .poll(() => p.getByTestId('tamper-inside-tls').textContent())
+      .toMatch(/inside HTTPS \(MS-KKDCP\)/);
+    expect(await p.getByTestId('tamper').count()).toBe(0);
+    expect(other.foreignRequests()).toEqual([]);
+    expect(other.errors).toEqual([]);
   });
 
   test('nothing left the tab, and the page raised no error', () => {

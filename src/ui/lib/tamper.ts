@@ -29,6 +29,13 @@ export const canTamper = (row: TraceRow): boolean =>
     ? !row.modelled
     : KDC_MESSAGES.has(row.type) && row.port === 88 && row.errorCode !== RESPONSE_TOO_BIG);
 
+/**
+ * A KDC request or reply that went through the KDC proxy (MS-KKDCP): inside HTTPS, where TLS catches a
+ * changed byte before Kerberos sees it, so the inspector says why it offers no tamper there.
+ */
+export const insideTls = (row: TraceRow): boolean =>
+  row.kind === 'message' && KDC_MESSAGES.has(row.type) && row.transport === 'kkdcp';
+
 /** The host's messages of the same kind that a tamper counts, in the same step, in order (a retry counts). */
 function sameKind(trace: readonly TraceRow[], row: TraceRow, step: number): TraceRow[] {
   return trace.filter(

@@ -9,6 +9,7 @@ import {
   answerLine,
   authenticatorCipher,
   canTamper,
+  insideTls,
   replayOf,
   replyCipher,
   skipOf,
@@ -168,5 +169,22 @@ describe('the inspector after an insert at an earlier step', () => {
     const changed = after.trace.find((r) => r.type === 'KRB-ERROR')!;
     const code = e.detail(changed.seq).tree!.children!.find((n) => n.name === 'error-code')!;
     expect(code.value).toBe('6');
+  });
+});
+
+describe('a message through the KDC proxy', () => {
+  test('is not offered to the tamper: it travels inside TLS, and the inspector says so', () => {
+    const e = new Engine({ scope: 'test', script: 'tamper-engine.test.ts' });
+    const loaded = e.load({ kind: 'catalogue', id: 'happy-path' });
+    if (!loaded.ok) throw new Error(loaded.problem.reason);
+    const trace = e.goto(2).trace;
+    const proxied = trace.filter(insideTls);
+    expect(proxied.map((r) => r.type)).toEqual(['TGS-REQ', 'TGS-REP']);
+    for (const r of proxied) expect(canTamper(r), `#${r.seq}`).toBe(false);
+    // the same messages over port 88 are offered, and are not inside TLS
+    for (const r of trace.filter((r) => r.port === 88 && r.kind === 'message')) {
+      expect(insideTls(r)).toBe(false);
+      expect(canTamper(r)).toBe(true);
+    }
   });
 });
