@@ -175,12 +175,18 @@ export async function tsharkKerberos(file: string, opts: TsharkOptions = {}): Pr
     });
 }
 
-/** Frame numbers tshark marks malformed (`-Y _ws.malformed`). */
+/**
+ * Not the capture's own markers: they go to a free port, which may be one a dissector claims (44818 is
+ * EtherNet/IP's, 54328 Elasticsearch's), and that dissector finds the marker malformed.
+ */
+const NOT_A_MARKER = `!(frame contains "${new TextDecoder().decode(MARKER)}")`;
+
+/** Frame numbers tshark marks malformed (`-Y _ws.malformed`), the capture's markers left out. */
 export async function tsharkMalformedFrames(file: string, opts: TsharkOptions = {}): Promise<number[]> {
   const { stdout } = await runOk('tshark', [
     ...tsharkArgs(file, opts),
     '-Y',
-    '_ws.malformed',
+    `_ws.malformed && ${NOT_A_MARKER}`,
     '-T',
     'fields',
     '-e',
@@ -191,10 +197,10 @@ export async function tsharkMalformedFrames(file: string, opts: TsharkOptions = 
 
 /**
  * tshark's expert items of severity warning or error (`-z expert,warn`): "Warning/Malformed" etc., one
- * line per kind with its count. Empty when the capture is clean.
+ * line per kind with its count, the capture's markers left out. Empty when the capture is clean.
  */
 export async function tsharkExpertWarnings(file: string, opts: TsharkOptions = {}): Promise<string[]> {
-  const r = await run('tshark', [...tsharkArgs(file, opts), '-q', '-z', 'expert,warn']);
+  const r = await run('tshark', [...tsharkArgs(file, opts), '-q', '-z', `expert,warn,${NOT_A_MARKER}`]);
   if (r.code !== 0) throw new Error(`tshark -z expert failed: ${r.stderr}`);
   // Rows look like: "   3   Malformed   Kerberos   Malformed Packet ..." under "Errors (N)" / "Warns (N)".
   const out: string[] = [];
