@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { concatBytes } from '../../src/util/bytes';
 import { hasPackages } from '../setup/needs';
 import { tsharkMalformedFrames } from './harness/capture';
 
@@ -37,13 +38,7 @@ function udpPcap(datagrams: { port: number; payload: Uint8Array }[]): Uint8Array
     record.setUint32(12, packet.length, true);
     parts.push(new Uint8Array(record.buffer), packet);
   });
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 describe.runIf(hasPackages('tshark'))("the capture harness's malformed-frame check", () => {
