@@ -6,6 +6,8 @@ import type { BrowserSuite, PageRecord } from '../e2e/browser';
 export interface Task {
   start: number;
   duration: number;
+  /** From a trace: the task's wall time (`duration` is then its CPU time). */
+  wall?: number;
 }
 
 /** Runs in the page before its scripts: keep every long task, and a mark for each phase's start. */
@@ -58,11 +60,12 @@ interface TraceEvent {
 }
 
 /**
- * Stops the trace `openObserved` started and returns every task of the page's main thread over 50 ms of
- * the thread's own CPU time (its `duration`), on the page's clock (`start`, as `performance.now()`). On a
- * busy machine a task's wall time counts the time the thread waited for a core; its CPU time does not.
+ * Stops the trace `openObserved` started and returns every task of the page's main thread over `overMs` of
+ * the thread's own CPU time (its `duration`; `wall`, its wall time), on the page's clock (`start`, as
+ * `performance.now()`). On a busy machine a task's wall time counts the time the thread waited for a core;
+ * its CPU time does not.
  */
-export async function cpuTasks(page: Page): Promise<Task[]> {
+export async function cpuTasks(page: Page, overMs = 50): Promise<Task[]> {
   // a mark in the page: the trace's clock against performance.now(), and the main thread's id
   const at = await page.evaluate((name) => performance.mark(name).startTime, SYNC);
   const events = (
@@ -79,6 +82,6 @@ export async function cpuTasks(page: Page): Promise<Task[]> {
     ? 'ThreadControllerImpl::RunTask'
     : 'RunTask';
   return onMain
-    .filter((e) => e.name === name && (e.tdur ?? 0) > 50_000)
-    .map((e) => ({ start: e.ts / 1000 - offset, duration: e.tdur! / 1000 }));
+    .filter((e) => e.name === name && (e.tdur ?? 0) > overMs * 1000)
+    .map((e) => ({ start: e.ts / 1000 - offset, duration: e.tdur! / 1000, wall: (e.dur ?? 0) / 1000 }));
 }

@@ -133,7 +133,7 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
     }
   });
 
-  test('a clock move of hours adds its hundred rows a slice at a time, then has them all, in order', async () => {
+  test('a clock move of hours adds its hundred rows and its console lines a slice at a time, then has them all, in order', async () => {
     for (let s = 3; s <= total; s++) {
       await page.getByTestId('step-forward').click();
       await page.locator('[data-testid="step-count"]', { hasText: `Step ${s} of ${total}` }).waitFor();
@@ -142,7 +142,16 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
     await expect.poll(() => trace.getAttribute('aria-busy')).toBe('false');
     const items = () => trace.locator(':scope > li').count();
     const before = await items();
-    await watch(page, '[data-testid="trace"]', { items: 'li.row, li.step-head' });
+    // the console's lines (the last is its klist prompt, always there)
+    const screen = page.getByTestId('console-lines');
+    await expect.poll(() => screen.getAttribute('aria-busy')).toBe('false');
+    const printedNow = () => screen.locator(':scope > .line:not(:last-of-type)').allTextContents();
+    const printed = await printedNow();
+    expect(printed.length).toBe(Number(await screen.getAttribute('data-lines')));
+    await watch(page, '[data-testid="playground"]', {
+      items: '[data-testid="trace"] > li.row, [data-testid="trace"] > li.step-head',
+      lines: '[data-testid="console-lines"] > .line',
+    });
 
     const clock = page.getByTestId('clock-input');
     await clock.fill('+10h');
@@ -163,6 +172,19 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
     expect(added.reduce((a, b) => a + b, 0)).toBe(all - before);
     expect(added.length).toBeGreaterThan(2);
     expect(Math.max(...added)).toBeLessThanOrEqual(12);
+    // the console's lines likewise: the ones printed before first, as they were, none made again
+    await expect.poll(() => screen.getAttribute('aria-busy')).toBe('false');
+    const lines = Number(await screen.getAttribute('data-lines'));
+    expect(lines - printed.length).toBeGreaterThan(24);
+    const now = await printedNow();
+    expect(now).toHaveLength(lines);
+    expect(now.slice(0, printed.length)).toEqual(printed);
+    const seen = await batches(page);
+    const addedLines = seen.map((b) => b.lines ?? 0).filter((n) => n > 0);
+    expect(addedLines.reduce((a, b) => a + b, 0)).toBe(lines - printed.length);
+    expect(addedLines.length).toBeGreaterThan(2);
+    expect(Math.max(...addedLines)).toBeLessThanOrEqual(12);
+    expect(seen.reduce((n, b) => n + (b['removed lines'] ?? 0), 0)).toBe(0);
     // and the newly selected message, at the end, is in the trace's sight
     const selected = page.locator('[data-testid="trace"] button[aria-pressed="true"]');
     await expect

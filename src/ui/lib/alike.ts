@@ -18,3 +18,10 @@ export function keepAlike<T extends object>(before: readonly T[], now: readonly 
     return old !== undefined && sameFlat(old, item) ? old : item;
   });
 }
+
+/** How many items at the start of `now` are the very objects at the start of `before`. */
+export function keptAtStart<T>(before: readonly T[], now: readonly T[]): number {
+  let n = 0;
+  while (n < now.length && n < before.length && now[n] === before[n]) n++;
+  return n;
+}

@@ -2,7 +2,7 @@
 // Svelte runs nothing for those items: the console's lines after a clock move, the trace's rows.
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { keepAlike, sameFlat } from '../../../src/ui/lib/alike';
+import { keepAlike, keptAtStart, sameFlat } from '../../../src/ui/lib/alike';
 import type { ConsoleLine } from '../../../src/ui/engine/protocol';
 
 const line = (text: string, t = 0, extra: Partial<ConsoleLine> = {}): ConsoleLine => ({
@@ -72,5 +72,17 @@ describe('keepAlike', () => {
         );
       }),
     );
+  });
+});
+
+describe('keptAtStart', () => {
+  test('counts the very objects the two lists begin with, up to the first that differs', () => {
+    const [a, b, c] = [line('a'), line('b'), line('c')];
+    expect(keptAtStart([a, b, c], [a, b, c, line('d')])).toBe(3);
+    expect(keptAtStart([a, b, c], [a, line('b'), c])).toBe(1);
+    expect(keptAtStart([a, b], [a])).toBe(1);
+    expect(keptAtStart([], [a])).toBe(0);
+    // alike is not enough: another host's console begins anew
+    expect(keptAtStart([a], [line('a')])).toBe(0);
   });
 });
