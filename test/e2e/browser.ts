@@ -289,6 +289,15 @@ export async function traceWhole(page: Page): Promise<void> {
   await page.locator('[data-testid="trace"][aria-busy="true"]').waitFor({ state: 'detached' });
 }
 
+/**
+ * What the console printed, once it has every line: a step that prints many (a clock move of hours, a run
+ * played to its end) adds them a slice a frame, aria-busy meanwhile.
+ */
+export async function consoleWhole(page: Page): Promise<string> {
+  await page.locator('[data-testid="console-lines"][aria-busy="true"]').waitFor({ state: 'detached' });
+  return (await page.getByTestId('console-lines').textContent()) ?? '';
+}
+
 /** The Kerberos messages of the trace once it is whole (modelled steps left out), as the list labels them. */
 export async function kerberosMessages(page: Page): Promise<(string | null)[]> {
   await traceWhole(page);

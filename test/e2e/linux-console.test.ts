@@ -2,7 +2,7 @@
 // reads MIT krb5's commands — kinit, kvno, klist as MIT prints them — each a typed step of the timeline,
 // and answers a Windows command as bash does.
 import { describe, expect, test } from 'vitest';
-import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
+import { chromiumAvailable, consoleWhole, type PageRecord, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())("linux1's console, in Chromium", () => {
   const site = useBrowser();
@@ -35,7 +35,7 @@ describe.skipIf(!chromiumAvailable())("linux1's console, in Chromium", () => {
       /cifs\/fs1\.corp\.contoso\.com@CORP\.CONTOSO\.COM: kvno = 1/,
     );
     await type('klist -e', /Valid starting {7}Expires {14}Service principal/);
-    expect(await screen.textContent()).toMatch(
+    expect(await consoleWhole(page)).toMatch(
       /03\/02\/2026 08:00:\d\d {2}03\/02\/2026 18:00:\d\d {2}cifs\/fs1\.corp\.contoso\.com@CORP\.CONTOSO\.COM/,
     );
     // each typed line is shown at the shell's prompt

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, type PageRecord, projectRoot, useBrowser } from './browser';
+import { chromiumAvailable, consoleWhole, type PageRecord, projectRoot, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('ntfs-deny, in Chromium', () => {
   const site = useBrowser();
@@ -35,6 +35,7 @@ describe.skipIf(!chromiumAvailable())('ntfs-deny, in Chromium', () => {
     await expect
       .poll(async () => (await lines()).join('\n'), { timeout: 30_000 })
       .toMatch(/type Z:\\report\.docx/);
+    await consoleWhole(page);
     const all = (await lines()).join('\n');
     expect(all.slice(all.lastIndexOf('type Z:\\report.docx'))).toMatch(/Access is denied\./);
     const ace = page.locator('[data-testid^="row-"]', {

@@ -7,7 +7,7 @@
 // account's 30-minute propagation: echo to Z: is refused until the clock is moved past it, then succeeds.
 import { describe, expect, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { chromiumAvailable, useBrowser } from './browser';
+import { chromiumAvailable, consoleWhole, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium', () => {
   const site = useBrowser();
@@ -19,7 +19,7 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
   }
 
   const stepCount = (page: Page) => page.getByTestId('step-count').textContent();
-  const consoleText = (page: Page) => page.getByTestId('console-lines').textContent();
+  const consoleText = (page: Page) => consoleWhole(page);
 
   async function goto(page: Page, step: number, of: number): Promise<void> {
     await page.getByTestId(`step-${step}`).click();
@@ -62,7 +62,7 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
     await expect.poll(() => stepCount(page)).toBe('Step 11 of 11');
     expect(await consoleText(page)).toMatch(/CloudTgt: YES/);
     expect(await page.getByTestId('step-11').getAttribute('data-result')).toBe('ok');
-    // the two mounts before the cloud TGT fell back to NTLM and were refused
+    // the two mounts before the cloud TGT fell back to NTLM and were refused (the console read whole above)
     expect(await page.getByTestId('windows-error-1326').count()).toBe(2);
 
     // step 8 (the second lock): the panel shows the GPO as the world has it there, on
@@ -193,7 +193,7 @@ describe.skipIf(!chromiumAvailable())('policies in the world panel, in Chromium'
     await expect.poll(roles).toMatch(/Storage File Data SMB Share Contributor\s*\(in force at 08:30 UTC\)/);
 
     const input = page.getByTestId('console-input').locator('input');
-    const consoleText = () => page.getByTestId('console-lines').textContent();
+    const consoleText = () => consoleWhole(page);
     await input.fill('echo x > Z:\\a.txt');
     await input.press('Enter');
     await expect.poll(steps, { timeout: 60_000 }).toBe('Step 7 of 7');

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
   chromiumAvailable,
+  consoleWhole,
   kerberosMessages as messagesOf,
   type PageRecord,
   projectRoot,
@@ -102,7 +103,7 @@ describe.skipIf(!chromiumAvailable())('scenarios in Chromium', () => {
     const smb = page.locator('li.row.modelled', { hasText: 'SMB2 NEGOTIATE' });
     expect(await smb.count()).toBeGreaterThan(0);
     expect(await smb.first().textContent()).toMatch(/modelled/);
-    expect(await page.getByTestId('console-lines').textContent()).toMatch(
+    expect(await consoleWhole(page)).toMatch(
       /net use S: \\\\fs1\.corp\.contoso\.com\\share[\s\S]*The command completed successfully/,
     );
     await expect.poll(() => page.getByTestId('klist').textContent()).toMatch(/cifs\/fs1\.corp\.contoso\.com/);

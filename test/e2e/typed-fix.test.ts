@@ -4,7 +4,7 @@
 // do not — the refreshed PRT then comes without a cloud TGT, and the mount fails with 1326 again.
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, useBrowser } from './browser';
+import { chromiumAvailable, consoleWhole, useBrowser } from './browser';
 
 const SHARE = '\\\\contosofiles.file.core.windows.net\\profiles';
 const FIX = ['dsregcmd /refreshprt', 'rundll32 user32.dll,LockWorkStation', 'unlock', `net use Z: ${SHARE}`];
@@ -43,7 +43,7 @@ describe.skipIf(!chromiumAvailable())('the 4-hour gap fixed by typing, in Chromi
     }
   }
 
-  const consoleText = async (page: Page) => (await page.getByTestId('console-lines').textContent()) ?? '';
+  const consoleText = (page: Page) => consoleWhole(page);
   const fails = (page: Page) =>
     page.getByTestId('step-title').evaluate((el) => el.classList.contains('fails'));
 
