@@ -227,10 +227,13 @@ describe.skipIf(!chromiumAvailable())('windowed lists, in Chromium', () => {
         await page.getByTestId('trace').evaluate((el) => {
           window.scrollBy(0, el.getBoundingClientRect().bottom - window.innerHeight);
         });
-        const row = await page.getByTestId(`row-${last}`).boundingBox();
+        // (not drawn yet, as the heights measured move the end further down: scroll again, never wait here)
+        const lastRow = page.getByTestId(`row-${last}`);
+        if ((await lastRow.count()) === 0) return false;
+        const row = await lastRow.boundingBox();
         return !!row && row.y >= 0 && row.y + row.height <= 844 + 1;
       };
-      await expect.poll(toTheEnd).toBe(true);
+      await expect.poll(toTheEnd, { timeout: 30_000 }).toBe(true);
       const end = await traceState();
       expect(end.drawn.at(-1)).toBe(last);
       expect(end.drawn).not.toContain(1);

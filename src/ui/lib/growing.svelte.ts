@@ -1,7 +1,7 @@
 /**
  * A list that grows at its end, drawn a slice a frame: the trace after a step or a clock move, the console
  * after a clock move of hours (dozens of renewals printed). The items it had when the last frame was drawn
- * stay; what it adds comes SLICE at a time, each slice in a task of its own after the frame that drew the
+ * stay; what it adds comes `slice` at a time, each in a task of its own after the frame that drew the
  * one before, so that no task makes and lays out a hundred rows. A new list (a saved run opened over
  * another, another host's console) keeps only the items the two begin with alike (`same`).
  */
