@@ -1,6 +1,6 @@
 // What a step, a selection or a clock move adds to the page comes in pieces, in Chromium: a clock move of
 // ten hours traces a hundred events (every host's renewals), and the trace adds their rows a slice at a
-// time, then has them all, in order; a message opened in the inspector shows its header and fields first
+// time, then has them all, in order, as the console does with the forty-odd lines it prints; a message opened in the inspector shows its header and fields first
 // and its bytes, reproduce-it commands and tamper control after them. Structure only, never time: a
 // MutationObserver lists what each update of the page added (npm run bench -- ui times the tasks). A row
 // walked to with the keyboard while the trace grows (its frames held back by the test) is drawn and focused.
