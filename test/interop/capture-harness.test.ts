@@ -6,39 +6,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { concatBytes } from '../../src/util/bytes';
+import { writePcap } from '../../src/formats/pcap';
 import { hasPackages } from '../setup/needs';
 import { tsharkMalformedFrames } from './harness/capture';
 
-/** A classic pcap of raw IPv4 packets (link type 101), each a UDP datagram from 127.0.0.1:40000. */
+/** A classic pcap of UDP datagrams from 127.0.0.1:40000, written as the app writes its own captures. */
 function udpPcap(datagrams: { port: number; payload: Uint8Array }[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const header = new DataView(new ArrayBuffer(24));
-  header.setUint32(0, 0xa1b2c3d4, true);
-  header.setUint16(4, 2, true);
-  header.setUint16(6, 4, true);
-  header.setUint32(16, 65535, true);
-  header.setUint32(20, 101, true);
-  parts.push(new Uint8Array(header.buffer));
-  datagrams.forEach(({ port, payload }, i) => {
-    const packet = new Uint8Array(28 + payload.length);
-    const v = new DataView(packet.buffer);
-    v.setUint8(0, 0x45);
-    v.setUint16(2, packet.length);
-    v.setUint8(8, 64);
-    v.setUint8(9, 17);
-    packet.set([127, 0, 0, 1, 127, 0, 0, 1], 12);
-    v.setUint16(20, 40000);
-    v.setUint16(22, port);
-    v.setUint16(24, 8 + payload.length);
-    packet.set(payload, 28);
-    const record = new DataView(new ArrayBuffer(16));
-    record.setUint32(0, i, true);
-    record.setUint32(8, packet.length, true);
-    record.setUint32(12, packet.length, true);
-    parts.push(new Uint8Array(record.buffer), packet);
-  });
-  return concatBytes(...parts);
+  return writePcap(
+    datagrams.map(({ port, payload }, i) => ({
+      time: new Date(Date.UTC(2026, 2, 2, 8, 0, i)),
+      src: '127.0.0.1:40000',
+      dst: `127.0.0.1:${port}`,
+      transport: 'udp' as const,
+      bytes: payload,
+    })),
+  );
 }
 
 describe.runIf(hasPackages('tshark'))("the capture harness's malformed-frame check", () => {
