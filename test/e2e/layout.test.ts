@@ -2,9 +2,10 @@
 // (1440×900), 200% zoom of the laptop (a 640×400 CSS-pixel viewport is what the page sees then), and a
 // phone (390×844). Nothing that can be seen runs past the window's sides; the step title stays clear
 // of the virtual clock, and the page's name of the page links; the lane names stay each in their own
-// lane; the timeline's labels neither overlap nor leave their card. On the two large screens the sequence diagram is the main pane, with at
-// least 12 rows in full view, the inspector's field tree and hex dump are on screen together, and the
-// bottom dock keeps the clock's slider and the console's input in the window.
+// lane; the timeline's labels neither overlap nor leave their axis, before and after the clock passes a
+// midnight. On the two large screens the sequence diagram is the main pane, with at least 12 rows in full
+// view, the inspector's field tree and hex dump are on screen together, and the bottom dock keeps the
+// clock's slider and the console's input in the window.
 // KRBPLAY_SCREENSHOTS=DIR saves a screenshot of each size there.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -25,8 +26,11 @@ interface Measure {
   /** The page's name in the header drawn under one of the page links. */
   nameHitsLinks: boolean;
   laneNames: { text: string; left: number; right: number; clips: boolean }[];
-  /** The timeline's tick labels, axis by axis (the clock slider's and the tickets'). */
-  ticks: { left: number; right: number; inCard: boolean }[][];
+  /**
+   * The timeline's tick labels, axis by axis (the clock slider's and the tickets'): inside their axis, not
+   * run into the column beside it ("ticket (server)", "renewable") or out of the card.
+   */
+  ticks: { label: string; left: number; right: number; inAxis: boolean }[][];
   /** The clock slider's track and the console's input line: wholly in the window and not covered. */
   sliderInWindow: boolean;
   consoleInputInWindow: boolean;
@@ -96,12 +100,13 @@ function measure(): Measure {
   const axes = '[data-testid="timeline"] .axis, [data-testid="dock"] .axis';
   const ticks = [...document.querySelectorAll(axes)].map((axis) =>
     [...axis.querySelectorAll('.tick')].map((t) => {
-      const card = axis.closest('[data-testid="timeline"], [data-testid="dock"]')!.getBoundingClientRect();
+      const a = axis.getBoundingClientRect();
       const r = t.getBoundingClientRect();
       return {
+        label: t.textContent ?? '',
         left: r.left,
         right: r.right,
-        inCard: r.left >= card.left - 0.5 && r.right <= card.right + 0.5,
+        inAxis: r.left >= a.left - 0.5 && r.right <= a.right + 0.5,
       };
     }),
   );
@@ -185,7 +190,7 @@ describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
       for (const axis of m.ticks) {
         expect(axis.length).toBeGreaterThanOrEqual(2);
         for (const [i, t] of axis.entries()) {
-          expect(t.inCard).toBe(true);
+          expect(t.inAxis, `tick "${t.label}"`).toBe(true);
           if (i > 0) expect(t.left).toBeGreaterThanOrEqual(axis[i - 1]!.right);
         }
       }
@@ -236,6 +241,33 @@ describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
     // the panes hold the top they are placed at; the elements inside them do not inherit it
     expect(seen.panes).toBe(`${Math.round(seen.top)}px`);
     expect(seen.inside).toBe('0px');
+  });
+
+  test('past midnight the ticket axis labels carry their day, and still stay in their axis, clear of each other', async () => {
+    // the walk that found labels running under "renewable": the clock moved on, the axis ending in "Tue 04:0…"
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const count = page.getByTestId('step-count');
+    const before = Number((await count.textContent())!.match(/of (\d+)/)![1]);
+    await page.getByTestId('clock-input').fill('+20h');
+    await page.getByTestId('clock-input').press('Enter');
+    await count.filter({ hasText: `of ${before + 1}` }).waitFor({ timeout: 60_000 });
+    await traceWhole(page);
+    for (const size of SIZES) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      const m = await page.evaluate(measure);
+      const axes = m.ticks.map((axis) => axis.map((t) => t.label).join(' | '));
+      expect(
+        axes.some((labels) => /\b(Mon|Tue|Wed) \d\d:\d\d/.test(labels)),
+        axes.join(' / '),
+      ).toBe(true);
+      for (const axis of m.ticks) {
+        for (const [i, t] of axis.entries()) {
+          expect(t.inAxis, `${size.name}: tick "${t.label}"`).toBe(true);
+          if (i > 0)
+            expect(t.left, `${size.name}: tick "${t.label}"`).toBeGreaterThanOrEqual(axis[i - 1]!.right);
+        }
+      }
+    }
   });
 
   test('below the app layout there is no dock: the slider and the input are in their cards', async () => {

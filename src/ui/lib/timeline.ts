@@ -18,32 +18,66 @@ const STEPS = [MIN, 5 * MIN, 15 * MIN, 30 * MIN, HOUR, 2 * HOUR, 4 * HOUR, 6 * H
 
 const two = (n: number) => String(n).padStart(2, '0');
 
-/** "08:00", or "Tue 08:00" on another day than the first. */
-function tickLabel(t: number, first: number): string {
+/**
+ * "08:00"; "Tue 00:00" for the first tick of a day after the axis's first (`before`: the tick before it, or
+ * the axis's start), and "04:00" for the ticks after it on that day, as a calendar names a day once.
+ */
+function tickLabel(t: number, before: number): string {
   const d = new Date(t);
   const hm = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
-  const day = Math.floor(t / (24 * HOUR)) !== Math.floor(first / (24 * HOUR));
+  const day = Math.floor(t / (24 * HOUR)) !== Math.floor(before / (24 * HOUR));
   return day ? `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()]} ${hm}` : hm;
 }
 
 /**
  * The axis for spans [start, end] (renew-till left out: a week would squash ten hours to a sliver), the
- * clock `now` and the scenario's `start`; at most about `maxTicks` ticks.
+ * clock `now` and the scenario's `start`, on an axis `widthCh` characters of its labels' font wide: the
+ * finest round step whose labels, placed as tickPlace places them, keep a character of space between them.
+ * A label with its day ("Tue 00:00") is nearly twice as long as one without, and each day after the
+ * first names itself once. Where not even a day's step fits, the day ticks are thinned.
  */
 export function timelineAxis(
   start: number,
   now: number,
   spans: readonly { start: number; end: number }[],
-  maxTicks = 8,
+  widthCh = 64,
 ): Axis {
   const from = Math.min(start, ...spans.map((s) => s.start));
   let to = Math.max(now, ...spans.map((s) => s.end));
   if (to - from < HOUR) to = from + HOUR;
-  const step = STEPS.find((s) => (to - from) / s <= maxTicks) ?? 24 * HOUR;
-  const ticks: Axis['ticks'] = [];
-  for (let t = Math.ceil(from / step) * step; t <= to; t += step)
-    ticks.push({ t, label: tickLabel(t, from) });
-  return { from, to, ticks };
+  const ticksEvery = (step: number) => {
+    const ticks: Axis['ticks'] = [];
+    for (let t = Math.ceil(from / step) * step; t <= to; t += step)
+      ticks.push({ t, label: tickLabel(t, ticks.at(-1)?.t ?? from) });
+    return ticks;
+  };
+  // where each label starts and ends on the axis, in characters (as tickPlace's clamp puts it)
+  const extent = (tick: Axis['ticks'][number]) => {
+    const n = tick.label.length;
+    const centre = ((tick.t - from) / (to - from)) * widthCh;
+    const left = Math.max(0, Math.min(centre - n / 2, widthCh - n));
+    return { left, right: left + n };
+  };
+  const clear = (a: Axis['ticks'][number], b: Axis['ticks'][number]) => extent(b).left >= extent(a).right + 1;
+  // (a step with more ticks than even the shortest labels could take is not tried: a minute's over 14 days)
+  for (const step of STEPS.filter((s) => (to - from) / s <= widthCh / 6)) {
+    const ticks = ticksEvery(step);
+    if (ticks.every((tick, i) => i === 0 || clear(ticks[i - 1]!, tick))) return { from, to, ticks };
+  }
+  const kept: Axis['ticks'] = [];
+  for (const tick of ticksEvery(STEPS.at(-1)!))
+    if (!kept.length || clear(kept.at(-1)!, tick)) kept.push(tick);
+  return { from, to, ticks: kept };
+}
+
+/**
+ * The style that places a tick's label on its axis: centred on its time, but moved in just enough to stay
+ * inside the axis at either end, not run under the column beside it. The labels are set in a monospace font,
+ * so `label.length` characters measure them in `ch` (of the label's own font), and no layout is read.
+ */
+export function tickPlace(percent: number, label: string): string {
+  const n = label.length;
+  return `left: clamp(0px, calc(${percent}% - ${n / 2}ch), calc(100% - ${n}ch))`;
 }
 
 /** Where t sits on the axis, 0–100 (clamped). */

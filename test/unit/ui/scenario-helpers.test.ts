@@ -1,6 +1,7 @@
 // The page's helpers around scenarios: share links (the id, or the JSON deflated into the hash), the
 // timeline's axis, the row shown after a step, and a host's console.
 import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import {
   catalogueHash,
   fromBase64Url,
@@ -53,7 +54,8 @@ describe('share links', () => {
 
 describe('the timeline’s axis', () => {
   test('a ten-hour TGT: from the start to its end, ticks on round hours', () => {
-    const axis = timelineAxis(START, START + 12, [{ start: START, end: START + 10 * H }], 6);
+    // 60 characters: five-character labels two hours apart fit, an hour apart they would touch
+    const axis = timelineAxis(START, START + 12, [{ start: START, end: START + 10 * H }], 60);
     expect(axis.from).toBe(START);
     expect(axis.to).toBe(START + 10 * H);
     expect(axis.ticks.map((t) => t.label)).toEqual(['08:00', '10:00', '12:00', '14:00', '16:00', '18:00']);
@@ -62,11 +64,62 @@ describe('the timeline’s axis', () => {
     expect(percentOf(axis, START + 20 * H)).toBe(100);
   });
 
-  test('the clock past the tickets widens the axis; another day is named', () => {
-    const axis = timelineAxis(START, START + 26 * H, [{ start: START, end: START + 10 * H }], 4);
+  test('the clock past the tickets widens the axis; the next day is named once, at its first tick', () => {
+    const axis = timelineAxis(START, START + 26 * H, [{ start: START, end: START + 10 * H }], 40);
     expect(axis.to).toBe(START + 26 * H);
     expect(axis.ticks.length).toBeLessThanOrEqual(5);
-    expect(axis.ticks.at(-1)!.label).toMatch(/^Tue /);
+    const labels = axis.ticks.map((t) => t.label);
+    const named = labels.filter((l) => /^Tue \d\d:\d\d$/.test(l));
+    expect(named, labels.join(' ')).toHaveLength(1);
+    const first = axis.ticks.findIndex((t) => t.t >= Date.UTC(2026, 2, 3));
+    expect(labels[first]).toBe(named[0]);
+  });
+
+  // where a label is drawn, in characters of the axis (tickPlace's clamp)
+  const extents = (axis: ReturnType<typeof timelineAxis>, width: number) =>
+    axis.ticks.map(({ t, label }) => {
+      const left = Math.max(
+        0,
+        Math.min(((t - axis.from) / (axis.to - axis.from)) * width - label.length / 2, width - label.length),
+      );
+      return { label, left, right: left + label.length };
+    });
+
+  test('a day named once keeps an axis past midnight as fine as one inside a day, on the same width', () => {
+    const oneDay = timelineAxis(START, START, [{ start: START, end: START + 10 * H }], 60);
+    const twoDays = timelineAxis(START, START + 10 * H, [{ start: START, end: START + 20 * H }], 60);
+    expect(oneDay.ticks.map((t) => t.label)).toEqual(['08:00', '10:00', '12:00', '14:00', '16:00', '18:00']);
+    // 20 hours: two-hour steps would put labels six characters apart; at four hours "04:00", held inside
+    // the axis's end, still keeps a character from "Tue 00:00"
+    expect(twoDays.ticks.map((t) => t.label)).toEqual([
+      '08:00',
+      '12:00',
+      '16:00',
+      '20:00',
+      'Tue 00:00',
+      '04:00',
+    ]);
+  });
+
+  test('any span, any width: each label inside the axis, a character clear of the one before', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 14 * 24 * 60 }),
+        fc.integer({ min: 1, max: 14 * 24 * 60 }),
+        fc.integer({ min: 12, max: 300 }),
+        (startMin, lengthMin, width) => {
+          const span = { start: START + startMin * 60_000, end: START + (startMin + lengthMin) * 60_000 };
+          const axis = timelineAxis(START, START, [span], width);
+          const drawn = extents(axis, width);
+          expect(drawn.length).toBeGreaterThanOrEqual(1);
+          for (const [i, d] of drawn.entries()) {
+            expect(d.left).toBeGreaterThanOrEqual(0);
+            expect(d.right).toBeLessThanOrEqual(width + 1e-9);
+            if (i > 0) expect(d.left).toBeGreaterThanOrEqual(drawn[i - 1]!.right + 1 - 1e-9);
+          }
+        },
+      ),
+    );
   });
 
   test('nothing yet: an hour from the start', () => {
