@@ -302,8 +302,9 @@ describe.skipIf(!chromiumAvailable())('the page in Chromium: main-thread long ta
       const cpu = traced ? `; by CPU time ${over(worstCpu.get(name) ?? 0)}` : '';
       console.log(`  ${name.padEnd(20)} longest main-thread task ${over(ms)}${cpu}`);
     }
-    const allCpu = traced ? `; by CPU time ${Math.max(...worstCpu.values()).toFixed(0)} ms` : '';
-    console.log(`  overall              longest ${all.toFixed(0)} ms${allCpu} (goal ≤ 50 ms)`);
+    // (none over 50 ms in every phase is "none", not "0 ms")
+    const allCpu = traced ? `; by CPU time ${over(Math.max(...worstCpu.values()))}` : '';
+    console.log(`  overall              longest main-thread task ${over(all)}${allCpu} (goal ≤ 50 ms)`);
     console.log(`  playground on screen ${usable.toFixed(0)} ms after navigation (goal ≤ 1000 ms)`);
     if (traced) {
       console.log('each run, the longest task of each phase in the trace, by CPU time/by wall time (ms):');

@@ -167,11 +167,11 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
       [...el.querySelectorAll<HTMLElement>('[data-seq]')].map((b) => Number(b.dataset.seq)),
     );
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    // added in several updates, none of more than a slice of 12 items
+    // added in several updates, none of more than a slice of 6 items
     const added = (await batches(page)).map((b) => b.items ?? 0).filter((n) => n > 0);
     expect(added.reduce((a, b) => a + b, 0)).toBe(all - before);
     expect(added.length).toBeGreaterThan(2);
-    expect(Math.max(...added)).toBeLessThanOrEqual(12);
+    expect(Math.max(...added)).toBeLessThanOrEqual(6);
     // the console's lines likewise: the ones printed before first, as they were, none made again
     await expect.poll(() => screen.getAttribute('aria-busy')).toBe('false');
     const lines = Number(await screen.getAttribute('data-lines'));
@@ -305,7 +305,7 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
       );
       const made = drawn.filter((old) => !old).length;
       expect(made).toBeGreaterThan(0);
-      expect(made).toBeLessThanOrEqual(12);
+      expect(made).toBeLessThanOrEqual(6);
       expect(drawn.length).toBeLessThan(Number(await trace.getAttribute('data-items')));
       expect(await trace.locator(`[data-seq="${await trace.getAttribute('data-last')}"]`).count()).toBe(0);
       await watch(page, '[data-testid="trace"]', { items: 'li.row, li.step-head' });
@@ -313,10 +313,10 @@ describe.skipIf(!chromiumAvailable())('a step, a selection and a clock move, dra
       await releaseFrames(page);
     }
     await traceWhole(page);
-    // the rest a slice at a time, none of more than 12 items
+    // the rest a slice at a time, none of more than 6 items
     const added = (await batches(page)).map((b) => b.items ?? 0).filter((n) => n > 0);
     expect(added.length).toBeGreaterThan(2);
-    expect(Math.max(...added)).toBeLessThanOrEqual(12);
+    expect(Math.max(...added)).toBeLessThanOrEqual(6);
     // then it has them all, in the order of the trace, and ends with the klist typed
     const all = Number(await trace.getAttribute('data-items'));
     expect(await trace.locator(':scope > li').count()).toBe(all);

@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Engine } from '../../src/ui/engine/engine';
-import { chromiumAvailable, type PageRecord, useBrowser } from './browser';
+import { chromiumAvailable, type PageRecord, traceWhole, useBrowser } from './browser';
 
 describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', () => {
   const site = useBrowser({ check: 'nothing' });
@@ -165,7 +165,8 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
     expect(await text('tamper-original')).not.toMatch(/1326/);
     expect(await text('inspector-type')).toBe('TGS-REP');
     expect(await page.getByTestId('inspector').textContent()).toMatch(/attacker/);
-    // the AP-REQ carried the changed ticket to fs1, which could not decrypt it
+    // the AP-REQ carried the changed ticket to fs1, which could not decrypt it (the step's rows all drawn)
+    await traceWhole(page);
     expect(await page.locator('[data-testid^="row-"][data-type="KRB-ERROR 31"]').count()).toBe(1);
     await backToOriginal();
   });
@@ -213,6 +214,7 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
       .waitFor({ timeout: 60_000 });
     await expect.poll(() => text('tamper-replayed'), { timeout: 60_000 }).toMatch(/C_PRINCIPAL_UNKNOWN/);
     expect(await text('tamper-original')).not.toMatch(/C_PRINCIPAL_UNKNOWN/);
+    await traceWhole(page);
     expect(await page.locator('[data-testid^="row-"][data-type="KRB-ERROR 6"]').count()).toBe(1);
     // the replayed KRB-ERROR is inspected as it now is: its error-code is 6, and it carries no ticket
     expect(await text('inspector-type')).toBe('KRB-ERROR');

@@ -4,7 +4,7 @@
 // wrong answers, and the score survives a reload.
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, useBrowser } from './browser';
+import { chromiumAvailable, traceWhole, useBrowser } from './browser';
 
 /** A documentation page that embeds one step of kerberos-101 (served beside the app, same origin). */
 const DOCS_PAGE = `<!doctype html>
@@ -127,6 +127,7 @@ describe.skipIf(!chromiumAvailable())('deep links, the embed mode and the traini
     expect(await score.textContent()).toBe('kerberos-101: 2 of 4 right');
     // all answered: the whole step and the inspector are back
     await page.getByTestId('inspector').waitFor();
+    await traceWhole(page);
     expect(await page.getByTestId('row-7').count()).toBe(1);
 
     await page.reload({ waitUntil: 'load' });
