@@ -3,9 +3,10 @@
 // phone (390×844). Nothing that can be seen runs past the window's sides; the step title stays clear
 // of the virtual clock, and the page's name of the page links; the lane names stay each in their own
 // lane; the timeline's labels neither overlap nor leave their axis, before and after the clock passes a
-// midnight. On the two large screens the sequence diagram is the main pane, with at least 12 rows in full
-// view, the inspector's field tree and hex dump are on screen together, and the bottom dock keeps the
-// clock's slider and the console's input in the window.
+// midnight, and a ticket bar too short for its words ends them in an ellipsis. On the two large screens
+// the sequence diagram is the main pane, with at least 12 rows in full view, the inspector's field tree and
+// hex dump are on screen together, and the bottom dock keeps the clock's slider and the console's input in
+// the window.
 // KRBPLAY_SCREENSHOTS=DIR saves a screenshot of each size there.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -31,6 +32,8 @@ interface Measure {
    * run into the column beside it ("ticket (server)", "renewable") or out of the card.
    */
   ticks: { label: string; left: number; right: number; inAxis: boolean }[][];
+  /** The words inside the ticket bars that do not fit their bar, cut without an ellipsis. */
+  barTextsCut: string[];
   /** The clock slider's track and the console's input line: wholly in the window and not covered. */
   sliderInWindow: boolean;
   consoleInputInWindow: boolean;
@@ -119,7 +122,17 @@ function measure(): Measure {
       r.height > 0 && r.top >= -0.5 && r.bottom <= vh + 0.5 && r.left >= -0.5 && r.right <= vw + 0.5;
     return inside && hit !== null && (hit === e || e.contains(hit));
   };
+  // a bar too short for its words ends them in an ellipsis (the bar clips what is left; its title has them whole)
+  const barTextsCut = [...document.querySelectorAll<HTMLElement>('[data-testid="timeline"] .bar-text')]
+    .filter((t) => {
+      const cs = getComputedStyle(t);
+      const bar = t.closest('.bar')!.getBoundingClientRect();
+      const cut = t.scrollWidth > t.clientWidth + 0.5 || t.getBoundingClientRect().right > bar.right + 0.5;
+      return cut && !(cs.textOverflow === 'ellipsis' && cs.overflow === 'hidden');
+    })
+    .map((t) => t.textContent ?? '');
   return {
+    barTextsCut,
     sliderInWindow: inWindow('[data-testid="clock-track"]'),
     consoleInputInWindow: inWindow('[data-testid="console-input"] input'),
     overflowing,
@@ -243,7 +256,7 @@ describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
     expect(seen.inside).toBe('0px');
   });
 
-  test('past midnight the ticket axis labels carry their day, and still stay in their axis, clear of each other', async () => {
+  test('past midnight the ticket axis labels carry their day and stay in their axis, clear of each other; short bars end their words in an ellipsis', async () => {
     // the walk that found labels running under "renewable": the clock moved on, the axis ending in "Tue 04:0…"
     await page.setViewportSize({ width: 1280, height: 800 });
     const count = page.getByTestId('step-count');
@@ -252,9 +265,22 @@ describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
     await page.getByTestId('clock-input').press('Enter');
     await count.filter({ hasText: `of ${before + 1}` }).waitFor({ timeout: 60_000 });
     await traceWhole(page);
+    // the bars' words: a ticket whose end the clock has passed says so, a space before each dot
+    const words = await page.locator('[data-testid="timeline"] .bar-text').allTextContents();
+    expect(
+      words.some((w) => w.endsWith(' · expired')),
+      words.join(' / '),
+    ).toBe(true);
+    for (const w of words) {
+      expect(w).toMatch(
+        /^(TGT|referral TGT|service ticket) · \S.*–.*\S( · expired| · gone from the cache)?$/,
+      );
+      expect(w).not.toMatch(/ {2}|\S·/);
+    }
     for (const size of SIZES) {
       await page.setViewportSize({ width: size.width, height: size.height });
       const m = await page.evaluate(measure);
+      expect(m.barTextsCut, size.name).toEqual([]);
       const axes = m.ticks.map((axis) => axis.map((t) => t.label).join(' | '));
       expect(
         axes.some((labels) => /\b(Mon|Tue|Wed) \d\d:\d\d/.test(labels)),
