@@ -12,6 +12,11 @@ export function timeOfDay(ms: number): string {
   return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
 }
 
+/** "Mon": the day of the week of a clock reading. */
+export function weekdayOf(ms: number): string {
+  return DAYS[new Date(ms).getUTCDay()]!;
+}
+
 /** "Mon 2 Mar 2026": the day of a clock reading. */
 export function dayOf(ms: number): string {
   const d = new Date(ms);

@@ -5,6 +5,7 @@
  * there comes to (an `advance` entry forward, a step back).
  */
 import { formatDuration, parseDuration } from '../../asn1/time';
+import { clockOf, dayOf, weekdayOf } from './time';
 
 export interface Axis {
   from: number;
@@ -16,17 +17,14 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const STEPS = [MIN, 5 * MIN, 15 * MIN, 30 * MIN, HOUR, 2 * HOUR, 4 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR];
 
-const two = (n: number) => String(n).padStart(2, '0');
-
 /**
  * "08:00"; "Tue 00:00" for the first tick of a day after the axis's first (`before`: the tick before it, or
  * the axis's start), and "04:00" for the ticks after it on that day, as a calendar names a day once.
  */
 function tickLabel(t: number, before: number): string {
-  const d = new Date(t);
-  const hm = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  const hm = clockOf(t).slice(0, 5);
   const day = Math.floor(t / (24 * HOUR)) !== Math.floor(before / (24 * HOUR));
-  return day ? `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()]} ${hm}` : hm;
+  return day ? `${weekdayOf(t)} ${hm}` : hm;
 }
 
 /**
@@ -137,13 +135,8 @@ export function keyMove(key: string, shift: boolean, at: number, range: ClockRan
 
 /** "Mon 2 Mar 18:30 UTC": a clock reading for a screen reader and the cursor's label. */
 export function clockText(t: number): string {
-  const d = new Date(t);
-  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
-  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][
-    d.getUTCMonth()
-  ];
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${day} ${d.getUTCDate()} ${month} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
+  // (the day without its year, and the time to the minute)
+  return `${dayOf(t).slice(0, -5)} ${clockOf(t).slice(0, 5)} UTC`;
 }
 
 /**
@@ -218,11 +211,7 @@ export function clockTicks(range: ClockRange, maxTicks: number): Axis['ticks'] {
   const step = [DAY, 2 * DAY, 7 * DAY].find((s) => (range.to - range.from) / s <= maxTicks) ?? 7 * DAY;
   const ticks: Axis['ticks'] = [];
   for (let t = Math.ceil(range.from / DAY) * DAY; t <= range.to; t += step) {
-    const d = new Date(t);
-    ticks.push({
-      t,
-      label: `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()]} ${d.getUTCDate()}`,
-    });
+    ticks.push({ t, label: `${weekdayOf(t)} ${new Date(t).getUTCDate()}` });
   }
   return ticks;
 }
