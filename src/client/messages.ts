@@ -55,9 +55,6 @@ import { ReplyCheckError } from './errors';
 /** "No end": the till and rtime MIT and Windows send when they leave the lifetime to policy. */
 export const UNLIMITED = new Date(Date.UTC(2037, 8, 13, 2, 48, 5));
 
-/** RFC 6806 §11: the key usage of the checksum over the AS-REQ inside the protected reply. */
-export const KEY_USAGE_AS_REQ = 56;
-
 /** A fresh 31-bit nonce (positive as a signed Int32, as the ASN.1 `UInt32` is read by many peers). */
 export function newNonce(random: RandomSource): number {
   const b = random(4);
@@ -328,7 +325,7 @@ export function checkEncPaRep(part: EncKdcRepPart, replyKey: KeyData, request: U
   let good: boolean;
   try {
     const sum = decodeChecksum(pa.padataValue);
-    good = verifyChecksum(sum.cksumtype, replyKey, KEY_USAGE_AS_REQ, request, sum.checksum);
+    good = verifyChecksum(sum.cksumtype, replyKey, KeyUsage.AS_REQ, request, sum.checksum);
   } catch {
     good = false;
   }

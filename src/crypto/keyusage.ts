@@ -1,7 +1,7 @@
 /**
  * Key usage numbers: every encryption and checksum in Kerberos is bound to the place it is used, so a
  * ciphertext made for one purpose cannot be replayed as another (RFC 4120 §7.5.1, RFC 4121 §2,
- * RFC 6113 §5.4 and §6, MS-KILE, MS-SFU).
+ * RFC 6113 §5.4, RFC 6806 §11, MS-KILE, MS-SFU).
  */
 
 export interface KeyUsageInfo {
@@ -14,6 +14,8 @@ export interface KeyUsageInfo {
 }
 
 const R = 'RFC 4120 §7.5.1';
+/** A number RFC 4120 §7.5.1 reserves, which MIT krb5 names (krb5.h) and nothing we play uses. */
+const MIT_RESERVED = 'MIT krb5 krb5.h; RFC 4120 §7.5.1 reserves it';
 
 export const KEY_USAGES: readonly KeyUsageInfo[] = [
   {
@@ -121,10 +123,15 @@ export const KEY_USAGES: readonly KeyUsageInfo[] = [
       'application checksum (MS-KILE: KERB_NON_KERB_CKSUM_SALT; the PAC server and KDC signatures)',
     source: 'MS-PAC §2.8',
   },
-  { usage: 18, name: 'KRB_ERROR_CKSUM', description: 'KRB-ERROR checksum', source: R },
+  { usage: 18, name: 'KRB_ERROR_CKSUM', description: 'KRB-ERROR checksum', source: MIT_RESERVED },
   { usage: 19, name: 'AD_KDCISSUED_CKSUM', description: 'AD-KDCIssued checksum', source: R },
-  { usage: 20, name: 'AD_MTE', description: 'mandatory ticket extensions', source: R },
-  { usage: 21, name: 'AD_ITE', description: 'authorization data in ticket extensions', source: R },
+  { usage: 20, name: 'AD_MTE', description: 'mandatory ticket extensions', source: MIT_RESERVED },
+  {
+    usage: 21,
+    name: 'AD_ITE',
+    description: 'authorization data in ticket extensions',
+    source: MIT_RESERVED,
+  },
   {
     usage: 22,
     name: 'GSS_TOK_ACCEPTOR_SEAL',
@@ -158,7 +165,7 @@ export const KEY_USAGES: readonly KeyUsageInfo[] = [
   {
     usage: 27,
     name: 'PA_S4U_X509_USER_REPLY',
-    description: 'PA-S4U-X509-USER encrypted part of a reply',
+    description: 'PA-S4U-X509-USER checksum in a reply',
     source: 'MS-SFU §2.2.2',
   },
   {
@@ -171,7 +178,7 @@ export const KEY_USAGES: readonly KeyUsageInfo[] = [
     usage: 41,
     name: 'FINISHED',
     description: 'KRB-FINISHED / IAKERB-FINISHED checksum over the exchange, keyed with the initiator subkey',
-    source: 'RFC 6113 §5.4.3; draft-ietf-kitten-iakerb-03 §4',
+    source: 'draft-zhu-pku2u-09 §6; draft-ietf-kitten-iakerb-03 §4',
   },
   {
     usage: 42,
@@ -202,13 +209,20 @@ export const KEY_USAGES: readonly KeyUsageInfo[] = [
     usage: 54,
     name: 'ENC_CHALLENGE_CLIENT',
     description: 'PA-ENCRYPTED-CHALLENGE from the client (encrypted timestamp under the challenge key)',
-    source: 'RFC 6113 §6.5',
+    source: 'RFC 6113 §5.4.6',
   },
   {
     usage: 55,
     name: 'ENC_CHALLENGE_KDC',
     description: 'PA-ENCRYPTED-CHALLENGE from the KDC',
-    source: 'RFC 6113 §6.5',
+    source: 'RFC 6113 §5.4.6',
+  },
+  {
+    usage: 56,
+    name: 'AS_REQ',
+    description:
+      'PA-REQ-ENC-PA-REP checksum over the AS-REQ, keyed with the reply key: the reply answers this very request',
+    source: 'RFC 6806 §11',
   },
 ];
 
@@ -263,6 +277,7 @@ export const KeyUsage = {
   FAST_FINISHED: 53,
   ENC_CHALLENGE_CLIENT: 54,
   ENC_CHALLENGE_KDC: 55,
+  AS_REQ: 56,
 } as const;
 
 /**

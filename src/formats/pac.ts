@@ -467,11 +467,14 @@ export interface PacSigningKeys {
   /** The krbtgt key: makes the KDC checksum (7), and the ticket (16) and full (19) checksums. */
   readonly kdcKey: Key;
   /**
-   * The DER EncTicketPart with the PAC's contents replaced by one zero byte (MS-PAC §2.8.3, as MIT
+   * The DER EncTicketPart with the PAC's contents replaced by one zero byte (MS-PAC §2.8.2, as MIT
    * re-encodes it). When given, the ticket checksum (16) is computed over it.
    */
   readonly ticket?: Uint8Array;
-  /** Add the full PAC checksum (19, MS-PAC §2.8.5), as current DCs do for service tickets. */
+  /**
+   * Add the full PAC checksum (19, MS-PAC's extended KDC signature, §2.8.3), as current DCs do for
+   * service tickets.
+   */
   readonly fullChecksum?: boolean;
 }
 

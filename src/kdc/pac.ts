@@ -43,7 +43,7 @@ const USER_ACCOUNT_CONTROL = 0x10 | 0x200;
 /** LOGON_EXTRA_SIDS (MS-PAC §2.5 UserFlags): ExtraSids holds SIDs from other domains. */
 const LOGON_EXTRA_SIDS = 0x20;
 
-/** This realm's own krbtgt key: it makes the KDC signature (MS-PAC §2.8.2). */
+/** This realm's own krbtgt key: it makes the KDC signature (MS-PAC §2.8.5). */
 export function krbtgtKeyOf(db: RealmState): KeyEntry {
   const entry = findPrincipal(db, krbtgtName(db.name), db.name);
   if (!entry) throw new KdcRefusal(ErrorCode.KRB_ERR_GENERIC, `${db.name} has no krbtgt/${db.name} key`);

@@ -41,9 +41,6 @@ export interface AsPaType {
   encrypted?(scope: RequestScope, replyKey: KeyEntry): { padata: PaData; flags: number };
 }
 
-/** RFC 6806 §11: the checksum over the AS-REQ that proves the reply answers this very request. */
-const KEY_USAGE_AS_REQ = 56;
-
 export const AS_PADATA: ReadonlyMap<number, AsPaType> = new Map<number, AsPaType>([
   [
     PaType.PA_ENC_TIMESTAMP,
@@ -74,7 +71,7 @@ export const AS_PADATA: ReadonlyMap<number, AsPaType> = new Map<number, AsPaType
       // encrypted reply, so a man in the middle cannot have changed the request unnoticed.
       encrypted(scope, replyKey) {
         const cksumtype = checksumTypeForEnctype(replyKey.etype);
-        const sum = checksum(cksumtype, asKey(replyKey), KEY_USAGE_AS_REQ, scope.bytes);
+        const sum = checksum(cksumtype, asKey(replyKey), KeyUsage.AS_REQ, scope.bytes);
         return {
           padata: {
             padataType: PaType.PA_REQ_ENC_PA_REP,

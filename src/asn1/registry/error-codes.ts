@@ -89,8 +89,8 @@ const errorCodeTable = [
   code(7, 'KDC_ERR_S_PRINCIPAL_UNKNOWN', {
     summary: 'The KDC has no account for the service you asked a ticket for.',
     cause:
-      'No account carries that SPN: the client used an IP address or a DNS alias instead of the name the SPN was registered with, the SPN was never registered, or the request went to the wrong realm. Windows then falls back to NTLM.',
-    fix: 'Register the SPN (setspn -S cifs/fs1.example.test FS1, or kadmin addprinc -randkey cifs/fs1.example.test), connect by the registered name, or map the host to the right realm (ksetup /addhosttorealmmap, [domain_realm]).',
+      'No account carries that SPN: the client used an IP address or a DNS alias instead of the name the SPN was registered with, the SPN was never registered, or the request went to the wrong realm. Windows then falls back to NTLM. MIT answers it too when the service principal is marked -allow_tix.',
+    fix: 'Register the SPN (setspn -S cifs/fs1.example.test FS1, or kadmin addprinc -randkey cifs/fs1.example.test), connect by the registered name, or map the host to the right realm (ksetup /addhosttorealmmap, [domain_realm]). MIT answers it too for a service principal marked -allow_tix.',
     source: RFC4120,
   }),
   code(8, 'KDC_ERR_PRINCIPAL_NOT_UNIQUE', {
@@ -122,7 +122,7 @@ const errorCodeTable = [
   code(12, 'KDC_ERR_POLICY', {
     summary: 'The KDC’s policy refuses this request.',
     cause:
-      'Something the account or realm forbids: logon-hour or workstation restrictions, Protected Users or an authentication policy silo (AD), a service that demands a particular pre-authentication, or MIT flags such as -allow_tix.',
+      'Something the account or realm forbids: logon-hour or workstation restrictions, Protected Users or an authentication policy silo (AD), a service that demands a particular pre-authentication, or MIT principal flags (a proxiable ticket asked for a principal marked -allow_proxiable).',
     fix: 'Read the e-text and e-data (Windows puts an NTSTATUS there) and the KDC log, then relax the restriction or use an allowed path.',
     source: RFC4120,
   }),
@@ -170,7 +170,7 @@ const errorCodeTable = [
   }),
   code(19, 'KDC_ERR_SERVICE_REVOKED', {
     summary: 'The service’s credentials are revoked.',
-    cause: 'The service account is disabled or locked, or marked not to receive tickets (MIT -allow_svr).',
+    cause: 'The service account is disabled or locked (Windows). MIT does not send it: see 7 and 27.',
     fix: 'Enable the service account again.',
     source: RFC4120,
   }),
@@ -224,7 +224,7 @@ const errorCodeTable = [
   code(27, 'KDC_ERR_MUST_USE_USER2USER', {
     summary: 'This service can only be reached with user-to-user authentication.',
     cause:
-      'The service has no long-term key the KDC may encrypt tickets in (it is a user running a service).',
+      'The service has no long-term key the KDC may encrypt tickets in (it is a user running a service). MIT also answers it for a service principal marked -allow_svr.',
     fix: 'Use user-to-user: obtain the service’s TGT and ask with the enc-tkt-in-skey option.',
     source: RFC4120,
   }),

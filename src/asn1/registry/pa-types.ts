@@ -71,7 +71,7 @@ const paTypeTable = [
     key: 'PA_AFS3_SALT',
     name: 'PA-AFS3-SALT',
     summary: 'Tells the client to use the AFS (Andrew File System) way of turning a password into a key.',
-    source: 'RFC 4120 §7.5.2, RFC 3961 §7',
+    source: 'RFC 4120 §7.5.2, RFC 3961 §6.2',
   },
   {
     value: 11,
@@ -451,7 +451,7 @@ const paTypeTable = [
     key: 'KERB_KEY_LIST_REQ',
     name: 'KERB-KEY-LIST-REQ',
     summary:
-      'Asks a domain controller for the user’s long-term keys; used to turn a partial (cloud/RODC) TGT into a full one.',
+      'Asks a domain controller, inside a TGS-REQ for krbtgt, for the user’s long-term keys (the NT hash) so legacy protocols keep single sign-on; cloud Kerberos trust sends it when it trades a partial TGT for a full one.',
     source: 'MS-KILE §2.2.11',
   },
   {

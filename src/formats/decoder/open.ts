@@ -681,7 +681,7 @@ class MessageOpener {
   }
 }
 
-/** MS-PAC §2.8.3: the ticket checksum covers the EncTicketPart with the PAC replaced by one zero byte. */
+/** MS-PAC §2.8.2: the ticket checksum covers the EncTicketPart with the PAC replaced by one zero byte. */
 export function ticketWithPacZeroed(etp: EncTicketPart): Uint8Array | undefined {
   try {
     const ad = etp.authorizationData?.map((e) => {

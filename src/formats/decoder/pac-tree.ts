@@ -18,7 +18,7 @@ export interface PacKeys {
   serverKey?: Key;
   /** krbtgt keys of the ticket's realm: the KDC, ticket and full signatures. */
   kdcKeys?: readonly Key[];
-  /** The EncTicketPart re-encoded with the PAC as one zero byte (MS-PAC §2.8.3). */
+  /** The EncTicketPart re-encoded with the PAC as one zero byte (MS-PAC §2.8.2). */
   ticketForChecksum?: () => Uint8Array | undefined;
 }
 

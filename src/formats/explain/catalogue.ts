@@ -76,7 +76,7 @@ const ENC_KDC_REP_FIELDS = {
   ),
   'last-req': {
     words:
-      'When the client last did certain things (last TGT request, last password change…), as the KDC knows.',
+      'Times the KDC knows about the client: its last TGT request, its last request of any kind, when its password or account will expire…',
     ref: `${R} §5.4.2`,
     items: 'LastReq entry',
   },
@@ -135,7 +135,7 @@ const ENCRYPTED_DATA_FIELDS = {
 const CHECKSUM_FIELDS = {
   cksumtype: {
     words: 'The checksum algorithm (keyed HMAC variants for modern enctypes).',
-    ref: `${R} §5.2.9, RFC 3961 §6.1`,
+    ref: `${R} §5.2.9, RFC 3961 §8`,
   },
   checksum: { words: 'The checksum value itself.', ref: `${R} §5.2.9` },
 } as const satisfies Record<string, Field>;
@@ -428,7 +428,7 @@ export const DER_CATALOGUE: Catalogue = {
     fields: {
       'lr-type': {
         words:
-          'Which fact: 0 none, 1/-1 last initial TGT request, 6/-6 password change… (negative: this KDC only).',
+          'Which fact: 0 none, 1 the last initial TGT request, 2 the last initial request, 3 the newest TGT issued, 4 the last renewal, 5 the last request of any kind, 6 when the password will expire, 7 when the account will expire (negative: known to this KDC only).',
         ref: `${R} §5.4.2`,
       },
       'lr-value': time('The time of that fact.', `${R} §5.4.2`),
@@ -520,7 +520,7 @@ export const DER_CATALOGUE: Catalogue = {
       'additional-tickets': {
         words:
           'Extra tickets the request needs: the evidence ticket for S4U2proxy, or the other party’s TGT for user-to-user.',
-        ref: `${R} §5.4.1, MS-SFU §2.2.2`,
+        ref: `${R} §5.4.1, MS-SFU §3.1.5.2.1`,
         items: 'Ticket',
       },
     },
@@ -689,7 +689,7 @@ export const DER_CATALOGUE: Catalogue = {
       etype: { words: 'The enctype of the key to make.', ref: `${R} §5.2.7.5` },
       salt: {
         words: 'The salt; by default the realm followed by the name components (CORP.CONTOSO.COMalice).',
-        ref: `${R} §5.2.7.5, RFC 3962 §4`,
+        ref: `${R} §4, ${R} §5.2.7.5`,
       },
       s2kparams: {
         words: 'String-to-key parameters: for AES, the PBKDF2 iteration count (4 bytes, big-endian).',
@@ -728,7 +728,7 @@ export const DER_CATALOGUE: Catalogue = {
   },
   'KERB-KEY-LIST-REQ': {
     words:
-      'A Windows request (from a read-only DC or cloud trust) for the user’s long-term keys of the listed enctypes.',
+      'A client’s request, inside a TGS-REQ for the krbtgt service, for the user’s long-term keys of the listed enctypes (in practice the NT hash), so that legacy protocols such as NTLM keep single sign-on; cloud Kerberos trust sends it when it trades a partial TGT for a full one.',
     ref: 'MS-KILE §2.2.11',
     items: '',
   },
@@ -752,7 +752,7 @@ export const DER_CATALOGUE: Catalogue = {
   'PA-FX-FAST-REQUEST': FX_FAST_REQUEST,
   'PA-FX-FAST-REPLY': {
     words:
-      'The FAST armor around a reply: the real padata and, for an AS-REP, the strengthened reply key travel encrypted in the armor key.',
+      'The FAST armor around a reply: the real padata and the key that strengthens the reply key travel encrypted in the armor key.',
     ref: 'RFC 6113 §5.4.3',
     fields: {
       'armored-data': { words: 'The armored reply.', ref: 'RFC 6113 §5.4.3', type: 'KrbFastArmoredRep' },
@@ -816,16 +816,17 @@ export const DER_CATALOGUE: Catalogue = {
   },
   KrbFastResponse: {
     words:
-      'The inner FAST response: the real padata, and for an AS-REP the key that strengthens the reply key.',
+      'The inner FAST response: the real padata and the key that strengthens the reply key (which a TGS-REP must carry).',
     ref: 'RFC 6113 §5.4.3',
     fields: {
       padata: padataList('The real padata of the reply.', 'RFC 6113 §5.4.3'),
       'strengthen-key': key(
-        'Mixed into the reply key with KRB-FX-CF2, so a stolen password alone cannot open the reply.',
+        'Mixed into the reply key with KRB-FX-CF2, so a stolen password alone cannot open the reply: optional in an AS-REP, required in a TGS-REP, absent from a KRB-ERROR.',
         'RFC 6113 §5.4.3',
       ),
       finished: {
-        words: 'Proof that binds the ticket to this exchange (AS-REP only).',
+        words:
+          'Proof that binds the returned ticket to this exchange; in every AS-REP and TGS-REP, never in an error.',
         ref: 'RFC 6113 §5.4.3',
         type: 'KrbFastFinished',
       },
@@ -841,7 +842,7 @@ export const DER_CATALOGUE: Catalogue = {
       crealm: realm("The client's realm (the real one, when names were hidden).", 'RFC 6113 §5.4.3'),
       cname: principal('The client.', 'RFC 6113 §5.4.3'),
       'ticket-checksum': checksum(
-        'A checksum over the returned ticket in the armor key (key usage 56).',
+        'A checksum over the returned ticket in the armor key (key usage 53, KEY_USAGE_FAST_FINISHED).',
         'RFC 6113 §5.4.3',
       ),
     },

@@ -45,6 +45,7 @@ const MS_PAGES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     '2.2.1': 'aceb70de-40f0-4409-87fa-df00ca145f5a',
     '2.2.2': 'cd9d5ca7-ce20-4693-872b-2f5dd41cbff6',
     '2.2.5': 'aeecfd82-a5e4-474c-92ab-8df9022cf955',
+    '3.1.5.2.1': 'ddb2cafd-1f01-4834-b52a-d4a5b34cd960',
   },
   'MS-KKDCP': {
     '': 'c0617177-8e4a-4312-be84-7544e8b0ffc1',

@@ -300,7 +300,7 @@ describe('AS → TGS → AP built by our KDC', () => {
 
   test('a krbtgt key named by its Active Directory account (krbtgt@REALM) signs the PAC as krbtgt/REALM does', () => {
     // samba-tool domain exportkeytab writes the realm's krbtgt key under the account's name; the service
-    // ticket's KDC and ticket signatures are made with it all the same (MS-PAC §2.8.2, §2.8.3).
+    // ticket's KDC and ticket signatures are made with it all the same (MS-PAC §2.8.5, §2.8.2).
     const adKeytab = [
       { ...keytab[0]!, principal: parsePrincipal(`krbtgt@${REALM}`, undefined, 1) },
       keytab[1]!,
