@@ -197,6 +197,10 @@ describe.skipIf(!chromiumAvailable())('tamper in the inspector, in Chromium', ()
       .toMatch(/KRB_AP_ERR_BAD_INTEGRITY \(31\)/);
     expect(await text('tamper-original')).toMatch(/^AP-REP/);
     expect(await text('inspector-type')).toBe('AP-REQ');
+    // the outcomes the refusal breaks are counted, each figure with its words and a dot between
+    await expect
+      .poll(async () => (await text('outcome-tally'))?.replace(/\s+/g, ' ').trim())
+      .toMatch(/^\d+ ok · [1-9]\d* failed · \d+ not reached yet$/);
     await backToOriginal();
   });
 

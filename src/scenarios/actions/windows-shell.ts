@@ -174,8 +174,21 @@ const VERBS: Record<string, string> = {
   unlock: 'the lock screen: the user types the password to unlock',
 };
 
-/** The first clause of an entry's sentence, for help's one line. */
-const gist = (about: string): string => about.split(/[:.(](\s|$)/)[0]!.trim();
+/**
+ * The first clause of an entry's sentence, for help's line: up to the first colon or full stop that ends
+ * a clause, or an opening bracket, outside a `quoted example` (whose own colons, as in `net use Y: …`,
+ * do not end anything).
+ */
+export function gist(about: string): string {
+  let quoted = false;
+  for (let i = 0; i < about.length; i++) {
+    const ch = about[i]!;
+    if (ch === '`') quoted = !quoted;
+    else if (!quoted && /[:.(]/.test(ch) && (i + 1 === about.length || /\s/.test(about[i + 1]!)))
+      return about.slice(0, i).trim();
+  }
+  return about.trim();
+}
 
 /** `help`: the commands this prompt takes, one a line (`all` gives every typed entry). */
 export function helpAction(all: () => readonly AnyActionEntry[]) {
@@ -192,7 +205,8 @@ export function helpAction(all: () => readonly AnyActionEntry[]) {
         .filter((e) => e.command && (!e.command.shell || e.command.shell === shell))
         .map((e) => {
           const c = e.command!;
-          return `${c.syntax.padEnd(48)} ${VERBS[c.name] ?? gist(e.about)}`;
+          // the syntax on its line and what it does under it: a console of any width reads them whole
+          return `${c.syntax}\n    ${VERBS[c.name] ?? gist(e.about)}`;
         });
       const head = `The playground's ${shell === 'powershell' ? 'PowerShell' : 'cmd'} prompt takes:`;
       world.action(a.host, 'help', [head, ...rows].join('\n'));

@@ -83,7 +83,7 @@ export async function inflateBounded(bytes: Uint8Array, max: number): Promise<Ui
   } catch (e) {
     if (e instanceof ShareLinkError) throw e;
     throw new ShareLinkError(
-      'the scenario in this link is damaged (it does not inflate): was the link cut short?',
+      'the scenario in this link is damaged (it does not inflate): the link may have been cut short',
     );
   }
   const out = new Uint8Array(total);
@@ -157,7 +157,8 @@ export async function readShareHash(hash: string): Promise<SharedScenario | unde
   if (hash[2] === 's') {
     let id: string;
     try {
-      id = decodeURIComponent(rest);
+      // ids are lowercase: a link typed or pasted in capitals (#/s/HAPPY-PATH) names the same scenario
+      id = decodeURIComponent(rest).toLowerCase();
     } catch {
       throw new ShareLinkError(
         `this link names no scenario: "${rest.slice(0, MAX_ID_CHARS)}" is not a scenario id`,

@@ -234,7 +234,7 @@ export class Playground {
       const id = shared.id;
       const entry = this.catalogue.find((c) => c.id === id);
       if (!entry) {
-        this.linkProblem = `there is no scenario with the id "${id}" in this playground (the picker lists the ${this.catalogue.length} there are): was the link mistyped, or made for another version?`;
+        this.linkProblem = `there is no scenario with the id "${id}" in this playground (the picker lists the ${this.catalogue.length} there are); the link may be mistyped, or made for another version`;
         shared = undefined;
       } else if (!entry.available) {
         this.linkProblem = `the scenario "${id}" cannot be played yet: it ${entry.reason ?? 'is not available'}`;

@@ -12,6 +12,7 @@ import {
   type ScenarioRun,
 } from '../../../src/scenarios';
 import { klist } from '../../../src/azure';
+import { gist } from '../../../src/scenarios/actions/windows-shell';
 import happyPath from '../../../src/scenarios/catalogue/happy-path.json';
 
 type Json = Record<string, unknown>;
@@ -268,6 +269,29 @@ describe('the prompt and help', () => {
     expect(cmd).toMatch(/^The playground's cmd prompt takes:/);
     expect(cmd).toContain('echo %LOGONSERVER%');
     expect(cmd).not.toContain('Test-NetConnection');
-    expect(cmd).toMatch(/unlock \[PASSWORD\] +the lock screen: the user types the password/);
+    expect(cmd).toMatch(/unlock \[PASSWORD\]\n {4}the lock screen: the user types the password/);
+  });
+
+  test("help gives each command's syntax on a line and its gist whole under it, examples' colons kept", () => {
+    const cmd = printed(run, 3).join('\n');
+    const lines = cmd.split('\n').slice(1);
+    expect(lines.length % 2).toBe(0);
+    for (let i = 0; i < lines.length; i += 2) {
+      expect(lines[i]).not.toMatch(/^\s/);
+      expect(lines[i + 1]).toMatch(/^ {4}\S/);
+      // a gist never stops inside a quoted example: its backquotes pair up
+      expect((lines[i + 1]!.match(/`/g) ?? []).length % 2, lines[i + 1]).toBe(0);
+    }
+    expect(cmd).toContain(
+      'net use X: /delete\n    Disconnects a mapped drive and forgets it (`net use X: /delete`)',
+    );
+  });
+
+  test('gist: the first clause, outside quoted examples', () => {
+    expect(gist('Maps a share with the key (`net use Y: \\\\s\\x /user:a b`). More after.')).toBe(
+      'Maps a share with the key (`net use Y: \\\\s\\x /user:a b`)',
+    );
+    expect(gist('Lists the connections: every drive')).toBe('Lists the connections');
+    expect(gist('Makes a folder')).toBe('Makes a folder');
   });
 });

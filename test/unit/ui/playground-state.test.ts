@@ -47,6 +47,8 @@ describe('a link the page cannot play', () => {
     expect(pg.error).toBeUndefined();
     expect(pg.scenario?.id).toBe('kerberos-101');
     expect(pg.linkProblem).toMatch(/no scenario with the id "no-such-scenario"/);
+    // the page ends the reason with its own full stop ("…: REASON. The playground opened …")
+    expect(pg.linkProblem).not.toMatch(/[.?!]$/);
   });
 
   test('a catalogue scenario that cannot run yet says why', async () => {

@@ -90,6 +90,8 @@ describe('the questions of a step', () => {
     for (const q of realmQs) {
       const row = end.trace.find((r) => r.seq === q.seq)!;
       expect(['AS-REQ', 'TGS-REQ']).toContain(row.type);
+      // an AS-REQ, a TGS-REQ: the article is the one the letters are read with
+      expect(q.prompt).toContain(`sends ${row.type === 'AS-REQ' ? 'an' : 'a'} ${row.type} next`);
       expect(end.world.realms.find((r) => r.kdcHost === row.to)?.name).toBe(q.answer);
     }
     // the cross-realm TGS-REQs go to both forests' KDCs: the answers are not all one realm
