@@ -8,7 +8,7 @@
 import { formatPrincipal, parsePrincipal } from '../asn1/principal';
 import { showWindowsTgt } from '../client';
 import type { RealmState } from '../kdc';
-import type { World } from '../world';
+import { netbiosHostName, type World } from '../world';
 import { netUse } from './console';
 import {
   applyKerberosConfig,
@@ -144,7 +144,7 @@ export function afterLogon(world: World, host: string): string[] {
   const d = windowsHost(world, host);
   if (d.logonKind !== 'cached') {
     const dc = world.locatorFor(host, homeRealm(d))?.host;
-    if (dc) d.logonServer = `\\\\${world.host(dc).name.split('.')[0]!.toUpperCase()}`;
+    if (dc) d.logonServer = `\\\\${netbiosHostName(world.host(dc).name)}`;
   }
   const back: string[] = [];
   for (const [letter, unc] of Object.entries(remembered(world, host)).sort()) {
@@ -236,7 +236,7 @@ export function whoamiGroups(world: World, host: string): WindowsOutcome {
 /** %LOGONSERVER%: the DC of the last online sign-in; without one, the computer itself. */
 export function logonServer(world: World, host: string): string {
   const d = windowsHost(world, host);
-  return d.logonServer ?? `\\\\${world.host(host).name.split('.')[0]!.toUpperCase()}`;
+  return d.logonServer ?? `\\\\${netbiosHostName(world.host(host).name)}`;
 }
 
 /** `set logonserver`, `echo %LOGONSERVER%`, `$env:LOGONSERVER`: the variable, as each prints it. */

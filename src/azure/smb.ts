@@ -12,6 +12,7 @@
 import { formatDuration } from '../asn1/time';
 import {
   accessService,
+  netbiosHostName,
   runOperation,
   TCP_CONNECT_TIMEOUT,
   type AzureFilesAuthzState,
@@ -461,7 +462,7 @@ export function smbAccountKeySession(
     password: key,
     user: name,
     domain,
-    workstation: world.host(host).name.split('.')[0]!.toUpperCase(),
+    workstation: netbiosHostName(world.host(host).name),
     negotiate,
     challenge,
     clientChallenge: seed.subarray(0, 8),

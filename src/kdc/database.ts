@@ -86,6 +86,11 @@ export interface RealmState {
   domainSid: string;
   /** The NetBIOS-style domain name for the PAC (LOGON_INFO LogonDomainName). */
   netbiosName: string;
+  /**
+   * The NetBIOS name of the DC that issues this realm's tickets (LOGON_INFO LogonServer, "DC1"), as the
+   * client's %LOGONSERVER% shows it; "KDC" when the KDC runs on no named host (`krbplay kdc`).
+   */
+  dcName?: string;
   /** Read-only DC objects whose TGTs this realm's writable DCs accept (key-list.ts). */
   rodcs?: RodcEntry[];
   /** Modelled rules that refuse service tickets for some servers (Entra's Conditional Access, key-list.ts). */

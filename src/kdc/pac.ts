@@ -102,7 +102,7 @@ function logonInfo(db: RealmState, client: PrincipalEntry, authtime: Date): Kerb
     groupIds: inDomain.map((g) => ({ relativeId: Number(g.split('-').pop()), attributes: SE_GROUP_DEFAULT })),
     userFlags: extra.length ? LOGON_EXTRA_SIDS : 0,
     userSessionKey: new Uint8Array(16),
-    logonServer: 'KDC',
+    logonServer: db.dcName ?? 'KDC',
     logonDomainName: db.netbiosName,
     logonDomainId: domainSid,
     userAccountControl: USER_ACCOUNT_CONTROL,

@@ -12,6 +12,7 @@ import {
   addClient,
   addLinuxHost,
   randomSourceOf,
+  netbiosHostName,
   seedRandomState,
   serviceStateFromKdc,
   World,
@@ -76,6 +77,12 @@ function buildKdcs(s: Scenario, seed: number): KdcActorState[] {
         throw new ScenarioError(`kdc.${field}`, e.message.slice(e.field.length + 2));
       }
       throw e;
+    }
+    // A DC's PAC names the DC that built it (LOGON_INFO LogonServer) as %LOGONSERVER% does. Entra's cloud
+    // KDC is no DC, and what its PACs say there is not public: it keeps the KDC's own default.
+    if (k.host !== s.entra?.host) {
+      const dcName = netbiosHostName(s.hosts.find((h) => h.id === k.host)?.name ?? k.host);
+      for (const realm of state.realms) realm.dcName = dcName;
     }
     return { id: kdcActorId(k.host), host: k.host, state };
   });

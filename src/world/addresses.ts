@@ -52,3 +52,11 @@ function ipv6Of(n: number): string {
   const hi = ((n >>> 16) & 0xffff) | 0x100; // never zero: no "::" ambiguity, never the subnet anycast
   return `fd6b:7262:706c:6179::${hi.toString(16)}:${(n & 0xffff).toString(16)}`;
 }
+
+/**
+ * A host's NetBIOS computer name, as Windows shows it (%LOGONSERVER%, a PAC's LogonServer, NTLM's
+ * Workstation): the first label of its DNS name, in capitals ("dc1.corp.contoso.com" -> "DC1").
+ */
+export function netbiosHostName(dnsName: string): string {
+  return dnsName.split('.')[0]!.toUpperCase();
+}

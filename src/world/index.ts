@@ -15,6 +15,7 @@ export type {
 export { sendToKdc, kdcListener, kdcProxyListener } from './kdc-exchange';
 export type { KdcExchange } from './kdc-exchange';
 export { WorldError } from './errors';
+export { netbiosHostName } from './addresses';
 export type {
   WorldState,
   HostState,
