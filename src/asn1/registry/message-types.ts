@@ -42,7 +42,7 @@ const messageTypeTable = [
     name: 'TGS-REP',
     rfcName: 'KRB_TGS_REP',
     summary:
-      'The KDC answers a TGS-REQ: the service ticket and its session key, encrypted in the TGT’s session key.',
+      'The KDC answers a TGS-REQ: a ticket (the service ticket asked for, or a referral TGT to the next realm) and its session key, encrypted in the TGT’s session key, or in the subkey the request’s authenticator carried.',
     source: 'RFC 4120 §5.4.2, §7.5.7',
   },
   {

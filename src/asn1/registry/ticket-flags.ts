@@ -32,8 +32,9 @@ const ticketFlagTable = [
     rfcName: 'FORWARDABLE',
     windowsName: 'forwardable',
     klistChar: 'F',
-    summary: 'This TGT may be used to get a new TGT for another address or host (delegation).',
-    source: 'RFC 4120 §2.6, §5.3',
+    summary:
+      'The KDC may issue a new ticket from this one: on a TGT, a TGT for another host (delegation); on a service ticket, one to another service on the user’s behalf (S4U2proxy).',
+    source: 'RFC 4120 §2.6, §5.3, MS-SFU §3.1.5.2.1',
   },
   {
     value: 2,

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { CATALOGUE, explainPath, specLinks, type Shape } from '../../../src/formats/explain';
 import { findKeyUsage, KEY_USAGES, KeyUsage } from '../../../src/crypto';
-import { errorCodes, paTypes } from '../../../src/asn1/registry';
+import { errorCodes, messageTypes, paTypes, ticketFlags } from '../../../src/asn1/registry';
 
 /** Every sentence of the catalogue, with where it stands. */
 function sentences(): { at: string; words: string }[] {
@@ -97,6 +97,20 @@ describe('fields', () => {
   test('explainPath gives the corrected words to the inspector', () => {
     const e = explainPath(['KrbFastFinished', 'ticket-checksum']);
     expect(e?.words ?? '').toContain('key usage 53');
+  });
+});
+
+describe('message types and flags', () => {
+  test('a TGS-REP may carry a referral TGT, and may be encrypted in the authenticator’s subkey (RFC 4120 §5.4.2)', () => {
+    const summary = messageTypes.byName('TGS-REP')!.summary;
+    expect(summary).toMatch(/referral TGT/);
+    expect(summary).toMatch(/subkey/);
+  });
+
+  test('forwardable is explained for any ticket, not for a TGT alone (RFC 4120 §2.6, MS-SFU)', () => {
+    const summary = ticketFlags.byValue(1)!.summary;
+    expect(summary).not.toMatch(/^This TGT/);
+    expect(summary).toMatch(/service ticket/);
   });
 });
 
