@@ -53,6 +53,23 @@ const CMD_IN_POWERSHELL: Record<string, string> = {
   echo: "In PowerShell 'echo' is Write-Output: it prints %LOGONSERVER% as it is, unexpanded.",
 };
 
+/** NET's own commands (`net help`): a line naming one of them is no syntax error, only not modelled here. */
+const NET_COMMANDS =
+  'ACCOUNTS COMPUTER CONFIG CONTINUE FILE GROUP HELP HELPMSG LOCALGROUP PAUSE SESSION SHARE START STATISTICS STOP TIME USE USER VIEW'.split(
+    ' ',
+  );
+
+/**
+ * The playground's line for a tool it runs only some of: "of klist, this console runs klist, klist get,
+ * …" (undefined when it runs the tool in fewer than `least` ways, or the line typed only the tool's name).
+ */
+function ofTool(takes: readonly string[], typed: readonly string[], least: number): string | undefined {
+  const tool = typed[0]!.toLowerCase();
+  const ways = takes.filter((n) => words(n)[0]!.toLowerCase() === tool);
+  if (ways.length < least || typed.length < 2) return undefined;
+  return `The playground does not run "${typed.join(' ')}": of ${tool}, this console runs ${ways.join(', ')}.`;
+}
+
 /**
  * The real tool's words for arguments it does not take (the tool is the line's first word). Tools
  * without an error of their own (the playground's verbs, cmd's built-ins) have none.
@@ -60,11 +77,23 @@ const CMD_IN_POWERSHELL: Record<string, string> = {
 function toolError(tool: string, args: readonly string[]): string[] {
   const first = args.find((a) => a.startsWith('/') || a.startsWith('-')) ?? args[0] ?? '';
   switch (tool.toLowerCase()) {
-    case 'net':
+    case 'net': {
+      const sub = args[0]?.toUpperCase() ?? '';
+      if (sub === 'USE')
+        return [
+          'The syntax of this command is:',
+          'NET USE [devicename | *] [\\\\computername\\sharename[\\volume] [password | *]] [/PERSISTENT:{YES | NO}] [/DELETE]',
+        ];
+      // a real NET command the playground does not run (NET VIEW): no made-up output, only its own line
+      if (NET_COMMANDS.includes(sub)) return [];
       return [
         'The syntax of this command is:',
-        'NET USE [devicename | *] [\\\\computername\\sharename[\\volume] [password | *]] [/PERSISTENT:{YES | NO}] [/DELETE]',
+        'NET',
+        '    [ ACCOUNTS | COMPUTER | CONFIG | CONTINUE | FILE | GROUP | HELP |',
+        '      HELPMSG | LOCALGROUP | PAUSE | SESSION | SHARE | START |',
+        '      STATISTICS | STOP | TIME | USE | USER | VIEW ]',
       ];
+    }
     case 'klist':
       return [
         'Usage: klist [-lh <LogonId.HighPart>] [-li <LogonId.LowPart>] tickets | tgt | purge | sessions | kcd_cache | get <ServiceName> | add_bind <DomainName> <DcName> | query_bind | purge_bind',
@@ -114,13 +143,16 @@ export function readShellLine(host: string, line: string, shell: ShellKind, know
     const isTool = takes.some((n) => words(n)[0]!.toLowerCase() === tool.toLowerCase());
     const cmdInPs = shell === 'powershell' && CMD_IN_POWERSHELL[tool.toLowerCase()];
     const said = cmdInPs ? [cmdInPs] : isTool ? toolError(tool, typed.slice(1)) : notRecognized(shell, tool);
-    throw new ShellRefusal([...said, supported(shell, takes)]);
+    const of = isTool && !cmdInPs ? ofTool(takes, typed, 1) : undefined;
+    throw new ShellRefusal([...said, ...(of ? [of] : []), supported(shell, takes)]);
   }
   try {
     return parseCommand(host, line, known);
   } catch (e) {
     if (!(e instanceof CommandLineError)) throw e;
+    // "klist sessions" reads as klist with a word too many: say which klists there are instead
+    const of = words(e.syntax ?? '').length === 1 ? ofTool(takes, typed, 2) : undefined;
     const how = e.syntax ? `; write it as: ${e.syntax}` : '';
-    throw new ShellRefusal([...toolError(tool, typed.slice(1)), `The playground: ${e.reason}${how}.`]);
+    throw new ShellRefusal([...toolError(tool, typed.slice(1)), of ?? `The playground: ${e.reason}${how}.`]);
   }
 }

@@ -64,7 +64,7 @@ describe('cmd and PowerShell', () => {
     expect(refused('whoami /bogus', 'cmd')).toEqual([
       "ERROR: Invalid argument/option - '/bogus'.",
       'Type "WHOAMI /?" for usage.',
-      expect.stringMatching(/^The playground: takes nothing after it, not "\/bogus"; write it as: whoami\.$/),
+      'The playground does not run "whoami /bogus": of whoami, this console runs whoami, whoami /groups.',
     ]);
     expect(refused('net use Z: \\\\fs1\\share /persistent:maybe', 'cmd')[0]).toBe(
       'The syntax of this command is:',
@@ -73,10 +73,31 @@ describe('cmd and PowerShell', () => {
     expect(refused('set path', 'cmd')[0]).toBe('Environment variable path not defined');
   });
 
-  test("a tool's word the playground does not model: the tool's error, not 'not recognized'", () => {
-    const lines = refused('net view', 'cmd');
-    expect(lines[0]).toBe('The syntax of this command is:');
-    expect(lines.at(-1)).toMatch(PLAYGROUND);
+  test('a NET command the playground does not model: no NET USE syntax, only which NETs it runs', () => {
+    const lines = refused('net view \\\\fs1', 'cmd');
+    expect(lines).toEqual([
+      'The playground does not run "net view \\\\fs1": of net, this console runs net use.',
+      expect.stringMatching(PLAYGROUND),
+    ]);
+    // a word that is no NET command at all: NET's own syntax, as Windows prints it
+    const bogus = refused('net frob', 'cmd');
+    expect(bogus.slice(0, 2)).toEqual(['The syntax of this command is:', 'NET']);
+    expect(bogus.join('\n')).toMatch(/USE \| USER \| VIEW \]/);
+  });
+
+  test('klist with a word it does not run: the klists it does, not "takes nothing after it"', () => {
+    for (const line of ['klist sessions', 'klist -li 0x3e7']) {
+      const lines = refused(line, 'cmd');
+      expect(lines[0]).toMatch(/^Usage: klist/);
+      expect(lines[1]).toMatch(
+        new RegExp(
+          `^The playground does not run "${line}": of klist, this console runs klist, klist get.*klist purge.*klist tgt\\.$`,
+        ),
+      );
+      expect(lines.join('\n')).not.toMatch(/takes nothing after it/);
+    }
+    // a klist it runs, with its argument missing, keeps its own reason and syntax
+    expect(refused('klist get', 'cmd').at(-1)).toMatch(/write it as: klist get SPN/);
   });
 
   test('each prompt lists its own commands', () => {
