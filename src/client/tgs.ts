@@ -52,7 +52,7 @@ export function startTgs(env: StepEnv, serviceText: string): Move {
   // TGT does not serve the request; otherwise the refusal comes first, before anything else is said.
   if (!('tgt' in homeTgt) && !holdsHandedInTgt(cache, home, now)) return homeTgt;
   const towardRealm = tgsRealmOf(service);
-  const { target, how } = targetRealm(env, service, explicitRealm, towardRealm, home);
+  const { target, how, why } = targetRealm(env, service, explicitRealm, towardRealm, home);
 
   const cached = towardRealm
     ? findTgt(cache, towardRealm, { now })
@@ -67,6 +67,7 @@ export function startTgs(env: StepEnv, serviceText: string): Move {
       done: { ok: true, outcome: 'service-ticket', credential: cached, path: [], fromCache: true },
     };
   }
+  if (why) say.say('request', why);
 
   const base = {
     kind: 'tgs' as const,
@@ -155,29 +156,29 @@ function holdsHandedInTgt(cache: CredentialCache, home: string, now: number): bo
   });
 }
 
-/** Which realm to ask for the service: named explicitly, a TGT's own realm, or the host-to-realm mapping. */
+/**
+ * Which realm to ask for the service: named explicitly, a TGT's own realm, or the host-to-realm mapping;
+ * and why, in words the client says only if it does ask (a ticket in the cache asks no realm anything).
+ */
 function targetRealm(
   env: StepEnv,
   service: PrincipalName,
   explicitRealm: string | undefined,
   towardRealm: string | undefined,
   home: string,
-): { target: string; how: TgsOperation['how'] } {
-  const { say } = env;
+): { target: string; how: TgsOperation['how']; why?: string } {
   if (explicitRealm) {
-    say.say('request', `${formatName(service)} is asked for in realm ${explicitRealm}, named explicitly`);
-    return { target: explicitRealm, how: 'explicit' };
+    const why = `${formatName(service)} is asked for in realm ${explicitRealm}, named explicitly`;
+    return { target: explicitRealm, how: 'explicit', why };
   }
   if (towardRealm) return { target: towardRealm, how: 'explicit' };
   const host = hostOf(service);
   const choice = host ? realmForHost(host, env.cfg.hostRealm, home) : { realm: home, how: 'home' as const };
-  say.say(
-    'request',
+  const why =
     choice.how === 'home'
       ? `no host-to-realm mapping for ${host ?? formatName(service)}: asking the home realm ${home} with canonicalize, so that it can refer us on`
-      : `the host-to-realm mapping (${choice.how === 'exact' ? 'exact host' : 'suffix'} "${choice.rule}") puts ${host} in ${choice.realm}`,
-  );
-  return { target: choice.realm, how: choice.how };
+      : `the host-to-realm mapping (${choice.how === 'exact' ? 'exact host' : 'suffix'} "${choice.rule}") puts ${host} in ${choice.realm}`;
+  return { target: choice.realm, how: choice.how, why };
 }
 
 /** "cifs/fs1.example.test[@REALM]": the name, and the realm when one is written. */
