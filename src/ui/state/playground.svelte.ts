@@ -31,6 +31,7 @@ import { catalogueHash, jsonHash, readShareHash, type SharedScenario } from '../
 import { WorkStore, type Doc, type Version } from '../lib/work-store';
 import { expansionSlices, findNode, initiallyOpen, nodeAtByte, pathTo } from '../lib/tree';
 import { readDeepLink } from '../lib/deep-link';
+import { unknownPlaygroundLink } from '../lib/route';
 import { followDeepLink } from './follow-link';
 
 export type PlaygroundStatus = 'starting' | 'ready' | 'busy' | 'error';
@@ -241,6 +242,8 @@ export class Playground {
         shared = undefined;
       }
     }
+    if (!shared && this.linkProblem === undefined && unknownPlaygroundLink(hash))
+      this.linkProblem = `its address (${hash.slice(0, 60)}${hash.length > 60 ? '…' : ''}) is none the playground makes: its links look like #/s/kerberos-101`;
     const loaded = shared ? await this.load(shared) : false;
     if (shared && !loaded && shared.kind === 'json' && this.problem) {
       // the link's scenario does not validate: into the editor, the user's own text kept as a version

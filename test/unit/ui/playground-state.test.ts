@@ -51,6 +51,21 @@ describe('a link the page cannot play', () => {
     expect(pg.linkProblem).not.toMatch(/[.?!]$/);
   });
 
+  test('a hash the playground makes no link like (#/zzz) is said, not dropped in silence', async () => {
+    for (const hash of ['#/zzz', '#zzz', '#/scenario/happy-path']) {
+      const pg = new Playground(client(), memoryStorage());
+      await pg.start(hash);
+      expect(pg.scenario?.id).toBe('kerberos-101');
+      expect(pg.linkProblem).toContain(`(${hash})`);
+      expect(pg.linkProblem).toMatch(/#\/s\/kerberos-101$/);
+    }
+    for (const hash of ['', '#', '#/', '#/s/happy-path']) {
+      const pg = new Playground(client(), memoryStorage());
+      await pg.start(hash);
+      expect(pg.linkProblem, hash).toBeUndefined();
+    }
+  });
+
   test('a catalogue scenario that cannot run yet says why', async () => {
     // every built-in scenario runs today: a catalogue that lists one more, not available, stands in
     const notYet = {
