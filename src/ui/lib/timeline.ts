@@ -139,10 +139,27 @@ export function clockText(t: number): string {
   return `${dayOf(t).slice(0, -5)} ${clockOf(t).slice(0, 5)} UTC`;
 }
 
+/** "18:30", "18:30:05" or "18:30:05.250": a time of day as typed, hours, minutes, seconds and milliseconds. */
+const TIME_OF_DAY = String.raw`(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?`;
+const HM = new RegExp(`^${TIME_OF_DAY}$`);
+const FULL = new RegExp(String.raw`^(\d{4})-(\d{2})-(\d{2})[T ]${TIME_OF_DAY}Z?$`, 'i');
+
 /**
- * Reads a time typed into the clock's box, in UTC like the whole simulation: "18:30" (that time on the
- * clock's day), "2026-03-03 09:00" (or with a T), "+4h30m" (that much later than the clock) or "-2h"
- * (earlier). Answers the time, or the words that say what is wrong; never outside the range.
+ * The milliseconds into a day of a time of day read by TIME_OF_DAY (its four groups), or undefined when a
+ * part is out of range (25:00, 10:60, 10:00:60). ".5" is half a second, as in ISO 8601.
+ */
+function dayMs(h: string, m: string, s = '0', frac = ''): number | undefined {
+  const [hh, mm, ss] = [Number(h), Number(m), Number(s)];
+  if (hh > 23 || mm > 59 || ss > 59) return undefined;
+  return hh * HOUR + mm * MIN + ss * 1000 + Number(frac.padEnd(3, '0'));
+}
+
+/**
+ * Reads a time typed into the clock's box, in UTC like the whole simulation: "18:30", "18:30:05" or
+ * "18:30:05.250" (that time on the clock's day), "2026-03-03 09:00" (or with a T, seconds, milliseconds and
+ * a Z, as "2026-03-03T09:00:00.000Z" the page prints), "+4h30m" (that much later than the clock) or "-2h"
+ * (earlier). A time written is that time to the millisecond. Answers the time, or the words that say what
+ * is wrong; never outside the range.
  */
 export function readClockInput(
   text: string,
@@ -154,24 +171,31 @@ export function readClockInput(
   if (s.length > CLOCK_INPUT_MAX) return fail(`That is longer than ${CLOCK_INPUT_MAX} characters.`);
   let t: number | undefined;
   const rel = /^([+-])\s*(.+)$/.exec(s);
-  const hm = /^(\d{1,2}):(\d{2})$/.exec(s);
-  const full = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})Z?$/i.exec(s);
+  const hm = HM.exec(s);
+  const full = FULL.exec(s);
   if (rel) {
     const ms = parseDuration(rel[2]!);
     if (ms === undefined) return fail(`"${rel[2]}" is not a duration like 30m, 4h or 1d2h.`);
     t = clock.now + (rel[1] === '-' ? -ms : ms);
   } else if (hm) {
-    const [h, m] = [Number(hm[1]), Number(hm[2])];
-    if (h > 23 || m > 59) return fail(`"${s}" is not a time of day (00:00 to 23:59).`);
-    t = Math.floor(clock.now / (24 * HOUR)) * 24 * HOUR + h * HOUR + m * MIN;
+    const ms = dayMs(hm[1]!, hm[2]!, hm[3], hm[4]);
+    if (ms === undefined) return fail(`"${s}" is not a time of day (00:00 to 23:59:59).`);
+    t = Math.floor(clock.now / (24 * HOUR)) * 24 * HOUR + ms;
   } else if (full) {
-    const [y, mo, d, h, mi] = full.slice(1).map(Number) as [number, number, number, number, number];
-    t = Date.UTC(y, mo - 1, d, h, mi);
-    const back = new Date(t);
-    if (h > 23 || mi > 59 || back.getUTCDate() !== d || back.getUTCMonth() !== mo - 1)
+    const [y, mo, d] = full.slice(1, 4).map(Number) as [number, number, number];
+    const ms = dayMs(full[4]!, full[5]!, full[6], full[7]);
+    const midnight = Date.UTC(y, mo - 1, d);
+    const back = new Date(midnight);
+    if (
+      ms === undefined ||
+      back.getUTCFullYear() !== y ||
+      back.getUTCMonth() !== mo - 1 ||
+      back.getUTCDate() !== d
+    )
       return fail(`"${s}" is not a date and time.`);
+    t = midnight + ms;
   } else {
-    return fail(`"${s}" is not a time: write 18:30, 2026-03-03 09:00, +4h or -2h (UTC).`);
+    return fail(`"${s}" is not a time: write 18:30, 18:30:05, 2026-03-03 09:00, +4h or -2h (UTC).`);
   }
   if (t < clock.range.from) return fail(`That is before the run starts (${clockText(clock.range.from)}).`);
   if (t > clock.range.to)

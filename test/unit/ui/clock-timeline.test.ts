@@ -76,6 +76,33 @@ describe('a typed time', () => {
     expect(readClockInput('-2h', clock)).toEqual({ ok: true, t: clock.now - 2 * HOUR });
   });
 
+  test('the forms the page prints: ISO 8601 with seconds and milliseconds, and a time to the second', () => {
+    const t = (text: string) => readClockInput(text, clock);
+    expect(t('2026-03-02T23:00:00Z')).toEqual({ ok: true, t: at('2026-03-02T23:00:00Z') });
+    expect(t('2026-03-02T23:00:00.000Z')).toEqual({ ok: true, t: at('2026-03-02T23:00:00Z') });
+    expect(t('2026-03-03t09:05:30.250z')).toEqual({ ok: true, t: at('2026-03-03T09:05:30.250Z') });
+    expect(t('2026-03-03 09:05:30')).toEqual({ ok: true, t: at('2026-03-03T09:05:30Z') });
+    expect(t('23:00:00')).toEqual({ ok: true, t: at('2026-03-02T23:00:00Z') });
+    expect(t('18:30:05.136')).toEqual({ ok: true, t: at('2026-03-02T18:30:05.136Z') });
+    expect(t('18:30:05.5')).toEqual({ ok: true, t: at('2026-03-02T18:30:05.500Z') });
+    // a time written is that time: the clock's milliseconds (.132) are not kept
+    expect(t('10:45')).toEqual({ ok: true, t: at('2026-03-02T10:45:00.000Z') });
+  });
+
+  test('a time the page prints but out of bounds, or malformed, is refused in words', () => {
+    const error = (text: string) => {
+      const r = readClockInput(text, clock);
+      return r.ok ? undefined : r.error;
+    };
+    expect(error('9999-12-31T00:00:00Z')).toMatch(/at most 14 days past the run's start/);
+    expect(error('2026-03-02T07:59:59.999Z')).toMatch(/before the run starts/);
+    expect(error('10:00:60')).toMatch(/not a time of day \(00:00 to 23:59:59\)/);
+    expect(error('2026-03-03T09:60:00Z')).toMatch(/not a date and time/);
+    expect(error('2026-03-03T09:00:00.1234Z')).toMatch(/not a time: write 18:30, 18:30:05/);
+    expect(error('2026-03-03T09:00:00+01:00')).toMatch(/not a time: write/);
+    expect(error('0050-03-03 09:00')).toMatch(/not a date and time/);
+  });
+
   test('refused in words: outside the 14 days, before the start, malformed, too long', () => {
     const error = (text: string) => {
       const r = readClockInput(text, clock);
