@@ -116,4 +116,30 @@ describe.skipIf(!chromiumAvailable())('the clock in the user’s hands, in Chrom
     await page.keyboard.press('Escape');
     expect(await valueText()).toBe('Mon 2 Mar 08:00 UTC');
   }, 120_000);
+
+  test('a time typed and Enter: once the clock has moved, the box still has the focus for the next one', async () => {
+    const input = page.getByTestId('clock-input');
+    const ready = () => page.getByTestId('step-back').getAttribute('aria-disabled');
+    // from the last step (the dsregcmd after the drag, at 21:xx or 22:xx), as a reader who has played it all
+    await page.getByTestId('step-last').click();
+    await expect.poll(stepCount, { timeout: 60_000 }).toBe('Step 14 of 14');
+    const minutes = async () => Number(await slider().getAttribute('aria-valuenow'));
+    const from = await minutes();
+    await input.click();
+    await input.fill('+10h');
+    await input.press('Enter');
+    await expect.poll(stepCount, { timeout: 60_000 }).toBe('Step 15 of 15');
+    // the playground is ready again (the step buttons say so) and the clock has moved
+    await expect.poll(ready, { timeout: 60_000 }).toBe('false');
+    expect(await minutes()).toBe(from + 600);
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+    expect(await focused()).toBe('clock-input');
+    // the next time is typed straight away, without a click
+    await page.keyboard.type('+1h');
+    await page.keyboard.press('Enter');
+    await expect.poll(stepCount, { timeout: 60_000 }).toBe('Step 16 of 16');
+    expect(await minutes()).toBe(from + 660);
+    await expect.poll(ready, { timeout: 60_000 }).toBe('false');
+    expect(await focused()).toBe('clock-input');
+  }, 120_000);
 });
