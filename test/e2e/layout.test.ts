@@ -296,6 +296,45 @@ describe.skipIf(!chromiumAvailable())('the layout at four sizes', () => {
     }
   });
 
+  test('past midnight the first row of the new day names its day over its time, in the time column', async () => {
+    // the clock moved 20 hours on in the test before: the rows after midnight are on Tuesday
+    const times = await page
+      .locator('[data-testid="trace"] li.row .time')
+      .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    const firstTue = times.findIndex((t) => t.startsWith('Tue'));
+    expect(firstTue, times.join(' / ')).toBeGreaterThan(0);
+    // only that row names it: the rows before are Monday's, the rows after are on its day
+    expect(times.filter((t) => /[A-Z]/.test(t))).toEqual([times[firstTue]]);
+    expect(times[firstTue]).toMatch(/^Tue 3 Mar \d\d:\d\d:\d\d\.\d{3}$/);
+    expect(times[firstTue - 1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
+    for (const size of SIZES) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      // (the row, not the day: on a phone the time column, the day in it, is not drawn)
+      await page.locator('li.row', { has: page.getByTestId('row-day') }).scrollIntoViewIfNeeded();
+      const m = await page.evaluate(measure);
+      expect(m.overflowing, size.name).toEqual([]);
+      // the day stays inside the time column (hidden with it on a phone), and the rows keep their columns
+      const cols = await page.evaluate(() => {
+        const day = document.querySelector('[data-testid="row-day"]')!;
+        const row = day.closest('button')!;
+        const other = row.closest('li')!.previousElementSibling!.querySelector('button') ?? row;
+        const box = (e: Element | null) => e?.getBoundingClientRect();
+        const [d, t] = [box(day)!, box(day.parentElement)!];
+        return {
+          shown: d.width > 0,
+          inColumn: d.left >= t.left - 0.5 && d.right <= t.right + 0.5,
+          diagram: box(row.querySelector('.diagram'))!.left,
+          diagramBefore: box(other.querySelector('.diagram'))!.left,
+        };
+      });
+      if (size.width > 520) {
+        expect(cols.shown, size.name).toBe(true);
+        expect(cols.inColumn, size.name).toBe(true);
+      }
+      expect(cols.diagram, size.name).toBeCloseTo(cols.diagramBefore, 1);
+    }
+  });
+
   test('below the app layout there is no dock: the slider and the input are in their cards', async () => {
     await page.setViewportSize({ width: 1100, height: 800 });
     await expect.poll(() => page.getByTestId('dock').count()).toBe(0);

@@ -4,6 +4,7 @@
  */
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAY_MS = 24 * 3_600_000;
 const two = (n: number) => String(n).padStart(2, '0');
 
 /** "08:00:00.004": the time of day, to the millisecond (messages are a few ms apart). */
@@ -21,6 +22,16 @@ export function weekdayOf(ms: number): string {
 export function dayOf(ms: number): string {
   const d = new Date(ms);
   return `${DAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/**
+ * "Tue 3 Mar": the day of `t`, without its year, when it is not the day of `before` (the time of the line
+ * before it, in a list of times of day); undefined on the same day or with no line before. A list whose
+ * lines show only the time of day would otherwise seem to go back in time after a clock move of a day.
+ */
+export function newDayOf(t: number, before: number | undefined): string | undefined {
+  if (before === undefined || Math.floor(t / DAY_MS) === Math.floor(before / DAY_MS)) return undefined;
+  return dayOf(t).slice(0, -5);
 }
 
 /** "10:06:00": a host's clock, to the second. */

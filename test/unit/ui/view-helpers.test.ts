@@ -4,7 +4,7 @@ import type { ViewNode } from '../../../src/ui/engine/protocol';
 import { hexRows, inSpan, offsetLabel, rowOf } from '../../../src/ui/lib/hex';
 import { arrowGeometry } from '../../../src/ui/lib/lanes';
 import { routeOf } from '../../../src/ui/lib/route';
-import { clockOf, dayOf, offsetText, timeOfDay } from '../../../src/ui/lib/time';
+import { clockOf, dayOf, newDayOf, offsetText, timeOfDay } from '../../../src/ui/lib/time';
 import {
   expansionSlices,
   findNode,
@@ -196,6 +196,20 @@ test('times are the world’s UTC, to the millisecond, and clock offsets are sig
   expect(offsetText(6 * 60_000)).toBe('+6m');
   expect(offsetText(-(3600_000 + 2 * 60_000 + 5000))).toBe('-1h 2m 5s');
   expect(offsetText(250)).toBe('+250ms');
+});
+
+test('a time of day on a new day names its day: after a clock move of a day, or of 63 days', () => {
+  const t = Date.parse('2026-03-02T08:00:00.136Z');
+  // the same day, or the first line: no day
+  expect(newDayOf(t + 3_600_000, t)).toBeUndefined();
+  expect(newDayOf(Date.parse('2026-03-02T23:59:59.999Z'), t)).toBeUndefined();
+  expect(newDayOf(t, undefined)).toBeUndefined();
+  // the next morning, earlier in the day than the line before: the day says it is later
+  expect(newDayOf(Date.parse('2026-03-03T08:00:00.000Z'), t)).toBe('Tue 3 Mar');
+  expect(newDayOf(Date.parse('2026-03-03T00:00:00.000Z'), Date.parse('2026-03-02T23:59:59.999Z'))).toBe(
+    'Tue 3 Mar',
+  );
+  expect(newDayOf(Date.parse('2026-05-04T08:00:00Z'), t)).toBe('Mon 4 May');
 });
 
 test('routes: #/crypto is the crypto proof, anything else the playground', () => {
