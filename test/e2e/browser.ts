@@ -290,6 +290,20 @@ export async function traceWhole(page: Page): Promise<void> {
 }
 
 /**
+ * Plays the scenario the page opened to its last step, once the playground is there, and waits until the
+ * trace has every row of it.
+ */
+export async function toLastStep(page: Page): Promise<void> {
+  await page.locator('[data-testid="playground"][aria-busy="false"]').waitFor({ timeout: 60_000 });
+  await page.getByTestId('step-last').click();
+  await page
+    .getByTestId('step-count')
+    .filter({ hasText: /^Step (\d+) of \1$/ })
+    .waitFor({ timeout: 60_000 });
+  await traceWhole(page);
+}
+
+/**
  * What the console printed, once it has every line: a step that prints many (a clock move of hours, a run
  * played to its end) adds them a slice a frame, aria-busy meanwhile.
  */

@@ -11,6 +11,36 @@ export function revealWithin(container: HTMLElement, el: HTMLElement, margin = 3
   }
 }
 
+/** The top and bottom of an element's box, in the window's coordinates (a DOMRect is one). */
+export interface Edges {
+  top: number;
+  bottom: number;
+}
+
+/**
+ * Whether a pane (`below`: the inspector) should be brought into the window when something is picked in
+ * another (`above`: the sequence): only when the two are stacked, `below` starting under `above`'s end (a
+ * narrow screen; beside it, on a wide one, it is in sight already), and less than a third of the window, or
+ * less than the whole of it when it is shorter, shows it.
+ */
+export function stackedOutOfSight(above: Edges, below: Edges, windowHeight: number): boolean {
+  if (below.top < above.bottom - 1) return false;
+  const seen = Math.min(below.bottom, windowHeight) - Math.max(below.top, 0);
+  return seen < Math.min(below.bottom - below.top, windowHeight / 3) - 1;
+}
+
+/**
+ * Scrolls the page to bring `below` (the inspector) into the window after a pick in `above` (a row of the
+ * sequence), when stackedOutOfSight says so: its top `margin` px under the window's top, smoothly unless the
+ * reader prefers reduced motion. Reads the layout: call it in a frame (inNextFrame), after the pick is drawn.
+ */
+export function revealStacked(above: HTMLElement, below: HTMLElement, margin = 8): void {
+  const box = below.getBoundingClientRect();
+  if (!stackedOutOfSight(above.getBoundingClientRect(), box, window.innerHeight)) return;
+  const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  window.scrollTo({ top: window.scrollY + box.top - margin, behavior: reduce ? 'instant' : 'smooth' });
+}
+
 /**
  * Runs `fn` in the next frame, before it is drawn, and returns what cancels it: an effect that reads the
  * layout (to reveal a row) waits there, so the page lays out once, after every update of the step, and
