@@ -98,13 +98,18 @@ export function klistGet(world: World, host: string, spnText: string): WindowsOu
   return { ok: false, output, ...(code !== undefined ? { errorCode: code } : {}) };
 }
 
-/** `klist purge`: the logon session's tickets are gone. */
+/**
+ * `klist purge`: the logon session's tickets are gone. Windows' klist prints the LogonId, then "Deleting all
+ * tickets:" and "Ticket(s) purged!", with no count of them.
+ */
 export function klistPurge(world: World, host: string): WindowsOutcome {
-  const cache = world.client(host).cache;
-  const n = cache.credentials.length;
-  cache.credentials = [];
-  say(world, host, 'klist purge', `Deleting all tickets: ${n} ticket(s) purged. Ticket(s) purged!`);
-  return { ok: true, output: 'Ticket(s) purged!' };
+  world.client(host).cache.credentials = [];
+  const logonId = world.windowsHost(host)?.logonId ?? '0:0x3e7';
+  const output = [`Current LogonId is ${logonId}`, '\tDeleting all tickets:', '\tTicket(s) purged!'].join(
+    '\n',
+  );
+  say(world, host, 'klist purge', output);
+  return { ok: true, output };
 }
 
 /** `klist` as Windows prints it, for the host's logon session. */

@@ -37,6 +37,16 @@ describe('a domain-joined Windows host', () => {
     expect(windowsHost(w, 'ws1')).toMatchObject({ session: 'signed-out', password: PASSWORD });
   });
 
+  test('klist purge prints what Windows klist prints: the LogonId, then the two lines, and no count', () => {
+    const w = domainJoined();
+    logon(w, 'ws1');
+    const logonId = windowsHost(w, 'ws1').logonId!;
+    const expected = `Current LogonId is ${logonId}\n\tDeleting all tickets:\n\tTicket(s) purged!`;
+    expect(klistPurge(w, 'ws1')).toEqual({ ok: true, output: expected });
+    expect(w.trace.at(-1)!.result).toBe(expected);
+    expect(w.client('ws1').cache.credentials).toEqual([]);
+  });
+
   test('after klist purge, klist get signs in again with the password the LSA holds — a changed one', () => {
     const w = domainJoined();
     logon(w, 'ws1');
