@@ -48,7 +48,8 @@ export function asObserved(
   const key = kdc.keyFor(`krbtgt/${realm}@${realm}`, realm, ticket.encPart);
   if (!key) return credential;
   const part = decodeEncTicketPart(decrypt(key, KeyUsage.KDC_REP_TICKET, ticket.encPart.cipher));
-  const before = part.flags;
+  // what the AS exchange gave: the flags of its reply (INITIAL, and enc-pa-rep for PA-REQ-ENC-PA-REP)
+  const before = credential.flags;
   const flags = part.renewTill ? CLOUD_TGT_FLAGS : CLOUD_TGT_FLAGS & ~TicketFlag.RENEWABLE;
   const cipher = encrypt(key, KeyUsage.KDC_REP_TICKET, encodeEncTicketPart({ ...part, flags }), world.random);
   const sealed = encodeTicket({ ...ticket, encPart: { ...ticket.encPart, cipher } });

@@ -22,6 +22,7 @@
 import { decodeAsRep, decodeEncAsRepPart, decodeKerberos, encodeAsReq, encodePaPacRequest } from '../asn1';
 import { MessageType, PaType } from '../asn1/registry';
 import { credentialOf, type CachedCredential } from '../client';
+import { paReqEncPaRep } from '../client/messages';
 import { decrypt, KeyUsage, randomKey } from '../crypto';
 import type { PrincipalEntry } from '../kdc';
 import { formatPrincipal, NT, parsePrincipal } from '../asn1/principal';
@@ -279,7 +280,12 @@ function cloudTgtFor(
   const asReq = encodeAsReq({
     pvno: 5,
     msgType: MessageType.AS_REQ,
-    padata: [{ padataType: PaType.PA_PAC_REQUEST, padataValue: encodePaPacRequest({ includePac: true }) }],
+    // as Windows' own AS-REQ: a PAC, and PA-REQ-ENC-PA-REP (so the reply carries enc-pa-rep, which
+    // klist calls name_canonicalize)
+    padata: [
+      { padataType: PaType.PA_PAC_REQUEST, padataValue: encodePaPacRequest({ includePac: true }) },
+      paReqEncPaRep(),
+    ],
     reqBody: {
       kdcOptions: AS_OPTIONS,
       cname: { nameType: NT.ENTERPRISE, nameString: [upn] },

@@ -3,7 +3,9 @@
 // renewed on paper until 7 days on, has an AES-256 session key; klist prints it so. Entra refuses to renew
 // it (modelled: KDC_ERR_BADOPTION from the cloud realm's KDC, said as such), and the clock offers no
 // renew-till mark for it; its expiry line says Entra does not renew it.
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { TicketFlag } from '../../../src/asn1/registry';
 import { decodeEncTicketPart, decodeTicket } from '../../../src/asn1/ticket';
 import { clockMarks } from '../../../src/azure';
 import { CLOUD_TGT_FLAGS } from '../../../src/azure/cloud-tgt';
@@ -60,6 +62,15 @@ describe('the cloud TGT as observed', () => {
         /^modelled: the cloud TGT carries the flags Windows shows for it, 0x40810000/.test(n.text),
       ),
     ).toBe(true);
+  });
+
+  test('the flags the AS exchange inside Entra gave are INITIAL and the observed ones: 0x40c10000, as docs/modelled.md says', () => {
+    const asExchange = (CLOUD_TGT_FLAGS | TicketFlag.INITIAL) >>> 0;
+    expect(asExchange).toBe(0x40c10000);
+    const prt = run.trace.find((e) => e.type === 'PRT-RESPONSE')!;
+    const line = prt.narration.find((n) => /^modelled: the cloud TGT carries the flags/.test(n.text))!;
+    expect(line.text).toContain(`the AS exchange gave 0x${asExchange.toString(16).padStart(8, '0')}`);
+    expect(readFileSync('docs/modelled.md', 'utf8')).toMatch(/would also set INITIAL\s+\(0x40c10000\)/);
   });
 
   test('the same cloud TGT still gets a service ticket through the KDC proxy (the re-sealed ticket opens)', () => {
