@@ -3,9 +3,11 @@
  * policies when its KDC is asked for a service ticket of an app (the storage account's app, whose SPN is
  * cifs/<account>.file.core.windows.net): Kerberos has no way to do MFA, so an MFA policy that covers the
  * app refuses the ticket and the user sees error 1327 ("Account restrictions..."); excluding the app from
- * the policy fixes it. An app that requires user assignment refuses users not assigned (AADSTS50105).
- * Microsoft's troubleshooting guide for Entra Kerberos on Azure Files documents both user-visible errors;
- * the KRB-ERROR code the cloud KDC answers (KDC_ERR_POLICY, 12) is modelled.
+ * the policy fixes it. An app that requires user assignment ("Assignment required?" Yes) gets no Kerberos
+ * ticket for anyone, assigned or not (AADSTS50105): Entra does not carry app assignments (entitlements)
+ * in its Kerberos tickets, so the fix is to turn the setting off, not to assign the user. Microsoft's
+ * troubleshooting guide for Entra Kerberos on Azure Files documents both user-visible errors and the
+ * assignment fix; the KRB-ERROR code the cloud KDC answers (KDC_ERR_POLICY, 12) is modelled.
  *
  * The policies live in Entra's state; each change is written to the cloud KDC as service rules
  * (src/kdc/key-list.ts `checkServiceRules`), so the KDC itself stays free of Entra.
@@ -38,7 +40,10 @@ export function setMfaPolicy(world: World, app: string, covered: boolean): strin
   return text;
 }
 
-/** The app requires user assignment ("Assignment required?" Yes), with the users assigned. */
+/**
+ * The app requires user assignment ("Assignment required?" Yes), with the users assigned. The users are
+ * kept (the policy view shows them) but let nobody through: no ticket is issued while it is required.
+ */
 export function setAssignmentRequired(
   world: World,
   app: string,
@@ -56,7 +61,7 @@ export function setAssignmentRequired(
   return text;
 }
 
-/** The cloud KDC's service rules from the policies (assigned users pass the assignment rule). */
+/** The cloud KDC's service rules from the policies (assignment required refuses everyone, assigned or not). */
 function writeRules(world: World): void {
   const entra = entraOf(world)!;
   const ca = stateOf(world);
@@ -69,8 +74,7 @@ function writeRules(world: World): void {
     rules.push({
       server: app,
       code: ErrorCode.KDC_ERR_POLICY,
-      text: `AADSTS50105: the signed in user is not assigned to a role for the application ${app} (assignment required; assigned: ${users.join(', ') || 'nobody'})`,
-      exceptClients: users,
+      text: `AADSTS50105: ${app} requires user assignment, and Entra issues no Kerberos ticket for such an app, even to users who are assigned (assigned: ${users.join(', ') || 'nobody'}): app assignments are not carried in the ticket; turn "Assignment required" off for the storage app`,
     });
   }
   for (const kdc of world.kdcsServing(entra.realm)) kdc.setServiceRules(entra.realm, rules);

@@ -82,11 +82,11 @@ export const CLOUD_ACTIONS = [
   defineAction({
     do: 'app-assignment-required',
     about:
-      'The storage app requires user assignment: users not assigned get no ticket (AADSTS50105, modelled).',
+      'The storage app requires user assignment: no user gets a ticket for it, assigned or not (AADSTS50105).',
     fields: {
       app: APP,
       required: req(bool({ missing: 'is missing (true or false)' }), 'assignment is required'),
-      assigned: opt(list(principalName), 'the users assigned to the app'),
+      assigned: opt(list(principalName), 'the users assigned to the app (no ticket for them either)'),
     },
     title: (a) => `Entra: ${a.app} ${a.required ? 'requires' : 'does not require'} user assignment`,
     run: (world, a) => ({

@@ -71,6 +71,7 @@ describe('policyView', () => {
     expect(at('exclude')).toMatchObject({ mfa: false });
     expect(at('assignment')).toEqual({ app: APP, mfa: false, assignmentRequired: true, assigned: [] });
     expect(at('assign-alice')!.assigned).toEqual(['alice@corp.contoso.com']);
+    expect(at('assignment-off')).toEqual({ app: APP, mfa: false, assignmentRequired: false, assigned: [] });
     // an AD-only world has no Entra and no apps
     expect(
       policyView(runScenario(kerberos101([{ do: 'logon', host: 'ws1', id: 'first' }])).world).apps,
