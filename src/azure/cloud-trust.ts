@@ -107,6 +107,7 @@ export function helloLogon(world: World, host: string): WindowsOutcome {
   }
   d.logonKind = 'online';
   startLogonSession(world, d);
+  d.pinLogon = true;
   return {
     ok: true,
     realm: r.tgt.server.realm,

@@ -4,7 +4,10 @@
  * in the interval happens at its own time with a trace line of its own:
  *
  * - a ticket in a client's cache reaches its end time (a TGT, the cloud TGT, a service ticket): it has
- *   expired; the cache keeps it (klist shows it no more), nothing is renewed by itself;
+ *   expired; the cache keeps it (klist shows it no more), nothing is renewed by itself, except:
+ * - the on-prem TGT of a Windows Hello PIN logon session, which the LSA renews 5 minutes before its end
+ *   while its renew-till allows (it holds no password to sign in again with; when Windows renews is not
+ *   documented: the 5 minutes are modelled, docs/modelled.md);
  * - the ticket of a mapped drive's SMB session expires: the server ends the session
  *   (STATUS_NETWORK_SESSION_EXPIRED, modelled) and the client sets it up again at once — a new cifs
  *   ticket with the TGT it holds (the LSA signs in again at the DC for an on-prem one), or the NTLM
@@ -15,10 +18,10 @@
  * Everything is read from the world's state each time, so the same world and the same move give the
  * same lines. Times are each host's own clock (its offset from true time counts).
  */
-import { formatName, formatPrincipal, tgsRealmOf } from '../asn1/principal';
+import { formatName, formatPrincipal, parsePrincipal, tgsRealmOf } from '../asn1/principal';
 import { formatDuration, isoSeconds } from '../asn1/time';
 import type { CachedCredential } from '../client';
-import type { World } from '../world';
+import { runOperation, type World } from '../world';
 import { PRT_REFRESH_INTERVAL } from './entra';
 import { findSmbServer, smbSessionSetup } from './smb';
 import { ensureTgt } from './windows';
@@ -135,6 +138,39 @@ function reauthenticate(world: World, host: string, drive: string, unc: string):
   );
 }
 
+/** How long before its end the LSA renews a PIN session's on-prem TGT (modelled: not documented). */
+export const PIN_TGT_RENEW_LEAD = 5 * 60_000;
+
+/**
+ * A Windows Hello PIN logon session's on-prem TGT: the LSA holds no password, so it renews the TGT before
+ * it ends, while its renew-till gives more time (the renewed one then ends at the renew-till at most).
+ */
+function pinTgtRenewals(world: World, host: string, offset: number): Happening[] {
+  const d = world.windowsHost(host);
+  if (!d?.pinLogon || d.session === 'signed-out') return [];
+  const home = parsePrincipal(d.user).realm;
+  const tgt = world
+    .client(host)
+    .cache.credentials.find((c) => c.server.realm === home && tgsRealmOf(c.server.name) === home);
+  if (!tgt?.renewTill || tgt.renewTill <= tgt.endtime) return [];
+  const t = tgt.endtime - PIN_TGT_RENEW_LEAD;
+  return [
+    {
+      t: t - offset,
+      host,
+      run: (w) => {
+        say(
+          w,
+          host,
+          'lsa',
+          `${host}: the on-prem TGT ends at ${isoSeconds(tgt.endtime)}, and after a Windows Hello PIN sign-in the LSA holds no password to get another: it renews the TGT, which may be renewed until ${isoSeconds(tgt.renewTill!)} (when Windows renews is not documented: ${formatDuration(PIN_TGT_RENEW_LEAD)} before the end here, modelled)`,
+        );
+        runOperation(w, host, { kind: 'renew', server: formatPrincipal(tgt.server) });
+      },
+    },
+  ];
+}
+
 /** CloudAP's PRT: when the next sign-in may refresh it (4 hours after its update), and when it expires. */
 function prtTimes(world: World, host: string, offset: number): Happening[] {
   const prt = world.windowsHost(host)?.cloudAp?.prt;
@@ -174,6 +210,7 @@ function due(world: World, after: number, until: number): Happening[] {
     all.push(
       ...expiries(world, id, offset),
       ...smbSessions(world, id, offset),
+      ...pinTgtRenewals(world, id, offset),
       ...prtTimes(world, id, offset),
     );
   }

@@ -53,6 +53,7 @@ export function logon(world: World, host: string, password?: string): WindowsOut
   if (r.ok) {
     d.session = 'active';
     startLogonSession(world, d);
+    delete d.pinLogon;
     if (password !== undefined) d.password = password;
   }
   return reported(world, host, 'logon', r);
@@ -303,12 +304,23 @@ function ensureDomainTgt(world: World, host: string, password: string): void {
 /**
  * On a device the LSA asks for a new on-prem TGT when the logon session has none (purged, expired, a
  * cached logon) and a DC answers; the other tickets (the cloud TGT, service tickets) stay. With no DC in
- * sight it says so and does nothing (a cached logon stays without an on-prem TGT).
+ * sight it says so and does nothing (a cached logon stays without an on-prem TGT). After a Windows Hello
+ * PIN sign-in it holds no password: it renews the TGT while it can (on-its-own.ts), and once none is
+ * left it says so and gets none until the next sign-in.
  */
 function ensureOnPremTgt(world: World, host: string, d: WindowsDevice): void {
   if (isCloudOnly(world, d.user)) return; // no on-prem realm at all
   const home = homeRealm(d);
   if (validTgtFor(world.client(host).cache, home, world.hostNow(host))) return;
+  if (d.pinLogon) {
+    say(
+      world,
+      host,
+      'lsa',
+      `${host}: no valid on-prem TGT in the logon session, and after a Windows Hello PIN sign-in the LSA holds no password to sign in with (it renews its TGT only while that TGT is valid): the session goes on without one until the next sign-in`,
+    );
+    return;
+  }
   const dc = world.locatorFor(host, home)?.host;
   const blocked = dc ? world.unreachable(host, dc, 88) : { text: `no KDC is known for ${home}` };
   if (blocked) {

@@ -239,6 +239,11 @@ export interface WindowsHostState {
   /** The logon session's LogonId as klist prints it ("0:0x2d4c1"), new at each sign-in; absent signed out. */
   logonId?: string;
   logonKind?: 'online' | 'cached';
+  /**
+   * The session began with a Windows Hello PIN: the LSA holds no password for it, so it renews the on-prem
+   * TGT (src/azure/on-its-own.ts) instead of signing in again.
+   */
+  pinLogon?: boolean;
   /** DCC2 of the last online logon, hex (Entra and hybrid hosts keep one). */
   cachedVerifier?: string;
   policy: WindowsPolicyState;
