@@ -11,8 +11,9 @@
  * - Entra does not renew it (Microsoft's Azure Files troubleshooting doc): the cloud realm's KDC refuses a
  *   renewal (modelled: the error code Entra returns is not documented; the playground answers
  *   KDC_ERR_BADOPTION, 13, the code a KDC gives for an option it does not grant), and Windows does not ask:
- *   about 10 hours after the sign-in, access through the cloud realm stops until an unlock or a sign-in
- *   brings a new one (the 10-hour cliff, `tgt-expiry-10h`).
+ *   about 10 hours after the sign-in, access through the cloud realm stops until the user signs out and
+ *   in again, as Microsoft's guide says, or (modelled) an unlock brings a new one (the 10-hour cliff,
+ *   `tgt-expiry-10h`).
  */
 import { decodeEncTicketPart, decodeTicket, encodeEncTicketPart, encodeTicket } from '../asn1/ticket';
 import { TicketFlag } from '../asn1/registry';
@@ -29,7 +30,7 @@ export const CLOUD_TGT_FLAGS = (TicketFlag.FORWARDABLE | TicketFlag.RENEWABLE | 
 
 /** Why the cloud realm's KDC refuses a renewal: the words of its KRB-ERROR and narration. */
 export const CLOUD_RENEWAL_REFUSED =
-  'Entra ID does not renew cloud TGTs (modelled: the error Entra returns is not documented): after about 10 hours, access through the cloud realm stops until an unlock or a sign-in brings a new cloud TGT';
+  'Entra ID does not renew cloud TGTs (modelled: the error Entra returns is not documented): after about 10 hours, access through the cloud realm stops until the user signs out and signs in again (or, modelled, an unlock brings a new PRT and cloud TGT)';
 
 const hex8 = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 

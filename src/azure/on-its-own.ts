@@ -68,7 +68,7 @@ const isTgt = (c: CachedCredential) => {
 function renewWords(world: World, c: CachedCredential): string {
   if (!c.renewTill || c.renewTill <= c.endtime) return '';
   if (kindOf(world, c) === 'cloud TGT')
-    return `; its renew-till is ${isoSeconds(c.renewTill)}, but Entra does not renew cloud TGTs (modelled): a new one comes only with an unlock or a sign-in`;
+    return `; its renew-till is ${isoSeconds(c.renewTill)}, but Entra does not renew cloud TGTs: a new one comes when the user signs out and signs in again (or, modelled, with an unlock once the PRT is ${formatDuration(PRT_REFRESH_INTERVAL)} old)`;
   return `; it could have been renewed until ${isoSeconds(c.renewTill)}, but nothing renewed it`;
 }
 

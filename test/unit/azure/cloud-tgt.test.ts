@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { TicketFlag } from '../../../src/asn1/registry';
 import { decodeEncTicketPart, decodeTicket } from '../../../src/asn1/ticket';
 import { clockMarks } from '../../../src/azure';
-import { CLOUD_TGT_FLAGS } from '../../../src/azure/cloud-tgt';
+import { CLOUD_RENEWAL_REFUSED, CLOUD_TGT_FLAGS } from '../../../src/azure/cloud-tgt';
 import { decrypt, KeyUsage } from '../../../src/crypto';
 import {
   findScenario,
@@ -97,8 +97,28 @@ describe('Entra refuses to renew it', () => {
     const marks = clockMarks(run.world).filter((m) => m.kind === 'renew-till');
     expect(marks.map((m) => m.label)).toEqual(["ws1: the TGT's renew-till"]);
     const expired = run.trace.find((e) => e.type === 'expired' && /cloud TGT/.test(e.result))!;
+    // the non-renewal is documented; the unlock path is the playground's own (modelled)
     expect(expired.result).toMatch(
-      /Entra does not renew cloud TGTs \(modelled\): a new one comes only with an unlock or a sign-in/,
+      /Entra does not renew cloud TGTs: a new one comes when the user signs out and signs in again \(or, modelled, with an unlock once the PRT is 4h old\)/,
     );
+  });
+});
+
+describe('what brings a new cloud TGT: signing out and in (documented), an unlock (modelled)', () => {
+  const s = findScenario('tgt-expiry-10h') as Scenario;
+
+  test('tgt-expiry-10h says what the troubleshooting guide says, and labels the unlock modelled', () => {
+    for (const text of [s.summary, s.teaches]) expect(text).toMatch(/signs out and signs in again/);
+    expect(s.teaches).toMatch(/unlock[^.]*\(modelled/);
+    const unlock = s.outcomes.find((o) => o.id === 'unlock-refreshes')!;
+    expect(unlock.description).toMatch(/modelled/);
+    expect(CLOUD_RENEWAL_REFUSED).toMatch(/signs out and signs in again \(or, modelled, an unlock/);
+  });
+
+  test('docs/modelled.md gives the unlock its reasoning under Cloud TGT renewal', () => {
+    const doc = readFileSync('docs/modelled.md', 'utf8');
+    const entry = doc.slice(doc.indexOf('## Cloud TGT renewal'), doc.indexOf('## RC4 phase-out'));
+    expect(entry).toMatch(/signs\s+out\s+and\s+signs\s+in\s+again/);
+    expect(entry).toMatch(/unlock[\s\S]*4-hour/);
   });
 });
