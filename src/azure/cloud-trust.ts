@@ -118,7 +118,10 @@ export function helloLogon(world: World, host: string): WindowsOutcome {
 type Exchanged =
   { ok: true; tgt: CachedCredential; keys: EncryptionKey[] } | { ok: false; code?: number; why: string };
 
-/** The TGS-REQ for krbtgt with KERB-KEY-LIST-REQ that turns the partial TGT into a full one. */
+/**
+ * The TGS-REQ for krbtgt that presents the partial TGT: the DC answers it with a full TGT, and its
+ * KERB-KEY-LIST-REQ adds the user's keys to the reply.
+ */
 function exchangePartialTgt(world: World, host: string, partial: CachedCredential): Exchanged {
   const realm = partial.server.realm;
   const nonce = newNonce(world.random);

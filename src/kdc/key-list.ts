@@ -138,7 +138,7 @@ function checkReplicationPolicy(scope: RequestScope, rodc: RodcEntry, user: Prin
   const who = formatPrincipal(user);
   if (denied || !allowed) {
     const why = denied
-      ? `${denied} is in ${rodc.name}'s denied password replication list (Denied RODC Password Replication Group: privileged accounts)`
+      ? `${denied} is a member of the Denied RODC Password Replication Group, which ${rodc.name}'s msDS-NeverRevealGroup names (privileged groups are members of it)`
       : `none of ${who}'s SIDs is in ${rodc.name}'s allowed password replication list`;
     scope.say.say('policy', `${why}: this DC will not hand out ${who}'s keys for it`, false);
     throw new KdcRefusal(

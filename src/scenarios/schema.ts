@@ -459,7 +459,11 @@ const cloudTrustShape = obj(
       list(trustSid),
       "SIDs in the object's allowed password replication list (msDS-RevealOnDemandGroup)",
     ),
-    denied: dflt(list(trustSid), [], 'SIDs in its denied list (msDS-NeverRevealGroup): privileged groups'),
+    denied: dflt(
+      list(trustSid),
+      [],
+      'SIDs denied: members of the Denied RODC Password Replication Group (msDS-NeverRevealGroup)',
+    ),
   },
   { type: 'cloud Kerberos trust' },
 );

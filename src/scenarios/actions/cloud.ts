@@ -27,7 +27,7 @@ export const CLOUD_ACTIONS = [
   defineAction({
     do: 'hello-logon',
     about:
-      'The user signs in with a Windows Hello for Business PIN on a device with cloud Kerberos trust: Entra sends a partial TGT with the PRT, and a writable DC exchanges it for a full TGT (KERB-KEY-LIST-REQ).',
+      "The user signs in with a Windows Hello for Business PIN on a device with cloud Kerberos trust: Entra sends a partial TGT with the PRT; a writable DC answers the TGS-REQ for krbtgt that presents it with a full TGT, and the KERB-KEY-LIST-REQ in that request only adds the user's keys (for NTLM single sign-on).",
     fields: { host: DEVICE },
     title: (a) => `${a.host}: sign in with Windows Hello (PIN)`,
     run: (world, a) => helloLogon(world, a.host),
