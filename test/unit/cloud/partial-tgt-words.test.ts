@@ -14,6 +14,14 @@ describe('the partial TGT, said as it works', () => {
     expect(about).toMatch(/KERB-KEY-LIST-REQ .*only adds/);
   });
 
+  test('cloud-trust-partial-tgt says the same in its summary and its outcome', () => {
+    const s = findScenario('cloud-trust-partial-tgt') as Scenario;
+    expect(s.summary).not.toMatch(/exchanges it at the DC with KERB-KEY-LIST-REQ for a full TGT/);
+    expect(s.summary).toMatch(/the DC answers .* with a full TGT, and KERB-KEY-LIST-REQ adds her keys/);
+    const bob = s.outcomes.find((o) => /bob/.test(o.description))!;
+    expect(bob.description).toMatch(/member of the Denied RODC Password Replication Group/);
+  });
+
   test('a Domain Admin is refused as a member of the Denied RODC Password Replication Group', () => {
     const run = runScenario(findScenario('cloud-trust-partial-tgt') as Scenario);
     const refused = run.trace.find((e) => e.type === 'logon failed')!;
