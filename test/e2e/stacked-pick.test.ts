@@ -63,6 +63,17 @@ describe.skipIf(!chromiumAvailable())('a row picked in the stacked layout, in Ch
     expect(await scrolls()).toBeGreaterThan(1);
   });
 
+  test("at 390 px an opened part's note in the tree wraps a long principal inside its box", async () => {
+    await pickFarAbove('TGS-REP');
+    // the referral's ticket: "decrypted with the krbtgt/FABRIKAM.COM@CORP.CONTOSO.COM key …", one long word
+    const notes = page.locator('[data-testid="inspector"] .tree [data-testid^="opened-"]');
+    await expect.poll(() => notes.count()).toBeGreaterThan(0);
+    const cut = await notes.evaluateAll((els) =>
+      els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent),
+    );
+    expect(cut).toEqual([]);
+  });
+
   test('for a reader who prefers reduced motion, the inspector is brought in at once', async () => {
     await page.emulateMedia({ reducedMotion: 'reduce' });
     try {
