@@ -61,7 +61,7 @@ export function setAssignmentRequired(
   return text;
 }
 
-/** The cloud KDC's service rules from the policies (assignment required refuses everyone, assigned or not). */
+/** The cloud KDC's service rules from the policies (assignment required refuses all, assigned or not). */
 function writeRules(world: World): void {
   const entra = entraOf(world)!;
   const ca = stateOf(world);

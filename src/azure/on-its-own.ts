@@ -147,7 +147,7 @@ export const PIN_TGT_RENEW_LEAD = 5 * 60_000;
  */
 function pinTgtRenewals(world: World, host: string, offset: number): Happening[] {
   const d = world.windowsHost(host);
-  if (!d?.pinLogon || d.session === 'signed-out') return [];
+  if (!d?.pinLogon || d.session === 'signed-out' || !world.host(host).up) return [];
   const home = parsePrincipal(d.user).realm;
   const tgt = world
     .client(host)
@@ -159,6 +159,7 @@ function pinTgtRenewals(world: World, host: string, offset: number): Happening[]
       t: t - offset,
       host,
       run: (w) => {
+        if (!w.host(host).up) return;
         say(
           w,
           host,

@@ -228,6 +228,11 @@ export function unlock(world: World, host: string, password?: string): WindowsOu
     });
   }
   d.session = 'active';
+  // a password typed at the lock screen is one the LSA now holds, as after a password sign-in
+  if (password !== undefined) {
+    delete d.pinLogon;
+    d.password = password;
+  }
   say(world, host, 'unlock', `${host}: the session is unlocked`);
   const before = d.cloudAp.prt?.updateTime;
   const cloud = cloudApSignIn(world, host, 'unlock');
@@ -317,7 +322,7 @@ function ensureOnPremTgt(world: World, host: string, d: WindowsDevice): void {
       world,
       host,
       'lsa',
-      `${host}: no valid on-prem TGT in the logon session, and after a Windows Hello PIN sign-in the LSA holds no password to sign in with (it renews its TGT only while that TGT is valid): the session goes on without one until the next sign-in`,
+      `${host}: no valid on-prem TGT in the logon session, and after a Windows Hello PIN sign-in the LSA holds no password to sign in with (it renews its TGT only while that TGT is valid): the session goes on without one until the next sign-in or a password typed to unlock (modelled: Windows does not document it)`,
     );
     return;
   }

@@ -118,8 +118,6 @@ export interface ServiceRule {
   server: string;
   code: number;
   text: string;
-  /** Clients ("alice@CORP.CONTOSO.COM", any case) the rule lets through. */
-  exceptClients?: string[];
 }
 
 /** A direct trust: principals of `from` may use services of `to` (both realms hold krbtgt/to@from). */

@@ -185,10 +185,7 @@ function keyList(scope: RequestScope, user: PrincipalEntry): PaData[] {
 /** A modelled service rule (Conditional Access in the cloud realm) that refuses this server, if any. */
 export function checkServiceRules(scope: RequestScope, db: RealmState, server: PrincipalName): void {
   const name = formatName(server).toLowerCase();
-  const client = scope.client ? formatPrincipal(scope.client).toLowerCase() : '';
-  const rule = db.serviceRules?.find(
-    (r) => r.server.toLowerCase() === name && !r.exceptClients?.some((c) => c.toLowerCase() === client),
-  );
+  const rule = db.serviceRules?.find((r) => r.server.toLowerCase() === name);
   if (!rule) return;
   scope.say.say('policy', `modelled: ${rule.text}`, false);
   throw new KdcRefusal(rule.code, `modelled: ${rule.text}`);

@@ -41,6 +41,21 @@ describe('the on-prem TGT of a PIN logon session', () => {
     const lsa = purged.trace.filter((e) => e.type === 'lsa').map((e) => e.result);
     expect(lsa.some((w) => /holds no password/.test(w))).toBe(true);
   });
+
+  test('a password typed to unlock is one the LSA holds again: purged, it signs in with it', () => {
+    const json = structuredClone(scenario) as unknown as { timeline: Record<string, unknown>[] };
+    json.timeline = [
+      json.timeline[0]!,
+      { id: 'purge', do: 'klist-purge', host: 'ws1' },
+      { id: 'lock', do: 'lock', host: 'ws1' },
+      { id: 'unlock', do: 'unlock', host: 'ws1', password: 'Contoso-Alice-2026!' },
+      { id: 'get', do: 'klist-get', host: 'ws1', spn: 'cifs/dc1.corp.contoso.com' },
+    ];
+    const unlocked = runScenario(validateScenario({ ...json, outcomes: [OUTCOME] }) as Scenario);
+    expect(unlocked.trace.filter((e) => e.type === 'AS-REQ').length).toBeGreaterThan(0);
+    const lsa = unlocked.trace.filter((e) => e.type === 'lsa').map((e) => e.result);
+    expect(lsa.some((w) => /holds no password/.test(w))).toBe(false);
+  });
 });
 
 const OUTCOME = { id: 'ran', description: 'it ran', expect: [{ action: 'get' }] };
