@@ -16,8 +16,8 @@
  * the initiator's first token with the GSS-API header (later ones are the bare 05 01 and what follows),
  * carried the finish as authenticator-checksum extension 1 and keyed it with usage 42. MIT krb5 1.22
  * (commit 04f9c19c98, "Correct IAKERB protocol implementation") follows the draft: UTF8String, every
- * token framed, extension 2, key usage 41 (KEY_USAGE_FINISHED, which the draft takes from PKU2U's draft). Both read here; each writes
- * its own.
+ * token framed, extension 2, key usage 41 (KEY_USAGE_FINISHED, which the draft takes from PKU2U's
+ * draft). Both read here; each writes its own.
  */
 import { concatBytes } from '../util/bytes';
 import { KrbPlayInputError } from '../util/errors';

@@ -271,7 +271,7 @@ export class KerberizedService {
     return { etype: k.etype, kvno: k.kvno, bytes: keyOf(k) };
   }
 
-  /** The identity for authorization, with the PAC's SIDs after checking its server signature (MS-PAC §2.8.4). */
+  /** The identity for authorization: the PAC's SIDs, once its server signature (MS-PAC §2.8.4) checks. */
   private identityOf(part: EncTicketPart, key: Key, principal: string, say: Narrator): AuthenticatedIdentity {
     const identity: AuthenticatedIdentity = {
       client: { realm: part.crealm, name: part.cname },

@@ -55,8 +55,9 @@ function ipv6Of(n: number): string {
 
 /**
  * A host's NetBIOS computer name, as Windows shows it (%LOGONSERVER%, a PAC's LogonServer, NTLM's
- * Workstation): the first label of its DNS name, in capitals ("dc1.corp.contoso.com" -> "DC1").
+ * Workstation): the first label of its DNS name, in capitals, at most 15 characters, as Windows keeps it
+ * ("dc1.corp.contoso.com" -> "DC1").
  */
 export function netbiosHostName(dnsName: string): string {
-  return dnsName.split('.')[0]!.toUpperCase();
+  return dnsName.split('.')[0]!.toUpperCase().slice(0, 15);
 }

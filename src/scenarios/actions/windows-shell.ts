@@ -175,9 +175,9 @@ const VERBS: Record<string, string> = {
 };
 
 /**
- * The first clause of an entry's sentence, for help's line: up to the first colon or full stop that ends
- * a clause, or an opening bracket, outside a `quoted example` (whose own colons, as in `net use Y: …`,
- * do not end anything).
+ * The first clause of an entry's sentence, for help's line: up to the first colon, full stop or opening
+ * bracket followed by a space (or the end), outside a `quoted example`, whose own colons (`net use Y: …`)
+ * end nothing.
  */
 export function gist(about: string): string {
   let quoted = false;
@@ -190,7 +190,7 @@ export function gist(about: string): string {
   return about.trim();
 }
 
-/** `help`: the commands this prompt takes, one a line (`all` gives every typed entry). */
+/** `help`: the commands this prompt takes, each its syntax and its gist under it (`all`: every typed entry). */
 export function helpAction(all: () => readonly AnyActionEntry[]) {
   return defineAction({
     do: 'help',

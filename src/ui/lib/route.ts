@@ -17,5 +17,5 @@ export function routeOf(hash: string): Route {
  */
 export function unknownPlaygroundLink(hash: string): boolean {
   if (hash === '' || hash === '#' || hash === '#/') return false;
-  return !/^#\/(s|j|m|r\d*)\//.test(hash);
+  return !/^#\/(s|j|m|r\d+)\//.test(hash);
 }

@@ -158,7 +158,7 @@ export async function readShareHash(hash: string): Promise<SharedScenario | unde
     let id: string;
     try {
       // ids are lowercase: a link typed or pasted in capitals (#/s/HAPPY-PATH) names the same scenario
-      id = decodeURIComponent(rest).toLowerCase();
+      id = decodeURIComponent(rest).replace(/[A-Z]/g, (c) => c.toLowerCase());
     } catch {
       throw new ShareLinkError(
         `this link names no scenario: "${rest.slice(0, MAX_ID_CHARS)}" is not a scenario id`,

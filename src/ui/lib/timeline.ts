@@ -139,7 +139,7 @@ export function clockText(t: number): string {
   return `${dayOf(t).slice(0, -5)} ${clockOf(t).slice(0, 5)} UTC`;
 }
 
-/** "18:30", "18:30:05" or "18:30:05.250": a time of day as typed, hours, minutes, seconds and milliseconds. */
+/** "18:30", "18:30:05" or "18:30:05.250": a time of day as typed (hours, minutes, seconds, milliseconds). */
 const TIME_OF_DAY = String.raw`(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?`;
 const HM = new RegExp(`^${TIME_OF_DAY}$`);
 const FULL = new RegExp(String.raw`^(\d{4})-(\d{2})-(\d{2})[T ]${TIME_OF_DAY}Z?$`, 'i');
@@ -158,8 +158,9 @@ function dayMs(h: string, m: string, s = '0', frac = ''): number | undefined {
  * Reads a time typed into the clock's box, in UTC like the whole simulation: "18:30", "18:30:05" or
  * "18:30:05.250" (that time on the clock's day), "2026-03-03 09:00" (or with a T, seconds, milliseconds and
  * a Z, as "2026-03-03T09:00:00.000Z" the page prints), "+4h30m" (that much later than the clock) or "-2h"
- * (earlier). A time written is that time to the millisecond. Answers the time, or the words that say what
- * is wrong; never outside the range.
+ * (earlier). A time written is read to the millisecond; moving the clock forward to it then goes by whole
+ * minutes (clockMove: the clock keeps its own seconds). Answers the time, or the words that say what is
+ * wrong; never outside the range.
  */
 export function readClockInput(
   text: string,

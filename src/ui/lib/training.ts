@@ -43,7 +43,7 @@ const MESSAGE_POOL = ['AS-REQ', 'AS-REP', 'TGS-REQ', 'TGS-REP', 'AP-REQ', 'AP-RE
 /** The error codes a learner meets most (RFC 4120 §7.5.9, RFC 6113): the distractors of "which error?". */
 const ERROR_POOL = [6, 7, 12, 14, 18, 23, 24, 25, 31, 32, 34, 37, 41, 60, 68];
 
-/** "an" before a name read letter by letter from a vowel sound (an AS-REQ, an SMB2 …), else "a" (a TGS-REQ). */
+/** "an" before a name read letter by letter from a vowel sound (an AS-REQ, an SMB2), else "a" (a TGS-REQ). */
 const article = (initialism: string): string => (/^[AEFHILMNORSX]/.test(initialism) ? 'an' : 'a');
 
 /** The KDC requests, whose realm question has an answer (the realm of the KDC they were sent to). */

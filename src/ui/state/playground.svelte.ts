@@ -243,7 +243,7 @@ export class Playground {
       }
     }
     if (!shared && this.linkProblem === undefined && unknownPlaygroundLink(hash))
-      this.linkProblem = `its address (${hash.slice(0, 60)}${hash.length > 60 ? '…' : ''}) is none the playground makes: its links look like #/s/kerberos-101`;
+      this.linkProblem = `its address (${hash.slice(0, 60)}${hash.length > 60 ? '…' : ''}) is none the playground makes: its links look like ${catalogueHash(FIRST_SCENARIO)}`;
     const loaded = shared ? await this.load(shared) : false;
     if (shared && !loaded && shared.kind === 'json' && this.problem) {
       // the link's scenario does not validate: into the editor, the user's own text kept as a version

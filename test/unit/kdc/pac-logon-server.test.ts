@@ -8,6 +8,7 @@ import { decodePac } from '../../../src/formats';
 import { findPacIn } from '../../../src/protocol/authdata';
 import { keyOf } from '../../../src/protocol/long-term-key';
 import { findScenario, runScenario, type Scenario } from '../../../src/scenarios';
+import { netbiosHostName } from '../../../src/world';
 
 describe('the PAC names its DC', () => {
   test.each(['kerberos-101', 'two-forests'])(
@@ -37,4 +38,9 @@ describe('the PAC names its DC', () => {
       expect(info.logonServer).toBe(w.host(dc).name.split('.')[0]!.toUpperCase());
     },
   );
+
+  test('a NetBIOS name is the first label in capitals, at most 15 characters', () => {
+    expect(netbiosHostName('dc1.corp.contoso.com')).toBe('DC1');
+    expect(netbiosHostName('branch-office-dc-07.corp.contoso.com')).toBe('BRANCH-OFFICE-D');
+  });
 });

@@ -134,6 +134,9 @@ describe('what a move comes to', () => {
     expect(clockMove(at('2026-03-02T21:00:00Z'), run)).toEqual({ kind: 'forward', by: '10h30m' });
     expect(clockMove(at('2026-03-04T10:31:00Z'), run)).toEqual({ kind: 'forward', by: '2d1m' });
     expect(clockMove(run.now + 20_000, run)).toEqual({ kind: 'none' });
+    // a time typed with seconds is read to the millisecond, but the move goes by whole minutes (the hint
+    // under the box says so): the nearest minute
+    expect(clockMove(at('2026-03-02T21:00:40.500Z'), run)).toEqual({ kind: 'forward', by: '10h31m' });
   });
 
   test('backward: the last step that ended at or before the time, else the start', () => {

@@ -52,7 +52,7 @@ describe('a link the page cannot play', () => {
   });
 
   test('a hash the playground makes no link like (#/zzz) is said, not dropped in silence', async () => {
-    for (const hash of ['#/zzz', '#zzz', '#/scenario/happy-path']) {
+    for (const hash of ['#/zzz', '#zzz', '#/scenario/happy-path', '#/r/xyz']) {
       const pg = new Playground(client(), memoryStorage());
       await pg.start(hash);
       expect(pg.scenario?.id).toBe('kerberos-101');

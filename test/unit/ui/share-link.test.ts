@@ -58,6 +58,8 @@ describe('share links are bounded', () => {
       kind: 'catalogue',
       id: 'kerberos-101',
     });
+    // only A-Z: a letter that Unicode lower-cases to an ASCII one (the Kelvin sign, U+212A) is not read as k
+    await expect(readShareHash('#/s/%E2%84%AAerberos-101')).rejects.toThrow(/no scenario with the id/);
   });
 
   test('a cut link is damaged, not a crash', async () => {
