@@ -24,6 +24,11 @@ export function dayOf(ms: number): string {
   return `${DAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
+/** "Mon 2 Mar": the day of a clock reading without its year, where the year goes without saying. */
+export function shortDayOf(ms: number): string {
+  return dayOf(ms).slice(0, -5);
+}
+
 /**
  * "Tue 3 Mar": the day of `t`, without its year, when it is not the day of `before` (the time of the line
  * before it, in a list of times of day); undefined on the same day or with no line before. A list whose
@@ -31,12 +36,17 @@ export function dayOf(ms: number): string {
  */
 export function newDayOf(t: number, before: number | undefined): string | undefined {
   if (before === undefined || Math.floor(t / DAY_MS) === Math.floor(before / DAY_MS)) return undefined;
-  return dayOf(t).slice(0, -5);
+  return shortDayOf(t);
 }
 
 /** "10:06:00": a host's clock, to the second. */
 export function clockOf(ms: number): string {
   return timeOfDay(ms).slice(0, 8);
+}
+
+/** "10:06": a clock reading to the minute. */
+export function minuteOf(ms: number): string {
+  return timeOfDay(ms).slice(0, 5);
 }
 
 /** "+6m", "-1h 2m", "+12s", "±0": how far a host's clock is from true time. */

@@ -5,7 +5,7 @@
  * there comes to (an `advance` entry forward, a step back).
  */
 import { formatDuration, parseDuration } from '../../asn1/time';
-import { clockOf, dayOf, weekdayOf } from './time';
+import { minuteOf, shortDayOf, weekdayOf } from './time';
 
 export interface Axis {
   from: number;
@@ -22,7 +22,7 @@ const STEPS = [MIN, 5 * MIN, 15 * MIN, 30 * MIN, HOUR, 2 * HOUR, 4 * HOUR, 6 * H
  * the axis's start), and "04:00" for the ticks after it on that day, as a calendar names a day once.
  */
 function tickLabel(t: number, before: number): string {
-  const hm = clockOf(t).slice(0, 5);
+  const hm = minuteOf(t);
   const day = Math.floor(t / (24 * HOUR)) !== Math.floor(before / (24 * HOUR));
   return day ? `${weekdayOf(t)} ${hm}` : hm;
 }
@@ -136,7 +136,7 @@ export function keyMove(key: string, shift: boolean, at: number, range: ClockRan
 /** "Mon 2 Mar 18:30 UTC": a clock reading for a screen reader and the cursor's label. */
 export function clockText(t: number): string {
   // (the day without its year, and the time to the minute)
-  return `${dayOf(t).slice(0, -5)} ${clockOf(t).slice(0, 5)} UTC`;
+  return `${shortDayOf(t)} ${minuteOf(t)} UTC`;
 }
 
 /** "18:30", "18:30:05" or "18:30:05.250": a time of day as typed (hours, minutes, seconds, milliseconds). */

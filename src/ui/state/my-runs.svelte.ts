@@ -18,7 +18,7 @@ import type { EngineClient } from '../engine/engine-client';
 import type { ScenarioSource, Summary } from '../engine/protocol';
 import { parseRunFile, RUN, RUN_FORMAT, RunFileError, type SavedRun } from '../lib/run-doc';
 import { isRunId, newRunId, readLink, runHash, savedRunHash } from '../lib/run-link';
-import { clockOf, dayOf } from '../lib/time';
+import { dayOf, minuteOf } from '../lib/time';
 import { WorkStore, type Doc, type WriteResult } from '../lib/work-store';
 import type { Playground, RunHooks } from './playground.svelte';
 
@@ -326,7 +326,7 @@ export class MyRuns implements RunHooks {
   #defaultName(): string {
     const s = this.#pg.scenario;
     const now = Date.now();
-    const when = `${dayOf(now)} ${clockOf(now).slice(0, 5)}`;
+    const when = `${dayOf(now)} ${minuteOf(now)}`;
     return clip(`${s?.id ?? 'run'} · ${when}`);
   }
 
